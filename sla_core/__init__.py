@@ -1,0 +1,1 @@
+"""LeadPact's domain: the Sales & Marketing SLA, measured. Never imports streamlit."""

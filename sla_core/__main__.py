@@ -1,0 +1,3 @@
+from sla_core.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""The tables. Every instant is a UTCTimestamp (aware UTC, epoch microseconds)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from sla_core.clock import UTCTimestamp, now
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SALES_MANAGER = "sales_manager"
+    MARKETING_MANAGER = "marketing_manager"
+    SALES_REP = "sales_rep"
+    MARKETER = "marketer"
+    VIEWER = "viewer"
+
+
+class TeamKind(StrEnum):
+    SALES = "sales"
+    MARKETING = "marketing"
+
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _ts(*, nullable: bool = True, index: bool = False) -> datetime | None:
+    return Field(default=None, sa_type=UTCTimestamp, nullable=nullable, index=index)
+
+
+class Setting(SQLModel, table=True):
+    """Organisation settings and generated secrets, one key per row."""
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_type=Text)
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=100)
+    kind: TeamKind = Field(sa_type=String(20))
+
+
+class User(SQLModel, table=True):
+    """One person: reps and marketers too. No password_hash means no login yet."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True, max_length=100)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, unique=True, max_length=254)
+    role: Role = Field(sa_type=String(30))
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    password_hash: str | None = Field(default=None, max_length=100)
+    active: bool = True
+    failed_logins: int = 0
+    created_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+
+
+class ImportBatch(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    filename: str = Field(max_length=500)
+    file_hash: str = Field(max_length=64, index=True)
+    preset: str | None = Field(default=None, max_length=100)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    started_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+    finished_at: datetime | None = _ts()
+    status: str = Field(default="running", max_length=20)
+    rows_total: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    message: str | None = Field(default=None, sa_type=Text)
+
+
+class ImportReject(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="importbatch.id", index=True)
+    line: int
+    column: str | None = Field(default=None, max_length=200)
+    value: str | None = Field(default=None, sa_type=Text)
+    reason: str = Field(sa_type=Text)
+    raw: str | None = Field(default=None, sa_type=Text)
+
+
+class ColumnMapping(SQLModel, table=True):
+    """A saved import mapping: our field -> the file's column, as JSON."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=100)
+    mapping: str = Field(sa_type=Text)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+
+
+class Lead(SQLModel, table=True):
+    """The snapshot of one lead; LeadEvent holds the history it is rebuilt from."""
+
+    __table_args__ = (
+        Index("ix_lead_owner_stage", "owner_id", "stage"),
+        Index("ix_lead_created", "created_at"),
+    )
+
+    id: int | None = Field(
+        default=None, sa_column=Column(BIG_ID, primary_key=True, autoincrement=True)
+    )
+    lead_key: str = Field(unique=True, max_length=300)
+    external_id: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    first_name: str | None = Field(default=None, max_length=200)
+    last_name: str | None = Field(default=None, max_length=200)
+    company: str | None = Field(default=None, max_length=300)
+    country: str | None = Field(default=None, max_length=100)
+    # the six MQL profile criteria
+    industry: str | None = Field(default=None, max_length=200)
+    company_size: int | None = Field(default=None, sa_type=BigInteger)
+    department: str | None = Field(default=None, max_length=200)
+    job_title: str | None = Field(default=None, max_length=300)
+    technographics: str | None = Field(default=None, max_length=500)
+    engagement: int | None = Field(default=None, sa_type=BigInteger)
+    source: str | None = Field(default=None, max_length=100, index=True)
+    campaign: str | None = Field(default=None, max_length=200)
+    marketer_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    owner_id: int | None = Field(default=None, sa_type=BigInteger)
+    stage: str = Field(default="lead", max_length=20)
+    disposition_reason: str | None = Field(default=None, max_length=300)
+    touches: int = Field(default=0, sa_type=BigInteger)
+    deal_value: float | None = None
+    created_at: datetime = Field(sa_type=UTCTimestamp)
+    mql_at: datetime | None = _ts()
+    assigned_at: datetime | None = _ts()
+    first_touch_at: datetime | None = _ts()
+    last_touch_at: datetime | None = _ts()
+    dispositioned_at: datetime | None = _ts()
+    sql_at: datetime | None = _ts()
+    opportunity_at: datetime | None = _ts()
+    closed_at: datetime | None = _ts()
+    updated_at: datetime | None = _ts()
+    row_hash: str | None = Field(default=None, max_length=32)
+    import_batch_id: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class LeadEvent(SQLModel, table=True):
+    """Append-only: assignments, touches, stage changes and dispositions."""
+
+    __table_args__ = (Index("ix_leadevent_lead_at", "lead_id", "at"),)
+
+    id: int | None = Field(
+        default=None, sa_column=Column(BIG_ID, primary_key=True, autoincrement=True)
+    )
+    lead_id: int = Field(sa_type=BigInteger)
+    at: datetime = Field(sa_type=UTCTimestamp)
+    kind: str = Field(max_length=20)  # created | assigned | touch | stage | disposition
+    touch_kind: str | None = Field(default=None, max_length=20)  # call | email | meeting
+    from_stage: str | None = Field(default=None, max_length=20)
+    to_stage: str | None = Field(default=None, max_length=20)
+    reason: str | None = Field(default=None, max_length=300)
+    actor_id: int | None = Field(default=None, sa_type=BigInteger)
+    batch_id: int | None = Field(default=None, sa_type=BigInteger)
+    note: str | None = Field(default=None, sa_type=Text)
+
+
+class Agreement(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+
+
+class AgreementVersion(SQLModel, table=True):
+    """One version of the SLA; `content` is canonical JSON and `content_hash` its SHA-256."""
+
+    __table_args__ = (UniqueConstraint("agreement_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: int = Field(foreign_key="agreement.id", index=True)
+    number: int
+    content: str = Field(sa_type=Text)
+    content_hash: str = Field(max_length=64)
+    revision: int = 1
+    created_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+    updated_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class Signature(SQLModel, table=True):
+    """A stakeholder's signature, bound to the hash of the content they signed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreementversion.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    role: Role = Field(sa_type=String(30))
+    content_hash: str = Field(max_length=64)
+    signed_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+
+
+class AuditEntry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=now, sa_type=UTCTimestamp, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    action: str = Field(max_length=100)
+    entity: str = Field(max_length=100)
+    entity_id: str | None = Field(default=None, max_length=100)
+    detail: str | None = Field(default=None, sa_type=Text)

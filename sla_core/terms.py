@@ -1,0 +1,210 @@
+"""The agreement's content as typed models, with the seed articles' defaults.
+
+Numbers that are not whole are Decimals so the canonical JSON never writes a float
+ambiguously (they serialise as strings such as "7.0").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sla_core.stages import STAGE_LABELS, Stage
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CriterionField(StrEnum):
+    INDUSTRY = "industry"
+    COMPANY_SIZE = "company_size"
+    DEPARTMENT = "department"
+    JOB_TITLE = "job_title"
+    TECHNOGRAPHICS = "technographics"
+    ENGAGEMENT = "engagement"
+
+
+NUMERIC_CRITERIA = frozenset({CriterionField.COMPANY_SIZE, CriterionField.ENGAGEMENT})
+
+
+class Criterion(Frozen):
+    """One profile criterion: a lead scores `weight` when its value is accepted.
+
+    Text criteria accept a list of values (job titles and technographics match when the
+    lead's text contains one of them); numeric criteria accept a range.
+    """
+
+    field: CriterionField
+    weight: int = Field(ge=0, le=100)
+    accepted: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Criterion:
+        if self.field in NUMERIC_CRITERIA:
+            if self.minimum is None and self.maximum is None:
+                raise ValueError(f"{self.field.value} needs a minimum or a maximum")
+            if (
+                self.minimum is not None
+                and self.maximum is not None
+                and self.minimum > self.maximum
+            ):
+                raise ValueError(f"{self.field.value}: minimum is above maximum")
+        elif not self.accepted:
+            raise ValueError(f"{self.field.value} needs at least one accepted value")
+        return self
+
+
+class MQLDefinition(Frozen):
+    """A lead is an MQL when the weights of its accepted criteria reach the threshold."""
+
+    criteria: tuple[Criterion, ...]
+    threshold: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _one_per_field(self) -> MQLDefinition:
+        fields = [c.field for c in self.criteria]
+        if len(fields) != len(set(fields)):
+            raise ValueError("each criterion field may appear only once")
+        if self.threshold > sum(c.weight for c in self.criteria):
+            raise ValueError("the threshold is above the highest possible score")
+        return self
+
+
+class Targets(Frozen):
+    """Quotas per person per month (the article's example figures by default)."""
+
+    mqls_per_marketer: int = Field(default=250, ge=0)
+    conversion_rate_pct: Decimal = Field(default=Decimal("7.0"), ge=0, le=100)
+    opportunities_per_rep: int = Field(default=18, ge=0)
+    min_mqls_per_rep: int = Field(default=40, ge=0)
+    max_mqls_per_rep: int = Field(default=150, ge=0)
+    quality_pct: Decimal = Field(default=Decimal("60.0"), ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _caps(self) -> Targets:
+        if self.min_mqls_per_rep > self.max_mqls_per_rep:
+            raise ValueError("min MQLs per rep is above max MQLs per rep")
+        return self
+
+
+class Windows(Frozen):
+    """How fast sales must act on every MQL."""
+
+    disposition_hours: int = Field(default=48, ge=1)
+    work_within_days: int = Field(default=7, ge=1)
+    follow_up_attempts: int = Field(default=3, ge=0)
+    remind_before_hours: int = Field(default=12, ge=0)
+
+
+class PointRules(Frozen):
+    """Gamification: points per service level met or exceeded in a period."""
+
+    met: int = 10
+    exceeded: int = 5
+    exceeded_by_pct: Decimal = Decimal("10.0")
+    missed_penalty: int = 0
+
+
+class ReviewCadence(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
+
+
+class Review(Frozen):
+    cadence: ReviewCadence = ReviewCadence.QUARTERLY
+    next_review: str | None = None  # ISO date
+
+
+WORKSHOP_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("company_goals", "What are the company's goals and how will we reach them?"),
+    ("stakeholders", "Who are the stakeholders and what do they need from the SLA?"),
+    ("mql_definition", "What makes a lead marketing-qualified?"),
+    ("mql_target", "How many MQLs does marketing deliver, and why that number?"),
+    ("handoff_rate", "What MQL hand-off rate do we want?"),
+    ("rep_caps", "How many MQLs may a rep hold at least and at most?"),
+    ("sales_workflow", "How does sales work an MQL, and how fast?"),
+    ("rep_metrics", "How do we measure each rep?"),
+    ("mql_metrics", "How do we measure MQL performance?"),
+    (
+        "consequences",
+        "What happens when a side misses (the stick) or beats (the carrot) its levels?",
+    ),
+)
+
+
+def default_stage_definitions() -> dict[str, str]:
+    return {
+        Stage.LEAD.value: "Any contact captured by a marketing channel.",
+        Stage.MQL.value: "A lead whose profile score reaches the MQL threshold.",
+        Stage.SAL.value: "An MQL a rep has accepted and is working.",
+        Stage.SQL.value: "A lead sales has qualified: need, budget, authority and timing confirmed.",
+        Stage.OPPORTUNITY.value: "A qualified lead with an open deal in the pipeline.",
+        Stage.WON.value: "A closed deal the customer signed.",
+        Stage.LOST.value: "A deal that closed without a sale.",
+        Stage.NURTURE.value: "Returned to marketing with a reason, to be nurtured and recycled.",
+        Stage.DISQUALIFIED.value: "Not a fit, with a recorded reason.",
+    }
+
+
+def default_mql_definition() -> MQLDefinition:
+    return MQLDefinition(
+        criteria=(
+            Criterion(
+                field=CriterionField.INDUSTRY,
+                weight=20,
+                accepted=(
+                    "Software",
+                    "Financial Services",
+                    "Healthcare",
+                    "Manufacturing",
+                    "Retail",
+                ),
+            ),
+            Criterion(field=CriterionField.COMPANY_SIZE, weight=20, minimum=50, maximum=5000),
+            Criterion(
+                field=CriterionField.DEPARTMENT,
+                weight=15,
+                accepted=("Sales", "Marketing", "Operations", "IT"),
+            ),
+            Criterion(
+                field=CriterionField.JOB_TITLE,
+                weight=15,
+                accepted=("Head", "Director", "VP", "Chief", "Manager"),
+            ),
+            Criterion(
+                field=CriterionField.TECHNOGRAPHICS,
+                weight=10,
+                accepted=("Salesforce", "HubSpot", "Dynamics", "Pipedrive"),
+            ),
+            Criterion(field=CriterionField.ENGAGEMENT, weight=20, minimum=40),
+        ),
+        threshold=60,
+    )
+
+
+class AgreementContent(Frozen):
+    """Everything the SLA says; the app measures against the version in force."""
+
+    title: str = "Sales & Marketing Service Level Agreement"
+    mql: MQLDefinition = Field(default_factory=default_mql_definition)
+    targets: Targets = Field(default_factory=Targets)
+    windows: Windows = Field(default_factory=Windows)
+    points: PointRules = Field(default_factory=PointRules)
+    stage_definitions: dict[str, str] = Field(default_factory=default_stage_definitions)
+    review: Review = Field(default_factory=Review)
+    workshop: dict[str, str] = Field(default_factory=dict)
+    required_signers: tuple[str, ...] = ("sales_manager", "marketing_manager")
+
+    @model_validator(mode="after")
+    def _stages_known(self) -> AgreementContent:
+        unknown = set(self.stage_definitions) - {s.value for s in STAGE_LABELS}
+        if unknown:
+            raise ValueError(f"unknown stages in the definitions: {', '.join(sorted(unknown))}")
+        return self

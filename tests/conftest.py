@@ -1,0 +1,76 @@
+"""Shared fixtures: a migrated database on SQLite always, and on PostgreSQL when
+LEADPACT_TEST_DATABASE_URL is set (each test session gets its own schema)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from sla_core import db
+
+PG_URL = os.environ.get("LEADPACT_TEST_DATABASE_URL")
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+
+
+def _pg_schema_url(base: str, schema: str) -> str:
+    url = db.normalise_url(base)
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped at the end."""
+    if not PG_URL:
+        pytest.skip("LEADPACT_TEST_DATABASE_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    admin = db.make_engine(db.normalise_url(PG_URL))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield schema
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def _fresh_pg(pg_schema: str) -> Iterator[Engine]:
+    sub = f"{pg_schema}_{uuid.uuid4().hex[:6]}"
+    admin = db.make_engine(db.normalise_url(PG_URL or ""))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {sub}"))
+    engine = db.make_engine(_pg_schema_url(PG_URL or "", sub))
+    db.migrate(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {sub} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database: SQLite, and PostgreSQL when configured."""
+    if request.param == "sqlite":
+        eng = db.make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        db.migrate(eng)
+        yield eng
+        eng.dispose()
+    else:
+        yield from _fresh_pg(request.getfixturevalue("pg_schema"))
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty SQLite database (for tests that need just one backend)."""
+    eng = db.make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    db.migrate(eng)
+    yield eng
+    eng.dispose()
