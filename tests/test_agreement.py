@@ -1,0 +1,107 @@
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from sla_core import agreement
+from sla_core.models import Role, Signature
+from sla_core.terms import AgreementContent, Criterion, CriterionField, Targets
+
+
+def test_defaults_are_the_articles_numbers():
+    content = AgreementContent()
+    assert content.targets.mqls_per_marketer == 250
+    assert content.targets.conversion_rate_pct == Decimal("7.0")
+    assert content.targets.opportunities_per_rep == 18
+    assert content.windows.work_within_days == 7
+    assert content.windows.disposition_hours == 48
+    assert content.windows.follow_up_attempts == 3
+    assert {c.field for c in content.mql.criteria} == set(CriterionField)
+    assert content.review.cadence == "quarterly"
+
+
+def test_canonical_json_is_stable_and_sorted():
+    text = agreement.canonical_json(AgreementContent())
+    assert text == agreement.canonical_json(AgreementContent.model_validate_json(text))
+    assert '"conversion_rate_pct":"7.0"' in text
+    assert text.index('"mql"') < text.index('"targets"') < text.index('"windows"')
+
+
+def test_hash_is_pinned():
+    # A change here means every stored signature would be voided: bump only on purpose.
+    assert agreement.content_hash(AgreementContent()) == (
+        "9ca5be7a0b085ad50c00122da26280aa65adf21646025ad570cf0716d1c5a0f8"
+    )
+
+
+def test_any_edit_changes_the_hash():
+    base = AgreementContent()
+    edited = base.model_copy(update={"targets": Targets(mqls_per_marketer=251)})
+    assert agreement.content_hash(base) != agreement.content_hash(edited)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"field": CriterionField.INDUSTRY, "weight": 10},
+        {"field": CriterionField.COMPANY_SIZE, "weight": 10},
+        {"field": CriterionField.ENGAGEMENT, "weight": 10, "minimum": 50, "maximum": 10},
+        {"field": CriterionField.INDUSTRY, "weight": 101, "accepted": ("x",)},
+    ],
+)
+def test_malformed_criteria_are_refused(kwargs):
+    with pytest.raises(ValidationError):
+        Criterion(**kwargs)
+
+
+def test_min_above_max_per_rep_is_refused():
+    with pytest.raises(ValidationError, match="min MQLs per rep"):
+        Targets(min_mqls_per_rep=200, max_mqls_per_rep=100)
+
+
+def test_fresh_database_gets_version_one_draft(engine):
+    with Session(engine) as session:
+        version = agreement.ensure_agreement(session=session)
+        session.commit()
+        governing = agreement.governing_version(session=session)
+    assert version.number == 1
+    assert governing.version.id == version.id
+    assert not governing.signed
+    assert version.content_hash == agreement.content_hash(AgreementContent())
+
+
+def test_hash_is_the_same_across_databases(engine):
+    with Session(engine) as session:
+        version = agreement.ensure_agreement(session=session)
+        session.commit()
+        stored = session.get(type(version), version.id)
+    assert agreement.content_hash(agreement.load_content(stored)) == stored.content_hash
+
+
+def test_stale_revision_is_refused_and_nothing_overwritten(engine):
+    with Session(engine) as session:
+        version = agreement.ensure_agreement(session=session)
+        session.commit()
+        first = AgreementContent(targets=Targets(mqls_per_marketer=300))
+        agreement.save_draft(session=session, version_id=version.id, revision=1, content=first, actor_id=None)
+        session.commit()
+        second = AgreementContent(targets=Targets(mqls_per_marketer=100))
+        with pytest.raises(agreement.StaleRevision, match="changed by someone else"):
+            agreement.save_draft(session=session, version_id=version.id, revision=1, content=second, actor_id=None)
+        session.rollback()
+        stored = agreement.load_content(session.get(type(version), version.id))
+    assert stored.targets.mqls_per_marketer == 300
+
+
+def test_in_force_only_when_every_required_role_signed_this_content(engine):
+    with Session(engine) as session:
+        version = agreement.ensure_agreement(session=session)
+        sales = Signature(version_id=version.id, user_id=0, role=Role.SALES_MANAGER, content_hash=version.content_hash)
+        assert not agreement.is_in_force(version, [sales])
+        stale = Signature(version_id=version.id, user_id=0, role=Role.MARKETING_MANAGER, content_hash="0" * 64)
+        assert not agreement.is_in_force(version, [sales, stale])
+        marketing = Signature(
+            version_id=version.id, user_id=0, role=Role.MARKETING_MANAGER, content_hash=version.content_hash
+        )
+        assert agreement.is_in_force(version, [sales, marketing])

@@ -1,0 +1,45 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args, url):
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run([sys.executable, "-m", "sla_core", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_migrate_and_users_round_trip(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli("migrate", url=url).returncode == 0
+    added = cli("users", "add", "dana", "--role", "sales_manager", "--name", "Dana", "--json", url=url)
+    assert added.returncode == 0, added.stderr
+    password = json.loads(added.stdout)["password"]
+    listed = json.loads(cli("users", "list", "--json", url=url).stdout)
+    assert listed == [{"username": "dana", "name": "Dana", "email": None, "role": "sales_manager",
+                       "can_sign_in": True, "active": True}]
+    reset = json.loads(cli("users", "set-password", "dana", "--json", url=url).stdout)
+    assert reset["password"] != password
+
+
+def test_bad_role_change_is_one_clear_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = cli("users", "set-role", "ghost", "viewer", url=url)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: no user named 'ghost'"
+
+
+def test_unreachable_database_is_one_line_no_traceback():
+    result = cli("migrate", url="postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot reach the database")
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_database_url_is_one_line():
+    result = cli("migrate", url="mysql-ish:/nope")
+    assert result.returncode == 2 and "Traceback" not in result.stderr

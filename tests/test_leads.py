@@ -1,0 +1,112 @@
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session, select
+
+from sla_core import leads
+from sla_core.access import PermissionDenied
+from sla_core.models import Lead, LeadEvent, Role, User
+from sla_core.stages import Disposition, IllegalTransition, Stage
+
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(engine):
+    """Two reps, a manager, and one MQL owned by the first rep."""
+    with Session(engine, expire_on_commit=False) as session:
+        rep = User(username="rep.a", name="Rep A", role=Role.SALES_REP)
+        other = User(username="rep.b", name="Rep B", role=Role.SALES_REP)
+        boss = User(username="boss", name="Boss", role=Role.SALES_MANAGER)
+        session.add_all([rep, other, boss])
+        session.flush()
+        lead = Lead(lead_key="l1", created_at=T0, stage="mql", mql_at=T0, owner_id=rep.id)
+        session.add(lead)
+        session.commit()
+    return engine, rep, other, boss, lead.id
+
+
+def events(engine, lead_id):
+    with Session(engine) as session:
+        return session.exec(select(LeadEvent).where(LeadEvent.lead_id == lead_id)).all()
+
+
+def test_illegal_stage_change_writes_nothing(world):
+    engine, rep, _, _, lead_id = world
+    with Session(engine) as session, pytest.raises(IllegalTransition, match="cannot move to Won"):
+        leads.change_stage(session=session, lead_id=lead_id, target=Stage.WON, actor=rep)
+    with Session(engine) as session:
+        assert session.get(Lead, lead_id).stage == "mql"
+    assert events(engine, lead_id) == []
+
+
+def test_stage_change_stamps_milestone_and_logs_event(world):
+    engine, rep, _, _, lead_id = world
+    with Session(engine) as session:
+        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SAL, actor=rep)
+        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SQL, actor=rep)
+        session.commit()
+        lead = session.get(Lead, lead_id)
+        assert lead.stage == "sql" and lead.sql_at is not None
+    assert [(e.from_stage, e.to_stage) for e in events(engine, lead_id)] == [("mql", "sal"), ("sal", "sql")]
+
+
+def test_rep_cannot_work_another_reps_lead(world):
+    engine, _, other, _, lead_id = world
+    with Session(engine) as session, pytest.raises(PermissionDenied):
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=other)
+
+
+def test_manager_may_work_any_lead(world):
+    engine, _, _, boss, lead_id = world
+    with Session(engine) as session:
+        leads.record_touch(session=session, lead_id=lead_id, kind="email", actor=boss)
+        session.commit()
+
+
+def test_touches_are_counted_and_first_touch_kept(world):
+    engine, rep, _, _, lead_id = world
+    with Session(engine) as session:
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=rep)
+        session.commit()
+        first = session.get(Lead, lead_id).first_touch_at
+        leads.record_touch(session=session, lead_id=lead_id, kind="meeting", actor=rep, note="demo")
+        session.commit()
+        lead = session.get(Lead, lead_id)
+    assert lead.touches == 2 and lead.first_touch_at == first and lead.last_touch_at >= first
+    assert [e.touch_kind for e in events(engine, lead_id)] == ["call", "meeting"]
+
+
+def test_unknown_touch_kind_is_refused(world):
+    engine, rep, _, _, lead_id = world
+    with Session(engine) as session, pytest.raises(ValueError, match="unknown touch 'fax'"):
+        leads.record_touch(session=session, lead_id=lead_id, kind="fax", actor=rep)
+
+
+def test_disqualify_records_reason(world):
+    engine, rep, _, _, lead_id = world
+    with Session(engine) as session:
+        leads.disposition(session=session, lead_id=lead_id, outcome=Disposition.DISQUALIFY, actor=rep,
+                          reason="No budget")
+        session.commit()
+        lead = session.get(Lead, lead_id)
+    assert (lead.stage, lead.disposition_reason) == ("disqualified", "No budget")
+    assert lead.dispositioned_at is not None
+
+
+def test_read_leads_returns_aware_times_and_scopes_by_owner(world):
+    engine, rep, other, _, _ = world
+    frame = leads.read_leads(engine)
+    assert len(frame) == 1 and str(frame["created_at"].dt.tz) == "UTC"
+    assert frame["created_at"].iloc[0] == T0
+    assert len(leads.read_leads(engine, owner_id=rep.id)) == 1
+    assert len(leads.read_leads(engine, owner_id=other.id)) == 0
+
+
+def test_data_revision_changes_on_write(world):
+    engine, rep, _, _, lead_id = world
+    with Session(engine) as session:
+        before = leads.data_revision(session=session)
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=rep)
+        session.commit()
+        assert leads.data_revision(session=session) != before
