@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sla_core.access import Permission, PermissionDenied, can, require_queue_access
 from sla_core.bulk import LEAD_TIME_COLUMNS, arrow_schema, conform, read_arrow, times_to_utc
@@ -34,15 +34,15 @@ def read_leads(engine: Engine, owner_id: int | None = None) -> pd.DataFrame:
             "$1" if engine.url.get_backend_name() == "postgresql" else "?"
         )
         params = [owner_id]
-    table = conform(read_arrow(engine, sql, params), arrow_schema(Lead.__table__))  # type: ignore[arg-type]
+    table = conform(read_arrow(engine, sql, params), arrow_schema(Lead.__table__))  # type: ignore[attr-defined]
     frame = table.to_pandas()
     return times_to_utc(frame, LEAD_TIME_COLUMNS)
 
 
 def data_revision(*, session: Session) -> str:
     """A cheap fingerprint that changes whenever leads or their history change (cache key)."""
-    events = session.exec(select(func.max(LeadEvent.id), func.count(LeadEvent.id))).one()
-    leads = session.exec(select(func.max(Lead.updated_at), func.count(Lead.id))).one()
+    events = session.exec(select(func.max(col(LeadEvent.id)), func.count(col(LeadEvent.id)))).one()
+    leads = session.exec(select(func.max(col(Lead.updated_at)), func.count(col(Lead.id)))).one()
     batches = session.exec(select(func.max(ImportBatch.id))).one()
     return f"{events[0]}-{events[1]}-{leads[0]}-{leads[1]}-{batches}"
 

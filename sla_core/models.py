@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -29,7 +30,7 @@ class TeamKind(StrEnum):
 BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def _ts(*, nullable: bool = True, index: bool = False) -> datetime | None:
+def _ts(*, nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCTimestamp, nullable=nullable, index=index)
 
 
