@@ -1,0 +1,214 @@
+"""Who the demo leads are: names, companies, countries, sources and the six MQL criteria.
+
+Each lead has a hidden 'fit' (how close it is to the ideal customer profile) that depends
+on the marketer and the channel; every criterion is met with a probability that grows with
+fit, so roughly two leads in five reach the default MQL threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sla_core.clock import micros_to_series
+
+SOURCES = ("Web form", "Webinar", "Paid search", "Event", "Referral", "Content download")
+SOURCE_FIT = np.array([0.03, 0.05, -0.08, 0.02, 0.12, -0.04])
+SOURCE_ENGAGEMENT = np.array([0.0, 0.12, -0.08, 0.08, 0.05, 0.02])
+CAMPAIGNS = (
+    ("Demo request", "Contact us", "Pricing page"),
+    ("Webinar: Fixing the MQL hand-off", "Webinar: Pipeline reviews that work"),
+    ("Google Ads: SLA software", "LinkedIn Ads: Sales ops leaders", "Google Ads: lead routing"),
+    ("GITEX Global Dubai", "Web Summit Lisbon", "SaaStr Europa", "Iran Tech Expo"),
+    ("Customer referral", "Partner referral"),
+    ("E-book: The SLA playbook", "Report: State of lead management", "Template: MQL scorecard"),
+)
+
+# marketer style -> (share of the leads, fit shift, weights over SOURCES)
+MARKETER_STYLE: dict[str, tuple[float, float, tuple[float, ...]]] = {
+    "volume": (0.34, -0.04, (0.15, 0.05, 0.40, 0.05, 0.05, 0.30)),
+    "quality": (0.22, 0.08, (0.20, 0.25, 0.05, 0.25, 0.20, 0.05)),
+    "steady": (0.26, 0.0, (0.35, 0.25, 0.10, 0.10, 0.05, 0.15)),
+    "junior": (0.18, -0.07, (0.20, 0.05, 0.30, 0.05, 0.05, 0.35)),
+}
+
+GOOD_INDUSTRIES = ("Software", "Financial Services", "Healthcare", "Manufacturing", "Retail")
+OTHER_INDUSTRIES = ("Education", "Government", "Non-profit", "Hospitality", "Construction",
+                    "Media", "Telecommunications", "Logistics", "Energy", "Real Estate")  # fmt: skip
+GOOD_DEPARTMENTS = ("Sales", "Marketing", "Operations", "IT")
+OTHER_DEPARTMENTS = ("Finance", "Human Resources", "Legal", "Procurement", "Engineering",
+                     "Customer Support", "Product")  # fmt: skip
+SENIOR_TITLES = ("VP of Sales", "Head of Marketing", "Director of Operations", "IT Manager",
+                 "Chief Revenue Officer", "Marketing Manager", "Sales Manager", "Head of Growth",
+                 "Chief Information Officer", "Director of Sales Operations",
+                 "Regional Sales Manager", "VP Marketing")  # fmt: skip
+OTHER_TITLES = ("Marketing Specialist", "Business Analyst", "Software Engineer",
+                "Account Executive", "Sales Development Representative", "Consultant",
+                "Operations Coordinator", "Founder", "Student", "Data Analyst")  # fmt: skip
+CRMS = ("Salesforce", "HubSpot", "Dynamics 365", "Pipedrive")
+TOOLS = ("Slack", "Zoom", "Google Workspace", "Microsoft 365", "Jira", "Mailchimp", "Zoho CRM",
+         "Zendesk", "Shopify", "Tableau")  # fmt: skip
+INDUSTRY_SUFFIX = {
+    "Software": ("Labs", "Software", "Systems"), "Financial Services": ("Capital", "Finance"),
+    "Healthcare": ("Health", "Medical"), "Manufacturing": ("Industries", "Manufacturing"),
+    "Retail": ("Retail", "Stores"),
+}  # fmt: skip
+COMPANY_ROOTS = ("Apex", "Nordlicht", "Zagros", "Al Noor", "Blue River", "Atlas", "Pars",
+                 "Silverline", "Cedar", "Oasis", "Kavir", "Meridian", "Helios", "Alborz",
+                 "Northwind", "Sahel", "Lumen", "Tigris", "Granite", "Falcon", "Damavand",
+                 "Orchid", "Vertex", "Nile", "Sapphire", "Harbor", "Azar", "Summit")  # fmt: skip
+
+# region -> (weight, countries, first names, last names); Persian and Arabic names carry
+# their own script too, used for a share of those leads as real CRM exports do.
+REGIONS: tuple[tuple[float, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
+    (0.28, ("United States", "Canada"),
+     ("Emily", "Michael", "Jessica", "David", "Ashley", "Chris", "Megan", "Ryan", "Olivia"),
+     ("Johnson", "Miller", "Brown", "Davis", "Wilson", "Taylor", "Clark", "Lewis", "Walker")),
+    (0.27, ("Germany", "United Kingdom", "France", "Netherlands", "Sweden", "Spain"),
+     ("Anna", "Lukas", "Sophie", "Thomas", "Camille", "Jan", "Elif", "Marco", "Ingrid"),
+     ("Schmidt", "Smith", "Dubois", "de Vries", "Johansson", "García", "Weber", "Moreau")),
+    (0.15, ("Iran",),
+     ("Sara|سارا", "Ali|علی", "Maryam|مریم", "Hossein|حسین", "Niloufar|نیلوفر", "Arash|آرش",
+      "Zahra|زهرا", "Babak|بابک"),
+     ("Ahmadi|احمدی", "Mohammadi|محمدی", "Rezaei|رضایی", "Karimi|کریمی", "Moradi|مرادی",
+      "Jafari|جعفری", "Sadeghi|صادقی")),
+    (0.18, ("United Arab Emirates", "Saudi Arabia", "Egypt", "Jordan", "Qatar"),
+     ("Ahmed|أحمد", "Fatima|فاطمة", "Mohammed|محمد", "Noura|نورة", "Khaled|خالد",
+      "Huda|هدى", "Tariq|طارق", "Rania|رانيا"),
+     ("Al-Harbi|الحربي", "Hassan|حسن", "Al-Zahrani|الزهراني", "Saleh|صالح",
+      "Abdullah|عبدالله", "Nasser|ناصر", "Haddad|حداد")),
+    (0.12, ("India", "Singapore", "Turkey", "Japan"),
+     ("Arjun", "Ananya", "Wei Ling", "Mehmet", "Ayşe", "Haruto", "Kavya", "Rahul"),
+     ("Sharma", "Patel", "Tan", "Yılmaz", "Demir", "Sato", "Iyer", "Lim")),
+)  # fmt: skip
+NATIVE_SHARE = 0.3
+NA = np.array(None, dtype=object)
+
+
+def _pick(rng: np.random.Generator, pool: tuple[str, ...], n: int) -> np.ndarray:
+    return np.array(pool, dtype=object)[rng.integers(0, len(pool), n)]
+
+
+def _names(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    weight = np.array([r[0] for r in REGIONS])
+    region = rng.choice(len(REGIONS), n, p=weight / weight.sum())
+    country = np.empty(n, dtype=object)
+    first = np.empty(n, dtype=object)
+    last = np.empty(n, dtype=object)
+    for i, (_, countries, firsts, lasts) in enumerate(REGIONS):  # five regions
+        at = np.flatnonzero(region == i)
+        country[at] = _pick(rng, countries, len(at))
+        first[at] = _pick(rng, firsts, len(at))
+        last[at] = _pick(rng, lasts, len(at))
+    split_first = pd.Series(first).str.split("|", expand=True).reindex(columns=[0, 1])
+    split_last = pd.Series(last).str.split("|", expand=True).reindex(columns=[0, 1])
+    native = (rng.random(n) < NATIVE_SHARE) & split_first[1].notna().to_numpy()
+    return pd.DataFrame(
+        {
+            "latin_first": split_first[0],
+            "latin_last": split_last[0],
+            "first_name": split_first[1].where(native, split_first[0]),
+            "last_name": split_last[1].where(native, split_last[0]),
+            "country": country,
+        }
+    )
+
+
+def _stack(rng: np.random.Generator, hit: np.ndarray) -> np.ndarray:
+    """Technographics as CRM exports write them: 'Salesforce; Slack; Zoom'."""
+    n = len(hit)
+    extra = _pick(rng, TOOLS, n) + np.where(rng.random(n) < 0.5, "; " + _pick(rng, TOOLS, n), "")
+    crm = _pick(rng, CRMS, n)
+    with_crm = np.where(rng.random(n) < 0.5, crm + "; " + extra, crm)
+    return np.where(hit, with_crm, extra)
+
+
+def profiles(
+    rng: np.random.Generator, marketer_styles: tuple[str, ...], created: np.ndarray
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each lead's marketer (index into marketer_styles) and its profile columns."""
+    n = len(created)
+    style = [MARKETER_STYLE[s] for s in marketer_styles]
+    share = np.array([s[0] for s in style])
+    marketer = rng.choice(len(style), n, p=share / share.sum())
+    source_p = np.array([s[2] for s in style])
+    # sample a source per lead from its marketer's mix: inverse CDF on a uniform
+    cdf = np.cumsum(source_p / source_p.sum(axis=1, keepdims=True), axis=1)[marketer]
+    source = np.minimum((rng.random(n)[:, None] > cdf).sum(axis=1), len(SOURCES) - 1)
+    shift = np.array([s[1] for s in style])[marketer] + SOURCE_FIT[source]
+    fit = np.clip(rng.normal(0.5 + shift, 0.2, n), 0.0, 1.0)
+
+    def met(base: float, slope: float) -> np.ndarray:
+        return rng.random(n) < np.clip(base + slope * fit, 0.02, 0.98)
+
+    def missing(share: float) -> np.ndarray:
+        return rng.random(n) < share
+
+    industry_hit, size_hit, dept_hit = met(0.2, 0.75), met(0.3, 0.65), met(0.25, 0.65)
+    title_hit, tech_hit = met(0.15, 0.7), met(0.15, 0.6)
+    engaged = rng.random(n) < np.clip(0.1 + 0.7 * fit + SOURCE_ENGAGEMENT[source], 0.02, 0.98)
+
+    industry = np.where(
+        industry_hit, _pick(rng, GOOD_INDUSTRIES, n), _pick(rng, OTHER_INDUSTRIES, n)
+    )
+    industry = np.where(~industry_hit & missing(0.1), NA, industry)
+    small = rng.random(n) < 0.7
+    size = np.where(
+        size_hit,
+        np.exp(rng.uniform(np.log(50), np.log(5000), n)),
+        np.where(small, rng.integers(2, 50, n), rng.integers(5001, 60_000, n)),
+    ).astype(np.int64)
+    department = np.where(
+        dept_hit, _pick(rng, GOOD_DEPARTMENTS, n), _pick(rng, OTHER_DEPARTMENTS, n)
+    )
+    department = np.where(~dept_hit & missing(0.15), NA, department)
+    title = np.where(title_hit, _pick(rng, SENIOR_TITLES, n), _pick(rng, OTHER_TITLES, n))
+    title = np.where(~title_hit & missing(0.08), NA, title)
+    tech = np.where(~tech_hit & missing(0.25), NA, _stack(rng, tech_hit))
+    engagement = np.where(engaged, rng.integers(40, 101, n), rng.integers(0, 40, n))
+
+    people = _names(rng, n)
+    suffix = np.array(
+        [INDUSTRY_SUFFIX.get(str(i), ("Group", "Holding", "Co"))[k % 2] for k, i in
+         enumerate(GOOD_INDUSTRIES + OTHER_INDUSTRIES)], dtype=object
+    )  # fmt: skip
+    industry_code = pd.Series(industry).map(
+        {name: k for k, name in enumerate(GOOD_INDUSTRIES + OTHER_INDUSTRIES)}
+    )
+    root = _pick(rng, COMPANY_ROOTS, n)
+    company = root + " " + suffix[industry_code.fillna(len(GOOD_INDUSTRIES)).astype(int)]
+    slug = pd.Series(company).str.lower().str.replace(r"[^a-z]", "", regex=True)
+    person = (people["latin_first"] + "." + people["latin_last"]).str.lower()
+    email = person.str.replace(r"[^a-z.]", "", regex=True) + "@" + slug + ".example"
+
+    campaign_pool = [c for cs in CAMPAIGNS for c in cs]
+    first_campaign = np.cumsum([0] + [len(cs) for cs in CAMPAIGNS])[:-1]
+    campaign_idx = first_campaign[source] + (
+        rng.random(n) * np.array([len(c) for c in CAMPAIGNS])[source]
+    ).astype(int)
+    month = micros_to_series(pd.Series(created)).dt.strftime("%b %Y")
+    campaign = pd.Series(np.array(campaign_pool, dtype=object)[campaign_idx]) + " · " + month
+
+    frame = pd.DataFrame(
+        {
+            "email": email,
+            "first_name": people["first_name"],
+            "last_name": people["last_name"],
+            "company": company,
+            "country": people["country"],
+            "industry": industry,
+            "company_size": pd.array(size, dtype="Int64"),
+            "department": department,
+            "job_title": title,
+            "technographics": tech,
+            "engagement": engagement.astype(np.int64),
+            "source": np.array(SOURCES, dtype=object)[source],
+            "campaign": campaign,
+        }
+    )
+    # a few web forms do not ask for company size
+    frame["company_size"] = frame["company_size"].mask(~size_hit & missing(0.05))
+    for name in ("email", "first_name", "last_name", "company", "country", "industry",
+                 "department", "job_title", "technographics", "source", "campaign"):  # fmt: skip
+        frame[name] = frame[name].astype("string")
+    return marketer, frame
