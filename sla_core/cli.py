@@ -96,7 +96,18 @@ def _cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-COMMANDS: dict[str, Handler] = {"migrate": _cmd_migrate, "users": _cmd_users, "demo": _cmd_demo}
+def _cmd_import(args: argparse.Namespace, engine: Engine) -> int:
+    from sla_core.importing import command
+
+    return command.command(args, engine)
+
+
+COMMANDS: dict[str, Handler] = {
+    "migrate": _cmd_migrate,
+    "users": _cmd_users,
+    "demo": _cmd_demo,
+    "import": _cmd_import,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo_p.add_argument(
         "--force", action="store_true", help="load even if leads exist (adds demo users)"
     )
+    from sla_core.importing import command as import_command
+
+    import_command.add_parser(sub, common)
     return parser
 
 

@@ -1,0 +1,356 @@
+"""Reading an uploaded file: encoding, delimiter, header row, CSV/TSV or XLSX -> text table."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+SAMPLE_BYTES = 64 * 1024
+MAX_FILE_BYTES = 500 * 1024 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+_HEADER_SCAN_ROWS = 30
+_SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
+_EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+# Letters Windows-1256 puts where Windows-1252 has accented Latin ones.
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+class ReadError(ValueError):
+    """The file cannot be read as a table; the message says what and where."""
+
+
+@dataclass
+class RawTable:
+    """The file's cells as text, with the file line of each row and what was detected."""
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+    encoding: str | None
+    delimiter: str | None
+    header_line: int
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+    bad_lines: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"line": [], "reason": [], "raw": []})
+    )
+
+
+def detect_encoding(data: bytes) -> str:
+    """The text encoding of `data`: BOMs first, then strict UTF-8, then cp1256 vs cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:SAMPLE_BYTES]
+    # UTF-16 without a BOM: every other byte of ASCII text is NUL.
+    if len(sample) >= 4 and sample[1::2].count(0) > 0.4 * len(sample) / 2 > 0:
+        if sample[0::2].count(0) < sample[1::2].count(0):
+            return "utf-16-le"
+    if len(sample) >= 4 and sample[0::2].count(0) > 0.4 * len(sample) / 2:
+        return "utf-16-be"
+    if b"\x00" in sample:
+        raise ReadError(
+            "this is not a text (CSV) file: it contains binary data. "
+            "Upload a CSV, TSV or XLSX export."
+        )
+    try:
+        codecs.getincrementaldecoder("utf-8")(errors="strict").decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        latin = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return "cp1256"  # bytes cp1252 leaves undefined are Arabic letters in cp1256
+    arabic = sample.decode("cp1256", errors="replace")
+    high = sum(1 for ch in latin if ord(ch) > 127) or 1
+    return "cp1256" if len(_ARABIC.findall(arabic)) > 0.5 * high else "cp1252"
+
+
+def _sample_text(data: bytes, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(data[: SAMPLE_BYTES * 2], final=len(data) <= SAMPLE_BYTES * 2)
+
+
+def _split(lines: list[str], delimiter: str) -> list[list[str]]:
+    return [next(csv.reader([line], delimiter=delimiter), []) for line in lines]
+
+
+def detect_delimiter(sample: str, filename: str = "") -> str:
+    """The delimiter giving the most rows with the same number (>1) of fields."""
+    lines = [line for line in sample.splitlines()[:50] if line.strip()]
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the sample may cut the last line
+    best, best_score = ("\t" if filename.lower().endswith((".tsv", ".tab")) else ","), (0.0, 0)
+    for delimiter in DELIMITERS:
+        counts = [len(row) for row in _split(lines, delimiter)]
+        if not counts:
+            continue
+        mode, freq = Counter(counts).most_common(1)[0]
+        if mode < 2:
+            continue
+        score = (freq / len(counts), mode)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def find_header(rows: list[list[str]]) -> int:
+    """Index of the header row: the first row filled like the table (skips title lines)."""
+    filled = [sum(1 for cell in row if str(cell).strip()) for row in rows[:_HEADER_SCAN_ROWS]]
+    if not any(filled):
+        return 0
+    width = Counter(n for n in filled if n).most_common(1)[0][0]
+    widest = max(filled)
+    for index, count in enumerate(filled):
+        if count >= max(1, min(width, widest) * 0.6):
+            return index
+    return 0
+
+
+def _as_csv(line: str, delimiter: str) -> str:
+    """One line of the file re-written as comma-separated CSV (how rejects keep their row)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(
+        next(csv.reader([line], delimiter=delimiter), [])
+    )
+    return buffer.getvalue()
+
+
+_EXTRA = "\x00extra "
+
+
+def _widened_names(parsed_head: list[list[str]], header_index: int) -> list[str] | None:
+    """Column names with room for extra cells when the first data row is wider than the header.
+
+    pandas would otherwise take the first column of such a file as the row index and shift
+    every value one column to the right.
+    """
+    header = parsed_head[header_index]
+    first = next((r for r in parsed_head[header_index + 1 :] if any(c.strip() for c in r)), [])
+    if len(first) <= len(header):
+        return None
+    names: list[str] = []
+    for i, name in enumerate(header):
+        name = name.strip() or f"Unnamed: {i}"
+        while name in names:
+            name = f"{name}.1"
+        names.append(name)
+    return names + [f"{_EXTRA}{i}" for i in range(1, len(first) - len(header) + 1)]
+
+
+def _split_off_wide_rows(
+    frame: pd.DataFrame, lines: np.ndarray, bad: list[tuple[int, str, str]]
+) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str, str]]]:
+    extra = [c for c in frame.columns if str(c).startswith(_EXTRA)]
+    width = len(frame.columns) - len(extra)
+    wide = frame[extra].ne("").any(axis=1).to_numpy()
+    for position in np.flatnonzero(wide):
+        cells = [str(v) for v in frame.iloc[position].tolist()]
+        while cells and not cells[-1]:
+            cells.pop()
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="").writerow(cells)
+        reason = f"{len(cells)} fields where the header has {width}"
+        bad.append((int(lines[position]), reason, buffer.getvalue()))
+    return frame.loc[~wide].drop(columns=extra).reset_index(drop=True), lines[~wide], bad
+
+
+def _parse_problem(exc: Exception, header_line: int) -> str:
+    text = str(exc)
+    if match := _EOF_QUOTE.search(text):
+        line = header_line + int(match.group(1))
+        return f"a quote opened on line {line} is never closed; fix the quoting and upload again"
+    return f"the file cannot be read as a table ({text.strip()})"
+
+
+def read_delimited(data: bytes, filename: str = "") -> RawTable:
+    """Read CSV/TSV bytes into text columns, keeping each row's line number in the file."""
+    encoding = detect_encoding(data)
+    sample = _sample_text(data, encoding)
+    if not sample.strip():
+        raise ReadError("the file is empty")
+    delimiter = detect_delimiter(sample, filename)
+    head_lines = sample.splitlines()[:_HEADER_SCAN_ROWS]
+    parsed_head = _split(head_lines, delimiter)
+    header_index = find_header(parsed_head)
+    header_line = header_index + 1
+    names = _widened_names(parsed_head, header_index)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                sep=delimiter,
+                encoding=encoding,
+                encoding_errors="replace",
+                dtype=str,
+                na_filter=False,
+                skiprows=header_index + (1 if names else 0),
+                header=None if names else "infer",
+                names=names,
+                skip_blank_lines=False,
+                on_bad_lines="warn",
+                engine="c",
+            )
+        except pd.errors.EmptyDataError:
+            raise ReadError("the file is empty") from None
+        except (pd.errors.ParserError, UnicodeError) as exc:
+            raise ReadError(_parse_problem(exc, header_line)) from None
+    skipped: list[int] = []
+    bad: list[tuple[int, str, str]] = []
+    text_lines: list[str] = []
+    for warning in caught:
+        for match in _SKIPPED.finditer(str(warning.message)):
+            line = int(match.group(1))  # pandas counts lines from the top of the file
+            skipped.append(line)
+            width = len(frame.columns) - sum(str(c).startswith(_EXTRA) for c in frame.columns)
+            if not text_lines:
+                # The parser drops ragged rows; fetch their text so the report can return it.
+                text = data.decode(encoding, errors="replace")
+                text_lines = io.StringIO(text, newline=None).read().split("\n")
+            reason = f"{match.group(3)} fields where the header has {width}"
+            bad.append((line, reason, _as_csv(text_lines[line - 1], delimiter)))
+    total = len(frame) + len(skipped)
+    lines = np.arange(header_line + 1, header_line + 1 + total, dtype="int64")
+    if skipped:
+        lines = lines[~np.isin(lines, skipped)]
+    if names:
+        frame, lines, bad = _split_off_wide_rows(frame, lines, bad)
+    table = RawTable(
+        frame=frame,
+        lines=lines,
+        encoding=encoding,
+        delimiter=delimiter,
+        header_line=header_line,
+        bad_lines=pd.DataFrame(bad, columns=["line", "reason", "raw"]),
+    )
+    if header_index:
+        table.notes.append(f"skipped {header_index} line(s) above the header")
+    return _tidy(table)
+
+
+def _fill_header(names: list[str]) -> list[str]:
+    # A merged header cell leaves its neighbours empty: name them after the merged one.
+    out: list[str] = []
+    for i, name in enumerate(names):
+        name = str(name).strip() if name is not None and str(name) != "nan" else ""
+        if not name:
+            name = f"{out[-1]} ({i + 1})" if out else f"column {i + 1}"
+        while name in out:
+            name = f"{name}_"
+        out.append(name)
+    return out
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sheets(data: bytes) -> dict[str, pd.DataFrame]:
+    from openpyxl import load_workbook
+
+    try:
+        # data_only=False: a formula such as =HYPERLINK(...) is kept as its text.
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise ReadError(f"the workbook cannot be opened ({exc})") from None
+    try:
+        return {
+            str(ws.title): pd.DataFrame(
+                [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)],
+                dtype="str",
+            )
+            for ws in book.worksheets
+        }
+    finally:
+        book.close()
+
+
+def read_xlsx(data: bytes, sheet: str | None = None) -> RawTable:
+    """Read one sheet of a workbook (the named one, else the first with data) as text."""
+    sheets = _sheets(data)
+    filled = {name: int(df.ne("").to_numpy().sum()) for name, df in sheets.items()}
+    if sheet is not None and sheet not in sheets:
+        raise ReadError(f"the workbook has no sheet {sheet!r}; it has: {', '.join(sheets)}")
+    chosen = sheet or next((name for name, n in filled.items() if n), None)
+    if chosen is None:
+        raise ReadError("the workbook is empty")
+    grid = sheets[chosen].fillna("")
+    rows = grid.head(_HEADER_SCAN_ROWS).astype(str).values.tolist()
+    header_index = find_header(rows)
+    frame = grid.iloc[header_index + 1 :].astype("str")
+    frame.columns = _fill_header(list(grid.iloc[header_index]))
+    lines = (frame.index.to_numpy(dtype="int64") + 1).astype("int64")
+    table = RawTable(
+        frame=frame.reset_index(drop=True),
+        lines=lines,
+        encoding=None,
+        delimiter=None,
+        header_line=header_index + 1,
+        sheet=str(chosen),
+    )
+    if len(sheets) > 1:
+        table.notes.append(
+            f"the workbook has {len(sheets)} sheets ({', '.join(map(str, sheets))}); "
+            f"read {chosen!r}"
+        )
+    return _tidy(table)
+
+
+def _tidy(table: RawTable) -> RawTable:
+    frame = table.frame
+    # A trailing delimiter on every line makes an unnamed, empty last column.
+    empty_unnamed = [
+        c
+        for c in frame.columns
+        if str(c).startswith("Unnamed:") and not frame[c].str.strip().ne("").any()
+    ]
+    frame = frame.drop(columns=empty_unnamed)
+    if frame.shape[1] == 0:
+        raise ReadError("the file has no columns")
+    # Only rows whose first cell is empty can be blank: check the rest on those alone.
+    blank = np.array(frame.iloc[:, 0].str.strip().eq(""), dtype=bool)
+    if blank.any():
+        candidates = frame.loc[blank]
+        blank[blank] = candidates.apply(lambda s: s.str.strip().eq("")).all(axis=1).to_numpy()
+    if blank.any():
+        frame = frame.loc[~blank].reset_index(drop=True)
+        table.lines = table.lines[~blank]
+    if len(frame) == 0 and table.bad_lines.empty:
+        raise ReadError("the file has a header row but no data rows")
+    table.frame = frame
+    return table
+
+
+def read_table(
+    data: bytes, filename: str = "", *, sheet: str | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> RawTable:
+    """Any upload -> text table: XLSX by its signature, else delimited text."""
+    if not data:
+        raise ReadError("the file is empty")
+    if len(data) > max_bytes:
+        raise ReadError(
+            f"the file is {len(data) / 2**20:.1f} MB; the limit is "
+            f"{max_bytes / 2**20:.1f} MB. Split it and import the parts."
+        )
+    if data.startswith(b"PK\x03\x04"):
+        return read_xlsx(data, sheet)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReadError("this is an old Excel .xls workbook: save it as .xlsx or CSV first")
+    return read_delimited(data, filename)

@@ -1,0 +1,320 @@
+"""Row checks: the mapped text table -> the prepared frame the writer takes, plus rejects."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sla_core.importing.mapping import (
+    DATE_FIELDS,
+    PEOPLE_FIELDS,
+    TEXT_FIELDS,
+    ImportOptions,
+    norm,
+    resolve_columns,
+    value_map,
+)
+from sla_core.importing.reading import RawTable, read_table
+from sla_core.importing.values import parse_company_size, parse_dates, parse_numbers
+from sla_core.models import Lead
+
+EMAIL = r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+"
+REJECT_COLUMNS = ["line", "column", "value", "reason", "raw"]
+_RANK = {"lead": 0, "mql": 1, "sal": 2, "sql": 3, "opportunity": 4, "won": 5, "lost": 5}
+_EXITS = ("nurture", "disqualified", "lost")
+_MAX_LEN = {
+    c.name: c.type.length
+    for c in Lead.__table__.columns  # type: ignore[attr-defined]
+    if getattr(c.type, "length", None)
+}
+USER_COLUMNS = ["id", "username", "name", "email", "role"]
+
+
+@dataclass
+class Prepared:
+    """The prepared frame, the rejects, and the people in the file not found among users."""
+
+    frame: pd.DataFrame
+    rejects: pd.DataFrame
+    unknown_people: pd.DataFrame
+    people: pd.DataFrame
+    mapping: dict[str, str]
+    table: RawTable
+    notes: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.frame, self.rejects, self.unknown_people))
+
+    @property
+    def rows_total(self) -> int:
+        return len(self.table.frame) + len(self.table.bad_lines)
+
+
+class _Rejects:
+    def __init__(self, lines: pd.Series) -> None:
+        self.lines = lines
+        self.parts: list[pd.DataFrame] = []
+        self.bad = pd.Series(False, index=lines.index)
+
+    def add(
+        self, mask: pd.Series, column: str | None, values: pd.Series | None, reason: Any
+    ) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        self.bad |= mask
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "line": self.lines[mask].to_numpy(),
+                    "column": column,
+                    "value": None if values is None else values[mask].astype("object").to_numpy(),
+                    "reason": reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason,
+                }
+            )
+        )
+
+
+def _clean(raw: pd.Series, nulls: set[str]) -> pd.Series:
+    text = raw.str.strip()
+    return text.mask(text.isin(nulls))
+
+
+def _stage(
+    values: pd.Series,
+    status: pd.Series | None,
+    options: ImportOptions,
+    rej: _Rejects,
+    cols: dict[str, str],
+) -> pd.Series:
+    stage = _mapped(values, value_map(options, "stage"), rej, cols["stage"], "stage")
+    if status is None:
+        return stage
+    by_status = _mapped(
+        status, value_map(options, "lead_status"), rej, cols["lead_status"], "lead status"
+    )
+    rank_s = stage.map(_RANK).astype("float64")
+    rank_t = by_status.map(_RANK).astype("float64")
+    # A status further down the funnel, or one that leaves it, refines the lifecycle stage.
+    later = (rank_t > rank_s.fillna(-1)) | (by_status.isin(_EXITS) & ~stage.isin(("won", "lost")))
+    return stage.where(~later.fillna(False), by_status).where(stage.notna(), by_status)
+
+
+def _mapped(
+    values: pd.Series, mapping: dict[str, str], rej: _Rejects, column: str, what: str
+) -> pd.Series:
+    keys = pd.Series(values.unique()).dropna()
+    lookup = {k: mapping.get(norm(k)) for k in keys}
+    out = values.map(lookup)
+    rej.add(
+        values.notna() & out.isna(),
+        column,
+        values,
+        f"unknown {what}: add it to the value mapping",
+    )
+    return out
+
+
+def _people(names: pd.Series, users: pd.DataFrame) -> pd.Series:
+    index: dict[str, int] = {}
+    for _, user in users.iterrows():  # users are few: tens, not millions
+        for key in (user.get("name"), user.get("username"), user.get("email")):
+            if isinstance(key, str) and key.strip():
+                index.setdefault(key.strip().casefold(), int(user["id"]))
+    keys = pd.Series(names.unique()).dropna()
+    lookup = {k: index.get(k.casefold()) for k in keys}
+    return names.map(lookup).astype("Int64")
+
+
+def _raw_rows(table: RawTable, lines: np.ndarray) -> pd.Series:
+    positions = np.searchsorted(table.lines, lines)
+    rows = table.frame.iloc[positions]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    texts = []
+    for row in rows.itertuples(index=False):  # only rejected rows: few, and needed as text
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        texts.append(buffer.getvalue().rstrip("\n"))
+    return pd.Series(texts, index=lines, dtype="object")
+
+
+def _duplicates(frame: pd.DataFrame, rej: _Rejects, lines: pd.Series) -> pd.Series:
+    dup = frame["lead_key"].duplicated(keep=False)
+    if not dup.any():
+        return dup
+    sub = frame[dup]
+    digest = pd.util.hash_pandas_object(sub.drop(columns=["lead_key"]), index=False)
+    differs = digest.groupby(sub["lead_key"]).transform("nunique") > 1
+    first_line = lines[dup].groupby(sub["lead_key"]).transform("min")
+    key_lines = lines[dup].astype(str).groupby(sub["lead_key"]).transform(", ".join)
+    mask = pd.Series(False, index=frame.index)
+    mask[sub.index] = differs
+    reason = pd.Series("", index=frame.index, dtype="object")
+    reason[sub.index] = "key appears with different data on lines " + key_lines
+    rej.add(mask, "lead_key", frame["lead_key"], reason)
+    later = frame["lead_key"].duplicated(keep="first") & ~mask
+    reason2 = pd.Series("", index=frame.index, dtype="object")
+    reason2[sub.index] = "same as line " + first_line.astype(str) + " (skipped)"
+    rej.add(later, "lead_key", frame["lead_key"], reason2)
+    return mask | later
+
+
+def validate(
+    table: RawTable, options: ImportOptions, users: pd.DataFrame | None = None
+) -> Prepared:
+    """Check every row and build the prepared frame; bad rows become rejects with reasons."""
+    raw = table.frame
+    cols = resolve_columns(list(raw.columns), options)
+    if "external_id" not in cols and "email" not in cols:
+        raise ValueError(
+            "map a record id or an e-mail column: leads are matched on one of them "
+            f"(the file's columns: {', '.join(map(str, raw.columns))})"
+        )
+    nulls = set(options.null_values) | {""}
+    lines = pd.Series(table.lines, index=raw.index)
+    rej = _Rejects(lines)
+    out: dict[str, pd.Series] = {}
+    cells = {name: _clean(raw[col], nulls) for name, col in cols.items()}
+    for name in TEXT_FIELDS:
+        if name in cells:
+            out[name] = cells[name]
+    for name, series in out.items():
+        renames = value_map(options, name)
+        if renames:  # e.g. HubSpot's ORGANIC_SEARCH -> "Organic search"; others kept as they are
+            lookup = {v: renames.get(norm(v), v) for v in series.dropna().unique()}
+            out[name] = series.map(lookup).astype("str")
+    if "email" in out:
+        out["email"] = out["email"].str.lower()
+        bad = out["email"].notna() & ~out["email"].str.fullmatch(EMAIL).fillna(False)
+        rej.add(bad, cols["email"], cells["email"], "not a valid e-mail address")
+    for name, series in out.items():
+        limit = _MAX_LEN.get(name)
+        if limit:
+            rej.add(series.str.len() > limit, cols[name], series, f"longer than {limit} characters")
+    key = out["external_id"] if "external_id" in out else pd.Series(pd.NA, index=raw.index)
+    if "email" in out:
+        key = key.fillna(out["email"])
+    rej.add(key.isna(), None, None, "no record id and no e-mail: the row cannot be matched")
+    out["lead_key"] = key
+    if "stage" in cells or "lead_status" in cells:
+        status = cells.get("lead_status")
+        stage_values = cells.get("stage")
+        if stage_values is None:
+            cols["stage"] = cols["lead_status"]
+            stage_values, status = cells["lead_status"], None
+        # An empty stage cell stays empty: the writer keeps a stored lead's stage, new ones start as lead.
+        out["stage"] = _stage(stage_values, status, options, rej, cols).astype("str")
+    if "company_size" in cells:
+        out["company_size"] = parse_company_size(cells["company_size"])
+        rej.add(
+            cells["company_size"].notna() & out["company_size"].isna(),
+            cols["company_size"],
+            cells["company_size"],
+            "not a company size (e.g. 250 or 51-200)",
+        )
+    for name in ("engagement", "deal_value"):
+        if name in cells:
+            number = parse_numbers(cells[name])
+            rej.add(cells[name].notna() & number.isna(), cols[name], cells[name], "not a number")
+            out[name] = number.round().astype("Int64") if name == "engagement" else number
+    for name in DATE_FIELDS:
+        if name in cells:
+            parsed = parse_dates(
+                cells[name],
+                date_order=options.date_order,
+                timezone=options.timezone,
+                column=cols[name],
+            )
+            rej.add(
+                cells[name].notna() & parsed.isna(),
+                cols[name],
+                cells[name],
+                "a date that cannot be read",
+            )
+            out[name] = parsed
+    if "created_at" in out:
+        for name in DATE_FIELDS[1:]:
+            if name in out:
+                early = out[name] < out["created_at"]
+                rej.add(
+                    early,
+                    cols[name],
+                    cells[name],
+                    f"{name.removesuffix('_at').replace('_', ' ')} date is before the created date",
+                )
+    users = users if users is not None else pd.DataFrame(columns=USER_COLUMNS)
+    people = pd.DataFrame(index=raw.index)
+    unknown = []
+    for name, target in PEOPLE_FIELDS.items():
+        if name in cells:
+            ids = _people(cells[name], users)
+            out[target] = ids
+            missing = cells[name].notna() & ids.isna()
+            people[name] = cells[name].where(missing)
+            if missing.any():
+                counts = cells[name][missing].value_counts()
+                unknown.append(
+                    pd.DataFrame(
+                        {
+                            "kind": name,
+                            "value": counts.index.astype("object"),
+                            "rows": counts.to_numpy(),
+                        }
+                    )
+                )
+                if options.unknown_people == "reject":
+                    rej.add(missing, cols[name], cells[name], f"unknown {name}: not a user")
+    frame = pd.DataFrame(out)
+    keep = ~rej.bad
+    frame, kept_lines = frame[keep], lines[keep]
+    dropped = _duplicates(frame, rej, kept_lines)
+    keep = keep & ~rej.bad
+    frame = frame[~dropped.reindex(frame.index, fill_value=False)]
+    frame.insert(0, "line", lines[frame.index].astype("int64"))
+    rejects = (
+        pd.concat(rej.parts, ignore_index=True)
+        if rej.parts
+        else pd.DataFrame(columns=REJECT_COLUMNS[:-1])
+    )
+    if not rejects.empty:
+        rejects["raw"] = _raw_rows(table, rejects["line"].to_numpy()).to_numpy()
+    bad_lines = table.bad_lines.assign(column=None, value=None)
+    rejects = pd.concat([rejects, bad_lines], ignore_index=True) if len(bad_lines) else rejects
+    rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(
+        "line", kind="stable", ignore_index=True
+    )
+    rejects["line"] = rejects["line"].astype("int64")
+    unknown_frame = (
+        pd.concat(unknown, ignore_index=True)
+        if unknown
+        else pd.DataFrame(columns=["kind", "value", "rows"])
+    )
+    return Prepared(
+        frame=frame.reset_index(drop=True),
+        rejects=rejects,
+        unknown_people=unknown_frame,
+        people=people.loc[frame.index].reset_index(drop=True),
+        mapping=cols,
+        table=table,
+        notes=list(table.notes),
+    )
+
+
+def prepare(
+    data: bytes,
+    options: ImportOptions | None = None,
+    *,
+    filename: str = "",
+    users: pd.DataFrame | None = None,
+) -> Prepared:
+    """File bytes -> (prepared frame, rejects, unknown owners/marketers), nothing written."""
+    options = options or ImportOptions()
+    return validate(read_table(data, filename, sheet=options.sheet), options, users)
