@@ -1,0 +1,103 @@
+"""Charts as pure functions: data in, an altair chart out (drawing is the page's job)."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+MET = "#2e7d32"
+SHORT = "#e07b00"
+TRACK = "#e6e6e6"
+INK = "#31333f"
+MUTED = "#6b6d76"
+RADIUS = 100
+GAUGE_WIDTH = 2 * RADIUS + 60
+GAUGE_HEIGHT = RADIUS + 70
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(100.0, value))
+
+
+def gauge(value: float | None, target: float, title: str) -> alt.LayerChart:
+    """A half-donut gauge of a percentage against its target (green when met, orange when not).
+
+    `value` None (nothing due yet) draws an empty track with a dash.
+    """
+    shown = 0.0 if value is None else _clamp(value)
+    met = value is not None and value >= target
+    # The half donut's centre sits low in the view, with a margin: Streamlit fits the view
+    # to the chart's extent, and anything drawn past the view's edge is cut off.
+    centre = {"x": alt.value(GAUGE_WIDTH / 2), "y": alt.value(RADIUS + 20)}
+    parts = pd.DataFrame(
+        {"part": ["value", "rest"], "share": [shown, 100.0 - shown], "order": [0, 1]}
+    )
+    arcs = (
+        alt.Chart(parts)
+        .mark_arc(innerRadius=RADIUS - 34, outerRadius=RADIUS)
+        .encode(
+            theta=alt.Theta(
+                "share:Q", stack=True, scale=alt.Scale(range=[-math.pi / 2, math.pi / 2])
+            ),
+            color=alt.Color(
+                "part:N",
+                scale=alt.Scale(domain=["value", "rest"], range=[MET if met else SHORT, TRACK]),
+                legend=None,
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("share:Q", title="%", format=".1f")],
+            **centre,
+        )
+    )
+    # The target as a thin dark tick across the track.
+    angle = -math.pi / 2 + math.pi * _clamp(target) / 100
+    tick = (
+        alt.Chart(pd.DataFrame({"t": [target]}))
+        .mark_arc(
+            innerRadius=RADIUS - 40,
+            outerRadius=RADIUS + 6,
+            theta=(angle - 0.015) % (2 * math.pi),
+            theta2=(angle - 0.015) % (2 * math.pi) + 0.03,
+            color=INK,
+        )
+        .encode(tooltip=[alt.Tooltip("t:Q", title="target %")], **centre)
+    )
+    label = "—" if value is None else f"{value:.1f} %"
+    figure = (
+        alt.Chart(pd.DataFrame({"label": [label]}))
+        .mark_text(fontSize=26, fontWeight="bold", dy=-32, color=INK)
+        .encode(text="label:N", **centre)
+    )
+    caption = (
+        alt.Chart(pd.DataFrame({"label": [f"target {target:g} %"]}))
+        .mark_text(fontSize=12, dy=-8, color=MUTED)
+        .encode(text="label:N", **centre)
+    )
+    layered = alt.LayerChart(layer=[arcs, tick, figure, caption])
+    return layered.properties(
+        title=alt.TitleParams(title, anchor="middle"), width=GAUGE_WIDTH, height=GAUGE_HEIGHT
+    )
+
+
+def weekly_trend(weeks: pd.DataFrame, title: str = "MQLs per week") -> alt.Chart:
+    """Bars of MQLs per week from a frame with columns `week` and `mqls`."""
+    chart: alt.Chart = (
+        alt.Chart(weeks)
+        .mark_bar(color="#4c78a8", cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
+        .encode(
+            x=alt.X(
+                "yearmonthdate(week):O",
+                title="week starting",
+                axis=alt.Axis(format="%d %b", labelAngle=0),
+            ),
+            y=alt.Y("mqls:Q", title="MQLs"),
+            tooltip=[
+                alt.Tooltip("week:T", title="week of", format="%d %b %Y"),
+                alt.Tooltip("mqls:Q", title="MQLs"),
+            ],
+        )
+        .properties(title=title, height=220)
+    )
+    return chart

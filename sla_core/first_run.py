@@ -1,0 +1,32 @@
+"""First run: an empty database gets its first admin from the person installing LeadPact."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from sla_core import users
+from sla_core.models import Role, User
+
+
+def create_first_admin(
+    *,
+    session: Session,
+    username: str,
+    name: str,
+    email: str | None,
+    password: str,
+    password_again: str,
+) -> User:
+    """Create the first admin; refused once any admin can sign in (there is no default password)."""
+    if users.has_admin(session=session):
+        raise users.UserError("LeadPact is already set up; sign in instead")
+    if password != password_again:
+        raise users.UserError("the two passwords differ")
+    return users.create_user(
+        session=session,
+        username=username,
+        name=name,
+        role=Role.ADMIN,
+        email=email or None,
+        password=password,
+    )

@@ -1,0 +1,1 @@
+"""The only Streamlit-aware helpers: cached loaders, sign-in, shared widgets."""
