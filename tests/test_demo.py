@@ -29,8 +29,8 @@ N = 2000
 
 
 def _pg_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    schema = f"{request.getfixturevalue('pg_schema')}_demo{uuid.uuid4().hex[:6]}"  # or skip
     base = db.normalise_url(os.environ["LEADPACT_TEST_DATABASE_URL"])
-    schema = f"{request.getfixturevalue('pg_schema')}_demo{uuid.uuid4().hex[:6]}"
     admin = db.make_engine(base)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
