@@ -146,7 +146,7 @@ PRESET_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "generic": {},
 }
-PRESETS = tuple(PRESET_COLUMNS)
+PRESETS = ("generic", "hubspot", "salesforce")
 
 # Values of our stage, and of the CRMs' lifecycle stages and lead statuses, keyed normalised.
 STAGE_VALUES: dict[str, str] = {

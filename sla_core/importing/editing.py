@@ -1,0 +1,80 @@
+"""The mapping as tables a user edits (field -> column, CRM value -> our stage), and back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from sla_core.importing.mapping import FIELDS, ImportOptions, norm, resolve_columns, value_map
+from sla_core.importing.reading import RawTable
+
+NOT_MAPPED = ""
+FIELD_LABELS: dict[str, str] = {
+    "external_id": "CRM record id (key)",
+    "email": "E-mail (key when no id)",
+    "lead_status": "Lead status (refines stage)",
+    "owner": "Owner (sales rep)",
+    "marketer": "Marketer",
+}
+_MAX_VALUES = 60
+
+
+def field_label(name: str) -> str:
+    """How a field is named on the page."""
+    return FIELD_LABELS.get(name, name.removesuffix("_at").replace("_", " ").capitalize())
+
+
+def mapping_table(headers: list[str], options: ImportOptions) -> pd.DataFrame:
+    """Every field with the file column it is read from ('' = not imported)."""
+    chosen = resolve_columns(headers, options)
+    return pd.DataFrame(
+        {
+            "field": list(FIELDS),
+            "label": [field_label(f) for f in FIELDS],
+            "column": [chosen.get(f, NOT_MAPPED) for f in FIELDS],
+        }
+    )
+
+
+def stage_table(table: RawTable, options: ImportOptions) -> pd.DataFrame:
+    """The distinct stage and status values in the file with the stage each becomes."""
+    columns = resolve_columns(list(table.frame.columns), options)
+    rows = []
+    nulls = set(options.null_values)
+    for name in ("stage", "lead_status"):
+        column = columns.get(name)
+        if column is None:
+            continue
+        known = value_map(options, name)
+        counts = table.frame[column].str.strip().value_counts().head(_MAX_VALUES)
+        for value, count in counts.items():
+            if value in nulls:
+                continue
+            rows.append(
+                {
+                    "field": name,
+                    "value": value,
+                    "rows": int(count),
+                    "stage": known.get(norm(value), NOT_MAPPED),
+                }
+            )
+    return pd.DataFrame(rows, columns=["field", "value", "rows", "stage"])
+
+
+def apply_tables(
+    options: ImportOptions, mapping: pd.DataFrame, stages: pd.DataFrame | None = None
+) -> ImportOptions:
+    """New options from the edited tables: exactly the columns chosen, and the stage values."""
+    columns = {
+        str(f): str(c)
+        for f, c in zip(mapping["field"], mapping["column"], strict=True)
+        if isinstance(c, str) and c != NOT_MAPPED
+    }
+    values = {k: dict(v) for k, v in options.values.items()}
+    if stages is not None:
+        for row in stages.itertuples(index=False):
+            if isinstance(row.stage, str) and row.stage:
+                values.setdefault(str(row.field), {})[str(row.value)] = row.stage
+    # auto off: what the user sees in the table is exactly what is imported
+    return replace(options, columns=columns, values=values, auto=False)
