@@ -176,16 +176,14 @@ def _write(engine: Engine, leads: pd.DataFrame, events: pd.DataFrame) -> None:
     """Leads, then their events keyed by the ids the database gave them: one transaction."""
     p1 = placeholder(engine, 1)
     pattern = f"{KEY_PREFIX}%"
+    # demo leads never come from an import batch: imported leads are never touched here
+    demo_leads = f"SELECT id FROM lead WHERE lead_key LIKE {p1} AND import_batch_id IS NULL"
     with adbc_connect(engine) as conn:
         try:
             with conn.cursor() as cur:
                 # a forced reload replaces the earlier demo leads instead of colliding with them
-                cur.execute(
-                    "DELETE FROM leadevent WHERE lead_id IN "
-                    f"(SELECT id FROM lead WHERE lead_key LIKE {p1})",
-                    [pattern],
-                )
-                cur.execute(f"DELETE FROM lead WHERE lead_key LIKE {p1}", [pattern])
+                cur.execute(f"DELETE FROM leadevent WHERE lead_id IN ({demo_leads})", [pattern])
+                cur.execute(f"DELETE FROM lead WHERE id IN ({demo_leads})", [pattern])
                 cur.adbc_ingest("lead", _arrow(leads, "lead"), mode="append")
                 cur.execute(f"SELECT id, lead_key FROM lead WHERE lead_key LIKE {p1}", [pattern])
                 keys = cur.fetch_arrow_table().to_pandas()

@@ -179,7 +179,14 @@ def profiles(
     company = root + " " + suffix[industry_code.fillna(len(GOOD_INDUSTRIES)).astype(int)]
     slug = pd.Series(company).str.lower().str.replace(r"[^a-z]", "", regex=True)
     person = (people["latin_first"] + "." + people["latin_last"]).str.lower()
-    email = person.str.replace(r"[^a-z.]", "", regex=True) + "@" + slug + ".example"
+    # mailbox names are ASCII: García -> garcia, Yılmaz -> yilmaz
+    ascii_person = (
+        person.str.replace("ı", "i")
+        .str.normalize("NFKD")
+        .str.encode("ascii", "ignore")
+        .str.decode("ascii")
+    )
+    email = ascii_person.str.replace(r"[^a-z.]", "", regex=True) + "@" + slug + ".example"
 
     campaign_pool = [c for cs in CAMPAIGNS for c in cs]
     first_campaign = np.cumsum([0] + [len(cs) for cs in CAMPAIGNS])[:-1]
