@@ -100,8 +100,13 @@ def load_demo(
         passwords, ids = _people(engine)
         frames = generate(cast=_cast(ids), seed=seed, n=leads, reference=ref)
         _write(engine, *frames)
-    except BaseException:
+    except BaseException as exc:
         _undo_people(engine, before, team_ids)
+        if isinstance(exc, Exception) and not isinstance(exc, ValueError):
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ValueError(
+                f"the demo data could not be written, nothing was kept: {reason}"
+            ) from exc
         raise
     return DemoResult(leads=leads, passwords=passwords)
 

@@ -256,3 +256,15 @@ def test_force_adds_the_demo_beside_existing_leads(sqlite_engine: Engine) -> Non
         assert session.exec(select(func.count()).select_from(User)).one() == len(result.passwords)
         admin = users.get_by_username(session=session, username="demo.admin")
         assert admin is not None and admin.role == Role.ADMIN
+
+
+def test_a_failed_load_keeps_nothing(sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as session:  # an imported lead that collides with a demo key
+        session.add(Lead(lead_key="demo-7-000001", import_batch_id=1, created_at=REF))
+        session.commit()
+    with pytest.raises(ValueError, match="nothing was kept"):
+        load_demo(engine=sqlite_engine, seed=7, leads=50, force=True, reference=REF)
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(func.count()).select_from(Lead)).one() == 1
+        assert session.exec(select(func.count()).select_from(User)).one() == 0
+        assert session.exec(select(func.count()).select_from(Team)).one() == 0
