@@ -159,12 +159,36 @@ def upsert_leads(
 def row_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> pa.Array:
     """A fingerprint of each row's imported fields (and of which fields the file had)."""
     signature = hashlib.sha256(",".join(fields).encode()).digest()[:8]
-    salt = np.frombuffer(signature, dtype=np.uint64)[0]
-    if fields:
-        values = pd.util.hash_pandas_object(frame[list(fields)], index=False).to_numpy()
-    else:
-        values = np.zeros(len(frame), dtype=np.uint64)
-    return pa.array(values ^ salt).cast(pa.string())
+    combined = np.full(len(frame), np.frombuffer(signature, dtype=np.uint64)[0])
+    with np.errstate(over="ignore"):  # wrap-around multiplication is the point
+        for name in fields:
+            combined = combined * _MIX ^ _column_hash(frame[name])
+    return pa.array(combined).cast(pa.string())
+
+
+_MIX = np.uint64(0x100000001B3)  # the 64-bit FNV prime
+_NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _column_hash(values: pd.Series) -> np.ndarray:
+    """A uint64 per value; text is hashed once per distinct value (Arrow dictionary-encodes)."""
+    if values.dtype != "str":
+        hashed = pd.util.hash_pandas_object(values, index=False, categorize=False)
+        numbers: np.ndarray = hashed.to_numpy()
+        return numbers
+    text = pa.array(values)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    sample = text.slice(0, 10_000)
+    if 2 * len(pc.unique(sample)) > len(sample):  # mostly distinct (e-mails, ids): no dictionary
+        distinct = text.to_numpy(zero_copy_only=False).astype(object)
+        hashed = pd.util.hash_array(distinct, categorize=False)
+        return np.where(pc.is_null(text).to_numpy(zero_copy_only=False), _NULL_HASH, hashed)
+    encoded = pc.dictionary_encode(text)
+    distinct = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+    per_value = pd.util.hash_array(distinct, categorize=False)
+    indices = encoded.indices.fill_null(-1).to_numpy()
+    return np.where(indices >= 0, per_value.take(np.maximum(indices, 0)), _NULL_HASH)
 
 
 def _check(frame: pd.DataFrame) -> None:

@@ -7,7 +7,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from sla_core.lead_store import LeadStoreError, UpsertResult, read_leads, upsert_leads
+from sla_core.lead_store import (
+    LeadStoreError,
+    UpsertResult,
+    read_leads,
+    row_hashes,
+    upsert_leads,
+)
 
 
 def _frame(n: int = 3, *, stage: str = "lead", start: int = 0) -> pd.DataFrame:
@@ -235,3 +241,21 @@ def test_progress_is_reported_from_start_to_done(engine: Engine) -> None:
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert 3 <= len(calls) <= 10
     assert all(isinstance(m, str) and m for _, m in calls)
+
+
+def test_a_rows_fingerprint_does_not_depend_on_the_other_rows() -> None:
+    # mostly distinct text is hashed value by value, repetitive text through a dictionary
+    distinct = pd.DataFrame(
+        {"email": pd.Series(["a@x.io", None] + [f"{i}@x.io" for i in range(98)], dtype="str")}
+    )
+    repetitive = pd.DataFrame({"email": pd.Series(["a@x.io", None] + ["b@x.io"] * 98, dtype="str")})
+
+    assert row_hashes(distinct, ["email"])[:2] == row_hashes(repetitive, ["email"])[:2]
+    assert row_hashes(distinct, ["email"])[0] != row_hashes(distinct, ["email"])[1]
+
+
+def test_the_same_values_under_other_columns_are_a_change() -> None:
+    frame = pd.DataFrame({"company": pd.Series(["Acme"], dtype="str")})
+    moved = frame.rename(columns={"company": "campaign"})
+
+    assert row_hashes(frame, ["company"]) != row_hashes(moved, ["campaign"])

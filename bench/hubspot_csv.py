@@ -1,0 +1,112 @@
+"""A realistic, seeded HubSpot contacts export of any size, generated with numpy in chunks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+FIRST = np.array(
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
+    "Richard Susan Joseph Jessica Thomas Sarah Charles Karen Sara Ali Reza Maryam Mohammad "
+    "Fatemeh Hans Greta Jean Chloé Ümit Zoë José Lucía Wei Yuki Priya Arjun Olga Ivan".split()
+)
+LAST = np.array(
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
+    "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White "
+    "Karimi Hosseini Ahmadi Müller Schmidt Dubois O'Brien Nakamura Patel Singh Ivanova Rossi".split()
+)
+TITLES = np.array(
+    [
+        "Marketing Manager",
+        "VP Sales",
+        "CTO",
+        "Head of Operations",
+        "Software Engineer",
+        "Procurement Lead",
+        "CEO",
+        "Data Analyst",
+        "IT Director",
+        "Account Executive",
+        "",
+    ]
+)
+COMPANIES = np.array(
+    [
+        f"{a} {b}"
+        for a in "Acme Globex Initech Umbrella Stark Wayne Hooli Vandelay Soylent Tyrell "
+        "Cyberdyne Wonka Gringotts Aperture Monarch Oscorp".split()
+        for b in ("Inc", "GmbH", "Ltd", "LLC", "Group", "Holdings", "Labs", "Systems")
+    ]
+)
+INDUSTRIES = np.array(
+    "COMPUTER_SOFTWARE FINANCIAL_SERVICES HOSPITAL_HEALTH_CARE RETAIL MANUFACTURING "
+    "EDUCATION_MANAGEMENT TELECOMMUNICATIONS LOGISTICS_AND_SUPPLY_CHAIN CONSTRUCTION".split()
+    + [""]
+)
+EMPLOYEES = np.array(["1-10", "11-50", "51-200", "201-500", "501-1000", "1000+", "25", "340", ""])
+SOURCES = np.array(
+    "ORGANIC_SEARCH PAID_SEARCH SOCIAL_MEDIA EMAIL_MARKETING REFERRALS DIRECT_TRAFFIC "
+    "OFFLINE PAID_SOCIAL OTHER_CAMPAIGNS".split()
+)
+STAGES = np.array(
+    "subscriber lead marketingqualifiedlead salesqualifiedlead opportunity customer other".split()
+)
+STAGE_P = np.array([0.15, 0.45, 0.18, 0.08, 0.06, 0.05, 0.03])
+STATUSES = np.array(
+    "NEW OPEN IN_PROGRESS OPEN_DEAL UNQUALIFIED ATTEMPTED_TO_CONTACT CONNECTED BAD_TIMING".split()
+    + [""]
+)
+COUNTRIES = np.array(
+    ["United States", "Germany", "United Kingdom", "Iran", "France", "India", "Canada", ""]
+)
+DOMAINS = np.array(["gmail.com", "outlook.com", "acme.io", "example.org", "globex.de", "mail.ir"])
+OWNERS = np.array(
+    [f"{first} {last}" for first, last in zip(FIRST[:25], LAST[:25], strict=True)] + [""]
+)
+START = np.datetime64("2021-01-01T00:00", "m")
+
+
+def owners() -> list[tuple[str, str]]:
+    """The contact owners in the file, as (name, e-mail), so a bench can create them as users."""
+    return [(n, n.lower().replace(" ", ".") + "@leadpact.example") for n in OWNERS if n]
+
+
+def _chunk(rng: np.random.Generator, first_id: int, n: int) -> pd.DataFrame:
+    ids = np.arange(first_id, first_id + n)
+    first = rng.choice(FIRST, n)
+    last = rng.choice(LAST, n)
+    domain = pd.Series(rng.choice(DOMAINS, n))
+    email = pd.Series(first).str.lower() + "." + pd.Series(ids).astype("str") + "@" + domain
+    minutes = rng.integers(0, 5 * 365 * 24 * 60, n)
+    created = pd.Series(START + minutes.astype("timedelta64[m]")).dt.strftime("%Y-%m-%d %H:%M")
+    return pd.DataFrame(
+        {
+            "Record ID": ids,
+            "First Name": first,
+            "Last Name": last,
+            "Email": email,
+            "Job Title": rng.choice(TITLES, n),
+            "Company Name": rng.choice(COMPANIES, n),
+            "Industry": rng.choice(INDUSTRIES, n),
+            "Number of Employees": rng.choice(EMPLOYEES, n),
+            "Original Source": rng.choice(SOURCES, n),
+            "Lifecycle Stage": rng.choice(STAGES, n, p=STAGE_P),
+            "Lead Status": rng.choice(STATUSES, n),
+            "Create Date": created,
+            "Contact owner": rng.choice(OWNERS, n),
+            "Country": rng.choice(COUNTRIES, n),
+            "HubSpot Score": rng.integers(0, 100, n),
+        }
+    )
+
+
+def write(path: Path, rows: int, *, seed: int = 20261122, chunk: int = 200_000) -> Path:
+    """Write `rows` contacts to `path` as HubSpot exports them (UTF-8, comma, quoted as needed)."""
+    rng = np.random.default_rng(seed)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for start in range(0, rows, chunk):
+            part = _chunk(rng, 1_000_001 + start, min(chunk, rows - start))
+            part.to_csv(out, index=False, header=start == 0, lineterminator="\n")
+    return path

@@ -1,0 +1,151 @@
+"""Benchmark: a million-row HubSpot export imported, then re-imported, against a bare read_csv.
+
+Run by hand:  .venv/bin/python bench/import_1m.py [--rows N] [--database-url URL]
+Target (issue 3): both imports within 3x the bare read, peak memory under 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+from bench import hubspot_csv  # noqa: E402
+from sla_core import db  # noqa: E402
+from sla_core.lead_store import UpsertResult, upsert_leads  # noqa: E402
+from sla_core.models import Role  # noqa: E402
+from sla_core.users import create_user  # noqa: E402
+
+PHASES = ("hash", "key read", "ingest new", "events", "update changed", "commit")
+
+
+def peak_mib() -> float:
+    """The process's peak resident memory so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+@contextmanager
+def database(url: str | None, folder: Path) -> Iterator[Engine]:
+    """A fresh migrated database: a SQLite file in `folder`, or a throwaway PostgreSQL schema."""
+    if not url:
+        engine = db.make_engine(f"sqlite:///{folder / 'bench.db'}")
+        db.migrate(engine)
+        yield engine
+        engine.dispose()
+        return
+    base = db.normalise_url(url)
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = db.make_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in base else "?"
+    engine = db.make_engine(f"{base}{sep}options=-csearch_path%3D{schema}")
+    try:
+        db.migrate(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def add_owners(engine: Engine) -> pd.DataFrame:
+    """The file's contact owners as users (no login), as the reader's users frame."""
+    from sla_core.importing.run import users_frame
+
+    with db.session_scope(engine) as session:
+        for i, (name, email) in enumerate(hubspot_csv.owners()):
+            create_user(
+                session=session, username=f"rep{i}", name=name, role=Role.SALES_REP, email=email
+            )
+        session.flush()
+        return users_frame(session=session)
+
+
+def import_file(engine: Engine, path: Path, users: pd.DataFrame) -> dict[str, Any]:
+    """The full import: file bytes -> reader's prepared frame -> upsert with events."""
+    from sla_core.importing import ImportOptions, prepare
+
+    start = time.perf_counter()
+    data = path.read_bytes()
+    prep_s, prepared = timed(
+        lambda: prepare(data, ImportOptions(preset="hubspot"), filename=path.name, users=users)
+    )
+    up_s, result = timed(
+        lambda: upsert_leads(engine=engine, frame=prepared.frame, batch_id=None, actor_id=None)
+    )
+    return {
+        "total": time.perf_counter() - start,
+        "prepare": prep_s,
+        "upsert": up_s,
+        "rejected": len(prepared.rejects),
+        "result": result,
+        "peak": peak_mib(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: a fresh SQLite file)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="leadpact-bench-") as tmp:
+        folder = Path(tmp)
+        gen_s, csv = timed(lambda: hubspot_csv.write(folder / "contacts.csv", args.rows))
+        size = csv.stat().st_size / 2**20
+        print(f"generated {args.rows:,} rows, {size:,.0f} MiB in {gen_s:.1f} s")
+        base_peak = peak_mib()
+        bare_s, frame = timed(lambda: pd.read_csv(csv))
+        del frame
+        bare_peak = peak_mib()
+        with database(args.database_url, folder) as engine:
+            users = add_owners(engine)
+            first = import_file(engine, csv, users)
+            again = import_file(engine, csv, users)
+            backend = engine.url.get_backend_name()
+
+    print(f"\n{args.rows:,} rows into {backend}  (peak RSS before reading: {base_peak:,.0f} MiB)")
+    print(f"{'step':<26}{'seconds':>9}{'x bare':>8}{'peak MiB':>10}  result")
+    print(f"{'bare pd.read_csv':<26}{bare_s:>9.2f}{1:>8.2f}{bare_peak:>10,.0f}")
+    for label, run in (("import (new file)", first), ("re-import (unchanged)", again)):
+        result: UpsertResult = run["result"]
+        counts = f"{result.new:,} new, {result.changed:,} changed, {result.unchanged:,} unchanged"
+        print(
+            f"{label:<26}{run['total']:>9.2f}{run['total'] / bare_s:>8.2f}{run['peak']:>10,.0f}"
+            f"  {counts}, {run['rejected']:,} rejected"
+        )
+        print(f"{'  reader prepare':<26}{run['prepare']:>9.2f}{run['prepare'] / bare_s:>8.2f}")
+        print(f"{'  upsert':<26}{run['upsert']:>9.2f}{run['upsert'] / bare_s:>8.2f}")
+        for phase in PHASES:
+            if phase in result.seconds:
+                print(f"{'    ' + phase:<26}{result.seconds[phase]:>9.2f}")
+    worst = max(first["total"], again["total"]) / bare_s
+    peak = max(first["peak"], again["peak"])
+    verdict = "meets" if worst <= 3 and peak < 2048 else "misses"
+    print(f"\nworst import {worst:.1f}x the bare read, peak {peak:,.0f} MiB: {verdict} the target")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
