@@ -47,6 +47,7 @@ REP_STYLE: dict[str, tuple[float, ...]] = {
     "laggard": (22, 40, 0.060, 0.060, 0.22, 0.40, 1.6, 0.45, 0.22, 0.85),
 }  # fmt: skip
 NA = np.array(None, dtype=object)
+OUTCOME_STAGE = np.array(["sql", "disqualified", "nurture"], dtype=object)
 
 
 def _lognormal(
@@ -97,18 +98,79 @@ def _route(rng: np.random.Generator, month: np.ndarray, weight: np.ndarray, cap:
     return rep
 
 
+@dataclass(frozen=True)
+class Life:
+    """Per-lead arrays: when each step of a lead's life happened, and whether it did by 'now'."""
+
+    created: np.ndarray
+    is_mql: np.ndarray
+    mql_at: np.ndarray
+    became_mql: np.ndarray
+    assigned_at: np.ndarray
+    assigned: np.ndarray
+    rep: np.ndarray  # index into the cast's reps (0 where unassigned: mask with `assigned`)
+    first_touch: np.ndarray
+    touched: np.ndarray
+    touch_at: np.ndarray  # (n, 5): up to five attempts
+    valid_touch: np.ndarray  # (n, 5)
+    disp_at: np.ndarray
+    done: np.ndarray
+    outcome: np.ndarray  # 0 qualify, 1 disqualify, 2 nurture
+    reason: np.ndarray
+    opp_at: np.ndarray
+    opportunity: np.ndarray
+    close_at: np.ndarray
+    closed: np.ndarray
+    won: np.ndarray
+    deal_value: np.ndarray
+    weed_at: np.ndarray
+    weeded: np.ndarray
+    weed_reason: np.ndarray
+
+    @property
+    def qualified(self) -> np.ndarray:
+        return np.asarray(self.done & (self.outcome == 0))
+
+    @property
+    def touches(self) -> np.ndarray:
+        return np.asarray(self.valid_touch.sum(axis=1))
+
+    @property
+    def last_touch(self) -> np.ndarray:
+        return np.asarray(np.where(self.valid_touch, self.touch_at, 0).max(axis=1))
+
+
 def generate(
     *, cast: Cast, seed: int, n: int, reference: datetime, targets: Targets | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The lead snapshot (keyed by lead_key) and its event history, deterministic per seed."""
     rng = np.random.default_rng(seed)
-    targets = targets or Targets()
     end = clock.to_micros(reference)
     start = end - SPAN_DAYS * DAY
     created = _created(rng, start, end, n)
     marketer, frame = profiles(rng, cast.marketer_styles, created)
     is_mql = qualifies(frame, default_mql_definition()).to_numpy()
+    size = frame["company_size"].fillna(100).to_numpy(dtype=float)
+    cap = (targets or Targets()).max_mqls_per_rep
+    life = _life(rng, cast, created, is_mql, size, start, end, cap)
+    keys = np.char.add(f"demo-{seed}-", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
+    marketer_id = cast.marketer_ids[marketer]
+    leads = _snapshot(life, frame, keys, marketer_id, cast.rep_ids)
+    return leads, _history(rng, life, keys, marketer_id, cast.rep_ids)
 
+
+def _life(
+    rng: np.random.Generator,
+    cast: Cast,
+    created: np.ndarray,
+    is_mql: np.ndarray,
+    company_size: np.ndarray,
+    start: int,
+    end: int,
+    cap: int,
+) -> Life:
+    """Hand-off, follow-ups, dispositions and deals, each at a realistic delay."""
+    n = len(created)
     table = np.array([REP_STYLE[s] for s in cast.rep_styles], dtype=float)
     param = dict(zip(REP_PARAMS, table.T, strict=True))
 
@@ -116,27 +178,21 @@ def generate(
     became_mql = is_mql & (mql_at <= end)
     assigned_at = mql_at + _lognormal(rng, 2.5, 0.7, n)
     assigned = became_mql & (assigned_at <= end)
-    rep = np.full(n, -1, dtype=np.int64)
-    rep[assigned] = _route(
-        rng, (assigned_at[assigned] - start) // MONTH, param["weight"], targets.max_mqls_per_rep
-    )
-    r = np.where(assigned, rep, 0)  # rep index for per-rep parameters (masked by `assigned`)
+    rep = np.zeros(n, dtype=np.int64)
+    rep[assigned] = _route(rng, (assigned_at[assigned] - start) // MONTH, param["weight"], cap)
 
-    first_touch = assigned_at + _lognormal(rng, param["touch_h"][r], 1.0, n)
-    touched = assigned & (rng.random(n) >= param["never"][r]) & (first_touch <= end)
-    disp_at = assigned_at + _lognormal(rng, param["disp_h"][r], 0.6, n)
+    first_touch = assigned_at + _lognormal(rng, param["touch_h"][rep], 1.0, n)
+    touched = assigned & (rng.random(n) >= param["never"][rep]) & (first_touch <= end)
+    disp_at = assigned_at + _lognormal(rng, param["disp_h"][rep], 0.6, n)
     disp_at = np.maximum(disp_at, first_touch + rng.integers(10 * MINUTE, 3 * HOUR, n))
-    done = touched & (rng.random(n) >= param["stuck"][r]) & (disp_at <= end)
+    done = touched & (rng.random(n) >= param["stuck"][rep]) & (disp_at <= end)
     u = rng.random(n)
-    outcome = np.where(
-        u < param["qualify"][r],
-        0,
-        np.where(u < param["qualify"][r] + param["disqualify"][r], 1, 2),
-    )  # 0 qualify, 1 disqualify, 2 nurture
+    qualify, disqualify = param["qualify"][rep], param["qualify"][rep] + param["disqualify"][rep]
+    outcome = np.where(u < qualify, 0, np.where(u < disqualify, 1, 2))
     qualified = done & (outcome == 0)
 
     # follow-up attempts a day or so apart; a lead closed out by a disposition gets none after
-    planned = np.clip(1 + rng.poisson(param["touches"][r] - 1), 1, 5)
+    planned = np.clip(1 + rng.poisson(param["touches"][rep] - 1), 1, 5)
     gaps = _lognormal(rng, 20.0, 0.7, n * 4).reshape(n, 4)
     touch_at = first_touch[:, None] + np.concatenate(
         [np.zeros((n, 1), dtype=np.int64), np.cumsum(gaps, axis=1)], axis=1
@@ -145,8 +201,6 @@ def generate(
     valid = (
         touched[:, None] & (np.arange(5)[None, :] < planned[:, None]) & (touch_at <= limit[:, None])
     )
-    touches = valid.sum(axis=1)
-    last_touch = np.where(valid, touch_at, 0).max(axis=1)
 
     disq_reasons = np.array(DEFAULT_REASONS[Disposition.DISQUALIFY], dtype=object)
     nurture_reasons = np.array(DEFAULT_REASONS[Disposition.NURTURE], dtype=object)
@@ -154,103 +208,122 @@ def generate(
         outcome == 1,
         disq_reasons[rng.choice(len(disq_reasons), n, p=[0.2, 0.2, 0.25, 0.05, 0.12, 0.1, 0.08])],
         np.where(
-            touches >= 3, "No response after all follow-up attempts",
+            valid.sum(axis=1) >= 3, "No response after all follow-up attempts",
             nurture_reasons[rng.choice(len(nurture_reasons), n, p=[0.3, 0.0, 0.35, 0.2, 0.15])],
         ),
     ).astype(object)  # fmt: skip
-    reason = np.where(done & ~qualified, reason, NA)
 
     opp_at = disp_at + _lognormal(rng, 96.0, 0.6, n)
-    opportunity = qualified & (rng.random(n) < param["opportunity"][r]) & (opp_at <= end)
+    opportunity = qualified & (rng.random(n) < param["opportunity"][rep]) & (opp_at <= end)
     close_at = opp_at + _lognormal(rng, 600.0, 0.5, n)
     closed = opportunity & (close_at <= end)
-    won = closed & (rng.random(n) < param["win"][r])
-    size = frame["company_size"].fillna(100).to_numpy(dtype=float)
-    value = np.exp(rng.normal(np.log(16_000) + 0.12 * np.log(np.clip(size, 10, 5000) / 300), 0.55))
-    deal_value = np.round(np.clip(value, 5_000, 80_000), -2)
+    won = closed & (rng.random(n) < param["win"][rep])
+    # bigger companies buy bigger deals
+    log_value = np.log(16_000) + 0.12 * np.log(np.clip(company_size, 10, 5000) / 300)
+    deal_value = np.round(np.clip(np.exp(rng.normal(log_value, 0.55)), 5_000, 80_000), -2)
 
     # marketing itself weeds out a few obvious non-fits that never became MQLs
     weed_at = created + _lognormal(rng, 72.0, 0.5, n)
     weeded = ~is_mql & (rng.random(n) < 0.05) & (weed_at <= end)
-    weed_reason = np.array(["Student or job seeker", "Bad or fake contact data", "Duplicate lead"])
-    weed_reason = weed_reason[rng.integers(0, 3, n)]
+    weed_reasons = np.array(["Student or job seeker", "Bad or fake contact data", "Duplicate lead"])
+    return Life(
+        created=created, is_mql=is_mql, mql_at=mql_at, became_mql=became_mql,
+        assigned_at=assigned_at, assigned=assigned, rep=rep, first_touch=first_touch,
+        touched=touched, touch_at=touch_at, valid_touch=valid, disp_at=disp_at, done=done,
+        outcome=outcome, reason=np.where(done & ~qualified, reason, NA), opp_at=opp_at,
+        opportunity=opportunity, close_at=close_at, closed=closed, won=won,
+        deal_value=deal_value, weed_at=weed_at, weeded=weeded,
+        weed_reason=weed_reasons[rng.integers(0, 3, n)],
+    )  # fmt: skip
 
-    stage = np.full(n, "lead", dtype=object)
-    stage[became_mql] = "mql"
-    stage[touched] = "sal"
-    stage[done] = np.array(["sql", "disqualified", "nurture"], dtype=object)[outcome[done]]
-    stage[opportunity] = "opportunity"
-    stage[closed] = np.where(won[closed], "won", "lost")
-    stage[weeded] = "disqualified"
 
-    owner = np.where(assigned, cast.rep_ids[r], 0)
-    keys = np.char.add(f"demo-{seed}-", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
+def _snapshot(
+    life: Life, frame: pd.DataFrame, keys: np.ndarray, marketer_id: np.ndarray, rep_ids: np.ndarray
+) -> pd.DataFrame:
+    """The Lead rows: the profile plus the stage and milestones the life reached."""
+    stage = np.full(len(keys), "lead", dtype=object)
+    stage[life.became_mql] = "mql"
+    stage[life.touched] = "sal"
+    stage[life.done] = OUTCOME_STAGE[life.outcome[life.done]]
+    stage[life.opportunity] = "opportunity"
+    stage[life.closed] = np.where(life.won[life.closed], "won", "lost")
+    stage[life.weeded] = "disqualified"
 
     def ts(values: np.ndarray, mask: np.ndarray) -> pd.Series:
         return pd.Series(pd.array(np.where(mask, values, 0), dtype="Int64")).mask(~mask)
 
+    touches, last_touch = life.touches, life.last_touch
     updated = np.maximum.reduce(
         [
-            created,
-            np.where(became_mql, mql_at, 0),
-            np.where(assigned, assigned_at, 0),
+            life.created,
+            np.where(life.became_mql, life.mql_at, 0),
+            np.where(life.assigned, life.assigned_at, 0),
             np.where(touches > 0, last_touch, 0),
-            np.where(done, disp_at, 0),
-            np.where(opportunity, opp_at, 0),
-            np.where(closed, close_at, 0),
-            np.where(weeded, weed_at, 0),
+            np.where(life.done, life.disp_at, 0),
+            np.where(life.opportunity, life.opp_at, 0),
+            np.where(life.closed, life.close_at, 0),
+            np.where(life.weeded, life.weed_at, 0),
         ]
     )
-    leads = frame.assign(
+    reason = np.where(life.weeded, life.weed_reason, life.reason)
+    return frame.assign(
         lead_key=keys,
         external_id=keys,
-        marketer_id=cast.marketer_ids[marketer],
-        owner_id=pd.array(owner, dtype="Int64"),
+        marketer_id=marketer_id,
+        owner_id=ts(rep_ids[life.rep], life.assigned),
         stage=stage,
-        disposition_reason=np.where(weeded, weed_reason, reason),
+        disposition_reason=pd.Series(reason).astype("string"),
         touches=touches.astype(np.int64),
-        deal_value=pd.Series(deal_value).where(opportunity),
-        created_at=created,
-        mql_at=ts(mql_at, became_mql),
-        assigned_at=ts(assigned_at, assigned),
-        first_touch_at=ts(first_touch, touched),
+        deal_value=pd.Series(life.deal_value).where(life.opportunity),
+        created_at=life.created,
+        mql_at=ts(life.mql_at, life.became_mql),
+        assigned_at=ts(life.assigned_at, life.assigned),
+        first_touch_at=ts(life.first_touch, life.touched),
         last_touch_at=ts(last_touch, touches > 0),
-        dispositioned_at=ts(disp_at, done),
-        sql_at=ts(disp_at, qualified),
-        opportunity_at=ts(opp_at, opportunity),
-        closed_at=ts(close_at, closed),
+        dispositioned_at=ts(life.disp_at, life.done),
+        sql_at=ts(life.disp_at, life.qualified),
+        opportunity_at=ts(life.opp_at, life.opportunity),
+        closed_at=ts(life.close_at, life.closed),
         updated_at=updated,
     )
-    leads["owner_id"] = leads["owner_id"].mask(~assigned)
-    leads["disposition_reason"] = leads["disposition_reason"].astype("string")
 
-    actor_rep = pd.array(owner, dtype="Int64")
-    marketer_id = cast.marketer_ids[marketer]
+
+def _history(
+    rng: np.random.Generator,
+    life: Life,
+    keys: np.ndarray,
+    marketer_id: np.ndarray,
+    rep_ids: np.ndarray,
+) -> pd.DataFrame:
+    """The LeadEvents the snapshot is rebuilt from, in time order (lead_key, not lead_id)."""
+    n = len(keys)
+    # an assignment names its new owner as the actor; the owner does the work after it
+    rep = pd.array(np.where(life.assigned, rep_ids[life.rep], 0), dtype="Int64")
     parts = [
-        _events(keys, created, "created", None, "lead", None, marketer_id, 0),
-        _events(keys, mql_at, "stage", "lead", "mql", None, marketer_id, 1, became_mql),
-        _events(keys, assigned_at, "assigned", None, None, None, actor_rep, 2, assigned),
-        _events(keys, first_touch, "stage", "mql", "sal", None, actor_rep, 3, touched),
-        _events(keys, disp_at, "disposition", "sal",
-                np.array(["sql", "disqualified", "nurture"], dtype=object)[outcome],
-                reason, actor_rep, 10, done),
-        _events(keys, opp_at, "stage", "sql", "opportunity", None, actor_rep, 11, opportunity),
-        _events(keys, close_at, "stage", "opportunity", np.where(won, "won", "lost"), None,
-                actor_rep, 12, closed),
-        _events(keys, weed_at, "stage", "lead", "disqualified", weed_reason, marketer_id, 13,
-                weeded),
+        _events(keys, life.created, "created", None, "lead", None, marketer_id, 0),
+        _events(keys, life.mql_at, "stage", "lead", "mql", None, marketer_id, 1, life.became_mql),
+        _events(keys, life.assigned_at, "assigned", None, None, None, rep, 2, life.assigned),
+        _events(keys, life.first_touch, "stage", "mql", "sal", None, rep, 3, life.touched),
+        _events(keys, life.disp_at, "disposition", "sal", OUTCOME_STAGE[life.outcome],
+                life.reason, rep, 10, life.done),
+        _events(keys, life.opp_at, "stage", "sql", "opportunity", None, rep, 11,
+                life.opportunity),
+        _events(keys, life.close_at, "stage", "opportunity", np.where(life.won, "won", "lost"),
+                None, rep, 12, life.closed),
+        _events(keys, life.weed_at, "stage", "lead", "disqualified", life.weed_reason,
+                marketer_id, 13, life.weeded),
     ]  # fmt: skip
     kinds = np.array(["call", "email", "meeting"], dtype=object)
-    for j in range(5):
+    for j in range(5):  # five attempt slots, not one loop per lead
         kind_p = [0.55, 0.45, 0.0] if j == 0 else [0.45, 0.4, 0.15]
         touch_kind = kinds[rng.choice(3, n, p=kind_p)]
         parts.append(
-            _events(keys, touch_at[:, j], "touch", None, None, None, actor_rep, 4 + j,
-                    valid[:, j], touch_kind=touch_kind)
+            _events(keys, life.touch_at[:, j], "touch", None, None, None, rep, 4 + j,
+                    life.valid_touch[:, j], touch_kind=touch_kind)
         )  # fmt: skip
     events = pd.concat(parts, ignore_index=True)
     events = events.sort_values(["at", "seq"], kind="stable").drop(columns="seq")
-    return leads, events.reset_index(drop=True)
+    return events.reset_index(drop=True)
 
 
 def _events(
