@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -110,3 +111,7 @@ def write(path: Path, rows: int, *, seed: int = 20261122, chunk: int = 200_000) 
             part = _chunk(rng, 1_000_001 + start, min(chunk, rows - start))
             part.to_csv(out, index=False, header=start == 0, lineterminator="\n")
     return path
+
+
+if __name__ == "__main__":  # python bench/hubspot_csv.py PATH ROWS
+    write(Path(sys.argv[1]), int(sys.argv[2]))

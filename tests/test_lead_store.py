@@ -259,3 +259,13 @@ def test_the_same_values_under_other_columns_are_a_change() -> None:
     moved = frame.rename(columns={"company": "campaign"})
 
     assert row_hashes(frame, ["company"]) != row_hashes(moved, ["campaign"])
+
+
+def test_an_import_with_no_good_rows_stores_nothing(engine: Engine) -> None:
+    upsert_leads(engine=engine, frame=_frame(), batch_id=1, actor_id=None)
+    before = read_leads(engine)
+
+    result = upsert_leads(engine=engine, frame=_frame(0), batch_id=2, actor_id=None)
+
+    assert result == UpsertResult(new=0, changed=0, unchanged=0)
+    pd.testing.assert_frame_equal(read_leads(engine), before)
