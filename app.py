@@ -10,6 +10,7 @@ from sla_core.db import session_scope
 from sla_core.models import Role
 from ui.auth import request_logout, sign_in
 from ui.data import current_user, get_engine
+from ui.widgets import plain
 
 ROOT = Path(__file__).resolve().parent
 
@@ -44,7 +45,7 @@ if can(user, Permission.MANAGE_USERS):
 page = st.navigation(pages)
 
 with st.sidebar:
-    st.markdown(f"**{user.name}**")
+    st.markdown(f"**{plain(user.name)}**")
     st.caption(Role(user.role).value.replace("_", " ").capitalize())
     version = governing.version.number
     if governing.signed:

@@ -1,0 +1,353 @@
+"""AppTest: the app frame and every page it registers, for every role.
+
+In AppTest a `pages/` folder puts Streamlit in its old multipage mode, so `switch_page`
+runs the page file on its own (without app.py around it). The pages therefore defend
+themselves: each reads the signed-in user from session state and sla_core checks what
+that user may do. Which pages a role sees is read from the navigation app.py registered
+in the run that signed the user in.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from sla_core import db, users
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.models import Lead, Role, User
+from ui.data import engine_for
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PASSWORD = "Secret#123"
+IMPORT_PAGE = "pages/import_leads.py"
+
+
+def login_name(role: Role) -> str:
+    return role.value.replace("_", "")
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with one user per role and three leads, built once (bcrypt is slow)."""
+    path = tmp_path_factory.mktemp("template") / "app.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    with session_scope(engine) as session:
+        ids = {
+            role: users.create_user(
+                session=session,
+                username=login_name(role),
+                name=f"Test {role.value}",
+                role=role,
+                password=PASSWORD,
+            ).id
+            for role in Role
+        }
+        at = now() - timedelta(days=1)
+        owners = (("own", ids[Role.SALES_REP]), ("other", ids[Role.ADMIN]), ("none", None))
+        for key, owner in owners:
+            session.add(
+                Lead(
+                    lead_key=key,
+                    first_name=key,
+                    last_name="<b>Lead</b>",
+                    email=f"{key}@example.com",
+                    stage="mql",
+                    source="webinar",
+                    owner_id=owner,
+                    created_at=at,
+                    mql_at=at,
+                    assigned_at=at if owner else None,
+                    updated_at=at,
+                )
+            )
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def app_url(template_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A private copy of the template database; DATABASE_URL points at it."""
+    path = tmp_path / "app.db"
+    shutil.copyfile(template_db, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def sign_in(username: str, password: str = PASSWORD) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    return button(at, "Sign in").click().run()
+
+
+def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.label == label)
+
+
+def rerun_frame(at: AppTest) -> AppTest:
+    """Run app.py again with this session's sign-in state (a rerun of the frame itself)."""
+    fresh = AppTest.from_file(APP, default_timeout=30)
+    for key in FRAME_STATE:
+        if key in at.session_state:
+            fresh.session_state[key] = at.session_state[key]
+    return fresh.run()
+
+
+FRAME_STATE = (
+    "authentication_status",
+    "username",
+    "name",
+    "email",
+    "roles",
+    "logout",
+    "user",
+    "app_logout_requested",
+    "setup_done",
+)
+
+
+def navigation(at: AppTest) -> set[str]:
+    """The page files app.py registered with st.navigation in the last full run."""
+    pages = at._registered_pages.values()  # no public accessor in AppTest
+    return {
+        str(Path(str(info["script_path"])).relative_to(ROOT))
+        for info in pages
+        if info.get("script_path") and Path(str(info["script_path"])) != Path(APP)
+    }
+
+
+def registered_in_app() -> list[str]:
+    return re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "app.py").read_text())
+
+
+def with_import(pages: set[str]) -> set[str]:
+    return pages | ({IMPORT_PAGE} if (ROOT / IMPORT_PAGE).exists() else set())
+
+
+EXPECTED = {
+    Role.ADMIN: with_import({"pages/overview.py", "pages/leads.py", "pages/users.py"}),
+    Role.SALES_MANAGER: {"pages/overview.py", "pages/leads.py"},
+    Role.MARKETING_MANAGER: with_import({"pages/overview.py", "pages/leads.py"}),
+    Role.SALES_REP: {"pages/overview.py", "pages/leads.py"},
+    Role.MARKETER: with_import({"pages/overview.py", "pages/leads.py"}),
+    Role.VIEWER: {"pages/overview.py"},
+}
+
+
+def test_every_page_file_registered_in_app_exists() -> None:
+    pages = registered_in_app()
+    assert "pages/overview.py" in pages
+    assert [p for p in pages if not (ROOT / p).is_file() and p != IMPORT_PAGE] == []
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_shows_each_role_its_pages(app_url: str, role: Role) -> None:
+    at = sign_in(login_name(role))
+    assert not at.exception
+    assert navigation(at) == EXPECTED[role]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_registered_page_runs_for_every_role(app_url: str, role: Role) -> None:
+    at = sign_in(login_name(role))
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Overview"]
+    for page in sorted(navigation(at)):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+
+
+def test_sidebar_says_who_is_signed_in_and_that_the_agreement_is_a_draft(app_url: str) -> None:
+    at = sign_in("salesmanager")
+    sidebar = [m.value for m in at.sidebar.markdown] + [c.value for c in at.sidebar.caption]
+    assert "**Test sales\\_manager**" in sidebar
+    assert "Sales manager" in sidebar
+    assert any("unsigned draft" in text for text in sidebar)
+
+
+def test_overview_shows_the_four_metrics_and_the_gauge(app_url: str) -> None:
+    at = sign_in("salesmanager")
+    assert [m.label for m in at.metric] == [
+        "MQLs this month",
+        "Dispositioned in time",
+        "Conversion",
+        "Opportunities this month",
+    ]
+    assert at.metric[0].value == "3"
+    specs = [chart.proto.spec for chart in at.get("vega_lite_chart")]
+    assert any('"arc"' in spec for spec in specs)
+
+
+def test_rep_overview_counts_only_their_own_leads(app_url: str) -> None:
+    at = sign_in("salesrep")
+    assert at.metric[0].value == "1"
+
+
+def test_rep_browses_only_their_own_leads(app_url: str) -> None:
+    at = sign_in("salesrep")
+    at.switch_page("pages/leads.py").run()
+    table = at.dataframe[0].value
+    assert table["email"].tolist() == ["own@example.com"]
+    assert table["name"].tolist() == ["own <b>Lead</b>"]  # shown as text, never as HTML
+
+
+def test_leads_search_narrows_the_table(app_url: str) -> None:
+    at = sign_in("salesmanager")
+    at.switch_page("pages/leads.py").run()
+    assert len(at.dataframe[0].value) == 3
+    at.text_input(key="leads_search").input("OTHER@").run()
+    assert at.dataframe[0].value["email"].tolist() == ["other@example.com"]
+
+
+def test_users_page_refuses_a_rep_even_when_opened_directly(app_url: str) -> None:
+    at = sign_in("salesrep")
+    rep = at.session_state["user"]
+    page = AppTest.from_file(str(ROOT / "pages" / "users.py"), default_timeout=30)
+    page.session_state["user"] = rep
+    page.run()
+    assert not page.exception
+    assert [e.value for e in page.error] == ["Only an admin may manage users."]
+    assert not page.dataframe
+
+
+def test_page_opened_without_signing_in_shows_nothing(app_url: str) -> None:
+    page = AppTest.from_file(str(ROOT / "pages" / "leads.py"), default_timeout=30).run()
+    assert not page.exception
+    assert len(page.error) == 1
+    assert not page.dataframe
+
+
+def test_admin_adds_a_user_and_a_duplicate_is_refused(app_url: str) -> None:
+    at = sign_in("admin")
+    at.switch_page("pages/users.py").run()
+    at.text_input(key="users_add_username").input("newrep")
+    at.text_input(key="users_add_name").input("New Rep")
+    at.selectbox(key="users_add_role").select("sales_rep")
+    at.text_input(key="users_add_password").input("Another#42")
+    button(at, "Add user").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Added newrep."]
+    assert "newrep" in at.dataframe[0].value["username"].tolist()
+
+    at.text_input(key="users_add_username").input("newrep")
+    at.text_input(key="users_add_name").input("Again")
+    at.text_input(key="users_add_password").input("Another#42")
+    button(at, "Add user").click().run()
+    assert [e.value for e in at.error] == ["Nothing was changed: username 'newrep' is taken."]
+
+
+def test_admin_cannot_demote_the_last_admin(app_url: str) -> None:
+    at = sign_in("admin")
+    at.switch_page("pages/users.py").run()
+    at.selectbox(key="users_role_user").select("admin")
+    at.selectbox(key="users_role_value").select("viewer")
+    button(at, "Change role").click().run()
+    assert "last admin" in at.error[0].value
+    with session_scope(engine_for(app_url)) as session:
+        assert users.get_by_username(session=session, username="admin").role == Role.ADMIN  # type: ignore[union-attr]
+
+
+def test_wrong_password_shows_the_normal_message_and_is_counted(app_url: str) -> None:
+    at = sign_in("salesrep", "Wrong#1234")
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Username or password is incorrect."]
+    assert "user" not in at.session_state
+    with session_scope(engine_for(app_url)) as session:
+        rep = session.exec(select(User).where(User.username == "salesrep")).one()
+        assert rep.failed_logins == 1
+
+
+def test_unknown_user_gets_the_same_message(app_url: str) -> None:
+    at = sign_in("nobody", "Wrong#1234")
+    assert [e.value for e in at.error] == ["Username or password is incorrect."]
+
+
+def test_sign_out_shows_the_sign_in_form(app_url: str) -> None:
+    at = sign_in("viewer")
+    at = rerun_frame(button(at, "Sign out").click().run())
+    assert not at.exception
+    assert "user" not in at.session_state
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+
+
+def test_deactivated_user_is_signed_out_at_the_next_run(app_url: str) -> None:
+    at = sign_in("marketer")
+    with session_scope(engine_for(app_url)) as session:
+        users.set_active(session=session, username="marketer", active=False)
+    at = rerun_frame(at)
+    assert not at.exception
+    assert not at.metric
+    assert at.error
+
+
+def test_unreachable_database_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nothing")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "cannot reach the database" in at.error[0].value
+    assert "\n" not in at.error[0].value
+
+
+@pytest.fixture
+def empty_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def fill_setup(at: AppTest, password: str, again: str) -> AppTest:
+    at.text_input(key="setup_username").input("Boss")
+    at.text_input(key="setup_name").input("Bea Boss")
+    at.text_input(key="setup_email").input("bea@example.com")
+    at.text_input(key="setup_password").input(password)
+    at.text_input(key="setup_password_again").input(again)
+    at.checkbox(key="setup_load_demo").uncheck()
+    return button(at, "Create admin").click().run()
+
+
+def test_first_run_setup_creates_the_admin_who_then_signs_in(empty_url: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert [t.value for t in at.title] == ["Welcome to LeadPact"]
+    fill_setup(at, "Boss#2026x", "Boss#2026x")
+    assert not at.exception
+    assert "boss" in at.success[0].value
+    with session_scope(engine_for(empty_url)) as session:
+        assert users.has_admin(session=session)
+    at = rerun_frame(at)
+    button(at, "Continue to sign in").click().run()
+    at = rerun_frame(at)
+    at.text_input[0].input("boss")
+    at.text_input[1].input("Boss#2026x")
+    button(at, "Sign in").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Overview"]
+    assert "pages/users.py" in navigation(at)
+
+
+@pytest.mark.parametrize(
+    ("password", "again", "message"),
+    [
+        ("Boss#2026x", "Boss#2026y", "the two passwords differ"),
+        ("short1", "short1", "at least 8 characters"),
+    ],
+)
+def test_setup_refuses_bad_passwords(
+    empty_url: str, password: str, again: str, message: str
+) -> None:
+    at = fill_setup(AppTest.from_file(APP, default_timeout=30).run(), password, again)
+    assert not at.exception
+    assert message in at.error[0].value
+    with session_scope(engine_for(empty_url)) as session:
+        assert not users.has_admin(session=session)
