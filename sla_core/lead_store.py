@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,7 +148,8 @@ def upsert_leads(
             cur.close()
             conn.commit()
     except BaseException:
-        conn.rollback()
+        with suppress(Exception):  # a broken connection must not hide the original error
+            conn.rollback()
         raise
     finally:
         conn.close()

@@ -269,3 +269,31 @@ def test_an_import_with_no_good_rows_stores_nothing(engine: Engine) -> None:
 
     assert result == UpsertResult(new=0, changed=0, unchanged=0)
     pd.testing.assert_frame_equal(read_leads(engine), before)
+
+
+def test_the_snapshot_can_be_read_for_one_owner(engine: Engine) -> None:
+    frame = _frame().assign(owner_id=pd.array([4, 5, 4], dtype="Int64"))
+    upsert_leads(engine=engine, frame=frame, batch_id=None, actor_id=None)
+
+    mine = read_leads(engine, owner_id=4)
+
+    assert sorted(mine["lead_key"]) == ["hs-0", "hs-2"]
+    assert str(mine["created_at"].dtype) == "datetime64[us, UTC]"
+
+
+@pytest.mark.parametrize(
+    "retype",
+    [
+        lambda f: f.astype({"email": "object", "first_name": "object"}),
+        lambda f: f.assign(company_size=f["company_size"].astype("float64")),
+        lambda f: f.assign(created_at=f["created_at"].dt.as_unit("ns")),
+        lambda f: f.assign(created_at=f["created_at"].dt.tz_convert("Asia/Tehran")),
+    ],
+    ids=["object text", "float sizes", "nanoseconds", "other zone"],
+)
+def test_the_same_values_in_other_dtypes_are_unchanged(sqlite_engine: Engine, retype) -> None:
+    upsert_leads(engine=sqlite_engine, frame=_frame(), batch_id=1, actor_id=None)
+
+    again = upsert_leads(engine=sqlite_engine, frame=retype(_frame()), batch_id=2, actor_id=None)
+
+    assert again == UpsertResult(new=0, changed=0, unchanged=3)
