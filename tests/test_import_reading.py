@@ -95,7 +95,7 @@ def test_ragged_row_is_set_aside_with_its_line_and_the_rest_read() -> None:
     assert table.lines.tolist() == [2, 4]
     bad = table.bad_lines.iloc[0]
     assert (bad["line"], bad["raw"]) == (3, "li@example.cn,Beta,extra,cells")
-    assert "4 fields where the header has 2" in bad["reason"]
+    assert "4 cells where the header has 2 columns" in bad["reason"]
 
 
 def test_trailing_comma_on_every_line_adds_no_column() -> None:
@@ -151,3 +151,20 @@ def test_ragged_row_below_title_lines_keeps_its_file_line() -> None:
     table = read_table(b"Report\n\nEmail,Company\na@x.io,Acme\nb@x.io,B,x\nc@x.io,C\n")
     assert table.bad_lines["line"].tolist() == [5]
     assert table.lines.tolist() == [4, 6]
+
+
+def test_row_with_too_few_cells_is_set_aside_too() -> None:
+    table = read_table(b"Email,Company,Country\na@x.io,Acme,DE\nb@x.io\n")
+    assert table.bad_lines[["line", "reason"]].values.tolist() == [
+        [3, "1 cells where the header has 3 columns"]
+    ]
+
+
+def test_quoted_line_break_stays_inside_its_cell() -> None:
+    table = read_table(b'Email,Note\na@x.io,"two\nlines"\n')
+    assert table.frame["Note"].tolist() == ["two\nlines"]
+
+
+def test_stray_bytes_in_a_utf8_file_do_not_stop_the_import() -> None:
+    table = read_table("Email,Name\na@x.io,Zoë\nb@x.io,".encode() + b"\xff\n")
+    assert table.frame["Name"].tolist() == ["Zoë", "\ufffd"]

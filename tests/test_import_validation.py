@@ -234,7 +234,7 @@ def test_ambiguous_dates_stop_the_import_until_the_order_is_chosen() -> None:
 
 def test_ragged_row_is_a_reject_with_its_original_text() -> None:
     p = _prepare("Email,Company", "a@x.io,Acme", "b@x.io,Beta,extra")
-    assert _reasons(p) == [(3, None, "3 fields where the header has 2")]
+    assert _reasons(p) == [(3, None, "3 cells where the header has 2 columns")]
     assert p.rejects["raw"].iloc[0] == "b@x.io,Beta,extra"
 
 

@@ -6,19 +6,20 @@ import codecs
 import csv
 import io
 import re
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 SAMPLE_BYTES = 64 * 1024
 MAX_FILE_BYTES = 500 * 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 _HEADER_SCAN_ROWS = 30
-_SKIPPED = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 # Letters Windows-1256 puts where Windows-1252 has accented Latin ones.
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -62,11 +63,14 @@ def detect_encoding(data: bytes) -> str:
             "this is not a text (CSV) file: it contains binary data. "
             "Upload a CSV, TSV or XLSX export."
         )
-    try:
-        codecs.getincrementaldecoder("utf-8")(errors="strict").decode(sample, final=False)
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=False)
+    broken = text.count("\ufffd")
+    if not broken:
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    # Real UTF-8 with a stray byte still has many valid multi-byte letters; legacy text has none.
+    letters = sum(1 for ch in text if ord(ch) > 127) - broken
+    if letters > 0 and broken <= max(1, letters // 20):
+        return "utf-8"
     try:
         latin = sample.decode("cp1252")
     except UnicodeDecodeError:
@@ -126,51 +130,53 @@ def _as_csv(line: str, delimiter: str) -> str:
     return buffer.getvalue()
 
 
-_EXTRA = "\x00extra "
-
-
-def _widened_names(parsed_head: list[list[str]], header_index: int) -> list[str] | None:
-    """Column names with room for extra cells when the first data row is wider than the header.
-
-    pandas would otherwise take the first column of such a file as the row index and shift
-    every value one column to the right.
-    """
-    header = parsed_head[header_index]
-    first = next((r for r in parsed_head[header_index + 1 :] if any(c.strip() for c in r)), [])
-    if len(first) <= len(header):
-        return None
+def _column_names(header: list[str]) -> list[str]:
     names: list[str] = []
     for i, name in enumerate(header):
         name = name.strip() or f"Unnamed: {i}"
         while name in names:
             name = f"{name}.1"
         names.append(name)
-    return names + [f"{_EXTRA}{i}" for i in range(1, len(first) - len(header) + 1)]
+    return names
 
 
-def _split_off_wide_rows(
-    frame: pd.DataFrame, lines: np.ndarray, bad: list[tuple[int, str, str]]
-) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str, str]]]:
-    extra = [c for c in frame.columns if str(c).startswith(_EXTRA)]
-    width = len(frame.columns) - len(extra)
-    wide = frame[extra].ne("").any(axis=1).to_numpy()
-    for position in np.flatnonzero(wide):
-        cells = [str(v) for v in frame.iloc[position].tolist()]
-        while cells and not cells[-1]:
-            cells.pop()
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="").writerow(cells)
-        reason = f"{len(cells)} fields where the header has {width}"
-        bad.append((int(lines[position]), reason, buffer.getvalue()))
-    return frame.loc[~wide].drop(columns=extra).reset_index(drop=True), lines[~wide], bad
+def _unclosed_quote_line(text: bytes, header_line: int) -> int:
+    # pandas' C parser names the row where the runaway quote starts; Arrow does not.
+    try:
+        pd.read_csv(io.BytesIO(text), dtype=str, skiprows=header_line - 1, on_bad_lines="skip")
+    except pd.errors.ParserError as exc:
+        if match := _EOF_QUOTE.search(str(exc)):
+            return header_line + int(match.group(1))
+    return header_line
 
 
-def _parse_problem(exc: Exception, header_line: int) -> str:
-    text = str(exc)
-    if match := _EOF_QUOTE.search(text):
-        line = header_line + int(match.group(1))
-        return f"a quote opened on line {line} is never closed; fix the quoting and upload again"
-    return f"the file cannot be read as a table ({text.strip()})"
+def _arrow_read(
+    utf8: bytes, names: list[str], skip: int, delimiter: str
+) -> tuple[pa.Table, list[tuple[int, str, str]]]:
+    bad: list[tuple[int, str, str]] = []
+
+    def ragged(row: Any) -> str:
+        reason = f"{row.actual_columns} cells where the header has {row.expected_columns} columns"
+        bad.append((int(row.number), reason, _as_csv(row.text, delimiter)))
+        return "skip"
+
+    table = pacsv.read_csv(
+        pa.BufferReader(utf8),
+        # one thread: Arrow then reports each bad row's line number
+        read_options=pacsv.ReadOptions(use_threads=False, skip_rows=skip, column_names=names),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=ragged,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    return table, bad
 
 
 def read_delimited(data: bytes, filename: str = "") -> RawTable:
@@ -180,53 +186,37 @@ def read_delimited(data: bytes, filename: str = "") -> RawTable:
     if not sample.strip():
         raise ReadError("the file is empty")
     delimiter = detect_delimiter(sample, filename)
-    head_lines = sample.splitlines()[:_HEADER_SCAN_ROWS]
-    parsed_head = _split(head_lines, delimiter)
+    parsed_head = _split(sample.splitlines()[:_HEADER_SCAN_ROWS], delimiter)
     header_index = find_header(parsed_head)
     header_line = header_index + 1
-    names = _widened_names(parsed_head, header_index)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            frame = pd.read_csv(
-                io.BytesIO(data),
-                sep=delimiter,
-                encoding=encoding,
-                encoding_errors="replace",
-                dtype=str,
-                na_filter=False,
-                skiprows=header_index + (1 if names else 0),
-                header=None if names else "infer",
-                names=names,
-                skip_blank_lines=False,
-                on_bad_lines="warn",
-                engine="c",
-            )
-        except pd.errors.EmptyDataError:
-            raise ReadError("the file is empty") from None
-        except (pd.errors.ParserError, UnicodeError) as exc:
-            raise ReadError(_parse_problem(exc, header_line)) from None
-    skipped: list[int] = []
-    bad: list[tuple[int, str, str]] = []
-    text_lines: list[str] = []
-    for warning in caught:
-        for match in _SKIPPED.finditer(str(warning.message)):
-            line = int(match.group(1))  # pandas counts lines from the top of the file
-            skipped.append(line)
-            width = len(frame.columns) - sum(str(c).startswith(_EXTRA) for c in frame.columns)
-            if not text_lines:
-                # The parser drops ragged rows; fetch their text so the report can return it.
-                text = data.decode(encoding, errors="replace")
-                text_lines = io.StringIO(text, newline=None).read().split("\n")
-            reason = f"{match.group(3)} fields where the header has {width}"
-            bad.append((line, reason, _as_csv(text_lines[line - 1], delimiter)))
-    total = len(frame) + len(skipped)
+    names = _column_names(parsed_head[header_index])
+    if encoding == "utf-8-sig":
+        utf8 = data[len(codecs.BOM_UTF8) :]
+    elif encoding == "utf-8":
+        utf8 = data
+    else:
+        utf8 = data.decode(encoding, errors="replace").encode("utf-8")
+    if utf8.count(b'"') % 2:
+        line = _unclosed_quote_line(utf8, header_line)
+        raise ReadError(
+            f"a quote opened on line {line} is never closed; fix the quoting and upload again"
+        )
+    try:
+        table, bad = _arrow_read(utf8, names, header_line, delimiter)
+    except pa.ArrowInvalid as exc:
+        if "invalid UTF8" not in str(exc):
+            raise ReadError(f"the file cannot be read as a table ({exc})") from None
+        # A few bytes that are not UTF-8 in an otherwise UTF-8 file: shown as �, not fatal.
+        utf8 = utf8.decode("utf-8", errors="replace").encode("utf-8")
+        table, bad = _arrow_read(utf8, names, header_line, delimiter)
+    frame = table.to_pandas(
+        types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
+    )
+    total = len(frame) + len(bad)
     lines = np.arange(header_line + 1, header_line + 1 + total, dtype="int64")
-    if skipped:
-        lines = lines[~np.isin(lines, skipped)]
-    if names:
-        frame, lines, bad = _split_off_wide_rows(frame, lines, bad)
-    table = RawTable(
+    if bad:
+        lines = lines[~np.isin(lines, [line for line, _, _ in bad])]
+    result = RawTable(
         frame=frame,
         lines=lines,
         encoding=encoding,
@@ -235,8 +225,8 @@ def read_delimited(data: bytes, filename: str = "") -> RawTable:
         bad_lines=pd.DataFrame(bad, columns=["line", "reason", "raw"]),
     )
     if header_index:
-        table.notes.append(f"skipped {header_index} line(s) above the header")
-    return _tidy(table)
+        result.notes.append(f"skipped {header_index} line(s) above the header")
+    return _tidy(result)
 
 
 def _fill_header(names: list[str]) -> list[str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
+from pandas.api.extensions import take
 
 # Persian and Arabic-Indic digits, and the Arabic decimal and thousands separators.
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
@@ -35,6 +38,16 @@ _MONTH_FIRST = (
 _UNORDERED = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%Y/%m/%d")
 
 
+def per_unique(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`convert` applied once per distinct value: CRM columns repeat a few values a million times."""
+    codes, uniques = pd.factorize(values)
+    if len(uniques) * 3 > len(values):
+        return convert(values)
+    converted = convert(pd.Series(uniques, dtype=values.dtype))
+    taken = take(converted.array, codes, allow_fill=True)
+    return pd.Series(taken, index=values.index, name=values.name)
+
+
 class AmbiguousDates(ValueError):
     """Dates such as 03/04/2024 read both day-first and month-first: the user must choose."""
 
@@ -48,30 +61,36 @@ def latin_digits(values: pd.Series) -> pd.Series:
 
 def parse_numbers(values: pd.Series) -> pd.Series:
     """Text as float64 (NaN when unreadable): thousands separators, decimal comma, 1.234,5."""
-    text = latin_digits(values).str.replace(r"[\s\u00a0'$€£﷼]|(?:USD|EUR|IRR|SAR)", "", regex=True)
-    plain = pd.to_numeric(text, errors="coerce")
-    todo = plain.isna() & text.notna()
+    return per_unique(values, _numbers).astype("float64")
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    plain = pd.to_numeric(values, errors="coerce").astype("float64")
+    todo = plain.isna() & values.notna()
     if not todo.any():
-        return plain.astype("float64")
-    rest = text[todo]
-    european = rest.str.fullmatch(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+,\d{1,2}")
-    us = rest.str.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-    fixed = rest.where(~us.fillna(False), rest.str.replace(",", "", regex=False))
-    fixed = fixed.where(
-        ~european.fillna(False),
-        rest.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+        return plain
+    text = latin_digits(values[todo]).str.replace(
+        r"[\s\u00a0'$€£﷼]|(?:USD|EUR|IRR|SAR)", "", regex=True
     )
-    plain = plain.astype("float64")
+    european = text.str.fullmatch(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+,\d{1,2}").fillna(False)
+    us = text.str.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?").fillna(False)
+    fixed = text.where(~us, text.str.replace(",", "", regex=False))
+    fixed = fixed.where(
+        ~european, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    )
     plain[todo] = pd.to_numeric(fixed, errors="coerce").astype("float64")
     return plain
 
 
 def parse_company_size(values: pd.Series) -> pd.Series:
     """Head counts as Int64: '51-200' and '10,000+' count as their lower bound."""
+    return per_unique(values, _company_size).astype("Int64")
+
+
+def _company_size(values: pd.Series) -> pd.Series:
     text = latin_digits(values).str.strip()
     first = text.str.extract(r"^(\d[\d,.\s]*?)\s*(?:(?:-|–|to)\s*\d[\d,.\s]*|\+)?$", expand=False)
-    numbers = parse_numbers(first)
-    return numbers.round().astype("Int64")
+    return _numbers(first).round().astype("Int64")
 
 
 def _localise(naive: pd.Series, timezone: str) -> pd.Series:
