@@ -40,6 +40,7 @@ _MAX_LEN = {
     for c in Lead.__table__.columns  # type: ignore[attr-defined]
     if getattr(c.type, "length", None)
 }
+_SPACES = (" ", "\t")  # spaces come first; each extra check is a scan of every cell
 USER_COLUMNS = ["id", "username", "name", "email", "role"]
 
 
@@ -103,8 +104,16 @@ def _matches(values: pd.Series, pattern: str) -> pd.Series:
 
 
 def _clean(raw: pd.Series, nulls: set[str]) -> pd.Series:
-    text = raw.str.strip()
-    return text.mask(text.isin(nulls))
+    # Copy a column only when it needs it: a million-row file has few cells to trim or blank.
+    arr = pa.array(raw, type=pa.string())
+    if any(
+        pc.any(edge(arr, pattern=space)).as_py()
+        for edge in (pc.starts_with, pc.ends_with)
+        for space in _SPACES
+    ):
+        raw = raw.str.strip()
+    empty = raw.isin(nulls)
+    return raw.mask(empty) if empty.any() else raw
 
 
 def _codes(
@@ -312,7 +321,7 @@ def validate(
                 )
                 if options.unknown_people == "reject":
                     rej.add(missing, cols[name], cells[name], f"unknown {name}: not a user")
-    frame = pd.DataFrame({"line": lines.astype("int64"), **out})
+    frame = pd.DataFrame({"line": lines.astype("int64"), **out}, copy=False)
     if rej.bad.any():
         frame = frame[~rej.bad]
     dropped = _duplicates(frame, rej, frame["line"])
