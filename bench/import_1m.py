@@ -31,7 +31,7 @@ from sla_core.lead_store import UpsertResult, upsert_leads  # noqa: E402
 from sla_core.models import Role  # noqa: E402
 from sla_core.users import create_user  # noqa: E402
 
-PHASES = ("hash", "key read", "ingest new", "events", "update changed", "commit")
+PHASES = ("hash", "key read", "classify", "ingest new", "events", "update changed", "commit")
 
 
 def peak_mib() -> float:

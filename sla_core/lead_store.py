@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,36 +92,30 @@ def upsert_leads(
     seconds: dict[str, float] = {}
     fields = [name for name in IMPORT_FIELDS if name in frame.columns]
     _check(frame)
-    with _timed(seconds, "hash"):
-        canon = _canonical(frame, fields)
-        hashes = row_hashes(canon, fields)
+    canon = _canonical(frame, fields)
     postgres = engine.url.get_backend_name() == "postgresql"
     stamp = to_micros(now())
     report(0.05, f"Comparing {len(frame):,} rows with the stored leads")
     conn = adbc_connect(engine)
     try:
         cur = conn.cursor()
-        if postgres:
-            # Imports and single-lead edits wait for each other; dashboards keep reading.
-            cur.execute("LOCK TABLE lead IN SHARE ROW EXCLUSIVE MODE")
-        else:
-            cur.execute("PRAGMA busy_timeout = 10000")
-            # A large page cache keeps index maintenance of a million-row insert off the disk.
-            cur.execute("PRAGMA cache_size = -400000")
-            cur.execute("PRAGMA temp_store = MEMORY")
-        with _timed(seconds, "key read"):
-            existing, last_id = _existing(cur, canon["lead_key"], postgres)
-            pos = pd.Index(existing["lead_key"]).get_indexer(canon["lead_key"])
+        _begin(cur, postgres)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # the stored keys stream in (the driver releases the GIL) while rows are hashed
+            stored = pool.submit(_existing, cur, canon["lead_key"], postgres, seconds)
+            with _timed(seconds, "hash"):
+                hashes = row_hashes(canon, fields)
+            existing, last_id = stored.result()
+        with _timed(seconds, "classify"):
+            pos = _positions(existing["lead_key"], canon["lead_key"])
             is_new = pos < 0
             stored_hash = pa.array(existing["row_hash"]).take(pa.array(pos[~is_new]))
             same = pc.equal(stored_hash, hashes.filter(pa.array(~is_new))).fill_null(False)
-            same_np = same.to_numpy(zero_copy_only=False)
-        unchanged = int(same_np.sum())
-        old = canon.loc[~is_new]
-        changed_mask = ~same_np
-        new_rows = canon.loc[is_new]
-        changed_rows = old.loc[changed_mask]
-        changed_ids = existing["id"].to_numpy()[pos[~is_new][changed_mask]]
+            changed_mask = ~same.to_numpy(zero_copy_only=False)
+            unchanged = int((~changed_mask).sum())
+            new_rows = canon.loc[is_new]
+            changed_rows = canon.loc[~is_new].loc[changed_mask]
+            changed_ids = existing["id"].to_numpy()[pos[~is_new][changed_mask]]
         tail = f" (batch {batch_id})" if batch_id is not None else ""
         if len(new_rows):
             report(0.2, f"Storing {len(new_rows):,} new leads{tail}")
@@ -157,6 +152,17 @@ def upsert_leads(
     return UpsertResult(len(new_rows), len(changed_rows), unchanged, seconds)
 
 
+def _begin(cur: Any, postgres: bool) -> None:
+    if postgres:
+        # Imports and single-lead edits wait for each other; dashboards keep reading.
+        cur.execute("LOCK TABLE lead IN SHARE ROW EXCLUSIVE MODE")
+        return
+    cur.execute("PRAGMA busy_timeout = 10000")
+    # A large page cache keeps index maintenance of a million-row insert off the disk.
+    cur.execute("PRAGMA cache_size = -400000")
+    cur.execute("PRAGMA temp_store = MEMORY")
+
+
 def row_hashes(frame: pd.DataFrame, fields: Sequence[str]) -> pa.Array:
     """A fingerprint of each row's imported fields (and of which fields the file had)."""
     signature = hashlib.sha256(",".join(fields).encode()).digest()[:8]
@@ -190,6 +196,23 @@ def _column_hash(values: pd.Series) -> np.ndarray:
     per_value = pd.util.hash_array(distinct, categorize=False)
     indices = encoded.indices.fill_null(-1).to_numpy()
     return np.where(indices >= 0, per_value.take(np.maximum(indices, 0)), _NULL_HASH)
+
+
+def _positions(stored: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Where each key sits among the stored keys (-1: not stored)."""
+    stored_keys, wanted = _flat(stored), _flat(keys)
+    if stored_keys.equals(wanted):  # the same file again into a table holding just it
+        return np.arange(len(wanted))
+    found = pc.index_in(wanted, value_set=stored_keys)
+    positions: np.ndarray = found.fill_null(-1).to_numpy(zero_copy_only=False)
+    return positions
+
+
+def _flat(values: pd.Series) -> pa.Array:
+    array = pa.array(values)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.string())
 
 
 def _check(frame: pd.DataFrame) -> None:
@@ -299,37 +322,34 @@ def _update(
     cur.execute("DROP TABLE import_stage")
 
 
-def _existing(cur: Any, keys: pd.Series, postgres: bool) -> tuple[pd.DataFrame, int]:
-    """The stored (id, lead_key, row_hash, stage) of the keys, and the highest lead id."""
-    total, last_id = _scalars(cur, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM lead")
-    columns = "lead.id, lead.lead_key, lead.row_hash, lead.stage"
-    if total <= _READ_ALL_RATIO * len(keys):
-        sql = f"SELECT {columns} FROM lead"
-    else:
-        cur.adbc_ingest(
-            "import_keys",
-            pa.table({"lead_key": pa.array(keys).cast(pa.string())}),
-            mode="create",
-            temporary=True,
+def _existing(
+    cur: Any, keys: pd.Series, postgres: bool, seconds: dict[str, float]
+) -> tuple[pd.DataFrame, int]:
+    """The stored (id, lead_key, row_hash) of the keys, and the highest lead id."""
+    with _timed(seconds, "key read"):
+        total, last_id = _scalars(cur, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM lead")
+        columns = "lead.id, lead.lead_key, lead.row_hash"
+        by_join = total > _READ_ALL_RATIO * len(keys)
+        if by_join:
+            keys_table = pa.table({"lead_key": pa.array(keys).cast(pa.string())})
+            cur.adbc_ingest("import_keys", keys_table, mode="create", temporary=True)
+            sql = f"SELECT {columns} FROM lead JOIN import_keys AS k ON k.lead_key = lead.lead_key"
+        else:
+            sql = f"SELECT {columns} FROM lead"
+        if not postgres:
+            # SQLite's driver types each column from its first batch: read in one batch.
+            cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "100000000"})
+        cur.execute(sql)
+        schema = pa.schema(
+            [("id", pa.int64()), ("lead_key", pa.string()), ("row_hash", pa.string())]
         )
-        sql = f"SELECT {columns} FROM lead JOIN import_keys AS k ON k.lead_key = lead.lead_key"
-    if not postgres:
-        # SQLite's driver types each column from its first batch: read in one batch.
-        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "100000000"})
-    cur.execute(sql)
-    schema = pa.schema(
-        [
-            ("id", pa.int64()),
-            ("lead_key", pa.string()),
-            ("row_hash", pa.string()),
-            ("stage", pa.string()),
-        ]
-    )
-    table = cur.fetch_arrow_table()
-    table = pa.table([table.column(i).cast(f.type) for i, f in enumerate(schema)], schema=schema)
-    if total > _READ_ALL_RATIO * len(keys):
-        cur.execute("DROP TABLE import_keys")
-    return table.to_pandas(), last_id
+        table = cur.fetch_arrow_table()
+        table = pa.table(
+            [table.column(i).cast(f.type) for i, f in enumerate(schema)], schema=schema
+        )
+        if by_join:
+            cur.execute("DROP TABLE import_keys")
+        return table.to_pandas(), last_id
 
 
 def _scalars(cur: Any, sql: str) -> tuple[int, int]:
