@@ -113,7 +113,7 @@ def upsert_leads(
             same = pc.equal(stored_hash, hashes.filter(pa.array(~is_new))).fill_null(False)
             changed_mask = ~same.to_numpy(zero_copy_only=False)
             unchanged = int((~changed_mask).sum())
-            new_rows = canon.loc[is_new]
+            new_rows = canon if is_new.all() else canon.loc[is_new]
             changed_rows = canon.loc[~is_new].loc[changed_mask]
             changed_ids = existing["id"].to_numpy()[pos[~is_new][changed_mask]]
         tail = f" (batch {batch_id})" if batch_id is not None else ""
@@ -158,8 +158,9 @@ def _begin(cur: Any, postgres: bool) -> None:
         cur.execute("LOCK TABLE lead IN SHARE ROW EXCLUSIVE MODE")
         return
     cur.execute("PRAGMA busy_timeout = 10000")
-    # A large page cache keeps index maintenance of a million-row insert off the disk.
-    cur.execute("PRAGMA cache_size = -400000")
+    # 64 MiB of page cache (default 2 MiB) cuts a million-row insert's index upkeep from
+    # ~9 s to ~5 s; 400 MiB measured no faster and costs memory.
+    cur.execute("PRAGMA cache_size = -65536")
     cur.execute("PRAGMA temp_store = MEMORY")
 
 
@@ -257,17 +258,24 @@ def _canonical(frame: pd.DataFrame, fields: Sequence[str]) -> pd.DataFrame:
 
 def _arrow(rows: pd.DataFrame, fields: Sequence[str], hashes: pa.Array) -> pa.Table:
     """Rows as Arrow with the column types the lead table stores (instants as epoch micros)."""
-    columns: dict[str, pa.Array] = {"lead_key": pa.array(rows["lead_key"]).cast(pa.string())}
+    columns: dict[str, pa.Array] = {"lead_key": _text(pa.array(rows["lead_key"]))}
     for name in fields:
         values = pa.array(rows[name])
         if name in TEXT_FIELDS:
-            columns[name] = values.cast(pa.string())
+            columns[name] = _text(values)
         elif name in FLOAT_FIELDS:
             columns[name] = values.cast(pa.float64())
         else:  # integers, and timestamp[us, UTC] whose int64 is the epoch microsecond
             columns[name] = values.cast(pa.int64())
     columns["row_hash"] = hashes
     return pa.table(columns)
+
+
+def _text(values: pa.Array) -> pa.Array:
+    """Text as Arrow strings; pandas' large strings go in as they are (no copy)."""
+    if pa.types.is_large_string(values.type) or pa.types.is_string(values.type):
+        return values
+    return values.cast(pa.string())
 
 
 def _new_lead_columns(
