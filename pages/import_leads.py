@@ -69,6 +69,8 @@ if upload is not None:
             st.stop()
     table = st.session_state["import_raw"][1]
     found = [f"{len(table.frame):,} rows", f"header on line {table.header_line}"]
+    if len(table.bad_lines):
+        found.insert(1, f"{len(table.bad_lines):,} malformed rows set aside")
     if table.encoding:
         found += [f"encoding {table.encoding}", f"delimiter {table.delimiter!r}"]
     if table.sheet:
@@ -170,7 +172,12 @@ if report is not None:
             report.rejects.drop(columns=["raw"]),
             hide_index=True,
             key="import_rejects",
-            column_config={"line": st.column_config.NumberColumn("Line", format="%d")},
+            column_config={
+                "line": st.column_config.NumberColumn("Line", format="%d"),
+                "column": "Column",
+                "value": "Value",
+                "reason": "Problem",
+            },
         )
         st.download_button(
             "Download the rejected rows to fix them",
