@@ -25,7 +25,14 @@ from sla_core.clock import now, to_micros
 from sla_core.leads import read_leads
 from sla_core.stages import Stage
 
-__all__ = ["IMPORT_FIELDS", "LeadStoreError", "UpsertResult", "read_leads", "upsert_leads"]
+__all__ = [
+    "IMPORT_FIELDS",
+    "LeadStoreError",
+    "UpsertResult",
+    "read_leads",
+    "row_hashes",
+    "upsert_leads",
+]
 
 TEXT_FIELDS: tuple[str, ...] = (
     "external_id",
@@ -72,10 +79,12 @@ class LeadStoreError(ValueError):
 
 @dataclass(frozen=True)
 class UpsertResult:
+    """How many rows were new, changed or already stored exactly so."""
+
     new: int
     changed: int
     unchanged: int
-    # seconds per phase (hash, key read, ingest new, events, update changed, commit)
+    # seconds per phase (hash, key read, classify, ingest new, events, update changed, commit)
     seconds: dict[str, float] = field(default_factory=dict, compare=False)
 
 
