@@ -9,14 +9,16 @@ from sla_core.access import Permission, can
 from sla_core.db import session_scope
 from sla_core.models import Role
 from ui.auth import request_logout, sign_in
-from ui.data import current_user, get_engine
-from ui.widgets import plain
+from ui.data import current_user, open_engine
+from ui.widgets import end_screen, plain
 
 ROOT = Path(__file__).resolve().parent
 
 st.set_page_config(page_title="LeadPact", page_icon=":material/handshake:", layout="wide")
 
-engine = get_engine()
+engine = open_engine()
+if engine is None:
+    end_screen()
 
 with session_scope(engine) as session:
     first_run = not users.has_admin(session=session)
@@ -27,7 +29,7 @@ if first_run or "setup_done" in st.session_state:
 
 _, signed_in = sign_in(engine)
 if signed_in is None:
-    st.stop()
+    end_screen()
 
 with session_scope(engine) as session:
     user = current_user(session)

@@ -68,15 +68,20 @@ st.dataframe(
     browse.for_display(browse.page_of(found, int(page)), people),
     hide_index=True,
     key="leads_table",
+    height=738,  # twenty rows, then the table scrolls
     column_config={
-        "name": "Name",
-        "email": "E-mail",
-        "company": "Company",
-        "stage": "Stage",
-        "source": "Source",
-        "owner": "Owner",
-        "created_at": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD HH:mm"),
-        "mql_at": st.column_config.DatetimeColumn("MQL since", format="YYYY-MM-DD HH:mm"),
-        "touches": st.column_config.NumberColumn("Touches"),
+        "name": st.column_config.TextColumn("Name", width=140),
+        "email": st.column_config.TextColumn("E-mail", width=230),
+        "company": st.column_config.TextColumn("Company", width=150),
+        "stage": st.column_config.TextColumn("Stage", width=100),
+        "source": st.column_config.TextColumn("Source", width=120),
+        "owner": st.column_config.TextColumn("Owner", width=120),
+        "created_at": st.column_config.DatetimeColumn(
+            "Created", format="YYYY-MM-DD HH:mm", width=125
+        ),
+        "mql_at": st.column_config.DatetimeColumn(
+            "MQL since", format="YYYY-MM-DD HH:mm", width=125
+        ),
+        "touches": st.column_config.NumberColumn("Touches", width=65),
     },
 )

@@ -31,7 +31,7 @@ if notice:
     st.success(notice, icon=":material/check_circle:")
 
 st.dataframe(
-    people.drop(columns=["id"]),
+    people.drop(columns=["id"]).assign(role=people["role"].map(role_label)),
     hide_index=True,
     key="users_table",
     column_config={
@@ -39,7 +39,7 @@ st.dataframe(
         "name": "Name",
         "email": "E-mail",
         "role": "Role",
-        "team": "Team",
+        "team": st.column_config.TextColumn("Team"),
         "active": st.column_config.CheckboxColumn("Active"),
         "can_sign_in": st.column_config.CheckboxColumn("Can sign in"),
     },
@@ -55,7 +55,13 @@ with add, st.form("users_add_form", clear_on_submit=True):
     new_username = left.text_input("Username", key="users_add_username")
     new_name = right.text_input("Full name", key="users_add_name")
     new_email = left.text_input("E-mail", key="users_add_email")
-    new_role = right.selectbox("Role", ROLES, format_func=role_label, key="users_add_role")
+    new_role = right.selectbox(
+        "Role",
+        ROLES,
+        index=ROLES.index(Role.SALES_REP.value),
+        format_func=role_label,
+        key="users_add_role",
+    )
     new_team = left.selectbox(
         "Team",
         [None, *team_names],

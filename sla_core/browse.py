@@ -110,7 +110,7 @@ def for_display(leads: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
             "company": leads["company"],
             "stage": leads["stage"].map(labels).fillna(leads["stage"]),
             "source": leads["source"],
-            "owner": leads["owner_id"].map(owners),
+            "owner": leads["owner_id"].map(owners).fillna("—").astype(str),
             "created_at": leads["created_at"],
             "mql_at": leads["mql_at"],
             "touches": leads["touches"],

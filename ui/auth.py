@@ -60,13 +60,39 @@ def _signed_in_user(engine: Engine, username: str) -> dict[str, Any] | None:
         return {"id": user.id, "username": user.username, "name": user.name, "role": user.role}
 
 
+def _show_form(
+    authenticator: stauth.Authenticate, engine: Engine, before: dict[str, int], creds: Any
+) -> None:
+    """The sign-in form, centred; a failed attempt is counted and answered only after a delay."""
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        try:
+            authenticator.login(
+                location="main",
+                key="login_form",
+                fields={
+                    "Form name": "Sign in to LeadPact",
+                    "Username": "Username",
+                    "Password": "Password",
+                    "Login": "Sign in",
+                },
+                callback=_record_success(engine),
+            )
+        except LoginError as exc:
+            st.session_state["authentication_status"] = None
+            st.error(str(exc))
+        _record_failures(engine, before, creds)
+        if st.session_state.get("authentication_status") is False:
+            st.error(WRONG_PASSWORD)
+
+
 def sign_in(engine: Engine) -> tuple[stauth.Authenticate, dict[str, Any] | None]:
     """Show the sign-in form until someone signs in; returns the authenticator and the user.
 
     Create this once per run: the authenticator owns widgets with fixed keys.
     """
     with session_scope(engine) as session:
-        creds = users.credentials(session=session)
+        creds: dict[str, Any] = users.credentials(session=session)
         key = users.secret(session=session, key="cookie_key")
     before = {u: int(c.get("failed_login_attempts", 0)) for u, c in creds["usernames"].items()}
     token = st.context.cookies.get(COOKIE_NAME)
@@ -81,26 +107,9 @@ def sign_in(engine: Engine) -> tuple[stauth.Authenticate, dict[str, Any] | None]
     ):
         authenticator.logout(location="unrendered")
         st.session_state.pop("user", None)
-    try:
-        authenticator.login(
-            location="main",
-            key="login_form",
-            fields={
-                "Form name": "Sign in to LeadPact",
-                "Username": "Username",
-                "Password": "Password",
-                "Login": "Sign in",
-            },
-            callback=_record_success(engine),
-        )
-    except LoginError as exc:
-        st.session_state["authentication_status"] = None
-        st.error(str(exc))
-    _record_failures(engine, before, creds)
-    status = st.session_state.get("authentication_status")
-    if status is False:
-        st.error(WRONG_PASSWORD)
-    if not status:
+    if not st.session_state.get("authentication_status"):
+        _show_form(authenticator, engine, before, creds)
+    if not st.session_state.get("authentication_status"):
         return authenticator, None
     user = _signed_in_user(engine, st.session_state["username"])
     if user is None:

@@ -19,14 +19,22 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
-def get_engine() -> Engine:
-    """The configured database's engine; an unusable database stops the app with one line."""
+def open_engine() -> Engine | None:
+    """The configured database's engine, or None after one clear error line."""
     try:
         return engine_for(db.database_url())
     except db.DatabaseUnavailable as exc:
         st.error(f"The database cannot be used: {exc}", icon=":material/error:")
+        return None
+
+
+def get_engine() -> Engine:
+    """The configured database's engine; an unusable database stops the page with one line."""
+    engine = open_engine()
+    if engine is None:
         st.stop()
-        raise  # st.stop() does not return; this keeps type checkers honest
+        raise RuntimeError("unreachable")  # st.stop() raises; this keeps type checkers honest
+    return engine
 
 
 @st.cache_data(ttl="5m", max_entries=16, show_spinner="Loading leads…")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 
 import streamlit as st
 
@@ -29,3 +30,18 @@ def agreement_banner(governing: Governing) -> None:
             "the numbers may still change before both teams sign.",
             icon=":material/edit_note:",
         )
+
+
+def _drawn_above() -> None:
+    """Everything on this screen was drawn before the navigation."""
+
+
+def end_screen() -> NoReturn:
+    """Stop after a screen drawn by app.py itself (sign-in, error) behind a hidden navigation.
+
+    Without a navigation call in every run, Streamlit falls back to its old multipage mode
+    and lists every file in pages/ in the sidebar.
+    """
+    st.navigation([st.Page(_drawn_above, title="LeadPact")], position="hidden").run()
+    st.stop()
+    raise RuntimeError("unreachable")

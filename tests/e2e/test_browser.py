@@ -91,7 +91,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
@@ -128,12 +128,14 @@ def test_manager_signs_in_and_sees_the_overview_gauge(server: str) -> None:
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            # generous: the suite may share two cores with other test runs
+            page.set_default_timeout(90_000)
             page.goto(server)
             page.get_by_role("textbox", name="Username").fill("manager")
             page.get_by_role("textbox", name="Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
             gauge = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
-            page.wait_for_selector(gauge, timeout=30_000)
+            page.wait_for_selector(gauge)
             page.wait_for_load_state("networkidle")
 
             assert page.get_by_role("heading", name="Overview").count() == 1
