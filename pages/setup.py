@@ -49,7 +49,7 @@ with st.form("setup_form"):
         disabled=not DEMO_AVAILABLE,
         key="setup_load_demo",
     )
-    submitted = st.form_submit_button("Create admin", type="primary")
+    submitted = st.form_submit_button("Create admin", type="primary", key="setup_submit")
 
 if submitted:
     engine = get_engine()

@@ -72,24 +72,24 @@ with add, st.form("users_add_form", clear_on_submit=True):
     no_login = st.checkbox(
         "No login (a person who owns leads but cannot sign in yet)", key="users_add_no_login"
     )
-    add_clicked = st.form_submit_button("Add user", type="primary")
+    add_clicked = st.form_submit_button("Add user", type="primary", key="users_add_submit")
 
 with role_tab, st.form("users_role_form"):
     role_user = st.selectbox("User", usernames, key="users_role_user")
     role_value = st.selectbox("New role", ROLES, format_func=role_label, key="users_role_value")
-    role_clicked = st.form_submit_button("Change role")
+    role_clicked = st.form_submit_button("Change role", key="users_role_submit")
 
 with password_tab, st.form("users_password_form", clear_on_submit=True):
     password_user = st.selectbox("User", usernames, key="users_password_user")
     password_value = st.text_input("New password", type="password", key="users_password_value")
-    password_clicked = st.form_submit_button("Set password")
+    password_clicked = st.form_submit_button("Set password", key="users_password_submit")
 
 with active_tab, st.form("users_active_form"):
     active_user = st.selectbox("User", usernames, key="users_active_user")
     active_value = st.radio(
         "Account", ["Active", "Deactivated"], horizontal=True, key="users_active_value"
     )
-    active_clicked = st.form_submit_button("Save")
+    active_clicked = st.form_submit_button("Save", key="users_active_submit")
 
 try:
     with session_scope(engine) as session:

@@ -235,7 +235,7 @@ def test_admin_adds_a_user_and_a_duplicate_is_refused(app_url: str) -> None:
     at.text_input(key="users_add_name").input("New Rep")
     at.selectbox(key="users_add_role").select("sales_rep")
     at.text_input(key="users_add_password").input("Another#42")
-    button(at, "Add user").click().run()
+    at.button(key="users_add_submit").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Added newrep."]
     assert "newrep" in at.dataframe[0].value["username"].tolist()
@@ -243,7 +243,7 @@ def test_admin_adds_a_user_and_a_duplicate_is_refused(app_url: str) -> None:
     at.text_input(key="users_add_username").input("newrep")
     at.text_input(key="users_add_name").input("Again")
     at.text_input(key="users_add_password").input("Another#42")
-    button(at, "Add user").click().run()
+    at.button(key="users_add_submit").click().run()
     assert [e.value for e in at.error] == ["Nothing was changed: username 'newrep' is taken."]
 
 
@@ -252,10 +252,26 @@ def test_admin_cannot_demote_the_last_admin(app_url: str) -> None:
     at.switch_page("pages/users.py").run()
     at.selectbox(key="users_role_user").select("admin")
     at.selectbox(key="users_role_value").select("viewer")
-    button(at, "Change role").click().run()
+    at.button(key="users_role_submit").click().run()
     assert "last admin" in at.error[0].value
     with session_scope(engine_for(app_url)) as session:
         assert users.get_by_username(session=session, username="admin").role == Role.ADMIN  # type: ignore[union-attr]
+
+
+def test_admin_resets_a_password_and_deactivates_a_user(app_url: str) -> None:
+    at = sign_in("admin")
+    at.switch_page("pages/users.py").run()
+    at.selectbox(key="users_password_user").select("salesrep")
+    at.text_input(key="users_password_value").input("Fresh#2026")
+    at.button(key="users_password_submit").click().run()
+    assert [s.value for s in at.success] == ["New password set for salesrep."]
+    at.selectbox(key="users_active_user").select("viewer")
+    at.radio(key="users_active_value").set_value("Deactivated")
+    at.button(key="users_active_submit").click().run()
+    assert [s.value for s in at.success] == ["viewer is deactivated."]
+
+    assert [t.value for t in sign_in("salesrep", "Fresh#2026").title] == ["Overview"]
+    assert sign_in("viewer").error[0].value == "Username or password is incorrect."
 
 
 def test_wrong_password_shows_the_normal_message_and_is_counted(app_url: str) -> None:
@@ -275,7 +291,7 @@ def test_unknown_user_gets_the_same_message(app_url: str) -> None:
 
 def test_sign_out_shows_the_sign_in_form(app_url: str) -> None:
     at = sign_in("viewer")
-    at = rerun_frame(button(at, "Sign out").click().run())
+    at = rerun_frame(at.button(key="sidebar_logout").click().run())
     assert not at.exception
     assert "user" not in at.session_state
     assert [t.label for t in at.text_input] == ["Username", "Password"]
@@ -314,7 +330,7 @@ def fill_setup(at: AppTest, password: str, again: str) -> AppTest:
     at.text_input(key="setup_password").input(password)
     at.text_input(key="setup_password_again").input(again)
     at.checkbox(key="setup_load_demo").uncheck()
-    return button(at, "Create admin").click().run()
+    return at.button(key="setup_submit").click().run()
 
 
 def test_first_run_setup_creates_the_admin_who_then_signs_in(empty_url: str) -> None:
@@ -326,7 +342,7 @@ def test_first_run_setup_creates_the_admin_who_then_signs_in(empty_url: str) -> 
     with session_scope(engine_for(empty_url)) as session:
         assert users.has_admin(session=session)
     at = rerun_frame(at)
-    button(at, "Continue to sign in").click().run()
+    at.button(key="setup_continue").click().run()
     at = rerun_frame(at)
     at.text_input[0].input("boss")
     at.text_input[1].input("Boss#2026x")
