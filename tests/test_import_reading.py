@@ -168,3 +168,8 @@ def test_quoted_line_break_stays_inside_its_cell() -> None:
 def test_stray_bytes_in_a_utf8_file_do_not_stop_the_import() -> None:
     table = read_table("Email,Name\na@x.io,Zoë\nb@x.io,".encode() + b"\xff\n")
     assert table.frame["Name"].tolist() == ["Zoë", "\ufffd"]
+
+
+def test_quote_inside_a_cell_is_text_not_an_open_quote() -> None:
+    table = read_table(b'Email,Product\na@x.io,27" screen\nb@x.io,mouse\n')
+    assert table.frame["Product"].tolist() == ['27" screen', "mouse"]

@@ -256,3 +256,23 @@ def test_mapping_round_trips_through_json() -> None:
 def test_mapping_json_with_an_unknown_field_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown field"):
         ImportOptions.from_json('{"columns": {"shoe_size": "Shoe"}}')
+
+
+def test_workbook_date_cells_and_serials_become_utc(tmp_path) -> None:
+    from datetime import datetime
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Email", "Create Date", "Amount"])
+    book.active.append(["a@x.io", datetime(2024, 3, 12, 9, 14), 1200.5])
+    book.active.append(["b@x.io", 45366, 7])
+    buffer = BytesIO()
+    book.save(buffer)
+    p = prepare(buffer.getvalue(), ImportOptions())
+    assert p.frame["created_at"].tolist() == [
+        pd.Timestamp("2024-03-12 09:14", tz="UTC"),
+        pd.Timestamp("2024-03-15", tz="UTC"),
+    ]
+    assert p.frame["deal_value"].tolist() == [1200.5, 7.0]

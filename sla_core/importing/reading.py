@@ -140,14 +140,18 @@ def _column_names(header: list[str]) -> list[str]:
     return names
 
 
-def _unclosed_quote_line(text: bytes, header_line: int) -> int:
-    # pandas' C parser names the row where the runaway quote starts; Arrow does not.
+def _unclosed_quote_line(text: bytes, header_line: int) -> int | None:
+    """Where a quote that opens a cell runs to the end of the file, if one does.
+
+    Arrow would silently take the rest of the file into that cell; pandas' C parser names the
+    row. A quote inside a cell (5" screen) is text, not an opening quote.
+    """
     try:
         pd.read_csv(io.BytesIO(text), dtype=str, skiprows=header_line - 1, on_bad_lines="skip")
     except pd.errors.ParserError as exc:
         if match := _EOF_QUOTE.search(str(exc)):
             return header_line + int(match.group(1))
-    return header_line
+    return None
 
 
 def _arrow_read(
@@ -196,8 +200,7 @@ def read_delimited(data: bytes, filename: str = "") -> RawTable:
         utf8 = data
     else:
         utf8 = data.decode(encoding, errors="replace").encode("utf-8")
-    if utf8.count(b'"') % 2:
-        line = _unclosed_quote_line(utf8, header_line)
+    if utf8.count(b'"') % 2 and (line := _unclosed_quote_line(utf8, header_line)) is not None:
         raise ReadError(
             f"a quote opened on line {line} is never closed; fix the quoting and upload again"
         )
