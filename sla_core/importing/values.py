@@ -116,7 +116,11 @@ def parse_dates(
 ) -> pd.Series:
     """Text as UTC instants: ISO 8601 (any zone), day/month-first, Excel serials; else NaT."""
     text = latin_digits(values).str.strip()
-    has_zone = text.str.contains(_ZONE, regex=True).fillna(False)
+    has_zone = (
+        text.str.contains(_ZONE, regex=True).fillna(False)
+        if timezone != "UTC"
+        else pd.Series(False, index=text.index)
+    )
     if timezone == "UTC" or not has_zone.any():
         out = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=timezone == "UTC")
         if timezone != "UTC":
