@@ -8,7 +8,6 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,7 @@ import pyarrow.csv as pacsv
 SAMPLE_BYTES = 64 * 1024
 MAX_FILE_BYTES = 500 * 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
-_HEADER_SCAN_ROWS = 30
+HEADER_SCAN_ROWS = 30
 _EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 # Letters Windows-1256 puts where Windows-1252 has accented Latin ones.
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -110,7 +109,7 @@ def detect_delimiter(sample: str, filename: str = "") -> str:
 
 def find_header(rows: list[list[str]]) -> int:
     """Index of the header row: the first row filled like the table (skips title lines)."""
-    filled = [sum(1 for cell in row if str(cell).strip()) for row in rows[:_HEADER_SCAN_ROWS]]
+    filled = [sum(1 for cell in row if str(cell).strip()) for row in rows[:HEADER_SCAN_ROWS]]
     if not any(filled):
         return 0
     width = Counter(n for n in filled if n).most_common(1)[0][0]
@@ -190,7 +189,7 @@ def read_delimited(data: bytes, filename: str = "") -> RawTable:
     if not sample.strip():
         raise ReadError("the file is empty")
     delimiter = detect_delimiter(sample, filename)
-    parsed_head = _split(sample.splitlines()[:_HEADER_SCAN_ROWS], delimiter)
+    parsed_head = _split(sample.splitlines()[:HEADER_SCAN_ROWS], delimiter)
     header_index = find_header(parsed_head)
     header_line = header_index + 1
     names = _column_names(parsed_head[header_index])
@@ -229,84 +228,10 @@ def read_delimited(data: bytes, filename: str = "") -> RawTable:
     )
     if header_index:
         result.notes.append(f"skipped {header_index} line(s) above the header")
-    return _tidy(result)
+    return tidy(result)
 
 
-def _fill_header(names: list[str]) -> list[str]:
-    # A merged header cell leaves its neighbours empty: name them after the merged one.
-    out: list[str] = []
-    for i, name in enumerate(names):
-        name = str(name).strip() if name is not None and str(name) != "nan" else ""
-        if not name:
-            name = f"{out[-1]} ({i + 1})" if out else f"column {i + 1}"
-        while name in out:
-            name = f"{name}_"
-        out.append(name)
-    return out
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _sheets(data: bytes) -> dict[str, pd.DataFrame]:
-    from openpyxl import load_workbook
-
-    try:
-        # data_only=False: a formula such as =HYPERLINK(...) is kept as its text.
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise ReadError(f"the workbook cannot be opened ({exc})") from None
-    try:
-        return {
-            str(ws.title): pd.DataFrame(
-                [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)],
-                dtype="str",
-            )
-            for ws in book.worksheets
-        }
-    finally:
-        book.close()
-
-
-def read_xlsx(data: bytes, sheet: str | None = None) -> RawTable:
-    """Read one sheet of a workbook (the named one, else the first with data) as text."""
-    sheets = _sheets(data)
-    filled = {name: int(df.ne("").to_numpy().sum()) for name, df in sheets.items()}
-    if sheet is not None and sheet not in sheets:
-        raise ReadError(f"the workbook has no sheet {sheet!r}; it has: {', '.join(sheets)}")
-    chosen = sheet or next((name for name, n in filled.items() if n), None)
-    if chosen is None:
-        raise ReadError("the workbook is empty")
-    grid = sheets[chosen].fillna("")
-    rows = grid.head(_HEADER_SCAN_ROWS).astype(str).values.tolist()
-    header_index = find_header(rows)
-    frame = grid.iloc[header_index + 1 :].astype("str")
-    frame.columns = _fill_header(list(grid.iloc[header_index]))
-    lines = (frame.index.to_numpy(dtype="int64") + 1).astype("int64")
-    table = RawTable(
-        frame=frame.reset_index(drop=True),
-        lines=lines,
-        encoding=None,
-        delimiter=None,
-        header_line=header_index + 1,
-        sheet=str(chosen),
-    )
-    if len(sheets) > 1:
-        table.notes.append(
-            f"the workbook has {len(sheets)} sheets ({', '.join(map(str, sheets))}); "
-            f"read {chosen!r}"
-        )
-    return _tidy(table)
-
-
-def _tidy(table: RawTable) -> RawTable:
+def tidy(table: RawTable) -> RawTable:
     frame = table.frame
     # A trailing delimiter on every line makes an unnamed, empty last column.
     empty_unnamed = [
@@ -343,6 +268,8 @@ def read_table(
             f"{max_bytes / 2**20:.1f} MB. Split it and import the parts."
         )
     if data.startswith(b"PK\x03\x04"):
+        from sla_core.importing.workbook import read_xlsx
+
         return read_xlsx(data, sheet)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError("this is an old Excel .xls workbook: save it as .xlsx or CSV first")

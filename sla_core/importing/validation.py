@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
+from sla_core.importing.lifecycle import stage_column
 from sla_core.importing.mapping import (
     DATE_FIELDS,
     PEOPLE_FIELDS,
@@ -24,6 +23,7 @@ from sla_core.importing.mapping import (
     value_map,
 )
 from sla_core.importing.reading import RawTable, read_table
+from sla_core.importing.rejects import REJECT_COLUMNS, Rejects, duplicates, raw_rows
 from sla_core.importing.values import (
     parse_company_size,
     parse_dates,
@@ -33,9 +33,6 @@ from sla_core.importing.values import (
 from sla_core.models import Lead
 
 EMAIL = r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+"
-REJECT_COLUMNS = ["line", "column", "value", "reason", "raw"]
-_RANK = {"lead": 0, "mql": 1, "sal": 2, "sql": 3, "opportunity": 4, "won": 5, "lost": 5}
-_EXITS = ("nurture", "disqualified", "lost")
 _MAX_LEN = {
     c.name: c.type.length
     for c in Lead.__table__.columns  # type: ignore[attr-defined]
@@ -64,31 +61,6 @@ class Prepared:
     @property
     def rows_total(self) -> int:
         return len(self.table.frame) + len(self.table.bad_lines)
-
-
-class _Rejects:
-    def __init__(self, lines: pd.Series) -> None:
-        self.lines = lines
-        self.parts: list[pd.DataFrame] = []
-        self.bad = pd.Series(False, index=lines.index)
-
-    def add(
-        self, mask: pd.Series, column: str | None, values: pd.Series | None, reason: Any
-    ) -> None:
-        mask = mask.fillna(False).astype(bool)
-        if not mask.any():
-            return
-        self.bad |= mask
-        self.parts.append(
-            pd.DataFrame(
-                {
-                    "line": self.lines[mask].to_numpy(),
-                    "column": column,
-                    "value": None if values is None else values[mask].astype("object").to_numpy(),
-                    "reason": reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason,
-                }
-            )
-        )
 
 
 def _renamed(values: pd.Series, renames: dict[str, str]) -> pd.Series:
@@ -122,57 +94,6 @@ def _clean(raw: pd.Series, nulls: pa.Array) -> pd.Series:
     return pd.Series(ArrowStringArray(cells, dtype=_STR), index=raw.index, name=raw.name)
 
 
-def _codes(
-    values: pd.Series, mapping: dict[str, str], rej: _Rejects, column: str, what: str
-) -> tuple[np.ndarray, list[str | None]]:
-    """Each row's code into the distinct values, and our value for each distinct one."""
-    codes, uniques = pd.factorize(values)
-    ours = [mapping.get(norm(v)) for v in uniques]
-    unknown = np.array([o is None for o in ours] + [False], dtype=bool)[codes]
-    rej.add(
-        pd.Series(unknown, index=values.index),
-        column,
-        values,
-        f"unknown {what}: add it to the value mapping",
-    )
-    return codes, ours
-
-
-def _combine(stage: str | None, status: str | None) -> str | None:
-    """A status further down the funnel, or one that leaves it, refines the lifecycle stage."""
-    if stage is None or status is None:
-        return stage or status
-    if status in _EXITS and stage not in ("won", "lost"):
-        return status
-    return status if _RANK.get(status, -1) > _RANK.get(stage, -1) else stage
-
-
-def _stage(
-    values: pd.Series,
-    status: pd.Series | None,
-    options: ImportOptions,
-    rej: _Rejects,
-    cols: dict[str, str],
-) -> pd.Series:
-    s_codes, s_ours = _codes(values, value_map(options, "stage"), rej, cols["stage"], "stage")
-    t_codes: np.ndarray = np.full(len(values), -1, dtype=np.intp)
-    t_ours: list[str | None] = []
-    if status is not None:
-        t_codes, t_ours = _codes(
-            status, value_map(options, "lead_status"), rej, cols["lead_status"], "lead status"
-        )
-    # Work on the few distinct (stage, status) pairs, not on a million rows.
-    pairs = (s_codes.astype(np.int64) + 1) * (len(t_ours) + 1) + (t_codes + 1)
-    inverse, unique_pairs = pd.factorize(pairs)
-    width = len(t_ours) + 1
-    s_all, t_all = [None, *s_ours], [None, *t_ours]
-    distinct = pa.array(
-        [_combine(s_all[p // width], t_all[p % width]) for p in unique_pairs], type=pa.string()
-    )
-    taken = pa.chunked_array([distinct.take(pa.array(inverse))])
-    return pd.Series(ArrowStringArray(taken, dtype=_STR), index=values.index)
-
-
 def _people(names: pd.Series, users: pd.DataFrame) -> pd.Series:
     index: dict[str, int] = {}
     for _, user in users.iterrows():  # users are few: tens, not millions
@@ -183,41 +104,6 @@ def _people(names: pd.Series, users: pd.DataFrame) -> pd.Series:
         names, lambda u: u.map(lambda v: index.get(v.casefold()), na_action="ignore")
     )
     return found.astype("Int64")
-
-
-def _raw_rows(table: RawTable, lines: np.ndarray) -> pd.Series:
-    positions = np.searchsorted(table.lines, lines)
-    rows = table.frame.iloc[positions]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    texts = []
-    for row in rows.itertuples(index=False):  # only rejected rows: few, and needed as text
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(row)
-        texts.append(buffer.getvalue().rstrip("\n"))
-    return pd.Series(texts, index=lines, dtype="object")
-
-
-def _duplicates(frame: pd.DataFrame, rej: _Rejects, lines: pd.Series) -> pd.Series:
-    dup = frame["lead_key"].duplicated(keep=False)
-    if not dup.any():
-        return dup
-    sub = frame[dup]
-    digest = pd.util.hash_pandas_object(sub.drop(columns=["lead_key", "line"]), index=False)
-    differs = digest.groupby(sub["lead_key"]).transform("nunique") > 1
-    first_line = lines[dup].groupby(sub["lead_key"]).transform("min")
-    key_lines = lines[dup].astype(str).groupby(sub["lead_key"]).transform(", ".join)
-    mask = pd.Series(False, index=frame.index)
-    mask[sub.index] = differs
-    reason = pd.Series("", index=frame.index, dtype="object")
-    reason[sub.index] = "key appears with different data on lines " + key_lines
-    rej.add(mask, "lead_key", frame["lead_key"], reason)
-    later = frame["lead_key"].duplicated(keep="first") & ~mask
-    reason2 = pd.Series("", index=frame.index, dtype="object")
-    reason2[sub.index] = "same as line " + first_line.astype(str) + " (skipped)"
-    rej.add(later, "lead_key", frame["lead_key"], reason2)
-    return mask | later
 
 
 def validate(
@@ -233,7 +119,7 @@ def validate(
         )
     nulls = pa.array(sorted(set(options.null_values) | {""}), type=pa.string())
     lines = pd.Series(table.lines, index=raw.index)
-    rej = _Rejects(lines)
+    rej = Rejects(lines)
     out: dict[str, pd.Series] = {}
     cells = {name: _clean(raw[col], nulls) for name, col in cols.items()}
     for name in TEXT_FIELDS:
@@ -267,7 +153,7 @@ def validate(
             cols["stage"] = cols["lead_status"]
             stage_values, status = cells["lead_status"], None
         # An empty stage cell stays empty: the writer keeps a stored lead's stage, new ones start as lead.
-        out["stage"] = _stage(stage_values, status, options, rej, cols)
+        out["stage"] = stage_column(stage_values, status, options, rej, cols)
     if "company_size" in cells:
         out["company_size"] = parse_company_size(cells["company_size"])
         rej.add(
@@ -331,7 +217,7 @@ def validate(
     frame = pd.DataFrame({"line": lines.astype("int64"), **out}, copy=False)
     if rej.bad.any():
         frame = frame[~rej.bad]
-    dropped = _duplicates(frame, rej, frame["line"])
+    dropped = duplicates(frame, rej, frame["line"])
     if dropped.any():
         frame = frame[~dropped]
     rejects = (
@@ -340,7 +226,7 @@ def validate(
         else pd.DataFrame(columns=REJECT_COLUMNS[:-1])
     )
     if not rejects.empty:
-        rejects["raw"] = _raw_rows(table, rejects["line"].to_numpy()).to_numpy()
+        rejects["raw"] = raw_rows(table, rejects["line"].to_numpy()).to_numpy()
     bad_lines = table.bad_lines.assign(column=None, value=None)
     rejects = pd.concat([rejects, bad_lines], ignore_index=True) if len(bad_lines) else rejects
     rejects = rejects.reindex(columns=REJECT_COLUMNS).sort_values(
