@@ -16,6 +16,8 @@ st.title("Welcome to LeadPact")
 done = st.session_state.get("setup_done")
 if done is not None:
     st.success(f"The admin account **{done['admin']}** is ready.", icon=":material/check_circle:")
+    if done["demo_error"]:
+        st.warning(f"The demo data was not loaded: {done['demo_error']}", icon=":material/info:")
     if done["passwords"]:
         st.subheader(f"Demo data loaded: {done['leads']:,} leads")
         st.warning(
@@ -67,12 +69,17 @@ if submitted:
     except users.UserError as exc:
         st.error(f"Could not create the admin: {exc}.", icon=":material/error:")
         st.stop()
-    result = {"admin": admin_name, "passwords": {}, "leads": 0}
+    result = {"admin": admin_name, "passwords": {}, "leads": 0, "demo_error": None}
     if load_demo and DEMO_AVAILABLE:
         from sla_core import demo
 
-        with st.spinner("Loading the demo data…"):
-            loaded = demo.load_demo(engine=engine, seed=7, leads=20_000)
-        result = {"admin": admin_name, "passwords": dict(loaded.passwords), "leads": loaded.leads}
+        try:
+            with st.spinner("Loading the demo data…"):
+                loaded = demo.load_demo(engine=engine, seed=7, leads=20_000)
+        except ValueError as exc:  # the demo says why in one line and keeps nothing
+            result["demo_error"] = str(exc)
+        else:
+            result["passwords"] = dict(loaded.passwords)
+            result["leads"] = loaded.leads
     st.session_state["setup_done"] = result
     st.rerun()

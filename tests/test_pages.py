@@ -323,13 +323,13 @@ def empty_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def fill_setup(at: AppTest, password: str, again: str) -> AppTest:
+def fill_setup(at: AppTest, password: str, again: str, demo: bool = False) -> AppTest:
     at.text_input(key="setup_username").input("Boss")
     at.text_input(key="setup_name").input("Bea Boss")
     at.text_input(key="setup_email").input("bea@example.com")
     at.text_input(key="setup_password").input(password)
     at.text_input(key="setup_password_again").input(again)
-    at.checkbox(key="setup_load_demo").uncheck()
+    at.checkbox(key="setup_load_demo").set_value(demo)
     return at.button(key="setup_submit").click().run()
 
 
@@ -367,3 +367,19 @@ def test_setup_refuses_bad_passwords(
     assert message in at.error[0].value
     with session_scope(engine_for(empty_url)) as session:
         assert not users.has_admin(session=session)
+
+
+def test_setup_says_why_the_demo_was_not_loaded_and_keeps_the_admin(empty_url: str) -> None:
+    engine = db.make_engine(empty_url)
+    db.migrate(engine)
+    with session_scope(engine) as session:
+        session.add(Lead(lead_key="mine", stage="lead", created_at=now()))
+    engine.dispose()
+    at = fill_setup(
+        AppTest.from_file(APP, default_timeout=60).run(), "Boss#2026x", "Boss#2026x", True
+    )
+    assert not at.exception
+    assert "already holds 1 leads" in at.warning[0].value
+    assert not at.dataframe
+    with session_scope(engine_for(empty_url)) as session:
+        assert users.has_admin(session=session)

@@ -1,4 +1,5 @@
-"""A real browser (Debian's Chromium) against `streamlit run`: sign in and see the gauge."""
+"""A real browser (Debian's Chromium) against `streamlit run`: a forged cookie is ignored,
+signing in shows the Overview gauge, and nothing on the way shows an error."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import jwt
 import pytest
 
 from sla_core import db, users
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
+from ui.auth import COOKIE_NAME
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,6 +115,13 @@ def server(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
+def settle(page: Any) -> None:
+    """Wait until the app has finished running (the cookie component reruns it once on load)."""
+    page.wait_for_timeout(500)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    page.wait_for_timeout(500)
+
+
 def test_manager_signs_in_and_sees_the_overview_gauge(server: str) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -127,10 +138,19 @@ def test_manager_signs_in_and_sees_the_overview_gauge(server: str) -> None:
             ],
         )
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            # A forged sign-in cookie (right shape, wrong key) must just show the sign-in form.
+            forged = jwt.encode(
+                {"username": "manager", "exp_date": time.time() + 3600}, "x" * 64, "HS256"
+            )
+            context.add_cookies([{"name": COOKIE_NAME, "value": forged, "url": server}])
+            page = context.new_page()
             # generous: the suite may share two cores with other test runs
             page.set_default_timeout(90_000)
             page.goto(server)
+            page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+            settle(page)
+            assert page.locator("[data-testid='stException']").count() == 0
             page.get_by_role("textbox", name="Username").fill("manager")
             page.get_by_role("textbox", name="Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
