@@ -1,8 +1,19 @@
-"""Arrow-based bulk reads and writes (ADBC): the fast path for thousands to millions of rows."""
+"""Arrow-based bulk reads and writes (ADBC): the fast path for thousands to millions of rows.
+
+SQLite caveat: the ADBC driver carries its own copy of SQLite. Two copies of SQLite in one
+process do not see each other's POSIX locks, and closing one copy's file handle drops the
+other's locks (sqlite.org, "How To Corrupt An SQLite Database File", 2.2.1). So in the app
+process ADBC never opens the database file itself: reads are exported by Python's sqlite3
+into a private file that ADBC then reads, and writes are staged by ADBC into a private file
+that Python's sqlite3 attaches and copies in with INSERT ... SELECT.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -27,7 +38,10 @@ LEAD_TIME_COLUMNS: tuple[str, ...] = (
 
 
 def adbc_connect(engine: Engine) -> Any:
-    """An ADBC DB-API connection to the same database as `engine` (autocommit off)."""
+    """An ADBC DB-API connection to the same database as `engine` (autocommit off).
+
+    On SQLite use it only in a process that never opens the file through sqlite3 (see above).
+    """
     url = engine.url
     if url.get_backend_name() == "sqlite":
         import adbc_driver_sqlite.dbapi
@@ -39,15 +53,143 @@ def adbc_connect(engine: Engine) -> Any:
     return adbc_driver_postgresql.dbapi.connect(uri)
 
 
+def _is_sqlite(engine: Engine) -> bool:
+    return engine.url.get_backend_name() == "sqlite"
+
+
+def _read_private_sqlite(path: Path, sql: str) -> pa.Table:
+    import adbc_driver_sqlite.dbapi
+
+    with adbc_driver_sqlite.dbapi.connect(str(path)) as conn, conn.cursor() as cur:
+        # The driver infers each column's type from the first batch and fails when a later
+        # batch differs (a text column whose first rows are NULL): read in one batch.
+        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "100000000"})
+        cur.execute(sql)
+        return cur.fetch_arrow_table()
+
+
+def _write_private_sqlite(path: Path, data: pa.Table) -> None:
+    import adbc_driver_sqlite.dbapi
+
+    with adbc_driver_sqlite.dbapi.connect(str(path)) as conn:
+        with conn.cursor() as cur:
+            cur.adbc_ingest("rows", data, mode="create")
+        conn.commit()
+
+
 def read_arrow(engine: Engine, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
     """Run one SELECT and return its rows as an Arrow table."""
-    with adbc_connect(engine) as conn, conn.cursor() as cur:
-        if engine.url.get_backend_name() == "sqlite":
-            # SQLite's ADBC driver infers each column's type from the first batch and fails
-            # when a later batch differs (a text column whose first rows are NULL): one batch.
-            cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "100000000"})
-        cur.execute(sql, params) if params else cur.execute(sql)
-        return cur.fetch_arrow_table()
+    if not _is_sqlite(engine):
+        with adbc_connect(engine) as conn, conn.cursor() as cur:
+            cur.execute(sql, params) if params else cur.execute(sql)
+            return cur.fetch_arrow_table()
+    with tempfile.TemporaryDirectory(prefix="leadpact-read-") as folder:
+        path = Path(folder) / "export.db"
+        raw = engine.raw_connection()
+        try:
+            con = raw.driver_connection
+            assert con is not None
+            con.execute("ATTACH DATABASE ? AS export", (str(path),))
+            try:
+                con.execute(f"CREATE TABLE export.rows AS {sql}", tuple(params or ()))
+                con.commit()
+            finally:
+                con.execute("DETACH DATABASE export")
+        finally:
+            raw.close()
+        return _read_private_sqlite(path, "SELECT * FROM rows")
+
+
+class BulkWriter:
+    """One write transaction that appends Arrow tables and runs SQL (see bulk_writer)."""
+
+    def __init__(self, engine: Engine, connection: Any, folder: Path | None) -> None:
+        self.engine = engine
+        self._conn = connection
+        self._folder = folder
+        self._staged: list[str] = []
+
+    @property
+    def sqlite(self) -> bool:
+        return self._folder is not None
+
+    def p(self, n: int) -> str:
+        """The n-th positional parameter marker."""
+        return "?" if self.sqlite else f"${n}"
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        if self.sqlite:
+            self._conn.execute(sql, tuple(params))
+            return
+        with self._conn.cursor() as cur:
+            cur.execute(sql, list(params)) if params else cur.execute(sql)
+
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """A query's rows inside the transaction (meant for modest results such as ids)."""
+        if not self.sqlite:
+            with self._conn.cursor() as cur:
+                cur.execute(sql, list(params)) if params else cur.execute(sql)
+                return cur.fetch_arrow_table()
+        cur = self._conn.execute(sql, tuple(params))
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        return pa.table(
+            {name: pa.array(list(col)) for name, col in zip(names, columns, strict=True)}
+        )
+
+    def append(self, table: str, data: pa.Table) -> None:
+        """Append `data`'s rows to `table` (its column names must be the table's)."""
+        if not self.sqlite:
+            with self._conn.cursor() as cur:
+                cur.adbc_ingest(table, data, mode="append")
+            return
+        assert self._folder is not None
+        alias = f"stage{len(self._staged)}"
+        path = self._folder / f"{alias}.db"
+        _write_private_sqlite(path, data)
+        self._conn.execute("ATTACH DATABASE ? AS " + alias, (str(path),))
+        self._staged.append(alias)
+        columns = ", ".join(f'"{name}"' for name in data.column_names)
+        self._conn.execute(
+            f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM {alias}.rows"
+        )
+
+
+@contextmanager
+def bulk_writer(engine: Engine) -> Iterator[BulkWriter]:
+    """One all-or-nothing write transaction for bulk appends, on SQLite or PostgreSQL."""
+    if not _is_sqlite(engine):
+        conn = adbc_connect(engine)
+        try:
+            yield BulkWriter(engine, conn, None)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="leadpact-write-") as folder:
+        raw = engine.raw_connection()
+        con = raw.driver_connection
+        assert con is not None
+        previous = con.isolation_level
+        con.isolation_level = None  # explicit BEGIN/COMMIT below
+        writer = BulkWriter(engine, con, Path(folder))
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield writer
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        finally:
+            for alias in writer._staged:  # only possible once the transaction is over
+                con.execute(f"DETACH DATABASE {alias}")
+            con.isolation_level = previous
+            raw.close()
 
 
 def arrow_schema(table: Table) -> pa.Schema:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, func, select
 
 from sla_core import agreement, clock, users
-from sla_core.bulk import adbc_connect, arrow_schema, placeholder
+from sla_core.bulk import arrow_schema, bulk_writer
 from sla_core.demo_leads import Cast, generate
 from sla_core.models import Lead, Role, Team, TeamKind, User
 
@@ -179,28 +179,25 @@ def _arrow(frame: pd.DataFrame, table_name: str) -> pa.Table:
 
 def _write(engine: Engine, leads: pd.DataFrame, events: pd.DataFrame) -> None:
     """Leads, then their events keyed by the ids the database gave them: one transaction."""
-    p1 = placeholder(engine, 1)
     pattern = f"{KEY_PREFIX}%"
-    # demo leads never come from an import batch: imported leads are never touched here
-    demo_leads = f"SELECT id FROM lead WHERE lead_key LIKE {p1} AND import_batch_id IS NULL"
-    with adbc_connect(engine) as conn:
-        try:
-            with conn.cursor() as cur:
-                # a forced reload replaces the earlier demo leads instead of colliding with them
-                cur.execute(f"DELETE FROM leadevent WHERE lead_id IN ({demo_leads})", [pattern])
-                cur.execute(f"DELETE FROM lead WHERE id IN ({demo_leads})", [pattern])
-                cur.adbc_ingest("lead", _arrow(leads, "lead"), mode="append")
-                cur.execute(f"SELECT id, lead_key FROM lead WHERE lead_key LIKE {p1}", [pattern])
-                keys = cur.fetch_arrow_table().to_pandas()
-                lead_id = pd.Series(keys["id"].to_numpy(), index=keys["lead_key"].to_numpy())
-                history = events.assign(
-                    lead_id=lead_id.reindex(events["lead_key"].to_numpy()).to_numpy()
-                ).drop(columns="lead_key")
-                cur.adbc_ingest("leadevent", _arrow(history, "leadevent"), mode="append")
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
+    with bulk_writer(engine) as bulk:
+        # demo leads never come from an import batch: imported leads are never touched here
+        demo_leads = (
+            f"SELECT id FROM lead WHERE lead_key LIKE {bulk.p(1)} AND import_batch_id IS NULL"
+        )
+        # a forced reload replaces the earlier demo leads instead of colliding with them
+        bulk.execute(f"DELETE FROM leadevent WHERE lead_id IN ({demo_leads})", [pattern])
+        bulk.execute(f"DELETE FROM lead WHERE id IN ({demo_leads})", [pattern])
+        bulk.append("lead", _arrow(leads, "lead"))
+        keys = bulk.fetch(
+            f"SELECT id, lead_key FROM lead WHERE lead_key LIKE {bulk.p(1)}", [pattern]
+        )
+        keys_frame = keys.to_pandas()
+        lead_id = pd.Series(keys_frame["id"].to_numpy(), index=keys_frame["lead_key"].to_numpy())
+        history = events.assign(
+            lead_id=lead_id.reindex(events["lead_key"].to_numpy()).to_numpy()
+        ).drop(columns="lead_key")
+        bulk.append("leadevent", _arrow(history, "leadevent"))
 
 
 def _undo_people(
