@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -282,6 +283,21 @@ def test_wrong_password_shows_the_normal_message_and_is_counted(app_url: str) ->
     with session_scope(engine_for(app_url)) as session:
         rep = session.exec(select(User).where(User.username == "salesrep")).one()
         assert rep.failed_logins == 1
+
+
+def test_repeated_failures_are_answered_ever_more_slowly(app_url: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    took = []
+    for _ in range(4):
+        at.text_input[0].input("viewer")
+        at.text_input[1].input("Wrong#1234")
+        started = time.monotonic()
+        button(at, "Sign in").click().run()
+        took.append(time.monotonic() - started)
+    assert at.error[0].value == "Username or password is incorrect."
+    assert took[3] >= 1.0  # free for three failures, then 1 s, 2 s, 4 s, up to 8 s
+    with session_scope(engine_for(app_url)) as session:
+        assert users.get_by_username(session=session, username="viewer").failed_logins == 4  # type: ignore[union-attr]
 
 
 def test_unknown_user_gets_the_same_message(app_url: str) -> None:
