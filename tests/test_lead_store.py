@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pandas as pd
 import pytest
 from sqlalchemy import text
@@ -297,3 +299,19 @@ def test_the_same_values_in_other_dtypes_are_unchanged(sqlite_engine: Engine, re
     again = upsert_leads(engine=sqlite_engine, frame=retype(_frame()), batch_id=2, actor_id=None)
 
     assert again == UpsertResult(new=0, changed=0, unchanged=3)
+
+
+def test_orm_writes_between_imports_lose_nothing_on_sqlite(sqlite_engine: Engine) -> None:
+    # ADBC brings its own copy of SQLite; run in this process, closing it deleted the WAL
+    # under the ORM's open connection, and the next checkpoint overwrote an import's rows
+    for i in range(3):
+        frame = pd.DataFrame({"lead_key": pd.Series([f"k{i}"], dtype="str")})
+        upsert_leads(engine=sqlite_engine, frame=frame, batch_id=None, actor_id=None)
+        with sqlite_engine.begin() as conn:
+            conn.execute(text("UPDATE lead SET touches = touches + 1 WHERE lead_key = 'k0'"))
+    database = str(sqlite_engine.url.database)
+    sqlite_engine.dispose()
+
+    with sqlite3.connect(database) as fresh:
+        leads = dict(fresh.execute("SELECT lead_key, touches FROM lead").fetchall())
+    assert leads == {"k0": 3, "k1": 0, "k2": 0}
