@@ -29,7 +29,6 @@ from sqlalchemy.engine import Engine
 
 from sla_core.bulk import adbc_connect
 from sla_core.clock import now, to_micros
-from sla_core.leads import read_leads
 from sla_core.stages import Stage
 
 __all__ = [
@@ -78,6 +77,14 @@ _STAGES = [s.value for s in Stage]
 _READ_ALL_RATIO = 4
 
 Progress = Callable[[float, str], None]
+
+
+def read_leads(engine: Engine, owner_id: int | None = None) -> pd.DataFrame:
+    """The lead snapshot (all leads, or one owner's) with aware UTC timestamps, over Arrow."""
+    # imported here: the upsert worker process starts faster without the ORM models
+    from sla_core.leads import read_leads as snapshot
+
+    return snapshot(engine, owner_id)
 
 
 class LeadStoreError(ValueError):
