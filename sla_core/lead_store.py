@@ -100,6 +100,8 @@ class UpsertResult:
     unchanged: int
     # seconds per phase (hash, key read, classify, ingest new, events, update changed, commit)
     seconds: dict[str, float] = field(default_factory=dict, compare=False)
+    # peak memory of the worker process that wrote to SQLite (None: written in this process)
+    worker_peak_mib: float | None = field(default=None, compare=False)
 
 
 def upsert_leads(
@@ -474,7 +476,7 @@ def _in_worker(
     seconds = dict(answer["seconds"])
     seconds["worker"] = time.perf_counter() - start - sum(seconds.values())
     new, changed, unchanged = answer["result"]
-    return UpsertResult(new, changed, unchanged, seconds)
+    return UpsertResult(new, changed, unchanged, seconds, answer.get("peak_mib"))
 
 
 def _worker(argv: list[str]) -> int:
@@ -498,9 +500,23 @@ def _worker(argv: list[str]) -> int:
         text = str(exc) if isinstance(exc, LeadStoreError) else f"{kind}: {exc}"
         _say({"error": text, "kind": kind})
         return 1
-    answer = {"result": [result.new, result.changed, result.unchanged], "seconds": result.seconds}
+    answer = {
+        "result": [result.new, result.changed, result.unchanged],
+        "seconds": result.seconds,
+        "peak_mib": _peak_mib(),
+    }
     _say(answer)
     return 0
+
+
+def _peak_mib() -> float | None:
+    """This process's peak resident memory since it started (Linux VmHWM)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    line = next((row for row in status.splitlines() if row.startswith("VmHWM:")), None)
+    return int(line.split()[1]) / 1024 if line else None
 
 
 def _say(message: dict[str, Any]) -> None:
