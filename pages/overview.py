@@ -22,7 +22,7 @@ weeks = funnel.weekly_mqls(frame, ref)
 
 st.title("Overview")
 scope = "your own leads" if owner_id is not None else "the whole organisation"
-st.caption(f"{ref:%B %Y} so far (UTC), {scope}.")
+st.caption(f"{ref:%B %Y} so far (UTC), {scope}. Targets are for the whole month.")
 agreement_banner(governing)
 
 mqls, disposition, conversion, opportunities = st.columns(4)

@@ -2,10 +2,9 @@
 
 import importlib.util
 
-import pandas as pd
 import streamlit as st
 
-from sla_core import first_run, users
+from sla_core import browse, first_run, users
 from sla_core.db import session_scope
 from ui.data import get_engine
 
@@ -24,8 +23,10 @@ if done is not None:
             "These are the demo users' passwords. They are shown only this once: save them now.",
             icon=":material/key:",
         )
+        with session_scope(get_engine()) as session:
+            people = browse.people_frame(session=session)
         st.dataframe(
-            pd.DataFrame(sorted(done["passwords"].items()), columns=["username", "password"]),
+            first_run.login_sheet(done["passwords"], people),
             hide_index=True,
             key="setup_passwords_table",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from sqlmodel import Session
 
 from sla_core import users
@@ -30,3 +31,12 @@ def create_first_admin(
         email=email or None,
         password=password,
     )
+
+
+def login_sheet(passwords: dict[str, str], people: pd.DataFrame) -> pd.DataFrame:
+    """The demo sign-ins to hand out once: who each user is, their role, team and password."""
+    sheet = pd.DataFrame({"username": list(passwords), "password": list(passwords.values())})
+    order = {role.value: rank for rank, role in enumerate(Role)}
+    merged = sheet.merge(people[["username", "name", "role", "team"]], on="username", how="left")
+    merged = merged.assign(rank=merged["role"].map(order)).sort_values(["rank", "username"])
+    return merged[["username", "name", "role", "team", "password"]].reset_index(drop=True)
