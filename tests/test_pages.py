@@ -323,13 +323,24 @@ def test_deactivated_user_is_signed_out_at_the_next_run(app_url: str) -> None:
     assert at.error
 
 
-def test_unreachable_database_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nothing")
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql://nobody@127.0.0.1:1/nothing", "cannot reach the database"),
+        ("mysql://someone@localhost/leads", "unsupported database 'mysql'"),
+        ("this is not a url", "is not a database URL"),
+    ],
+)
+def test_unusable_database_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, url: str, says: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     assert len(at.error) == 1
-    assert "cannot reach the database" in at.error[0].value
+    assert says in at.error[0].value
     assert "\n" not in at.error[0].value
+    assert not at.text_input  # no sign-in form over a database that cannot be used
 
 
 @pytest.fixture
