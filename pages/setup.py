@@ -35,6 +35,12 @@ if done is not None:
         st.rerun()
     st.stop()
 
+with session_scope(get_engine()) as session:
+    already_set_up = users.has_admin(session=session)
+if already_set_up:
+    st.info("LeadPact is already set up. Sign in instead.", icon=":material/login:")
+    st.stop()
+
 st.write(
     "This database has no administrator yet. Create the first admin account; "
     "there is no built-in default password."

@@ -410,3 +410,10 @@ def test_setup_says_why_the_demo_was_not_loaded_and_keeps_the_admin(empty_url: s
     assert not at.dataframe
     with session_scope(engine_for(empty_url)) as session:
         assert users.has_admin(session=session)
+
+
+def test_setup_page_opened_directly_after_setup_only_says_so(app_url: str) -> None:
+    page = AppTest.from_file(str(ROOT / "pages" / "setup.py"), default_timeout=30).run()
+    assert not page.exception
+    assert [i.value for i in page.info] == ["LeadPact is already set up. Sign in instead."]
+    assert not page.text_input
