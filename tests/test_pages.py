@@ -190,6 +190,15 @@ def test_overview_shows_the_four_metrics_and_the_gauge(app_url: str) -> None:
     assert any('"arc"' in spec for spec in specs)
 
 
+def test_overview_sees_a_new_lead_at_the_next_run(app_url: str) -> None:
+    at = sign_in("salesmanager")
+    assert at.metric[0].value == "3"
+    with session_scope(engine_for(app_url)) as session:
+        session.add(Lead(lead_key="late", stage="mql", created_at=now(), mql_at=now()))
+    at.switch_page("pages/overview.py").run()
+    assert at.metric[0].value == "4"
+
+
 def test_rep_overview_counts_only_their_own_leads(app_url: str) -> None:
     at = sign_in("salesrep")
     assert at.metric[0].value == "1"
