@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"{'  upsert':<26}{run['upsert']:>9.2f}{run['upsert'] / bare_s:>8.2f}"
-            f"{run['worker']:>10,.0f}  (peak of the worker process)"
+            + (f"{run['worker']:>10,.0f}  (peak of the worker process)" if run["worker"] else "")
         )
         for phase in PHASES:
             if phase in result.seconds:
