@@ -457,6 +457,8 @@ def _in_worker(
             assert worker.stdin is not None and worker.stdout is not None
             try:
                 for line in worker.stdout:
+                    if not line.startswith("{"):
+                        continue  # a library's stray output, not the protocol
                     message = json.loads(line)
                     if "progress" in message:
                         report(message["progress"], message["message"])
