@@ -102,10 +102,9 @@ class ColumnMapping(SQLModel, table=True):
 class Lead(SQLModel, table=True):
     """The snapshot of one lead; LeadEvent holds the history it is rebuilt from."""
 
-    __table_args__ = (
-        Index("ix_lead_owner_stage", "owner_id", "stage"),
-        Index("ix_lead_created", "created_at"),
-    )
+    # Few indexes on purpose: dashboards read the whole snapshot into pandas, and every
+    # index costs seconds on a million-row import. The key and a rep's queue need them.
+    __table_args__ = (Index("ix_lead_owner_stage", "owner_id", "stage"),)
 
     id: int | None = Field(
         default=None, sa_column=Column(BIG_ID, primary_key=True, autoincrement=True)
@@ -124,9 +123,9 @@ class Lead(SQLModel, table=True):
     job_title: str | None = Field(default=None, max_length=300)
     technographics: str | None = Field(default=None, max_length=500)
     engagement: int | None = Field(default=None, sa_type=BigInteger)
-    source: str | None = Field(default=None, max_length=100, index=True)
+    source: str | None = Field(default=None, max_length=100)
     campaign: str | None = Field(default=None, max_length=200)
-    marketer_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    marketer_id: int | None = Field(default=None, sa_type=BigInteger)
     owner_id: int | None = Field(default=None, sa_type=BigInteger)
     stage: str = Field(default="lead", max_length=20)
     disposition_reason: str | None = Field(default=None, max_length=300)

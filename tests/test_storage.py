@@ -71,3 +71,12 @@ def test_unreachable_postgres_is_one_clear_line():
 
 def test_postgres_url_gets_psycopg_driver():
     assert db.normalise_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+def test_migrations_match_the_models(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []

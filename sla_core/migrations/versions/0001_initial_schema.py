@@ -63,10 +63,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('lead_key')
     )
     with op.batch_alter_table('lead', schema=None) as batch_op:
-        batch_op.create_index('ix_lead_created', ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_lead_marketer_id'), ['marketer_id'], unique=False)
         batch_op.create_index('ix_lead_owner_stage', ['owner_id', 'stage'], unique=False)
-        batch_op.create_index(batch_op.f('ix_lead_source'), ['source'], unique=False)
 
     op.create_table('leadevent',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -245,10 +242,7 @@ def downgrade() -> None:
 
     op.drop_table('leadevent')
     with op.batch_alter_table('lead', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_lead_source'))
         batch_op.drop_index('ix_lead_owner_stage')
-        batch_op.drop_index(batch_op.f('ix_lead_marketer_id'))
-        batch_op.drop_index('ix_lead_created')
 
     op.drop_table('lead')
     op.drop_table('agreement')
