@@ -15,6 +15,13 @@ from sqlalchemy.engine import Engine
 from sla_core import db
 
 PG_URL = os.environ.get("LEADPACT_TEST_DATABASE_URL")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """CI sets LEADPACT_REQUIRE_BROWSER: there, a missing browser fails instead of skipping."""
+    if os.environ.get("LEADPACT_REQUIRE_BROWSER") and not CHROMIUM.exists():
+        pytest.exit("LEADPACT_REQUIRE_BROWSER is set but /usr/bin/chromium is missing", returncode=3)
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 
