@@ -21,7 +21,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 def pytest_sessionstart(session: pytest.Session) -> None:
     """CI sets LEADPACT_REQUIRE_BROWSER: there, a missing browser fails instead of skipping."""
     if os.environ.get("LEADPACT_REQUIRE_BROWSER") and not CHROMIUM.exists():
-        pytest.exit("LEADPACT_REQUIRE_BROWSER is set but /usr/bin/chromium is missing", returncode=3)
+        pytest.exit(
+            "LEADPACT_REQUIRE_BROWSER is set but /usr/bin/chromium is missing", returncode=3
+        )
+
+
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 

@@ -84,11 +84,15 @@ def test_stale_revision_is_refused_and_nothing_overwritten(engine):
         version = agreement.ensure_agreement(session=session)
         session.commit()
         first = AgreementContent(targets=Targets(mqls_per_marketer=300))
-        agreement.save_draft(session=session, version_id=version.id, revision=1, content=first, actor_id=None)
+        agreement.save_draft(
+            session=session, version_id=version.id, revision=1, content=first, actor_id=None
+        )
         session.commit()
         second = AgreementContent(targets=Targets(mqls_per_marketer=100))
         with pytest.raises(agreement.StaleRevision, match="changed by someone else"):
-            agreement.save_draft(session=session, version_id=version.id, revision=1, content=second, actor_id=None)
+            agreement.save_draft(
+                session=session, version_id=version.id, revision=1, content=second, actor_id=None
+            )
         session.rollback()
         stored = agreement.load_content(session.get(type(version), version.id))
     assert stored.targets.mqls_per_marketer == 300
@@ -97,11 +101,21 @@ def test_stale_revision_is_refused_and_nothing_overwritten(engine):
 def test_in_force_only_when_every_required_role_signed_this_content(engine):
     with Session(engine) as session:
         version = agreement.ensure_agreement(session=session)
-        sales = Signature(version_id=version.id, user_id=0, role=Role.SALES_MANAGER, content_hash=version.content_hash)
+        sales = Signature(
+            version_id=version.id,
+            user_id=0,
+            role=Role.SALES_MANAGER,
+            content_hash=version.content_hash,
+        )
         assert not agreement.is_in_force(version, [sales])
-        stale = Signature(version_id=version.id, user_id=0, role=Role.MARKETING_MANAGER, content_hash="0" * 64)
+        stale = Signature(
+            version_id=version.id, user_id=0, role=Role.MARKETING_MANAGER, content_hash="0" * 64
+        )
         assert not agreement.is_in_force(version, [sales, stale])
         marketing = Signature(
-            version_id=version.id, user_id=0, role=Role.MARKETING_MANAGER, content_hash=version.content_hash
+            version_id=version.id,
+            user_id=0,
+            role=Role.MARKETING_MANAGER,
+            content_hash=version.content_hash,
         )
         assert agreement.is_in_force(version, [sales, marketing])

@@ -9,19 +9,35 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def cli(*args, url):
     env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "sla_core", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sla_core", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_migrate_and_users_round_trip(tmp_path):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     assert cli("migrate", url=url).returncode == 0
-    added = cli("users", "add", "dana", "--role", "sales_manager", "--name", "Dana", "--json", url=url)
+    added = cli(
+        "users", "add", "dana", "--role", "sales_manager", "--name", "Dana", "--json", url=url
+    )
     assert added.returncode == 0, added.stderr
     password = json.loads(added.stdout)["password"]
     listed = json.loads(cli("users", "list", "--json", url=url).stdout)
-    assert listed == [{"username": "dana", "name": "Dana", "email": None, "role": "sales_manager",
-                       "can_sign_in": True, "active": True}]
+    assert listed == [
+        {
+            "username": "dana",
+            "name": "Dana",
+            "email": None,
+            "role": "sales_manager",
+            "can_sign_in": True,
+            "active": True,
+        }
+    ]
     reset = json.loads(cli("users", "set-password", "dana", "--json", url=url).stdout)
     assert reset["password"] != password
 

@@ -48,7 +48,10 @@ def test_stage_change_stamps_milestone_and_logs_event(world):
         session.commit()
         lead = session.get(Lead, lead_id)
         assert lead.stage == "sql" and lead.sql_at is not None
-    assert [(e.from_stage, e.to_stage) for e in events(engine, lead_id)] == [("mql", "sal"), ("sal", "sql")]
+    assert [(e.from_stage, e.to_stage) for e in events(engine, lead_id)] == [
+        ("mql", "sal"),
+        ("sal", "sql"),
+    ]
 
 
 def test_rep_cannot_work_another_reps_lead(world):
@@ -86,8 +89,13 @@ def test_unknown_touch_kind_is_refused(world):
 def test_disqualify_records_reason(world):
     engine, rep, _, _, lead_id = world
     with Session(engine) as session:
-        leads.disposition(session=session, lead_id=lead_id, outcome=Disposition.DISQUALIFY, actor=rep,
-                          reason="No budget")
+        leads.disposition(
+            session=session,
+            lead_id=lead_id,
+            outcome=Disposition.DISQUALIFY,
+            actor=rep,
+            reason="No budget",
+        )
         session.commit()
         lead = session.get(Lead, lead_id)
     assert (lead.stage, lead.disposition_reason) == ("disqualified", "No budget")

@@ -7,8 +7,14 @@ from sla_core.models import AuditEntry, Role
 
 
 def make(session, username, role, password="Secret#123", **kw):
-    return users.create_user(session=session, username=username, name=username.title(), role=role,
-                             password=password, **kw)
+    return users.create_user(
+        session=session,
+        username=username,
+        name=username.title(),
+        role=role,
+        password=password,
+        **kw,
+    )
 
 
 def test_password_is_stored_as_bcrypt_hash(engine):
@@ -43,7 +49,9 @@ def test_bad_usernames_are_refused(engine, username, message):
             make(session, username, Role.VIEWER)
 
 
-@pytest.mark.parametrize(("password", "message"), [("short1", "8 characters"), ("longenough", "digit")])
+@pytest.mark.parametrize(
+    ("password", "message"), [("short1", "8 characters"), ("longenough", "digit")]
+)
 def test_weak_passwords_are_refused(engine, password, message):
     with Session(engine) as session, pytest.raises(users.UserError, match=message):
         make(session, "bob", Role.VIEWER, password=password)
@@ -60,7 +68,9 @@ def test_only_admins_manage_users(engine):
     with Session(engine) as session:
         manager = make(session, "sm", Role.SALES_MANAGER)
         with pytest.raises(PermissionDenied):
-            users.create_user(session=session, username="new", name="New", role=Role.VIEWER, actor=manager)
+            users.create_user(
+                session=session, username="new", name="New", role=Role.VIEWER, actor=manager
+            )
 
 
 def test_last_admin_cannot_be_demoted(engine):
