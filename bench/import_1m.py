@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
@@ -63,21 +62,8 @@ def database(url: str | None, folder: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    base = db.normalise_url(url)
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = db.make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    engine = db.make_engine(f"{base}{sep}options=-csearch_path%3D{schema}")
-    try:
-        db.migrate(engine)
+    with db.scratch_schema(url, f"bench_{uuid.uuid4().hex[:8]}") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def add_owners(engine: Engine) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
+from sla_core import lead_fields
 from sla_core.bulk import adbc_connect
 from sla_core.clock import now, to_micros
 from sla_core.stages import Stage
@@ -40,34 +41,10 @@ __all__ = [
     "upsert_leads",
 ]
 
-TEXT_FIELDS: tuple[str, ...] = (
-    "external_id",
-    "email",
-    "first_name",
-    "last_name",
-    "company",
-    "country",
-    "industry",
-    "department",
-    "job_title",
-    "technographics",
-    "source",
-    "campaign",
-    "disposition_reason",
-    "stage",
-)
-INT_FIELDS: tuple[str, ...] = ("company_size", "engagement", "marketer_id", "owner_id")
-FLOAT_FIELDS: tuple[str, ...] = ("deal_value",)
-TIME_FIELDS: tuple[str, ...] = (
-    "created_at",
-    "mql_at",
-    "assigned_at",
-    "first_touch_at",
-    "dispositioned_at",
-    "sql_at",
-    "opportunity_at",
-    "closed_at",
-)
+TEXT_FIELDS: tuple[str, ...] = lead_fields.TEXT_FIELDS + ("stage",)
+INT_FIELDS: tuple[str, ...] = lead_fields.INT_FIELDS + lead_fields.PEOPLE_ID_FIELDS
+FLOAT_FIELDS: tuple[str, ...] = lead_fields.FLOAT_FIELDS
+TIME_FIELDS: tuple[str, ...] = lead_fields.DATE_FIELDS
 IMPORT_FIELDS: tuple[str, ...] = TEXT_FIELDS + INT_FIELDS + FLOAT_FIELDS + TIME_FIELDS
 # NOT NULL columns: an empty cell in the file keeps what is stored.
 _KEEP_WHEN_NULL = frozenset({"stage", "created_at"})

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from sla_core import db
@@ -29,41 +28,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
 
-def _pg_schema_url(base: str, schema: str) -> str:
-    url = db.normalise_url(base)
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture(scope="session")
-def pg_schema() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped at the end."""
+def pg_schema() -> str:
+    """A prefix for this session's PostgreSQL schemas (each test gets its own, dropped after)."""
     if not PG_URL:
         pytest.skip("LEADPACT_TEST_DATABASE_URL is not set")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = db.make_engine(db.normalise_url(PG_URL))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield schema
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    return f"t_{uuid.uuid4().hex[:10]}"
 
 
 def _fresh_pg(pg_schema: str) -> Iterator[Engine]:
-    sub = f"{pg_schema}_{uuid.uuid4().hex[:6]}"
-    admin = db.make_engine(db.normalise_url(PG_URL or ""))
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {sub}"))
-    engine = db.make_engine(_pg_schema_url(PG_URL or "", sub))
-    db.migrate(engine)
-    try:
+    with db.scratch_schema(PG_URL or "", f"{pg_schema}_{uuid.uuid4().hex[:6]}") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {sub} CASCADE"))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

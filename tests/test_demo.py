@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
@@ -30,20 +29,8 @@ N = 2000
 
 def _pg_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     schema = f"{request.getfixturevalue('pg_schema')}_demo{uuid.uuid4().hex[:6]}"  # or skip
-    base = db.normalise_url(os.environ["LEADPACT_TEST_DATABASE_URL"])
-    admin = db.make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in base else "?"
-    engine = db.make_engine(f"{base}{sep}options=-csearch_path%3D{schema}")
-    db.migrate(engine)
-    try:
+    with db.scratch_schema(os.environ["LEADPACT_TEST_DATABASE_URL"], schema) as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 @pytest.fixture(

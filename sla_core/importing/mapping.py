@@ -7,33 +7,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-TEXT_FIELDS = (
-    "external_id",
-    "email",
-    "first_name",
-    "last_name",
-    "company",
-    "country",
-    "industry",
-    "department",
-    "job_title",
-    "technographics",
-    "source",
-    "campaign",
-    "disposition_reason",
-)
-INT_FIELDS = ("company_size", "engagement")
-FLOAT_FIELDS = ("deal_value",)
-DATE_FIELDS = (
-    "created_at",
-    "mql_at",
-    "assigned_at",
-    "first_touch_at",
-    "dispositioned_at",
-    "sql_at",
-    "opportunity_at",
-    "closed_at",
-)
+from sla_core.lead_fields import DATE_FIELDS, FLOAT_FIELDS, INT_FIELDS, TEXT_FIELDS
+
 PEOPLE_FIELDS = {"owner": "owner_id", "marketer": "marketer_id"}
 # Fields read from the file but folded into others: lead_status refines stage.
 FIELDS: tuple[str, ...] = (

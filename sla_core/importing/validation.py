@@ -14,9 +14,7 @@ from pandas.arrays import ArrowStringArray
 
 from sla_core.importing.lifecycle import stage_column
 from sla_core.importing.mapping import (
-    DATE_FIELDS,
     PEOPLE_FIELDS,
-    TEXT_FIELDS,
     ImportOptions,
     norm,
     resolve_columns,
@@ -30,6 +28,7 @@ from sla_core.importing.values import (
     parse_numbers,
     per_unique,
 )
+from sla_core.lead_fields import DATE_FIELDS, TEXT_FIELDS
 from sla_core.models import Lead
 
 EMAIL = r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+"

@@ -1,0 +1,34 @@
+"""The lead fields an import may carry, by type: the contract between reader and writer."""
+
+from __future__ import annotations
+
+TEXT_FIELDS: tuple[str, ...] = (
+    "external_id",
+    "email",
+    "first_name",
+    "last_name",
+    "company",
+    "country",
+    "industry",
+    "department",
+    "job_title",
+    "technographics",
+    "source",
+    "campaign",
+    "disposition_reason",
+)
+INT_FIELDS: tuple[str, ...] = ("company_size", "engagement")
+FLOAT_FIELDS: tuple[str, ...] = ("deal_value",)
+# created_at first: the other milestones are checked against it
+DATE_FIELDS: tuple[str, ...] = (
+    "created_at",
+    "mql_at",
+    "assigned_at",
+    "first_touch_at",
+    "dispositioned_at",
+    "sql_at",
+    "opportunity_at",
+    "closed_at",
+)
+# people are matched by name or e-mail in the file and stored as user ids
+PEOPLE_ID_FIELDS: tuple[str, ...] = ("marketer_id", "owner_id")
