@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 FILE = (
     "Record ID;Email;First Name;Company Name;Lifecycle Stage;Create Date;Contact owner\n"
     "1;ana@x.io;<script>alert(1)</script>;Acme;lead;12/03/2024;Sam Rep\n"
@@ -24,111 +20,50 @@ FILE = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}"}
+def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
+    """The app over a SQLite file with an admin and a marketer, made through the CLI."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    env = {**os.environ, "DATABASE_URL": url}
     for username, role in (("root", "admin"), ("mia", "marketer")):
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sla_core",
-                "users",
-                "add",
-                username,
-                "--role",
-                role,
-                "--password",
-                "Secret#123",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(60):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+            [sys.executable, "-m", "sla_core", "users", "add", username,
+             "--role", role, "--password", "Secret#123"],
+            cwd=ROOT, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+    return start_app(url)
 
 
-def test_upload_shows_counts_rejects_and_names_as_text(server: str, tmp_path: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_upload_shows_counts_rejects_and_names_as_text(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     upload = tmp_path / "week.csv"
     upload.write_text(FILE, encoding="utf-8")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-dev-shm-usage",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1300, "height": 2000})
-        page.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
-        page.goto(server)
-        page.get_by_text("Sign in to LeadPact").wait_for(timeout=30_000)
-        link = page.get_by_role("link", name="Import")
-        for _ in range(3):  # the form may re-render once while the app starts: type again
-            page.get_by_role("textbox", name="Username").fill("mia")
-            page.get_by_role("textbox", name="Password").fill("Secret#123")
-            page.get_by_role("button", name="Sign in").click()
-            try:
-                link.wait_for(timeout=10_000)
-                break
-            except sync_api.TimeoutError:
-                continue
-        link.click()
-        page.locator("input[type=file]").set_input_files(str(upload))
-        page.get_by_role("button", name="Import", exact=True).click()
-        page.get_by_text("Report: week.csv").wait_for(timeout=30_000)
-        page.screenshot(path=str(tmp_path / "import_report.png"), full_page=True)
-        metrics = page.locator('[data-testid="stMetricValue"]')
-        metrics.first.wait_for(timeout=10_000)
-        assert [m.strip() for m in metrics.all_inner_texts()] == ["2", "0", "0", "1"]
-        with page.expect_download() as download:
-            page.get_by_role("button", name="Download the rejected rows to fix them").click()
-        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-        assert "broken-mail" in text and "'=HYPERLINK" in text
-        browser.close()
+    page = browser.new_page(viewport={"width": 1300, "height": 2000})
+    page.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
+    page.goto(server)
+    page.get_by_text("Sign in to LeadPact").wait_for(timeout=30_000)
+    link = page.get_by_role("link", name="Import")
+    for _ in range(3):  # the form may re-render once while the app starts: type again
+        page.get_by_role("textbox", name="Username").fill("mia")
+        page.get_by_role("textbox", name="Password").fill("Secret#123")
+        page.get_by_role("button", name="Sign in").click()
+        try:
+            link.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    link.click()
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("Report: week.csv").wait_for(timeout=30_000)
+    page.screenshot(path=str(tmp_path / "import_report.png"), full_page=True)
+    metrics = page.locator('[data-testid="stMetricValue"]')
+    metrics.first.wait_for(timeout=10_000)
+    assert [m.strip() for m in metrics.all_inner_texts()] == ["2", "0", "0", "1"]
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the rejected rows to fix them").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "broken-mail" in text and "'=HYPERLINK" in text
