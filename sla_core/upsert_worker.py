@@ -1,0 +1,137 @@
+"""The SQLite upsert in a worker process.
+
+ADBC's driver carries its own copy of SQLite; in the app process that copy must never open
+the database file (see sla_core.bulk). A worker that opens it only through ADBC is an
+ordinary second process, and SQLite's cross-process locking applies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+
+from sla_core.lead_store import LeadStoreError, Progress, UpsertResult, upsert_in_process
+
+
+class _Stopped(Exception):
+    """The caller stopped the import (its progress callback raised)."""
+
+
+def upsert_in_worker(
+    engine: Engine,
+    frame: pd.DataFrame,
+    batch_id: int | None,
+    actor_id: int | None,
+    report: Progress,
+) -> UpsertResult:
+    """Run the upsert in `python -m sla_core.upsert_worker`, relaying progress line by line.
+
+    After each progress line the worker waits for "go"; if the callback raises, the worker
+    is told to stop and rolls back, and the callback's exception is re-raised here.
+    """
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="leadpact-upsert-") as folder:
+        path = Path(folder) / "frame.arrow"
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        del table
+        url = engine.url.render_as_string(hide_password=False)
+        ids = json.dumps({"batch_id": batch_id, "actor_id": actor_id})
+        root = str(Path(__file__).resolve().parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]),
+        }
+        command = [sys.executable, "-m", "sla_core.upsert_worker", url, str(path), ids]
+        answer: dict[str, Any] = {}
+        with subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        ) as worker:
+            assert worker.stdin is not None and worker.stdout is not None
+            try:
+                for line in worker.stdout:
+                    if not line.startswith("{"):
+                        continue  # a library's stray output, not the protocol
+                    message = json.loads(line)
+                    if "progress" in message:
+                        report(message["progress"], message["message"])
+                        worker.stdin.write("go\n")
+                        worker.stdin.flush()
+                    else:
+                        answer = message
+            except BaseException:
+                worker.stdin.close()  # the worker reads end-of-input, rolls back and exits
+                worker.wait()
+                raise
+    if "error" in answer:
+        error = LeadStoreError if answer["kind"] == "LeadStoreError" else RuntimeError
+        raise error(answer["error"])
+    if "result" not in answer:
+        raise RuntimeError(f"the import worker stopped unexpectedly (exit {worker.returncode})")
+    seconds = dict(answer["seconds"])
+    seconds["worker"] = time.perf_counter() - start - sum(seconds.values())
+    new, changed, unchanged = answer["result"]
+    return UpsertResult(new, changed, unchanged, seconds, answer.get("peak_mib"))
+
+
+def _worker(argv: list[str]) -> int:
+    """The worker side: read the frame, upsert it, answer with one JSON line."""
+    url, path, ids = argv
+    options = json.loads(ids)
+    with pa.memory_map(path) as source:
+        frame = pa.ipc.open_file(source).read_all().to_pandas()
+
+    def relay(fraction: float, message: str) -> None:
+        _say({"progress": fraction, "message": message})
+        if sys.stdin.readline().strip() != "go":
+            raise _Stopped
+
+    try:
+        result = upsert_in_process(
+            create_engine(url), frame, options["batch_id"], options["actor_id"], relay
+        )
+    except _Stopped:
+        return 1
+    except Exception as exc:  # every failure goes back to the caller as a message
+        kind = type(exc).__name__
+        text = str(exc) if isinstance(exc, LeadStoreError) else f"{kind}: {exc}"
+        _say({"error": text, "kind": kind})
+        return 1
+    answer = {
+        "result": [result.new, result.changed, result.unchanged],
+        "seconds": result.seconds,
+        "peak_mib": _peak_mib(),
+    }
+    _say(answer)
+    return 0
+
+
+def _peak_mib() -> float | None:
+    """This process's peak resident memory since it started (Linux VmHWM)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    line = next((row for row in status.splitlines() if row.startswith("VmHWM:")), None)
+    return int(line.split()[1]) / 1024 if line else None
+
+
+def _say(message: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    raise SystemExit(_worker(sys.argv[1:]))
