@@ -122,6 +122,13 @@ def test_unreadable_files_say_why(name: str, message: str) -> None:
         _read(name)
 
 
+def test_executable_full_of_nul_bytes_is_not_taken_for_utf16() -> None:
+    # An ELF header and code: NUL bytes at odd offsets, as in UTF-16 text, but no text.
+    binary = b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 8 + b"\x00\x01" * 2000
+    with pytest.raises(ReadError, match="not a text \\(CSV\\) file"):
+        read_table(binary, "contacts.csv")
+
+
 def test_old_xls_workbook_is_refused_with_advice() -> None:
     with pytest.raises(ReadError, match="save it as .xlsx or CSV"):
         read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old.csv")

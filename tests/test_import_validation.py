@@ -186,6 +186,23 @@ def test_key_twice_with_different_data_rejects_both() -> None:
     assert "different data on lines 2, 3" in p.rejects["reason"].iloc[0]
 
 
+def test_duplicate_keys_after_an_earlier_reject_are_still_reported() -> None:
+    # The duplicate check runs on rows that survived the earlier checks.
+    p = _prepare(
+        "Email,Company,Create Date",
+        "a@x.io,Acme,someday",
+        "b@x.io,Beta,2024-01-02",
+        "b@x.io,Other,2024-01-03",
+        "c@x.io,Gamma,2024-01-04",
+    )
+    assert [(line, column) for line, column, _ in _reasons(p)] == [
+        (2, "Create Date"),
+        (3, "lead_key"),
+        (4, "lead_key"),
+    ]
+    assert p.frame["lead_key"].tolist() == ["c@x.io"]
+
+
 def test_exact_duplicate_row_is_kept_once() -> None:
     p = _prepare("Email,Company", "a@x.io,Acme", "A@x.io,Acme")
     assert p.frame["lead_key"].tolist() == ["a@x.io"]

@@ -44,6 +44,12 @@ class RawTable:
     )
 
 
+def _mostly_text(text: str) -> bool:
+    """Whether decoded text reads as text: almost no control characters or undecodable bytes."""
+    odd = sum(1 for ch in text if (ch < " " and ch not in "\t\r\n") or ch == "\ufffd")
+    return odd <= len(text) // 100
+
+
 def detect_encoding(data: bytes) -> str:
     """The text encoding of `data`: BOMs first, then strict UTF-8, then cp1256 vs cp1252."""
     if data.startswith(codecs.BOM_UTF8):
@@ -52,11 +58,14 @@ def detect_encoding(data: bytes) -> str:
         return "utf-16"
     sample = data[:SAMPLE_BYTES]
     # UTF-16 without a BOM: every other byte of ASCII text is NUL.
+    guess = None
     if len(sample) >= 4 and sample[1::2].count(0) > 0.4 * len(sample) / 2 > 0:
         if sample[0::2].count(0) < sample[1::2].count(0):
-            return "utf-16-le"
-    if len(sample) >= 4 and sample[0::2].count(0) > 0.4 * len(sample) / 2:
-        return "utf-16-be"
+            guess = "utf-16-le"
+    if guess is None and len(sample) >= 4 and sample[0::2].count(0) > 0.4 * len(sample) / 2:
+        guess = "utf-16-be"
+    if guess and _mostly_text(sample[: len(sample) // 2 * 2].decode(guess, errors="replace")):
+        return guess
     if b"\x00" in sample:
         raise ReadError(
             "this is not a text (CSV) file: it contains binary data. "

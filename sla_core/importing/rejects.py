@@ -25,17 +25,22 @@ class Rejects:
     def add(
         self, mask: pd.Series, column: str | None, values: pd.Series | None, reason: Any
     ) -> None:
-        mask = mask.fillna(False).astype(bool)
+        # Later checks run on the rows that survived earlier ones: align to every row.
+        mask = mask.reindex(self.lines.index, fill_value=False).fillna(False).astype(bool)
         if not mask.any():
             return
         self.bad |= mask
+
+        def pick(series: pd.Series) -> Any:
+            return series.reindex(self.lines.index)[mask].astype("object").to_numpy()
+
         self.parts.append(
             pd.DataFrame(
                 {
                     "line": self.lines[mask].to_numpy(),
                     "column": column,
-                    "value": None if values is None else values[mask].astype("object").to_numpy(),
-                    "reason": reason[mask].to_numpy() if isinstance(reason, pd.Series) else reason,
+                    "value": None if values is None else pick(values),
+                    "reason": pick(reason) if isinstance(reason, pd.Series) else reason,
                 }
             )
         )
