@@ -61,10 +61,17 @@ def test_salesforce_preset_maps_the_real_report_header() -> None:
         ("Employees", "company_size"),
         ("Deal Stage", "stage"),
         ("Sales Agent", "owner"),
+        ("Name", "first_name"),
+        ("Full Name", "first_name"),
     ],
 )
 def test_generic_matches_common_synonyms(header: str, field: str) -> None:
     assert auto_map(["Id", header])[field] == header
+
+
+def test_company_name_is_not_taken_for_the_persons_name() -> None:
+    found = auto_map(["Email", "Company Name"])
+    assert "first_name" not in found and found["company"] == "Company Name"
 
 
 def test_users_choice_overrides_automatic_mapping() -> None:

@@ -24,7 +24,16 @@ DEFAULT_NULLS: tuple[str, ...] = ("", "null", "NULL", "None", "N/A", "n/a", "NA"
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "external_id": ("id", "recordid", "contactid", "leadid", "prospectid", "crmid", "externalid"),
     "email": ("email", "emailaddress", "mail", "workemail", "businessemail"),
-    "first_name": ("firstname", "givenname", "forename", "first"),
+    # a single name column keeps the whole name in first_name (shown as "first last")
+    "first_name": (
+        "firstname",
+        "givenname",
+        "forename",
+        "first",
+        "name",
+        "fullname",
+        "contactname",
+    ),
     "last_name": ("lastname", "surname", "familyname", "last"),
     "company": (
         "company",
