@@ -58,13 +58,32 @@ def _lead_for(session: Session, lead_id: int, actor: User) -> Lead:
     return lead
 
 
-def _stamp(lead: Lead, target: Stage) -> None:
+def _move(
+    session: Session, lead: Lead, target: Stage, kind: str, actor: User, reason: str | None
+) -> LeadEvent:
+    """Record one stage move: the event and the snapshot's milestone share one instant."""
     at = now()
+    event = LeadEvent(
+        lead_id=lead.id or 0,
+        at=at,
+        kind=kind,
+        from_stage=lead.stage,
+        to_stage=target.value,
+        reason=reason,
+        actor_id=actor.id,
+    )
     milestone = _MILESTONE.get(target)
     if milestone and getattr(lead, milestone) is None:
         setattr(lead, milestone, at)
+    if kind == "disposition":
+        lead.dispositioned_at = lead.dispositioned_at or at
+        lead.disposition_reason = reason
     lead.stage = target.value
     lead.updated_at = at
+    session.add(lead)
+    session.add(event)
+    session.flush()
+    return event
 
 
 def change_stage(
@@ -72,22 +91,8 @@ def change_stage(
 ) -> LeadEvent:
     """Move a lead along the lifecycle; an illegal move is refused and nothing is written."""
     lead = _lead_for(session, lead_id, actor)
-    current = Stage(lead.stage)
-    check_transition(current, target)
-    event = LeadEvent(
-        lead_id=lead_id,
-        at=now(),
-        kind="stage",
-        from_stage=current.value,
-        to_stage=target.value,
-        reason=reason,
-        actor_id=actor.id,
-    )
-    _stamp(lead, target)
-    session.add(lead)
-    session.add(event)
-    session.flush()
-    return event
+    check_transition(Stage(lead.stage), target)
+    return _move(session, lead, target, "stage", actor, reason)
 
 
 def disposition(
@@ -95,25 +100,8 @@ def disposition(
 ) -> LeadEvent:
     """Qualify, disqualify (with a reason) or return to nurture (with a reason) an MQL/SAL."""
     lead = _lead_for(session, lead_id, actor)
-    current = Stage(lead.stage)
-    target = check_disposition(current, outcome, reason)
-    at = now()
-    event = LeadEvent(
-        lead_id=lead_id,
-        at=at,
-        kind="disposition",
-        from_stage=current.value,
-        to_stage=target.value,
-        reason=reason,
-        actor_id=actor.id,
-    )
-    _stamp(lead, target)
-    lead.dispositioned_at = lead.dispositioned_at or at
-    lead.disposition_reason = reason
-    session.add(lead)
-    session.add(event)
-    session.flush()
-    return event
+    target = check_disposition(Stage(lead.stage), outcome, reason)
+    return _move(session, lead, target, "disposition", actor, reason)
 
 
 def record_touch(

@@ -118,3 +118,12 @@ def test_data_revision_changes_on_write(world):
         leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=rep)
         session.commit()
         assert leads.data_revision(session=session) != before
+
+
+def test_stage_event_and_milestone_share_one_instant(world):
+    engine, rep, _, _, lead_id = world
+    with Session(engine) as session:
+        event = leads.change_stage(session=session, lead_id=lead_id, target=Stage.SQL, actor=rep)
+        session.commit()
+        lead = session.get(Lead, lead_id)
+        assert lead.sql_at == event.at == lead.updated_at
