@@ -1,59 +1,114 @@
 """LeadPact: the frame. Page config, first-run setup, sign-in, navigation by role, sidebar."""
 
-from pathlib import Path
+from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from sla_core import agreement, users
+from sla_core import agreement, db, first_run, org
 from sla_core.access import Permission, can
-from sla_core.db import session_scope
-from sla_core.models import Role
+from sla_core.db import database_url, session_scope
+from sla_core.models import Role, User
 from ui.auth import request_logout, sign_in
-from ui.data import current_user, open_engine
-from ui.widgets import end_screen, plain
-
-ROOT = Path(__file__).resolve().parent
+from ui.data import current_user, open_engine, warm_up
+from ui.i18n import ROLE_NAMES, _, remember_org_settings, rtl, use_language
+from ui.language import language_switch
+from ui.navigation import refusals
+from ui.rtl import apply_direction
+from ui.widgets import agreement_status, end_screen, plain
 
 st.set_page_config(page_title="LeadPact", page_icon=":material/handshake:", layout="wide")
 
-engine = open_engine()
-if engine is None:
-    end_screen()
 
-with session_scope(engine) as session:
-    first_run = not users.has_admin(session=session)
-if first_run or "setup_done" in st.session_state:
-    setup = st.Page("pages/setup.py", title="Set up LeadPact", icon=":material/rocket_launch:")
-    st.navigation([setup], position="hidden").run()
-    st.stop()
+def pages_for(user: User) -> list[Any]:
+    """The pages `user`'s role may open, Overview first; the others say for whom they are."""
+    pages = [
+        st.Page(
+            "pages/overview.py", title=_("Overview"), icon=":material/dashboard:", default=True
+        ),
+    ]
+    if can(user, Permission.VIEW_ALL_LEADS) or can(user, Permission.WORK_OWN_QUEUE):
+        pages.append(st.Page("pages/leads.py", title=_("Leads"), icon=":material/table_rows:"))
+        pages.append(st.Page("pages/compliance.py", title=_("Compliance"), icon=":material/speed:"))
+    if can(user, Permission.WORK_LEADS):
+        pages.append(st.Page("pages/queue.py", title=_("Work queue"), icon=":material/checklist:"))
+    if can(user, Permission.IMPORT_LEADS):
+        pages.append(st.Page("pages/import_leads.py", title=_("Import"), icon=":material/upload:"))
+    if can(user, Permission.EDIT_AGREEMENT):
+        pages.append(
+            st.Page("pages/workshop.py", title=_("SLA workshop"), icon=":material/handshake:")
+        )
+    if can(user, Permission.EDIT_AGREEMENT) or can(user, Permission.VIEW_ALL_LEADS):
+        pages.append(st.Page("pages/criteria.py", title=_("MQL criteria"), icon=":material/tune:"))
+        pages.append(
+            st.Page("pages/targets.py", title=_("Targets & quotas"), icon=":material/flag:")
+        )
+    if can(user, Permission.VIEW_ALL_LEADS):
+        pages.append(st.Page("pages/reports.py", title=_("Reports"), icon=":material/query_stats:"))
+    if can(user, Permission.ROUTE_LEADS):
+        pages.append(st.Page("pages/routing.py", title=_("Routing"), icon=":material/alt_route:"))
+    if can(user, Permission.VIEW_DASHBOARD):
+        pages.append(
+            st.Page("pages/leaderboard.py", title=_("Leaderboard"), icon=":material/trophy:")
+        )
+    if can(user, Permission.MANAGE_SETTINGS):
+        pages.append(
+            st.Page("pages/work_time.py", title=_("Work time"), icon=":material/schedule:")
+        )
+    if can(user, Permission.MANAGE_USERS):
+        pages.append(st.Page("pages/users.py", title=_("Users"), icon=":material/group:"))
+    if can(user, Permission.MANAGE_SETTINGS):
+        pages.append(st.Page("pages/settings.py", title=_("Settings"), icon=":material/settings:"))
+    return pages + refusals({p.url_path for p in pages} | {"overview"})
 
-_, signed_in = sign_in(engine)
-if signed_in is None:
-    end_screen()
 
-with session_scope(engine) as session:
-    user = current_user(session)
-    governing = agreement.governing_version(session=session)
+def main() -> None:
+    apply_direction(rtl())  # the browser's or this session's language, for sign-in and setup
+    engine = open_engine()
+    if engine is None:
+        end_screen()
+    warm_up(database_url())
 
-pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-]
-if can(user, Permission.VIEW_ALL_LEADS) or can(user, Permission.WORK_OWN_QUEUE):
-    pages.append(st.Page("pages/leads.py", title="Leads", icon=":material/table_rows:"))
-if can(user, Permission.IMPORT_LEADS) and (ROOT / "pages" / "import_leads.py").exists():
-    pages.append(st.Page("pages/import_leads.py", title="Import", icon=":material/upload:"))
-if can(user, Permission.MANAGE_USERS):
-    pages.append(st.Page("pages/users.py", title="Users", icon=":material/group:"))
-page = st.navigation(pages)
+    with session_scope(engine) as session:
+        set_up = first_run.is_set_up(session=session)
+    if not set_up or "setup_done" in st.session_state:
+        setup = st.Page(
+            "pages/setup.py", title=_("Set up LeadPact"), icon=":material/rocket_launch:"
+        )
+        st.navigation([setup], position="hidden").run()
+        st.stop()
 
-with st.sidebar:
-    st.markdown(f"**{plain(user.name)}**")
-    st.caption(Role(user.role).value.replace("_", " ").capitalize())
-    version = governing.version.number
-    if governing.signed:
-        st.caption(f":material/verified: Agreement v{version}, signed and in force")
-    else:
-        st.caption(f":material/edit_note: Agreement v{version}: unsigned draft")
-    st.button("Sign out", key="sidebar_logout", on_click=request_logout, icon=":material/logout:")
+    _authenticator, signed_in = sign_in(engine)
+    if signed_in is None:
+        end_screen()
 
-page.run()
+    with session_scope(engine) as session:
+        user = current_user(session)
+        governing = agreement.governing_version(session=session)
+        remember_org_settings(org.load_org_settings(session=session))
+    was_rtl = rtl()
+    use_language(user.language)
+    if rtl() and not was_rtl:
+        apply_direction(True)
+    page = st.navigation(pages_for(user))
+
+    with st.sidebar:
+        st.markdown(f"**{plain(user.name)}**")
+        st.caption(_(ROLE_NAMES[Role(user.role)]))
+        st.caption(agreement_status(governing))
+        language_switch(engine, user)
+        st.button(
+            _("Sign out"), key="sidebar_logout", on_click=request_logout, icon=":material/logout:"
+        )
+
+    page.run()
+
+
+try:
+    main()
+except (SQLAlchemyError, db.DatabaseUnavailable) as exc:
+    # The database went away (or refused a write) after start: one line, never a traceback.
+    st.error(
+        _("The database cannot be used right now: {reason}").format(reason=plain(db.one_line(exc))),
+        icon=":material/error:",
+    )

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from bench import hubspot_csv  # noqa: E402
 from sla_core import db  # noqa: E402
+from sla_core.access import system_actor
 from sla_core.lead_store import UpsertResult, upsert_leads  # noqa: E402
 from sla_core.models import Role  # noqa: E402
 from sla_core.users import create_user  # noqa: E402
@@ -68,15 +69,20 @@ def database(url: str | None, folder: Path) -> Iterator[Engine]:
 
 def add_owners(engine: Engine) -> pd.DataFrame:
     """The file's contact owners as users (no login), as the reader's users frame."""
-    from sla_core.importing.run import users_frame
+    from sla_core.browse import people_frame
 
     with db.session_scope(engine) as session:
         for i, (name, email) in enumerate(hubspot_csv.owners()):
             create_user(
-                session=session, username=f"rep{i}", name=name, role=Role.SALES_REP, email=email
+                actor=system_actor(),
+                session=session,
+                username=f"rep{i}",
+                name=name,
+                role=Role.SALES_REP,
+                email=email,
             )
         session.flush()
-        return users_frame(session=session)
+        return people_frame(session=session)
 
 
 def import_file(engine: Engine, path: Path, users: pd.DataFrame) -> dict[str, Any]:

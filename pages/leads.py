@@ -1,11 +1,18 @@
-"""Leads: filter and browse the lead snapshot, fifty at a time."""
+"""Leads: filter and browse the shared lead snapshot, fifty at a time.
+
+Nothing here copies the snapshot: the matching rows are found once per data revision and
+filter (positions into the shared frame, cached), and only the fifty shown are taken.
+"""
 
 import streamlit as st
 
 from sla_core import access, browse
 from sla_core.db import session_scope
 from sla_core.stages import STAGE_LABELS, Stage
-from ui.data import current_user, get_engine, leads_for
+from ui.data import current_snapshot, current_user, get_engine
+from ui.i18n import _
+
+ROW_PX = 35  # one table row (and the header) in st.dataframe
 
 with session_scope(get_engine()) as session:
     user = current_user(session)
@@ -16,35 +23,39 @@ try:
 except access.PermissionDenied as exc:
     st.error(str(exc))
     st.stop()
-frame = leads_for(owner_id)
+snap = current_snapshot()
+frame = snap.for_owner(owner_id)
 
-st.title("Leads" if owner_id is None else "My leads")
+st.title(_("Leads") if owner_id is None else _("My leads"))
 
+owner_names = dict(zip(people["id"], people["name"], strict=True))
 with st.container(border=True):
     first, second, third = st.columns(3)
     stages = first.multiselect(
-        "Stage",
+        _("Stage"),
         options=[s.value for s in Stage],
         format_func=lambda v: STAGE_LABELS[Stage(v)],
         key="leads_stages",
     )
     sources = second.multiselect(
-        "Source", options=browse.choices(frame, "source"), key="leads_sources"
+        _("Source"),
+        options=snap.memo(("choices", owner_id, "source"), lambda: browse.choices(frame, "source")),
+        key="leads_sources",
     )
-    owner_names = dict(zip(people["id"], people["name"], strict=True))
     owner_ids: list[int] = []
     if owner_id is None:
+        present = snap.memo(("owners", owner_id), lambda: browse.owners_present(frame))
         owner_ids = third.multiselect(
-            "Owner",
-            options=sorted(
-                frame["owner_id"].dropna().unique().tolist(), key=lambda i: owner_names.get(i, "")
-            ),
+            _("Owner"),
+            options=sorted(present, key=lambda i: owner_names.get(i, "")),
             format_func=lambda i: owner_names.get(i, f"#{i}"),
             key="leads_owners",
         )
     search, created = st.columns([2, 1])
-    text = search.text_input("Search", placeholder="name, e-mail or company", key="leads_search")
-    dates = created.date_input("Created between", value=(), key="leads_created")
+    text = search.text_input(
+        _("Search"), placeholder=_("name, e-mail or company"), key="leads_search"
+    )
+    dates = created.date_input(_("Created between"), value=(), key="leads_created")
 
 wanted = browse.LeadFilter(
     stages=stages,
@@ -54,34 +65,52 @@ wanted = browse.LeadFilter(
     created_to=dates[1] if len(dates) > 1 else None,
     text=text,
 )
-found = browse.filter_leads(frame, wanted)
+order = snap.memo(("newest first", owner_id), lambda: browse.newest_first(frame))
+found = snap.memo(
+    ("leads", owner_id, wanted), lambda: browse.matching_positions(frame, wanted, order)
+)
 pages = browse.page_count(len(found))
 
 # A narrower filter can leave fewer pages than the page number asked for.
 if st.session_state.get("leads_page", 1) > pages:
     st.session_state["leads_page"] = pages
-summary, pager = st.columns([3, 1], vertical_alignment="bottom")
-page = pager.number_input("Page", min_value=1, max_value=pages, value=1, step=1, key="leads_page")
-summary.caption(f"{len(found):,} of {len(frame):,} leads · page {page} of {pages:,}")
+page = int(st.session_state.get("leads_page", 1))
+shown = browse.for_display(browse.page_rows(frame, found, page), people)
 
 st.dataframe(
-    browse.for_display(browse.page_of(found, int(page)), people),
+    shown,
     hide_index=True,
     key="leads_table",
-    height=738,  # twenty rows, then the table scrolls
-    column_config={
-        "name": st.column_config.TextColumn("Name", width=140),
-        "email": st.column_config.TextColumn("E-mail", width=230),
-        "company": st.column_config.TextColumn("Company", width=150),
-        "stage": st.column_config.TextColumn("Stage", width=100),
-        "source": st.column_config.TextColumn("Source", width=120),
-        "owner": st.column_config.TextColumn("Owner", width=120),
-        "created_at": st.column_config.DatetimeColumn(
-            "Created", format="YYYY-MM-DD HH:mm", width=125
-        ),
-        "mql_at": st.column_config.DatetimeColumn(
-            "MQL since", format="YYYY-MM-DD HH:mm", width=125
-        ),
-        "touches": st.column_config.NumberColumn("Touches", width=65),
+    height=(len(shown) + 1) * ROW_PX + 3,  # every row of the page, no inner scrolling
+    column_order=None if owner_id is None else [c for c in shown.columns if c != "owner"],
+    column_config={  # wide enough for their longest usual values; narrow screens scroll
+        "name": st.column_config.TextColumn(_("Name"), width=160),
+        "email": st.column_config.TextColumn(_("E-mail"), width=300),
+        "company": st.column_config.TextColumn(_("Company"), width=160),
+        "stage": st.column_config.TextColumn(_("Stage"), width=190),
+        "source": st.column_config.TextColumn(_("Source"), width=140),
+        "owner": st.column_config.TextColumn(_("Owner"), width=140),
+        "created_at": st.column_config.TextColumn(_("Created (UTC)"), width=130),
+        "mql_at": st.column_config.TextColumn(_("MQL since (UTC)"), width=130),
+        "touches": st.column_config.NumberColumn(_("Touches"), format="localized", width=75),
     },
+)
+# Below the table, so the table's toolbar never covers the pager.
+summary, pager = st.columns([3, 1], vertical_alignment="bottom")
+pager.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="leads_page")
+summary.caption(
+    _("{found} of {total} leads · page {page} of {pages}").format(
+        found=f"{len(found):,}", total=f"{len(frame):,}", page=f"{page:,}", pages=f"{pages:,}"
+    )
+)
+# The table's own toolbar exports nothing (client.disableDataExport): this export is
+# built in sla_core with spreadsheet formulas neutralised.
+st.download_button(
+    _("Download these leads (CSV)"),
+    data=lambda: browse.export_csv(frame.take(found), people),
+    file_name="leads.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    key="leads_download",
 )

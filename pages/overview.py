@@ -1,72 +1,167 @@
-"""Overview: this month's service levels against the agreement's targets."""
+"""Overview: a period's service levels against the agreement's targets.
+
+Figures come from the shared lead snapshot and are computed once per data revision,
+scope, period and minute (`Shared.memo`), so a rerun only draws.
+"""
+
+import copy
 
 import streamlit as st
 
-from sla_core import agreement, browse, charts, compliance, funnel
+from sla_core import access, agreement, browse, charts, compliance, dashboard, funnel, periods
 from sla_core.clock import now
+from sla_core.dashboard import PERIOD_LABELS, PeriodChoice
 from sla_core.db import session_scope
-from ui.data import current_user, get_engine, leads_for
+from sla_core.org import load_org_settings
+from sla_core.snapshot import freeze
+from ui.data import current_snapshot, current_user, get_engine
+from ui.i18n import _, chart_spec, language, num, pct, period_name, signed, when
 from ui.widgets import agreement_banner
 
 with session_scope(get_engine()) as session:
     user = current_user(session)
     governing = agreement.governing_version(session=session)
     people = browse.people_frame(session=session)
+    org = load_org_settings(session=session)
 
-owner_id = compliance.overview_scope(user)
+try:
+    owner_id = access.lead_scope(user, figures=True)
+except access.PermissionDenied as exc:
+    st.error(str(exc))
+    st.stop()
 ref = now()
-frame = leads_for(owner_id)
-stats = compliance.overview(frame, governing.content, ref)
-targets = compliance.targets_for(governing.content, people, owner_id)
-weeks = funnel.weekly_mqls(frame, ref)
+content = governing.content
 
-st.title("Overview")
-scope = "your own leads" if owner_id is not None else "the whole organisation"
-st.caption(f"{ref:%B %Y} so far (UTC), {scope}. Targets are for the whole month.")
+st.title(_("Overview"))
+period_box, custom, who = st.columns([3, 2, 2], vertical_alignment="bottom")
+choice = (
+    period_box.segmented_control(
+        _("Period"),
+        options=list(PeriodChoice),
+        format_func={c: _(label) for c, label in PERIOD_LABELS.items()}.__getitem__,
+        default=PeriodChoice.THIS_MONTH,
+        key="overview_period",
+    )
+    or PeriodChoice.THIS_MONTH
+)
+days = None
+if choice is PeriodChoice.CUSTOM:
+    picked = custom.date_input(_("From and to"), value=(), key="overview_days")
+    if len(picked) < 2:
+        st.info(_("Pick the first and the last day of the period."))
+        st.stop()
+    days = (picked[0], picked[1])
+team = None
+if owner_id is None and access.can(user, access.Permission.VIEW_TEAM_QUEUES):
+    teams = dashboard.sales_teams(people)
+    team = who.selectbox(
+        _("Team"), options=teams, index=None, placeholder=_("All teams"), key="overview_team"
+    )
+try:
+    period = dashboard.period_for(choice, ref, org, days)
+except periods.PeriodError as exc:
+    st.error(str(exc))
+    st.stop()
+
+snap = current_snapshot()
+if team is None:
+    frame = snap.for_owner(owner_id)
+else:
+    reps = tuple(dashboard.team_reps(people, team))
+    frame = snap.memo(("team", reps), lambda: freeze(dashboard.owned_by(snap.frame, list(reps))))
+until = dashboard.counted_until(period, ref).floor("min")
+scope_key = (owner_id, team, period.start, period.end, governing.version.id, until)
+stats = snap.memo(
+    ("overview", *scope_key), lambda: compliance.overview(frame, content, period, until)
+)
+weeks = snap.memo(
+    ("weekly", org.time_zone, org.week_start, *scope_key),
+    lambda: funnel.weekly_mqls(frame, until, zone=org.time_zone, week_start=org.week_start.value),
+)
+view = dashboard.view_targets(content, people, owner_id=owner_id, team=team, period=period)
+targets = view.targets
+
+if owner_id is not None:
+    scope = _("your own leads")
+elif team is not None:
+    scope = _("the leads of team {team}").format(team=team)
+else:
+    scope = _("the whole organisation")
+st.caption(
+    _(
+        "{period} ({zone}), counted until {until}, {scope}. Targets are for the whole period."
+    ).format(period=period_name(period), zone=org.time_zone, until=when(until), scope=scope)
+)
 agreement_banner(governing)
 
 mqls, disposition, conversion, opportunities = st.columns(4)
-mqls.metric(
-    "MQLs this month",
-    f"{stats.mqls:,}",
-    delta=stats.mqls - targets.mqls,
-    delta_description=f"vs target {targets.mqls:,}",
-    border=True,
-)
+if view.mqls_owed:
+    mqls.metric(
+        _("MQLs received"),
+        num(stats.mqls),
+        delta=signed(stats.mqls - targets.mqls),
+        delta_description=_("vs the {count} marketing owes at least").format(
+            count=num(targets.mqls)
+        ),
+        delta_color="off",  # a minimum owed to sales: more is not sales' achievement
+        border=True,
+        help=_("The agreement promises each rep at least this many MQLs per month."),
+    )
+else:
+    mqls.metric(
+        _("MQLs"),
+        num(stats.mqls),
+        delta=signed(stats.mqls - targets.mqls),
+        delta_description=_("vs target {count}").format(count=num(targets.mqls)),
+        border=True,
+    )
 disposition.metric(
-    "Dispositioned in time",
-    "—" if stats.disposition_pct is None else f"{stats.disposition_pct:.1f} %",
-    delta=f"{stats.disposition_met:,} of {stats.disposition_due:,} due",
+    _("Dispositioned in time"),
+    pct(stats.disposition_pct),
+    delta=_("{met} of {due} due").format(
+        met=num(stats.disposition_met), due=num(stats.disposition_due)
+    ),
     delta_color="off",
     delta_arrow="off",
     border=True,
-    help=f"Leads assigned this month that were dispositioned within "
-    f"{governing.content.windows.disposition_hours} hours of assignment, out of those due.",
+    help=_(
+        "Leads assigned in the period that were dispositioned within {hours} hours of "
+        "assignment, out of those due."
+    ).format(hours=num(content.windows.disposition_hours)),
 )
 conversion.metric(
-    "Conversion",
-    "—" if stats.conversion_pct is None else f"{stats.conversion_pct:.1f} %",
+    _("Conversion"),
+    pct(stats.conversion_pct),
     delta=None
     if stats.conversion_pct is None
-    else f"{stats.conversion_pct - targets.conversion_pct:+.1f} pts",
-    delta_description=f"vs target {targets.conversion_pct:g} %",
+    else _("{points} pts").format(points=signed(stats.conversion_pct - targets.conversion_pct, 1)),
+    delta_description=_("vs target {pct} %").format(pct=num(targets.conversion_pct, 1)),
     border=True,
-    help="Deals won this month divided by MQLs this month.",
+    help=_("Deals won in the period divided by MQLs of the period."),
 )
 opportunities.metric(
-    "Opportunities this month",
-    f"{stats.opportunities:,}",
-    delta=stats.opportunities - targets.opportunities,
-    delta_description=f"vs target {targets.opportunities:,}",
+    _("Opportunities"),
+    num(stats.opportunities),
+    delta=signed(stats.opportunities - targets.opportunities),
+    delta_description=_("vs target {count}").format(count=num(targets.opportunities)),
     border=True,
 )
 
+# Chart specs are built (and validated by altair, 0.1-0.3 s) once per figure and revision.
+gauge = snap.memo(
+    ("gauge", language(), stats.disposition_pct, targets.disposition_pct),
+    lambda: chart_spec(
+        charts.gauge(
+            stats.disposition_pct, targets.disposition_pct, _("Dispositioned in time")
+        ).to_dict()
+    ),
+)
+trend = snap.memo(
+    ("trend", language(), org.week_start, *scope_key),
+    lambda: chart_spec(charts.weekly_trend(weeks).to_dict()),
+)
 left, right = st.columns([2, 3])
 with left:
-    st.altair_chart(
-        charts.gauge(stats.disposition_pct, targets.disposition_pct, "Dispositioned in time"),
-        key="overview_gauge",
-        width="content",
-    )
+    st.vega_lite_chart(spec=copy.deepcopy(gauge), key="overview_gauge", width="content")
 with right:
-    st.altair_chart(charts.weekly_trend(weeks), key="overview_trend")
+    st.vega_lite_chart(spec=copy.deepcopy(trend), key="overview_trend")

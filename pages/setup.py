@@ -1,64 +1,71 @@
 """First run: create the first admin and, if wanted, load the demo data."""
 
-import importlib.util
-
 import streamlit as st
 
-from sla_core import browse, first_run, users
+from sla_core import demo, first_run, users
+from sla_core.access import system_actor
 from sla_core.db import session_scope
+from sla_core.people import people_frame
 from ui.data import get_engine
+from ui.i18n import _, num
+from ui.widgets import plain
 
-DEMO_AVAILABLE = importlib.util.find_spec("sla_core.demo") is not None
-
-st.title("Welcome to LeadPact")
+st.title(_("Welcome to LeadPact"))
 
 done = st.session_state.get("setup_done")
 if done is not None:
-    st.success(f"The admin account **{done['admin']}** is ready.", icon=":material/check_circle:")
+    st.success(
+        _("The admin account **{admin}** is ready.").format(admin=plain(done["admin"])),
+        icon=":material/check_circle:",
+    )
     if done["demo_error"]:
-        st.warning(f"The demo data was not loaded: {done['demo_error']}", icon=":material/info:")
-    if done["passwords"]:
-        st.subheader(f"Demo data loaded: {done['leads']:,} leads")
         st.warning(
-            "These are the demo users' passwords. They are shown only this once: save them now.",
+            _("The demo data was not loaded: {reason}").format(reason=plain(done["demo_error"])),
+            icon=":material/info:",
+        )
+    if done["passwords"]:
+        st.subheader(_("Demo data loaded: {count} leads").format(count=num(done["leads"])))
+        st.warning(
+            _("These are the demo users' passwords. They are shown only this once: save them now."),
             icon=":material/key:",
         )
         with session_scope(get_engine()) as session:
-            people = browse.people_frame(session=session)
+            people = people_frame(session=session)
         st.dataframe(
             first_run.login_sheet(done["passwords"], people),
             hide_index=True,
             key="setup_passwords_table",
         )
-    if st.button("Continue to sign in", key="setup_continue", type="primary"):
+    if st.button(_("Continue to sign in"), key="setup_continue", type="primary"):
         st.session_state.pop("setup_done", None)
         st.rerun()
     st.stop()
 
 with session_scope(get_engine()) as session:
-    already_set_up = users.has_admin(session=session)
+    already_set_up = first_run.is_set_up(session=session)
 if already_set_up:
-    st.info("LeadPact is already set up. Sign in instead.", icon=":material/login:")
+    st.info(_("LeadPact is already set up. Sign in instead."), icon=":material/login:")
     st.stop()
 
 st.write(
-    "This database has no administrator yet. Create the first admin account; "
-    "there is no built-in default password."
+    _(
+        "This database has no administrator yet. Create the first admin account; "
+        "there is no built-in default password."
+    )
 )
 with st.form("setup_form"):
-    username = st.text_input("Username", key="setup_username", placeholder="e.g. jane.doe")
-    name = st.text_input("Full name", key="setup_name")
-    email = st.text_input("E-mail", key="setup_email")
-    password = st.text_input("Password", type="password", key="setup_password")
-    again = st.text_input("Password again", type="password", key="setup_password_again")
-    st.caption("At least 8 characters, with a letter and a digit.")
+    username = st.text_input(_("Username"), key="setup_username", placeholder=_("e.g. jane.doe"))
+    name = st.text_input(_("Full name"), key="setup_name")
+    email = st.text_input(_("E-mail"), key="setup_email")
+    password = st.text_input(_("Password"), type="password", key="setup_password")
+    again = st.text_input(_("Password again"), type="password", key="setup_password_again")
+    st.caption(_("At least 8 characters, with a letter and a digit."))
     load_demo = st.checkbox(
-        "Load the demo data (six months, about 20,000 leads, demo users)",
-        value=DEMO_AVAILABLE,
-        disabled=not DEMO_AVAILABLE,
+        _("Load the demo data (six months, about 20,000 leads, demo users)"),
+        value=True,
         key="setup_load_demo",
     )
-    submitted = st.form_submit_button("Create admin", type="primary", key="setup_submit")
+    submitted = st.form_submit_button(_("Create admin"), type="primary", key="setup_submit")
 
 if submitted:
     engine = get_engine()
@@ -71,18 +78,20 @@ if submitted:
                 email=email,
                 password=password,
                 password_again=again,
+                actor=system_actor(),
             )
             admin_name = admin.username
     except users.UserError as exc:
-        st.error(f"Could not create the admin: {exc}.", icon=":material/error:")
+        st.error(
+            _("Could not create the admin: {reason}.").format(reason=plain(exc)),
+            icon=":material/error:",
+        )
         st.stop()
     result = {"admin": admin_name, "passwords": {}, "leads": 0, "demo_error": None}
-    if load_demo and DEMO_AVAILABLE:
-        from sla_core import demo
-
+    if load_demo:
         try:
-            with st.spinner("Loading the demo data…"):
-                loaded = demo.load_demo(engine=engine, seed=7, leads=20_000)
+            with st.spinner(_("Loading the demo data…")):
+                loaded = demo.load_demo(engine=engine, actor=system_actor(), seed=7, leads=20_000)
         except ValueError as exc:  # the demo says why in one line and keeps nothing
             result["demo_error"] = str(exc)
         else:

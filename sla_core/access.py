@@ -11,6 +11,8 @@ class Permission(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     VIEW_ALL_LEADS = "view_all_leads"
     WORK_OWN_QUEUE = "work_own_queue"
+    WORK_LEADS = "work_leads"
+    SEND_REMINDERS = "send_reminders"
     VIEW_TEAM_QUEUES = "view_team_queues"
     EDIT_AGREEMENT = "edit_agreement"
     SIGN_AGREEMENT = "sign_agreement"
@@ -18,6 +20,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     ROUTE_LEADS = "route_leads"
     EXPORT_REPORTS = "export_reports"
+    MANAGE_SETTINGS = "manage_settings"
+    MANAGE_POINTS = "manage_points"
 
 
 _ALL = frozenset(Permission)
@@ -29,10 +33,13 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_DASHBOARD,
             Permission.VIEW_ALL_LEADS,
             Permission.VIEW_TEAM_QUEUES,
+            Permission.WORK_LEADS,
+            Permission.SEND_REMINDERS,
             Permission.EDIT_AGREEMENT,
             Permission.SIGN_AGREEMENT,
             Permission.ROUTE_LEADS,
             Permission.EXPORT_REPORTS,
+            Permission.MANAGE_POINTS,
         }
     ),
     Role.MARKETING_MANAGER: frozenset(
@@ -43,9 +50,12 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.SIGN_AGREEMENT,
             Permission.IMPORT_LEADS,
             Permission.EXPORT_REPORTS,
+            Permission.MANAGE_POINTS,
         }
     ),
-    Role.SALES_REP: frozenset({Permission.VIEW_DASHBOARD, Permission.WORK_OWN_QUEUE}),
+    Role.SALES_REP: frozenset(
+        {Permission.VIEW_DASHBOARD, Permission.WORK_OWN_QUEUE, Permission.WORK_LEADS}
+    ),
     Role.MARKETER: frozenset(
         {Permission.VIEW_DASHBOARD, Permission.VIEW_ALL_LEADS, Permission.IMPORT_LEADS}
     ),
@@ -55,6 +65,15 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 
 class PermissionDenied(PermissionError):
     """The signed-in user's role does not allow this."""
+
+
+def system_actor() -> User:
+    """The actor for work nobody signed in for (the CLI, first run, scheduled jobs).
+
+    Not stored: audit entries it writes have no actor id, which reads as "the system".
+    Callers that hand it over must themselves be trusted (an operator at the server).
+    """
+    return User(id=None, username="system", name="LeadPact (system)", role=Role.ADMIN)
 
 
 def can(user: User, permission: Permission) -> bool:
@@ -70,6 +89,13 @@ def require(user: User, permission: Permission) -> None:
         )
 
 
+def require_self_or(actor: User, user_id: int | None, permission: Permission) -> None:
+    """Allow `actor` to act on their own account; on anyone else's only with `permission`."""
+    if actor.id is not None and actor.id == user_id and actor.active:
+        return
+    require(actor, permission)
+
+
 def require_queue_access(user: User, rep_id: int) -> None:
     """A rep sees only their own queue; managers and admins see every rep's."""
     if can(user, Permission.VIEW_TEAM_QUEUES):
@@ -79,10 +105,19 @@ def require_queue_access(user: User, rep_id: int) -> None:
     raise PermissionDenied(f"{user.name} may not see another rep's queue")
 
 
-def lead_scope(user: User) -> int | None:
-    """The owner whose leads `user` may browse: None for all leads, else their own id."""
+def lead_scope(user: User, *, figures: bool = False) -> int | None:
+    """Whose leads `user` sees: None for all leads, else their own id (a rep's queue).
+
+    `figures` asks for aggregates (the dashboards) rather than lead rows: anyone on the
+    dashboard sees the figures of the leads they may see, and those who may not browse
+    leads at all (viewers) see the whole organisation's figures.
+    """
+    if figures:
+        require(user, Permission.VIEW_DASHBOARD)
     if can(user, Permission.VIEW_ALL_LEADS):
         return None
     if can(user, Permission.WORK_OWN_QUEUE):
         return user.id
+    if figures:
+        return None
     raise PermissionDenied(f"{user.name} may not browse leads")

@@ -7,30 +7,22 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
-from sqlmodel import Session, col, select
 
-from sla_core.models import Team, User
-from sla_core.stages import STAGE_LABELS, Stage
+from sla_core.exporting import safe_csv
+from sla_core.people import people_frame  # the one people frame (pages still import it here)
+from sla_core.stages import STAGE_LABELS
 
 PAGE_SIZE = 50
-
-DISPLAY_COLUMNS = (
-    "name",
-    "email",
-    "company",
-    "stage",
-    "source",
-    "owner",
-    "created_at",
-    "mql_at",
-    "touches",
-)
 
 
 @dataclass(frozen=True)
 class LeadFilter:
-    """What a person asked to see; empty collections and None mean "any"."""
+    """What a person asked to see; empty collections and None mean "any".
+
+    Hashable (collections are kept as sorted tuples), so a result can be cached per filter.
+    """
 
     stages: Collection[str] = ()
     sources: Collection[str] = ()
@@ -39,51 +31,68 @@ class LeadFilter:
     created_to: date | None = None
     text: str = ""
 
+    def __post_init__(self) -> None:
+        for name in ("stages", "sources", "owner_ids"):
+            object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
+        object.__setattr__(self, "text", self.text.strip())
 
-def people_frame(*, session: Session) -> pd.DataFrame:
-    """Every user: id, username, name, e-mail, role, team, whether active and able to sign in."""
-    teams = {t.id: t.name for t in session.exec(select(Team)).all()}
-    people = session.exec(select(User).order_by(col(User.role), col(User.name))).all()
-    frame = pd.DataFrame(
-        {
-            "id": [u.id for u in people],
-            "username": [u.username for u in people],
-            "name": [u.name for u in people],
-            "email": [u.email for u in people],
-            "role": [str(u.role) for u in people],
-            "team": [teams.get(u.team_id) for u in people],
-            "active": [u.active for u in people],
-            "can_sign_in": [u.password_hash is not None for u in people],
-        }
-    )
-    return frame.astype({"id": "int64", "active": bool, "can_sign_in": bool})
+
+def newest_first(leads: pd.DataFrame) -> np.ndarray:
+    """Row positions of `leads` from the newest to the oldest creation (ties keep their order).
+
+    Computed once per snapshot and reused by every filter (`matching_positions`).
+    """
+    created = leads["created_at"].astype("int64").to_numpy()  # epoch units, no objects
+    order: np.ndarray = np.argsort(-created, kind="stable")
+    return order
+
+
+def matches(leads: pd.DataFrame, wanted: LeadFilter) -> np.ndarray:
+    """A boolean per row: does it meet every criterion? Text matches name, e-mail or company."""
+    mask = np.ones(len(leads), dtype=bool)
+    if wanted.stages:
+        mask &= leads["stage"].isin(list(wanted.stages)).to_numpy()
+    if wanted.sources:
+        mask &= leads["source"].isin(list(wanted.sources)).to_numpy()
+    if wanted.owner_ids:
+        mask &= leads["owner_id"].isin(list(wanted.owner_ids)).to_numpy()
+    created = leads["created_at"]
+    if wanted.created_from is not None:
+        mask &= (created >= pd.Timestamp(wanted.created_from, tz="UTC")).to_numpy()
+    if wanted.created_to is not None:  # the whole last day counts
+        end = pd.Timestamp(wanted.created_to, tz="UTC") + pd.Timedelta(days=1)
+        mask &= (created < end).to_numpy()
+    if wanted.text:
+        mask &= _text_hits(leads, wanted.text, mask)
+    return mask
+
+
+def _text_hits(leads: pd.DataFrame, needle: str, among: np.ndarray) -> np.ndarray:
+    """Rows (of those in `among`) whose name, e-mail or company contains `needle`."""
+    rows = leads[among]
+    hit = np.zeros(len(rows), dtype=bool)
+    for column in ("first_name", "last_name", "email", "company"):
+        hit |= rows[column].str.contains(needle, case=False, regex=False, na=False).to_numpy()
+    if " " in needle:
+        full = rows["first_name"].fillna("") + " " + rows["last_name"].fillna("")
+        hit |= full.str.contains(needle, case=False, regex=False).to_numpy()
+    out = np.zeros(len(leads), dtype=bool)
+    out[np.flatnonzero(among)[hit]] = True
+    return out
+
+
+def matching_positions(
+    leads: pd.DataFrame, wanted: LeadFilter, order: np.ndarray | None = None
+) -> np.ndarray:
+    """Row positions of the leads matching `wanted`, newest first (`order`: `newest_first`)."""
+    order = newest_first(leads) if order is None else order
+    found: np.ndarray = order[matches(leads, wanted)[order]]
+    return found
 
 
 def filter_leads(leads: pd.DataFrame, wanted: LeadFilter) -> pd.DataFrame:
-    """The leads matching every criterion, newest first; text matches name, e-mail or company."""
-    mask = pd.Series(True, index=leads.index)
-    if wanted.stages:
-        mask &= leads["stage"].isin(list(wanted.stages))
-    if wanted.sources:
-        mask &= leads["source"].isin(list(wanted.sources))
-    if wanted.owner_ids:
-        mask &= leads["owner_id"].isin(list(wanted.owner_ids))
-    if wanted.created_from is not None:
-        mask &= leads["created_at"] >= pd.Timestamp(wanted.created_from, tz="UTC")
-    if wanted.created_to is not None:
-        # the whole last day counts
-        mask &= leads["created_at"] < pd.Timestamp(wanted.created_to, tz="UTC") + pd.Timedelta(
-            days=1
-        )
-    needle = wanted.text.strip()
-    if needle:
-        hit = pd.Series(False, index=leads.index)
-        for column in ("first_name", "last_name", "email", "company"):
-            hit |= leads[column].str.contains(needle, case=False, regex=False, na=False)
-        full = leads["first_name"].fillna("") + " " + leads["last_name"].fillna("")
-        hit |= full.str.contains(needle, case=False, regex=False)
-        mask &= hit
-    return leads[mask].sort_values("created_at", ascending=False, kind="stable")
+    """The leads matching every criterion, newest first, as a new frame."""
+    return leads.take(matching_positions(leads, wanted))
 
 
 def page_count(rows: int, size: int = PAGE_SIZE) -> int:
@@ -97,32 +106,62 @@ def page_of(frame: pd.DataFrame, page: int, size: int = PAGE_SIZE) -> pd.DataFra
     return frame.iloc[(page - 1) * size : page * size]
 
 
+def page_rows(
+    leads: pd.DataFrame, positions: np.ndarray, page: int, size: int = PAGE_SIZE
+) -> pd.DataFrame:
+    """The leads at `positions` on the 1-based `page` (only those rows are copied)."""
+    page = min(max(1, page), page_count(len(positions), size))
+    return leads.take(positions[(page - 1) * size : page * size])
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """Text for reading: missing values are empty, not "None" (categories become text)."""
+    return column.astype("str").fillna("")
+
+
+def _when(column: pd.Series) -> pd.Series:
+    """Instants as "2026-05-03 14:05" (UTC), and empty where there is none."""
+    return column.dt.strftime("%Y-%m-%d %H:%M").astype("str").fillna("")
+
+
 def for_display(leads: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """The columns a person reads: full name, owner's name and stage label, as plain text."""
     owners = people.set_index("id")["name"]
     labels = {s.value: label for s, label in STAGE_LABELS.items()}
-    out = pd.DataFrame(
+    stage = _text(leads["stage"])
+    return pd.DataFrame(
         {
-            "name": (leads["first_name"].fillna("") + " " + leads["last_name"].fillna(""))
-            .str.strip()
-            .astype(str),
-            "email": leads["email"],
-            "company": leads["company"],
-            "stage": leads["stage"].map(labels).fillna(leads["stage"]),
-            "source": leads["source"],
+            "name": (_text(leads["first_name"]) + " " + _text(leads["last_name"])).str.strip(),
+            "email": _text(leads["email"]),
+            "company": _text(leads["company"]),
+            "stage": stage.map(labels).fillna(stage),
+            "source": _text(leads["source"]),
             "owner": leads["owner_id"].map(owners).fillna("—").astype(str),
-            "created_at": leads["created_at"],
-            "mql_at": leads["mql_at"],
+            "created_at": _when(leads["created_at"]),
+            "mql_at": _when(leads["mql_at"]),
             "touches": leads["touches"],
         },
         index=leads.index,
     )
-    return out
+
+
+def export_csv(leads: pd.DataFrame, people: pd.DataFrame) -> bytes:
+    """The leads a person filtered, as the table shows them, with formulas neutralised."""
+    return safe_csv(for_display(leads, people))
 
 
 def choices(leads: pd.DataFrame, column: str) -> list[str]:
     """The distinct non-empty values of a column, sorted, for a filter's options."""
-    return sorted(str(v) for v in leads[column].dropna().unique())
+    values = leads[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = values.cat.categories[np.unique(values.cat.codes[values.cat.codes >= 0])]
+        return sorted(str(v) for v in present)
+    return sorted(str(v) for v in values.dropna().unique())
 
 
-STAGE_CHOICES: tuple[str, ...] = tuple(s.value for s in Stage)
+def owners_present(leads: pd.DataFrame) -> list[int]:
+    """The ids of the people who own at least one of `leads`."""
+    return [int(i) for i in pd.unique(leads["owner_id"].dropna())]
+
+
+__all__ = ["people_frame"]

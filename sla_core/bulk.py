@@ -3,9 +3,9 @@
 SQLite caveat: the ADBC driver carries its own copy of SQLite. Two copies of SQLite in one
 process do not see each other's POSIX locks, and closing one copy's file handle drops the
 other's locks (sqlite.org, "How To Corrupt An SQLite Database File", 2.2.1). So in the app
-process ADBC never opens the database file itself: reads are exported by Python's sqlite3
-into a private file that ADBC then reads, and writes are staged by ADBC into a private file
-that Python's sqlite3 attaches and copies in with INSERT ... SELECT.
+process ADBC never opens the database file itself: reads run ADBC in a child process
+(`sla_core.sqlite_reader`, Arrow streamed back), and writes are staged by ADBC into a
+private file that Python's sqlite3 attaches and copies in with INSERT ... SELECT.
 """
 
 from __future__ import annotations
@@ -21,20 +21,12 @@ import pyarrow as pa
 from sqlalchemy import Boolean, Float, Integer, Table
 from sqlalchemy.engine import Engine
 
+from sla_core import sqlite_reader
 from sla_core.clock import UTCTimestamp, micros_to_series
+from sla_core.lead_fields import TIME_COLUMNS
 
-LEAD_TIME_COLUMNS: tuple[str, ...] = (
-    "created_at",
-    "mql_at",
-    "assigned_at",
-    "first_touch_at",
-    "last_touch_at",
-    "dispositioned_at",
-    "sql_at",
-    "opportunity_at",
-    "closed_at",
-    "updated_at",
-)
+# the lead's instants, listed once in lead_fields
+LEAD_TIME_COLUMNS: tuple[str, ...] = TIME_COLUMNS
 
 
 def adbc_connect(engine: Engine) -> Any:
@@ -57,17 +49,6 @@ def _is_sqlite(engine: Engine) -> bool:
     return engine.url.get_backend_name() == "sqlite"
 
 
-def _read_private_sqlite(path: Path, sql: str) -> pa.Table:
-    import adbc_driver_sqlite.dbapi
-
-    with adbc_driver_sqlite.dbapi.connect(str(path)) as conn, conn.cursor() as cur:
-        # The driver infers each column's type from the first batch and fails when a later
-        # batch differs (a text column whose first rows are NULL): read in one batch.
-        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "100000000"})
-        cur.execute(sql)
-        return cur.fetch_arrow_table()
-
-
 def _write_private_sqlite(path: Path, data: pa.Table) -> None:
     import adbc_driver_sqlite.dbapi
 
@@ -83,21 +64,10 @@ def read_arrow(engine: Engine, sql: str, params: Sequence[Any] | None = None) ->
         with adbc_connect(engine) as conn, conn.cursor() as cur:
             cur.execute(sql, params) if params else cur.execute(sql)
             return cur.fetch_arrow_table()
-    with tempfile.TemporaryDirectory(prefix="leadpact-read-") as folder:
-        path = Path(folder) / "export.db"
-        raw = engine.raw_connection()
-        try:
-            con = raw.driver_connection
-            assert con is not None
-            con.execute("ATTACH DATABASE ? AS export", (str(path),))
-            try:
-                con.execute(f"CREATE TABLE export.rows AS {sql}", tuple(params or ()))
-                con.commit()
-            finally:
-                con.execute("DETACH DATABASE export")
-        finally:
-            raw.close()
-        return _read_private_sqlite(path, "SELECT * FROM rows")
+    path = engine.url.database
+    if not path or path == ":memory:":
+        raise ValueError("an in-memory SQLite database cannot be read by another process")
+    return sqlite_reader.run(str(Path(path).resolve()), [(sql, params or ())])
 
 
 class BulkWriter:

@@ -53,6 +53,8 @@ def gauge(value: float | None, target: float, title: str) -> alt.LayerChart:
     )
     # The target as a thin dark tick across the track.
     angle = -math.pi / 2 + math.pi * _clamp(target) / 100
+    # at 0 % or 100 % the tick would lie half below the track's flat base: keep it inside
+    angle = min(max(angle, -math.pi / 2 + 0.015), math.pi / 2 - 0.015)
     tick = (
         alt.Chart(pd.DataFrame({"t": [target]}))
         .mark_arc(

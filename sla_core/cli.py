@@ -9,9 +9,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from sla_core import db, users
-from sla_core.models import Role
+from sla_core.access import system_actor
+from sla_core.agreement import command as agreement_command
+from sla_core.i18n import command as i18n_command
+from sla_core.marketing import commands as marketing_commands
 
 Handler = Callable[[argparse.Namespace, Engine], int]
 
@@ -30,64 +34,17 @@ def _cmd_migrate(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _cmd_users(args: argparse.Namespace, engine: Engine) -> int:
-    with db.session_scope(engine) as session:
-        if args.action == "list":
-            rows = [
-                {
-                    "username": u.username,
-                    "name": u.name,
-                    "email": u.email,
-                    "role": str(u.role),
-                    "can_sign_in": u.password_hash is not None,
-                    "active": u.active,
-                }
-                for u in users.list_users(session=session)
-            ]
-            text = (
-                "\n".join(
-                    f"{r['username']:<20} {r['role']:<18} {'login' if r['can_sign_in'] else 'no login':<9} {r['name']}"
-                    for r in rows
-                )
-                or "no users"
-            )
-            _emit(args, rows, text)
-        elif args.action == "add":
-            password = args.password or users.generate_password()
-            user = users.create_user(
-                session=session,
-                username=args.username,
-                name=args.name or args.username,
-                role=Role(args.role),
-                email=args.email,
-                password=password,
-            )
-            _emit(
-                args,
-                {"username": user.username, "role": str(user.role), "password": password},
-                f"added {user.username} ({user.role}); password: {password}",
-            )
-        elif args.action == "set-role":
-            user = users.set_role(session=session, username=args.username, role=Role(args.role))
-            _emit(
-                args,
-                {"username": user.username, "role": str(user.role)},
-                f"{user.username} is now {user.role}",
-            )
-        elif args.action == "set-password":
-            password = args.password or users.generate_password()
-            user = users.set_password(session=session, username=args.username, password=password)
-            _emit(
-                args,
-                {"username": user.username, "password": password},
-                f"password of {user.username} set: {password}",
-            )
-    return 0
+    from sla_core import users_command
+
+    return users_command.command(args, engine)
 
 
 def _cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
     from sla_core import demo
 
-    result = demo.load_demo(engine=engine, seed=args.seed, leads=args.leads, force=args.force)
+    result = demo.load_demo(
+        engine=engine, actor=system_actor(), seed=args.seed, leads=args.leads, force=args.force
+    )
     text = "\n".join(
         [f"loaded {result.leads} demo leads, {len(result.passwords)} users. Sign in with:"]
         + [f"  {u:<20} {p}" for u, p in result.passwords.items()]
@@ -102,11 +59,44 @@ def _cmd_import(args: argparse.Namespace, engine: Engine) -> int:
     return command.command(args, engine)
 
 
+def _cmd_compliance(args: argparse.Namespace, engine: Engine) -> int:
+    from sla_core.sla import command
+
+    return command.command(args, engine)
+
+
+def _cmd_remind(args: argparse.Namespace, engine: Engine) -> int:
+    from sla_core.sla import remind_command
+
+    return remind_command.command(args, engine)
+
+
+def _cmd_daily_report(args: argparse.Namespace, engine: Engine) -> int:
+    from sla_core.sla import daily_command
+
+    return daily_command.command(args, engine)
+
+
+def _standings() -> Any:
+    from sla_core.gamification import command
+
+    return command
+
+
 COMMANDS: dict[str, Handler] = {
     "migrate": _cmd_migrate,
     "users": _cmd_users,
     "demo": _cmd_demo,
     "import": _cmd_import,
+    **agreement_command.COMMANDS,
+    "qualify": marketing_commands.qualify_command,
+    "route": marketing_commands.route_command,
+    "funnel": marketing_commands.funnel_command,
+    "standings": lambda args, engine: _standings().command(args, engine),
+    "compliance": _cmd_compliance,
+    "remind": _cmd_remind,
+    "daily-report": _cmd_daily_report,
+    "translations": i18n_command.command,
 }
 
 
@@ -118,21 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
 
-    p_users = sub.add_parser("users", parents=[common], help="manage users")
-    u_sub = p_users.add_subparsers(dest="action", required=True)
-    u_sub.add_parser("list", parents=[common])
-    add = u_sub.add_parser("add", parents=[common])
-    add.add_argument("username")
-    add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument("--name")
-    add.add_argument("--email")
-    add.add_argument("--password", help="omit to generate one")
-    sr = u_sub.add_parser("set-role", parents=[common])
-    sr.add_argument("username")
-    sr.add_argument("role", choices=[r.value for r in Role])
-    sp = u_sub.add_parser("set-password", parents=[common])
-    sp.add_argument("username")
-    sp.add_argument("--password", help="omit to generate one")
+    from sla_core import users_command
+
+    users_command.add_parser(sub, common)
 
     demo_p = sub.add_parser(
         "demo", parents=[common], help="load the demo data into an empty database"
@@ -145,7 +123,31 @@ def build_parser() -> argparse.ArgumentParser:
     from sla_core.importing import command as import_command
 
     import_command.add_parser(sub, common)
+    agreement_command.add_parser(sub, common)
+    marketing_commands.add_qualify_parser(sub, common)
+    marketing_commands.add_route_parser(sub, common)
+    marketing_commands.add_funnel_parser(sub, common)
+    _standings().add_parser(sub, common)
+    from sla_core.sla import command as sla_command
+
+    sla_command.add_parser(sub, common)
+    from sla_core.sla import remind_command
+
+    remind_command.add_parser(sub, common)
+    from sla_core.sla import daily_command
+
+    daily_command.add_parser(sub, common)
+    i18n_command.add_parser(sub, common)
     return parser
+
+
+def _fail(args: argparse.Namespace, message: str, status: int) -> int:
+    """One line: JSON `{"error": ...}` on stdout with --json, else `error: ...` on stderr."""
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,8 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         db.migrate(engine)
         return COMMANDS[args.command](args, engine)
     except db.DatabaseUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (users.UserError, PermissionError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(args, str(exc), 2)
+    except SQLAlchemyError as exc:
+        return _fail(args, db.one_line(exc), 2)
+    except (users.UserError, PermissionError, ValueError, LookupError) as exc:
+        return _fail(args, str(exc), 1)

@@ -40,13 +40,6 @@ def micros_to_series(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values.astype("Int64"), unit="us", utc=True)
 
 
-def series_to_micros(values: pd.Series) -> pd.Series:
-    """Aware timestamps as nullable Int64 epoch microseconds."""
-    ts = pd.to_datetime(values, utc=True).dt.tz_convert(None).dt.as_unit("us")
-    raw = ts.to_numpy(dtype="datetime64[us]").view("int64")
-    return pd.Series(pd.array(raw, dtype="Int64"), index=values.index).mask(ts.isna())
-
-
 class UTCTimestamp(TypeDecorator[datetime]):
     """A timezone-aware instant stored as BIGINT epoch microseconds."""
 

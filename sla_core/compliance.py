@@ -1,33 +1,27 @@
 """Service levels of a period: MQL volume, disposition in time, conversion, opportunities.
 
 Every function here is a pure, vectorised function of the lead snapshot DataFrame (the
-frame `leads.read_leads` returns), the agreement's content and a reference instant.
-Periods are calendar months in UTC for now.
+frame `snapshot.read_leads` returns), the agreement's content, a period (`sla_core.periods`)
+and a reference instant.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 
-from sla_core.access import Permission, can, require
-from sla_core.models import Role, User
+from sla_core.models import Role
+from sla_core.people import placed
+from sla_core.periods import Period
 from sla_core.terms import AgreementContent
 
 
 @dataclass(frozen=True)
-class Period:
-    """A half-open interval [start, end) of aware UTC instants."""
-
-    start: pd.Timestamp
-    end: pd.Timestamp
-
-
-@dataclass(frozen=True)
-class Targets:
-    """What the agreement asks of the people in view for one month."""
+class GroupTargets:
+    """What the agreement asks of the people in view for one month (`terms.Targets` holds
+    the per-person quotas these are computed from)."""
 
     mqls: int
     opportunities: int
@@ -48,15 +42,8 @@ class Overview:
     opportunities: int
 
 
-def month_of(ref: datetime) -> Period:
-    """The calendar month (UTC) that contains `ref`."""
-    stamp = pd.Timestamp(ref).tz_convert(UTC) if ref.tzinfo else pd.Timestamp(ref, tz=UTC)
-    start = stamp.normalize().replace(day=1)
-    return Period(start, start + pd.offsets.MonthBegin(1))
-
-
 def _within(column: pd.Series, period: Period) -> pd.Series:
-    return (column >= period.start) & (column < period.end)
+    return period.contains(column)
 
 
 def disposition_deadline(leads: pd.DataFrame, hours: int) -> pd.Series:
@@ -82,15 +69,16 @@ def conversion_pct(won: int, mqls: int) -> float | None:
     return None if mqls == 0 else 100.0 * won / mqls
 
 
-def overview(leads: pd.DataFrame, content: AgreementContent, ref: datetime) -> Overview:
-    """The service levels of the month containing `ref`, counted up to `ref`.
+def overview(
+    leads: pd.DataFrame, content: AgreementContent, period: Period, ref: datetime
+) -> Overview:
+    """The service levels of `period`, counted up to `ref` (the end of a past period).
 
-    MQLs: leads whose mql_at falls in the month. Disposition: of the leads assigned in the
-    month whose disposition is due, the share dispositioned within the window. Conversion:
-    leads won (closed as won) in the month per MQL of the month. Opportunities: leads whose
-    opportunity_at falls in the month.
+    MQLs: leads whose mql_at falls in the period. Disposition: of the leads assigned in the
+    period whose disposition is due by `ref`, the share dispositioned within the window.
+    Conversion: leads won (closed as won) in the period per MQL of the period.
+    Opportunities: leads whose opportunity_at falls in the period.
     """
-    period = month_of(ref)
     mql_mask = _within(leads["mql_at"], period)
     mqls = int(mql_mask.sum())
     assigned = leads[_within(leads["assigned_at"], period)]
@@ -114,7 +102,7 @@ def headcount(roles: pd.Series) -> dict[Role, int]:
     return {role: int(counts.get(role.value, 0)) for role in Role}
 
 
-def month_targets(content: AgreementContent, *, marketers: int, reps: int) -> Targets:
+def month_targets(content: AgreementContent, *, marketers: int, reps: int) -> GroupTargets:
     """Monthly targets for a group: per-marketer MQLs and per-rep opportunities, times heads.
 
     A single rep's view passes marketers=0 and reps=1; their MQL target is then the minimum
@@ -122,25 +110,23 @@ def month_targets(content: AgreementContent, *, marketers: int, reps: int) -> Ta
     """
     targets = content.targets
     mqls = targets.mqls_per_marketer * marketers if marketers else targets.min_mqls_per_rep * reps
-    return Targets(
+    return GroupTargets(
         mqls=mqls,
         opportunities=targets.opportunities_per_rep * reps,
         conversion_pct=float(targets.conversion_rate_pct),
-        disposition_pct=100.0,
+        disposition_pct=float(content.service.disposition_target_pct),
     )
 
 
-def overview_scope(user: User) -> int | None:
-    """Whose numbers the overview shows: a rep their own, anyone else on the dashboard all."""
-    require(user, Permission.VIEW_DASHBOARD)
-    if can(user, Permission.VIEW_ALL_LEADS) or not can(user, Permission.WORK_OWN_QUEUE):
-        return None
-    return user.id
+def targets_for(
+    content: AgreementContent, people: pd.DataFrame, owner_id: int | None
+) -> GroupTargets:
+    """Targets of the view: one rep's own, or those of every placed marketer and rep together.
 
-
-def targets_for(content: AgreementContent, people: pd.DataFrame, owner_id: int | None) -> Targets:
-    """Targets of the view: one rep's own, or every active marketer's and rep's together."""
+    Only people a manager placed in a team count (`people.placed`): those an import created
+    stay out of every head count until someone places them.
+    """
     if owner_id is not None:
         return month_targets(content, marketers=0, reps=1)
-    heads = headcount(people.loc[people["active"], "role"])
+    heads = headcount(placed(people)["role"])
     return month_targets(content, marketers=heads[Role.MARKETER], reps=heads[Role.SALES_REP])

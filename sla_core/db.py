@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,11 +50,16 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`; a SQLite file gets WAL mode and its folder is created."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseUnavailable(f"DATABASE_URL is not a database URL: {url!r}") from exc
+    except (ArgumentError, ValueError) as exc:
+        shown = re.sub(r"//([^:/@]*):[^@]*@", r"//\1:***@", url)
+        raise DatabaseUnavailable(f"DATABASE_URL is not a database URL: {shown!r} ({exc})") from exc
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if (
+            parsed.database
+            and parsed.database != ":memory:"
+            and not parsed.database.startswith("file:")
+        ):
+            _sqlite_folder(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -62,6 +67,12 @@ def make_engine(url: str) -> Engine:
         raise DatabaseUnavailable(
             f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
         )
+    if not parsed.database:
+        raise DatabaseUnavailable(
+            "DATABASE_URL names no database: add its name, e.g. postgresql://user@host:5432/leadpact"
+        )
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise DatabaseUnavailable(f"DATABASE_URL has port {parsed.port}: use 1 to 65535")
     try:
         return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     except Exception as exc:  # a missing driver, a malformed URL
@@ -70,15 +81,35 @@ def make_engine(url: str) -> Engine:
         ) from exc
 
 
+def _sqlite_folder(path: Path) -> None:
+    """Create the SQLite file's folder, or say in one line why it cannot be."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DatabaseUnavailable(
+            f"cannot use the SQLite file {path}: its folder {folder} cannot be created ({reason})"
+        ) from exc
+    if not folder.is_dir():
+        raise DatabaseUnavailable(f"cannot use the SQLite file {path}: {folder} is not a folder")
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of a database error's own message, without SQL or traceback."""
+    orig = getattr(exc, "orig", None)
+    text_ = str(orig if orig is not None else exc).strip()
+    return (text_.splitlines() or [type(exc).__name__])[0]
+
+
 def check(engine: Engine) -> None:
     """Open one connection, or raise DatabaseUnavailable with a one-line reason."""
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    except (DBAPIError, OSError) as exc:
         where = engine.url.render_as_string(hide_password=True)
-        raise DatabaseUnavailable(f"cannot reach the database at {where}: {first}") from exc
+        raise DatabaseUnavailable(f"cannot reach the database at {where}: {one_line(exc)}") from exc
 
 
 def _alembic_config(engine: Engine) -> Any:
@@ -95,7 +126,13 @@ def migrate(engine: Engine) -> None:
     from alembic import command
 
     check(engine)
-    command.upgrade(_alembic_config(engine), "head")
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except DBAPIError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(
+            f"cannot bring the database at {where} up to date: {one_line(exc)}"
+        ) from exc
 
 
 def schema_is_current(engine: Engine) -> bool:

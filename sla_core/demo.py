@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, func, select
 
 from sla_core import agreement, clock, users
+from sla_core.access import Permission, require
 from sla_core.bulk import arrow_schema, bulk_writer
 from sla_core.demo_leads import Cast, generate
 from sla_core.models import Lead, Role, Team, TeamKind, User
@@ -77,12 +78,14 @@ ADMIN = Person("demo.admin", "Demo Administrator", Role.ADMIN, None)
 def load_demo(
     *,
     engine: Engine,
+    actor: User,
     seed: int = 7,
     leads: int = 20_000,
     force: bool = False,
     reference: datetime | None = None,
 ) -> DemoResult:
     """Fill an empty database with six months of a realistic sales & marketing operation."""
+    require(actor, Permission.MANAGE_USERS)
     if leads < 1:
         raise ValueError("the demo needs at least one lead")
     ref = reference or clock.now()
@@ -97,7 +100,7 @@ def load_demo(
         before = set(session.exec(select(User.id)).all())
         team_ids = set(session.exec(select(Team.id)).all())
     try:
-        passwords, ids = _people(engine)
+        passwords, ids = _people(engine, actor)
         frames = generate(cast=_cast(ids), seed=seed, n=leads, reference=ref)
         _write(engine, *frames)
     except BaseException as exc:
@@ -111,7 +114,7 @@ def load_demo(
     return DemoResult(leads=leads, passwords=passwords)
 
 
-def _people(engine: Engine) -> tuple[dict[str, str], dict[str, int]]:
+def _people(engine: Engine, actor: User) -> tuple[dict[str, str], dict[str, int]]:
     """Create (or, on a forced reload, re-key) the demo people; returns passwords and ids."""
     passwords: dict[str, str] = {}
     ids: dict[str, int] = {}
@@ -123,14 +126,14 @@ def _people(engine: Engine) -> tuple[dict[str, str], dict[str, int]]:
                 teams[name] = Team(name=name, kind=kind)
                 session.add(teams[name])
         session.flush()
-        people = PEOPLE if users.has_admin(session=session) else (ADMIN, *PEOPLE)
+        people = PEOPLE if users.signable_admins(session=session) else (ADMIN, *PEOPLE)
         for person in people:
             email = f"{person.username}@{DOMAIN}"
             password = users.generate_password()
             user = session.exec(select(User).where(User.email == email)).first()
             if user is not None:  # an earlier demo load: new password, shown again
                 user = users.set_password(
-                    session=session, username=user.username, password=password
+                    session=session, username=user.username, password=password, actor=actor
                 )
             else:
                 user = users.create_user(
@@ -141,6 +144,7 @@ def _people(engine: Engine) -> tuple[dict[str, str], dict[str, int]]:
                     email=email,
                     password=password,
                     team_id=teams[person.team].id if person.team else None,
+                    actor=actor,
                 )
             passwords[user.username] = password
             ids[person.username] = int(user.id or 0)

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-# A cell starting with one of these is run as a formula by Excel/LibreOffice (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet may run as a formula (CSV injection): one starting with = + - @, also
+# behind leading spaces, tabs, carriage returns or line feeds (which spreadsheets skip), or
+# with the full-width forms ＝＋－＠ that some spreadsheets fold into the ASCII ones; and any
+# cell starting with a tab or carriage return.
+FORMULA = re.compile(r"^(?:[\t\r]|[\s\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20])")
+
+
+def is_formula(value: object) -> bool:
+    """Whether a spreadsheet could read this cell as a formula."""
+    return isinstance(value, str) and FORMULA.match(value) is not None
 
 
 def neutralise(values: pd.Series) -> pd.Series:
     """Text cells that a spreadsheet would run as a formula, prefixed with ' so they stay text."""
     text = values.astype("object")
-    risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+    risky = text.map(is_formula).astype(bool)
     return text.mask(risky, "'" + text.where(risky, "").astype(str))
 
 
@@ -26,3 +36,27 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
             out[column] = neutralise(out[column])
     text: str = out.to_csv(index=False)
     return text.encode("utf-8-sig")
+
+
+def _cells_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text neutralised and instants written as naive UTC (Excel has no time zones)."""
+    out = frame.copy()
+    out.columns = neutralise(pd.Series([str(c) for c in out.columns])).tolist()
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            out[column] = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        elif not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+            out[column] = neutralise(values)
+    return out
+
+
+def safe_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook with one sheet per frame; no cell is ever a formula."""
+    import io
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            _cells_safe(frame).to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 from sla_core import users
-from sla_core.models import Role, User
+from sla_core.access import Permission, require
+from sla_core.clock import now
+from sla_core.models import Role, Setting, User
+
+SET_UP = users.SET_UP  # the marker: present once the first admin was created
+
+
+def is_set_up(*, session: Session) -> bool:
+    """Whether this database was ever set up: the marker, or (older installs) any admin row.
+
+    Not a count of admins who can sign in today, so the setup screen never reopens on a
+    live database, whatever happens to its admins later.
+    """
+    if session.get(Setting, SET_UP) is not None:
+        return True
+    return session.exec(select(User.id).where(User.role == Role.ADMIN)).first() is not None
 
 
 def create_first_admin(
@@ -17,12 +33,23 @@ def create_first_admin(
     email: str | None,
     password: str,
     password_again: str,
+    actor: User,
 ) -> User:
-    """Create the first admin; refused once any admin can sign in (there is no default password)."""
-    if users.has_admin(session=session):
+    """Create the first admin; refused once the database was set up (no default password).
+
+    The marker row is inserted first: of two visitors racing through setup, the second
+    one's insert of the same key fails, and nothing of theirs is kept.
+    """
+    require(actor, Permission.MANAGE_USERS)
+    if is_set_up(session=session):
         raise users.UserError("LeadPact is already set up; sign in instead")
     if password != password_again:
         raise users.UserError("the two passwords differ")
+    try:
+        session.add(Setting(key=SET_UP, value=now().isoformat()))
+        session.flush()
+    except IntegrityError:
+        raise users.UserError("LeadPact is already set up; sign in instead") from None
     return users.create_user(
         session=session,
         username=username,
@@ -30,6 +57,7 @@ def create_first_admin(
         role=Role.ADMIN,
         email=email or None,
         password=password,
+        actor=actor,
     )
 
 

@@ -1,19 +1,27 @@
-"""Leads: the snapshot as a DataFrame, and the actions that change one lead (with its event)."""
+"""Leads: the actions that change one lead, each with its event (the snapshot: `snapshot`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlalchemy import func, literal, update
+from sqlmodel import Session, col
 
-from sla_core.access import Permission, PermissionDenied, can, require_queue_access
-from sla_core.bulk import LEAD_TIME_COLUMNS, arrow_schema, conform, read_arrow, times_to_utc
-from sla_core.clock import now
-from sla_core.models import ImportBatch, Lead, LeadEvent, User
-from sla_core.stages import Disposition, Stage, check_disposition, check_transition
+from sla_core.access import Permission, PermissionDenied, can, require
+from sla_core.clock import UTCTimestamp, now
+from sla_core.models import Lead, LeadEvent, User
+from sla_core.stages import (
+    STAGE_LABELS,
+    Disposition,
+    Stage,
+    TouchKind,
+    check_disposition,
+    check_transition,
+    parse_touch,
+)
 
 # Which milestone a stage change stamps.
 _MILESTONE: dict[Stage, str] = {
@@ -25,44 +33,98 @@ _MILESTONE: dict[Stage, str] = {
 }
 
 
-def read_leads(engine: Engine, owner_id: int | None = None) -> pd.DataFrame:
-    """The lead snapshot (all leads, or one owner's) with aware UTC timestamps."""
-    sql = "SELECT * FROM lead"
-    params: list[Any] | None = None
-    if owner_id is not None:
-        sql += " WHERE owner_id = " + (
-            "$1" if engine.url.get_backend_name() == "postgresql" else "?"
-        )
-        params = [owner_id]
-    table = conform(read_arrow(engine, sql, params), arrow_schema(Lead.__table__))  # type: ignore[attr-defined]
-    frame = table.to_pandas()
-    return times_to_utc(frame, LEAD_TIME_COLUMNS)
+class StaleLead(RuntimeError):
+    """The lead changed since the form was opened; nothing was written."""
 
 
-def data_revision(*, session: Session) -> str:
-    """A cheap fingerprint that changes whenever leads or their history change (cache key)."""
-    events = session.exec(select(func.max(col(LeadEvent.id)), func.count(col(LeadEvent.id)))).one()
-    leads = session.exec(select(func.max(col(Lead.updated_at)), func.count(col(Lead.id)))).one()
-    batches = session.exec(select(func.max(ImportBatch.id))).one()
-    return f"{events[0]}-{events[1]}-{leads[0]}-{leads[1]}-{batches}"
+@dataclass(frozen=True)
+class Seen:
+    """The state of a lead as a form showed it: a move is refused if it has changed since."""
+
+    stage: str
+    updated_at: datetime | None
+
+
+def seen_of(row: pd.Series) -> Seen:
+    """The Seen state of one row of the lead snapshot."""
+    stamp = row.get("updated_at")
+    return Seen(str(row["stage"]), None if pd.isna(stamp) else pd.Timestamp(stamp).to_pydatetime())
 
 
 def _lead_for(session: Session, lead_id: int, actor: User) -> Lead:
+    """The lead, if `actor` may work it: their own, or any lead for a manager."""
+    require(actor, Permission.WORK_LEADS)
     lead = session.get(Lead, lead_id)
     if lead is None:
         raise LookupError(f"lead {lead_id} does not exist")
-    if lead.owner_id is not None:
-        require_queue_access(actor, lead.owner_id)
-    elif not can(actor, Permission.ROUTE_LEADS):
-        raise PermissionDenied(f"{actor.name} may not work an unassigned lead")
+    if lead.owner_id is None:
+        if not can(actor, Permission.ROUTE_LEADS):
+            raise PermissionDenied(f"lead {lead_id} is not assigned to anyone yet")
+    elif lead.owner_id != actor.id and not can(actor, Permission.VIEW_TEAM_QUEUES):
+        raise PermissionDenied(
+            f"lead {lead_id} belongs to another rep: only they or a sales manager may work it"
+        )
     return lead
 
 
+def _check_seen(lead: Lead, seen: Seen | None) -> None:
+    if seen is None:
+        return
+    if lead.stage != seen.stage or lead.updated_at != seen.updated_at:
+        raise StaleLead(
+            f"lead {lead.id} changed since you opened it (it is now "
+            f"{STAGE_LABELS[Stage(lead.stage)]}); nothing was saved: reload and try again"
+        )
+
+
+def _write(session: Session, lead: Lead, seen: Seen | None, values: dict[str, Any]) -> None:
+    """One guarded UPDATE: it applies only if the lead still has the stage, owner (and, with
+    `seen`, the version) this action was checked against; otherwise StaleLead."""
+    stmt = update(Lead).where(
+        col(Lead.id) == lead.id,
+        col(Lead.stage) == lead.stage,
+        col(Lead.owner_id).is_(None)
+        if lead.owner_id is None
+        else col(Lead.owner_id) == lead.owner_id,
+    )
+    if seen is not None:
+        stamp = col(Lead.updated_at)
+        stmt = stmt.where(stamp.is_(None) if seen.updated_at is None else stamp == seen.updated_at)
+    result = session.execute(stmt.values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise StaleLead(
+            f"someone else changed lead {lead.id} at the same moment; nothing was saved: "
+            "reload and try again"
+        )
+    session.expire(lead)
+
+
+def _keep(column: Any, at: datetime) -> Any:
+    """SQL for "the column's instant if it has one, else `at`" (a milestone is stamped once)."""
+    return func.coalesce(column, literal(at, UTCTimestamp()), type_=UTCTimestamp())
+
+
 def _move(
-    session: Session, lead: Lead, target: Stage, kind: str, actor: User, reason: str | None
+    session: Session,
+    lead: Lead,
+    target: Stage,
+    kind: str,
+    actor: User,
+    *,
+    reason: str | None,
+    seen: Seen | None,
+    at: datetime,
+    extra: dict[str, Any] | None = None,
 ) -> LeadEvent:
     """Record one stage move: the event and the snapshot's milestone share one instant."""
-    at = now()
+    values: dict[str, Any] = {"stage": target.value, "updated_at": at, **(extra or {})}
+    milestone = _MILESTONE.get(target)
+    if milestone:
+        values[milestone] = _keep(getattr(Lead, milestone), at)
+    if kind == "disposition":
+        values["dispositioned_at"] = _keep(col(Lead.dispositioned_at), at)
+        values["disposition_reason"] = reason
     event = LeadEvent(
         lead_id=lead.id or 0,
         at=at,
@@ -72,54 +134,131 @@ def _move(
         reason=reason,
         actor_id=actor.id,
     )
-    milestone = _MILESTONE.get(target)
-    if milestone and getattr(lead, milestone) is None:
-        setattr(lead, milestone, at)
-    if kind == "disposition":
-        lead.dispositioned_at = lead.dispositioned_at or at
-        lead.disposition_reason = reason
-    lead.stage = target.value
-    lead.updated_at = at
-    session.add(lead)
+    _write(session, lead, seen, values)
     session.add(event)
     session.flush()
     return event
 
 
 def change_stage(
-    *, session: Session, lead_id: int, target: Stage, actor: User, reason: str | None = None
+    *,
+    session: Session,
+    lead_id: int,
+    target: Stage,
+    actor: User,
+    reason: str | None = None,
+    seen: Seen | None = None,
+    at: datetime | None = None,
 ) -> LeadEvent:
-    """Move a lead along the lifecycle; an illegal move is refused and nothing is written."""
+    """Move a lead along the lifecycle; an illegal move or a stale form writes nothing."""
     lead = _lead_for(session, lead_id, actor)
+    _check_seen(lead, seen)
     check_transition(Stage(lead.stage), target)
-    return _move(session, lead, target, "stage", actor, reason)
+    return _move(session, lead, target, "stage", actor, reason=reason, seen=seen, at=at or now())
 
 
 def disposition(
-    *, session: Session, lead_id: int, outcome: Disposition, actor: User, reason: str | None = None
+    *,
+    session: Session,
+    lead_id: int,
+    outcome: Disposition,
+    actor: User,
+    reason: str | None = None,
+    seen: Seen | None = None,
+    at: datetime | None = None,
 ) -> LeadEvent:
     """Qualify, disqualify (with a reason) or return to nurture (with a reason) an MQL/SAL."""
     lead = _lead_for(session, lead_id, actor)
+    _check_seen(lead, seen)
     target = check_disposition(Stage(lead.stage), outcome, reason)
-    return _move(session, lead, target, "disposition", actor, reason)
+    text = reason.strip() if reason and reason.strip() else None
+    return _move(
+        session, lead, target, "disposition", actor, reason=text, seen=seen, at=at or now()
+    )
+
+
+def open_opportunity(
+    *,
+    session: Session,
+    lead_id: int,
+    value: float,
+    actor: User,
+    seen: Seen | None = None,
+    at: datetime | None = None,
+) -> LeadEvent:
+    """Open an opportunity worth `value`; an MQL or SAL is qualified first (two events)."""
+    if not value > 0:
+        raise ValueError("an opportunity needs a deal value above zero")
+    at = at or now()
+    lead = _lead_for(session, lead_id, actor)
+    _check_seen(lead, seen)
+    if Stage(lead.stage) in (Stage.MQL, Stage.SAL):
+        disposition(session=session, lead_id=lead_id, outcome=Disposition.QUALIFY, actor=actor,
+                    seen=seen, at=at)  # fmt: skip
+        session.refresh(lead)
+        seen = None  # the qualify step already checked the form
+    check_transition(Stage(lead.stage), Stage.OPPORTUNITY)
+    return _move(session, lead, Stage.OPPORTUNITY, "stage", actor, reason=None, seen=seen, at=at,
+                 extra={"deal_value": float(value)})  # fmt: skip
 
 
 def record_touch(
-    *, session: Session, lead_id: int, kind: str, actor: User, note: str | None = None
+    *,
+    session: Session,
+    lead_id: int,
+    kind: TouchKind | str,
+    actor: User,
+    note: str | None = None,
+    at: datetime | None = None,
 ) -> LeadEvent:
-    """Log a call, e-mail or meeting with a lead; the first touch starts the work clock's proof."""
-    if kind not in {"call", "email", "meeting"}:
-        raise ValueError(f"unknown touch {kind!r}: use call, email or meeting")
+    """Log a call, e-mail, meeting or voicemail: one follow-up attempt; the first starts the
+    proof that the lead was worked. Two touches at once are both counted (touches + 1)."""
+    touch = parse_touch(kind)
     lead = _lead_for(session, lead_id, actor)
-    at = now()
-    event = LeadEvent(
-        lead_id=lead_id, at=at, kind="touch", touch_kind=kind, actor_id=actor.id, note=note
+    at = at or now()
+    _write(
+        session,
+        lead,
+        None,
+        {
+            "touches": col(Lead.touches) + 1,
+            "first_touch_at": _keep(col(Lead.first_touch_at), at),
+            "last_touch_at": at,
+            "updated_at": at,
+        },
     )
-    lead.first_touch_at = lead.first_touch_at or at
-    lead.last_touch_at = at
-    lead.touches += 1
-    lead.updated_at = at
-    session.add(lead)
+    event = LeadEvent(
+        lead_id=lead_id, at=at, kind="touch", touch_kind=touch.value, actor_id=actor.id, note=note
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def reassign(
+    *,
+    session: Session,
+    lead_id: int,
+    to_owner: int,
+    actor: User,
+    seen_owner: int | None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> LeadEvent:
+    """Hand a lead to another rep: a fresh assignment (its clocks restart), one event.
+
+    Refused (StaleLead) if the lead is no longer with `seen_owner` or moved on meanwhile.
+    """
+    require(actor, Permission.ROUTE_LEADS)
+    lead = session.get(Lead, lead_id)
+    if lead is None:
+        raise LookupError(f"lead {lead_id} does not exist")
+    if lead.owner_id != seen_owner:
+        raise StaleLead(f"lead {lead_id} was reassigned by someone else meanwhile")
+    at = at or now()
+    _write(session, lead, None, {"owner_id": to_owner, "assigned_at": at, "updated_at": at})
+    event = LeadEvent(lead_id=lead_id, at=at, kind="assigned", actor_id=actor.id,
+                      note=note or f"reassigned from {seen_owner} to {to_owner}")  # fmt: skip
     session.add(event)
     session.flush()
     return event

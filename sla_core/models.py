@@ -60,6 +60,8 @@ class User(SQLModel, table=True):
     active: bool = True
     failed_logins: int = 0
     created_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+    # The interface language this person chose: "en", "fa" or "ar" (sla_core.i18n).
+    language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
 
 
 class ImportBatch(SQLModel, table=True):
@@ -77,6 +79,9 @@ class ImportBatch(SQLModel, table=True):
     unchanged: int = 0
     rejected: int = 0
     message: str | None = Field(default=None, sa_type=Text)
+    # "host:pid:start" of the process running it: a 'running' import whose process is gone
+    # was interrupted (see importing.batches)
+    runner: str | None = Field(default=None, max_length=200)
 
 
 class ImportReject(SQLModel, table=True):
@@ -103,8 +108,12 @@ class Lead(SQLModel, table=True):
     """The snapshot of one lead; LeadEvent holds the history it is rebuilt from."""
 
     # Few indexes on purpose: dashboards read the whole snapshot into pandas, and every
-    # index costs seconds on a million-row import. The key and a rep's queue need them.
-    __table_args__ = (Index("ix_lead_owner_stage", "owner_id", "stage"),)
+    # index costs seconds on a million-row import. The key and a rep's queue need them, and
+    # the snapshot's data revision reads max(updated_at) on every page run.
+    __table_args__ = (
+        Index("ix_lead_owner_stage", "owner_id", "stage"),
+        Index("ix_lead_updated_at", "updated_at"),
+    )
 
     id: int | None = Field(
         default=None, sa_column=Column(BIG_ID, primary_key=True, autoincrement=True)
@@ -186,6 +195,8 @@ class AgreementVersion(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="user.id")
     updated_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
     updated_by: int | None = Field(default=None, foreign_key="user.id")
+    # set when someone asks for signatures or signs; an edit sends the version back to draft
+    in_review_since: datetime | None = _ts()
 
 
 class Signature(SQLModel, table=True):
@@ -197,6 +208,19 @@ class Signature(SQLModel, table=True):
     role: Role = Field(sa_type=String(30))
     content_hash: str = Field(max_length=64)
     signed_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+    # an edit of the version voids every signature on it (kept for the record)
+    voided_at: datetime | None = _ts()
+
+
+class AgreementComment(SQLModel, table=True):
+    """A remark on one section of one agreement version, during the workshop."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreementversion.id", index=True)
+    section: str = Field(max_length=100)
+    author_id: int | None = Field(default=None, foreign_key="user.id")
+    at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+    text: str = Field(sa_type=Text)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -207,3 +231,103 @@ class AuditEntry(SQLModel, table=True):
     entity: str = Field(max_length=100)
     entity_id: str | None = Field(default=None, max_length=100)
     detail: str | None = Field(default=None, sa_type=Text)
+
+
+class PointAdjustment(SQLModel, table=True):
+    """A manager's bonus (or correction, negative) to one person's points in one period."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=20, index=True)  # "2026-05", "2026-Q2", "1405-02"
+    calendar: str = Field(max_length=20)
+    user_id: int = Field(foreign_key="user.id")
+    points: int
+    reason: str = Field(sa_type=Text)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+
+
+class PeriodClose(SQLModel, table=True):
+    """A period's standings as closed; a later revision only when the period's data changed."""
+
+    __table_args__ = (UniqueConstraint("period", "calendar", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period: str = Field(max_length=20)
+    calendar: str = Field(max_length=20)
+    revision: int
+    version_id: int | None = Field(default=None, foreign_key="agreementversion.id")
+    version_number: int | None = None
+    fingerprint: str = Field(max_length=64)
+    change: str | None = Field(default=None, sa_type=Text)  # JSON: what moved since the last
+    closed_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+    closed_by: int | None = Field(default=None, foreign_key="user.id")
+
+
+class ClosedStanding(SQLModel, table=True):
+    """One row of a closed period's standings (a person or a team), with its metrics."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    close_id: int = Field(foreign_key="periodclose.id", index=True)
+    kind: str = Field(max_length=10)  # person | team
+    subject_id: int
+    name: str = Field(max_length=200)
+    team_id: int | None = None
+    rank: int
+    points: float
+    metrics: str = Field(sa_type=Text)  # JSON
+
+
+class BadgeAward(SQLModel, table=True):
+    """A badge earned in a closed period."""
+
+    __table_args__ = (UniqueConstraint("close_id", "user_id", "badge"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    close_id: int = Field(foreign_key="periodclose.id", index=True)
+    period: str = Field(max_length=20)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    badge: str = Field(max_length=40)
+    tier: str = Field(max_length=10)
+    detail: str | None = Field(default=None, max_length=300)
+
+
+class Reminder(SQLModel, table=True):
+    """One step of the reminder ladder for one lead's clock, to one person.
+
+    The row is the in-app notification; `emailed_at` says the e-mail went out. The unique
+    key makes every run idempotent: a step is recorded (and e-mailed) once.
+    """
+
+    __table_args__ = (UniqueConstraint("lead_id", "clock", "step", "recipient_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int = Field(sa_type=BigInteger, index=True)
+    clock: str = Field(max_length=20)  # disposition | work
+    step: str = Field(max_length=20)  # rep_50 | rep_75 | breach
+    recipient_id: int = Field(foreign_key="user.id", index=True)
+    deadline: datetime = Field(sa_type=UTCTimestamp)
+    created_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+    emailed_at: datetime | None = _ts()
+    claim: str | None = Field(default=None, max_length=40)
+    claimed_at: datetime | None = _ts()
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_type=Text)
+    read_at: datetime | None = _ts()
+
+
+class SignInSession(SQLModel, table=True):
+    """A signed-in browser: the cookie carries the id; sign-out or a revocation ends it."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    expires_at: datetime = Field(sa_type=UTCTimestamp)
+    ended_at: datetime | None = _ts()
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins per account ("user:NAME") and per client address ("ip:ADDRESS")."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    failures: int = 0
+    window_start: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
+    locked_until: datetime | None = _ts()

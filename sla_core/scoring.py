@@ -28,20 +28,25 @@ def criterion_met(frame: pd.DataFrame, criterion: Criterion) -> pd.Series:
         if criterion.maximum is not None:
             met &= numbers <= criterion.maximum
         return met.fillna(False).astype(bool)
-    accepted = [a.strip().casefold() for a in criterion.accepted if a.strip()]
-    if not accepted:
-        return pd.Series(False, index=frame.index, dtype=bool)
     # Profile columns repeat a few values many times: judge each distinct value once.
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = pd.Series(uniques, dtype="string").str.strip().str.casefold()
+    # a trailing False stands for the missing values (code -1)
+    lookup = np.append(accepted_uniques(pd.Series(uniques), criterion), False)
+    return pd.Series(lookup[codes], index=frame.index, dtype=bool)
+
+
+def accepted_uniques(uniques: pd.Series, criterion: Criterion) -> np.ndarray:
+    """Which of a text criterion's distinct values it accepts (the one matching rule)."""
+    accepted = [a.strip().casefold() for a in criterion.accepted if a.strip()]
+    if not accepted:
+        return np.zeros(len(uniques), dtype=bool)
+    text = uniques.astype("string").str.strip().str.casefold()
     if criterion.field in EXACT_CRITERIA:
         hits = text.isin(accepted)
     else:
         pattern = "|".join(re.escape(a) for a in accepted)
         hits = text.str.contains(pattern, regex=True)
-    # a trailing False stands for the missing values (code -1)
-    lookup = np.append(hits.fillna(False).to_numpy(dtype=bool), False)
-    return pd.Series(lookup[codes], index=frame.index, dtype=bool)
+    return np.asarray(hits.fillna(False).to_numpy(dtype=bool))
 
 
 def score_leads(frame: pd.DataFrame, mql: MQLDefinition) -> pd.Series:

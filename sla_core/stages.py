@@ -88,6 +88,24 @@ DEFAULT_REASONS: dict[Disposition, tuple[str, ...]] = {
 }
 
 
+class TouchKind(StrEnum):
+    """The ways a rep reaches a lead; each logged touch is one follow-up attempt."""
+
+    CALL = "call"
+    EMAIL = "email"
+    MEETING = "meeting"
+    VOICEMAIL = "voicemail"
+
+
+def parse_touch(value: str) -> TouchKind:
+    """The TouchKind named by `value`, or a ValueError naming the valid ones."""
+    try:
+        return TouchKind(value.strip().lower())
+    except ValueError:
+        valid = ", ".join(t.value for t in TouchKind)
+        raise ValueError(f"unknown touch {value!r}: use {valid}") from None
+
+
 class IllegalTransition(ValueError):
     """A stage change the agreement does not allow."""
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sla_core.models import Role
 from sla_core.stages import STAGE_LABELS, Stage
 
 
@@ -101,13 +102,86 @@ class Windows(Frozen):
     remind_before_hours: int = Field(default=12, ge=0)
 
 
+class Level(StrEnum):
+    """The service levels points are earned on (sales' first, then marketing's)."""
+
+    DISPOSITION = "disposition"
+    WORKED = "worked"
+    FOLLOW_UP = "follow_up"
+    CONVERSION = "conversion"
+    OPPORTUNITIES = "opportunities"
+    MQL_VOLUME = "mql_volume"
+    ACCEPTANCE = "acceptance"
+
+
+MARKETING_LEVELS = frozenset({Level.MQL_VOLUME, Level.ACCEPTANCE})
+
+
+class BonusTier(Frozen):
+    """Extra points once percent-to-goal reaches `at_pct` (only the highest tier reached pays)."""
+
+    at_pct: Decimal = Field(gt=100)
+    points: int = Field(ge=0)
+
+
+class LevelRule(Frozen):
+    """Points for one service level: `met` at 100 % of goal, tiers above, `penalty` below."""
+
+    level: Level
+    met: int = Field(default=10, ge=0)
+    tiers: tuple[BonusTier, ...] = ()
+    penalty: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _tiers_rise(self) -> LevelRule:
+        marks = [t.at_pct for t in self.tiers]
+        if marks != sorted(set(marks)):
+            raise ValueError(f"{self.level.value}: bonus tiers must rise, each above the last")
+        return self
+
+
 class PointRules(Frozen):
-    """Gamification: points per service level met or exceeded in a period."""
+    """Gamification: points per service level met or exceeded in a period.
+
+    `levels` None (every version saved before per-level rules) scores every level with the
+    flat `met` / `exceeded` / `missed_penalty` numbers. Penalties are the stick: they only
+    count when `stick` is on. A level is scored for a person only when at least
+    `min_load` leads were due on it, so one lucky lead earns nothing.
+    """
 
     met: int = 10
     exceeded: int = 5
     exceeded_by_pct: Decimal = Decimal("10.0")
     missed_penalty: int = 0
+    levels: tuple[LevelRule, ...] | None = None
+    stick: bool = False
+    min_load: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _one_rule_per_level(self) -> PointRules:
+        if self.levels is not None:
+            names = [rule.level for rule in self.levels]
+            if len(names) != len(set(names)):
+                raise ValueError("each service level may have only one point rule")
+        return self
+
+    def rules(self) -> tuple[LevelRule, ...]:
+        """The per-level rules in force (the flat numbers spread over every level if none)."""
+        if self.levels is not None:
+            return self.levels
+        tiers = (
+            (BonusTier(at_pct=Decimal(100) + self.exceeded_by_pct, points=self.exceeded),)
+            if self.exceeded_by_pct > 0
+            else ()
+        )
+        return tuple(
+            LevelRule(level=level, met=self.met, tiers=tiers, penalty=self.missed_penalty)
+            for level in Level
+        )
+
+    def penalties_apply(self) -> bool:
+        """The stick: on when chosen, or in an old version that set a missed penalty."""
+        return self.stick or (self.levels is None and self.missed_penalty > 0)
 
 
 class ReviewCadence(StrEnum):
@@ -115,6 +189,14 @@ class ReviewCadence(StrEnum):
     QUARTERLY = "quarterly"
     HALF_YEARLY = "half_yearly"
     YEARLY = "yearly"
+
+
+class Enforcement(StrEnum):
+    """How the agreement is enforced: rewards, penalties, or both."""
+
+    CARROT = "carrot"
+    STICK = "stick"
+    BOTH = "both"
 
 
 class Review(Frozen):
@@ -189,6 +271,59 @@ def default_mql_definition() -> MQLDefinition:
     )
 
 
+class Band(Frozen):
+    """Gauge colours of one service level, as attainment of its target in percent.
+
+    Green from `green` % of the target, amber from `amber` %, red below. For a level whose
+    goal is zero (MQLs left unworked) the figures are the most allowed: green up to
+    `green`, amber up to `amber`, red above.
+    """
+
+    green: Decimal = Field(default=Decimal("100"), ge=0)
+    amber: Decimal = Field(default=Decimal("80"), ge=0)
+
+
+def _unworked_band() -> Band:
+    return Band(green=Decimal("0"), amber=Decimal("2"))
+
+
+class Bands(Frozen):
+    """Green/amber/red bands per service level (see Band)."""
+
+    disposition: Band = Field(default_factory=lambda: Band(amber=Decimal("90")))
+    worked: Band = Field(default_factory=lambda: Band(amber=Decimal("90")))
+    follow_up: Band = Field(default_factory=Band)
+    conversion: Band = Field(default_factory=Band)
+    opportunities: Band = Field(default_factory=Band)
+    unworked: Band = Field(default_factory=_unworked_band)
+    mql_volume: Band = Field(default_factory=Band)
+
+
+class Reminders(Frozen):
+    """The reminder ladder: the rep at these shares of a window, rep and manager at breach."""
+
+    rep_at_pct: tuple[Decimal, ...] = (Decimal("50"), Decimal("75"))
+    manager_at_breach: bool = True
+    reassign_after_hours: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _shares(self) -> Reminders:
+        if any(not Decimal(0) < p < Decimal(100) for p in self.rep_at_pct):
+            raise ValueError("reminder steps are shares of the window between 0 and 100 %")
+        return self
+
+
+class ServicePolicy(Frozen):
+    """How the service levels are judged: at-risk share, targets, bands, reminders."""
+
+    at_risk_pct: Decimal = Field(default=Decimal("75"), gt=0, lt=100)
+    disposition_target_pct: Decimal = Field(default=Decimal("100"), ge=0, le=100)
+    worked_target_pct: Decimal = Field(default=Decimal("100"), ge=0, le=100)
+    follow_up_target_pct: Decimal = Field(default=Decimal("100"), ge=0, le=100)
+    bands: Bands = Field(default_factory=Bands)
+    reminders: Reminders = Field(default_factory=Reminders)
+
+
 class AgreementContent(Frozen):
     """Everything the SLA says; the app measures against the version in force."""
 
@@ -197,14 +332,27 @@ class AgreementContent(Frozen):
     targets: Targets = Field(default_factory=Targets)
     windows: Windows = Field(default_factory=Windows)
     points: PointRules = Field(default_factory=PointRules)
+    service: ServicePolicy = Field(default_factory=ServicePolicy)
     stage_definitions: dict[str, str] = Field(default_factory=default_stage_definitions)
     review: Review = Field(default_factory=Review)
     workshop: dict[str, str] = Field(default_factory=dict)
     required_signers: tuple[str, ...] = ("sales_manager", "marketing_manager")
+    parties: tuple[str, ...] = ("Sales team", "Marketing team")
+    marketing_commitments: str = ""
+    sales_commitments: str = ""
+    enforcement: Enforcement = Enforcement.BOTH
 
     @model_validator(mode="after")
     def _stages_known(self) -> AgreementContent:
         unknown = set(self.stage_definitions) - {s.value for s in STAGE_LABELS}
         if unknown:
             raise ValueError(f"unknown stages in the definitions: {', '.join(sorted(unknown))}")
+        roles = {r.value for r in Role}
+        if not self.required_signers:
+            raise ValueError("name at least one role that must sign the agreement")
+        strangers = [r for r in self.required_signers if r not in roles]
+        if strangers:
+            raise ValueError(f"unknown signer roles: {', '.join(strangers)}")
+        if len(set(self.required_signers)) != len(self.required_signers):
+            raise ValueError("a signer role is listed twice")
         return self

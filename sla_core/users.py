@@ -1,4 +1,8 @@
-"""People: creating users, roles, passwords (bcrypt), and the credentials sign-in needs."""
+"""Accounts: creating users, roles, passwords (bcrypt), and the credentials sign-in needs.
+
+Every change takes the acting user and checks it. One rule holds across all of them:
+there is always at least one active admin who can sign in (see `_keep_an_admin`).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,14 @@ import re
 import secrets
 
 import bcrypt
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
-from sla_core.access import Permission, require
-from sla_core.models import AuditEntry, Role, Setting, Team, User
+from sla_core import audit, sessions
+from sla_core.access import Permission, require, require_self_or
+from sla_core.clock import now
+from sla_core.models import Role, Setting, User
 
+SET_UP = "setup_completed_at"  # the Setting marking a database whose first admin exists
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 MIN_PASSWORD = 8
 
@@ -44,16 +51,9 @@ def generate_password() -> str:
     return f"Lp{secrets.token_urlsafe(9)}#7"
 
 
-def count_users(*, session: Session) -> int:
-    return session.exec(select(func.count()).select_from(User)).one()
-
-
-def has_admin(*, session: Session) -> bool:
-    """Whether anyone can sign in as admin (first run shows setup until then)."""
-    found = session.exec(
-        select(User.id).where(User.role == Role.ADMIN, col(User.password_hash).is_not(None))
-    ).first()
-    return found is not None
+def role_label(role: str | Role) -> str:
+    """How a role reads on screen: "sales_manager" -> "Sales manager"."""
+    return Role(role).value.replace("_", " ").capitalize()
 
 
 def get_by_username(*, session: Session, username: str) -> User | None:
@@ -66,14 +66,147 @@ def create_user(
     username: str,
     name: str,
     role: Role,
+    actor: User,
     email: str | None = None,
     password: str | None = None,
     team_id: int | None = None,
-    actor: User | None = None,
 ) -> User:
     """Create a person; without a password they exist (e.g. as a lead owner) but cannot sign in."""
-    if actor is not None:
-        require(actor, Permission.MANAGE_USERS)
+    require(actor, Permission.MANAGE_USERS)
+    return _insert(session, actor, username, name, role, email, password, team_id)
+
+
+def create_unplaced_person(
+    *, session: Session, username: str, name: str, role: Role, actor: User, email: str | None
+) -> User:
+    """A person an import names as owner or marketer: no login, no team (so no head count).
+
+    Importers may add them; an admin later places them in a team, merges them into an
+    existing user, or removes them (see `sla_core.people`).
+    """
+    require(actor, Permission.IMPORT_LEADS)
+    return _insert(session, actor, username, name, role, email, None, None)
+
+
+def set_role(*, session: Session, username: str, role: Role, actor: User) -> User:
+    """Change a user's role; the last admin who can sign in keeps theirs."""
+    require(actor, Permission.MANAGE_USERS)
+    user = _existing(session, username)
+    _lock_admins(session)
+    user.role = Role(role)
+    session.add(user)
+    _keep_an_admin(session, f"{user.username} is the last admin who can sign in")
+    _mark_set_up(session, user)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.set_role",
+        entity="user",
+        entity_id=user.username,
+        detail=f"role={role}",
+    )
+    return user
+
+
+def set_password(*, session: Session, username: str, password: str, actor: User) -> User:
+    """Set a user's password (admins for anyone; users for themselves); ends their sessions."""
+    user = _existing(session, username)
+    require_self_or(actor, user.id, Permission.MANAGE_USERS)
+    validate_password(password)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    session.add(user)
+    sessions.end_all(session=session, user_id=user.id, actor=actor)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.set_password",
+        entity="user",
+        entity_id=user.username,
+    )
+    return user
+
+
+def set_active(*, session: Session, username: str, active: bool, actor: User) -> User:
+    """(De)activate a user; deactivating ends their sessions, never the last admin's."""
+    require(actor, Permission.MANAGE_USERS)
+    user = _existing(session, username)
+    _lock_admins(session)
+    user.active = active
+    session.add(user)
+    _keep_an_admin(session, f"{user.username} is the last admin who can sign in")
+    if not active:
+        sessions.end_all(session=session, user_id=user.id, actor=actor)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.set_active",
+        entity="user",
+        entity_id=user.username,
+        detail=f"active={active}",
+    )
+    return user
+
+
+def list_users(*, session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(col(User.role), col(User.name))).all())
+
+
+def credentials(*, session: Session) -> dict[str, dict[str, dict[str, object]]]:
+    """The credentials dict streamlit-authenticator expects, for active users with a password."""
+    users = session.exec(
+        select(User).where(col(User.password_hash).is_not(None), col(User.active).is_(True))
+    ).all()
+    return {
+        "usernames": {
+            u.username: {
+                "name": u.name,
+                "email": u.email or f"{u.username}@leadpact.invalid",
+                "password": u.password_hash,
+                "roles": [str(u.role)],
+                "failed_login_attempts": 0,
+                "logged_in": False,
+            }
+            for u in users
+        }
+    }
+
+
+def secret(*, session: Session, key: str) -> str:
+    """A generated secret stored in the database (e.g. the cookie signing key)."""
+    row = session.get(Setting, key)
+    if row is None:
+        row = Setting(key=key, value=secrets.token_urlsafe(32))
+        session.add(row)
+        session.flush()
+    return row.value
+
+
+def signable_admins(*, session: Session) -> list[int]:
+    """Ids of the active admins who can sign in."""
+    return [
+        int(i)
+        for i in session.exec(
+            select(User.id).where(
+                User.role == Role.ADMIN,
+                col(User.active).is_(True),
+                col(User.password_hash).is_not(None),
+            )
+        ).all()
+        if i is not None
+    ]
+
+
+def _insert(
+    session: Session,
+    actor: User,
+    username: str,
+    name: str,
+    role: Role,
+    email: str | None,
+    password: str | None,
+    team_id: int | None,
+) -> User:
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise UserError(
@@ -97,103 +230,23 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    _audit(session, actor, "user.create", user, f"role={user.role}")
+    _mark_set_up(session, user)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.create",
+        entity="user",
+        entity_id=user.username,
+        detail=f"role={user.role}",
+    )
     return user
 
 
-def set_role(*, session: Session, username: str, role: Role, actor: User | None = None) -> User:
-    """Change a user's role; the last admin cannot be demoted."""
-    if actor is not None:
-        require(actor, Permission.MANAGE_USERS)
-    user = _existing(session, username)
-    if user.role == Role.ADMIN and Role(role) != Role.ADMIN and _admin_count(session) <= 1:
-        raise UserError("this is the last admin; make someone else admin first")
-    user.role = Role(role)
-    session.add(user)
-    _audit(session, actor, "user.set_role", user, f"role={role}")
-    return user
-
-
-def set_password(
-    *, session: Session, username: str, password: str, actor: User | None = None
-) -> User:
-    """Set a user's password (admins for anyone; users for themselves)."""
-    user = _existing(session, username)
-    if actor is not None and actor.id != user.id:
-        require(actor, Permission.MANAGE_USERS)
-    validate_password(password)
-    user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    session.add(user)
-    _audit(session, actor, "user.set_password", user, None)
-    return user
-
-
-def set_active(*, session: Session, username: str, active: bool, actor: User | None = None) -> User:
-    if actor is not None:
-        require(actor, Permission.MANAGE_USERS)
-    user = _existing(session, username)
-    if not active and user.role == Role.ADMIN and _admin_count(session) <= 1:
-        raise UserError("this is the last admin; it cannot be deactivated")
-    user.active = active
-    session.add(user)
-    _audit(session, actor, "user.set_active", user, f"active={active}")
-    return user
-
-
-def list_users(*, session: Session) -> list[User]:
-    return list(session.exec(select(User).order_by(col(User.role), col(User.name))).all())
-
-
-def teams(*, session: Session) -> list[Team]:
-    return list(session.exec(select(Team).order_by(col(Team.name))).all())
-
-
-def credentials(*, session: Session) -> dict[str, dict[str, dict[str, object]]]:
-    """The credentials dict streamlit-authenticator expects, for active users with a password."""
-    users = session.exec(
-        select(User).where(col(User.password_hash).is_not(None), col(User.active).is_(True))
-    ).all()
-    return {
-        "usernames": {
-            u.username: {
-                "name": u.name,
-                "email": u.email or f"{u.username}@leadpact.invalid",
-                "password": u.password_hash,
-                "roles": [str(u.role)],
-                "failed_login_attempts": u.failed_logins,
-                "logged_in": False,
-            }
-            for u in users
-        }
-    }
-
-
-def record_login(*, session: Session, username: str, success: bool) -> int:
-    """Count failed sign-ins (reset on success); returns the current failure count."""
-    user = get_by_username(session=session, username=username)
-    if user is None:
-        return 0
-    user.failed_logins = 0 if success else user.failed_logins + 1
-    session.add(user)
-    return user.failed_logins
-
-
-def login_delay_seconds(failures: int) -> float:
-    """Repeated failures slow down: nothing for the first three, then doubling to 8 s."""
-    if failures <= 3:
-        return 0.0
-    return float(min(8, 2 ** (failures - 4)))
-
-
-def secret(*, session: Session, key: str) -> str:
-    """A generated secret stored in the database (e.g. the cookie signing key)."""
-    row = session.get(Setting, key)
-    if row is None:
-        row = Setting(key=key, value=secrets.token_urlsafe(32))
-        session.add(row)
+def _mark_set_up(session: Session, user: User) -> None:
+    """Once an admin exists, the database is set up for good (first_run.is_set_up)."""
+    if user.role == Role.ADMIN and session.get(Setting, SET_UP) is None:
+        session.add(Setting(key=SET_UP, value=now().isoformat()))
         session.flush()
-    return row.value
 
 
 def _existing(session: Session, username: str) -> User:
@@ -203,23 +256,13 @@ def _existing(session: Session, username: str) -> User:
     return user
 
 
-def _admin_count(session: Session) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(User)
-        .where(User.role == Role.ADMIN, col(User.active).is_(True))
-    ).one()
+def _lock_admins(session: Session) -> None:
+    """Lock the admin rows first (PostgreSQL), so two admins demoting each other queue up."""
+    session.exec(select(User.id).where(User.role == Role.ADMIN).with_for_update()).all()
 
 
-def _audit(
-    session: Session, actor: User | None, action: str, user: User, detail: str | None
-) -> None:
-    session.add(
-        AuditEntry(
-            actor_id=actor.id if actor else None,
-            action=action,
-            entity="user",
-            entity_id=user.username,
-            detail=detail,
-        )
-    )
+def _keep_an_admin(session: Session, why: str) -> None:
+    """Refuse (roll back) a change that leaves no active admin able to sign in."""
+    session.flush()
+    if not signable_admins(session=session):
+        raise UserError(f"{why}; make someone else an admin first")

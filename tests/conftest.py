@@ -25,7 +25,25 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
+# The public real-world files live beside the repository (CI has them); a fresh clone has
+# only the small cuts in tests/fixtures/realdata (see the README there).
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REALDATA_SAMPLES = FIXTURES / "realdata"
+
+
+def full_realdata(relative: str) -> Path:
+    """A full real file from ../shared/realdata; skipped with the reason when it is absent.
+
+    CI sets LEADPACT_REQUIRE_REALDATA: there a missing file fails instead of skipping.
+    """
+    path = REALDATA / relative
+    if not path.is_file():
+        reason = f"the full real file {path} is not beside this clone (its sample still runs)"
+        if os.environ.get("LEADPACT_REQUIRE_REALDATA"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture(scope="session")

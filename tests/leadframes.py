@@ -1,4 +1,4 @@
-"""Small hand-made lead snapshot frames, shaped like `leads.read_leads` returns them."""
+"""Small hand-made lead snapshot frames, shaped like `snapshot.read_leads` returns them."""
 
 from __future__ import annotations
 

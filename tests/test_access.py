@@ -70,3 +70,17 @@ def test_lead_scope(role, scope):
 def test_viewer_cannot_browse_leads():
     with pytest.raises(PermissionDenied):
         lead_scope(person(Role.VIEWER))
+
+
+@pytest.mark.parametrize(
+    ("role", "scope"),
+    [
+        (Role.SALES_REP, 7),
+        (Role.SALES_MANAGER, None),
+        (Role.MARKETER, None),
+        (Role.VIEWER, None),  # figures of the whole organisation, no lead rows
+        (Role.ADMIN, None),
+    ],
+)
+def test_lead_scope_for_figures(role, scope):
+    assert lead_scope(person(role, uid=7), figures=True) == scope

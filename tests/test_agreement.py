@@ -2,10 +2,11 @@ from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from sla_core import agreement
-from sla_core.models import Role, Signature
+from sla_core.access import PermissionDenied
+from sla_core.models import AuditEntry, Role, Signature, User
 from sla_core.terms import AgreementContent, Criterion, CriterionField, Targets
 
 
@@ -31,7 +32,7 @@ def test_canonical_json_is_stable_and_sorted():
 def test_hash_is_pinned():
     # A change here means every stored signature would be voided: bump only on purpose.
     assert agreement.content_hash(AgreementContent()) == (
-        "9ca5be7a0b085ad50c00122da26280aa65adf21646025ad570cf0716d1c5a0f8"
+        "8cd34697a0df7bfdfde3987139c76455caece5e7755953a95d855d7a3d88ce4a"
     )
 
 
@@ -79,19 +80,36 @@ def test_hash_is_the_same_across_databases(engine):
     assert agreement.content_hash(agreement.load_content(stored)) == stored.content_hash
 
 
+def _editor(session):
+    user = session.exec(select(User).where(User.username == "editor")).first()
+    if user is None:
+        user = User(username="editor", name="Ed Itor", role=Role.MARKETING_MANAGER)
+        session.add(user)
+        session.flush()
+    return user
+
+
 def test_stale_revision_is_refused_and_nothing_overwritten(engine):
     with Session(engine) as session:
         version = agreement.ensure_agreement(session=session)
         session.commit()
         first = AgreementContent(targets=Targets(mqls_per_marketer=300))
         agreement.save_draft(
-            session=session, version_id=version.id, revision=1, content=first, actor_id=None
+            session=session,
+            version_id=version.id,
+            revision=1,
+            content=first,
+            actor=_editor(session),
         )
         session.commit()
         second = AgreementContent(targets=Targets(mqls_per_marketer=100))
         with pytest.raises(agreement.StaleRevision, match="changed by someone else"):
             agreement.save_draft(
-                session=session, version_id=version.id, revision=1, content=second, actor_id=None
+                session=session,
+                version_id=version.id,
+                revision=1,
+                content=second,
+                actor=_editor(session),
             )
         session.rollback()
         stored = agreement.load_content(session.get(type(version), version.id))
@@ -119,3 +137,38 @@ def test_in_force_only_when_every_required_role_signed_this_content(engine):
             content_hash=version.content_hash,
         )
         assert agreement.is_in_force(version, [sales, marketing])
+
+
+def test_saving_a_draft_needs_the_right_to_edit_the_agreement(engine):
+    with Session(engine) as session:
+        version = agreement.ensure_agreement(session=session)
+        rep = User(username="rep", name="Rep", role=Role.SALES_REP)
+        session.add(rep)
+        session.commit()
+        with pytest.raises(PermissionDenied):
+            agreement.save_draft(
+                session=session,
+                version_id=version.id,
+                revision=version.revision,
+                content=AgreementContent(targets=Targets(mqls_per_marketer=1)),
+                actor=rep,
+            )
+        session.rollback()
+        stored = agreement.load_content(session.get(type(version), version.id))
+    assert stored.targets.mqls_per_marketer == 250
+
+
+def test_a_saved_draft_is_audited_with_its_editor(engine):
+    with Session(engine) as session:
+        version = agreement.ensure_agreement(session=session)
+        editor = _editor(session)
+        saved = agreement.save_draft(
+            session=session,
+            version_id=version.id,
+            revision=version.revision,
+            content=AgreementContent(targets=Targets(mqls_per_marketer=300)),
+            actor=editor,
+        )
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "save_draft")).one()
+    assert (saved.revision, saved.updated_by) == (2, editor.id)
+    assert (entry.actor_id, entry.entity_id) == (editor.id, str(version.id))

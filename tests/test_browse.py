@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from sla_core import browse, users
+from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Role, Team, TeamKind
 from tests.leadframes import frame
@@ -81,10 +82,20 @@ def test_people_frame(engine: Engine) -> None:
         session.add(team)
         session.flush()
         users.create_user(
-            session=session, username="rita", name="Rita", role=Role.SALES_REP, team_id=team.id
+            actor=system_actor(),
+            session=session,
+            username="rita",
+            name="Rita",
+            role=Role.SALES_REP,
+            team_id=team.id,
         )
         users.create_user(
-            session=session, username="ann", name="Ann", role=Role.ADMIN, password="Secret#123"
+            actor=system_actor(),
+            session=session,
+            username="ann",
+            name="Ann",
+            role=Role.ADMIN,
+            password="Secret#123",
         )
     with session_scope(engine) as session:
         people = browse.people_frame(session=session)
@@ -93,3 +104,25 @@ def test_people_frame(engine: Engine) -> None:
     assert rows.loc["ann", "role"] == "admin"
     assert pd.isna(rows.loc["ann", "team"])
     assert rows.loc["ann", "can_sign_in"]
+
+
+def test_export_neutralises_formulas_in_lead_data() -> None:
+    leads = pd.DataFrame(
+        {
+            "first_name": ["=cmd|' /C calc'!A0"],
+            "last_name": [None],
+            "email": ["a@b.io"],
+            "company": ['＝HYPERLINK("http://x")'],
+            "stage": ["mql"],
+            "source": [" @SUM(A1)"],
+            "owner_id": [None],
+            "created_at": [pd.Timestamp("2026-01-02", tz="UTC")],
+            "mql_at": [pd.Timestamp("2026-01-02", tz="UTC")],
+            "touches": [0],
+        }
+    )
+    people = pd.DataFrame({"id": pd.Series([], dtype="int64"), "name": pd.Series([], dtype=str)})
+    text = browse.export_csv(leads, people).decode("utf-8-sig")
+    row = text.splitlines()[1]
+    assert row.startswith("'=cmd|' /C calc'!A0,")
+    assert "'＝HYPERLINK" in row and "' @SUM(A1)" in row

@@ -38,7 +38,11 @@ def test_gauge_fills_the_share_and_colours_by_target(
     assert figure["rows"][0]["label"] == label
 
 
-@pytest.mark.parametrize(("target", "angle"), [(0, -math.pi / 2), (50, 0.0), (100, math.pi / 2)])
+@pytest.mark.parametrize(
+    ("target", "angle"),
+    # at the ends the tick is drawn just inside the track (its half-width, 0.015 rad)
+    [(0, -math.pi / 2 + 0.015), (50, 0.0), (80, 0.3 * math.pi), (100, math.pi / 2 - 0.015)],
+)
 def test_gauge_target_tick_sits_at_the_target_angle(target: float, angle: float) -> None:
     _arcs, tick, _figure, caption = _layers(50, target)
     middle = tick["mark"]["theta"] + 0.015

@@ -34,8 +34,9 @@ def test_migrate_and_users_round_trip(tmp_path):
             "name": "Dana",
             "email": None,
             "role": "sales_manager",
-            "can_sign_in": True,
+            "team": None,
             "active": True,
+            "can_sign_in": True,
         }
     ]
     reset = json.loads(cli("users", "set-password", "dana", "--json", url=url).stdout)
@@ -59,3 +60,44 @@ def test_unreachable_database_is_one_line_no_traceback():
 def test_malformed_database_url_is_one_line():
     result = cli("migrate", url="mysql-ish:/nope")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_json_errors_are_json_with_the_same_status(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = cli("users", "set-role", "ghost", "viewer", "--json", url=url)
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {"error": "no user named 'ghost'"}
+    unreachable = cli("migrate", "--json", url="postgresql://nobody@127.0.0.1:1/none")
+    assert unreachable.returncode == 2
+    assert json.loads(unreachable.stdout)["error"].startswith("cannot reach the database")
+
+
+def test_a_password_given_on_the_command_line_is_never_printed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    added = cli("users", "add", "erin", "--role", "viewer", "--password", "Given#2026", url=url)
+    reset = cli("users", "set-password", "erin", "--password", "Other#2026", url=url)
+    as_json = cli("users", "set-password", "erin", "--password", "Third#2026", "--json", url=url)
+    for result in (added, reset, as_json):
+        assert result.returncode == 0, result.stderr
+        assert "#2026" not in result.stdout + result.stderr
+    assert "password" not in json.loads(as_json.stdout)
+
+
+def test_users_are_placed_in_teams(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    cli("demo", "--leads", "20", url=url)
+    added = cli(
+        "users", "add", "finn", "--role", "sales_rep", "--team", "Enterprise Sales", url=url
+    )
+    assert added.returncode == 0, added.stderr
+    moved = cli("users", "set-team", "finn", "Nowhere", "--json", url=url)
+    assert moved.returncode == 1 and "no team named 'Nowhere'" in json.loads(moved.stdout)["error"]
+    listed = {
+        r["username"]: r["team"] for r in json.loads(cli("users", "list", "--json", url=url).stdout)
+    }
+    assert listed["finn"] == "Enterprise Sales"
+    assert cli("users", "set-team", "finn", "-", url=url).returncode == 0
+    listed = {
+        r["username"]: r["team"] for r in json.loads(cli("users", "list", "--json", url=url).stdout)
+    }
+    assert listed["finn"] is None

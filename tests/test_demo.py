@@ -14,12 +14,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from sla_core import db, users
+from sla_core.access import system_actor
 from sla_core.bulk import read_arrow
 from sla_core.demo import PEOPLE, DemoResult, _cast, load_demo
 from sla_core.demo_leads import MONTH, generate
-from sla_core.leads import read_leads
 from sla_core.models import AgreementVersion, Lead, Role, Team, User
 from sla_core.scoring import qualifies
+from sla_core.snapshot import read_leads
 from sla_core.stages import TRANSITIONS, Stage
 from sla_core.terms import Targets, default_mql_definition
 
@@ -43,11 +44,14 @@ def demo(
     if request.param == "sqlite":
         engine = db.make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
         db.migrate(engine)
-        yield engine, load_demo(engine=engine, seed=7, leads=N, reference=REF)
+        yield engine, load_demo(actor=system_actor(), engine=engine, seed=7, leads=N, reference=REF)
         engine.dispose()
     else:
         for engine in _pg_engine(request):
-            yield engine, load_demo(engine=engine, seed=7, leads=N, reference=REF)
+            yield (
+                engine,
+                load_demo(actor=system_actor(), engine=engine, seed=7, leads=N, reference=REF),
+            )
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +74,7 @@ def test_loads_the_requested_number_of_leads(
 
 def test_refuses_a_database_that_already_has_leads(demo: tuple[Engine, DemoResult]) -> None:
     with pytest.raises(ValueError, match="already holds 2,000 leads"):
-        load_demo(engine=demo[0], leads=10, reference=REF)
+        load_demo(actor=system_actor(), engine=demo[0], leads=10, reference=REF)
 
 
 def test_creates_the_teams_and_people(demo: tuple[Engine, DemoResult]) -> None:
@@ -210,7 +214,7 @@ def test_same_seed_and_reference_give_the_same_leads(
         pytest.skip("compared once, on SQLite")
     again = db.make_engine(f"sqlite:///{tmp_path / 'again.db'}")
     db.migrate(again)
-    second = load_demo(engine=again, seed=7, leads=N, reference=REF)
+    second = load_demo(actor=system_actor(), engine=again, seed=7, leads=N, reference=REF)
     pd.testing.assert_frame_equal(read_leads(again), leads)
     assert second.passwords != demo[1].passwords  # passwords are new on every load
     again.dispose()
@@ -236,7 +240,9 @@ def test_force_adds_the_demo_beside_existing_leads(sqlite_engine: Engine) -> Non
     with Session(sqlite_engine) as session:
         session.add(Lead(lead_key="crm-1", created_at=REF, email="kept@example.com"))
         session.commit()
-    result = load_demo(engine=sqlite_engine, seed=3, leads=50, force=True, reference=REF)
+    result = load_demo(
+        actor=system_actor(), engine=sqlite_engine, seed=3, leads=50, force=True, reference=REF
+    )
     with Session(sqlite_engine) as session:
         assert session.exec(select(func.count()).select_from(Lead)).one() == 51
         assert session.exec(select(Lead).where(Lead.lead_key == "crm-1")).one()
@@ -250,7 +256,9 @@ def test_a_failed_load_keeps_nothing(sqlite_engine: Engine) -> None:
         session.add(Lead(lead_key="demo-7-000001", import_batch_id=1, created_at=REF))
         session.commit()
     with pytest.raises(ValueError, match="nothing was kept"):
-        load_demo(engine=sqlite_engine, seed=7, leads=50, force=True, reference=REF)
+        load_demo(
+            actor=system_actor(), engine=sqlite_engine, seed=7, leads=50, force=True, reference=REF
+        )
     with Session(sqlite_engine) as session:
         assert session.exec(select(func.count()).select_from(Lead)).one() == 1
         assert session.exec(select(func.count()).select_from(User)).one() == 0

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from sla_core import first_run, users
+from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Role
 
@@ -14,6 +15,7 @@ from sla_core.models import Role
 def test_first_admin_is_created_once(engine: Engine) -> None:
     with session_scope(engine) as session:
         first_run.create_first_admin(
+            actor=system_actor(),
             session=session,
             username="Boss",
             name="Bea",
@@ -23,6 +25,7 @@ def test_first_admin_is_created_once(engine: Engine) -> None:
         )
     with session_scope(engine) as session, pytest.raises(users.UserError, match="already set up"):
         first_run.create_first_admin(
+            actor=system_actor(),
             session=session,
             username="other",
             name="Other",
@@ -38,6 +41,7 @@ def test_first_admin_is_created_once(engine: Engine) -> None:
 def test_first_admin_needs_the_same_password_twice(engine: Engine) -> None:
     with session_scope(engine) as session, pytest.raises(users.UserError, match="differ"):
         first_run.create_first_admin(
+            actor=system_actor(),
             session=session,
             username="boss",
             name="Bea",
@@ -46,7 +50,7 @@ def test_first_admin_needs_the_same_password_twice(engine: Engine) -> None:
             password_again="Boss#2026y",
         )
     with session_scope(engine) as session:
-        assert users.count_users(session=session) == 0
+        assert users.list_users(session=session) == []
 
 
 def test_login_sheet_orders_by_role_and_names_people() -> None:

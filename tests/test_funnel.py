@@ -52,3 +52,20 @@ def test_weekly_mqls_bucket_by_monday_up_to_the_reference() -> None:
 def test_weekly_mqls_of_no_leads_are_zeros() -> None:
     weeks = funnel.weekly_mqls(frame([]), datetime(2026, 3, 18, tzinfo=UTC), weeks=4)
     assert weeks["mqls"].tolist() == [0, 0, 0, 0]
+
+
+def test_weekly_mqls_start_on_saturday_in_tehran_for_a_persian_team() -> None:
+    ref = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)  # Wednesday, 15:30 in Tehran
+    leads = frame(
+        [
+            {"mql_at": "2026-03-13 20:29"},  # Friday 23:59 Tehran: the week before
+            {"mql_at": "2026-03-13 20:31"},  # Saturday 00:01 Tehran: this week
+            {"mql_at": "2026-03-16 08:00"},
+        ]
+    )
+    weeks = funnel.weekly_mqls(leads, ref, weeks=2, zone="Asia/Tehran", week_start="saturday")
+    assert [w.strftime("%Y-%m-%d %a") for w in weeks["week"]] == [
+        "2026-03-07 Sat",
+        "2026-03-14 Sat",
+    ]
+    assert weeks["mqls"].tolist() == [1, 2]

@@ -1,6 +1,8 @@
 """Meta-tests that keep the house rules honest."""
 
 import ast
+import functools
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,3 +39,145 @@ def test_no_main_guard_in_pages():
     assert [
         p.name for p in (ROOT / "pages").glob("*.py") if "__main__" in p.read_text(encoding="utf-8")
     ] == []
+
+
+# --- Every public write function in sla_core takes `actor` and checks it -------------------
+
+SQL_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+SESSION_WRITES = {"add", "add_all", "delete", "merge", "bulk_insert_mappings"}
+RAW_WRITES = {"adbc_ingest", "executemany"}
+SQL_BUILDERS = {"insert", "update", "delete"}
+
+# Public functions that write without an actor, each for a stated reason. Keep it small.
+ALLOWED = {
+    # Sign-in runs before anyone is signed in: the password (or the session id) is the proof.
+    "sla_core/signin.py:attempt",
+    "sla_core/sessions.py:start",
+    "sla_core/sessions.py:end",
+    # A generated secret (the cookie key), created on first use by the sign-in form.
+    "sla_core/users.py:secret",
+    # Seeding, not an edit: the first read of a fresh database stores version 1 with the
+    # articles' defaults, so every page has an agreement to measure against.
+    "sla_core/agreement/versions.py:ensure_agreement",
+    # Writes the audit entry of an actor its caller has just checked.
+    "sla_core/audit.py:record",
+    # The import's plumbing: its only caller (importing.run.run_import) checks the actor first.
+    "sla_core/lead_store.py:upsert_leads",
+    "sla_core/lead_upsert.py:upsert_in_process",
+    "sla_core/lead_people.py:resolve_people",
+    "sla_core/lead_hashing.py:existing_keys",
+    "sla_core/import_record.py:store_rejects",
+    "sla_core/import_record.py:finish_batch",
+}
+
+
+def _sql_builders(tree: ast.Module) -> set[str]:
+    """Local names bound to SQLAlchemy's insert/update/delete by `from ... import`."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in {
+            "sqlalchemy",
+            "sqlmodel",
+        }:
+            names |= {a.asname or a.name for a in node.names if a.name in SQL_BUILDERS}
+    return names
+
+
+def _called(node: ast.AST) -> set[str]:
+    return {
+        c.func.id if isinstance(c.func, ast.Name) else c.func.attr
+        for c in ast.walk(node)
+        if isinstance(c, ast.Call) and isinstance(c.func, ast.Name | ast.Attribute)
+    }
+
+
+def _writes_directly(func: ast.FunctionDef, builders: set[str]) -> bool:
+    for node in ast.walk(func):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if SQL_WRITE.match(node.value):
+                return True
+        if not isinstance(node, ast.Call):
+            continue
+        target = node.func
+        if isinstance(target, ast.Name) and target.id in builders:
+            return True
+        if isinstance(target, ast.Attribute):
+            owner = target.value
+            owner_name = owner.id if isinstance(owner, ast.Name) else ""
+            if target.attr in SESSION_WRITES and "session" in owner_name:
+                return True
+            if target.attr in RAW_WRITES:
+                return True
+    return False
+
+
+def _closure(funcs: dict[str, ast.FunctionDef], name: str, test) -> bool:
+    """Whether `name`, or a private function of its module it calls (transitively), passes."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if test(funcs[current]):
+            return True
+        todo += [c for c in _called(funcs[current]) if c in funcs and c.startswith("_")]
+    return False
+
+
+def _write_functions_without_actor_check() -> dict[str, str]:
+    offenders: dict[str, str] = {}
+    for path in sorted((ROOT / "sla_core").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        builders = _sql_builders(tree)
+        funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        for name, func in funcs.items():
+            if name.startswith("_"):
+                continue
+            if not _closure(funcs, name, functools.partial(_writes_directly, builders=builders)):
+                continue
+            where = f"{path.relative_to(ROOT).as_posix()}:{name}"
+            kwonly = dict(
+                zip((a.arg for a in func.args.kwonlyargs), func.args.kw_defaults, strict=True)
+            )
+            if "actor" not in kwonly or kwonly["actor"] is not None:
+                offenders[where] = "no required keyword `actor`"
+            elif not _closure(
+                funcs, name, lambda f: any(c.startswith("require") for c in _called(f))
+            ):
+                offenders[where] = "never calls access.require*"
+    return offenders
+
+
+def test_every_public_write_takes_an_actor_and_checks_it():
+    offenders = _write_functions_without_actor_check()
+    unexplained = {k: v for k, v in offenders.items() if k not in ALLOWED}
+    assert unexplained == {}
+
+
+def test_the_allow_lists_hold_no_stale_entries():
+    offenders = _write_functions_without_actor_check()
+    assert sorted((ALLOWED) - set(offenders)) == []
+
+
+def test_the_meta_test_catches_a_write_without_an_actor(tmp_path):
+    source = (
+        "from sqlalchemy import update\n"
+        "def sneaky(*, session):\n"
+        "    session.add(object())\n"
+        "def via_helper(*, session, actor=None):\n"
+        "    _helper(session)\n"
+        "def _helper(session):\n"
+        "    session.execute(update(T))\n"
+        "def checked(*, session, actor):\n"
+        "    require(actor, X)\n"
+        "    session.add(object())\n"
+    )
+    tree = ast.parse(source)
+    builders = _sql_builders(tree)
+    funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    writes = {n for n in funcs if _closure(funcs, n, lambda f: _writes_directly(f, builders))}
+    assert writes == {"sneaky", "via_helper", "_helper", "checked"}

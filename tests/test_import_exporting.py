@@ -61,3 +61,29 @@ def test_ragged_reject_keeps_its_extra_cells() -> None:
     out = rejects_for_download(p.rejects, ["Email", "Company"])
     assert out.columns.tolist() == ["Email", "Company", "extra 1", "line", "problem"]
     assert out["extra 1"].iloc[0] == "spare"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        " =cmd|' /C calc'!A0",
+        "  +1+1",
+        "\r=1+1",
+        "\n=1+1",
+        "\u3000=1+1",
+        "＝cmd|' /C calc'!A0",
+        "＋1",
+        "－1",
+        "＠SUM(A1)",
+        " ＝1",
+        "\rplain",
+    ],
+)
+def test_formulas_behind_spaces_or_in_full_width_are_neutralised(cell: str) -> None:
+    out = safe_csv(pd.DataFrame({"company": [cell]})).decode("utf-8-sig")
+    assert out.splitlines()[1].lstrip('"').startswith("'")
+
+
+@pytest.mark.parametrize("cell", ["Ana = Bob", "a-b", "x@y.io", " plain", "５０"])
+def test_text_with_formula_characters_later_is_untouched(cell: str) -> None:
+    assert _read_back(safe_csv(pd.DataFrame({"c": [cell]})))["c"].iloc[0] == cell

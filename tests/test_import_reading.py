@@ -113,7 +113,7 @@ def test_blank_lines_are_ignored_without_shifting_line_numbers() -> None:
     [
         ("empty.csv", "the file is empty"),
         ("header_only.csv", "header row but no data rows"),
-        ("binary.csv", "not a text \\(CSV\\) file"),
+        ("binary.csv", "not a text file: it contains binary data"),
         ("unterminated_quote.csv", "quote opened on line 2 is never closed"),
     ],
 )
@@ -125,8 +125,26 @@ def test_unreadable_files_say_why(name: str, message: str) -> None:
 def test_executable_full_of_nul_bytes_is_not_taken_for_utf16() -> None:
     # An ELF header and code: NUL bytes at odd offsets, as in UTF-16 text, but no text.
     binary = b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 8 + b"\x00\x01" * 2000
-    with pytest.raises(ReadError, match="not a text \\(CSV\\) file"):
+    with pytest.raises(ReadError, match="not a text file") as caught:
         read_table(binary, "contacts.csv")
+    # the message names every format the importer reads
+    for name in (
+        "CSV",
+        "TSV",
+        "TXT",
+        "semicolon",
+        "tab",
+        "pipe",
+        "UTF-16",
+        "Windows-1256",
+        ".xlsx",
+    ):
+        assert name in str(caught.value)
+
+
+def test_a_nul_byte_in_one_field_is_not_a_binary_file() -> None:
+    table = read_table(b"Email,Company\na@x.io,Ac\x00me\nb@x.io,Beta\n", "contacts.csv")
+    assert table.nul_bytes and len(table.frame) == 2
 
 
 def test_old_xls_workbook_is_refused_with_advice() -> None:

@@ -14,24 +14,26 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from sla_core import users
-from sla_core.access import PermissionDenied
+from sla_core.access import PermissionDenied, system_actor
 from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import ImportFailed, batch_rejects, list_imports, run_import
 from sla_core.importing.saved import bundled_mapping, list_mappings, load_mapping, save_mapping
-from sla_core.leads import read_leads
 from sla_core.models import ImportBatch, LeadEvent, Role, User
-from tests.conftest import REALDATA
+from sla_core.snapshot import read_leads
+from tests.conftest import REALDATA_SAMPLES, full_realdata
 
-X_EDUCATION = REALDATA / "x_education" / "Leads.csv"
-MAVEN = REALDATA / "maven_crm" / "sales_pipeline.csv"
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _user(engine: Engine, role: Role = Role.MARKETER, username: str = "mo") -> User:
     with session_scope(engine) as session:
         user = users.create_user(
-            session=session, username=username, name=username.title(), role=role
+            actor=system_actor(),
+            session=session,
+            username=username,
+            name=username.title(),
+            role=role,
         )
         session.flush()
         session.expunge(user)
@@ -40,11 +42,45 @@ def _user(engine: Engine, role: Role = Role.MARKETER, username: str = "mo") -> U
 
 def _run(engine: Engine, data: bytes, user: User, **options) -> object:
     return run_import(
-        engine=engine, data=data, filename="leads.csv", user=user, options=ImportOptions(**options)
+        engine=engine, data=data, filename="leads.csv", actor=user, options=ImportOptions(**options)
     )
 
 
-def test_x_education_imports_through_its_saved_mapping(engine: Engine) -> None:
+# (file, rows, stages) for the small cut in tests/fixtures/realdata and the full file.
+X_EDUCATION_FILES = [
+    pytest.param("sample", 300, {"lead": 196, "won": 104}, id="sample"),
+    pytest.param("x_education/Leads.csv", 9240, {"lead": 5679, "won": 3561}, id="full"),
+]
+MAVEN_FILES = [
+    pytest.param(
+        "sample", 220, {"won": 102, "lost": 70, "opportunity": 36, "sql": 12}, id="sample"
+    ),
+    pytest.param(
+        "maven_crm/sales_pipeline.csv",
+        8800,
+        {"won": 4238, "lost": 2473, "opportunity": 1589, "sql": 500},
+        id="full",
+    ),
+]
+
+
+def _x_education(which: str) -> Path:
+    if which == "sample":
+        return REALDATA_SAMPLES / "x_education_leads_sample.csv"
+    return full_realdata(which)
+
+
+def _maven(which: str) -> Path:
+    if which == "sample":
+        return REALDATA_SAMPLES / "maven_sales_pipeline_sample.csv"
+    return full_realdata(which)
+
+
+@pytest.mark.parametrize(("which", "rows", "stages"), X_EDUCATION_FILES)
+def test_x_education_imports_through_its_saved_mapping(
+    engine: Engine, which: str, rows: int, stages: dict[str, int]
+) -> None:
+    path = _x_education(which)
     user = _user(engine)
     with session_scope(engine) as session:
         save_mapping(
@@ -52,36 +88,35 @@ def test_x_education_imports_through_its_saved_mapping(engine: Engine) -> None:
         )
     with session_scope(engine) as session:
         options = load_mapping(session=session, name="X Education")
-    data = X_EDUCATION.read_bytes()
-    first = run_import(engine=engine, data=data, filename="Leads.csv", user=user, options=options)
-    assert (first.new, first.changed, first.unchanged, first.rejected) == (9240, 0, 0, 0)
+    data = path.read_bytes()
+    first = run_import(engine=engine, data=data, filename="Leads.csv", actor=user, options=options)
+    assert (first.new, first.changed, first.unchanged, first.rejected) == (rows, 0, 0, 0)
     leads = read_leads(engine)
-    assert leads["stage"].value_counts().to_dict() == {"lead": 5679, "won": 3561}
+    assert leads["stage"].value_counts().to_dict() == stages
     assert leads["industry"].isin(["Select"]).sum() == 0  # "Select" means unanswered
-    again = run_import(engine=engine, data=data, filename="Leads.csv", user=user, options=options)
-    assert again.summary() == "0 new, 0 changed, 9,240 unchanged, 0 rejected"
+    again = run_import(engine=engine, data=data, filename="Leads.csv", actor=user, options=options)
+    assert again.summary() == f"0 new, 0 changed, {rows:,} unchanged, 0 rejected"
 
 
-def test_maven_pipeline_imports_and_creates_its_agents(engine: Engine) -> None:
+@pytest.mark.parametrize(("which", "rows", "stages"), MAVEN_FILES)
+def test_maven_pipeline_imports_and_creates_its_agents(
+    engine: Engine, which: str, rows: int, stages: dict[str, int]
+) -> None:
+    path = _maven(which)
     user = _user(engine)
     report = run_import(
         engine=engine,
-        data=MAVEN.read_bytes(),
+        data=path.read_bytes(),
         filename="sales_pipeline.csv",
-        user=user,
+        actor=user,
         options=bundled_mapping("maven_crm"),
     )
-    assert (report.new, report.rejected) == (8800, 0)
+    assert (report.new, report.rejected) == (rows, 0)
     assert len(report.created_people) == 30  # 35 agents, 5 of them without deals
     leads = read_leads(engine)
-    assert leads["stage"].value_counts().to_dict() == {
-        "won": 4238,
-        "lost": 2473,
-        "opportunity": 1589,
-        "sql": 500,
-    }
+    assert leads["stage"].value_counts().to_dict() == stages
     assert leads["owner_id"].notna().all()
-    assert leads["deal_value"].sum() == pytest.approx(pd.read_csv(MAVEN)["close_value"].sum())
+    assert leads["deal_value"].sum() == pytest.approx(pd.read_csv(path)["close_value"].sum())
     with session_scope(engine) as session:
         reps = session.exec(select(User).where(User.role == Role.SALES_REP)).all()
     assert len(reps) == 30 and all(r.password_hash is None for r in reps)
@@ -209,10 +244,11 @@ def test_cli_import_prints_json_counts_and_exits_nonzero_on_rejects(
 
 def test_cli_reimport_with_a_bundled_mapping_says_nothing_changed(engine: Engine) -> None:
     _user(engine, Role.ADMIN, "root")
-    assert _cli(engine, str(MAVEN), "--mapping", "maven_crm").returncode == 0
-    again = _cli(engine, str(MAVEN), "--mapping", "maven_crm")
+    path = _maven("sample")
+    assert _cli(engine, str(path), "--mapping", "maven_crm").returncode == 0
+    again = _cli(engine, str(path), "--mapping", "maven_crm")
     assert again.returncode == 0, again.stderr
-    assert "0 new, 0 changed, 8,800 unchanged, 0 rejected" in again.stdout
+    assert "0 new, 0 changed, 220 unchanged, 0 rejected" in again.stdout
     assert "100%" in again.stderr  # the progress line
 
 
@@ -223,3 +259,15 @@ def test_cli_refuses_an_unknown_field_in_map(engine: Engine, tmp_path: Path) -> 
     done = _cli(engine, str(path), "--map", "shoe=Email")
     assert done.returncode == 1
     assert "FIELD=COLUMN" in done.stderr
+
+
+def test_cli_exit_status_3_only_when_some_rows_were_stored(engine: Engine, tmp_path: Path) -> None:
+    _user(engine, Role.ADMIN, "root")
+    all_bad = tmp_path / "bad.csv"
+    all_bad.write_text("Email\nnot-an-email\nalso-bad\n")
+    done = _cli(engine, str(all_bad))
+    assert done.returncode == 1, done.stdout
+    assert "0 new, 0 changed, 0 unchanged, 2 rejected" in done.stdout
+    some_bad = tmp_path / "some.csv"
+    some_bad.write_text("Email\nok@x.io\nbad\n")
+    assert _cli(engine, str(some_bad)).returncode == 3

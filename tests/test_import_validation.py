@@ -262,11 +262,6 @@ def test_ragged_row_is_a_reject_with_its_original_text() -> None:
     assert p.rejects["raw"].iloc[0] == "b@x.io,Beta,extra"
 
 
-def test_prepare_unpacks_as_frame_rejects_unknown_people() -> None:
-    frame, rejects, unknown = _prepare("Email", "a@x.io")
-    assert (len(frame), len(rejects), len(unknown)) == (1, 0, 0)
-
-
 def test_mapping_round_trips_through_json() -> None:
     options = ImportOptions(
         preset="hubspot",
@@ -300,3 +295,49 @@ def test_workbook_date_cells_and_serials_become_utc(tmp_path) -> None:
         pd.Timestamp("2024-03-15", tz="UTC"),
     ]
     assert p.frame["deal_value"].tolist() == [1200.5, 7.0]
+
+
+def test_a_nul_byte_in_a_field_rejects_that_row_only() -> None:
+    p = prepare(b"Email,Company\na@x.io,Ac\x00me\nb@x.io,Beta\n", ImportOptions())
+    assert p.frame["email"].tolist() == ["b@x.io"]
+    assert _reasons(p) == [(2, "Company", "a NUL byte in the cell")]
+
+
+def test_one_ambiguous_date_rejects_its_row_and_keeps_the_file() -> None:
+    p = _prepare("Email,Create Date", "a@x.io,2024-05-01", "b@x.io,03/04/2024")
+    assert p.frame["email"].tolist() == ["a@x.io"]
+    assert _reasons(p) == [
+        (
+            3,
+            "Create Date",
+            "can be read day-first or month-first, and the column does not settle which",
+        )
+    ]
+
+
+def test_category_values_differing_in_case_or_spacing_are_one_value() -> None:
+    p = _prepare(
+        "Email,Lead Source",
+        "a@x.io,Direct Traffic",
+        "b@x.io,Direct traffic",
+        "c@x.io,direct  traffic",
+        "d@x.io,Direct traffic",
+    )
+    assert p.frame["source"].tolist() == ["Direct traffic"] * 4
+
+
+def test_same_value_for_every_row_sets_a_field_the_file_lacks() -> None:
+    p = _prepare("Email", "a@x.io", "b@x.io", constants={"stage": "won"})
+    assert p.frame["stage"].tolist() == ["won", "won"]
+    assert p.mapping["stage"] == "(every row) stage"
+
+
+def test_leads_without_a_created_date_are_rejected_when_so_chosen() -> None:
+    p = _prepare("Email,Create Date", "a@x.io,2024-05-01", "b@x.io,", missing_dates="reject")
+    assert p.frame["email"].tolist() == ["a@x.io"]
+    assert _reasons(p)[0][0] == 3 and _reasons(p)[0][2].startswith("no created date")
+    dated_today = _prepare("Email,Create Date", "a@x.io,2024-05-01", "b@x.io,")
+    assert len(dated_today.frame) == 2
+    assert dated_today.notes == [
+        "1 row(s) have no created date: new leads among them are dated at the import"
+    ]

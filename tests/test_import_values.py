@@ -12,6 +12,7 @@ from sla_core.importing.values import (
     parse_company_size,
     parse_dates,
     parse_numbers,
+    read_dates,
 )
 
 
@@ -51,6 +52,11 @@ def test_unreadable_numbers_are_missing(text: str) -> None:
         ("10000+", 10000),
         ("۵۰ - ۱۰۰", 50),
         ("11 to 50", 11),
+        ("10k+", 10000),
+        ("1k-5k", 1000),
+        ("2.5K", 2500),
+        ("self-employed", 1),
+        ("Self Employed", 1),
     ],
 )
 def test_company_size_ranges_count_as_their_lower_bound(text: str, expected: int) -> None:
@@ -108,3 +114,25 @@ def test_unreadable_date_is_missing() -> None:
 
 def test_dates_column_type_is_microseconds_utc() -> None:
     assert str(parse_dates(pd.Series(["2024-03-12"], dtype="str")).dtype) == "datetime64[us, UTC]"
+
+
+def test_one_ambiguous_date_among_certain_ones_is_left_unread_not_the_file() -> None:
+    values = pd.Series(["2024-05-01", "03/04/2024", "2024-06-02"], dtype="str")
+    parsed, unsure = read_dates(values)
+    assert unsure.tolist() == [False, True, False]
+    assert parsed.iloc[0] == pd.Timestamp("2024-05-01", tz=UTC) and pd.isna(parsed.iloc[1])
+
+
+def test_the_order_the_column_proves_reads_its_ambiguous_dates() -> None:
+    values = pd.Series(["2024-05-01", "03/04/2024", "12/31/2024"], dtype="str")
+    parsed, unsure = read_dates(values)
+    assert not unsure.any()
+    assert parsed.iloc[1] == pd.Timestamp("2024-03-04", tz=UTC)  # 12/31 proves month-first
+
+
+def test_a_column_proving_both_orders_leaves_only_the_unsure_rows() -> None:
+    values = pd.Series(["25/06/2024", "12/31/2024", "03/04/2024"], dtype="str")
+    parsed, unsure = read_dates(values)
+    assert unsure.tolist() == [False, False, True]
+    assert parsed.iloc[0] == pd.Timestamp("2024-06-25", tz=UTC)
+    assert parsed.iloc[1] == pd.Timestamp("2024-12-31", tz=UTC)

@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine
 from sla_core.lead_store import (
     LeadStoreError,
     UpsertResult,
-    read_leads,
     row_hashes,
     upsert_leads,
 )
+from sla_core.snapshot import read_leads
 
 
 def _frame(n: int = 3, *, stage: str = "lead", start: int = 0) -> pd.DataFrame:

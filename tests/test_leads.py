@@ -102,24 +102,6 @@ def test_disqualify_records_reason(world):
     assert lead.dispositioned_at is not None
 
 
-def test_read_leads_returns_aware_times_and_scopes_by_owner(world):
-    engine, rep, other, _, _ = world
-    frame = leads.read_leads(engine)
-    assert len(frame) == 1 and str(frame["created_at"].dt.tz) == "UTC"
-    assert frame["created_at"].iloc[0] == T0
-    assert len(leads.read_leads(engine, owner_id=rep.id)) == 1
-    assert len(leads.read_leads(engine, owner_id=other.id)) == 0
-
-
-def test_data_revision_changes_on_write(world):
-    engine, rep, _, _, lead_id = world
-    with Session(engine) as session:
-        before = leads.data_revision(session=session)
-        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=rep)
-        session.commit()
-        assert leads.data_revision(session=session) != before
-
-
 def test_stage_event_and_milestone_share_one_instant(world):
     engine, rep, _, _, lead_id = world
     with Session(engine) as session:

@@ -1,4 +1,10 @@
-"""Sign-in and sign-out with streamlit-authenticator over the users in the database."""
+"""Sign-in and sign-out with streamlit-authenticator over the users in the database.
+
+The authenticator draws the form and keeps its cookie; the checks are ours
+(`sla_core.signin`): the password check costs the same for unknown names, failures slow
+down and lock per account and per client address in the database, and every sign-in is a
+server-side session whose id the cookie carries, so sign-out and revocation are real.
+"""
 
 from __future__ import annotations
 
@@ -12,59 +18,95 @@ import streamlit_authenticator as stauth
 from sqlalchemy.engine import Engine
 from streamlit_authenticator.utilities import LoginError
 
-from sla_core import users
+from sla_core import sessions, signin, users
 from sla_core.clock import now
 from sla_core.db import session_scope
+from ui.i18n import _
+from ui.widgets import plain
 
 COOKIE_NAME = "leadpact_auth"
-COOKIE_DAYS = 7.0
+COOKIE_DAYS = sessions.SESSION_DAYS
 WRONG_PASSWORD = "Username or password is incorrect."
+SID = "auth_session_id"  # st.session_state key: this browser's server-side session
 
 
-def cookie_username(token: str | None, key: str, known: set[str], at: datetime) -> str | None:
-    """Whose sign-in the cookie carries, or None when it is absent, forged, expired or stale."""
+def cookie_claims(token: str | None, key: str, at: datetime) -> tuple[str, str] | None:
+    """(username, session id) the cookie carries; None when absent, forged or expired."""
     if not token:
         return None
     try:
         claims = jwt.decode(token, key, algorithms=["HS256"])
         username, expires = str(claims["username"]), float(claims["exp_date"])
+        session_id = str(claims["sid"])
     except (jwt.PyJWTError, KeyError, TypeError, ValueError):
         return None
-    if username not in known or expires <= at.timestamp():
+    if expires <= at.timestamp():
+        return None
+    return username, session_id
+
+
+def cookie_username(engine: Engine, token: str | None, key: str, at: datetime) -> str | None:
+    """Whose live session the cookie names, or None (forged, expired, signed out, revoked)."""
+    claims = cookie_claims(token, key, at)
+    if claims is None:
+        return None
+    username, session_id = claims
+    with session_scope(engine) as session:
+        user_id = sessions.live_user_id(session=session, session_id=session_id, at=at)
+        user = users.get_by_username(session=session, username=username)
+    if user is None or user_id is None or user.id != user_id:
         return None
     return username
 
 
-def _record_success(engine: Engine) -> Any:
-    def on_login(details: dict[str, Any]) -> None:
+def client_address() -> str | None:
+    """The browser's address as the server sees it (None under AppTest)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # no browser connection (AppTest, bare mode)
+        return None
+
+
+def _checker(engine: Engine) -> Any:
+    """Replaces the authenticator's password check with ours (throttled, session-making)."""
+
+    def check_credentials(username: str, password: str) -> bool:
         with session_scope(engine) as session:
-            users.record_login(session=session, username=details["username"], success=True)
+            result = signin.attempt(
+                session=session, username=username, password=password, client=client_address()
+            )
+        if result.ok:
+            st.session_state[SID] = result.session_id
+            return True
+        if result.locked_until is not None:
+            minutes = max(1, round((result.locked_until - now()).total_seconds() / 60))
+            st.session_state["signin_notice"] = (
+                f"Too many failed sign-ins for this account or from this address: "
+                f"try again in {minutes} minutes."
+            )
+        time.sleep(signin.delay_seconds(result.failures))
+        return False
 
-    return on_login
-
-
-def _record_failures(engine: Engine, before: dict[str, int], creds: dict[str, Any]) -> None:
-    """The authenticator counts a failure in the credentials dict; persist it and slow down."""
-    for username, entry in creds["usernames"].items():
-        if int(entry.get("failed_login_attempts", 0)) > before.get(username, 0):
-            with session_scope(engine) as session:
-                failures = users.record_login(session=session, username=username, success=False)
-            time.sleep(users.login_delay_seconds(failures))
-
-
-def _signed_in_user(engine: Engine, username: str) -> dict[str, Any] | None:
-    with session_scope(engine) as session:
-        user = users.get_by_username(session=session, username=username)
-        if user is None or not user.active or not user.password_hash:
-            return None
-        return {"id": user.id, "username": user.username, "name": user.name, "role": user.role}
+    return check_credentials
 
 
-def _show_form(
-    authenticator: stauth.Authenticate, engine: Engine, before: dict[str, int], creds: Any
-) -> None:
-    """The sign-in form, centred; a failed attempt is counted and answered only after a delay."""
-    _, middle, _ = st.columns([1, 2, 1])
+def _session_token(model: Any, key: str) -> Any:
+    """The cookie's JWT, with this browser's session id beside the authenticator's claims."""
+
+    def encode() -> str:
+        claims = {
+            "username": st.session_state["username"],
+            "exp_date": model.exp_date,
+            "sid": st.session_state.get(SID),
+        }
+        return jwt.encode(claims, key, algorithm="HS256")
+
+    return encode
+
+
+def _show_form(authenticator: stauth.Authenticate) -> None:
+    """The sign-in form, centred, with one line when an attempt failed."""
+    _left, middle, _right = st.columns([1, 2, 1])
     with middle:
         try:
             authenticator.login(
@@ -76,14 +118,59 @@ def _show_form(
                     "Password": "Password",
                     "Login": "Sign in",
                 },
-                callback=_record_success(engine),
             )
         except LoginError as exc:
             st.session_state["authentication_status"] = None
-            st.error(str(exc))
-        _record_failures(engine, before, creds)
-        if st.session_state.get("authentication_status") is False:
+            st.error(plain(exc))
+        notice = st.session_state.pop("signin_notice", None)
+        if notice:
+            st.error(notice)
+        elif st.session_state.get("authentication_status") is False:
             st.error(WRONG_PASSWORD)
+
+
+def _authenticator(engine: Engine) -> stauth.Authenticate:
+    with session_scope(engine) as session:
+        creds: dict[str, Any] = users.credentials(session=session)
+        key = users.secret(session=session, key="cookie_key")
+    token = st.context.cookies.get(COOKIE_NAME)
+    if token and not st.session_state.get("authentication_status"):
+        username = cookie_username(engine, token, key, now())
+        if username is None:
+            # A forged, expired, signed-out or revoked cookie: ignore it and show the form.
+            st.session_state["logout"] = True
+        else:
+            claims = cookie_claims(token, key, now())
+            st.session_state[SID] = claims[1] if claims else None
+    authenticator = stauth.Authenticate(
+        creds, COOKIE_NAME, key, COOKIE_DAYS, auto_hash=False, login_sleep_time=0
+    )
+    model = authenticator.authentication_controller.authentication_model
+    model.check_credentials = _checker(engine)
+    cookie = authenticator.cookie_controller.cookie_model
+    cookie._token_encode = _session_token(cookie, key)
+    return authenticator
+
+
+def _end_session(engine: Engine, authenticator: stauth.Authenticate) -> None:
+    session_id = st.session_state.pop(SID, None)
+    if session_id:
+        with session_scope(engine) as session:
+            sessions.end(session=session, session_id=session_id)
+    if st.session_state.get("authentication_status"):
+        authenticator.logout(location="unrendered")
+    st.session_state.pop("user", None)
+
+
+def _live(engine: Engine) -> dict[str, Any] | None:
+    """The signed-in user, while their account and this browser's session are live."""
+    session_id = st.session_state.get(SID)
+    with session_scope(engine) as session:
+        user = users.get_by_username(session=session, username=st.session_state["username"])
+        owner = sessions.live_user_id(session=session, session_id=session_id or "")
+        if user is None or not user.active or not user.password_hash or owner != user.id:
+            return None
+        return {"id": user.id, "username": user.username, "name": user.name, "role": user.role}
 
 
 def sign_in(engine: Engine) -> tuple[stauth.Authenticate, dict[str, Any] | None]:
@@ -91,30 +178,20 @@ def sign_in(engine: Engine) -> tuple[stauth.Authenticate, dict[str, Any] | None]
 
     Create this once per run: the authenticator owns widgets with fixed keys.
     """
-    with session_scope(engine) as session:
-        creds: dict[str, Any] = users.credentials(session=session)
-        key = users.secret(session=session, key="cookie_key")
-    before = {u: int(c.get("failed_login_attempts", 0)) for u, c in creds["usernames"].items()}
-    token = st.context.cookies.get(COOKIE_NAME)
-    if token and not cookie_username(token, key, set(creds["usernames"]), now()):
-        # A forged, expired or orphaned cookie: ignore it and show the form.
-        st.session_state["logout"] = True
-    authenticator = stauth.Authenticate(
-        creds, COOKIE_NAME, key, COOKIE_DAYS, auto_hash=False, login_sleep_time=0
-    )
-    if st.session_state.pop("app_logout_requested", False) and st.session_state.get(
-        "authentication_status"
-    ):
-        authenticator.logout(location="unrendered")
-        st.session_state.pop("user", None)
+    authenticator = _authenticator(engine)
+    if st.session_state.pop("app_logout_requested", False):
+        _end_session(engine, authenticator)
     if not st.session_state.get("authentication_status"):
-        _show_form(authenticator, engine, before, creds)
+        _show_form(authenticator)
     if not st.session_state.get("authentication_status"):
         return authenticator, None
-    user = _signed_in_user(engine, st.session_state["username"])
+    user = _live(engine)
     if user is None:
-        authenticator.logout(location="unrendered")
-        st.error("This account can no longer sign in. Ask an admin.")
+        _end_session(engine, authenticator)
+        st.error(
+            _("You were signed out (your password changed, or your account or session ended).")
+        )
+        _show_form(authenticator)
         return authenticator, None
     st.session_state["user"] = user
     return authenticator, user

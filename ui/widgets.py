@@ -8,32 +8,44 @@ from typing import NoReturn
 import streamlit as st
 
 from sla_core.agreement import Governing
+from ui.i18n import _, digits
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
-def plain(text: str) -> str:
-    """Data shown inside markdown, with markdown (and HTML) characters escaped."""
-    return _MARKDOWN.sub(r"\\\1", text)
+def plain(text: object) -> str:
+    """Data shown inside Markdown, every Markdown, HTML and Streamlit-directive character escaped.
+
+    The one way user data (names, file names, values from files, error messages quoting
+    them) enters st.markdown, st.info, st.error and the like: `![x](http://...)` stays text
+    and never makes the browser fetch anything.
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def agreement_status(governing: Governing) -> str:
+    """The one line saying which agreement version is in force, or that it is a draft."""
+    number = governing.version.number
+    version = digits(str(number))
+    if governing.signed:
+        return ":material/verified: " + _("Agreement v{version}, signed and in force").format(
+            version=version
+        )
+    return ":material/edit_note: " + _("Agreement v{version}: unsigned draft").format(
+        version=version
+    )
 
 
 def agreement_banner(governing: Governing) -> None:
     """Say which agreement version the page measures against, and if it is only a draft."""
-    number = governing.version.number
     if governing.signed:
-        st.caption(
-            f":material/verified: Measured against agreement v{number}, signed and in force."
-        )
+        st.caption(_("Measured against: {status}.").format(status=agreement_status(governing)))
     else:
         st.info(
-            f"Measured against agreement v{number}, an **unsigned draft**: "
-            "the numbers may still change before both teams sign.",
-            icon=":material/edit_note:",
+            _(
+                "Measured against: {status}. The numbers may still change before both teams sign."
+            ).format(status=agreement_status(governing))
         )
-
-
-def _drawn_above() -> None:
-    """Everything on this screen was drawn before the navigation."""
 
 
 def end_screen() -> NoReturn:
@@ -42,6 +54,8 @@ def end_screen() -> NoReturn:
     Without a navigation call in every run, Streamlit falls back to its old multipage mode
     and lists every file in pages/ in the sidebar.
     """
-    st.navigation([st.Page(_drawn_above, title="LeadPact")], position="hidden").run()
+    from ui.navigation import placeholders
+
+    st.navigation(placeholders(), position="hidden").run()
     st.stop()
     raise RuntimeError("unreachable")

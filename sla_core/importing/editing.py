@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 
@@ -26,13 +27,15 @@ def field_label(name: str) -> str:
 
 
 def mapping_table(headers: list[str], options: ImportOptions) -> pd.DataFrame:
-    """Every field with the file column it is read from ('' = not imported)."""
+    """Every field with the file column it is read from ('' = not imported), or the value
+    it takes on every row."""
     chosen = resolve_columns(headers, options)
     return pd.DataFrame(
         {
             "field": list(FIELDS),
             "label": [field_label(f) for f in FIELDS],
             "column": [chosen.get(f, NOT_MAPPED) for f in FIELDS],
+            "value": [options.constants.get(f, "") for f in FIELDS],
         }
     )
 
@@ -65,16 +68,43 @@ def stage_table(table: RawTable, options: ImportOptions) -> pd.DataFrame:
 def apply_tables(
     options: ImportOptions, mapping: pd.DataFrame, stages: pd.DataFrame | None = None
 ) -> ImportOptions:
-    """New options from the edited tables: exactly the columns chosen, and the stage values."""
+    """New options from the edited tables: exactly the columns chosen, the values set for
+    every row, and the stage values."""
     columns = {
         str(f): str(c)
         for f, c in zip(mapping["field"], mapping["column"], strict=True)
         if isinstance(c, str) and c != NOT_MAPPED
     }
+    constants = dict(options.constants)
+    if "value" in mapping:
+        constants = {
+            str(f): v.strip()
+            for f, v in zip(mapping["field"], mapping["value"], strict=True)
+            if isinstance(v, str) and v.strip()
+        }
     values = {k: dict(v) for k, v in options.values.items()}
     if stages is not None:
         for row in stages.itertuples(index=False):
             if isinstance(row.stage, str) and row.stage:
                 values.setdefault(str(row.field), {})[str(row.value)] = row.stage
     # auto off: what the user sees in the table is exactly what is imported
-    return replace(options, columns=columns, values=values, auto=False)
+    return replace(options, columns=columns, values=values, constants=constants, auto=False)
+
+
+def build_options(
+    base: ImportOptions,
+    mapping: pd.DataFrame,
+    stages: pd.DataFrame | None = None,
+    **choices: Any,
+) -> ImportOptions:
+    """The options the page imports with: the edited tables over `base`, then the page's
+    other choices (date_order, unknown_people, missing_dates, sheet, ...); `base` unchanged."""
+    return choose(apply_tables(base, mapping, stages), **choices)
+
+
+def choose(options: ImportOptions, **choices: Any) -> ImportOptions:
+    """New options with some choices changed (`options` itself is left as it was)."""
+    unknown = set(choices) - set(ImportOptions.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"unknown import option(s): {', '.join(sorted(unknown))}")
+    return replace(options, **choices)

@@ -9,9 +9,15 @@ from pandas.arrays import ArrowStringArray
 
 from sla_core.importing.mapping import ImportOptions, norm, value_map
 from sla_core.importing.rejects import Rejects
+from sla_core.stages import FUNNEL, Stage
 
-_RANK = {"lead": 0, "mql": 1, "sal": 2, "sql": 3, "opportunity": 4, "won": 5, "lost": 5}
-_EXITS = ("nurture", "disqualified", "lost")
+# How far down the funnel each stage is; a lost deal ended where a won one did.
+_RANK = {stage.value: rank for rank, stage in enumerate(FUNNEL)} | {
+    Stage.LOST.value: FUNNEL.index(Stage.WON)
+}
+_ENDED = (Stage.WON.value, Stage.LOST.value)
+# Statuses that leave the funnel refine any stage that has not ended.
+_EXITS = (Stage.NURTURE.value, Stage.DISQUALIFIED.value, Stage.LOST.value)
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
@@ -35,7 +41,7 @@ def _combine(stage: str | None, status: str | None) -> str | None:
     """A status further down the funnel, or one that leaves it, refines the lifecycle stage."""
     if stage is None or status is None:
         return stage or status
-    if status in _EXITS and stage not in ("won", "lost"):
+    if status in _EXITS and stage not in _ENDED:
         return status
     return status if _RANK.get(status, -1) > _RANK.get(stage, -1) else stage
 

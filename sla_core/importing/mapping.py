@@ -83,7 +83,14 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "dispositioned_at": ("dispositionedat", "dispositiondate"),
     "sql_at": ("becameasalesqualifiedleaddate", "sqldate", "sqlat"),
     "opportunity_at": ("becameanopportunitydate", "opportunitydate", "opportunityat"),
-    "closed_at": ("closedate", "closeddate", "closedat", "recentdealclosedate"),
+    "closed_at": (
+        "closedate",
+        "closeddate",
+        "closedat",
+        "recentdealclosedate",
+        "wondate",
+        "lostdate",
+    ),
 }
 
 # Presets name the exact headers of real exports (see shared/realdata/README.md).
@@ -208,6 +215,14 @@ class ImportOptions:
     unknown_people: Literal["create", "reject"] = "create"
     auto: bool = True
     sheet: str | None = None
+    # "same value for every row": field -> the value (e.g. {"stage": "won"})
+    constants: dict[str, str] = field(default_factory=dict)
+    # leads without a created date: dated at the import, or rejected
+    missing_dates: Literal["today", "reject"] = "today"
+    # an outcome file: update stored leads only; a key not stored is rejected
+    update_only: bool = False
+    # won or lost leads without a close date: rejected, or dated at the import
+    undated_outcomes: Literal["reject", "today"] = "reject"
 
     def to_json(self) -> str:
         """The reusable part of the options (a saved mapping), as JSON."""
@@ -220,7 +235,7 @@ class ImportOptions:
         raw: dict[str, Any] = json.loads(text)
         known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
         options = cls(**known)
-        unknown = set(options.columns) - set(FIELDS)
+        unknown = (set(options.columns) | set(options.constants)) - set(FIELDS)
         if unknown:
             raise ValueError(f"unknown field(s) in mapping: {', '.join(sorted(unknown))}")
         return options

@@ -7,7 +7,6 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -15,39 +14,29 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from sla_core.importing.table import HEADER_SCAN_ROWS, RawTable, ReadError, find_header, tidy
+from sla_core.importing.workbook import read_xlsx
+
+__all__ = ["ACCEPTED", "EXTENSIONS", "RawTable", "ReadError", "read_table"]
+
 SAMPLE_BYTES = 64 * 1024
 MAX_FILE_BYTES = 500 * 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
-HEADER_SCAN_ROWS = 30
+# What the importer reads (the page's uploader offers these extensions).
+EXTENSIONS = ("csv", "tsv", "txt", "xlsx")
+ACCEPTED = (
+    "Accepted formats: CSV or TSV/TXT text (comma, semicolon, tab or pipe between values; "
+    "UTF-8, UTF-16, Windows-1252 or Windows-1256) and Excel workbooks (.xlsx)."
+)
 _EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 # Letters Windows-1256 puts where Windows-1252 has accented Latin ones.
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
-class ReadError(ValueError):
-    """The file cannot be read as a table; the message says what and where."""
-
-
-@dataclass
-class RawTable:
-    """The file's cells as text, with the file line of each row and what was detected."""
-
-    frame: pd.DataFrame
-    lines: np.ndarray
-    encoding: str | None
-    delimiter: str | None
-    header_line: int
-    sheet: str | None = None
-    notes: list[str] = field(default_factory=list)
-    bad_lines: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({"line": [], "reason": [], "raw": []})
-    )
-
-
-def _mostly_text(text: str) -> bool:
+def _mostly_text(text: str, allowed: int = 0) -> bool:
     """Whether decoded text reads as text: almost no control characters or undecodable bytes."""
     odd = sum(1 for ch in text if (ch < " " and ch not in "\t\r\n") or ch == "\ufffd")
-    return odd <= len(text) // 100
+    return odd <= max(allowed, len(text) // 100)
 
 
 def detect_encoding(data: bytes) -> str:
@@ -66,11 +55,9 @@ def detect_encoding(data: bytes) -> str:
         guess = "utf-16-be"
     if guess and _mostly_text(sample[: len(sample) // 2 * 2].decode(guess, errors="replace")):
         return guess
-    if b"\x00" in sample:
-        raise ReadError(
-            "this is not a text (CSV) file: it contains binary data. "
-            "Upload a CSV, TSV or XLSX export."
-        )
+    # A few NUL bytes in text are damaged cells (their rows are rejected), not a binary file.
+    if b"\x00" in sample and not _mostly_text(sample.decode("latin-1"), allowed=3):
+        raise ReadError(f"this is not a text file: it contains binary data. {ACCEPTED}")
     text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=False)
     broken = text.count("\ufffd")
     if not broken:
@@ -114,19 +101,6 @@ def detect_delimiter(sample: str, filename: str = "") -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
-
-
-def find_header(rows: list[list[str]]) -> int:
-    """Index of the header row: the first row filled like the table (skips title lines)."""
-    filled = [sum(1 for cell in row if str(cell).strip()) for row in rows[:HEADER_SCAN_ROWS]]
-    if not any(filled):
-        return 0
-    width = Counter(n for n in filled if n).most_common(1)[0][0]
-    widest = max(filled)
-    for index, count in enumerate(filled):
-        if count >= max(1, min(width, widest) * 0.6):
-            return index
-    return 0
 
 
 def _as_csv(line: str, delimiter: str) -> str:
@@ -234,35 +208,11 @@ def read_delimited(data: bytes, filename: str = "") -> RawTable:
         delimiter=delimiter,
         header_line=header_line,
         bad_lines=pd.DataFrame(bad, columns=["line", "reason", "raw"]),
+        nul_bytes=b"\x00" in utf8,
     )
     if header_index:
         result.notes.append(f"skipped {header_index} line(s) above the header")
     return tidy(result)
-
-
-def tidy(table: RawTable) -> RawTable:
-    frame = table.frame
-    # A trailing delimiter on every line makes an unnamed, empty last column.
-    empty_unnamed = [
-        c
-        for c in frame.columns
-        if str(c).startswith("Unnamed:") and not frame[c].str.strip().ne("").any()
-    ]
-    frame = frame.drop(columns=empty_unnamed)
-    if frame.shape[1] == 0:
-        raise ReadError("the file has no columns")
-    # Only rows whose first cell is empty can be blank: check the rest on those alone.
-    blank = np.array(frame.iloc[:, 0].str.strip().eq(""), dtype=bool)
-    if blank.any():
-        candidates = frame.loc[blank]
-        blank[blank] = candidates.apply(lambda s: s.str.strip().eq("")).all(axis=1).to_numpy()
-    if blank.any():
-        frame = frame.loc[~blank].reset_index(drop=True)
-        table.lines = table.lines[~blank]
-    if len(frame) == 0 and table.bad_lines.empty:
-        raise ReadError("the file has a header row but no data rows")
-    table.frame = frame
-    return table
 
 
 def read_table(
@@ -277,9 +227,9 @@ def read_table(
             f"{max_bytes / 2**20:.1f} MB. Split it and import the parts."
         )
     if data.startswith(b"PK\x03\x04"):
-        from sla_core.importing.workbook import read_xlsx
-
         return read_xlsx(data, sheet)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError("this is an old Excel .xls workbook: save it as .xlsx or CSV first")
+        raise ReadError(
+            f"this is an old Excel .xls workbook: save it as .xlsx or CSV first. {ACCEPTED}"
+        )
     return read_delimited(data, filename)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from sla_core.importing.reading import HEADER_SCAN_ROWS, RawTable, ReadError, find_header, tidy
+from sla_core.importing.table import HEADER_SCAN_ROWS, RawTable, ReadError, find_header, tidy
 
 
 def _fill_header(names: list[str]) -> list[str]:

@@ -34,13 +34,9 @@ def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
     return start_app(url)
 
 
-def test_upload_shows_counts_rejects_and_names_as_text(
-    server: str, browser: Any, tmp_path: Path
-) -> None:
+def _signed_in_import_page(server: str, browser: Any) -> Any:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    upload = tmp_path / "week.csv"
-    upload.write_text(FILE, encoding="utf-8")
     page = browser.new_page(viewport={"width": 1300, "height": 2000})
     page.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
     page.goto(server)
@@ -56,6 +52,15 @@ def test_upload_shows_counts_rejects_and_names_as_text(
         except PlaywrightTimeout:
             continue
     link.click()
+    return page
+
+
+def test_upload_shows_counts_rejects_and_names_as_text(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    upload = tmp_path / "week.csv"
+    upload.write_text(FILE, encoding="utf-8")
+    page = _signed_in_import_page(server, browser)
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="Import", exact=True).click()
     page.get_by_text("Report: week.csv").wait_for(timeout=30_000)
@@ -67,3 +72,28 @@ def test_upload_shows_counts_rejects_and_names_as_text(
         page.get_by_role("button", name="Download the rejected rows to fix them").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "broken-mail" in text and "'=HYPERLINK" in text
+
+
+SAMPLES = ROOT / "tests" / "fixtures" / "realdata"
+
+
+@pytest.mark.parametrize(
+    ("name", "mapping", "rows"),
+    [
+        ("maven_sales_pipeline_sample.csv", "maven_crm (shipped mapping)", "220"),
+        ("x_education_leads_sample.csv", "x_education (shipped mapping)", "300"),
+    ],
+)
+def test_real_files_import_through_the_page_with_no_manual_mapping(
+    server: str, browser: Any, tmp_path: Path, name: str, mapping: str, rows: str
+) -> None:
+    page = _signed_in_import_page(server, browser)
+    page.locator("input[type=file]").set_input_files(str(SAMPLES / name))
+    page.get_by_text(f"Recognised as {mapping}").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text(f"Report: {name}").wait_for(timeout=60_000)
+    page.screenshot(path=str(tmp_path / "real_file_report.png"), full_page=True)
+    metrics = page.locator('[data-testid="stMetricValue"]')
+    metrics.first.wait_for(timeout=10_000)
+    assert [m.strip() for m in metrics.all_inner_texts()] == [rows, "0", "0", "0"]
+    assert page.locator('[data-testid="stException"]').count() == 0

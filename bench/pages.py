@@ -1,0 +1,312 @@
+"""Benchmark: every registered page with 10k and 1M leads, against a bare read_csv (issue 11).
+
+Run by hand:  .venv/bin/python bench/pages.py [--sizes 10000,1000000] [--database-url URL]
+
+For each size it builds a database by importing the bench's HubSpot-style export (SQLite,
+and PostgreSQL when a URL is given), then measures in a fresh process per database, as the
+app would run it: sign-in to a rendered Overview (cold: the snapshot is loaded then), the
+first render and the rerun of every page app.py registers (found in app.py's source),
+the app's memory, then the load of all leads and a bare `pd.read_csv` of the same rows
+(written from the loaded frame). Times are medians of `--runs` runs; CPU seconds are
+printed beside the load and the read because the machine is shared.
+Targets: load <= 2x read_csv; sign-in to Overview at 1M <= 3 s; every page rerun at 1M
+<= 250 ms and <= 5x its rerun at 10k; app memory at 1M <= 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+APP = ROOT / "app.py"
+ADMIN, PASSWORD = "benchadmin", "Bench#12345"
+
+
+def registered_pages() -> list[str]:
+    """Every `st.Page("pages/x.py", ...)` that app.py registers, in its order."""
+    pages = []
+    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", None) == "Page"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and str(node.args[0].value).startswith("pages/")
+        ):
+            pages.append(str(node.args[0].value))
+    return [p for p in dict.fromkeys(pages) if p != "pages/setup.py"]
+
+
+def rss_mib() -> tuple[float, float]:
+    """This process's resident memory now and at its peak (VmRSS, VmHWM), in MiB.
+
+    Not getrusage's ru_maxrss: that survives execve, so a child started by a parent that
+    had just imported a million rows would report the parent's peak as its own.
+    """
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
+
+
+def reader_rss_mib() -> float:
+    """Resident memory of the SQLite reader process (0 when there is none), in MiB."""
+    from sla_core import sqlite_reader
+
+    child = sqlite_reader._READER.child  # noqa: SLF001 - a benchmark may look inside
+    if child is None or child.poll() is not None:
+        return 0.0
+    for line in Path(f"/proc/{child.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the SQLite reader process it keeps."""
+    from sla_core import sqlite_reader
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    total = me.ru_utime + me.ru_stime
+    child = sqlite_reader._READER.child  # noqa: SLF001 - a benchmark may look inside
+    if child is not None and child.poll() is None:
+        fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Wall seconds, CPU seconds and the value of fn()."""
+    cpu, start = cpu_seconds(), time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, cpu_seconds() - cpu, value
+
+
+def median_of(runs: int, fn: Callable[[], Any]) -> tuple[float, float]:
+    results = [timed(fn)[:2] for _ in range(runs)]
+    return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+
+
+def measure(runs: int, folder: Path) -> dict[str, Any]:
+    """In a fresh process with DATABASE_URL set: the app's figures, then load and read_csv."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    from streamlit.testing.v1 import AppTest
+
+    from sla_core import db, snapshot
+    from ui import data
+
+    out: dict[str, Any] = {"pages": {}}
+    loads: list[str] = []  # which threads loaded the whole snapshot, and when
+    read_leads = snapshot.read_leads
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        loads.append(f"{threading.current_thread().name} at {time.perf_counter() - t0:.1f}s")
+        return read_leads(*args, **kwargs)
+
+    t0 = time.perf_counter()
+    snapshot.read_leads = counted  # type: ignore[assignment]
+    # cold: a fresh server, signed in at once (the snapshot loads, altair is imported)
+    out["sign-in cold"] = sign_in(AppTest, wait=False)[0]
+    out["peak after cold sign-in"] = rss_mib()[1]
+    # warm: the server has been up for the few seconds someone takes to type a password
+    out["sign-in"], at = sign_in(AppTest, wait=True)
+    out["peak after sign-in"] = rss_mib()[1]
+    for page in registered_pages():
+        first = timed(lambda p=page: at.switch_page(p).run())[0]
+        reruns = [timed(at.run)[:2] for _ in range(runs)]
+        rerun = statistics.median(r[0] for r in reruns)
+        rerun_cpu = statistics.median(r[1] for r in reruns)
+        out["pages"][page] = (first, rerun, bool(at.exception), rerun_cpu)
+        out[f"peak after {page}"] = rss_mib()[1]
+    out["app rss"], out["app peak"] = rss_mib()
+    out["reader rss"] = reader_rss_mib()
+    snapshot.read_leads = read_leads  # type: ignore[assignment]
+    out["snapshot loads"] = loads
+
+    engine = data.engine_for(db.database_url())
+
+    def load() -> pd.DataFrame:
+        return snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+
+    frame = load()
+    out["rows"] = len(frame)
+    out["load"] = median_of(runs, load)
+    csv = folder / "snapshot.csv"
+    table = pa.Table.from_pandas(frame.astype(dict.fromkeys(snapshot.CATEGORY_COLUMNS, "str")))
+    pacsv.write_csv(table, csv)
+    out["read_csv"] = median_of(runs, lambda: pd.read_csv(csv))
+    return out
+
+
+def sign_in(app_test: Any, *, wait: bool) -> tuple[float, Any]:
+    """Seconds from pressing "Sign in" to a rendered Overview, and the session."""
+    from sla_core import db
+    from ui import data
+
+    at = app_test.from_file(str(APP), default_timeout=600).run()
+    if wait:
+        data.warm_up(db.database_url()).join()
+    at.text_input[0].input(ADMIN)
+    at.text_input[1].input(PASSWORD)
+    button = next(b for b in at.button if b.label == "Sign in")
+    seconds = timed(lambda: button.click().run())[0]
+    assert not at.exception and at.metric, f"no Overview after sign-in: {at.exception}"
+    return seconds, at
+
+
+@contextmanager
+def database(url: str | None, folder: Path, rows: int) -> Iterator[str]:
+    """A database with `rows` imported leads, the file's owners and a bench admin: its URL."""
+    from sla_core import db
+
+    if url:
+        with db.scratch_schema(url, f"bench_{uuid.uuid4().hex[:8]}") as engine:
+            _fill(engine, folder, rows)
+            yield engine.url.render_as_string(hide_password=False)
+        return
+    path = folder / f"pages_{rows}.db"
+    path.unlink(missing_ok=True)
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    _fill(engine, folder, rows)
+    engine.dispose()
+    yield f"sqlite:///{path}"
+
+
+def _fill(engine: Any, folder: Path, rows: int) -> None:
+    from bench import hubspot_csv, import_1m
+    from sla_core.access import system_actor
+    from sla_core.db import session_scope
+    from sla_core.models import Role
+    from sla_core.users import create_user
+
+    csv = folder / f"contacts_{rows}.csv"
+    if not csv.exists():  # generated in a child process: its memory stays there
+        subprocess.run([sys.executable, hubspot_csv.__file__, str(csv), str(rows)], check=True)
+    users = import_1m.add_owners(engine)
+    with session_scope(engine) as session:
+        create_user(
+            actor=system_actor(),
+            session=session,
+            username=ADMIN,
+            name="Bench Admin",
+            role=Role.ADMIN,
+            password=PASSWORD,
+        )
+    result = import_1m.import_file(engine, csv, users)
+    print(f"  imported {result['result'].new:,} leads in {result['total']:.1f} s", flush=True)
+
+
+def run_child(url: str, runs: int, folder: Path) -> dict[str, Any]:
+    env = {**os.environ, "DATABASE_URL": url}
+    command = [sys.executable, __file__, "--measure", "--runs", str(runs), "--folder", str(folder)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"measuring {url} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def report(backend: str, results: dict[int, dict[str, Any]]) -> list[str]:
+    """The table (Markdown) for one backend, and the verdict lines."""
+    sizes = sorted(results)
+    big, small = results[sizes[-1]], results[sizes[0]]
+    head = "| step | " + " | ".join(f"{s:,} leads" for s in sizes) + " | target |"
+    lines = [f"**{backend}**", "", head, "|---|" + "---|" * len(sizes) + "---|"]
+
+    def row(label: str, cells: list[str], target: str = "") -> None:
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
+
+    row(
+        "bare read_csv (wall / CPU s)",
+        [f"{r['read_csv'][0]:.2f} / {r['read_csv'][1]:.2f}" for r in results.values()],
+    )
+    row(
+        "load all leads (wall / CPU s)",
+        [f"{r['load'][0]:.2f} / {r['load'][1]:.2f}" for r in results.values()],
+    )
+    row(
+        "load ÷ read_csv (wall / CPU)",
+        [
+            f"{r['load'][0] / r['read_csv'][0]:.2f} / {r['load'][1] / r['read_csv'][1]:.2f}"
+            for r in results.values()
+        ],
+        "≤ 2",
+    )
+    row(
+        "sign-in to rendered Overview (s)",
+        [f"{r['sign-in']:.2f}" for r in results.values()],
+        "≤ 3 at 1M",
+    )
+    row(
+        "  the same on a server just started (s)",
+        [f"{r['sign-in cold']:.2f}" for r in results.values()],
+    )
+    for page in big["pages"]:
+        row(f"{page} first (s)", [f"{r['pages'][page][0]:.3f}" for r in results.values()])
+        ratio = big["pages"][page][1] / max(small["pages"][page][1], 1e-9)
+        cpu_ratio = big["pages"][page][3] / max(small["pages"][page][3], 1e-9)
+        cells = [
+            f"{r['pages'][page][1] * 1000:.0f} / {r['pages'][page][3] * 1000:.0f}"
+            + (" ⚠ error" if r["pages"][page][2] else "")
+            for r in results.values()
+        ]
+        row(f"{page} rerun (wall / CPU ms)", cells, f"≤ 250; ×{ratio:.1f} / ×{cpu_ratio:.1f} (≤ 5)")
+    row(
+        "app memory: RSS / peak / reader RSS (MiB)",
+        [
+            f"{r['app rss']:,.0f} / {r['app peak']:,.0f} / {r.get('reader rss', 0):,.0f}"
+            for r in results.values()
+        ],
+        "≤ 1,024",
+    )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--database-url", help="also PostgreSQL (a throwaway schema per size)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
+    parser.add_argument("--folder", help="keep the generated files here (default: a temp dir)")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.runs, Path(args.folder))))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="leadpact-pages-") as tmp:
+        folder = Path(args.folder or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for backend, url in (("SQLite", None), ("PostgreSQL", args.database_url)):
+            if (backend == "PostgreSQL" and not url) or (backend == "SQLite" and args.skip_sqlite):
+                continue
+            results: dict[int, dict[str, Any]] = {}
+            for rows in sizes:
+                print(f"{backend}, {rows:,} leads", flush=True)
+                with database(url, folder, rows) as app_url:
+                    results[rows] = run_child(app_url, args.runs, folder)
+            print(json.dumps(results), file=sys.stderr)
+            print("\n".join(report(backend, results)) + "\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

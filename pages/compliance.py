@@ -1,0 +1,199 @@
+"""Compliance: a live gauge per service level for the company, a team or a rep."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from sla_core import access, browse, periods
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.exporting import safe_csv, safe_xlsx
+from sla_core.org import load_org_settings
+from sla_core.sla import charts, views
+from sla_core.sla.context import load_heads, sales_teams
+from sla_core.sla.daily import report_recipients, send_daily_report
+from sla_core.sla.daily_command import build_report
+from sla_core.sla.gauges import Level
+from sla_core.sla.mailer import MailConfigError
+from ui.data import current_user, get_engine
+from ui.dates import date_input
+from ui.i18n import _, chart, digits, num, period_name
+from ui.sla_data import sla_view, smtp_config
+from ui.tables import for_reading
+from ui.widgets import agreement_banner
+
+with session_scope(get_engine()) as session:
+    user = current_user(session)
+    heads = load_heads(session=session)
+    teams = sales_teams(session=session)
+    org = load_org_settings(session=session)
+    people = browse.people_frame(session=session)
+access.require(user, access.Permission.VIEW_DASHBOARD)
+names = dict(zip(people["id"], people["name"], strict=True))
+titles = {
+    Level.DISPOSITION: _("Dispositioned within the window"),
+    Level.WORKED: _("Worked within the window"),
+    Level.FOLLOW_UP: _("Follow-up attempts made"),
+    Level.CONVERSION: _("Conversion"),
+    Level.OPPORTUNITIES: _("Opportunities opened"),
+    Level.UNWORKED: _("MQLs left unworked"),
+    Level.MQL_VOLUME: _("MQL volume"),
+}
+
+st.title(_("Compliance"))
+scope = views.Scope(views.ScopeKind.REP, user.id)
+if access.can(user, access.Permission.VIEW_ALL_LEADS):
+    kind_col, which_col, period_col = st.columns(3)
+    kind = kind_col.selectbox(
+        _("Scope"),
+        list(views.ScopeKind),
+        format_func={"company": _("Company"), "team": _("Team"), "rep": _("Rep")}.__getitem__,
+        key="compliance_scope",
+    )
+    if kind is views.ScopeKind.TEAM and teams:
+        team = which_col.selectbox(
+            _("Team"), list(teams), format_func=lambda t: teams[t], key="compliance_team"
+        )
+        scope = views.Scope(kind, int(team))
+    elif kind is views.ScopeKind.REP and heads.reps:
+        rep = which_col.selectbox(
+            _("Rep"),
+            sorted(heads.reps, key=lambda r: names.get(r, "")),
+            format_func=lambda r: names.get(r, f"#{r}"),
+            key="compliance_rep",
+        )
+        scope = views.Scope(kind, int(rep))
+    else:
+        scope = views.Scope(views.ScopeKind.COMPANY)
+else:
+    period_col = st.columns(3)[2]
+
+zone, calendar = org.time_zone, org.calendar
+this_month = periods.month_containing(now(), zone=zone, calendar=calendar)
+months = periods.recent(this_month, 6)
+# Names computed now, in this run's language (a format_func may be called after the run).
+month_names = {m.label: period_name(m) for m in months}
+label = period_col.selectbox(
+    _("Month"),
+    [m.label for m in reversed(months)],
+    format_func=month_names.__getitem__,
+    key="compliance_period",
+)
+period = periods.parse_period(label, zone=zone, calendar=calendar)
+
+
+@st.fragment(run_every=timedelta(seconds=20))
+def live() -> None:
+    """The gauges and lists; every 20 s they recompute, and reload data only if it changed."""
+    view = sla_view(scope.id if scope.kind is views.ScopeKind.REP else None)
+    rows = views.scope_mask(view.leads, scope, heads)
+    gauges = views.scope_gauges(
+        view.leads, view.clocks, view.content, period, view.ref, scope, heads
+    )
+    agreement_banner(view.governing)
+    for line in (gauges.iloc[:4], gauges.iloc[4:]):
+        for column, (_index, row) in zip(st.columns(4), line.iterrows(), strict=False):
+            level = Level(row["level"])
+            event = column.altair_chart(
+                chart(charts.level_gauge(row.to_dict(), titles[level])),
+                key=f"compliance_gauge_{level.value}",
+                on_select="rerun",
+                selection_mode=charts.PICK,
+            )
+            if event and event.get("selection", {}).get(charts.PICK):
+                st.session_state["compliance_level"] = level
+            if row["percent"]:
+                column.caption(
+                    _("{done} of {due} due").format(done=num(row["done"]), due=num(row["due"])),
+                    help=_("Click the gauge to list the leads behind it."),
+                )
+    st.caption(
+        _("Live: recomputed at {time} UTC; leads reload only when they change.").format(
+            time=digits(f"{view.ref:%H:%M:%S}")
+        )
+    )
+
+    level = st.selectbox(
+        _("Leads behind a gauge (or click a gauge)"),
+        list(Level),
+        format_func=titles.__getitem__,
+        key="compliance_level",
+    )
+    behind = views.leads_behind(view.leads, view.clocks, period, level, rows)
+    st.dataframe(
+        for_reading(behind.assign(owner=behind["owner_id"].map(names)).drop(columns=["owner_id"])),
+        hide_index=True,
+        key="compliance_behind",
+        height=260,
+    )
+
+    risk_tab, late_tab = st.tabs([_("At risk"), _("Breached, still open")])
+    for tab, status in ((risk_tab, "at_risk"), (late_tab, "breached")):
+        listed = views.attention(view.leads, view.clocks, view.ref, rows, status)
+        tab.dataframe(
+            for_reading(
+                listed.assign(owner=listed["owner_id"].map(names)).drop(columns=["owner_id"])
+            ),
+            hide_index=True,
+            key=f"compliance_list_{status}",
+            height=260,
+        )
+
+    weekly, monthly = st.tabs([_("Weekly trend"), _("Monthly trend")])
+    scoped, scoped_clocks = view.leads.loc[rows], view.clocks.loc[rows]
+    week_start = {"monday": 0, "saturday": 5, "sunday": 6}[org.week_start.value]
+    spans = (
+        (weekly, "week", views.weeks_up_to(view.ref, 8, zone=zone, week_start=week_start)),
+        (monthly, "month", months),
+    )
+    bucket = int(view.ref.timestamp() // 600)  # trends move slowly: recompute every 10 min
+    for tab, name, span in spans:
+        data = view.shared.memo(
+            ("sla_trend", scope, name, label, bucket, view.content.model_dump_json()),
+            lambda span=span: views.trend(scoped, scoped_clocks, view.content, span, view.ref),
+        )
+        tab.altair_chart(
+            chart(charts.trend_lines(data, {lv.value: t for lv, t in titles.items()}, "")),
+            key=f"compliance_trend_{name}",
+        )
+
+
+live()
+
+
+if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
+    _("Show the daily sales report"), key="compliance_daily"
+):
+    st.subheader(_("Daily sales report"))
+    yesterday = now().date() - timedelta(days=1)
+    day = date_input(_("Day"), value=yesterday, key="compliance_daily_day") or yesterday
+    label, table = build_report(engine=get_engine(), day=day)
+    st.dataframe(for_reading(table), hide_index=True, key="compliance_daily_table")
+    csv_col, xlsx_col, send_col = st.columns(3)
+    csv_col.download_button(
+        _("Download CSV"), safe_csv(table), file_name=f"daily-sales-{label}.csv",
+        mime="text/csv", key="compliance_daily_csv",
+    )  # fmt: skip
+    xlsx_col.download_button(
+        _("Download Excel"), safe_xlsx({label: table}), file_name=f"daily-sales-{label}.xlsx",
+        key="compliance_daily_xlsx",
+    )  # fmt: skip
+    if send_col.button(_("Send by e-mail"), key="compliance_daily_send"):
+        try:
+            config = smtp_config()
+        except MailConfigError as exc:
+            config, problem = None, str(exc)
+        else:
+            problem = _("E-mail is not set up (no SMTP host in the settings).")
+        if config is None:
+            st.error(problem)
+        else:
+            with session_scope(get_engine()) as session:
+                to = report_recipients(session=session)
+                delivery = send_daily_report(
+                    config=config, table=table, day=label, to=to, actor=current_user(session)
+                )
+            if delivery.error:
+                st.error(delivery.error)
+            else:
+                st.success(_("Sent to {people}.").format(people=", ".join(to)))

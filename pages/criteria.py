@@ -1,0 +1,279 @@
+"""MQL criteria: edit the six criteria and the threshold, and see at once who would qualify."""
+
+import streamlit as st
+
+from sla_core import agreement
+from sla_core.access import Permission, can
+from sla_core.compliance import headcount
+from sla_core.db import session_scope
+from sla_core.marketing import charts as marketing_charts
+from sla_core.marketing import criteria, drafting, preview, suggestions
+from sla_core.models import Role
+from sla_core.people import placed
+from sla_core.terms import NUMERIC_CRITERIA, MQLDefinition
+from ui.data import current_user, get_engine, leads_for
+from ui.i18n import _
+from ui.marketing import people, profile_base
+from ui.widgets import agreement_banner
+
+
+def put_in_editor(proposal: MQLDefinition) -> None:
+    """Load a suggestion into fresh editor widgets; the manager still edits and saves."""
+    st.session_state["criteria_loaded"] = proposal
+    st.session_state["criteria_generation"] = st.session_state.get("criteria_generation", 0) + 1
+
+
+with session_scope(get_engine()) as session:
+    user = current_user(session)
+    governing = agreement.governing_version(session=session)
+    draft, draft_signed = drafting.working_draft(session=session)
+    draft_content = agreement.load_content(draft)
+
+COLUMNS = {
+    "group": _("Group"),
+    "leads": _("Leads"),
+    "in_force": _("MQLs in force"),
+    "proposed": _("MQLs proposed"),
+    "change": _("Change"),
+}
+editable = can(user, Permission.EDIT_AGREEMENT)
+staff = people()
+base = profile_base(staff)
+stamp = f"{draft.id}_{draft.revision}"
+generation = st.session_state.get("criteria_generation", 0)
+if generation:
+    stamp += f"_s{generation}"
+editing = st.session_state.get("criteria_loaded") or draft_content.mql
+
+st.title(_("MQL criteria"))
+agreement_banner(governing)
+if draft_signed:
+    st.caption(
+        _("Version {n} is signed; saving opens draft {m} with your changes.").format(
+            n=draft.number, m=draft.number + 1
+        )
+    )
+else:
+    st.caption(_("Editing draft v{n} (revision {r}).").format(n=draft.number, r=draft.revision))
+if "criteria_saved" in st.session_state:
+    saved_number = st.session_state.pop("criteria_saved")
+    st.success(_("Saved to draft v{n}.").format(n=saved_number), icon=":material/check:")
+if not editable:
+    st.info(_("You can look, not change: editing the criteria is for managers."))
+
+inputs: list[criteria.CriterionInput] = []
+slots = {}
+editor, shown = st.columns([5, 6], gap="large")
+stored_inputs = criteria.inputs_of(editing)
+with editor:
+    weights_now = [
+        st.session_state.get(f"criteria_{i.field.value}_{stamp}_w", i.weight) for i in stored_inputs
+    ]
+    threshold = st.slider(
+        _("Threshold: the points a lead needs to be an MQL"),
+        0,
+        max(100, sum(weights_now), editing.threshold),
+        editing.threshold,
+        key=f"criteria_threshold_{stamp}",
+        disabled=not editable,
+    )
+    slots[criteria.THRESHOLD] = st.empty()
+    for item in stored_inputs:
+        key = f"criteria_{item.field.value}_{stamp}"
+        with st.container(border=True):
+            name, points = st.columns([3, 2])
+            name.markdown(f"**{_(criteria.LABELS[item.field])}**")
+            weight = points.number_input(
+                _("Points"), 0, 100, item.weight, step=5, key=f"{key}_w", disabled=not editable
+            )
+            if item.field in NUMERIC_CRITERIA:
+                low, high = st.columns(2)
+                minimum = low.number_input(
+                    _("From"), value=item.minimum, step=1, key=f"{key}_min",
+                    disabled=not editable, placeholder=_("no minimum"),
+                )  # fmt: skip
+                maximum = high.number_input(
+                    _("To"), value=item.maximum, step=1, key=f"{key}_max",
+                    disabled=not editable, placeholder=_("no maximum"),
+                )  # fmt: skip
+                entry = criteria.CriterionInput(
+                    item.field,
+                    int(weight),
+                    minimum=None if minimum is None else int(minimum),
+                    maximum=None if maximum is None else int(maximum),
+                )
+            else:
+                chosen = st.session_state.get(f"{key}_values", [])
+                present = preview.present_values(base, item.field)
+                options = list(dict.fromkeys([*item.accepted, *chosen, *present]))
+                accepted = st.multiselect(
+                    _("Accepted values (type to add one)"),
+                    options,
+                    default=list(item.accepted),
+                    key=f"{key}_values",
+                    accept_new_options=True,
+                    disabled=not editable,
+                )
+                entry = criteria.CriterionInput(item.field, int(weight), tuple(accepted))
+            inputs.append(entry)
+            slots[item.field.value] = st.empty()
+
+checked = criteria.check_inputs(inputs, int(threshold))
+for field, message in checked.errors.items():
+    slots[field].error(_(message), icon=":material/error:")
+
+with shown:
+    st.subheader(_("Live preview"))
+    if checked.definition is None:
+        st.warning(_("Fix the fields marked in red to see the preview."))
+    else:
+        proposal = checked.definition
+        in_force = governing.content.mql
+        result = preview.compare(
+            base,
+            preview.scores(base, in_force),
+            in_force.threshold,
+            preview.scores(base, proposal),
+            proposal.threshold,
+        )
+        now_col, before_col, total_col = st.columns(3)
+        now_col.metric(
+            _("Proposed"),
+            f"{result.proposed:,}",
+            delta=f"{result.proposed - result.in_force:+,}",
+            border=True,
+        )
+        before_col.metric(
+            _("Under v{n} in force").format(n=governing.version.number),
+            f"{result.in_force:,}",
+            border=True,
+        )
+        total_col.metric(_("Leads scored"), f"{result.total:,}", border=True)
+        if result.proposed == 0 and result.total:
+            st.warning(_("No stored lead reaches this threshold."))
+        reps = headcount(placed(staff)["role"])[Role.SALES_REP]
+        views = {"source": _("By source"), "marketer": _("By marketer"),
+                 "month": _("Per month"), "rep": _("Per rep")}  # fmt: skip
+        view = st.segmented_control(
+            _("Break down"), list(views), format_func=views.get, default="source",
+            key="criteria_view", label_visibility="collapsed",
+        ) or "source"  # fmt: skip
+        if view == "rep":
+            load = preview.rep_load(result.breakdown["month"], reps, governing.content.targets)
+            st.caption(
+                _("MQLs per month spread over {reps} active reps, against the caps.").format(
+                    reps=reps
+                )
+            )
+            st.dataframe(
+                load,
+                hide_index=True,
+                key="criteria_rep_load",
+                column_config={
+                    "month": _("Month"),
+                    "mqls": _("MQLs proposed"),
+                    "per_rep": _("Per rep"),
+                    "min": _("Min"),
+                    "max": _("Max"),
+                    "verdict": _("Against the caps"),
+                },
+            )
+        else:
+            if view == "month":
+                st.altair_chart(
+                    marketing_charts.preview_months(result.breakdown["month"]),
+                    key="criteria_months",
+                )
+            st.dataframe(
+                result.breakdown[view],
+                hide_index=True,
+                key=f"criteria_by_{view}",
+                column_config=COLUMNS,
+            )
+
+        st.subheader(_("Explain one lead"))
+        wanted = st.text_input(_("Lead e-mail, key or id"), key="criteria_explain")
+        if wanted.strip():
+            lead = preview.find_lead(leads_for(None), wanted)
+            if lead is None:
+                st.warning(_("No lead matches {what}.").format(what=wanted.strip()))
+            else:
+                explained = preview.explain(lead, proposal)
+                total, is_mql = preview.verdict(explained, proposal.threshold)
+                st.dataframe(explained, hide_index=True, key="criteria_explained")
+                verdict = _("an MQL") if is_mql else _("not an MQL")
+                st.text(
+                    _("{total} of {threshold} points needed: {verdict}.").format(
+                        total=total, threshold=proposal.threshold, verdict=verdict
+                    )
+                )
+
+        if editable:
+            changes = criteria.describe_changes(draft_content.mql, proposal)
+            if st.button(
+                _("Save to the draft"),
+                key="criteria_save",
+                type="primary",
+                disabled=not changes,
+            ):
+                try:
+                    with session_scope(get_engine()) as session:
+                        saved = drafting.save_edit(
+                            session=session,
+                            version_id=draft.id or 0,
+                            revision=draft.revision,
+                            opened=draft_content,
+                            content=draft_content.model_copy(update={"mql": proposal}),
+                            sections=("mql",),
+                            summary=changes,
+                            action="edit_mql_criteria",
+                            actor=user,
+                        )
+                        number = saved.number
+                    st.session_state["criteria_saved"] = number
+                    st.session_state.pop("criteria_loaded", None)
+                    st.rerun()
+                except agreement.StaleRevision as exc:
+                    st.error(str(exc), icon=":material/sync_problem:")
+            for line in changes:
+                st.caption(line)
+
+st.divider()
+st.subheader(_("Suggestions from outcomes"))
+st.caption(
+    _(
+        "Learned from leads whose outcome is known: the older three quarters propose, "
+        "the newest quarter judges. Nothing changes until you put it in the editor and save."
+    )
+)
+open_as_lost = st.checkbox(
+    _("Count leads still open as not won (for files that only mark conversions)"),
+    key="criteria_open_as_lost",
+)
+if st.button(_("Suggest criteria from outcomes"), key="criteria_suggest"):
+    try:
+        st.session_state["criteria_suggestion"] = suggestions.suggest(
+            leads_for(None), governing.content.mql, open_as_not_won=open_as_lost
+        )
+    except suggestions.NotEnoughOutcomes as exc:
+        st.session_state.pop("criteria_suggestion", None)
+        st.warning(_("No suggestion: {why}.").format(why=exc), icon=":material/info:")
+suggestion = st.session_state.get("criteria_suggestion")
+if suggestion is not None:
+    st.text(
+        _("Learned on {train} leads, checked on the {test} newest.").format(
+            train=f"{suggestion.trained_on:,}", test=f"{suggestion.held_out:,}"
+        )
+    )
+    st.dataframe(suggestion.evaluation, hide_index=True, key="criteria_evaluation")
+    for line in criteria.describe_changes(draft_content.mql, suggestion.definition):
+        st.caption(line)
+    if editable:
+        st.button(
+            _("Put the suggestion in the editor"),
+            key="criteria_accept",
+            on_click=put_in_editor,
+            args=(suggestion.definition,),
+        )
+    with st.expander(_("Lift of every criterion value")):
+        st.dataframe(suggestion.lifts, hide_index=True, key="criteria_lifts")

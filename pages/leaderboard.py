@@ -1,0 +1,228 @@
+"""Leaderboard: points for service levels met, per person and per team, by month or quarter."""
+
+import pandas as pd
+import streamlit as st
+
+from sla_core.access import Permission, PermissionDenied, can
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.gamification import adjustments, charts, closing, trace
+from sla_core.gamification import leaderboard as lb
+from sla_core.gamification.standings import TIE_RULE
+from sla_core.org import load_org_settings
+from sla_core.periods import PeriodKind, parse_period
+from sla_core.terms import Level
+from ui.data import current_user, get_engine, leads_for
+from ui.i18n import _, chart, day, digits, num, period_name, reading_order
+
+engine = get_engine()
+with session_scope(engine) as session:
+    user = current_user(session)
+    org = load_org_settings(session=session)
+
+st.title(_("Leaderboard"))
+kind_col, period_col = st.columns([1, 2])
+kind = PeriodKind(
+    kind_col.segmented_control(
+        _("Period"),
+        options=[PeriodKind.MONTH.value, PeriodKind.QUARTER.value],
+        format_func={"month": _("Month"), "quarter": _("Quarter")}.__getitem__,
+        default=PeriodKind.MONTH.value,
+        key="leaderboard_kind",
+    )
+    or PeriodKind.MONTH.value
+)
+choices = lb.period_choices(
+    kind, ref=pd.Timestamp(now()), zone=org.time_zone, calendar=org.calendar
+)
+# Names computed now, in this run's language (a format_func may be called after the run).
+choice_names = {choice: period_name(choice) for choice in choices}
+period = period_col.selectbox(
+    _("Which one"), options=choices, format_func=choice_names.__getitem__, key=f"leaderboard_{kind}"
+)
+
+frame = leads_for(None)
+with session_scope(engine) as session:
+    view = lb.leaderboard(session=session, leads=frame, period=period, viewer=user)
+board = view.board
+
+for note in board.notes:
+    st.caption(_(note))
+if view.closed is not None:
+    st.caption(
+        _("Closed on {day} (revision {revision}).").format(
+            day=day(view.closed.closed_at.date()), revision=num(view.closed.revision)
+        )
+    )
+    if view.changed_since_close:
+        st.warning(
+            _(
+                "This period's data changed since it was closed: close it again to record the change."
+            )
+        )
+if view.quarter_winner:
+    st.success(
+        _("Leading team of {quarter}: {team}").format(
+            quarter=period_name(
+                parse_period(view.quarter_label, zone=org.time_zone, calendar=org.calendar)
+            ),
+            team=view.quarter_winner,
+        ),
+        icon=":material/emoji_events:",
+    )
+
+if view.mine is not None:
+    mine = view.mine
+    rank, points, gap = st.columns(3)
+    rank.metric(_("Your rank"), digits(f"{mine.rank} / {mine.of}"), border=True)
+    points.metric(_("Your points"), digits(f"{mine.points:g}"), border=True)
+    gap.metric(
+        _("Points to the next place"),
+        "—" if mine.gap is None else digits(f"{mine.gap:g}"),
+        help=None
+        if mine.above_name is None
+        else _("Behind {name}; on equal points the tie rule below decides.").format(
+            name=mine.above_name
+        ),
+        border=True,
+    )
+    st.subheader(_("What would move you up"))
+    if mine.moves.empty:
+        st.caption(_("Every level you are scored on is at its highest tier."))
+    for move in mine.moves.itertuples(index=False):
+        st.text(
+            _("{needed} {what}: +{points} points ({level})").format(
+                needed=num(move.needed),
+                what=_(move.what),
+                points=digits(f"{move.points:g}"),
+                level=_(move.level),
+            )
+        )
+
+people_tab, teams_tab, badges_tab = st.tabs([_("People"), _("Teams"), _("Badges")])
+with people_tab:
+    if board.people.empty:
+        st.info(_("Nobody is on the board for this period."))
+    else:
+        st.altair_chart(chart(charts.podium(board.people)), key="leaderboard_podium")
+        people_table = lb.table(board.people, {k: _(v) for k, v in lb.PEOPLE_TABLE.items()})
+        picked = st.dataframe(
+            people_table,
+            column_order=reading_order(list(people_table.columns)),
+            hide_index=True,
+            on_select="rerun",
+            selection_mode="single-row",
+            key="leaderboard_people",
+        )
+        st.caption(_(TIE_RULE))
+        top = board.people["name"].head(5).tolist()
+        if view.mine is not None:
+            me = board.people.loc[board.people["subject_id"] == user.id, "name"].tolist()
+            top = list(dict.fromkeys([*top[:4], *me]))
+        st.altair_chart(chart(charts.trend(view.trend_people, top)), key="leaderboard_trend")
+        rows = picked.selection.rows if picked else []
+        if rows:
+            person = board.people.iloc[rows[0]]
+            subject = int(person["subject_id"])
+            st.subheader(_("Where {name}'s points come from").format(name=person["name"]))
+            try:
+                trace.check_trace_access(user, subject)
+            except PermissionDenied as exc:
+                st.info(str(exc))
+            else:
+                levels = lb.levels_of(board, subject).rename(columns=_)
+                st.dataframe(
+                    levels,
+                    column_order=reading_order(list(levels.columns)),
+                    hide_index=True,
+                    key="leaderboard_levels",
+                )
+                scored = board.scored[board.scored["subject_id"] == subject]["level"].tolist()
+                level = st.selectbox(
+                    _("Show the leads behind"), options=scored, key="leaderboard_trace_level"
+                )
+                behind = trace.leads_behind(
+                    frame, board.rules.content, period, now(), subject, Level(level)
+                )
+                lead_pick = st.dataframe(
+                    behind,
+                    hide_index=True,
+                    on_select="rerun",
+                    selection_mode="single-row",
+                    key="leaderboard_trace_leads",
+                )
+                lead_rows = lead_pick.selection.rows if lead_pick else []
+                if lead_rows:
+                    lead_id = int(behind.iloc[lead_rows[0]]["id"])
+                    with session_scope(engine) as session:
+                        events = trace.events_of(session=session, lead_id=lead_id)
+                    st.dataframe(events, hide_index=True, key="leaderboard_trace_events")
+with teams_tab:
+    if board.teams.empty:
+        st.info(_("No team has anyone on the board for this period."))
+    else:
+        st.altair_chart(chart(charts.podium(board.teams)), key="leaderboard_team_podium")
+        team_table = lb.table(board.teams, {k: _(v) for k, v in lb.TEAM_TABLE.items()})
+        st.dataframe(
+            team_table,
+            column_order=reading_order(list(team_table.columns)),
+            hide_index=True,
+            key="leaderboard_teams",
+        )
+        teams = board.teams["name"].tolist()
+        st.altair_chart(chart(charts.trend(view.trend_teams, teams)), key="leaderboard_team_trend")
+with badges_tab:
+    st.subheader(_("Earned in {period} so far").format(period=period_name(period)))
+    if view.earning.empty:
+        st.caption(_("No badge earned in this period yet."))
+    else:
+        st.dataframe(view.earning, hide_index=True, key="leaderboard_earning")
+    st.caption(_("Badges are stored when a manager closes the period."))
+    if view.mine is not None:
+        st.subheader(_("Your badges"))
+        if view.my_badges.empty:
+            st.caption(_("None yet: they are awarded when a period is closed."))
+        else:
+            st.dataframe(view.my_badges, hide_index=True, key="leaderboard_badges")
+
+if can(user, Permission.MANAGE_POINTS):
+    with st.expander(_("Bonus or correction")), st.form("leaderboard_adjust_form"):
+        names = dict(zip(board.people["subject_id"], board.people["name"], strict=True))
+        who = st.selectbox(
+            _("Person"), options=list(names), format_func=names.get, key="leaderboard_adjust_who"
+        )
+        amount = st.number_input(
+            _("Points (negative for a correction)"),
+            step=1,
+            value=5,
+            key="leaderboard_adjust_points",
+        )
+        reason = st.text_input(_("Reason (required)"), key="leaderboard_adjust_reason")
+        if st.form_submit_button(_("Record")):
+            try:
+                with session_scope(engine) as session:
+                    adjustments.add_adjustment(
+                        session=session, period=period, user_id=int(who), points=int(amount),
+                        reason=reason, actor=user,
+                    )  # fmt: skip
+                st.success(_("Recorded. It shows on the board and in the audit trail."))
+            except (ValueError, PermissionDenied) as exc:
+                st.error(str(exc))
+    if st.button(_("Close this period"), key="leaderboard_close"):
+        try:
+            with session_scope(engine) as session:
+                outcome = closing.close_period(
+                    session=session, leads=frame, period=period, actor=user
+                )
+            if outcome.stored:
+                st.success(
+                    _("Closed: revision {revision} stored.").format(revision=outcome.close.revision)
+                )
+                if outcome.change:
+                    st.dataframe(
+                        pd.DataFrame(outcome.change), hide_index=True, key="leaderboard_change"
+                    )
+            else:
+                st.info(_("Nothing changed since the last close; nothing stored."))
+        except (ValueError, PermissionDenied) as exc:
+            st.error(str(exc))

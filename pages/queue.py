@@ -1,0 +1,211 @@
+"""Work queue: a rep's open leads by SLA deadline; log a touch, a disposition or a deal."""
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from sla_core import access, browse, leads
+from sla_core.db import session_scope
+from sla_core.sla.queue import work_queue
+from sla_core.sla.remind import notifications
+from sla_core.stages import (
+    DEFAULT_REASONS,
+    STAGE_LABELS,
+    Disposition,
+    IllegalTransition,
+    Stage,
+    TouchKind,
+)
+from ui.data import current_user, get_engine
+from ui.i18n import _
+from ui.sla_data import sla_view
+
+with session_scope(get_engine()) as session:
+    user = current_user(session)
+    people = browse.people_frame(session=session)
+
+reps = people[(people["role"] == "sales_rep") & people["active"]]
+names = dict(zip(people["id"], people["name"], strict=True))
+st.title(_("Work queue"))
+if access.can(user, access.Permission.VIEW_TEAM_QUEUES):
+    rep_ids = reps["id"].tolist()
+    if not rep_ids:
+        st.info(_("There are no active sales reps yet."))
+        st.stop()
+    rep_id = st.selectbox(
+        _("Rep"), rep_ids, format_func=lambda i: names.get(i, f"#{i}"), key="queue_rep"
+    )
+else:
+    rep_id = user.id
+try:
+    access.require_queue_access(user, int(rep_id or 0))
+except access.PermissionDenied as exc:
+    st.error(str(exc))
+    st.stop()
+
+with session_scope(get_engine()) as session:
+    mine = notifications(session=session, user=user)
+if not mine.empty:
+    with st.expander(
+        _("Notifications ({count})").format(count=len(mine)), icon=":material/notifications:"
+    ):
+        st.dataframe(
+            mine,
+            hide_index=True,
+            key="queue_notifications",
+            column_config={
+                "at": st.column_config.DatetimeColumn(_("When (UTC)"), format="YYYY-MM-DD HH:mm"),
+                "text": st.column_config.TextColumn(_("Reminder")),
+                "emailed": st.column_config.CheckboxColumn(_("E-mailed")),
+            },
+        )
+
+view = sla_view(int(rep_id or 0))
+queue = work_queue(view.leads, view.clocks, view.ref)
+windows = view.content.windows
+st.caption(
+    _(
+        "Open leads, most urgent first: disposition within {hours} working hours of "
+        "assignment, first touch within {days} business days, {attempts} follow-up attempts."
+    ).format(
+        hours=windows.disposition_hours,
+        days=windows.work_within_days,
+        attempts=windows.follow_up_attempts,
+    )
+)
+
+kind, text = st.session_state.pop("queue_message", (None, ""))
+if kind == "success":
+    st.success(text, icon=":material/check_circle:")
+elif kind == "error":
+    st.error(text, icon=":material/error:")
+
+counts = queue["status"].value_counts()
+total, risk, late, away = st.columns(4)
+total.metric(_("Open leads"), f"{len(queue):,}", border=True)
+risk.metric(_("At risk"), f"{int(counts.get('at_risk', 0)):,}", border=True)
+late.metric(_("Overdue"), f"{int(counts.get('breached', 0)):,}", border=True)
+away.metric(_("Waiting for reassignment"), f"{int(queue['reassign'].sum()):,}", border=True)
+
+st.dataframe(
+    queue.drop(columns=["owner_id", "hours_left"]),
+    hide_index=True,
+    key="queue_table",
+    height=min(38 + 35 * max(len(queue), 1), 458),
+    column_config={
+        "id": st.column_config.NumberColumn(_("Lead"), format="%d", width=70),
+        "countdown": st.column_config.TextColumn(_("Time left"), width=100),
+        "name": st.column_config.TextColumn(_("Name")),
+        "company": st.column_config.TextColumn(_("Company")),
+        "stage": st.column_config.TextColumn(_("Stage"), width=90),
+        "status": st.column_config.TextColumn(_("Clock"), width=90),
+        "next_deadline": st.column_config.DatetimeColumn(
+            _("Deadline (UTC)"), format="YYYY-MM-DD HH:mm"
+        ),
+        "hours_left": st.column_config.NumberColumn(_("Hours left"), format="%.1f h"),
+        "touches": st.column_config.NumberColumn(_("Touches"), width=70),
+        "follow_ups_required": st.column_config.NumberColumn(_("Required"), width=70),
+        "reassign": st.column_config.CheckboxColumn(_("Rep away"), width=80),
+    },
+)
+if queue.empty:
+    st.success(_("Nothing is waiting: every lead in this queue has been worked."))
+    st.stop()
+
+
+def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
+    """Run one lead action for the signed-in user; the outcome shows above the buttons."""
+    try:
+        with session_scope(get_engine()) as session:
+            action(session=session, actor=current_user(session), **kwargs)
+        st.session_state["queue_message"] = ("success", done)
+    except (
+        leads.StaleLead,
+        access.PermissionDenied,
+        IllegalTransition,
+        ValueError,
+        LookupError,
+    ) as exc:
+        st.session_state["queue_message"] = ("error", str(exc))
+
+
+labels = {
+    row.id: f"#{row.id} · {row.name} · {row.status} · {row.countdown}" for row in queue.itertuples()
+}
+lead_id = st.selectbox(
+    _("Lead to work on"), list(labels), format_func=lambda i: labels[i], key="queue_lead"
+)
+row = view.leads.loc[view.leads["id"] == lead_id].iloc[0]
+seen = leads.seen_of(row)
+
+with st.container(border=True):
+    st.markdown(_("**Log a touch**"))
+    touch_names = {
+        TouchKind.CALL: _("Call"),
+        TouchKind.EMAIL: _("E-mail"),
+        TouchKind.MEETING: _("Meeting"),
+        TouchKind.VOICEMAIL: _("Voicemail"),
+    }
+    for column, (touch, label) in zip(st.columns(4), touch_names.items(), strict=True):
+        column.button(
+            label,
+            key=f"queue_touch_{touch.value}",
+            width="stretch",
+            on_click=_run,
+            args=(leads.record_touch, _("{kind} logged.").format(kind=label)),
+            kwargs={"lead_id": int(lead_id), "kind": touch},
+        )
+
+stage = Stage(row["stage"])
+with st.container(border=True):
+    st.markdown(_("**Disposition** (now {stage})").format(stage=STAGE_LABELS[stage]))
+    qualify, decline = st.columns([1, 3])
+    qualify.button(
+        _("Qualify"),
+        key="queue_qualify",
+        type="primary",
+        on_click=_run,
+        args=(leads.disposition, _("Lead qualified.")),
+        kwargs={"lead_id": int(lead_id), "outcome": Disposition.QUALIFY, "seen": seen},
+    )
+    with decline:
+        outcome = st.radio(
+            _("Or"),
+            [Disposition.DISQUALIFY, Disposition.NURTURE],
+            format_func={
+                Disposition.DISQUALIFY: _("Disqualify"),
+                Disposition.NURTURE: _("Return to nurture"),
+            }.__getitem__,
+            horizontal=True,
+            key="queue_outcome",
+        )
+        reason = st.selectbox(
+            _("Reason"),
+            [*DEFAULT_REASONS[outcome], _("Other (write it below)")],
+            index=None,
+            placeholder=_("Choose a reason"),
+            key="queue_reason",
+        )
+        other = st.text_input(_("Other reason"), key="queue_other_reason")
+        given = other if reason == _("Other (write it below)") else reason
+        st.button(
+            _("Save disposition"),
+            key="queue_decline",
+            on_click=_run,
+            args=(leads.disposition, _("Disposition saved.")),
+            kwargs={"lead_id": int(lead_id), "outcome": outcome, "reason": given, "seen": seen},
+        )
+
+with st.container(border=True):
+    value_col, open_col = st.columns([2, 1], vertical_alignment="bottom")
+    value = value_col.number_input(
+        _("Deal value"), min_value=0.0, value=0.0, step=1000.0, key="queue_deal_value"
+    )
+    open_col.button(
+        _("Open opportunity"),
+        key="queue_open_opportunity",
+        on_click=_run,
+        args=(leads.open_opportunity, _("Opportunity opened.")),
+        kwargs={"lead_id": int(lead_id), "value": value, "seen": seen},
+    )

@@ -1,0 +1,100 @@
+"""Closed-loop reports: what sales did with marketing's leads, by source, campaign, marketer."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from sla_core import agreement, exporting, org
+from sla_core.access import Permission, can
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.marketing import charts, closed_loop
+from sla_core.terms import CriterionField
+from ui.data import current_user, get_engine, leads_for
+from ui.i18n import _, chart, num
+from ui.marketing import people
+from ui.tables import for_reading
+
+with session_scope(get_engine()) as session:
+    user = current_user(session)
+    targets = agreement.governing_version(session=session).content.targets
+    settings = org.load_org_settings(session=session)
+
+snapshot = leads_for(None)
+staff = people()
+names = dict(zip(staff["id"], staff["name"], strict=True))
+zone, calendar = settings.time_zone, settings.calendar
+
+st.title(_("Closed-loop reports"))
+today = now().date()
+picked = st.date_input(
+    _("Leads created between"),
+    (today - timedelta(days=180), today),
+    key="reports_range",
+)
+start, end = (picked[0], picked[-1]) if picked else (None, None)
+labels = {"source": _("Source"), "campaign": _("Campaign"),
+          "marketer": _("Marketer"), "month": _("Month")}  # fmt: skip
+by = st.segmented_control(
+    _("Group by"), list(labels), format_func=labels.get, default="source", key="reports_by"
+)
+by = by or "source"
+
+leads = closed_loop.in_range(snapshot, start, end, zone)
+groups = closed_loop.group_labels(leads, by, marketers=names, zone=zone, calendar=calendar)
+table = closed_loop.funnel_by(leads, groups, by_label=by == "month")
+st.subheader(_("Funnel by {what}").format(what=labels[by].lower()))
+if leads.empty:
+    st.info(_("No lead was created in this range."))
+    st.stop()
+left, right = st.columns(2)
+left.altair_chart(chart(charts.stage_bars(table)), key="reports_stages")
+right.altair_chart(chart(charts.conversion_bars(table)), key="reports_conversion")
+st.dataframe(for_reading(table), hide_index=True, key="reports_funnel")
+
+st.subheader(_("Time from MQL to each later stage"))
+stages_table = closed_loop.time_to_stages(leads)
+st.dataframe(for_reading(stages_table), hide_index=True, key="reports_times")
+
+st.subheader(_("Why leads came back: disqualification and nurture reasons"))
+reason_labels = {"source": _("Source")} | {
+    f.value: f.value.replace("_", " ") for f in CriterionField
+}
+reason_by = st.selectbox(
+    _("Reasons by"), list(reason_labels), format_func=reason_labels.get, key="reports_reason_by"
+)
+reason_groups = (
+    groups if reason_by == by else leads[reason_by].astype("string").fillna(closed_loop.NONE_LABEL)
+)
+reasons_table = closed_loop.reasons(leads, reason_groups)
+st.dataframe(for_reading(reasons_table), hide_index=True, key="reports_reasons")
+
+st.subheader(_("MQL volume against target, and sales acceptance, per marketer"))
+months = closed_loop.months_spanned(leads, zone=zone, calendar=calendar)
+marketer_groups = closed_loop.group_labels(leads, "marketer", marketers=names)
+card = closed_loop.marketer_scorecard(leads, marketer_groups, targets.mqls_per_marketer, months)
+st.caption(
+    _("Target: {n} MQLs per marketer per month, over {months} months.").format(
+        n=num(targets.mqls_per_marketer), months=num(months)
+    )
+)
+st.dataframe(for_reading(card), hide_index=True, key="reports_marketers")
+
+if can(user, Permission.EXPORT_REPORTS):
+    sheets = {"Funnel": table, "Time to stage": stages_table, "Reasons": reasons_table,
+              "Marketers": card}  # fmt: skip
+    csv_col, xlsx_col = st.columns(2)
+    csv_col.download_button(
+        _("Download the funnel (CSV)"),
+        exporting.safe_csv(table),
+        file_name=f"funnel_by_{by}.csv",
+        mime="text/csv",
+        key="reports_csv",
+    )
+    xlsx_col.download_button(
+        _("Download every table (Excel)"),
+        exporting.safe_xlsx(sheets),
+        file_name="closed_loop_reports.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="reports_xlsx",
+    )

@@ -1,0 +1,85 @@
+"""Routing: hand unassigned MQLs to reps by priority, within their caps, after a preview."""
+
+import streamlit as st
+
+from sla_core import agreement
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.marketing import route_run
+from sla_core.models import Role
+from ui.data import current_user, get_engine
+from ui.i18n import _, num, reading_order
+from ui.marketing import people
+from ui.widgets import agreement_banner
+
+with session_scope(get_engine()) as session:
+    user = current_user(session)
+    governing = agreement.governing_version(session=session)
+    stored_away = route_run.away_now(session=session, ref=now())
+
+staff = people()
+reps = staff[(staff["role"] == Role.SALES_REP.value) & staff["active"]]
+targets = governing.content.targets
+
+st.title(_("Routing"))
+agreement_banner(governing)
+st.caption(
+    _(
+        "Unassigned MQLs go to active reps by score, then age: reps below the monthly "
+        "minimum of {low} first, then the least loaded, never above {high} in 30 days."
+    ).format(low=targets.min_mqls_per_rep, high=targets.max_mqls_per_rep)
+)
+if "routing_done" in st.session_state:
+    st.success(st.session_state.pop("routing_done"), icon=":material/check:")
+
+names = dict(zip(reps["id"].tolist(), reps["name"].tolist(), strict=True))
+away = st.multiselect(
+    _("Reps who are away (they receive nothing)"),
+    list(names),
+    default=[rep for rep in names if rep in stored_away],
+    format_func=lambda rep: names[rep],
+    key="routing_away",
+    help=_("Reps with an away period covering today are listed already."),
+)
+
+try:
+    with session_scope(get_engine()) as session:
+        plan = route_run.route(session=session, actor=user, away=set(away), dry_run=True)
+except route_run.NoRepAvailable as exc:
+    st.error(_("No active sales rep can receive leads: nothing can be assigned."))
+    st.caption(str(exc))
+    st.stop()
+
+waiting, routed = st.columns(2)
+waiting.metric(_("Unassigned MQLs"), num(plan.waiting), border=True)
+routed.metric(_("Would be assigned now"), num(plan.assigned), border=True)
+if plan.waiting > plan.assigned:
+    st.warning(
+        _("{left} MQLs stay unassigned: every rep is at the max.").format(
+            left=num(plan.waiting - plan.assigned)
+        )
+    )
+st.dataframe(
+    plan.reps,
+    hide_index=True,
+    key="routing_plan",
+    column_order=reading_order([c for c in plan.reps.columns if c != "id"]),
+    column_config={
+        "id": None,
+        "name": _("Rep"),
+        "load_30d": _("Leads in the last 30 days"),
+        "month": _("Leads this month"),
+        "routed": _("Routed now"),
+        "load_after": _("30-day load after"),
+    },
+)
+if st.button(
+    _("Assign {n} leads").format(n=num(plan.assigned)),
+    key="routing_apply",
+    type="primary",
+    disabled=plan.assigned == 0,
+):
+    with session_scope(get_engine()) as session:
+        done = route_run.route(session=session, actor=user, away=set(away))
+    st.session_state["routing_done"] = done.summary()
+    st.rerun()

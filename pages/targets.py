@@ -1,0 +1,235 @@
+"""Targets & quotas: the numbers both teams owe, and the reverse funnel they come from."""
+
+from decimal import Decimal
+
+import streamlit as st
+
+from sla_core import agreement, org
+from sla_core.access import Permission, can
+from sla_core.compliance import headcount
+from sla_core.db import session_scope
+from sla_core.marketing import calculator, drafting, quotas
+from sla_core.models import Role
+from sla_core.people import placed
+from ui.data import current_user, get_engine, leads_for
+from ui.i18n import _
+from ui.marketing import people
+from ui.widgets import agreement_banner
+
+
+def use_plan(quotas_from_plan: dict[str, object]) -> None:
+    """Put the calculator's numbers into fresh quota widgets; saving is still a click away."""
+    st.session_state["targets_loaded"] = quotas_from_plan
+    st.session_state["targets_generation"] = st.session_state.get("targets_generation", 0) + 1
+
+
+with session_scope(get_engine()) as session:
+    user = current_user(session)
+    governing = agreement.governing_version(session=session)
+    draft, draft_signed = drafting.working_draft(session=session)
+    content = agreement.load_content(draft)
+    currency = org.load_org_settings(session=session).currency
+
+editable = can(user, Permission.EDIT_AGREEMENT)
+staff = people()
+heads = headcount(placed(staff)["role"])  # imported, unplaced people do not count
+stamp = f"{draft.id}_{draft.revision}"
+generation = st.session_state.get("targets_generation", 0)
+if generation:
+    stamp += f"_s{generation}"
+t = content.targets.model_copy(update=st.session_state.get("targets_loaded", {}))
+w = content.windows
+
+st.title(_("Targets & quotas"))
+agreement_banner(governing)
+st.caption(
+    _("Version {n} is signed; saving opens draft {m} with your changes.").format(
+        n=draft.number, m=draft.number + 1
+    )
+    if draft_signed
+    else _("Editing draft v{n} (revision {r}).").format(n=draft.number, r=draft.revision)
+)
+if "targets_saved" in st.session_state:
+    saved_number = st.session_state.pop("targets_saved")
+    st.success(_("Saved to draft v{n}.").format(n=saved_number), icon=":material/check:")
+
+st.subheader(_("What each side owes"))
+slots = {}
+values: dict[str, float | int | None] = {}
+marketing_col, sales_col = st.columns(2, gap="large")
+
+
+def slider(column, name: str, low: float, high: float, value: float, step: float) -> None:  # type: ignore[no-untyped-def]
+    """One quota slider with its message slot below it."""
+    values[name] = column.slider(
+        _(quotas.LABELS[name]),
+        low,
+        max(high, value),
+        value,
+        step=step,
+        key=f"targets_{name}_{stamp}",
+        disabled=not editable,
+    )
+    slots[name] = column.empty()
+
+
+def number(column, name: str, value: int) -> None:  # type: ignore[no-untyped-def]
+    values[name] = column.number_input(
+        _(quotas.LABELS[name]), value=value, step=5, key=f"targets_{name}_{stamp}",
+        disabled=not editable,
+    )  # fmt: skip
+    slots[name] = column.empty()
+
+
+with marketing_col:
+    st.markdown(_("**Marketing**"))
+    slider(st, "mqls_per_marketer", 0, 1000, t.mqls_per_marketer, 5)
+    slider(st, "quality_pct", 0.0, 100.0, float(t.quality_pct), 0.5)
+    st.markdown(_("**Caps per rep**"))
+    low_col, high_col = st.columns(2)
+    number(low_col, "min_mqls_per_rep", t.min_mqls_per_rep)
+    number(high_col, "max_mqls_per_rep", t.max_mqls_per_rep)
+with sales_col:
+    st.markdown(_("**Sales**"))
+    slider(st, "conversion_rate_pct", 0.0, 100.0, float(t.conversion_rate_pct), 0.5)
+    slider(st, "opportunities_per_rep", 0, 100, t.opportunities_per_rep, 1)
+    slider(st, "follow_up_attempts", 0, 10, w.follow_up_attempts, 1)
+    slider(st, "disposition_hours", 1, 168, w.disposition_hours, 1)
+    slider(st, "work_within_days", 1, 30, w.work_within_days, 1)
+
+proposed, errors = quotas.check_quotas(values, content)
+
+st.subheader(_("Reverse funnel: from the revenue goal to the MQLs needed"))
+history = calculator.historical_rates(leads_for(None))
+rates = history or calculator.DEFAULT_RATES
+st.caption(
+    _("Stage rates default to this organisation's history; change them to plan.")
+    if history
+    else _("No closed deals yet: the stage rates start at typical values; change them to plan.")
+)
+goal_col, deal_col, budget_col = st.columns(3)
+goal = goal_col.number_input(
+    _("Revenue goal per month ({currency})").format(currency=currency),
+    value=100_000.0, step=10_000.0, key="targets_goal",
+)  # fmt: skip
+deal = deal_col.number_input(
+    _("Average deal size ({currency})").format(currency=currency),
+    value=5_000.0, step=500.0, key="targets_deal",
+)  # fmt: skip
+budget = budget_col.number_input(
+    _("Marketing budget per month ({currency})").format(currency=currency),
+    value=20_000.0, step=1_000.0, key="targets_budget",
+)  # fmt: skip
+rate_cols = st.columns(3)
+rate_names = ("mql_to_sql", "sql_to_opportunity", "opportunity_to_won")
+rate_labels = (_("MQL → SQL (%)"), _("SQL → opportunity (%)"), _("Opportunity → won (%)"))
+rate_values = [
+    col.number_input(label, value=float(getattr(rates, name)), step=1.0, key=f"targets_{name}")
+    for col, name, label in zip(rate_cols, rate_names, rate_labels, strict=True)
+]
+team_cols = st.columns(3)
+marketers = team_cols[0].number_input(
+    _("Marketers"), value=heads[Role.MARKETER], step=1,
+    key="targets_marketers",
+)  # fmt: skip
+reps = team_cols[1].number_input(
+    _("Sales reps"), value=heads[Role.SALES_REP], step=1,
+    key="targets_reps",
+)  # fmt: skip
+inputs = calculator.FunnelInputs(
+    revenue_goal=Decimal(str(goal)),
+    deal_size=Decimal(str(deal)),
+    rates=calculator.StageRates(*(Decimal(str(v)) for v in rate_values)),
+    marketers=int(marketers),
+    reps=int(reps),
+    budget=Decimal(str(budget)),
+)
+problems = calculator.problems(inputs)
+for name, message in problems.items():
+    where = {"revenue_goal": goal_col, "deal_size": deal_col, "budget": budget_col}
+    where |= dict(zip(rate_names, rate_cols, strict=True))
+    where |= {"marketers": team_cols[0], "reps": team_cols[1]}
+    where[name].error(_(message), icon=":material/error:")
+
+if not problems:
+    result = calculator.plan(inputs)
+    cells = st.columns(4)
+    cells[0].metric(_("Deals needed"), f"{result.deals:,}", border=True)
+    cells[1].metric(_("Opportunities"), f"{result.opportunities:,}", border=True)
+    cells[2].metric(_("SQLs"), f"{result.sqls:,}", border=True)
+    cells[3].metric(_("MQLs needed per month"), f"{result.mqls:,}", border=True)
+    cells = st.columns(4)
+    dash = "—"
+    cells[0].metric(
+        _("MQLs per marketer"),
+        dash if result.mqls_per_marketer is None else f"{result.mqls_per_marketer:,}",
+        border=True,
+    )
+    cells[1].metric(
+        _("MQLs per rep"),
+        dash if result.mqls_per_rep is None else f"{result.mqls_per_rep:,}",
+        border=True,
+    )
+    cells[2].metric(
+        _("Opportunities per rep"),
+        dash if result.opportunities_per_rep is None else f"{result.opportunities_per_rep:,}",
+        border=True,
+    )
+    cells[3].metric(
+        _("Cost per MQL"),
+        dash if result.cost_per_mql is None else f"{result.cost_per_mql:,} {currency}",
+        border=True,
+        help=_("The marketing budget divided by the MQLs needed."),
+    )
+    st.caption(_("MQL to won at these rates: {pct} %.").format(pct=result.conversion_pct))
+    from_plan = {
+        "mqls_per_marketer": result.mqls_per_marketer,
+        "opportunities_per_rep": result.opportunities_per_rep,
+        "conversion_rate_pct": result.conversion_pct,
+    }
+    if editable:
+        st.button(
+            _("Use these numbers as the quotas"),
+            key="targets_use_plan",
+            on_click=use_plan,
+            args=({k: v for k, v in from_plan.items() if v is not None},),
+            help=_("Sets MQLs per marketer, opportunities per rep and the conversion target."),
+        )
+    checked_targets = (proposed or content).targets
+    for name, message in calculator.contradictions(result, checked_targets, inputs).items():
+        if name in slots and name not in errors:
+            slots[name].warning(_(message), icon=":material/warning:")
+        elif name in ("marketers", "reps"):
+            team_cols[0 if name == "marketers" else 1].warning(_(message))
+
+for name, message in errors.items():
+    if name in slots:
+        slots[name].error(_(message), icon=":material/error:")
+    else:
+        st.error(_(message), icon=":material/error:")
+
+if editable and proposed is not None:
+    changes = quotas.describe_quota_changes(content, proposed)
+    if st.button(
+        _("Save quotas to the draft"), key="targets_save", type="primary", disabled=not changes
+    ):
+        try:
+            with session_scope(get_engine()) as session:
+                saved = drafting.save_edit(
+                    session=session,
+                    version_id=draft.id or 0,
+                    revision=draft.revision,
+                    opened=content,
+                    content=proposed,
+                    sections=("targets", "windows"),
+                    summary=changes,
+                    action="edit_targets",
+                    actor=user,
+                )
+                st.session_state["targets_saved"] = saved.number
+                st.session_state.pop("targets_loaded", None)
+            st.rerun()
+        except agreement.StaleRevision as exc:
+            st.error(str(exc), icon=":material/sync_problem:")
+    for line in changes:
+        st.caption(line)

@@ -1,0 +1,93 @@
+"""Work time: business hours, holidays and away periods the SLA clocks count with."""
+
+from datetime import time
+
+import pandas as pd
+import streamlit as st
+
+from sla_core import browse
+from sla_core.access import Permission, PermissionDenied, require
+from sla_core.db import session_scope
+from sla_core.sla.worktime import (
+    BusinessHours,
+    WorkTime,
+    away_from_rows,
+    load_work_time,
+    parse_holidays,
+    save_work_time,
+)
+from ui.data import current_user, get_engine
+from ui.i18n import _
+
+with session_scope(get_engine()) as session:
+    user = current_user(session)
+    stored = load_work_time(session=session)
+    people = browse.people_frame(session=session)
+try:
+    require(user, Permission.MANAGE_SETTINGS)
+except PermissionDenied as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.title(_("Work time"))
+st.caption(
+    _(
+        "SLA clocks count working time only: outside business hours, on holidays and while "
+        "a rep is away they pause. Without business hours every hour counts."
+    )
+)
+days = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+hours = stored.hours or BusinessHours()
+with st.form("work_time_form"):
+    office = st.toggle(
+        _("Count business hours only"), value=stored.hours is not None, key="work_time_office"
+    )
+    weekdays = st.multiselect(
+        _("Working days"), list(range(7)), default=list(hours.weekdays),
+        format_func=lambda d: days[d], key="work_time_days",
+    )  # fmt: skip
+    start_col, end_col = st.columns(2)
+    start = start_col.time_input(_("Opens"), value=hours.start, key="work_time_start")
+    end = end_col.time_input(_("Closes"), value=hours.end, key="work_time_end")
+    holidays = st.text_area(
+        _("Holidays for everyone (one date per line, YYYY-MM-DD)"),
+        value="\n".join(d.isoformat() for d in stored.holidays),
+        key="work_time_holidays",
+    )
+    reps = people[people["role"] == "sales_rep"]
+    away = st.data_editor(
+        pd.DataFrame(
+            [a.model_dump() for a in stored.away], columns=["user_id", "start", "end", "reason"]
+        ).astype({"start": "datetime64[s]", "end": "datetime64[s]"}),
+        num_rows="dynamic",
+        key="work_time_away",
+        column_config={
+            "user_id": st.column_config.SelectboxColumn(
+                _("Rep away"), options=reps["id"].tolist(), required=True
+            ),
+            "start": st.column_config.DateColumn(_("First day")),
+            "end": st.column_config.DateColumn(_("Last day")),
+            "reason": st.column_config.TextColumn(_("Reason")),
+        },
+    )
+    saved = st.form_submit_button(_("Save work time"), type="primary")
+
+if saved:
+    try:
+        rows = [
+            {**row, "start": None if pd.isna(row["start"]) else pd.Timestamp(row["start"]).date(),
+             "end": None if pd.isna(row["end"]) else pd.Timestamp(row["end"]).date()}
+            for row in away.to_dict(orient="records")
+        ]  # fmt: skip
+        updated = WorkTime(
+            hours=BusinessHours(weekdays=tuple(sorted(weekdays)), start=start or time(9),
+                                end=end or time(17)) if office else None,
+            holidays=parse_holidays(holidays),
+            teams=stored.teams,
+            away=away_from_rows(rows),
+        )  # fmt: skip
+        with session_scope(get_engine()) as session:
+            save_work_time(session=session, work_time=updated, actor=current_user(session))
+        st.success(_("Work time saved: the clocks use it from now on."))
+    except ValueError as exc:
+        st.error(str(exc))

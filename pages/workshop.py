@@ -1,0 +1,141 @@
+"""The SLA workshop: draft the agreement section by section, sign it, compare versions."""
+
+import pandas as pd
+import streamlit as st
+
+from sla_core import agreement, org
+from sla_core.access import Permission, can
+from sla_core.agreement import board, discussion, document, figures, markdown, reviews
+from sla_core.clock import now
+from sla_core.db import session_scope
+from ui import workshop as ws
+from ui import workshop_actions as actions
+from ui.data import current_user, get_engine, leads_for
+from ui.i18n import _
+from ui.widgets import agreement_banner
+
+with session_scope(get_engine()) as session:
+    user = current_user(session)
+    if not can(user, Permission.EDIT_AGREEMENT):
+        st.error(_("Your role may not open the agreement workshop."))
+        st.stop()
+    version = agreement.working_version(session=session)
+    content = agreement.load_content(version)
+    status = board.status_of(session=session, version=version)
+    signers = board.signer_rows(session=session, version=version)
+    governing = agreement.governing_version(session=session)
+    settings = org.load_org_settings(session=session)
+    versions = agreement.all_versions(session=session)
+    changes = discussion.history(session=session, limit=100)
+    texts = {v.number: agreement.load_content(v) for v in versions}
+
+history = figures.last_quarter(
+    leads_for(None),
+    ref=now(),
+    disposition_hours=content.windows.disposition_hours,
+    zone=settings.time_zone,
+    calendar=settings.calendar,
+)
+
+st.title(_("SLA workshop"))
+agreement_banner(governing)
+st.caption(
+    _("Editing version {number} ({status}). Each section saves on its own.").format(
+        number=version.number, status=board.STATUS_TEXT[status]
+    )
+)
+reminder = reviews.reminder_for(governing.content, now().date(), str(user.role))
+if reminder:
+    st.warning(reminder.text, icon=":material/event:")
+flash = st.session_state.pop("ws_flash", None)
+if flash:
+    {"error": st.error, "success": st.success, "info": st.info}[flash[0]](flash[1])
+
+# A radio, not st.tabs: the chosen view survives the rerun a button click causes, and
+# only that view is drawn.
+VIEWS = {
+    "draft": _("Draft"),
+    "sign": _("Sign"),
+    "history": _("Changes and diff"),
+    "export": _("Export and verify"),
+}
+view = st.radio(
+    _("View"),
+    list(VIEWS),
+    format_func=VIEWS.__getitem__,
+    horizontal=True,
+    key="ws_view",
+    label_visibility="collapsed",
+)
+
+if view == "draft":
+    for number, (section, title, kind) in enumerate(board.GUIDE, start=1):
+        with st.expander(f"{number}. {_(title)}", expanded=False):
+            for line in board.figures_beside(section, content, history):
+                st.caption(_(line))
+            if section == "workshop.mql_definition":
+                table = document.criteria_table(content)
+                st.dataframe(pd.DataFrame(table.rows, columns=table.headers), hide_index=True)
+                st.caption(
+                    _(
+                        "Threshold: {threshold} points. Edit the criteria on the Criteria page."
+                    ).format(threshold=content.mql.threshold)
+                )
+            if kind == "text":
+                ws.text_section(version, content, section)
+            else:
+                ws.structured_section(version, content, section, kind, history)
+            st.divider()
+            actions.comments_of(version, section)
+
+elif view == "sign":
+    st.subheader(_("Signatures on version {number}").format(number=version.number))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    _("Role"): row.role.replace("_", " "),
+                    _("Signed by"): row.name or "—",
+                    _("When (UTC)"): f"{row.signed_at:%Y-%m-%d %H:%M}" if row.signed_at else "—",
+                }
+                for row in signers
+            ]
+        ),
+        hide_index=True,
+        key="ws_signers",
+    )
+    st.text(_("Content hash: {hash}").format(hash=version.content_hash))
+    actions.sign_buttons(user, version, status)
+
+elif view == "history":
+    numbers = [v.number for v in versions]
+    left, right = st.columns(2)
+    old = left.selectbox(_("From version"), numbers, index=len(numbers) - 1, key="ws_diff_old")
+    new = right.selectbox(_("To version"), numbers, index=0, key="ws_diff_new")
+    text = markdown.diff(
+        texts[old], texts[new], old_name=f"version {old}", new_name=f"version {new}"
+    )
+    if text:
+        st.code(text, language="diff", wrap_lines=True)
+    else:
+        st.caption(_("The two versions say the same."))
+    st.subheader(_("Who changed what"))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    _("When (UTC)"): f"{c.at:%Y-%m-%d %H:%M:%S}",
+                    _("Who"): c.who,
+                    _("Version"): c.version,
+                    _("What"): c.action.replace("_", " "),
+                    _("Detail"): c.detail,
+                }
+                for c in changes
+            ]
+        ),
+        hide_index=True,
+        key="ws_changes",
+    )
+
+else:
+    actions.export_and_verify(user, version)

@@ -1,0 +1,157 @@
+"""What the workshop page shows about a version: its sections, signers and cover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from sla_core import compliance
+from sla_core.agreement.document import Cover, SignatureLine
+from sla_core.agreement.figures import History
+from sla_core.agreement.versions import (
+    Status,
+    load_content,
+    signatures,
+    statuses,
+    valid_signatures,
+)
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Message
+from sla_core.models import AgreementVersion, User
+from sla_core.periods import month_containing, shift
+from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent
+
+# (section, title, kind): the workshop's guided order. Kinds: text, stages, enforcement,
+# review, targets, windows.
+GUIDE: tuple[tuple[str, str, str], ...] = (
+    *((f"workshop.{key}", question, "text") for key, question in WORKSHOP_QUESTIONS),
+    ("marketing_commitments", "What does marketing commit to?", "text"),
+    ("sales_commitments", "What does sales commit to?", "text"),
+    ("stage_definitions", "How do we define each stage?", "stages"),
+    ("targets", "Targets and quotas", "targets"),
+    ("windows", "SLA windows", "windows"),
+    ("enforcement", "How is the agreement enforced?", "enforcement"),
+    ("review", "When do we review the agreement?", "review"),
+    ("required_signers", "Who must sign the agreement?", "signers"),
+)
+STATUS_TEXT = {
+    Status.DRAFT: "draft",
+    Status.IN_REVIEW: "in review, awaiting signatures",
+    Status.SIGNED: "signed and in force",
+    Status.SUPERSEDED: "superseded",
+}
+
+
+@dataclass(frozen=True)
+class SignerRow:
+    role: str
+    name: str | None
+    signed_at: datetime | None
+
+
+def signer_rows(*, session: Session, version: AgreementVersion) -> list[SignerRow]:
+    """One row per required role: who signed this exact content, and when (or nobody yet)."""
+    names = {u.id: u.name for u in session.exec(select(User)).all()}
+    valid = valid_signatures(version, signatures(session=session, version_id=version.id or 0))
+    by_role = {str(s.role): s for s in valid}
+    rows = []
+    for role in load_content(version).required_signers:
+        sig = by_role.get(role)
+        rows.append(
+            SignerRow(role, names.get(sig.user_id) if sig else None, sig.signed_at if sig else None)
+        )
+    return rows
+
+
+def status_of(*, session: Session, version: AgreementVersion) -> Status:
+    return statuses(session=session)[version.id or 0]
+
+
+def appendix(
+    leads: pd.DataFrame, version: AgreementVersion, ref: datetime
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The last full month's service levels (compliance.overview), as printable rows."""
+    period = shift(month_containing(ref), -1)
+    content = load_content(version)
+    end = period.end.to_pydatetime() - pd.Timedelta(microseconds=1)
+    stats = compliance.overview(leads, content, period, end)
+
+    def pct(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1f} %"
+
+    rows = (
+        ("MQLs", f"{stats.mqls:,}"),
+        (
+            "Dispositioned within the window",
+            f"{stats.disposition_met:,} of {stats.disposition_due:,}",
+        ),
+        ("Dispositioned in time", pct(stats.disposition_pct)),
+        ("Deals won", f"{stats.won:,}"),
+        ("Conversion (won per MQL)", pct(stats.conversion_pct)),
+        ("Opportunities", f"{stats.opportunities:,}"),
+    )
+    return period.label, rows
+
+
+def cover(
+    *,
+    session: Session,
+    version: AgreementVersion,
+    appendix_period: str,
+    appendix_rows: tuple[tuple[str, str], ...],
+) -> Cover:
+    """Everything around the content for an export of `version`."""
+    status = status_of(session=session, version=version)
+    lines = tuple(
+        SignatureLine(r.name or "", r.role, r.signed_at)
+        for r in signer_rows(session=session, version=version)
+    )
+    return Cover(
+        number=version.number,
+        status=STATUS_TEXT[status],
+        content_hash=version.content_hash,
+        signatures=lines,
+        appendix_period=appendix_period,
+        appendix=appendix_rows,
+    )
+
+
+# Beside each workshop question: the draft's number and what last quarter looked like.
+QUESTION_FIGURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "workshop.mql_target": (("targets.mqls_per_marketer", "mqls_per_marketer"),),
+    "workshop.handoff_rate": (("targets.quality_pct", "quality_pct"),),
+    "workshop.rep_caps": (
+        ("targets.min_mqls_per_rep", "min_mqls_per_rep"),
+        ("targets.max_mqls_per_rep", "max_mqls_per_rep"),
+    ),
+    "workshop.sales_workflow": (("windows.disposition_hours", "disposition_in_window_pct"),),
+    "workshop.rep_metrics": (("targets.opportunities_per_rep", "opportunities_per_rep"),),
+    "workshop.mql_metrics": (("targets.conversion_rate_pct", "conversion_pct"),),
+}
+DRAFT_LABELS = {
+    "targets.mqls_per_marketer": N_("draft: {value} MQLs per marketer per month"),
+    "targets.quality_pct": N_("draft: {value} % MQL quality"),
+    "targets.min_mqls_per_rep": N_("draft: {value} MQLs per rep per month at least"),
+    "targets.max_mqls_per_rep": N_("draft: {value} MQLs per rep per month at most"),
+    "windows.disposition_hours": N_("draft: {value} hours to disposition an MQL"),
+    "targets.opportunities_per_rep": N_("draft: {value} opportunities per rep per month"),
+    "targets.conversion_rate_pct": N_("draft: {value} % conversion"),
+}
+
+
+def figures_beside(section: str, content: AgreementContent, history: History | None) -> list[str]:
+    """Lines such as "draft: 250 MQLs per marketer per month; last quarter (2026-Q2): 212 ..."."""
+    lines: list[str] = []
+    data = content.model_dump(mode="json")
+    for path, key in QUESTION_FIGURES.get(section, ()):
+        group, name = path.split(".")
+        line = Message.of(DRAFT_LABELS[path], value=data[group][name])
+        past = history.sentence(key) if history else None
+        if past:
+            lines.append(Message.of(N_("{draft}; {past}"), draft=line, past=past))
+        else:
+            lines.append(Message.of(N_("{draft}; no history yet"), draft=line))
+    return lines

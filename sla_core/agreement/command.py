@@ -1,0 +1,93 @@
+"""`python -m sla_core export-pdf|verify|reviews-due`: the agreement from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from sla_core import snapshot
+from sla_core.access import system_actor
+from sla_core.agreement import export, reviews, verify
+from sla_core.agreement.versions import governing_version
+from sla_core.clock import now
+from sla_core.db import session_scope
+
+EXIT_INVALID = 1
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The agreement's subcommands."""
+    p = sub.add_parser("export-pdf", parents=[common], help="write the agreement as a PDF")
+    p.add_argument("--version", type=int, help="version number (default: the one in force)")
+    p.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    p.add_argument("--markdown", type=Path, help="also write the same document as Markdown")
+    v = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="check that a PDF matches a signed agreement version",
+        description="Exit status: 0 the PDF matches a signed version, 1 it does not.",
+    )
+    v.add_argument("file", type=Path)
+    r = sub.add_parser("reviews-due", parents=[common], help="who must be reminded of a review")
+    r.add_argument("--today", type=date.fromisoformat, help="YYYY-MM-DD (default: today)")
+
+
+def _print(args: argparse.Namespace, payload: Any, text: str) -> None:
+    print(json.dumps(payload, default=str, ensure_ascii=False) if args.json else text)  # noqa: T201
+
+
+def export_pdf(args: argparse.Namespace, engine: Engine) -> int:
+    frame = snapshot.read_leads(engine)
+    with session_scope(engine) as session:
+        data, manifest = export.export_pdf(
+            session=session, number=args.version, leads=frame, ref=now(), actor=system_actor()
+        )
+        text = None
+        if args.markdown:
+            text = export.export_markdown(
+                session=session, number=args.version, leads=frame, ref=now(), actor=system_actor()
+            )
+    args.out.write_bytes(data)
+    if text is not None:
+        args.markdown.write_text(text, encoding="utf-8")
+    cover = manifest.cover
+    _print(
+        args,
+        {"file": str(args.out), "version": cover.number, "status": cover.status,
+         "content_hash": cover.content_hash, "bytes": len(data)},
+        f"wrote {args.out}: version {cover.number} ({cover.status}), {len(data):,} bytes, "
+        f"SHA-256 {cover.content_hash}",
+    )  # fmt: skip
+    return 0
+
+
+def verify_file(args: argparse.Namespace, engine: Engine) -> int:
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {args.file}: {exc.strerror}") from exc
+    with session_scope(engine) as session:
+        verdict = verify.verify_pdf(session=session, data=data)
+    word = "VALID" if verdict.valid else "NOT VALID"
+    _print(args, asdict(verdict), f"{word}: {args.file}: {verdict.reason}")
+    return 0 if verdict.valid else EXIT_INVALID
+
+
+def reviews_due(args: argparse.Namespace, engine: Engine) -> int:
+    with session_scope(engine) as session:
+        content = governing_version(session=session).content
+    due = reviews.reviews_due(content, args.today or now().date())
+    rows = [
+        {"role": r.role, "due_on": r.due_on, "days_left": r.days_left, "text": r.text} for r in due
+    ]
+    _print(args, rows, "\n".join(f"{r.role}: {r.text}" for r in due) or "no review due")
+    return 0
+
+
+COMMANDS = {"export-pdf": export_pdf, "verify": verify_file, "reviews-due": reviews_due}

@@ -1,0 +1,217 @@
+"""The agreement as a PDF (fpdf2, HarfBuzz text shaping, the Vazirmatn font).
+
+Persian and Arabic sections render joined and right to left beside Latin names and
+numbers. Every page carries the content hash and "page N of M"; anything not fully
+signed carries a DRAFT watermark. The PDF embeds a manifest (the canonical content and
+everything else the page shows) so `verify` can re-render it and compare byte for byte.
+
+Rendering is deterministic: the same manifest gives the same bytes (fixed creation date,
+no random file id), which is what verification relies on.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import fpdf
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from sla_core.agreement.document import Block, Cover, Heading, Para, SignatureLine, Table, document
+from sla_core.terms import AgreementContent
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
+FONT = "Vazirmatn"
+MANIFEST_NAME = "leadpact-agreement.json"
+MANIFEST_FORMAT = 1
+KEEP_WITH_NEXT_MM = 30
+RENDERER = f"leadpact-pdf/1 fpdf2/{fpdf.__version__}"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Everything a PDF shows, so the same PDF can be rendered again to check it."""
+
+    content: str  # the version's canonical JSON, as stored
+    cover: Cover
+    generated_at: datetime
+
+    def to_json(self) -> str:
+        c = self.cover
+        return json.dumps(
+            {
+                "format": MANIFEST_FORMAT,
+                "renderer": RENDERER,
+                "version": c.number,
+                "status": c.status,
+                "content_hash": c.content_hash,
+                "content": self.content,
+                "generated_at": self.generated_at.isoformat(),
+                "signatures": [
+                    {
+                        "name": s.name,
+                        "role": s.role,
+                        "signed_at": s.signed_at.isoformat() if s.signed_at else None,
+                    }
+                    for s in c.signatures
+                ],
+                "appendix_period": c.appendix_period,
+                "appendix": [list(row) for row in c.appendix],
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+
+    @staticmethod
+    def from_json(text: str) -> tuple[Manifest, str]:
+        """The manifest and the renderer named in it; malformed input raises ValueError."""
+        try:
+            data: dict[str, Any] = json.loads(text)
+            cover = Cover(
+                number=int(data["version"]),
+                status=str(data["status"]),
+                content_hash=str(data["content_hash"]),
+                signatures=tuple(
+                    SignatureLine(
+                        str(s["name"]),
+                        str(s["role"]),
+                        datetime.fromisoformat(s["signed_at"]) if s["signed_at"] else None,
+                    )
+                    for s in data["signatures"]
+                ),
+                appendix_period=str(data["appendix_period"]),
+                appendix=tuple((str(a), str(b)) for a, b in data["appendix"]),
+            )
+            manifest = Manifest(
+                str(data["content"]), cover, datetime.fromisoformat(data["generated_at"])
+            )
+            return manifest, str(data["renderer"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"the embedded agreement data is malformed ({exc})") from exc
+
+
+def fully_signed(cover: Cover) -> bool:
+    return bool(cover.signatures) and all(s.signed_at for s in cover.signatures)
+
+
+def _rtl(text: str) -> bool:
+    """Whether the first strongly directional letter is right-to-left."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+class _AgreementPDF(FPDF):
+    def __init__(self, cover: Cover, total_pages: int | None) -> None:
+        super().__init__(format="A4")
+        self.cover = cover
+        self.total_pages = total_pages
+        self.add_font(FONT, "", str(FONT_DIR / "Vazirmatn-Regular.ttf"))
+        self.add_font(FONT, "B", str(FONT_DIR / "Vazirmatn-Bold.ttf"))
+        self.set_text_shaping(True)
+        self.set_auto_page_break(True, margin=20)
+        self.set_margins(18, 18, 18)
+
+    def header(self) -> None:
+        if fully_signed(self.cover):
+            return
+        with self.local_context():
+            self.set_font(FONT, "B", 110)
+            self.set_text_color(235, 225, 225)
+            with self.rotation(50, self.w / 2, self.h / 2):
+                self.text(self.w / 2 - 70, self.h / 2 + 15, "DRAFT")
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font(FONT, "", 7)
+        self.set_text_color(110, 110, 110)
+        total = self.total_pages or 0
+        self.cell(
+            0,
+            5,
+            f"Agreement v{self.cover.number} · SHA-256 {self.cover.content_hash} · "
+            f"page {self.page_no()} of {total}",
+            align="C",
+        )
+
+
+def _block(pdf: _AgreementPDF, block: Block) -> None:
+    width = pdf.epw
+    if isinstance(block, Heading):
+        size = {0: 18, 1: 13}.get(block.level, 11)
+        if pdf.get_y() > pdf.h - pdf.b_margin - KEEP_WITH_NEXT_MM:  # no heading alone at the foot
+            pdf.add_page()
+        pdf.ln(3 if block.level else 0)
+        pdf.set_font(FONT, "B", size)
+        pdf.multi_cell(width, size * 0.55, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1)
+        return
+    if isinstance(block, Para):
+        align = "R" if _rtl(block.text) else "L"
+        if block.label:
+            pdf.set_font(FONT, "B", 10)
+            pdf.multi_cell(width, 5.5, block.label, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "", 10)
+        pdf.multi_cell(width, 5.5, block.text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1.5)
+        return
+    _table(pdf, block)
+
+
+def _table(pdf: _AgreementPDF, table: Table) -> None:
+    pdf.set_font(FONT, "", 9)
+    widths = table.widths or tuple(1 for _ in table.headers)
+    with pdf.table(
+        col_widths=widths,
+        width=pdf.epw,
+        line_height=5,
+        text_align="LEFT",
+        headings_style=fpdf.FontFace(emphasis="BOLD", fill_color=(235, 238, 245)),
+    ) as grid:
+        head = grid.row()
+        for title in table.headers:
+            head.cell(title)
+        for values in table.rows:
+            row = grid.row()
+            for value in values:
+                row.cell(value, align="RIGHT" if _rtl(value) else "LEFT")
+    pdf.ln(2)
+
+
+def _render(manifest: Manifest, total_pages: int | None) -> FPDF:
+    content = AgreementContent.model_validate_json(manifest.content)
+    pdf = _AgreementPDF(manifest.cover, total_pages)
+    pdf.set_title(f"{content.title}, version {manifest.cover.number}")
+    pdf.set_author(" and ".join(content.parties))
+    pdf.set_subject(f"SHA-256 {manifest.cover.content_hash}")
+    pdf.set_creator(RENDERER)
+    pdf.set_producer(RENDERER)
+    pdf.set_creation_date(manifest.generated_at.astimezone(UTC))
+    pdf.add_page()
+    for block in document(content, manifest.cover):
+        _block(pdf, block)
+    pdf.embed_file(
+        bytes=manifest.to_json().encode("utf-8"),
+        basename=MANIFEST_NAME,
+        modification_date=manifest.generated_at.astimezone(UTC),
+        mime_type="application/json",
+        desc="The agreement's canonical content and cover, for verification",
+        compress=True,
+    )
+    return pdf
+
+
+def render(manifest: Manifest) -> bytes:
+    """The PDF bytes of `manifest` (two passes: the second knows the page count)."""
+    pages = _render(manifest, None).pages_count  # layout only
+    pdf = _render(manifest, pages)
+    return bytes(pdf.output())

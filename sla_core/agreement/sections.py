@@ -1,0 +1,150 @@
+"""Workshop sections: each part of the agreement saves on its own.
+
+Design: the version keeps one revision (the hash covers the whole content, so the
+content stays one document), and a section save merges at section level:
+
+1. read the version; if its revision is still the one the editor opened, save;
+2. if not, compare the section's current value with the value the editor started from
+   (`base`): unchanged means others edited *other* sections, so put this section onto
+   their content and save against the new revision; changed means a real conflict:
+   refuse with both texts (`StaleSection`) so the editor can merge;
+3. every save is `save_draft`'s one UPDATE ... WHERE revision = :seen, so of two
+   concurrent saves of one section exactly one wins, and a lost race re-enters step 1.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from sla_core.agreement.versions import StaleRevision, load_content, save_draft
+from sla_core.models import AgreementVersion, User
+from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent
+
+WORKSHOP_PREFIX = "workshop."
+TOP_LEVEL = (
+    "title",
+    "parties",
+    "marketing_commitments",
+    "sales_commitments",
+    "stage_definitions",
+    "enforcement",
+    "review",
+    "required_signers",
+    "mql",
+    "targets",
+    "windows",
+    "points",
+)
+SECTIONS: tuple[str, ...] = (
+    tuple(WORKSHOP_PREFIX + key for key, _ in WORKSHOP_QUESTIONS) + TOP_LEVEL
+)
+MAX_MERGE_ATTEMPTS = 5
+
+
+class StaleSection(StaleRevision):
+    """Someone else changed this section since it was opened; nothing was overwritten."""
+
+    def __init__(self, message: str, *, section: str, theirs: Any, mine: Any, revision: int):
+        super().__init__(message)
+        self.section = section
+        self.theirs = theirs
+        self.mine = mine
+        self.revision = revision
+
+
+def _check(section: str) -> None:
+    if section not in SECTIONS:
+        raise ValueError(f"unknown agreement section {section!r}")
+
+
+def section_value(content: AgreementContent, section: str) -> Any:
+    """The section's value as plain JSON data (text for workshop answers)."""
+    _check(section)
+    if section.startswith(WORKSHOP_PREFIX):
+        return content.workshop.get(section.removeprefix(WORKSHOP_PREFIX), "")
+    return content.model_dump(mode="json")[section]
+
+
+def with_section(content: AgreementContent, section: str, value: Any) -> AgreementContent:
+    """`content` with one section replaced; an invalid value is refused in words."""
+    _check(section)
+    data = content.model_dump(mode="json")
+    if section.startswith(WORKSHOP_PREFIX):
+        key = section.removeprefix(WORKSHOP_PREFIX)
+        answers = dict(data["workshop"])
+        if isinstance(value, str) and value.strip():
+            answers[key] = value
+        else:
+            answers.pop(key, None)
+        data["workshop"] = answers
+    else:
+        data[section] = value
+    try:
+        return AgreementContent.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or section
+        raise ValueError(f"{section}: {where}: {first['msg']}") from exc
+
+
+def _same(a: Any, b: Any) -> bool:
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class SectionSaved:
+    version: AgreementVersion
+    merged: bool  # others had saved other sections; this one was put onto their text
+
+
+def save_section(
+    *,
+    session: Session,
+    version_id: int,
+    revision: int,
+    section: str,
+    base: Any,
+    value: Any,
+    actor: User,
+) -> SectionSaved:
+    """Save one section opened at `revision` with value `base` (see the module docstring)."""
+    _check(section)
+    merged = False
+    for _ in range(MAX_MERGE_ATTEMPTS):
+        version = session.get(AgreementVersion, version_id, populate_existing=True)
+        if version is None:
+            raise LookupError(f"agreement version {version_id} does not exist")
+        current = load_content(version)
+        if version.revision != revision:
+            theirs = section_value(current, section)
+            if not _same(theirs, base):
+                raise StaleSection(
+                    f"{section} was changed by someone else since you opened it",
+                    section=section,
+                    theirs=theirs,
+                    mine=value,
+                    revision=version.revision,
+                )
+            revision, merged = version.revision, True
+        content = with_section(current, section, value)
+        try:
+            saved = save_draft(
+                session=session,
+                version_id=version_id,
+                revision=revision,
+                content=content,
+                actor=actor,
+                section=section,
+            )
+        except StaleRevision:
+            moved = session.get(AgreementVersion, version_id, populate_existing=True)
+            if moved is None or moved.revision == revision:
+                raise  # not a lost race (superseded, a newer draft exists): say so
+            continue
+        return SectionSaved(saved, merged)
+    raise StaleRevision(f"{section}: the agreement is changing too fast; try again")

@@ -1,0 +1,279 @@
+"""Versions of the agreement: canonical content, hashing, status, what is in force, drafts.
+
+Status: draft -> in review -> signed (in force) -> superseded. Only "in review" is stored
+(`in_review_since`); signed and superseded follow from the valid signatures, so no stored
+state can drift from the signatures it summarises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from sla_core import audit
+from sla_core.access import Permission, require
+from sla_core.clock import now
+from sla_core.models import Agreement, AgreementVersion, Signature, User
+from sla_core.terms import AgreementContent
+
+
+class StaleRevision(RuntimeError):
+    """Someone saved this version since it was opened; nothing was overwritten."""
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    SIGNED = "signed"
+    SUPERSEDED = "superseded"
+
+
+def canonical_json(content: AgreementContent) -> str:
+    """The one JSON text of `content`: sorted keys, no whitespace, decimals as strings."""
+    return json.dumps(
+        content.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def content_hash(content: AgreementContent) -> str:
+    """SHA-256 of the canonical JSON: what a signature binds to."""
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def load_content(version: AgreementVersion) -> AgreementContent:
+    """The typed content stored in a version."""
+    return AgreementContent.model_validate_json(version.content)
+
+
+def ensure_agreement(*, session: Session, actor_id: int | None = None) -> AgreementVersion:
+    """The newest version; a fresh database gets version 1 as a draft with the defaults."""
+    newest = _newest(session)
+    if newest is not None:
+        return newest
+    agreement = Agreement(name="Sales & Marketing SLA")
+    session.add(agreement)
+    session.flush()
+    content = AgreementContent()
+    version = AgreementVersion(
+        agreement_id=agreement.id or 0,
+        number=1,
+        content=canonical_json(content),
+        content_hash=content_hash(content),
+        created_by=actor_id,
+        updated_by=actor_id,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def _newest(session: Session) -> AgreementVersion | None:
+    return session.exec(
+        select(AgreementVersion).order_by(col(AgreementVersion.number).desc())
+    ).first()
+
+
+def signatures(*, session: Session, version_id: int) -> list[Signature]:
+    """Every signature ever given on a version, voided ones included, oldest first."""
+    return list(
+        session.exec(
+            select(Signature)
+            .where(Signature.version_id == version_id)
+            .order_by(col(Signature.signed_at), col(Signature.id))
+        ).all()
+    )
+
+
+def valid_signatures(version: AgreementVersion, sigs: list[Signature]) -> list[Signature]:
+    """The signatures that still count: not voided and bound to the version's current hash."""
+    return [s for s in sigs if s.voided_at is None and s.content_hash == version.content_hash]
+
+
+def is_in_force(version: AgreementVersion, sigs: list[Signature]) -> bool:
+    """Fully signed: every required role has a valid signature on this exact content."""
+    required = set(load_content(version).required_signers)
+    signed = {s.role for s in valid_signatures(version, sigs)}
+    return bool(required) and required <= signed
+
+
+@dataclass(frozen=True)
+class Governing:
+    """The version the app measures against, and whether it is signed."""
+
+    version: AgreementVersion
+    content: AgreementContent
+    signed: bool
+
+
+def all_versions(*, session: Session) -> list[AgreementVersion]:
+    """Every version, newest first."""
+    return list(
+        session.exec(select(AgreementVersion).order_by(col(AgreementVersion.number).desc())).all()
+    )
+
+
+def statuses(*, session: Session) -> dict[int, Status]:
+    """The status of every version by id: the newest fully signed one is in force."""
+    result: dict[int, Status] = {}
+    in_force_seen = False
+    for version in all_versions(session=session):
+        sigs = signatures(session=session, version_id=version.id or 0)
+        if in_force_seen:
+            result[version.id or 0] = Status.SUPERSEDED
+        elif is_in_force(version, sigs):
+            result[version.id or 0] = Status.SIGNED
+            in_force_seen = True
+        elif version.in_review_since is not None or valid_signatures(version, sigs):
+            result[version.id or 0] = Status.IN_REVIEW
+        else:
+            result[version.id or 0] = Status.DRAFT
+    return result
+
+
+def governing_version(*, session: Session) -> Governing:
+    """The newest version in force; until one is signed, the newest draft."""
+    versions = all_versions(session=session)
+    if not versions:
+        newest = ensure_agreement(session=session)
+        return Governing(newest, load_content(newest), False)
+    for version in versions:
+        if is_in_force(version, signatures(session=session, version_id=version.id or 0)):
+            return Governing(version, load_content(version), True)
+    return Governing(versions[0], load_content(versions[0]), False)
+
+
+def working_version(*, session: Session) -> AgreementVersion:
+    """The version editors open: the newest one (saving a signed one starts a new draft)."""
+    return ensure_agreement(session=session)
+
+
+def save_draft(
+    *,
+    session: Session,
+    version_id: int,
+    revision: int,
+    content: AgreementContent,
+    actor: User,
+    section: str | None = None,
+) -> AgreementVersion:
+    """Save against the revision the version was opened at; a stale revision is refused.
+
+    The check and the bump are one UPDATE ... WHERE revision = :seen, so two people saving
+    at the same instant cannot both win, whatever the database's isolation level. Saving
+    a signed version starts the next version as a draft (the signed one stays in force);
+    saving a draft or a version in review voids the signatures it had.
+    """
+    require(actor, Permission.EDIT_AGREEMENT)
+    version = session.get(AgreementVersion, version_id, populate_existing=True)
+    if version is None:
+        raise LookupError(f"agreement version {version_id} does not exist")
+    status = statuses(session=session)[version_id]
+    if status is Status.SUPERSEDED:
+        raise StaleRevision(f"version {version.number} is superseded; open the newest version")
+    if status is Status.SIGNED:
+        return _next_draft(
+            session=session,
+            version=version,
+            revision=revision,
+            content=content,
+            actor=actor,
+            section=section,
+        )
+    result = session.execute(
+        update(AgreementVersion)
+        .where(
+            col(AgreementVersion.id) == version_id,
+            col(AgreementVersion.revision) == revision,
+        )
+        .values(
+            content=canonical_json(content),
+            content_hash=content_hash(content),
+            revision=revision + 1,
+            updated_at=now(),
+            updated_by=actor.id,
+            in_review_since=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(version)
+        raise StaleRevision(
+            f"version {version.number} was changed by someone else since you opened it "
+            f"(revision {version.revision}, yours {revision}); reload to see their changes"
+        )
+    voided = _void_signatures(session, version_id)
+    detail = (f"{section}: " if section else "") + f"revision {revision} -> {revision + 1}"
+    audit.record(
+        session=session,
+        actor=actor,
+        action="save_draft",
+        entity="agreement_version",
+        entity_id=version_id,
+        detail=detail + (f"; {voided} signature(s) voided" if voided else ""),
+    )
+    session.flush()
+    session.refresh(version)
+    return version
+
+
+def _void_signatures(session: Session, version_id: int) -> int:
+    """Void every signature still standing on a version (its content just changed)."""
+    result = session.execute(
+        update(Signature)
+        .where(col(Signature.version_id) == version_id, col(Signature.voided_at).is_(None))
+        .values(voided_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _next_draft(
+    *,
+    session: Session,
+    version: AgreementVersion,
+    revision: int,
+    content: AgreementContent,
+    actor: User,
+    section: str | None,
+) -> AgreementVersion:
+    """A new draft after the signed `version`; the unique (agreement, number) key refuses
+    a second draft started at the same instant from the same signed version."""
+    newest = _newest(session)
+    if newest is not None and newest.id != version.id:
+        raise StaleRevision(f"version {newest.number} is already the working draft; open it")
+    if version.revision != revision:
+        raise StaleRevision(
+            f"version {version.number} was signed since you opened it; reload, then edit"
+        )
+    draft = AgreementVersion(
+        agreement_id=version.agreement_id,
+        number=version.number + 1,
+        content=canonical_json(content),
+        content_hash=content_hash(content),
+        created_by=actor.id,
+        updated_by=actor.id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(draft)
+    except IntegrityError as exc:
+        raise StaleRevision(
+            f"someone started version {version.number + 1} at the same moment; reload"
+        ) from exc
+    audit.record(
+        session=session,
+        actor=actor,
+        action="new_draft",
+        entity="agreement_version",
+        entity_id=draft.id,
+        detail=(f"{section}: " if section else "")
+        + f"version {draft.number} drafted from signed version {version.number}",
+    )
+    session.flush()
+    return draft

@@ -1,0 +1,1 @@
+"""Gamification: points on service levels, standings, closing periods, badges."""

@@ -1,0 +1,94 @@
+"""Where a person stands and exactly what would move them up (pure).
+
+For each service level they missed: how many more leads in time, deals won, opportunities
+or MQLs reach the goal and how many points that earns; for a level met: what reaches the
+next bonus tier. Rates assume the leads due stay as they are.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sla_core.gamification.board import Board
+from sla_core.gamification.points import Status
+from sla_core.terms import Level, LevelRule
+
+UNITS = {
+    Level.DISPOSITION.value: "more leads dispositioned in time",
+    Level.WORKED.value: "more leads worked within the window",
+    Level.FOLLOW_UP.value: "more leads followed up as agreed",
+    Level.ACCEPTANCE.value: "more of your MQLs accepted by sales",
+    Level.CONVERSION.value: "more deals won",
+    Level.OPPORTUNITIES.value: "more opportunities opened",
+    Level.MQL_VOLUME.value: "more MQLs produced",
+}
+RATES = {Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.ACCEPTANCE, Level.CONVERSION}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One person's place: rank of how many, points, and the gap to the one above."""
+
+    rank: int
+    of: int
+    points: float
+    above_name: str | None
+    gap: float | None
+    moves: pd.DataFrame  # level, needed, what, points
+
+
+def _count_needed(level: Level, actual: float, goal: float, due: int, pct: float) -> int:
+    """Units still needed to reach `pct` % of goal."""
+    if level in RATES:
+        have = round(actual * due / 100.0)
+        return max(0, math.ceil(goal * pct / 100.0 * due / 100.0 - 1e-9) - have)
+    return max(0, math.ceil(goal * pct / 100.0 - 1e-9) - round(actual))
+
+
+def moves_for(scored: pd.DataFrame, rules: tuple[LevelRule, ...], stick: bool) -> pd.DataFrame:
+    """What one person's scored levels need to pay more: level, needed, what, points."""
+    by_level = {r.level.value: r for r in rules}
+    rows = []
+    for rec in scored.itertuples(index=False):
+        rule = by_level.get(str(rec.level))
+        if rule is None or pd.isna(rec.actual) or rec.status == Status.NOT_SCORED.value:
+            continue
+        level = Level(str(rec.level))
+        if rec.status == Status.MISSED.value:
+            target, gain = 100.0, rule.met + (rule.penalty if stick else 0)
+        else:
+            ahead = [t for t in rule.tiers if float(t.at_pct) > float(rec.pct_to_goal)]
+            if not ahead:
+                continue
+            paid = rule.tiers[int(rec.tier) - 1].points if int(rec.tier) else 0
+            target, gain = float(ahead[0].at_pct), ahead[0].points - paid
+        needed = _count_needed(level, float(rec.actual), float(rec.goal), int(rec.due), target)
+        if needed > 0 and gain > 0:
+            rows.append({"level": level.value, "needed": needed, "what": UNITS[level.value],
+                         "points": int(gain)})  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["level", "needed", "what", "points"])
+    return frame.sort_values(["needed", "points"], ascending=[True, False], kind="mergesort")
+
+
+def standing_of(board: Board, subject_id: int) -> Standing | None:
+    """Where `subject_id` stands on `board` and what would move them up (None: not on it)."""
+    people = board.people
+    mine = people[people["subject_id"] == subject_id]
+    if mine.empty:
+        return None
+    row = mine.iloc[0]
+    rank = int(row["rank"])
+    above = people[people["rank"] == rank - 1]
+    scored = board.scored[board.scored["subject_id"] == subject_id]
+    points_rules = board.rules.content.points
+    return Standing(
+        rank=rank,
+        of=len(people),
+        points=float(row["points"]),
+        above_name=None if above.empty else str(above.iloc[0]["name"]),
+        gap=None if above.empty else float(above.iloc[0]["points"] - row["points"]),
+        moves=moves_for(scored, points_rules.rules(), points_rules.penalties_apply()),
+    )

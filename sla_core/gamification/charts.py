@@ -1,0 +1,89 @@
+"""Leaderboard charts as pure functions: a podium and a points trend (drawing is the page's)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from sla_core.i18n.languages import N_
+
+GOLD = "#d4a017"
+SILVER = "#9ea3a8"
+BRONZE = "#b0703c"
+PLACES = {1: (N_("1st"), GOLD, 3.0), 2: (N_("2nd"), SILVER, 2.0), 3: (N_("3rd"), BRONZE, 1.4)}
+# Podium order left to right: 2nd, 1st, 3rd.
+SLOTS = {2: 0, 1: 1, 3: 2}
+
+
+def podium_frame(standings: pd.DataFrame) -> pd.DataFrame:
+    """The top three as podium steps: slot (left to right), height, colour and labels."""
+    top = standings[standings["rank"] <= 3]
+    return pd.DataFrame(
+        {
+            "slot": top["rank"].map(SLOTS).astype("int64"),
+            "place": top["rank"].map(lambda r: PLACES[int(r)][0]),
+            "height": top["rank"].map(lambda r: PLACES[int(r)][2]),
+            "colour": top["rank"].map(lambda r: PLACES[int(r)][1]),
+            "name": top["name"].astype(str),
+            "points": top["points"].astype(str),
+        }
+    ).sort_values("slot")
+
+
+def podium(standings: pd.DataFrame) -> alt.LayerChart:
+    """The first three on a podium (2nd, 1st, 3rd), names and points above the steps."""
+    data = podium_frame(standings)
+    x = alt.X("slot:O", axis=None, scale=alt.Scale(domain=[0, 1, 2]))
+    steps = (
+        alt.Chart(data)
+        .mark_bar(size=110, cornerRadiusTopLeft=4, cornerRadiusTopRight=4)
+        .encode(
+            x=x,
+            y=alt.Y("height:Q", axis=None, scale=alt.Scale(domain=[0, 4.2])),
+            color=alt.Color("colour:N", scale=None, legend=None),
+            tooltip=[alt.Tooltip("name:N"), alt.Tooltip("points:N"), alt.Tooltip("place:N")],
+        )
+    )
+    names = steps.mark_text(dy=-26, fontSize=14, fontWeight="bold").encode(text="name:N")
+    scores = steps.mark_text(dy=-10, fontSize=12).encode(text="points:N")
+    places = (
+        alt.Chart(data)
+        .mark_text(fontSize=16, color="white", fontWeight="bold")
+        .encode(x=x, y=alt.value(150), text="place:N")
+    )
+    layered = alt.LayerChart(layer=[steps, names, scores, places])
+    chart: alt.LayerChart = layered.properties(height=200)
+    return chart
+
+
+def trend(history: pd.DataFrame, highlight: list[str]) -> alt.Chart:
+    """Points per period (x) per person or team (a line each); `highlight` ones in colour."""
+    data = history[["period", "name", "points"]].copy()
+    data["shown"] = data["name"].where(data["name"].isin(highlight), "others")
+    chart: alt.Chart = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", title=None),
+            y=alt.Y("points:Q", title="Points"),
+            detail="name:N",
+            color=alt.Color(
+                "shown:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[*highlight, "others"],
+                    range=[*alt_palette(len(highlight)), "#d0d0d0"],
+                ),
+            ),
+            tooltip=["period:O", "name:N", "points:Q"],
+        )
+        .properties(height=260)
+    )
+    return chart
+
+
+def alt_palette(count: int) -> list[str]:
+    """Distinct colours for up to ten highlighted lines."""
+    base = ["#1f77b4", "#2e7d32", "#e07b00", "#9467bd", "#d62728",
+            "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f"]  # fmt: skip
+    return base[:count] if count <= len(base) else base + ["#333333"] * (count - len(base))

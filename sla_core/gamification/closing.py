@@ -1,0 +1,205 @@
+"""Closing a period: its standings are stored, and change only when its data changes.
+
+Closing recomputes the board as of when the period settled (its last SLA clock ran out)
+and fingerprints the result. Closing again with the same fingerprint stores nothing;
+a different fingerprint (a late edit to one of its leads, a manager's correction) stores
+a new revision together with what moved, so the change is shown, never silent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from sla_core import audit
+from sla_core.access import Permission, require
+from sla_core.agreement import content_hash
+from sla_core.clock import now
+from sla_core.gamification import service
+from sla_core.gamification.board import Board
+from sla_core.gamification.standings import METRICS
+from sla_core.models import ClosedStanding, PeriodClose, User
+from sla_core.periods import Period
+
+
+class ClosingError(ValueError):
+    """A period that cannot be closed now, said in words."""
+
+
+@dataclass(frozen=True)
+class CloseOutcome:
+    """The stored close, whether this call stored a new revision, and what moved."""
+
+    close: PeriodClose
+    stored: bool
+    change: list[dict[str, object]]
+
+
+def fingerprint(board: Board) -> str:
+    """SHA-256 of everything the standings are made of (same data, same fingerprint).
+
+    Teams are left out: a rep who moves team later keeps the team stored at closing.
+    """
+    people = board.people[["subject_id", "rank", "points", *METRICS]]
+    scored = board.scored[["subject_id", "level", "actual", "goal", "due", "points"]]
+    text = json.dumps(
+        {
+            "rules": content_hash(board.rules.content),
+            "people": people.to_json(orient="split", index=False, double_precision=10),
+            "scored": scored.to_json(orient="split", index=False, double_precision=10),
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def latest_close(*, session: Session, period: Period) -> PeriodClose | None:
+    """The newest stored revision of `period`'s standings (None: never closed)."""
+    return session.exec(
+        select(PeriodClose)
+        .where(PeriodClose.period == period.label, PeriodClose.calendar == period.calendar.value)
+        .order_by(col(PeriodClose.revision).desc())
+    ).first()
+
+
+def stored_standings(*, session: Session, close_id: int, kind: str = "person") -> pd.DataFrame:
+    """A stored revision's rows (person or team): rank, name, points and the metrics."""
+    rows = session.exec(
+        select(ClosedStanding)
+        .where(ClosedStanding.close_id == close_id, ClosedStanding.kind == kind)
+        .order_by(col(ClosedStanding.rank))
+    ).all()
+    return pd.DataFrame(
+        [
+            {
+                "rank": r.rank,
+                "subject_id": r.subject_id,
+                "name": r.name,
+                "team_id": r.team_id,
+                "points": r.points,
+                **json.loads(r.metrics),
+            }
+            for r in rows
+        ],
+        columns=["rank", "subject_id", "name", "team_id", "points", *METRICS],
+    )
+
+
+def diff(before: pd.DataFrame, after: pd.DataFrame) -> list[dict[str, object]]:
+    """Who moved between two standings: points and rank before and after (pure)."""
+    old = before.set_index("subject_id")[["name", "points", "rank"]]
+    new = after.set_index("subject_id")[["name", "points", "rank"]]
+    both = old.join(new, how="outer", lsuffix="_before", rsuffix="_after")
+    moved = both[
+        (both["points_before"] != both["points_after"])
+        | (both["rank_before"] != both["rank_after"])
+    ]
+    out: list[dict[str, object]] = []
+    for subject, row in moved.sort_index().iterrows():
+        out.append(
+            {
+                "subject_id": int(str(subject)),
+                "name": row["name_after"] if pd.notna(row["name_after"]) else row["name_before"],
+                "points_before": None if pd.isna(row["points_before"]) else row["points_before"],
+                "points_after": None if pd.isna(row["points_after"]) else row["points_after"],
+                "rank_before": None if pd.isna(row["rank_before"]) else int(row["rank_before"]),
+                "rank_after": None if pd.isna(row["rank_after"]) else int(row["rank_after"]),
+            }
+        )
+    return out
+
+
+def _rows(close_id: int, kind: str, frame: pd.DataFrame) -> list[ClosedStanding]:
+    metrics = frame[METRICS].astype("int64").to_dict("records")
+    return [
+        ClosedStanding(
+            close_id=close_id,
+            kind=kind,
+            subject_id=int(subject),
+            name=str(name),
+            team_id=None if kind == "team" or pd.isna(team) else int(team),
+            rank=int(rank),
+            points=float(points),
+            metrics=json.dumps(m, sort_keys=True),
+        )
+        for subject, name, team, rank, points, m in zip(
+            frame["subject_id"],
+            frame["name"],
+            frame["team_id"] if "team_id" in frame.columns else [None] * len(frame),
+            frame["rank"],
+            frame["points"],
+            metrics,
+            strict=True,
+        )
+    ]
+
+
+def close_period(
+    *,
+    session: Session,
+    leads: pd.DataFrame,
+    period: Period,
+    actor: User,
+    at: datetime | None = None,
+) -> CloseOutcome:
+    """Store `period`'s standings; again only when its data changed, with what moved.
+
+    Refused before the period has settled (its last SLA clock must have run out first).
+    """
+    require(actor, Permission.MANAGE_POINTS)
+    moment = pd.Timestamp(at or now())
+    board = service.board_for(session=session, leads=leads, period=period, at=moment)
+    settled = board.settles_at
+    if moment < settled:
+        raise ClosingError(
+            f"{period.label} cannot be closed yet: its last SLA clocks run until "
+            f"{settled:%Y-%m-%d %H:%M} UTC"
+        )
+    print_ = fingerprint(board)
+    latest = latest_close(session=session, period=period)
+    if latest is not None and latest.fingerprint == print_:
+        return CloseOutcome(latest, False, [])
+    change: list[dict[str, object]] = []
+    if latest is not None:
+        before = stored_standings(session=session, close_id=latest.id or 0)
+        change = diff(before, board.people)
+    close = PeriodClose(
+        period=period.label,
+        calendar=period.calendar.value,
+        revision=(latest.revision + 1) if latest else 1,
+        version_id=board.rules.version_id or None,
+        version_number=board.rules.version_number,
+        fingerprint=print_,
+        change=json.dumps(change, default=str) if latest else None,
+        closed_at=moment.to_pydatetime(),
+        closed_by=actor.id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(close)
+            session.flush()
+    except IntegrityError:
+        raise ClosingError(
+            f"{period.label} was closed by someone else a moment ago; reload to see it"
+        ) from None
+    session.add_all(_rows(close.id or 0, "person", board.people))
+    session.add_all(_rows(close.id or 0, "team", board.teams))
+    from sla_core.gamification import awards
+
+    awards.store_awards(session=session, close=close, board=board, leads=leads, actor=actor)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="close_period",
+        entity="periodclose",
+        entity_id=close.id,
+        detail=f"{period.label} revision {close.revision}: {len(change)} moved",
+    )
+    session.flush()
+    return CloseOutcome(close, True, change)

@@ -1,0 +1,162 @@
+"""Everything the leaderboard page shows for one period, read in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+from sqlmodel import Session
+
+from sla_core.access import Permission, require
+from sla_core.gamification import awards, badges, closing, service
+from sla_core.gamification.advice import Standing, standing_of
+from sla_core.gamification.board import Board
+from sla_core.i18n.languages import N_
+from sla_core.models import PeriodClose, User
+from sla_core.periods import (
+    Calendar,
+    Period,
+    PeriodKind,
+    month_containing,
+    quarter_containing,
+    recent,
+)
+
+TREND_PERIODS = 6
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """A period's board, its stored close (if any), the trend, the quarter's winning team,
+    and for a player their own standing and badges."""
+
+    board: Board
+    closed: PeriodClose | None
+    closed_rows: pd.DataFrame | None
+    changed_since_close: bool
+    trend_people: pd.DataFrame
+    trend_teams: pd.DataFrame
+    quarter_label: str
+    quarter_winner: str | None
+    mine: Standing | None
+    my_badges: pd.DataFrame
+    earning: pd.DataFrame  # badges this period earns so far (stored when it is closed)
+
+
+def leaderboard(
+    *, session: Session, leads: pd.DataFrame, period: Period, viewer: User
+) -> Leaderboard:
+    """The board of `period` for `viewer` (anyone on the dashboard may look)."""
+    require(viewer, Permission.VIEW_DASHBOARD)
+    data = service.inputs(session=session, leads=leads)
+    periods = recent(period, TREND_PERIODS)
+    quarter = (
+        period
+        if period.kind is PeriodKind.QUARTER
+        else quarter_containing(period.start, zone=period.zone, calendar=period.calendar)
+    )
+    extra = [] if quarter is period else [quarter]
+    boards = service.boards_for(session=session, data=data, periods=[*periods, *extra])
+    trend = boards[: len(periods)]
+    board, quarter_board = trend[-1], boards[-1]
+    trend_people = pd.concat([b.people.assign(period=b.period.label) for b in trend])
+    streak = badges.trailing_streak(trend_people, badges.on_target(trend_people))
+    board = replace(board, people=board.people.assign(
+        streak=board.people["subject_id"].map(streak).fillna(0).astype("int64")
+    ))  # fmt: skip
+    trend_teams = pd.concat([b.teams.assign(period=b.period.label) for b in trend])
+    closed = closing.latest_close(session=session, period=period)
+    rows = None
+    if closed is not None:
+        rows = closing.stored_standings(session=session, close_id=closed.id or 0)
+    winner = quarter_board.teams.iloc[0]["name"] if not quarter_board.teams.empty else None
+    return Leaderboard(
+        board=board,
+        closed=closed,
+        closed_rows=rows,
+        changed_since_close=closed is not None and closed.fingerprint != closing.fingerprint(board),
+        trend_people=trend_people.reset_index(drop=True),
+        trend_teams=trend_teams.reset_index(drop=True),
+        quarter_label=quarter.label,
+        quarter_winner=winner,
+        mine=standing_of(board, viewer.id) if viewer.id is not None else None,
+        my_badges=awards.badge_history(session=session, user_id=viewer.id or 0),
+        earning=earning(board, trend_people),
+    )
+
+
+def earning(board: Board, trend_people: pd.DataFrame) -> pd.DataFrame:
+    """The badges `board`'s period earns so far, with names and titles (pure)."""
+    found = (
+        badges.quarter_badges(board.people)
+        if board.period.kind is PeriodKind.QUARTER
+        else badges.monthly_badges(trend_people)
+    )
+    names = board.people.set_index("subject_id")["name"]
+    return pd.DataFrame(
+        {
+            "Name": found["subject_id"].map(names).to_numpy(),
+            "Badge": found["badge"].map(lambda b: badges.BADGE_TITLES[badges.Badge(b)]).to_numpy(),
+            "Tier": found["tier"].to_numpy(),
+            "Why": found["detail"].to_numpy(),
+        }
+    )
+
+
+def period_choices(
+    kind: PeriodKind, *, ref: pd.Timestamp, zone: str, calendar: Calendar
+) -> list[Period]:
+    """The periods a board can show, newest first: 12 months or 8 quarters up to `ref`."""
+    if kind is PeriodKind.QUARTER:
+        last = quarter_containing(ref, zone=zone, calendar=calendar)
+        return list(reversed(recent(last, 8)))
+    return list(reversed(recent(month_containing(ref, zone=zone, calendar=calendar), 12)))
+
+
+PEOPLE_TABLE = {
+    "rank": N_("Rank"),
+    "name": N_("Name"),
+    "team": N_("Team"),
+    "points": N_("Points"),
+    "adjustment": N_("Of which bonus"),
+    "pct_to_goal": N_("Avg % of goal"),
+    "levels_met": N_("Levels met"),
+    "streak": N_("Months on target"),
+    "dispositioned_in_time": N_("In time"),
+    "disposition_due": N_("Due"),
+    "opportunities": N_("Opportunities"),
+    "won": N_("Won"),
+    "mqls": N_("MQLs"),
+}
+TEAM_TABLE = {
+    "rank": N_("Rank"),
+    "name": N_("Team"),
+    "members": N_("Members"),
+    "points": N_("Points per level"),
+    "total_points": N_("Total points"),
+    "pct_to_goal": N_("Avg % of goal"),
+    "won": N_("Won"),
+    "opportunities": N_("Opportunities"),
+    "mqls": N_("MQLs"),
+}
+LEVEL_TABLE = {
+    "level": N_("Service level"),
+    "actual": N_("Actual"),
+    "goal": N_("Goal"),
+    "pct_to_goal": N_("% of goal"),
+    "due": N_("Leads due"),
+    "status": N_("Status"),
+    "points": N_("Points"),
+}
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The columns a person reads, renamed, in order (a new frame)."""
+    shown = frame[[c for c in columns if c in frame.columns]].rename(columns=columns)
+    return shown.round(1)
+
+
+def levels_of(board: Board, subject_id: int) -> pd.DataFrame:
+    """One person's scored levels on `board`: where each point came from."""
+    mine = board.scored[board.scored["subject_id"] == subject_id]
+    return table(mine, LEVEL_TABLE).reset_index(drop=True)

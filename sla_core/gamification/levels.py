@@ -1,0 +1,158 @@
+"""The service levels points are earned on, per person, for one period.
+
+Sales' levels come from `sla_core.sla.levels.service_levels` (the one place their rules
+live); this module only prepares its input (dispositions without a reason do not earn
+points), hands it just the leads that touch the period, and adds marketing's levels:
+MQLs produced and sales' acceptance of them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sla_core.periods import Period
+from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.levels import service_levels
+from sla_core.sla.worktime import WorkSetup
+from sla_core.stages import Stage
+from sla_core.terms import AgreementContent
+
+ACCEPTED = frozenset({Stage.SAL, Stage.SQL, Stage.OPPORTUNITY, Stage.WON, Stage.LOST})
+TURNED_DOWN = frozenset({Stage.DISQUALIFIED, Stage.NURTURE})
+# Every count of a period is keyed on one of these instants falling inside it.
+MILESTONES = ("mql_at", "assigned_at", "opportunity_at", "closed_at")
+# Contact and bookkeeping columns no SLA clock reads (dropped before slicing: wide text
+# columns are what makes copying a million-row frame slow).
+NOT_CLOCKED = ("email", "first_name", "last_name", "company", "country", "source",
+               "campaign", "lead_key", "external_id", "deal_value", "row_hash",
+               "import_batch_id", "last_touch_at", "updated_at")  # fmt: skip
+# What the period counts read of a lead, once its clocks are known.
+COUNTED = ("owner_id", "marketer_id", "stage", *MILESTONES)
+
+
+def reasoned_only(leads: pd.DataFrame) -> pd.DataFrame:
+    """A copy where a disposition without a reason counts as not made (qualifying is its own).
+
+    Only dispositions with a recorded reason earn points: a lead disqualified or sent back
+    to nurture without a reason is treated as never dispositioned.
+    """
+    suspect = leads["dispositioned_at"].notna() & leads["sql_at"].isna()
+    if not suspect.any():
+        return leads
+    reason = leads.loc[suspect, "disposition_reason"].astype("string").str.strip()
+    blank = reason.isna() | (reason == "")
+    if not blank.any():
+        return leads
+    unreasoned = pd.Series(False, index=leads.index)
+    unreasoned.loc[blank.index[blank.to_numpy(bool)]] = True
+    return leads.assign(dispositioned_at=leads["dispositioned_at"].mask(unreasoned))
+
+
+def clocks_for(
+    leads: pd.DataFrame, content: AgreementContent, ref: datetime, setup: WorkSetup | None
+) -> pd.DataFrame:
+    """Every lead's SLA clocks under `content` at `ref` (reuse them across periods).
+
+    A lead never assigned and never an MQL has no clock running: its clocks are the same
+    "not started" row for all of them, so `lead_clocks` runs on one such lead and on the
+    leads whose clocks did start (tests check this equals running it on every lead).
+    """
+    leads = leads.drop(columns=list(NOT_CLOCKED), errors="ignore")
+    started = (leads["mql_at"].notna() | leads["assigned_at"].notna()).to_numpy(bool)
+    if started.all() or not started.any():
+        return lead_clocks(leads, content, ref, setup)
+    running = lead_clocks(leads[started], content, ref, setup)
+    idle = lead_clocks(leads[~started].iloc[:1], content, ref, setup)
+    where = np.flatnonzero(started)
+    columns = {}
+    for name in running.columns:
+        columns[name] = _spread(running[name], idle[name], where, len(leads))
+    out = pd.DataFrame(columns, index=leads.index)
+    out["follow_ups_made"] = leads["touches"].fillna(0).to_numpy(dtype=np.int64)
+    return out
+
+
+def _spread(values: pd.Series, idle: pd.Series, where: np.ndarray, size: int) -> Any:
+    """`values` at positions `where`, the single `idle` value everywhere else (no index)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.full(size, idle.cat.codes.iloc[0], dtype=values.cat.codes.dtype)
+        codes[where] = values.cat.codes.to_numpy()
+        return pd.Categorical.from_codes(codes, dtype=values.dtype)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        stamps = np.full(size, idle.to_numpy(dtype="datetime64[us]")[0])
+        stamps[where] = values.to_numpy(dtype="datetime64[us]")
+        return pd.Series(stamps).dt.tz_localize("UTC").array
+    filled = np.full(size, idle.to_numpy()[0], dtype=values.dtype)
+    filled[where] = values.to_numpy()
+    return filled
+
+
+def counted_columns(leads: pd.DataFrame) -> pd.DataFrame:
+    """Only the columns the period counts read, stage as a category (cheap to slice)."""
+    return leads[list(COUNTED)].assign(stage=leads["stage"].astype("category"))
+
+
+def touching(leads: pd.DataFrame, period: Period) -> np.ndarray:
+    """Which leads have a counted milestone inside `period` (the others count for nothing)."""
+    return period_masks(leads, [period])[0]
+
+
+def period_masks(leads: pd.DataFrame, periods: list[Period]) -> list[np.ndarray]:
+    """For each of `periods` (in order, not overlapping), which leads touch it.
+
+    One binary search per milestone column over all the periods' bounds, instead of two
+    comparisons per column and period: a year of months costs about what one month does.
+    """
+    order = np.argsort([p.start.value for p in periods])
+    bounds = np.array(
+        [[periods[i].start.value // 1000, periods[i].end.value // 1000] for i in order]
+    ).ravel()
+    hits = np.full((len(MILESTONES), len(leads)), -1, dtype=np.int32)
+    for row, column in enumerate(MILESTONES):
+        micros = leads[column].to_numpy(dtype="datetime64[us]").astype(np.int64)
+        where = np.searchsorted(bounds, micros, side="right")
+        inside = (where % 2 == 1) & ~np.isnat(leads[column].to_numpy(dtype="datetime64[us]"))
+        hits[row] = np.where(inside, order[np.minimum(where // 2, len(order) - 1)], -1)
+    return [(hits == k).any(axis=0) for k in range(len(periods))]
+
+
+def sales_levels(
+    leads: pd.DataFrame,
+    content: AgreementContent,
+    period: Period,
+    ref: datetime,
+    clocks: pd.DataFrame,
+) -> pd.DataFrame:
+    """Sales' service levels per rep (indexed by owner id), from the leads touching `period`.
+
+    `clocks`: those leads' clocks, computed on `reasoned_only` leads.
+    """
+    frame = service_levels(leads, content, period, ref, by="owner_id", clocks=clocks)
+    frame.index = frame.index.astype("int64")
+    return frame
+
+
+def marketing_levels(leads: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per marketer: MQLs produced in the period, and how many of them sales accepted.
+
+    `marketing_dispositioned` is how many of those MQLs sales has decided on (accepted,
+    disqualified or returned to nurture); the acceptance rate is accepted / decided.
+    """
+    mine = leads[leads["marketer_id"].notna() & period.contains(leads["mql_at"])]
+    stage = mine["stage"].astype("string")
+    frame = pd.DataFrame(
+        {
+            "marketer_id": mine["marketer_id"].astype("int64"),
+            "mqls": 1,
+            "accepted": stage.isin([s.value for s in ACCEPTED]).astype("int64"),
+            "decided": stage.isin([s.value for s in ACCEPTED | TURNED_DOWN]).astype("int64"),
+        }
+    )
+    out = frame.groupby("marketer_id", sort=True)[["mqls", "accepted", "decided"]].sum()
+    out = out.rename(columns={"decided": "marketing_dispositioned"})
+    out.index = out.index.astype("int64")
+    return out.astype("int64")

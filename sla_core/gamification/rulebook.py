@@ -1,0 +1,82 @@
+"""Which agreement version's point rules a period plays by: frozen once the period starts.
+
+A version is in force from the moment its last required signature was made on its exact
+content. A period uses the version that was in force at its start, so a change signed
+mid-period applies from the next period. A period that started before any version was
+signed uses the version in force now (or the newest draft), and says it is not frozen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from sla_core import agreement
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Message
+from sla_core.models import AgreementVersion, Signature
+from sla_core.periods import Period
+from sla_core.terms import AgreementContent
+
+
+@dataclass(frozen=True)
+class PeriodRules:
+    """The content a period is scored with, which version it is and whether it is frozen."""
+
+    content: AgreementContent
+    version_id: int
+    version_number: int
+    frozen: bool
+
+    def describe(self) -> str:
+        """One sentence for the board: which version's rules, and why."""
+        if self.frozen:
+            return Message.of(
+                N_(
+                    "Points use the rules of agreement v{version}, in force when this period started."
+                ),
+                version=self.version_number,
+            )
+        return Message.of(
+            N_(
+                "Points use the rules of agreement v{version}; no signed version was in force "
+                "when this period started, so they are not frozen yet."
+            ),
+            version=self.version_number,
+        )
+
+
+def in_force_since(version: AgreementVersion, sigs: list[Signature]) -> datetime | None:
+    """When every required role had signed this exact content (None: not in force)."""
+    required = set(agreement.load_content(version).required_signers)
+    firsts: dict[str, datetime] = {}
+    for sig in sigs:
+        if sig.content_hash == version.content_hash and str(sig.role) in required:
+            seen = firsts.get(str(sig.role))
+            firsts[str(sig.role)] = sig.signed_at if seen is None else min(seen, sig.signed_at)
+    if not required or set(firsts) != required:
+        return None
+    return max(firsts.values())
+
+
+def rules_for(*, session: Session, period: Period) -> PeriodRules:
+    """The agreement version whose point rules `period` plays by (see the module rule)."""
+    versions = session.exec(
+        select(AgreementVersion).order_by(col(AgreementVersion.number).desc())
+    ).all()
+    start = pd.Timestamp(period.start)
+    for version in versions:
+        since = in_force_since(
+            version, agreement.signatures(session=session, version_id=version.id or 0)
+        )
+        if since is not None and pd.Timestamp(since) <= start:
+            return PeriodRules(
+                agreement.load_content(version), version.id or 0, version.number, True
+            )
+    governing = agreement.governing_version(session=session)
+    return PeriodRules(
+        governing.content, governing.version.id or 0, governing.version.number, False
+    )

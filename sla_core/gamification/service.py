@@ -1,0 +1,130 @@
+"""Reading what a board needs from the database: the players, the rules, the adjustments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from sla_core.clock import now
+from sla_core.gamification import adjustments, levels
+from sla_core.gamification.board import Board, Slot, compute_boards
+from sla_core.gamification.rulebook import rules_for
+from sla_core.models import Team, User
+from sla_core.org import load_org_settings
+from sla_core.periods import Period, PeriodKind, make_period, shift
+from sla_core.sla.worktime import WorkSetup, load_work_time
+
+PEOPLE_COLUMNS = ["id", "name", "role", "team_id", "team", "joined_at"]
+
+
+def players(*, session: Session, leads: pd.DataFrame) -> pd.DataFrame:
+    """Everyone who can be on a board: id, name, role, team and when they joined.
+
+    Joined = the earlier of the account's creation and the first lead they worked or
+    produced, so people imported with years of history are not treated as newcomers.
+    """
+    teams = {t.id: t.name for t in session.exec(select(Team)).all()}
+    users = session.exec(select(User).order_by(col(User.id))).all()
+    frame = pd.DataFrame(
+        {
+            "id": pd.Series([u.id for u in users], dtype="int64"),
+            "name": [u.name for u in users],
+            "role": [str(u.role) for u in users],
+            "team_id": pd.Series([u.team_id for u in users], dtype="Int64"),
+            "team": [teams.get(u.team_id) for u in users],
+            "joined_at": pd.to_datetime([u.created_at for u in users], utc=True),
+        },
+        columns=PEOPLE_COLUMNS,
+    )
+    first = pd.concat(
+        [
+            leads.groupby("owner_id")["created_at"].min(),
+            leads.groupby("marketer_id")["created_at"].min(),
+        ]
+    )
+    first = first.groupby(level=0).min()
+    first.index = first.index.astype("int64")
+    earliest = frame["id"].map(first)
+    frame["joined_at"] = frame["joined_at"].where(
+        earliest.isna() | (frame["joined_at"] <= earliest), earliest
+    )
+    return frame
+
+
+def _year_month(period: Period) -> tuple[int, int]:
+    year, quarter = period.label.split("-Q")
+    return int(year), (int(quarter) - 1) * 3 + 1
+
+
+def period_adjustments(*, session: Session, period: Period) -> pd.DataFrame:
+    """The adjustments that count in `period` (a quarter's include its months')."""
+    months = [] if period.kind is PeriodKind.MONTH else [_month(period, s) for s in range(3)]
+    frames = [adjustments.adjustments_for(session=session, period=p) for p in [period, *months]]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _month(period: Period, step: int) -> Period:
+    first = make_period(
+        *_year_month(period), PeriodKind.MONTH, zone=period.zone, calendar=period.calendar
+    )
+    return shift(first, step)
+
+
+def work_setup(*, session: Session, people: pd.DataFrame) -> WorkSetup:
+    """What the SLA clocks need beside the agreement: work time, the org's zone, teams."""
+    team_of = {
+        int(i): (None if pd.isna(t) else int(t))
+        for i, t in zip(people["id"], people["team_id"], strict=True)
+    }
+    zone = load_org_settings(session=session).time_zone
+    return WorkSetup(work_time=load_work_time(session=session), zone=zone, team_of=team_of)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything boards read from the database, read once for several periods."""
+
+    leads: pd.DataFrame
+    people: pd.DataFrame
+    setup: WorkSetup
+    ref: pd.Timestamp
+
+
+def inputs(*, session: Session, leads: pd.DataFrame, at: datetime | None = None) -> Inputs:
+    """Read the players and the work-time setup once; `at` is the instant counted up to."""
+    people = players(session=session, leads=leads)
+    setup = work_setup(session=session, people=people)
+    return Inputs(levels.reasoned_only(leads), people, setup, pd.Timestamp(at or now()))
+
+
+def boards_for(*, session: Session, data: Inputs, periods: list[Period]) -> list[Board]:
+    """The boards of several periods, scored together; clocks run once per rules version."""
+    clocks: dict[int, pd.DataFrame] = {}
+    masks: dict[str, np.ndarray] = {}
+    for kind in {p.kind for p in periods}:
+        same = [p for p in periods if p.kind is kind]
+        masks.update(
+            zip([p.label for p in same], levels.period_masks(data.leads, same), strict=True)
+        )
+    slots = []
+    for period in periods:
+        rules = rules_for(session=session, period=period)
+        if rules.version_id not in clocks:
+            clocks[rules.version_id] = levels.clocks_for(
+                data.leads, rules.content, data.ref.to_pydatetime(), data.setup
+            )
+        extra = adjustments.points_by_person(period_adjustments(session=session, period=period))
+        slots.append(Slot(period, rules, extra, clocks[rules.version_id], masks[period.label]))
+    return compute_boards(data.leads, data.people, slots, data.ref.to_pydatetime())
+
+
+def board_for(
+    *, session: Session, leads: pd.DataFrame, period: Period, at: datetime | None = None
+) -> Board:
+    """The board of `period`, counted up to `at` (default now)."""
+    data = inputs(session=session, leads=leads, at=at)
+    return boards_for(session=session, data=data, periods=[period])[0]

@@ -1,0 +1,89 @@
+"""From points back to the leads and events behind them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from sla_core.access import Permission, PermissionDenied, can
+from sla_core.gamification import levels
+from sla_core.models import LeadEvent, User
+from sla_core.periods import Period
+from sla_core.terms import AgreementContent, Level
+
+# Which instant puts a lead in a level's count for the period, and whose lead it is.
+COHORT = {
+    Level.DISPOSITION: ("assigned_at", "owner_id"),
+    Level.WORKED: ("mql_at", "owner_id"),
+    Level.FOLLOW_UP: ("mql_at", "owner_id"),
+    Level.CONVERSION: ("closed_at", "owner_id"),
+    Level.OPPORTUNITIES: ("opportunity_at", "owner_id"),
+    Level.MQL_VOLUME: ("mql_at", "marketer_id"),
+    Level.ACCEPTANCE: ("mql_at", "marketer_id"),
+}
+CLOCK = {
+    Level.DISPOSITION: "disposition_status",
+    Level.WORKED: "work_status",
+    Level.FOLLOW_UP: "follow_up_status",
+}
+SHOWN = ["id", "company", "stage", "assigned_at", "mql_at", "dispositioned_at",
+         "disposition_reason", "touches", "opportunity_at", "closed_at"]  # fmt: skip
+
+
+def check_trace_access(viewer: User, subject_id: int) -> None:
+    """Managers trace anyone's points; a rep or marketer only their own."""
+    if can(viewer, Permission.VIEW_ALL_LEADS) or viewer.id == subject_id:
+        return
+    raise PermissionDenied(f"{viewer.name} may only trace their own points")
+
+
+def leads_behind(
+    leads: pd.DataFrame,
+    content: AgreementContent,
+    period: Period,
+    ref: datetime,
+    subject_id: int,
+    level: Level,
+) -> pd.DataFrame:
+    """The leads that made `subject_id`'s figure on `level` in `period`, with each one's clock.
+
+    `counted` says how the lead counted: met or breached (clock levels), won, opened, or
+    the stage it reached (marketing's). Dispositions without a reason show as not made.
+    """
+    instant, whose = COHORT[level]
+    mine = leads[(leads[whose] == subject_id).fillna(False) & period.contains(leads[instant])]
+    if level is Level.CONVERSION:
+        mine = mine[mine["stage"] == "won"]
+    prepared = levels.reasoned_only(mine)
+    out = mine[[c for c in SHOWN if c in mine.columns]].copy()
+    if level in CLOCK:
+        clocks = levels.clocks_for(prepared, content, ref, None)
+        out["counted"] = clocks[CLOCK[level]].astype(str).to_numpy()
+        out["exempt"] = clocks["exempt"].to_numpy()
+    else:
+        out["counted"] = mine["stage"].astype(str).to_numpy()
+    return out.sort_values(instant, kind="mergesort").reset_index(drop=True)
+
+
+def events_of(*, session: Session, lead_id: int) -> pd.DataFrame:
+    """A lead's history, oldest first: when, what, from and to stage, reason, by whom."""
+    rows = session.exec(
+        select(LeadEvent).where(LeadEvent.lead_id == lead_id).order_by(col(LeadEvent.at))
+    ).all()
+    return pd.DataFrame(
+        [
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "touch": e.touch_kind,
+                "from": e.from_stage,
+                "to": e.to_stage,
+                "reason": e.reason,
+                "actor_id": e.actor_id,
+            }  # fmt: skip
+            for e in rows
+        ],
+        columns=["at", "kind", "touch", "from", "to", "reason", "actor_id"],
+    )

@@ -1,0 +1,1 @@
+"""Interface languages (en, fa, ar): catalogues, direction, digits, numbers, dates and calendars."""

@@ -1,0 +1,24 @@
+"""What runs after every successful import: the one place later steps are wired in.
+
+Qualification: leads at stage lead whose score under the agreement in force reaches its
+threshold become MQLs (sla_core.marketing.qualification), in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from sla_core.marketing.qualification import qualify_after_import
+from sla_core.models import User
+
+
+def after_import(*, engine: Engine, batch_id: int, actor: User) -> list[str]:
+    """Steps after import `batch_id` committed; returns notes for the report.
+
+    The import itself is stored whatever happens here: a step that fails says so in a note.
+    """
+    try:
+        result = qualify_after_import(engine=engine, actor=actor)
+    except Exception as exc:  # the import is committed; say what did not follow it
+        return [f"qualification did not run after import #{batch_id}: {exc}"]
+    return [f"Qualification: {result.summary()}"]

@@ -1,0 +1,1 @@
+"""The marketing side: MQL criteria and their preview, qualification, targets, routing, reports."""

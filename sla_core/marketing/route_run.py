@@ -1,0 +1,221 @@
+"""Routing against the database: read the queue and the reps' loads, plan, then apply.
+
+Applying is set-based and safe beside other writers: the planned pairs are staged in a
+temporary table and one UPDATE ... WHERE owner_id IS NULL AND stage = 'mql' claims them,
+so a lead someone assigned meanwhile is skipped; one INSERT ... SELECT logs an "assigned"
+event for exactly the rows this run claimed (actor: the new owner, as the history does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col, select
+
+from sla_core import agreement, audit
+from sla_core.access import Permission, require
+from sla_core.bulk import read_arrow
+from sla_core.clock import now, to_micros
+from sla_core.marketing import routing
+from sla_core.models import Role, User
+from sla_core.org import load_org_settings
+from sla_core.periods import month_containing, zone_info
+from sla_core.scoring import score_leads
+from sla_core.sla.worktime import load_work_time
+from sla_core.terms import CriterionField
+
+PROFILE = ", ".join(f.value for f in CriterionField)
+
+
+class NoRepAvailable(ValueError):
+    """Nobody can receive leads: no active sales rep, or every one is away."""
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    """A routing run: the assignments (planned, or made) and each rep's load."""
+
+    assignments: pd.DataFrame
+    reps: pd.DataFrame
+    waiting: int
+    assigned: int
+    dry_run: bool
+
+    def summary(self) -> str:
+        verb = "would be assigned" if self.dry_run else "assigned"
+        left = self.waiting - self.assigned
+        tail = f"; {left:,} left unassigned (every rep at the max)" if left > 0 else ""
+        return f"{self.assigned:,} of {self.waiting:,} unassigned MQLs {verb}{tail}"
+
+
+def unassigned_mqls(engine: Engine, mql: Any) -> pd.DataFrame:
+    """Unassigned MQLs with their score under `mql` and the instant they became MQL."""
+    sql = (
+        f"SELECT id, COALESCE(mql_at, created_at) AS since, {PROFILE} FROM lead"
+        " WHERE stage = 'mql' AND owner_id IS NULL"
+    )
+    frame = read_arrow(engine, sql).to_pandas()
+    out = pd.DataFrame({"id": frame["id"].astype("int64"), "since": frame["since"]})
+    out["score"] = score_leads(frame, mql).to_numpy() if len(frame) else 0
+    return out
+
+
+def away_now(*, session: Session, ref: datetime) -> set[int]:
+    """The people whose stored away period covers today (the org's local date)."""
+    today = ref.astimezone(zone_info(load_org_settings(session=session).time_zone)).date()
+    periods = load_work_time(session=session).away
+    return {a.user_id for a in periods if a.start <= today <= a.end}
+
+
+def rep_loads(*, session: Session, away: Collection[int], ref: datetime) -> pd.DataFrame:
+    """Active reps who are not away: id, name, leads assigned in 30 days and this month."""
+    people = session.exec(
+        select(User.id, User.name).where(
+            col(User.role) == Role.SALES_REP.value, col(User.active).is_(True)
+        )
+    ).all()
+    reps = pd.DataFrame(people, columns=["id", "name"]).astype({"id": "int64"})
+    reps = reps[~reps["id"].isin(list(away))].sort_values("id", ignore_index=True)
+    settings = load_org_settings(session=session)
+    month = month_containing(ref, zone=settings.time_zone, calendar=settings.calendar)
+    since = to_micros(ref - timedelta(days=30))
+    counts = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT owner_id,"
+                " SUM(CASE WHEN assigned_at >= :since THEN 1 ELSE 0 END),"
+                " SUM(CASE WHEN assigned_at >= :start THEN 1 ELSE 0 END)"
+                " FROM lead WHERE owner_id IS NOT NULL AND assigned_at >= :low GROUP BY owner_id"
+            ),
+            {
+                "since": since,
+                "start": to_micros(month.start.to_pydatetime()),
+                "low": min(since, to_micros(month.start.to_pydatetime())),
+            },
+        )
+        .all()
+    )
+    loads = pd.DataFrame(counts, columns=["id", "load_30d", "month"])
+    loads = loads.astype({"id": "int64", "load_30d": "int64", "month": "int64"})
+    reps = reps.merge(loads, on="id", how="left").fillna({"load_30d": 0, "month": 0})
+    return reps.astype({"load_30d": "int64", "month": "int64"})
+
+
+def _stage(conn: Connection, pairs: pd.DataFrame) -> None:
+    raw: Any = conn.connection.driver_connection
+    rows = zip(
+        pairs["lead_id"].tolist(), pairs["rep_id"].tolist(), pairs["score"].tolist(), strict=True
+    )
+    if conn.dialect.name == "sqlite":
+        raw.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS route_rows"
+            " (id INTEGER PRIMARY KEY, rep INTEGER, score INTEGER)"
+        )
+        raw.execute("DELETE FROM route_rows")
+        raw.executemany("INSERT INTO route_rows VALUES (?, ?, ?)", rows)
+        return
+    with raw.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS route_rows"
+            " (id BIGINT PRIMARY KEY, rep BIGINT, score BIGINT) ON COMMIT DROP"
+        )
+        with cur.copy("COPY route_rows (id, rep, score) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _apply(conn: Connection, pairs: pd.DataFrame, actor: User) -> int:
+    _stage(conn, pairs)
+    at = to_micros(now())
+    claimed = conn.execute(
+        text(
+            "UPDATE lead SET owner_id = r.rep, assigned_at = :at, updated_at = :at"
+            " FROM route_rows AS r"
+            " WHERE lead.id = r.id AND lead.owner_id IS NULL AND lead.stage = 'mql'"
+        ),
+        {"at": at},
+    ).rowcount
+    conn.execute(
+        text(
+            "INSERT INTO leadevent (lead_id, at, kind, actor_id, note)"
+            " SELECT lead.id, :at, 'assigned', r.rep,"
+            " CAST(:note AS TEXT) || CAST(r.score AS TEXT)"
+            " FROM lead JOIN route_rows AS r ON r.id = lead.id"
+            " WHERE lead.assigned_at = :at AND lead.owner_id = r.rep"
+        ),
+        {"at": at, "note": f"routed by {actor.username}, score "},
+    )
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("DELETE FROM route_rows")
+    return int(claimed)
+
+
+ROUTING_LOCK = 6_010_042  # an arbitrary key: one routing run at a time on PostgreSQL
+
+
+def _one_run_at_a_time(session: Session) -> None:
+    """Hold the write lock before reading loads, so two runs cannot both fill one rep's room.
+
+    Two runs planned from the same loads would each stay within a rep's cap and together
+    pass it; so the second waits for the first and then reads its assignments.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROUTING_LOCK})
+        return
+    raw: Any = conn.connection.driver_connection
+    if not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
+
+
+def route(
+    *,
+    session: Session,
+    actor: User,
+    away: Collection[int] | None = None,
+    dry_run: bool = False,
+    ref: datetime | None = None,
+) -> RouteResult:
+    """Assign unassigned MQLs to active reps within their caps (a dry run only plans).
+
+    `away`: the reps to skip; None means those whose stored away period covers today.
+    """
+    require(actor, Permission.ROUTE_LEADS)
+    if not dry_run:
+        _one_run_at_a_time(session)
+    ref = ref or now()
+    if away is None:
+        away = away_now(session=session, ref=ref)
+    content = agreement.governing_version(session=session).content
+    reps = rep_loads(session=session, away=away, ref=ref)
+    if reps.empty:
+        raise NoRepAvailable(
+            "no active sales rep can receive leads (none exists, or every one is away): "
+            "nothing was assigned"
+        )
+    queue = unassigned_mqls(session.get_bind(), content.mql)  # type: ignore[arg-type]
+    t = content.targets
+    pairs = routing.plan(queue, reps, t.min_mqls_per_rep, t.max_mqls_per_rep)
+    planned = routing.summary(pairs, reps)
+    if dry_run or pairs.empty:
+        return RouteResult(pairs, planned, len(queue), len(pairs), dry_run)
+    claimed = _apply(session.connection(), pairs, actor)
+    result = RouteResult(pairs, planned, len(queue), claimed, False)
+    audit.record(
+        session=session, actor=actor, action="route_leads", entity="lead", detail=result.summary()
+    )
+    return result
+
+
+def spread(result: RouteResult) -> int:
+    """The gap between the most and least loaded rep after routing (fairness at a glance)."""
+    after = result.reps["load_after"].to_numpy(dtype=np.int64)
+    return int(after.max() - after.min()) if len(after) else 0

@@ -1,0 +1,171 @@
+"""The people table: teams, who counts in head counts, and tidying people an import created.
+
+A person counts in targets once a manager has placed them in a team; an import creates
+owners and marketers it does not know with no team and no login, so they count nowhere
+until someone places them, merges them into an existing user, or removes them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import delete, func, insert, literal, or_, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from sla_core import audit
+from sla_core.access import Permission, require
+from sla_core.clock import UTCTimestamp, now
+from sla_core.models import Lead, LeadEvent, Team, User
+from sla_core.users import UserError, get_by_username, list_users, signable_admins
+
+
+def teams(*, session: Session) -> list[Team]:
+    return list(session.exec(select(Team).order_by(col(Team.name))).all())
+
+
+def people_frame(*, session: Session) -> pd.DataFrame:
+    """Every user: id, username, name, e-mail, role, team, team_kind, active, can_sign_in.
+
+    The one table of people for pages, the CLI and the importer's owner matching.
+    """
+    team_rows = {t.id: t for t in session.exec(select(Team)).all()}
+    people = list_users(session=session)
+    placed_in = [team_rows.get(u.team_id) for u in people]
+    frame = pd.DataFrame(
+        {
+            "id": [u.id for u in people],
+            "username": [u.username for u in people],
+            "name": [u.name for u in people],
+            "email": [u.email for u in people],
+            "role": [str(u.role) for u in people],
+            "team": [t.name if t else None for t in placed_in],
+            "team_kind": [str(t.kind) if t else None for t in placed_in],
+            "active": [u.active for u in people],
+            "can_sign_in": [u.password_hash is not None for u in people],
+        }
+    )
+    return frame.astype({"id": "int64", "active": bool, "can_sign_in": bool})
+
+
+def placed(people: pd.DataFrame) -> pd.DataFrame:
+    """The people who count in head counts and targets: active, and placed by a manager.
+
+    Placed means put in a team or given a login; a person an import created has neither
+    until someone places them, so imports never move the targets.
+    """
+    return people[people["active"].astype(bool) & ~people.index.isin(unplaced(people).index)]
+
+
+def unplaced(people: pd.DataFrame) -> pd.DataFrame:
+    """People nobody has placed yet and who cannot sign in (e.g. created by an import)."""
+    return people[people["team"].isna() & ~people["can_sign_in"].astype(bool)]
+
+
+def set_team(*, session: Session, username: str, team: str | None, actor: User) -> User:
+    """Place a user in a team by its name (None: no team); placed people count in targets."""
+    require(actor, Permission.MANAGE_USERS)
+    user = _existing(session, username)
+    team_id = None
+    if team:
+        found = session.exec(select(Team).where(Team.name == team.strip())).first()
+        if found is None:
+            names = ", ".join(t.name for t in teams(session=session)) or "none yet"
+            raise UserError(f"no team named {team!r} (teams: {names})")
+        team_id = found.id
+    user.team_id = team_id
+    session.add(user)
+    audit.record(
+        session=session, actor=actor, action="user.set_team", entity="user",
+        entity_id=user.username, detail=f"team={team or '-'}",
+    )  # fmt: skip
+    return user
+
+
+def lead_count(*, session: Session, user_id: int) -> int:
+    """How many leads name this person as owner or marketer."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Lead)
+            .where(or_(col(Lead.owner_id) == user_id, col(Lead.marketer_id) == user_id))
+        ).one()
+    )
+
+
+def merge_person(*, session: Session, source: str, target: str, actor: User) -> int:
+    """Merge a person without a login into an existing user, in one transaction.
+
+    Their leads move to `target` (as owner and as marketer); every lead whose owner
+    changes gets an "assigned" event; then the person is removed. Returns leads moved.
+    """
+    require(actor, Permission.MANAGE_USERS)
+    gone, kept = _existing(session, source), _existing(session, target)
+    if gone.id == kept.id:
+        raise UserError("a person cannot be merged into themselves")
+    if gone.password_hash is not None:
+        raise UserError(f"{gone.username} can sign in; only people without a login are merged")
+    note = f"owner {gone.username} merged into {kept.username}"
+    owned = sa_select(
+        col(Lead.id), literal(now(), UTCTimestamp()), literal("assigned"), literal(actor.id),
+        literal(note),
+    ).where(col(Lead.owner_id) == gone.id)  # fmt: skip
+    session.execute(
+        insert(LeadEvent).from_select(["lead_id", "at", "kind", "actor_id", "note"], owned)
+    )
+    moved = _rows(
+        session.execute(update(Lead).where(col(Lead.owner_id) == gone.id).values(owner_id=kept.id))
+    )
+    marketed = _rows(
+        session.execute(
+            update(Lead).where(col(Lead.marketer_id) == gone.id).values(marketer_id=kept.id)
+        )
+    )
+    _delete(session, gone)
+    audit.record(
+        session=session, actor=actor, action="user.merge", entity="user",
+        entity_id=gone.username, detail=f"into={kept.username} owner={moved} marketer={marketed}",
+    )  # fmt: skip
+    return moved + marketed
+
+
+def remove_person(*, session: Session, username: str, actor: User) -> None:
+    """Remove a person who owns and brought no leads and cannot sign in."""
+    require(actor, Permission.MANAGE_USERS)
+    user = _existing(session, username)
+    if user.password_hash is not None:
+        raise UserError(f"{user.username} can sign in; deactivate them instead")
+    leads = lead_count(session=session, user_id=user.id or 0)
+    if leads:
+        raise UserError(f"{user.username} has {leads:,} leads; merge them into a user instead")
+    _delete(session, user)
+    audit.record(
+        session=session, actor=actor, action="user.remove", entity="user",
+        entity_id=user.username,
+    )  # fmt: skip
+
+
+def _rows(result: object) -> int:
+    """Rows an UPDATE touched."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _existing(session: Session, username: str) -> User:
+    user = get_by_username(session=session, username=username)
+    if user is None:
+        raise UserError(f"no user named {username!r}")
+    return user
+
+
+def _delete(session: Session, user: User) -> None:
+    """Delete the user row, in SQL; an admin who can sign in is never among them."""
+    if user.id in signable_admins(session=session):
+        raise UserError(f"{user.username} is an admin who can sign in")
+    try:
+        session.execute(delete(User).where(col(User.id) == user.id))
+    except IntegrityError:
+        raise UserError(
+            f"{user.username} is still named by other records (points, signatures, imports); "
+            "deactivate them instead"
+        ) from None
+    session.expunge(user)

@@ -1,0 +1,1 @@
+"""The sales service levels: work time, SLA clocks per lead, service levels, reminders."""

@@ -1,0 +1,201 @@
+"""SLA clocks per lead: disposition, work-within and follow-up, each on track, at risk,
+breached or met, counted in working time.
+
+Rules (all windows from the agreement in force):
+- Disposition: starts at assignment; the window is `windows.disposition_hours` working
+  hours; done when the lead is dispositioned (or qualified to SQL without one).
+- Work-within: starts when the lead entered the funnel as an MQL; the window is
+  `windows.work_within_days` business days (a day = one business day's working hours;
+  24 hours when the team works around the clock); done at the first touch or the
+  disposition, whichever came first.
+- Follow-up: `windows.follow_up_attempts` touches are owed within the work window, unless
+  the lead was qualified or disqualified (no further follow-up owed).
+- A clock not yet done is at risk once `service.at_risk_pct` % of its window is gone and
+  breached once its deadline has passed; a clock done by its deadline is met, after it
+  breached.
+- Exempt: a lead that did not meet the MQL definition in force at hand-off (assignment,
+  or entering the funnel when never assigned) does not count against sales.
+- A rep away at `ref` has their leads flagged for reassignment; their clocks pause while
+  they are away (away days are not working time).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from sla_core.sla.deadlines import working_times
+from sla_core.sla.exemptions import Exemptions, exempt_leads
+from sla_core.sla.timeline import Instants, micros
+from sla_core.sla.worktime import WorkSetup
+from sla_core.terms import AgreementContent
+
+
+class ClockStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    EXEMPT = "exempt"
+    MET = "met"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+
+
+# Worst first: a lead's overall status is the worst of its clocks'.
+STATUS_ORDER: tuple[ClockStatus, ...] = (
+    ClockStatus.NOT_STARTED,
+    ClockStatus.EXEMPT,
+    ClockStatus.MET,
+    ClockStatus.ON_TRACK,
+    ClockStatus.AT_RISK,
+    ClockStatus.BREACHED,
+)
+_CODES = {s: i for i, s in enumerate(STATUS_ORDER)}
+QUALIFIED_STAGES = ("sql", "opportunity", "won", "lost")
+
+
+def _instants(values: np.ndarray) -> pd.Series:
+    whole = np.where(np.isnan(values), np.iinfo(np.int64).min, values).astype(np.int64)
+    return pd.Series(whole.view("M8[us]")).dt.tz_localize("UTC")
+
+
+def _status(
+    start: np.ndarray,
+    done: np.ndarray,
+    deadline: np.ndarray,
+    share: np.ndarray,
+    *,
+    ref: float,
+    at_risk: float,
+    exempt: np.ndarray,
+) -> np.ndarray:
+    """Status codes (STATUS_ORDER) of one clock for every lead."""
+    finished = ~np.isnan(done)
+    return np.select(
+        [
+            np.isnan(start),
+            exempt,
+            finished & (done <= deadline),
+            finished | (ref > deadline),
+            share >= at_risk,
+        ],
+        [_CODES[s] for s in STATUS_ORDER[:2]]
+        + [_CODES[ClockStatus.MET], _CODES[ClockStatus.BREACHED], _CODES[ClockStatus.AT_RISK]],
+        default=_CODES[ClockStatus.ON_TRACK],
+    )
+
+
+def _follow_up_status(
+    leads: pd.DataFrame,
+    work: np.ndarray,
+    required: int,
+    times: dict[str, np.ndarray],
+    *,
+    sql_at: np.ndarray,
+    ref: float,
+    at_risk: float,
+) -> np.ndarray:
+    """Follow-ups owed within the work window, unless the lead was (dis)qualified."""
+    made = leads["touches"].fillna(0).to_numpy(dtype=np.int64)
+    settled = leads["stage"].isin([*QUALIFIED_STAGES, "disqualified"]).to_numpy(dtype=bool)
+    settled = settled | ~np.isnan(sql_at)
+    pending = work <= _CODES[ClockStatus.EXEMPT]  # not started or exempt
+    return np.select(
+        [pending, (made >= required) | settled, ref > times["work_deadline"],
+         times["work_share_now"] >= at_risk],
+        [work, _CODES[ClockStatus.MET], _CODES[ClockStatus.BREACHED], _CODES[ClockStatus.AT_RISK]],
+        default=_CODES[ClockStatus.ON_TRACK],
+    )  # fmt: skip
+
+
+def _statuses(codes: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=[s.value for s in STATUS_ORDER])
+
+
+def lead_clocks(
+    leads: pd.DataFrame,
+    content: AgreementContent,
+    ref: datetime,
+    setup: WorkSetup | None = None,
+    *,
+    exemptions: Exemptions | None = None,
+) -> pd.DataFrame:
+    """Every lead's SLA clocks at `ref` (same index as `leads`; see the module's rules).
+
+    Columns: disposition_deadline/_share/_status, work_deadline/_share/_status/_done_at,
+    follow_ups_made/_required, follow_up_status, status (the worst clock), next_deadline
+    (the earliest deadline of a clock still running or overdue), open (sales still owes
+    the lead an action), disposition_running / work_running (not done yet, not exempt), exempt, mql_score, mql_threshold, owner_away, reassign.
+    `exemptions`: `exempt_leads(...)` already computed for these leads (it is the costly
+    part; a page caches it per data revision and agreement).
+    """
+    setup = setup or WorkSetup()
+    now = micros(pd.Series([pd.Timestamp(ref)])).item()
+    at_risk = float(content.service.at_risk_pct) / 100
+    at = Instants(leads)
+    found = exemptions or exempt_leads(leads, content, setup, at)
+    exempt = found.exempt
+    times = working_times(leads, content, now, setup, at)
+    codes = {
+        clock: _status(
+            at["assigned_at" if clock == "disposition" else "mql_at"],
+            times[f"{clock}_done"],
+            times[f"{clock}_deadline"],
+            times[f"{clock}_share"],
+            ref=now,
+            at_risk=at_risk,
+            exempt=exempt,
+        )
+        for clock in ("disposition", "work")
+    }
+    required = content.windows.follow_up_attempts
+    codes["follow_up"] = _follow_up_status(
+        leads, codes["work"], required, times, sql_at=at["sql_at"], ref=now, at_risk=at_risk
+    )
+    running = {c: np.isnan(times[f"{c}_done"]) & (codes[c] >= _CODES[ClockStatus.ON_TRACK])
+               for c in ("disposition", "work")}  # fmt: skip
+    next_deadline = np.fmin(
+        np.where(running["disposition"], times["disposition_deadline"], np.nan),
+        np.where(running["work"], times["work_deadline"], np.nan),
+    )
+    # Follow-ups are owed only while sales holds the lead undecided (MQL or SAL).
+    undecided = leads["stage"].isin(["mql", "sal"]).to_numpy(dtype=bool)
+    open_follow_up = undecided & (codes["follow_up"] >= _CODES[ClockStatus.ON_TRACK])
+    is_open = running["disposition"] | running["work"] | open_follow_up
+    away = owners_away(leads, setup, now)
+    worst = np.maximum.reduce([codes["disposition"], codes["work"], codes["follow_up"]])
+    return pd.DataFrame(
+        {
+            "disposition_deadline": _instants(times["disposition_deadline"]),
+            "disposition_share": times["disposition_share"],
+            "disposition_status": _statuses(codes["disposition"]),
+            "work_deadline": _instants(times["work_deadline"]),
+            "work_share": times["work_share"],
+            "work_status": _statuses(codes["work"]),
+            "work_done_at": _instants(times["work_done"]),
+            "follow_ups_made": leads["touches"].fillna(0).to_numpy(dtype=np.int64),
+            "follow_ups_required": required,
+            "follow_up_status": _statuses(codes["follow_up"]),
+            "status": _statuses(worst),
+            "next_deadline": _instants(next_deadline),
+            "open": is_open,
+            "disposition_running": running["disposition"],
+            "work_running": running["work"],
+            "exempt": exempt,
+            "mql_score": found.score,
+            "mql_threshold": found.threshold,
+            "owner_away": away,
+            "reassign": away & is_open,
+        }
+    ).set_axis(leads.index)
+
+
+def owners_away(leads: pd.DataFrame, setup: WorkSetup, ref: float) -> np.ndarray:
+    """Whether each lead's owner is away at `ref` (their leads wait for reassignment)."""
+    today = pd.Timestamp(ref, unit="us", tz="UTC").tz_convert(setup.zone).date()
+    gone = {a.user_id for a in setup.work_time.away if a.start <= today <= a.end}
+    if not gone:
+        return np.zeros(len(leads), dtype=bool)
+    return np.asarray(leads["owner_id"].isin(list(gone)).fillna(False).to_numpy(dtype=bool))

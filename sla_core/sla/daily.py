@@ -1,0 +1,108 @@
+"""The daily sales report handed on to the service team: per rep, what happened that day.
+
+For one local day (the organisation's zone), per lead owner: leads worked (touched at
+least once), touches logged, leads dispositioned, opportunities opened, and clocks
+breached (a disposition or work deadline that fell on that day and was not met).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from sla_core.access import Permission, require
+from sla_core.exporting import safe_csv, safe_xlsx
+from sla_core.models import Lead, LeadEvent, Role, User
+from sla_core.periods import Period, zone_info
+from sla_core.sla.mailer import Delivery, SmtpConfig, deliver
+
+REPORT_COLUMNS = ("rep", "worked", "touches", "dispositioned", "opened", "breached")
+TOTAL = "All reps"
+
+
+def day_span(day: date, zone: str) -> Period:
+    """The local day `day` in `zone` as a half-open UTC interval."""
+    start = pd.Timestamp(datetime(day.year, day.month, day.day), tz=zone_info(zone))
+    return Period(start.tz_convert("UTC"), (start + timedelta(days=1)).tz_convert("UTC"),
+                  f"{day:%Y-%m-%d}", zone=zone)  # fmt: skip
+
+
+def day_events(*, session: Session, span: Period) -> pd.DataFrame:
+    """The lead events of the day, with the lead's current owner (lead_id, kind, to_stage)."""
+    rows = session.exec(
+        select(LeadEvent.lead_id, LeadEvent.kind, LeadEvent.to_stage, Lead.owner_id)
+        .join(Lead, col(Lead.id) == col(LeadEvent.lead_id))
+        .where(
+            col(LeadEvent.at) >= span.start.to_pydatetime(),
+            col(LeadEvent.at) < span.end.to_pydatetime(),
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["lead_id", "kind", "to_stage", "owner_id"])
+
+
+def daily_table(
+    events: pd.DataFrame,
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    span: Period,
+    names: Mapping[int, str],
+) -> pd.DataFrame:
+    """One row per rep with anything to report, then the total (see the module's rules)."""
+    touch = events[events["kind"] == "touch"]
+    per = pd.DataFrame(
+        {
+            "worked": touch.groupby("owner_id")["lead_id"].nunique(),
+            "touches": touch.groupby("owner_id").size(),
+            "dispositioned": events[events["kind"] == "disposition"].groupby("owner_id").size(),
+            "opened": events[events["to_stage"] == "opportunity"].groupby("owner_id").size(),
+        }
+    )
+    breached = pd.Series(False, index=leads.index)
+    for clock in ("disposition", "work"):
+        on_day = span.contains(clocks[f"{clock}_deadline"])
+        breached |= on_day & (clocks[f"{clock}_status"] == "breached")
+    late = leads.loc[breached, "owner_id"].dropna().astype("int64").value_counts()
+    per = per.join(late.rename("breached"), how="outer").fillna(0).astype("int64")
+    per.index = per.index.astype("int64")
+    per = per[per.index.isin(list(names))] if names else per
+    table = per.assign(rep=[names.get(int(i), f"#{i}") for i in per.index]).sort_values("rep")
+    total = pd.DataFrame([{"rep": TOTAL, **{c: int(table[c].sum()) for c in REPORT_COLUMNS[1:]}}])
+    return pd.concat([table[list(REPORT_COLUMNS)], total], ignore_index=True)
+
+
+def report_recipients(*, session: Session) -> list[str]:
+    """LEADPACT_DAILY_REPORT_TO (comma-separated), else every active sales manager's e-mail."""
+    listed = [a.strip() for a in os.environ.get("LEADPACT_DAILY_REPORT_TO", "").split(",")]
+    if any(listed):
+        return [a for a in listed if a]
+    managers = session.exec(
+        select(User).where(User.role == Role.SALES_MANAGER, col(User.active))
+    ).all()
+    return [m.email for m in managers if m.email]
+
+
+def send_daily_report(
+    *, config: SmtpConfig, table: pd.DataFrame, day: str, to: Sequence[str], actor: User
+) -> Delivery:
+    """E-mail the report (text in the body, CSV and XLSX attached, formulas neutralised)."""
+    require(actor, Permission.EXPORT_REPORTS)
+    if not to:
+        return Delivery((), "nobody to send the daily report to: set LEADPACT_DAILY_REPORT_TO")
+    message = EmailMessage()
+    message["To"] = ", ".join(to)
+    message["Subject"] = f"LeadPact daily sales report, {day}"
+    message.set_content(f"The sales team's day, {day}:\n\n{table.to_string(index=False)}\n")
+    message.add_attachment(safe_csv(table), maintype="text", subtype="csv",
+                           filename=f"daily-sales-{day}.csv")  # fmt: skip
+    message.add_attachment(
+        safe_xlsx({day: table}),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"daily-sales-{day}.xlsx",
+    )
+    return deliver(config, [message])

@@ -1,0 +1,67 @@
+"""Exemptions: leads that did not meet the MQL definition in force at hand-off.
+
+Such a lead does not count against sales: its clocks show "exempt", with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sla_core.scoring import score_leads
+from sla_core.sla.timeline import Instants, micros
+from sla_core.sla.worktime import WorkSetup
+from sla_core.terms import AgreementContent
+
+
+@dataclass(frozen=True)
+class Exemptions:
+    """Per lead: exempt or not, its MQL score and the threshold in force at its hand-off."""
+
+    exempt: np.ndarray
+    score: np.ndarray
+    threshold: np.ndarray
+
+
+def exempt_leads(
+    leads: pd.DataFrame,
+    content: AgreementContent,
+    setup: WorkSetup,
+    instants: Instants | None = None,
+) -> Exemptions:
+    """Score each handed-off lead against the MQL definition in force at its hand-off.
+
+    The costly part of the clocks (scoring every lead): a page may compute it once per
+    data revision and agreement and hand it to `lead_clocks`.
+    """
+    at = instants or Instants(leads)
+    handoff = np.where(np.isnan(at["assigned_at"]), at["mql_at"], at["assigned_at"])
+    history = setup.mql_history or ((pd.Timestamp(0, tz="UTC"), content.mql),)
+    score = np.zeros(len(leads), dtype=np.int64)
+    threshold = np.zeros(len(leads), dtype=np.int64)
+    bounds = [micros(pd.Series([since])).item() for since, _ in history[1:]] + [np.inf]
+    low = -np.inf
+    for (_, definition), high in zip(history, bounds, strict=True):
+        span = (handoff >= low) & (handoff < high) if low > -np.inf else handoff < high
+        if span.any():
+            whole = len(history) == 1  # scoring all beats copying most of a big frame
+            part = leads if whole else leads.loc[span]
+            scores = score_leads(part, definition).to_numpy()
+            score[span] = scores[span] if whole else scores
+            threshold[span] = definition.threshold
+        low = high
+    return Exemptions(~np.isnan(handoff) & (score < threshold), score, threshold)
+
+
+def exemption_reasons(clocks: pd.DataFrame) -> pd.Series:
+    """Why each exempt lead does not count against sales (empty text for the others)."""
+    text = (
+        "MQL score "
+        + clocks["mql_score"].astype(str)
+        + " was below the threshold "
+        + clocks["mql_threshold"].astype(str)
+        + " of the MQL definition in force at hand-off"
+    )
+    return text.where(clocks["exempt"], "")

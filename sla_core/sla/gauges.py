@@ -1,0 +1,151 @@
+"""Gauge figures: each service level of each group as a value against its target, banded.
+
+Targets are monthly figures from the agreement: percentages as they stand, counts times
+the group's headcount (reps for opportunities and MQLs received, marketers for MQL
+volume). Bands (green, amber, red) come from the agreement's service policy: attainment
+of the target in percent, or for MQLs left unworked (goal 0) the largest count allowed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from sla_core.terms import AgreementContent, Band
+
+
+class Level(StrEnum):
+    DISPOSITION = "disposition"
+    WORKED = "worked"
+    FOLLOW_UP = "follow_up"
+    CONVERSION = "conversion"
+    OPPORTUNITIES = "opportunities"
+    UNWORKED = "unworked"
+    MQL_VOLUME = "mql_volume"
+
+
+LEVEL_TITLES: dict[Level, str] = {
+    Level.DISPOSITION: "Dispositioned within the window",
+    Level.WORKED: "Worked within the window",
+    Level.FOLLOW_UP: "Follow-up attempts made",
+    Level.CONVERSION: "Conversion",
+    Level.OPPORTUNITIES: "Opportunities opened",
+    Level.UNWORKED: "MQLs left unworked",
+    Level.MQL_VOLUME: "MQL volume",
+}
+# Levels that are percentages (the rest are counts).
+PERCENT_LEVELS = frozenset({Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION})
+GAUGE_COLUMNS = (
+    "group", "level", "value", "target", "attainment", "band", "done", "due", "percent"
+)  # fmt: skip
+
+
+def _share(done: pd.Series, due: pd.Series) -> pd.Series:
+    return (100.0 * done / due.where(due > 0)).astype("float64")
+
+
+def _band(level: Level, value: pd.Series, attainment: pd.Series, band: Band) -> pd.Series:
+    """green / amber / red per group ("none" when nothing was due)."""
+    if level is Level.UNWORKED:
+        colour = np.where(
+            value <= float(band.green),
+            "green",
+            np.where(value <= float(band.amber), "amber", "red"),
+        )
+    else:
+        colour = np.where(
+            attainment >= float(band.green),
+            "green",
+            np.where(attainment >= float(band.amber), "amber", "red"),
+        )
+    return pd.Series(np.where(value.isna(), "none", colour), index=value.index)
+
+
+def gauge_table(
+    levels: pd.DataFrame,
+    content: AgreementContent,
+    *,
+    reps: pd.Series,
+    marketers: pd.Series,
+) -> pd.DataFrame:
+    """One row per group and level: value, target, attainment %, band, done and due.
+
+    `levels`: a `service_levels` table; `reps` / `marketers`: headcount per group (same
+    index; missing groups count 0). Attainment is value / target x 100 (100 when the
+    target is 0); for MQLs left unworked it is 100 when none were left, else 0.
+    """
+    policy, targets = content.service, content.targets
+    heads = reps.reindex(levels.index, fill_value=0).astype("float64")
+    sellers = marketers.reindex(levels.index, fill_value=0).astype("float64")
+    volume_target = np.where(
+        sellers > 0, sellers * targets.mqls_per_marketer, heads * targets.min_mqls_per_rep
+    )
+    spec: dict[Level, tuple[pd.Series, object, pd.Series, pd.Series]] = {
+        Level.DISPOSITION: (
+            _share(levels["dispositioned_in_time"], levels["disposition_due"]),
+            float(policy.disposition_target_pct),
+            levels["dispositioned_in_time"],
+            levels["disposition_due"],
+        ),
+        Level.WORKED: (
+            _share(levels["worked_in_time"], levels["worked_due"]),
+            float(policy.worked_target_pct),
+            levels["worked_in_time"],
+            levels["worked_due"],
+        ),
+        Level.FOLLOW_UP: (
+            _share(levels["follow_up_met"], levels["follow_up_due"]),
+            float(policy.follow_up_target_pct),
+            levels["follow_up_met"],
+            levels["follow_up_due"],
+        ),
+        Level.CONVERSION: (
+            levels["conversion_pct"],
+            float(targets.conversion_rate_pct),
+            levels["won"],
+            levels["mqls_received"],
+        ),
+        Level.OPPORTUNITIES: (
+            levels["opportunities"].astype("float64"),
+            heads * targets.opportunities_per_rep,
+            levels["opportunities"],
+            levels["opportunities"],
+        ),
+        Level.UNWORKED: (
+            levels["unworked"].astype("float64"),
+            0.0,
+            levels["unworked"],
+            levels["worked_due"],
+        ),
+        Level.MQL_VOLUME: (
+            levels["mqls"].astype("float64"),
+            pd.Series(volume_target, index=levels.index),
+            levels["mqls"],
+            levels["mqls"],
+        ),
+    }
+    parts = []
+    for level, (value, target, done, due) in spec.items():
+        goal = pd.Series(target, index=levels.index, dtype="float64")
+        if level is Level.UNWORKED:
+            attainment = pd.Series(np.where(value <= 0, 100.0, 0.0), index=levels.index)
+        else:
+            attainment = (100.0 * value / goal.where(goal > 0)).fillna(100.0).where(value.notna())
+        parts.append(
+            pd.DataFrame(
+                {
+                    "group": levels.index,
+                    "level": level.value,
+                    "value": value.to_numpy(),
+                    "target": goal.to_numpy(),
+                    "attainment": attainment.to_numpy(),
+                    "band": _band(level, value, attainment, getattr(policy.bands, level.value)),
+                    "done": done.to_numpy(dtype="int64"),
+                    "due": due.to_numpy(dtype="int64"),
+                    "percent": level in PERCENT_LEVELS,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)[list(GAUGE_COLUMNS)]

@@ -1,0 +1,206 @@
+"""Service levels of a period per rep, per team or for everyone, counted from the clocks.
+
+Cohorts: the disposition level judges the leads handed to sales (assigned) in the
+period; the work-within and follow-up levels judge the leads that entered the funnel
+(became MQLs) in the period. Exempt leads (see `exemptions`) never count against sales.
+A lead is "due" once its clock is met or breached; a clock still running is not due yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from sla_core.periods import Period
+from sla_core.sla.clocks import STATUS_ORDER, ClockStatus, lead_clocks
+from sla_core.sla.timeline import column_micros, micros
+from sla_core.sla.worktime import WorkSetup
+from sla_core.terms import AgreementContent
+
+# The columns of `service_levels`, in order (names are kept stable for other modules).
+LEVEL_COLUMNS: tuple[str, ...] = (
+    "mqls",
+    "mqls_received",
+    "exempt",
+    "disposition_due",
+    "dispositioned_in_time",
+    "worked_due",
+    "worked_in_time",
+    "follow_up_due",
+    "follow_up_met",
+    "unworked",
+    "opportunities",
+    "won",
+    "conversion_pct",
+    "at_risk",
+    "overdue",
+)
+ALL = "all"
+MET, BREACHED = ClockStatus.MET, ClockStatus.BREACHED
+
+
+def attach_teams(leads: pd.DataFrame, team_of: Mapping[int, int | None]) -> pd.DataFrame:
+    """A new frame with a `team_id` column: the team of each lead's owner (never mutates)."""
+    codes, owners = pd.factorize(leads["owner_id"], use_na_sentinel=True)
+    teams = pd.array([team_of.get(int(o)) for o in owners] + [None], dtype="Int64")
+    return leads.assign(team_id=teams[codes])
+
+
+def _between(values: np.ndarray, period: Period) -> np.ndarray:
+    start, end = (micros(pd.Series([t])).item() for t in (period.start, period.end))
+    return np.asarray((values >= start) & (values < end))
+
+
+def count_masks(leads: pd.DataFrame, clocks: pd.DataFrame, period: Period) -> dict[str, np.ndarray]:
+    """One boolean array per counted rule, one entry per lead."""
+    received = _between(column_micros(leads, "assigned_at"), period)
+    entered = _between(column_micros(leads, "mql_at"), period)
+    exempt = clocks["exempt"].to_numpy(dtype=bool)
+    counted = ~exempt
+
+    def status(column: str, *wanted: ClockStatus) -> np.ndarray:
+        codes = np.asarray(clocks[column].cat.codes)
+        hit = np.zeros(len(codes), dtype=bool)
+        for one in wanted:
+            hit |= codes == STATUS_ORDER.index(one)
+        return hit
+
+    d_met, d_due = status("disposition_status", MET), status("disposition_status", MET, BREACHED)
+    w_met, w_due = status("work_status", MET), status("work_status", MET, BREACHED)
+    f_met, f_due = status("follow_up_status", MET), status("follow_up_status", MET, BREACHED)
+    never_worked = clocks["work_done_at"].isna().to_numpy(dtype=bool)
+    is_open = clocks["open"].to_numpy(dtype=bool)
+    won = (leads["stage"] == "won").to_numpy(dtype=bool, na_value=False)
+    return {
+        "mqls": entered,
+        "mqls_received": received,
+        "exempt": received & exempt,
+        "disposition_due": received & counted & d_due,
+        "dispositioned_in_time": received & counted & d_met,
+        "worked_due": entered & counted & w_due,
+        "worked_in_time": entered & counted & w_met,
+        "follow_up_due": entered & counted & f_due,
+        "follow_up_met": entered & counted & f_met,
+        "unworked": entered & counted & status("work_status", BREACHED) & never_worked,
+        "opportunities": _between(column_micros(leads, "opportunity_at"), period),
+        "won": won & _between(column_micros(leads, "closed_at"), period),
+        "at_risk": is_open & status("status", ClockStatus.AT_RISK),
+        "overdue": is_open & status("status", BREACHED),
+    }
+
+
+def _grouped(counts: dict[str, np.ndarray], key: pd.Series) -> pd.DataFrame:
+    """Sum each count per value of `key` (missing keys form no group).
+
+    Only leads counted somewhere are summed: a period holds a small share of the snapshot.
+    """
+    codes, groups = pd.factorize(key, use_na_sentinel=True, sort=True)
+    rows = np.flatnonzero(np.logical_or.reduce(list(counts.values())))
+    slot = np.where(codes[rows] < 0, len(groups), codes[rows])
+    table = pd.DataFrame(
+        {
+            name: np.bincount(slot, weights=mask[rows], minlength=len(groups) + 1)[:-1]
+            for name, mask in counts.items()
+        },
+        index=pd.Index(np.asarray(groups, dtype=np.int64), name=key.name),
+    ).astype(np.int64)
+    return table[(table != 0).any(axis=1)]
+
+
+def _with_conversion(table: pd.DataFrame) -> pd.DataFrame:
+    received = table["mqls_received"].where(table["mqls_received"] > 0)
+    table["conversion_pct"] = (100.0 * table["won"] / received).astype("float64")
+    return table[list(LEVEL_COLUMNS)]
+
+
+def service_levels(
+    leads: pd.DataFrame,
+    content: AgreementContent,
+    period: Period,
+    ref: datetime,
+    by: str | None = "owner_id",
+    *,
+    setup: WorkSetup | None = None,
+    clocks: pd.DataFrame | None = None,
+    team_of: Mapping[int, int | None] | None = None,
+) -> pd.DataFrame:
+    """Counts per service level in `period`, one row per value of `by` (None: one row "all").
+
+    - mqls: leads that became MQLs in the period (marketing's volume; group by
+      "marketer_id" for marketers).
+    - mqls_received: leads assigned to the group in the period; exempt: of those, the
+      ones that did not meet the MQL definition in force at hand-off.
+    - disposition_due / dispositioned_in_time: received, not exempt, whose disposition
+      clock is met or breached / met (dispositioned within the window).
+    - worked_due / worked_in_time: MQLs of the period, not exempt, whose work-within clock
+      is met or breached / met (first touch or disposition within N business days).
+    - follow_up_due / follow_up_met: the same MQLs whose follow-up duty is settled or
+      overdue / settled (enough touches, or qualified or disqualified).
+    - unworked: the same MQLs whose work window closed with no touch and no disposition.
+    - opportunities: opportunities opened in the period; won: deals won in the period.
+    - conversion_pct: won / mqls_received x 100 (NaN when nothing was received).
+    - at_risk / overdue: leads, whatever their period, still owed an action at `ref`
+      whose worst clock is at risk / breached.
+    Groups with nothing counted do not appear; unassigned leads count only in "all".
+    by="team_id" uses the frame's team_id column, else `team_of` (or `setup.team_of`).
+    `clocks` may pass `lead_clocks(leads, content, ref, setup)` already computed.
+    """
+    if clocks is None:
+        clocks = lead_clocks(leads, content, ref, setup)
+    counts = count_masks(leads, clocks, period)
+    if by is None:
+        return _everyone(counts)
+    if by == "team_id" and by not in leads:
+        teams = team_of if team_of is not None else (setup.team_of if setup else None)
+        if teams is None:
+            raise ValueError("per team needs a team_id column or team_of (owner -> team)")
+        return _teams(_grouped(counts, leads["owner_id"]), teams)
+    if by not in leads:
+        raise ValueError(f"the leads have no {by!r} column to group by")
+    return _with_conversion(_grouped(counts, leads[by]))
+
+
+def _everyone(counts: dict[str, np.ndarray]) -> pd.DataFrame:
+    table = pd.DataFrame({k: [int(v.sum())] for k, v in counts.items()}, index=[ALL])
+    table.index.name = ALL
+    return _with_conversion(table)
+
+
+def _teams(reps: pd.DataFrame, team_of: Mapping[int, int | None]) -> pd.DataFrame:
+    """Rep rows summed per team (every count is additive; conversion is recomputed)."""
+    team = pd.Series([team_of.get(int(o)) for o in reps.index], index=reps.index, dtype="Int64")
+    rolled = reps.drop(columns="conversion_pct", errors="ignore")
+    rolled = rolled.groupby(team.rename("team_id"), dropna=True).sum()
+    rolled.index = rolled.index.astype("int64")
+    return _with_conversion(rolled)
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """Service levels per rep, per team and for everyone, from one pass over the leads."""
+
+    reps: pd.DataFrame
+    teams: pd.DataFrame
+    everyone: pd.DataFrame
+
+
+def levels_by_scope(
+    leads: pd.DataFrame,
+    content: AgreementContent,
+    period: Period,
+    ref: datetime,
+    *,
+    team_of: Mapping[int, int | None],
+    clocks: pd.DataFrame | None = None,
+    setup: WorkSetup | None = None,
+) -> Scopes:
+    """`service_levels` by owner, by team and for everyone at once (same rules)."""
+    if clocks is None:
+        clocks = lead_clocks(leads, content, ref, setup)
+    counts = count_masks(leads, clocks, period)
+    reps = _with_conversion(_grouped(counts, leads["owner_id"]))
+    return Scopes(reps=reps, teams=_teams(reps, team_of), everyone=_everyone(counts))

@@ -1,0 +1,61 @@
+"""`python -m sla_core remind [--dry-run] [--json]`: the reminder run, for cron.
+
+Exit status: 0 done (or nothing to send), 1 settings or login refused (nothing marked
+sent), 3 the SMTP server is unavailable (reminders stay pending for the next run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from sla_core.access import system_actor
+from sla_core.sla.mailer import MailConfigError, SmtpConfig
+from sla_core.sla.remind import RemindReport, run_reminders
+
+EXIT_UNAVAILABLE = 3
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The `remind` subcommand's arguments."""
+    p = sub.add_parser(
+        "remind",
+        parents=[common],
+        help="record due SLA reminders and e-mail each person a digest (idempotent)",
+        description=__doc__,
+    )
+    p.add_argument("--dry-run", action="store_true", help="say what is due; write and send nothing")
+
+
+def _text(report: RemindReport) -> str:
+    if report.dry_run:
+        return (
+            f"dry run: {report.due} reminder steps due, {report.new} not recorded yet; "
+            f"{report.reassigned} leads to reassign"
+        )
+    text = (
+        f"{report.due} reminder steps due, {report.new} new; "
+        f"{report.emailed} e-mailed, {report.pending} pending; {report.reassigned} reassigned"
+    )
+    return text + (f"\n{report.error}" if report.error else "")
+
+
+def command(args: argparse.Namespace, engine: Engine) -> int:
+    """Run the reminders; one clear line on a settings problem."""
+    try:
+        config = SmtpConfig.from_mapping(os.environ)
+    except MailConfigError as exc:
+        print(json.dumps({"error": str(exc)}) if args.json else f"error: {exc}")  # noqa: T201
+        return 1
+    report = run_reminders(engine=engine, actor=system_actor(), config=config,
+                           dry_run=args.dry_run)  # fmt: skip
+    payload = dataclasses.asdict(report)
+    print(json.dumps(payload) if args.json else _text(report))  # noqa: T201
+    if report.refused:
+        return 1
+    return EXIT_UNAVAILABLE if report.pending else 0

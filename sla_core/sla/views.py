@@ -1,0 +1,177 @@
+"""What the compliance page shows for one scope: gauges, lists, trends, the leads behind.
+
+A scope is the whole company, one sales team or one rep. Every figure uses the same
+rules as `levels.service_levels`, on the scope's leads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from sla_core.periods import Period, PeriodKind, zone_info
+from sla_core.sla.gauges import Level, gauge_table
+from sla_core.sla.levels import ALL, count_masks, service_levels
+from sla_core.sla.queue import work_queue
+from sla_core.terms import AgreementContent
+
+
+class ScopeKind(StrEnum):
+    COMPANY = "company"
+    TEAM = "team"
+    REP = "rep"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: ScopeKind = ScopeKind.COMPANY
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Heads:
+    """Who is counted for targets: active sales reps and marketers, and each one's team."""
+
+    reps: frozenset[int]
+    marketers: frozenset[int]
+    team_of: Mapping[int, int | None]
+
+
+def scope_mask(leads: pd.DataFrame, scope: Scope, heads: Heads) -> np.ndarray:
+    """Which leads belong to the scope: all, the team's reps' leads, or one rep's."""
+    if scope.kind is ScopeKind.COMPANY:
+        return np.ones(len(leads), dtype=bool)
+    if scope.kind is ScopeKind.REP:
+        members = [scope.id]
+    else:
+        members = [p for p, t in heads.team_of.items() if t == scope.id]
+    return np.asarray(leads["owner_id"].isin(members).fillna(False).to_numpy(dtype=bool))
+
+
+def scope_gauges(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    content: AgreementContent,
+    period: Period,
+    ref: datetime,
+    scope: Scope,
+    heads: Heads,
+) -> pd.DataFrame:
+    """One gauge row per service level for the scope (see gauges.gauge_table)."""
+    mask = scope_mask(leads, scope, heads)
+    levels = service_levels(leads.loc[mask], content, period, ref, None, clocks=clocks.loc[mask])
+    if scope.kind is ScopeKind.COMPANY:
+        reps, marketers = len(heads.reps), len(heads.marketers)
+    elif scope.kind is ScopeKind.TEAM:
+        reps = sum(1 for r in heads.reps if heads.team_of.get(r) == scope.id)
+        marketers = 0
+    else:
+        reps, marketers = 1, 0
+    return gauge_table(
+        levels,
+        content,
+        reps=pd.Series({ALL: reps}),
+        marketers=pd.Series({ALL: marketers}),
+    )
+
+
+def attention(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime, scope_rows: np.ndarray,
+              status: str) -> pd.DataFrame:  # fmt: skip
+    """Open leads of the scope whose worst clock is `status` (at_risk or breached), by deadline."""
+    queue = work_queue(leads.loc[scope_rows], clocks.loc[scope_rows], ref)
+    return queue[queue["status"] == status].reset_index(drop=True)
+
+
+# Which counts of `levels._counts` stand behind each gauge: (the leads judged, those met).
+BEHIND: dict[Level, tuple[str, str]] = {
+    Level.DISPOSITION: ("disposition_due", "dispositioned_in_time"),
+    Level.WORKED: ("worked_due", "worked_in_time"),
+    Level.FOLLOW_UP: ("follow_up_due", "follow_up_met"),
+    Level.CONVERSION: ("mqls_received", "won"),
+    Level.OPPORTUNITIES: ("opportunities", "opportunities"),
+    Level.UNWORKED: ("unworked", "unworked"),
+    Level.MQL_VOLUME: ("mqls", "mqls"),
+}
+
+
+def leads_behind(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    period: Period,
+    level: Level,
+    scope_rows: np.ndarray,
+) -> pd.DataFrame:
+    """The leads a gauge counts, with whether each met the level (misses first)."""
+    counts = count_masks(leads, clocks, period)
+    judged_name, met_name = BEHIND[level]
+    rows = counts[judged_name] & scope_rows
+    picked, times = leads.loc[rows], clocks.loc[rows]
+    name = (
+        picked["first_name"].fillna("").astype(str)
+        + " "
+        + picked["last_name"].fillna("").astype(str)
+    ).str.strip()
+    out = pd.DataFrame(
+        {
+            "id": picked["id"].astype("int64"),
+            "name": name,
+            "company": picked["company"],
+            "owner_id": picked["owner_id"],
+            "stage": picked["stage"],
+            "met": counts[met_name][rows],
+            "disposition": times["disposition_status"].astype(str),
+            "worked": times["work_status"].astype(str),
+            "follow_up": times["follow_up_status"].astype(str),
+            "touches": times["follow_ups_made"],
+        }
+    )
+    return out.sort_values(["met", "id"]).reset_index(drop=True)
+
+
+def weeks_up_to(ref: datetime, count: int, *, zone: str, week_start: int) -> list[Period]:
+    """The `count` weeks (local midnight to midnight, starting on `week_start`, 0 = Monday)
+    ending with the one that contains `ref`, oldest first."""
+    local = pd.Timestamp(ref).tz_convert(zone_info(zone))
+    day = local.normalize().tz_localize(None)
+    first = day - timedelta(days=(day.weekday() - week_start) % 7)
+    out = []
+    for back in range(count - 1, -1, -1):
+        start = first - timedelta(weeks=back)
+        out.append(
+            Period(
+                pd.Timestamp(start, tz=zone_info(zone)).tz_convert("UTC"),
+                pd.Timestamp(start + timedelta(weeks=1), tz=zone_info(zone)).tz_convert("UTC"),
+                f"{start:%Y-%m-%d}",
+                PeriodKind.MONTH,
+                zone=zone,
+            )
+        )
+    return out
+
+
+TREND_LEVELS = (Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION)
+
+
+def trend(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    content: AgreementContent,
+    spans: list[Period],
+    ref: datetime,
+) -> pd.DataFrame:
+    """The percentage levels per period (label, start, level, value; value NaN if none due)."""
+    rows = []
+    for span in spans:
+        levels = service_levels(leads, content, span, ref, None, clocks=clocks)
+        gauges = gauge_table(levels, content, reps=pd.Series(dtype="int64"),
+                             marketers=pd.Series(dtype="int64"))  # fmt: skip
+        for level in TREND_LEVELS:
+            value = gauges.loc[gauges["level"] == level.value, "value"].iloc[0]
+            rows.append({"period": span.label, "start": span.start, "level": level.value,
+                         "value": value})  # fmt: skip
+    return pd.DataFrame(rows, columns=["period", "start", "level", "value"])

@@ -1,0 +1,126 @@
+"""The leaderboard in a real browser: a rep sees their rank and what would move them up; a
+manager clicks a row and sees where that person's points come from. No error on the way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sla_core import db, users
+from sla_core.access import system_actor
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.models import Lead, Role
+from tests.gamification_world import PROFILE
+
+PASSWORD = "Leader#2026"
+
+
+def seed(url: str) -> None:
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    with session_scope(engine) as session:
+        users.create_user(
+            actor=system_actor(),
+            session=session,
+            username="admin",
+            name="Ada Admin",
+            role=Role.ADMIN,
+            password=PASSWORD,
+        )
+        users.create_user(
+            actor=system_actor(),
+            session=session, username="boss", name="Bea Boss", role=Role.SALES_MANAGER,
+            password=PASSWORD,
+        )  # fmt: skip
+        reps = [
+            users.create_user(
+                actor=system_actor(),
+                session=session,
+                username=f"rep{i}",
+                name=f"Rep {name}",
+                role=Role.SALES_REP,
+                password=PASSWORD,
+            )  # fmt: skip
+            for i, name in enumerate(("Amal", "Bruno"))
+        ]
+        start = now() - timedelta(days=3)
+        for i in range(12):
+            at = start + timedelta(hours=4 * i)
+            session.add(
+                Lead(
+                    lead_key=f"lead-{i}",
+                    **PROFILE,
+                    stage="disqualified",
+                    disposition_reason="No budget",
+                    owner_id=reps[i % 2].id,
+                    created_at=at,
+                    mql_at=at,
+                    assigned_at=at,
+                    first_touch_at=at + timedelta(hours=1),
+                    dispositioned_at=at + timedelta(hours=2 if i % 2 else 70),
+                    updated_at=at,
+                )  # fmt: skip
+            )
+    engine.dispose()
+
+
+@pytest.fixture
+def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
+    url = f"sqlite:///{tmp_path / 'leaderboard.db'}"
+    seed(url)
+    return start_app(url)
+
+
+def settle(page: Any) -> None:
+    page.wait_for_timeout(500)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    page.wait_for_timeout(500)
+
+
+def open_leaderboard(browser: Any, server: str, username: str) -> Any:
+    page = browser.new_context(viewport={"width": 1400, "height": 2400}).new_page()
+    page.set_default_timeout(240_000)  # generous: two cores shared with other test runs
+    page.goto(server)
+    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    settle(page)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("[data-testid='stSidebarNav']")
+    settle(page)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Leaderboard").click()
+    page.get_by_role("heading", name="Leaderboard").wait_for()
+    page.wait_for_selector("[data-testid='stVegaLiteChart']")
+    settle(page)
+    return page
+
+
+def no_errors(page: Any) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+
+
+def test_a_rep_sees_their_rank_and_the_way_up(server: str, browser: Any) -> None:
+    page = open_leaderboard(browser, server, "rep0")  # Amal: dispositions after 70 hours
+    no_errors(page)
+    assert page.get_by_text("Your rank").count() == 1
+    assert page.get_by_text("What would move you up").count() == 1
+    assert page.get_by_text("more leads dispositioned in time").count() >= 1
+
+
+def test_a_manager_traces_points_to_the_leads(server: str, browser: Any) -> None:
+    page = open_leaderboard(browser, server, "boss")
+    no_errors(page)
+    assert page.get_by_role("button", name="Close this period").count() == 1
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection cell
+    settle(page)
+    page.get_by_text("points come from").wait_for()
+    no_errors(page)
+    assert page.get_by_text("Show the leads behind").count() == 1

@@ -1,0 +1,82 @@
+"""In a real browser: a marketing manager moves the MQL threshold and downloads a report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sla_core import db, users
+from sla_core.access import system_actor
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.models import Lead, Role
+
+
+@pytest.fixture
+def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
+    """An admin (else the setup screen shows), a marketing manager and 40 leads whose scores spread over the default criteria."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    at = now() - timedelta(days=3)
+    with session_scope(engine) as session:
+        users.create_user(actor=system_actor(), session=session, username="root", name="Root", role=Role.ADMIN,
+                          password="Secret#123")  # fmt: skip
+        users.create_user(actor=system_actor(), session=session, username="mona", name="Mona",
+                          role=Role.MARKETING_MANAGER, password="Secret#123")  # fmt: skip
+        for i in range(40):
+            session.add(
+                Lead(lead_key=f"k{i}", email=f"k{i}@x.io", industry="Software",
+                     company_size=100 if i % 2 else 10, engagement=i * 3,
+                     source="=cmd|' /C calc'!A0" if i == 0 else "Webinar",
+                     stage="won" if i % 7 == 0 else "lead", created_at=at)
+            )  # fmt: skip
+    engine.dispose()
+    return start_app(url)
+
+
+def test_threshold_moves_the_preview_and_the_report_downloads_safely(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(server)
+    page.get_by_text("Sign in to LeadPact").wait_for(timeout=90_000)
+    link = page.get_by_role("link", name="MQL criteria")
+    for _ in range(3):  # the form may re-render once while the app starts: type again
+        page.get_by_role("textbox", name="Username").fill("mona")
+        page.get_by_role("textbox", name="Password").fill("Secret#123")
+        page.get_by_role("button", name="Sign in").click()
+        try:
+            link.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    link.click()
+    page.get_by_role("heading", name="Live preview").wait_for(timeout=30_000)
+    proposed = page.locator('[data-testid="stMetricValue"]').first
+    before = proposed.inner_text()
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    for _ in range(20):
+        slider.press("ArrowLeft")  # threshold 60 -> 40
+    page.wait_for_function(
+        "b => document.querySelector('[data-testid=\"stMetricValue\"]').innerText !== b",
+        arg=before,
+        timeout=30_000,
+    )
+    assert int(proposed.inner_text()) > int(before)
+    page.screenshot(path=str(tmp_path / "criteria.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("heading", name="Funnel by source").wait_for(timeout=30_000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the funnel (CSV)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "'=cmd" in text and "\n=cmd" not in text

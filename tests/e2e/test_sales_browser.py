@@ -1,0 +1,111 @@
+"""A real browser: a manager watches the compliance page while a rep, signed in
+elsewhere, logs a touch; the "worked within the window" gauge moves on its own."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sla_core import db, users
+from sla_core.access import system_actor
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.models import Lead, Role
+from tests.e2e.test_browser import settle
+from tests.slaframes import QUALIFYING
+
+PASSWORD = "Sales#2026x"
+SHOTS = Path(os.environ.get("LEADPACT_SHOTS", "/tmp"))
+
+
+def seed(url: str) -> None:
+    """Rep Rita's fresh MQL (not due yet) and Sam's lead never worked in 7 days (breached)."""
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    with session_scope(engine) as session:
+        users.create_user(actor=system_actor(), session=session, username="admin", name="Ada Admin", role=Role.ADMIN,
+                          password=PASSWORD)  # fmt: skip
+        users.create_user(actor=system_actor(), session=session, username="mia", name="Mia Manager",
+                          role=Role.SALES_MANAGER, password=PASSWORD)  # fmt: skip
+        rita = users.create_user(actor=system_actor(), session=session, username="rita", name="Rita Rep",
+                                 role=Role.SALES_REP, password=PASSWORD)  # fmt: skip
+        sam = users.create_user(actor=system_actor(), session=session, username="sam", name="Sam Rep",
+                                role=Role.SALES_REP, password=PASSWORD)  # fmt: skip
+        for key, owner, age in (
+            ("fresh", rita, timedelta(hours=5)),
+            ("old", sam, timedelta(days=8)),
+        ):
+            at = now() - age
+            session.add(Lead(lead_key=key, first_name=key.title(), stage="mql", owner_id=owner.id,
+                             created_at=at, mql_at=at, assigned_at=at, updated_at=at,
+                             **QUALIFYING))  # fmt: skip
+    engine.dispose()
+
+
+@pytest.fixture
+def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
+    url = f"sqlite:///{tmp_path / 'sales.db'}"
+    seed(url)
+    return start_app(url)
+
+
+def signed_in(browser: Any, server: str, username: str) -> Any:
+    page = browser.new_context(viewport={"width": 1400, "height": 1300}).new_page()
+    page.set_default_timeout(90_000)
+    page.goto(server)
+    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    for attempt in range(3):  # on a loaded machine a late rerun can clear the form once
+        settle(page)
+        page.get_by_role("textbox", name="Username").fill(username)
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        try:
+            page.get_by_role("heading", name="Overview").wait_for(timeout=30_000)
+            return page
+        except Exception:
+            page.screenshot(path=str(SHOTS / f"sales_signin_{username}_{attempt}.png"))
+    raise AssertionError(f"{username} could not sign in")
+
+
+def worked_caption(page: Any) -> str:
+    captions = page.locator("[data-testid='stCaptionContainer']").all_inner_texts()
+    dues = [m.group(0) for c in captions if (m := re.search(r"\d+ of \d+ due", c))]
+    assert len(dues) >= 2, f"the compliance gauges' captions are not all drawn yet: {captions}"
+    return dues[1]  # the second gauge: worked within the window
+
+
+def test_the_gauge_moves_while_a_rep_logs_a_touch(server: str, browser: Any) -> None:
+    manager = signed_in(browser, server, "mia")
+    manager.get_by_role("link", name="Compliance").click()
+    # the Overview also says "0 of 1 due" (dispositions): wait for the Compliance page itself
+    manager.get_by_role("heading", name="Compliance").wait_for()
+    try:
+        manager.get_by_text("0 of 1 due").first.wait_for()  # only Sam's breached lead is due
+    except Exception:
+        manager.screenshot(path=str(SHOTS / "sales_gauge_failed.png"), full_page=True)
+        raise
+    assert worked_caption(manager) == "0 of 1 due"
+    manager.screenshot(path=str(SHOTS / "sales_gauge_before.png"), full_page=True)
+
+    rep = signed_in(browser, server, "rita")
+    rep.get_by_role("link", name="Work queue").click()
+    try:
+        rep.get_by_role("button", name="Call").first.wait_for()
+    except Exception:
+        rep.screenshot(path=str(SHOTS / "sales_queue_failed.png"), full_page=True)
+        raise
+    rep.get_by_role("button", name="Call").first.click()
+    rep.get_by_text("Call logged.").wait_for()
+
+    # no reload, no click: the fragment refreshes itself and sees the new data revision
+    manager.get_by_text("1 of 2 due").first.wait_for(timeout=90_000)
+    assert worked_caption(manager) == "1 of 2 due"
+    manager.screenshot(path=str(SHOTS / "sales_gauge_after.png"), full_page=True)
+    for page in (manager, rep):
+        assert page.locator("[data-testid='stException']").count() == 0

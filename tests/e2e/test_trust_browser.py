@@ -1,0 +1,299 @@
+"""Issue 12 in a real browser: the setup takeover is refused, and a sign-in cookie copied
+before sign-out no longer signs anyone in."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from sla_core import db, users
+from sla_core.access import system_actor
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.models import Lead, Role
+from tests.conftest import PG_URL
+
+PASSWORD = "Admin#2026"
+SHOTS = (
+    Path(os.environ.get("LEADPACT_SCREENSHOTS", ""))
+    if os.environ.get("LEADPACT_SCREENSHOTS")
+    else None
+)
+
+
+def seed(url: str) -> None:
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    with session_scope(engine) as session:
+        for username, role, password in (
+            ("admin", Role.ADMIN, PASSWORD),
+            ("ghost", Role.ADMIN, None),  # a second admin without a login
+            ("rep", Role.SALES_REP, PASSWORD),
+        ):
+            users.create_user(
+                session=session,
+                username=username,
+                name=username.title(),
+                role=role,
+                password=password,
+                actor=system_actor(),
+            )
+    engine.dispose()
+
+
+@pytest.fixture
+def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
+    url = f"sqlite:///{tmp_path / 'trust.db'}"
+    seed(url)
+    return start_app(url)
+
+
+def settle(page: Any) -> None:
+    page.wait_for_timeout(500)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    page.wait_for_timeout(500)
+
+
+def shot(page: Any, name: str) -> None:
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def alerts(page: Any) -> list[str]:
+    """The text of every error box (without its icon's name)."""
+    boxes = page.locator("[data-testid='stAlertContentError']").all_inner_texts()
+    return [box.strip().splitlines()[-1] for box in boxes]
+
+
+def open_page(browser: Any, url: str, cookies: list[dict[str, Any]] | None = None) -> Any:
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    if cookies:
+        context.add_cookies(cookies)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(url)
+    return page
+
+
+def sign_in(page: Any, username: str, landing: str | None = "Overview") -> None:
+    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    settle(page)
+    if landing is None:
+        overview = page.locator("[data-testid='stSidebarNav']")
+    else:
+        overview = page.get_by_role("heading", name=landing)
+    for _ in range(3):  # the cookie component's first rerun may wipe what was typed
+        page.get_by_role("textbox", name="Username").fill(username)
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        try:
+            overview.wait_for(timeout=20_000)
+            break
+        except Exception:
+            shot(page, f"sign_in_retry_{username}")
+    overview.wait_for()
+    settle(page)
+
+
+def test_the_last_admin_cannot_step_down_and_setup_stays_closed(server: str, browser: Any) -> None:
+    warm = open_page(browser, server)  # the server's first request must be the root
+    warm.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    warm.context.close()
+    page = open_page(browser, f"{server}/users")
+    sign_in(page, "admin", landing="Users")
+    page.get_by_role("tab", name="Change role").click()
+    # the role form: its user list starts with ourselves; pick Viewer
+    form = page.locator("[data-testid='stForm']").filter(has_text="New role")
+    form.locator("[data-testid='stSelectbox']").nth(1).click()
+    page.get_by_role("option", name="Viewer").click()
+    form.get_by_role("button", name="Change role").click()
+    error = page.locator("[data-testid='stAlertContentError']")
+    error.wait_for()
+    assert "admin is the last admin who can sign in" in error.inner_text()
+    shot(page, "takeover_refused")
+    anonymous = open_page(browser, server)
+    anonymous.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    settle(anonymous)
+    assert anonymous.get_by_text("Welcome to LeadPact").count() == 0
+    shot(anonymous, "takeover_anonymous_sees_sign_in")
+
+
+def test_a_cookie_copied_before_sign_out_no_longer_signs_in(server: str, browser: Any) -> None:
+    page = open_page(browser, server)
+    sign_in(page, "rep")
+    copied = page.context.cookies()
+    assert any(c["name"] == "leadpact_auth" for c in copied)
+    # the copy works while the session lives...
+    twin = open_page(browser, server, copied)
+    twin.get_by_role("heading", name="Overview").wait_for()
+    twin.context.close()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    # ...and not after sign-out
+    replay = open_page(browser, server, copied)
+    replay.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    settle(replay)
+    assert replay.get_by_role("heading", name="Overview").count() == 0
+    shot(replay, "copied_cookie_refused")
+
+
+def test_a_database_broken_after_start_is_one_line_on_every_page(
+    tmp_path: Path, start_app: Callable[[str], str], browser: Any
+) -> None:
+    url = f"sqlite:///{tmp_path / 'broken.db'}"
+    seed(url)
+    server = start_app(url)
+    page = open_page(browser, server)
+    sign_in(page, "admin")
+    with sqlite3.connect(tmp_path / "broken.db") as conn:  # someone breaks it under the app
+        conn.execute('ALTER TABLE "lead" RENAME TO lead_gone')
+    for name in ("Leads", "Overview"):
+        page.locator("[data-testid='stSidebarNav'] a").filter(has_text=name).click()
+        page.wait_for_timeout(1500)
+        settle(page)
+        errors = alerts(page)
+        assert errors == ["The database cannot be used right now: no such table: lead"]
+        assert page.locator("[data-testid='stException']").count() == 0
+    shot(page, "database_broken_one_line")
+
+
+class Proxy:
+    """A TCP relay to PostgreSQL that can be switched off: the server 'goes away'."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.listener.close()
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+
+@pytest.mark.postgres
+def test_postgres_going_away_after_start_is_one_line(
+    start_app: Callable[[str], str], browser: Any
+) -> None:
+    if not PG_URL:
+        pytest.skip("LEADPACT_TEST_DATABASE_URL is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with db.scratch_schema(PG_URL, schema) as engine:
+        with session_scope(engine) as session:
+            users.create_user(
+                session=session, username="admin", name="Admin", role=Role.ADMIN,
+                password=PASSWORD, actor=system_actor(),
+            )  # fmt: skip
+        base = make_url(db.normalise_url(PG_URL))
+        proxy = Proxy(base.host or "127.0.0.1", base.port or 5432)
+        url = base.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        server = start_app(f"{url}?options=-csearch_path%3D{schema}")
+        page = open_page(browser, server)
+        sign_in(page, "admin")
+        proxy.close()
+        for name in ("users", "leads"):  # (the sidebar folds pages past ten behind "View more")
+            page.goto(f"{server}/{name}")
+            page.locator("[data-testid='stAlertContentError']").first.wait_for()
+            settle(page)
+            errors = alerts(page)
+            assert len(errors) == 1, errors
+            assert errors[0].startswith("The database cannot be used right now:")
+            assert page.locator("[data-testid='stException']").count() == 0
+        shot(page, "postgres_gone_one_line")
+
+
+EVIL = "=cmd|' /C calc'!A0"
+
+
+def test_lead_tables_offer_no_raw_download_and_the_export_is_neutralised(
+    tmp_path: Path, start_app: Callable[[str], str], browser: Any
+) -> None:
+    url = f"sqlite:///{tmp_path / 'evil.db'}"
+    seed(url)
+    engine = db.make_engine(url)
+    with session_scope(engine) as session:
+        at = now()
+        session.add(
+            Lead(lead_key="evil", first_name=EVIL, company="＝1+1", stage="mql", created_at=at)
+        )
+    engine.dispose()
+    server = start_app(url)
+    context = browser.new_context(viewport={"width": 1300, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(server)
+    sign_in(page, "admin")
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Leads").click()
+    table = page.locator("[data-testid='stDataFrame']")
+    table.wait_for()
+    settle(page)
+    table.hover()
+    toolbar = page.locator("[data-testid='stElementToolbar'] button")
+    toolbar.first.wait_for()
+    labels = toolbar.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert "Search" in labels and "Download as CSV" not in labels
+    shot(page, "leads_toolbar_without_download")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download these leads (CSV)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1].startswith(f"'{EVIL},")
+    assert ",'＝1+1," in text
+
+
+def test_a_deep_link_signs_in_to_that_page_and_a_refused_page_says_for_whom(
+    server: str, browser: Any
+) -> None:
+    """Issue 13.2. (The server's very first request must be the root: Streamlit runs a
+    `pages/` file on its own until app.py has called st.navigation once.)"""
+    warm = open_page(browser, server)
+    warm.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    warm.context.close()
+    page = open_page(browser, f"{server}/leads")
+    sign_in_heading = page.get_by_role("heading", name="Sign in to LeadPact")
+    sign_in_heading.wait_for()
+    settle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    shot(page, "deep_link_signed_out")
+    sign_in(page, "admin", landing="Leads")
+    assert page.url.endswith("/leads")
+    shot(page, "deep_link_signed_in")
+    rep = open_page(browser, f"{server}/users")
+    sign_in(rep, "rep", landing=None)
+    rep.get_by_text("Users is for admins.").wait_for()
+    assert rep.get_by_text("Page not found").count() == 0
+    shot(rep, "deep_link_refused")

@@ -1,0 +1,126 @@
+"""Two people in two browsers edit one workshop section: the second save shows both texts,
+the merge is saved, and the PDF download works; nothing on the way shows an error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+from sla_core import agreement, db, users
+from sla_core.access import system_actor
+from sla_core.db import session_scope
+from sla_core.models import Role
+
+PASSWORD = "Workshop#2026"
+SECTION = "2. Who are the stakeholders"
+
+
+def seed(url: str) -> None:
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    with session_scope(engine) as session:
+        users.create_user(
+            actor=system_actor(),
+            session=session,
+            username="admin",
+            name="Ada Admin",
+            role=Role.ADMIN,
+            password=PASSWORD,
+        )
+        for username, name, role in (
+            ("samsales", "Sam Sales", Role.SALES_MANAGER),
+            ("miamarketing", "Mia Marketing", Role.MARKETING_MANAGER),
+        ):
+            users.create_user(
+                actor=system_actor(),
+                session=session,
+                username=username,
+                name=name,
+                role=role,
+                password=PASSWORD,
+            )
+        agreement.ensure_agreement(session=session)
+    engine.dispose()
+
+
+@pytest.fixture
+def workshop(tmp_path: Path, start_app: Callable[[str], str]) -> tuple[str, str]:
+    url = f"sqlite:///{tmp_path / 'workshop.db'}"
+    seed(url)
+    return start_app(url), url
+
+
+def settle(page: Any) -> None:
+    page.wait_for_timeout(500)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
+    page.wait_for_timeout(500)
+
+
+def open_workshop(browser: Any, server: str, username: str) -> Any:
+    page = browser.new_context(viewport={"width": 1300, "height": 1000}).new_page()
+    page.set_default_timeout(90_000)
+    page.goto(server)
+    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    settle(page)
+    link = page.get_by_role("link", name="SLA workshop")
+    for _ in range(3):  # the cookie component may rerun the form once while it loads
+        page.get_by_role("textbox", name="Username").fill(username)
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        try:
+            link.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            settle(page)
+    page.get_by_role("link", name="SLA workshop").click()
+    settle(page)
+    page.get_by_text(SECTION).click()
+    settle(page)
+    return page
+
+
+def section(page: Any) -> Any:
+    return page.get_by_test_id("stExpander").filter(has_text=SECTION)
+
+
+def test_two_browsers_one_section_conflict_then_merge(
+    workshop: tuple[str, str], browser: Any
+) -> None:
+    server, url = workshop
+    sam, mia = (
+        open_workshop(browser, server, "samsales"),
+        open_workshop(browser, server, "miamarketing"),
+    )
+    section(sam).locator("textarea").first.fill("Sam: the reps and the CRO.")
+    section(mia).locator("textarea").first.fill("Mia: the marketers and the CMO.")
+    section(sam).get_by_role("button", name="Save this section").click()
+    settle(sam)
+    section(mia).get_by_role("button", name="Save this section").click()
+    settle(mia)
+    theirs = section(mia).get_by_role("textbox", name="Their text (saved)")
+    expect(theirs).to_have_value("Sam: the reps and the CRO.", timeout=60_000)
+    mine = section(mia).get_by_role("textbox", name="Your text: edit it into the merged text")
+    expect(mine).to_have_value("Mia: the marketers and the CMO.")
+    mine.fill("Both: the reps, the marketers, the CRO and the CMO.")
+    section(mia).get_by_role("button", name="Save the merged text").click()
+    settle(mia)
+    engine = db.make_engine(url)
+    with session_scope(engine) as session:
+        content = agreement.load_content(agreement.working_version(session=session))
+    engine.dispose()
+    assert content.workshop["stakeholders"] == "Both: the reps, the marketers, the CRO and the CMO."
+    for page in (sam, mia):
+        assert page.locator("[data-testid='stException']").count() == 0
+    mia.get_by_text("Export and verify").click()
+    settle(mia)
+    mia.get_by_role("button", name="Prepare the PDF and Markdown").click()
+    settle(mia)
+    with mia.expect_download() as download:
+        mia.get_by_role("button", name="Download the PDF").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    assert mia.locator("[data-testid='stAlertContentError']").count() == 0

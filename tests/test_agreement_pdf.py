@@ -1,0 +1,279 @@
+"""The agreement PDF: its extracted text, the watermark, and verification against tampering."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import pypdf
+import pytest
+from fpdf import FPDF
+from sqlmodel import Session
+
+from sla_core import agreement, cli
+from sla_core.access import system_actor
+from sla_core.agreement import export, pdf, reviews, verify
+from sla_core.terms import AgreementContent, Review, Targets
+from tests.agreement_helpers import cast, fresh, sign_fully, start
+
+REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+PERSIAN = "هدف ما رشد ۲۰٪ فروش در سال ۲۰۲۷ است"
+CONTENT = AgreementContent(
+    targets=Targets(mqls_per_marketer=212, opportunities_per_rep=17),
+    workshop={"company_goals": PERSIAN + " with Acme GmbH", "stakeholders": "Sam and Mia"},
+    marketing_commitments="Deliver 212 MQLs per marketer per month.",
+)
+COLUMNS = ("mql_at", "assigned_at", "dispositioned_at", "opportunity_at", "closed_at")
+
+
+def _leads() -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "stage": ["won", "mql"],
+            "mql_at": ["2026-10-03", "2026-10-04"],
+            "assigned_at": ["2026-10-03", "2026-10-04"],
+            "dispositioned_at": ["2026-10-04", None],
+            "opportunity_at": ["2026-10-10", None],
+            "closed_at": ["2026-10-20", None],
+        }
+    )
+    for column in COLUMNS:
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def _setup(session: Session, *, signed: bool) -> int:
+    people, version = cast(session), start(session)
+    agreement.save_draft(
+        session=session,
+        version_id=version.id,
+        revision=1,
+        content=CONTENT,
+        actor=people["marketing"],
+    )
+    session.commit()
+    if signed:
+        sign_fully(session, version.id, people)
+    return version.id
+
+
+def _export(session: Session, number: int | None = None) -> bytes:
+    data, _ = export.export_pdf(
+        session=session, number=number, leads=_leads(), ref=REF, actor=system_actor()
+    )
+    return data
+
+
+def _pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def test_extracted_text_has_the_numbers_names_and_hash_on_every_page(engine):
+    with Session(engine) as session:
+        version_id = _setup(session, signed=True)
+        data = _export(session)
+        digest = fresh(session, version_id).content_hash
+    pages = _pages(data)
+    text = "\n".join(pages)
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert digest in page.replace("\n", "")
+        assert f"page {number} of {len(pages)}" in page
+        assert "DRAFT" not in page
+    for expected in (
+        "Sales & Marketing Service Level Agreement",
+        "MQLs per marketer per month 212",
+        "Opportunities per rep per month 17",
+        "Disposition of an assigned MQL within 48 hours",
+        "reaches 60 of 100 points",
+        "Sam Sales",
+        "Mia Marketing",
+        "sales manager",
+        "Appendix: compliance, 2026-10",
+        "Deliver 212 MQLs per marketer per month.",
+    ):
+        assert expected in text, expected
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_persian_is_extracted_in_logical_order(engine, tmp_path):
+    with Session(engine) as session:
+        _setup(session, signed=False)
+        path = tmp_path / "a.pdf"
+        path.write_bytes(_export(session))
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = [w.strip("\u202b\u202c") for w in text.split()]
+    assert all(word in words for word in ("هدف", "رشد", "فروش", "Acme", "GmbH"))
+
+
+def test_a_draft_is_watermarked_on_every_page(engine):
+    with Session(engine) as session:
+        _setup(session, signed=False)
+        pages = _pages(_export(session))
+    assert all("DRAFT" in page for page in pages)
+
+
+def _verdict(session: Session, data: bytes) -> verify.Verdict:
+    return verify.verify_pdf(session=session, data=data)
+
+
+def test_a_signed_export_verifies_and_names_its_version(engine):
+    with Session(engine) as session:
+        _setup(session, signed=True)
+        verdict = _verdict(session, _export(session))
+    assert verdict.valid and verdict.version == 1 and verdict.status == "signed"
+    assert verdict.signed_by == ["Sam Sales (sales manager)", "Mia Marketing (marketing manager)"]
+
+
+def _edit_page_text(data: bytes, old: bytes, new: bytes) -> bytes:
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
+    contents = writer.pages[0].get_contents()
+    raw = contents.get_data()
+    assert old in raw
+    contents.set_data(raw.replace(old, new, 1))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_tampered_foreign_and_non_pdfs_are_never_valid(engine):
+    with Session(engine) as session:
+        _setup(session, signed=True)
+        genuine = _export(session)
+        manifest = export.manifest_for(
+            session=session,
+            version=export.pick_version(session=session, number=None),
+            leads=_leads(),
+            ref=REF,
+        )
+        edited = _edit_page_text(genuine, b"(\x00\x01) Tj", b"(\x00\x02) Tj")
+        other = AgreementContent(targets=Targets(mqls_per_marketer=1))
+        forged_content = pdf.Manifest(
+            agreement.canonical_json(other),
+            replace(manifest.cover, content_hash=agreement.content_hash(other)),
+            manifest.generated_at,
+        )
+        forged_hash = pdf.Manifest(
+            agreement.canonical_json(other), manifest.cover, manifest.generated_at
+        )
+        foreign = FPDF()
+        foreign.add_page()
+        foreign.set_font("helvetica", size=12)
+        foreign.cell(text="Sales & Marketing Service Level Agreement, signed")
+        cases = {
+            "edited page": edited,
+            "other content, own hash": pdf.render(forged_content),
+            "content not matching its hash": pdf.render(forged_hash),
+            "foreign pdf": bytes(foreign.output()),
+            "not a pdf": b"hello, I am a text file",
+            "truncated": genuine[: len(genuine) // 2],
+            "empty": b"",
+            "re-rendered with other figures": pdf.render(
+                replace(manifest, cover=replace(manifest.cover, appendix=(("MQLs", "9,999"),)))
+            ),
+        }
+        verdicts = {name: _verdict(session, data) for name, data in cases.items()}
+    assert {name: v.valid for name, v in verdicts.items()} == dict.fromkeys(cases, False)
+    assert "edited" in verdicts["edited page"].reason
+    assert "matches no version" in verdicts["other content, own hash"].reason
+    assert "does not match its own hash" in verdicts["content not matching its hash"].reason
+    assert "not an agreement PDF" in verdicts["foreign pdf"].reason
+    assert verdicts["not a pdf"].reason == "not a PDF file"
+    assert "never exported here" in verdicts["re-rendered with other figures"].reason
+
+
+def test_a_draft_export_is_not_valid_even_after_signing(engine):
+    with Session(engine) as session:
+        version_id = _setup(session, signed=False)
+        draft_pdf = _export(session)
+        assert "not signed" in _verdict(session, draft_pdf).reason
+        sign_fully(session, version_id, cast(session))
+        later = _verdict(session, draft_pdf)
+    assert not later.valid and "draft export" in later.reason
+
+
+def test_a_superseded_version_still_verifies_as_superseded(engine):
+    with Session(engine) as session:
+        version_id = _setup(session, signed=True)
+        first = _export(session, 1)
+        people = cast(session)
+        draft = agreement.save_draft(
+            session=session,
+            version_id=version_id,
+            revision=fresh(session, version_id).revision,
+            content=AgreementContent(),
+            actor=people["marketing"],
+        )
+        session.commit()
+        sign_fully(session, draft.id, people)
+        verdict = _verdict(session, first)
+    assert verdict.valid and "superseded" in verdict.reason and verdict.version == 1
+
+
+def test_cli_export_then_verify_exit_codes(engine, tmp_path, monkeypatch, capsys):
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.url.get_backend_name() != "sqlite":
+        pytest.skip("the CLI test runs on the SQLite file (PostgreSQL schemas are per engine)")
+    monkeypatch.setenv("DATABASE_URL", url)
+    with Session(engine) as session:
+        _setup(session, signed=True)
+    out, md = tmp_path / "sla.pdf", tmp_path / "sla.md"
+    assert cli.main(["export-pdf", "--out", str(out), "--markdown", str(md)]) == 0
+    assert "| MQLs per marketer per month | 212 |" in md.read_text(encoding="utf-8")
+    assert cli.main(["verify", str(out)]) == 0
+    assert "VALID" in capsys.readouterr().out
+    (tmp_path / "x.pdf").write_bytes(out.read_bytes().replace(b"/Title", b"/Titel"))
+    assert cli.main(["verify", str(tmp_path / "x.pdf"), "--json"]) == 1
+    assert '"valid": false' in capsys.readouterr().out
+    assert cli.main(["verify", str(tmp_path / "missing.pdf")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+    assert cli.main(["export-pdf", "--version", "7", "--out", str(out)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("next_review", "today", "days"),
+    [
+        (None, date(2026, 6, 1), None),
+        ("2026-06-30", date(2026, 6, 1), None),  # 29 days away: too early
+        ("2026-06-30", date(2026, 6, 16), 14),
+        ("2026-06-30", date(2026, 6, 30), 0),
+        ("2026-06-30", date(2026, 7, 3), -3),
+    ],
+)
+def test_reviews_due(next_review, today, days):
+    content = AgreementContent(review=Review(next_review=next_review))
+    due = reviews.reviews_due(content, today)
+    if days is None:
+        assert due == []
+    else:
+        assert [(r.role, r.days_left) for r in due] == [
+            ("sales_manager", days),
+            ("marketing_manager", days),
+        ]
+
+
+def test_next_review_after_clamps_month_ends():
+    assert reviews.next_review_after(date(2026, 11, 30), "quarterly") == date(2027, 2, 28)
+    assert reviews.next_review_after(date(2026, 1, 15), "yearly") == date(2027, 1, 15)
+
+
+def test_the_reminder_concerns_only_the_owners():
+    content = AgreementContent(review=Review(next_review="2026-06-30"))
+    today = date(2026, 6, 20)
+    assert reviews.reminder_for(content, today, "sales_manager").days_left == 10
+    assert reviews.reminder_for(content, today, "sales_rep") is None
+
+
+def test_a_layout_change_does_not_invalidate_pdfs_exported_before(engine, monkeypatch):
+    with Session(engine) as session:
+        _setup(session, signed=True)
+        exported = _export(session)
+        monkeypatch.setattr(verify, "render", lambda manifest: b"%PDF-new layout")
+        assert _verdict(session, exported).valid
+        assert not _verdict(session, exported + b"\n").valid

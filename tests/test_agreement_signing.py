@@ -1,0 +1,189 @@
+import pytest
+from sqlmodel import Session, select
+
+from sla_core import agreement
+from sla_core.access import PermissionDenied
+from sla_core.agreement import signing
+from sla_core.agreement.versions import Status
+from sla_core.models import AgreementVersion, AuditEntry
+from sla_core.terms import AgreementContent, Targets
+from tests.agreement_helpers import cast, fresh, sign_fully, start
+
+
+def _edit(session, version, actor, mqls):
+    return agreement.save_draft(
+        session=session,
+        version_id=version.id,
+        revision=fresh(session, version.id).revision,
+        content=AgreementContent(targets=Targets(mqls_per_marketer=mqls)),
+        actor=actor,
+    )
+
+
+def test_draft_to_review_to_signed(engine):
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        assert agreement.statuses(session=session)[version.id] is Status.DRAFT
+        signing.request_review(
+            session=session,
+            version_id=version.id,
+            seen_hash=version.content_hash,
+            actor=people["marketing"],
+        )
+        session.commit()
+        assert agreement.statuses(session=session)[version.id] is Status.IN_REVIEW
+        sig = signing.sign(
+            session=session,
+            version_id=version.id,
+            seen_hash=version.content_hash,
+            actor=people["sales"],
+        )
+        session.commit()
+        assert (sig.role, sig.content_hash, sig.user_id) == (
+            "sales_manager",
+            version.content_hash,
+            people["sales"].id,
+        )
+        assert sig.signed_at is not None
+        assert not agreement.governing_version(session=session).signed
+        signing.sign(
+            session=session,
+            version_id=version.id,
+            seen_hash=version.content_hash,
+            actor=people["marketing"],
+        )
+        session.commit()
+        governing = agreement.governing_version(session=session)
+        assert governing.signed and governing.version.id == version.id
+        assert agreement.statuses(session=session)[version.id] is Status.SIGNED
+        actions = session.exec(select(AuditEntry.action)).all()
+        assert actions.count("sign") == 2
+
+
+def test_signing_content_that_changed_since_opening_is_refused(engine):
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        opened_hash = version.content_hash
+        _edit(session, version, people["marketing"], 300)
+        session.commit()
+        with pytest.raises(agreement.StaleRevision, match="changed since you opened it"):
+            signing.sign(
+                session=session,
+                version_id=version.id,
+                seen_hash=opened_hash,
+                actor=people["sales"],
+            )
+        session.rollback()
+        assert agreement.signatures(session=session, version_id=version.id) == []
+
+
+@pytest.mark.parametrize(
+    ("who", "error"),
+    [("rep", PermissionDenied), ("admin", signing.SigningRefused)],
+)
+def test_a_signer_without_a_required_role_is_refused(engine, who, error):
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        with pytest.raises(error):
+            signing.sign(
+                session=session,
+                version_id=version.id,
+                seen_hash=version.content_hash,
+                actor=people[who],
+            )
+        session.rollback()
+        assert agreement.signatures(session=session, version_id=version.id) == []
+
+
+def test_one_signature_per_role(engine):
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        signing.sign(
+            session=session,
+            version_id=version.id,
+            seen_hash=version.content_hash,
+            actor=people["sales"],
+        )
+        session.commit()
+        with pytest.raises(signing.SigningRefused, match="already signed"):
+            signing.sign(
+                session=session,
+                version_id=version.id,
+                seen_hash=fresh(session, version.id).content_hash,
+                actor=people["sales2"],
+            )
+
+
+def test_editing_a_version_in_review_voids_its_signatures(engine):
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        signing.sign(
+            session=session,
+            version_id=version.id,
+            seen_hash=version.content_hash,
+            actor=people["sales"],
+        )
+        session.commit()
+        _edit(session, version, people["marketing"], 300)
+        session.commit()
+        sigs = agreement.signatures(session=session, version_id=version.id)
+        assert len(sigs) == 1 and sigs[0].voided_at is not None
+        assert agreement.statuses(session=session)[version.id] is Status.DRAFT
+        # even back at the signed text, a voided signature does not come back
+        back = AgreementContent()
+        agreement.save_draft(
+            session=session,
+            version_id=version.id,
+            revision=fresh(session, version.id).revision,
+            content=back,
+            actor=people["marketing"],
+        )
+        session.commit()
+        assert fresh(session, version.id).content_hash == sigs[0].content_hash
+        assert agreement.valid_signatures(fresh(session, version.id), sigs) == []
+        entry = session.exec(
+            select(AuditEntry).where(AuditEntry.detail.contains("voided"))  # type: ignore[union-attr]
+        ).first()
+        assert entry is not None
+
+
+def test_editing_a_signed_version_makes_a_new_draft_and_the_old_stays_in_force(engine):
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        sign_fully(session, version.id, people)
+        draft = _edit(session, version, people["marketing"], 300)
+        session.commit()
+        assert (draft.number, draft.id != version.id) == (2, True)
+        governing = agreement.governing_version(session=session)
+        assert governing.version.id == version.id and governing.signed
+        assert governing.content.targets.mqls_per_marketer == 250
+        assert agreement.valid_signatures(
+            fresh(session, version.id), agreement.signatures(session=session, version_id=version.id)
+        )
+        # a second editor on the stale signed page cannot fork a third version
+        with pytest.raises(agreement.StaleRevision, match="already the working draft"):
+            _edit(session, version, people["sales"], 100)
+        session.rollback()
+        sign_fully(session, draft.id, people)
+        states = agreement.statuses(session=session)
+        assert (states[version.id], states[draft.id]) == (Status.SUPERSEDED, Status.SIGNED)
+        governing = agreement.governing_version(session=session)
+        assert governing.version.id == draft.id
+        assert governing.content.targets.mqls_per_marketer == 300
+        assert len(session.exec(select(AgreementVersion)).all()) == 2
+
+
+def test_a_superseded_version_cannot_be_signed(engine):
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        sign_fully(session, version.id, people)
+        draft = _edit(session, version, people["marketing"], 300)
+        session.commit()
+        sign_fully(session, draft.id, people)
+        with pytest.raises(signing.SigningRefused, match="superseded"):
+            signing.sign(
+                session=session,
+                version_id=version.id,
+                seen_hash=version.content_hash,
+                actor=people["sales2"],
+            )

@@ -1,0 +1,129 @@
+"""The lead snapshot: read through Arrow on SQLite and PostgreSQL, frozen, keyed by revision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from sla_core import bulk, leads, snapshot
+from sla_core.models import Lead, Role, User
+
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(engine: Engine):  # type: ignore[no-untyped-def]
+    """Two reps; three leads: the first rep's MQL, an unowned lead with empty text, a won one."""
+    with Session(engine, expire_on_commit=False) as session:
+        rep = User(username="rep.a", name="Rep A", role=Role.SALES_REP)
+        other = User(username="rep.b", name="Rep B", role=Role.SALES_REP)
+        session.add_all([rep, other])
+        session.flush()
+        session.add_all(
+            [
+                Lead(lead_key="l1", created_at=T0, stage="mql", mql_at=T0, owner_id=rep.id,
+                     source="webinar", email="a@x.io", updated_at=T0),
+                Lead(lead_key="l2", created_at=T0, stage="lead", updated_at=T0),
+                Lead(lead_key="l3", created_at=T0, stage="won", owner_id=other.id,
+                     source="webinar", closed_at=T0, updated_at=T0),
+            ]
+        )  # fmt: skip
+        session.commit()
+    return engine, rep, other
+
+
+def test_read_leads_returns_aware_times_and_scopes_by_owner(world) -> None:  # type: ignore[no-untyped-def]
+    engine, rep, other = world
+    frame = snapshot.read_leads(engine)
+    assert len(frame) == 3 and str(frame["created_at"].dt.tz) == "UTC"
+    assert frame["created_at"].iloc[0] == T0
+    assert frame["closed_at"].isna().tolist() == [True, True, False]
+    assert snapshot.read_leads(engine, owner_id=rep.id)["lead_key"].tolist() == ["l1"]
+    assert len(snapshot.read_leads(engine, owner_id=12345)) == 0
+
+
+def test_page_snapshot_reads_page_columns_with_categories(world) -> None:  # type: ignore[no-untyped-def]
+    engine, _, _ = world
+    frame = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    assert "row_hash" not in frame and "import_batch_id" not in frame and "lead_key" in frame
+    assert isinstance(frame["stage"].dtype, pd.CategoricalDtype)
+    assert frame["stage"].tolist() == ["mql", "lead", "won"]
+    assert frame["source"].isna().tolist() == [False, True, False]  # NULL stays missing
+    # a text column NULL in every row still reads as text (not SQLite's int64 guess)
+    assert frame["department"].isna().all() and frame["email"].dtype == "str"
+    assert (frame["stage"] == "won").tolist() == [False, False, True]
+
+
+def test_empty_table_reads_with_its_columns(engine: Engine) -> None:
+    frame = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    assert frame.empty and list(frame.columns) == list(snapshot.SNAPSHOT_COLUMNS)
+
+
+def test_sqlite_read_of_a_missing_file_is_one_clear_error(tmp_path: Path) -> None:
+    from sla_core import db
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'none' / 'x.db'}")
+    with pytest.raises(snapshot.SnapshotError, match="no such table: lead"):
+        snapshot.read_leads(engine)
+
+
+def test_read_arrow_on_sqlite_runs_in_a_child_process(sqlite_engine: Engine) -> None:
+    table = bulk.read_arrow(sqlite_engine, "SELECT ? AS a, 'x' AS b", [7])
+    assert table.to_pydict() == {"a": [7], "b": ["x"]}
+
+
+def test_data_revision_changes_on_touch_insert_and_sqlite_delete(world) -> None:  # type: ignore[no-untyped-def]
+    engine, rep, _ = world
+    with Session(engine) as session:
+        first = snapshot.data_revision(session=session)
+        assert snapshot.data_revision(session=session) == first  # stable while nothing changes
+        lead_id = session.exec(Lead.__table__.select().where(Lead.lead_key == "l1")).one().id  # type: ignore[attr-defined]
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=rep)
+        session.commit()
+        touched = snapshot.data_revision(session=session)
+        assert touched != first
+        session.add(Lead(lead_key="l4", created_at=T0, updated_at=T0))
+        session.commit()
+        added = snapshot.data_revision(session=session)
+        assert added != touched
+        if engine.dialect.name == "sqlite":  # PostgreSQL: a deletion records an event
+            session.delete(session.get(Lead, lead_id))
+            session.commit()
+            assert snapshot.data_revision(session=session) not in {first, touched, added}
+
+
+def test_frozen_snapshot_refuses_writes_and_views_stay_apart() -> None:
+    frame = pd.DataFrame(
+        {
+            "n": [1, 2],
+            "at": pd.to_datetime(["2026-01-01", "2026-01-02"], utc=True),
+            "stage": pd.Categorical(["mql", "won"]),
+        }
+    )
+    shared = snapshot.freeze(frame)
+    with pytest.raises(ValueError, match="read-only"):
+        shared.loc[0, "n"] = 5
+    # pandas 3.1 reports the read-only datetime array as an internal AssertionError
+    with pytest.raises((ValueError, AssertionError)):
+        shared.loc[0, "at"] = pd.Timestamp("2027-01-01", tz="UTC")
+    assert shared["n"].tolist() == [1, 2] and shared["at"].dt.year.tolist() == [2026, 2026]
+    view = shared.copy(deep=False)
+    view.loc[0, "n"] = 9  # copy-on-write: the view gets its own column
+    view["extra"] = 1
+    assert shared["n"].tolist() == [1, 2] and "extra" not in shared
+
+
+def test_shared_memo_computes_once_per_key_and_keeps_a_bound() -> None:
+    shared = snapshot.Shared("r1", pd.DataFrame({"owner_id": [1.0, 2.0, 1.0]}), limit=2)
+    calls: list[str] = []
+    for key in ("a", "a", "b", "a", "c", "b"):
+        shared.memo(key, lambda k=key: calls.append(k) or k)  # type: ignore[func-returns-value]
+    assert calls == ["a", "b", "c", "b"]  # "b" was dropped when "c" came (limit 2)
+    mine = shared.for_owner(1)
+    assert mine is shared.for_owner(1) and len(mine) == 2
+    assert shared.for_owner(None) is shared.frame

@@ -1,0 +1,224 @@
+"""Translation of interface strings: every page string goes through `_`.
+
+Write one whole sentence per call, with named placeholders:
+`_("{count} leads at risk").format(count=num(n))`. The language is the signed-in person's
+own (stored on their user row, chosen in the sidebar); before sign-in, the browser's.
+Numbers, dates and periods shown in text go through `num`, `pct`, `when`, `day` and
+`period_name`, so Persian and Arabic readers get their digits and calendar.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from sla_core.i18n import catalogue, charts, dates, glossary, languages, numbers
+from sla_core.i18n.languages import N_, Language
+from sla_core.i18n.message import Message
+from sla_core.models import Role
+from sla_core.org import OrgSettings
+from sla_core.periods import Calendar, Period
+from sla_core.stages import STAGE_LABELS, Stage
+
+LANGUAGE_KEY = "language"
+ROLE_NAMES = {
+    Role.ADMIN: N_("Admin"),
+    Role.SALES_MANAGER: N_("Sales manager"),
+    Role.MARKETING_MANAGER: N_("Marketing manager"),
+    Role.SALES_REP: N_("Sales rep"),
+    Role.MARKETER: N_("Marketer"),
+    Role.VIEWER: N_("Viewer"),
+}
+ORG_KEY = "org_settings"
+
+
+def language() -> Language:
+    """The interface language of this session: the person's choice, else the browser's."""
+    chosen = st.session_state.get(LANGUAGE_KEY)
+    if chosen:
+        return languages.parse_language(chosen)
+    try:
+        return languages.parse_language(st.context.locale)
+    except Exception:  # no browser behind this run (bare mode, some tests)
+        return languages.DEFAULT
+
+
+def use_language(chosen: Language | str) -> None:
+    """Speak `chosen` from now on in this session."""
+    st.session_state[LANGUAGE_KEY] = languages.parse_language(str(chosen)).value
+
+
+def _(message: str) -> str:
+    """The interface text `message` in the signed-in user's language.
+
+    A `Message` from sla_core is translated by its template, then its values filled in
+    (numbers in the reader's digits).
+    """
+    if isinstance(message, Message):
+        values = {key: _value(value) for key, value in message.values.items()}
+        return catalogue.translate(message.template, language()).format(**values)
+    return catalogue.translate(message, language())
+
+
+def _value(value: object) -> object:
+    """A Message's value for this reader: nested messages translated, digits localised."""
+    if isinstance(value, Message):
+        return _(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return digits(str(value))
+    return digits(value) if isinstance(value, str) else value
+
+
+def _n(singular: str, plural: str, count: int) -> str:
+    """The singular or plural form (Arabic has six) of a message about `count` things."""
+    return catalogue.translate_plural(singular, plural, count, language())
+
+
+def rtl() -> bool:
+    """Whether this session's language is written right to left."""
+    return languages.is_rtl(language())
+
+
+def org_settings() -> OrgSettings:
+    """The organisation's settings as app.py loaded them for this run (defaults before)."""
+    stored = st.session_state.get(ORG_KEY)
+    return OrgSettings.model_validate(stored) if stored else OrgSettings()
+
+
+def remember_org_settings(settings: OrgSettings) -> None:
+    """Keep the organisation's settings for the pages of this run (app.py loads them)."""
+    st.session_state[ORG_KEY] = settings.model_dump(mode="json")
+
+
+def calendar() -> Calendar:
+    """The calendar this reader sees dates in (Jalali for Persian or a Jalali organisation)."""
+    return dates.display_calendar(language(), org_settings().calendar)
+
+
+def num(value: int | float | None, decimals: int = 0) -> str:
+    """A number with thousands grouped, in this reader's digits; None is "—"."""
+    return numbers.format_number(value, language(), decimals)
+
+
+def pct(value: float | None, decimals: int = 1) -> str:
+    """A percentage (0-100) in this reader's digits and sign; None is "—"."""
+    return numbers.format_percent(value, language(), decimals)
+
+
+def signed(value: int | float, decimals: int = 0) -> str:
+    """A change with its sign: "+12", fa "+۱۲"."""
+    return numbers.format_signed(value, language(), decimals)
+
+
+def digits(text: str) -> str:
+    """`text` with its digits in this reader's script (for labels such as "v3")."""
+    return numbers.local_digits(text, language())
+
+
+def when(instant: datetime | pd.Timestamp | None, *, long: bool = False) -> str:
+    """An aware UTC instant as date and time in the organisation's zone and reader's calendar."""
+    return dates.format_instant(
+        instant, language(), zone=org_settings().time_zone, calendar=calendar(), long=long
+    )
+
+
+def day(value: date | None, *, long: bool = True) -> str:
+    """A calendar date in the reader's calendar: "3 May 2026", fa "۱۳ اردیبهشت ۱۴۰۵"."""
+    if value is None:
+        return "—"
+    return dates.format_date(value, language(), calendar(), long=long)
+
+
+def period_name(period: Period) -> str:
+    """A reporting period as the reader names it: "May 2026", fa "اردیبهشت ۱۴۰۵"."""
+    return dates.period_name(period, language())
+
+
+def chart(figure: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """An altair chart for this reader: translated titles; right to left, mirrored axes."""
+    if language() is Language.ENGLISH:
+        return figure
+    spec = charts.localise_spec(
+        figure.to_dict(), language=language(), translate=_, text=_chart_text
+    )
+    return type(figure).from_dict(spec, validate=False)
+
+
+def chart_spec(spec: dict[str, object]) -> dict[str, object]:
+    """A Vega-Lite spec (an altair chart's `to_dict()`) for this reader, like `chart`."""
+    return charts.localise_spec(spec, language=language(), translate=_, text=_chart_text)
+
+
+_FIGURE = re.compile(r"^(target|goal)\s+(.+)$")
+_FIGURE_TEMPLATES = {"target": N_("target {value}"), "goal": N_("goal {value}")}
+
+
+def _chart_text(text: str) -> str:
+    """Words a chart prints (a gauge's "83.6 %", "target 90 %"): translated, local digits."""
+    match = _FIGURE.match(text)
+    if match:
+        # "target {value}", "goal {value}": the figure keeps its own formatting.
+        shown = _(_FIGURE_TEMPLATES[match.group(1)]).format(value=match.group(2))
+    else:
+        shown = _(text)
+    shown = (
+        shown.replace(" %", numbers.PERCENT_SIGN[language()]).replace("%", "٪") if rtl() else shown
+    )
+    return digits(shown)
+
+
+def _plain_dates() -> bool:
+    """Whether Streamlit's own Gregorian date columns suit this reader (English, Gregorian)."""
+    return language() is Language.ENGLISH and calendar() is Calendar.GREGORIAN
+
+
+def local_times(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A copy of `frame` whose instant `columns` read in the reader's zone, calendar and digits.
+
+    English readers of a Gregorian organisation keep real datetimes (sortable, formatted by
+    `datetime_column`); everyone else gets text such as "۱۴۰۵/۰۲/۱۳ ۱۰:۳۰".
+    """
+    if _plain_dates():
+        return frame
+    settings = org_settings()
+    return frame.assign(
+        **{
+            column: dates.format_instants(
+                frame[column], language(), zone=settings.time_zone, calendar=calendar()
+            )
+            for column in columns
+            if column in frame
+        }
+    )
+
+
+def datetime_column(label: str, *, width: int | str | None = None) -> object:
+    """The column config for an instant column that went through `local_times`."""
+    if _plain_dates():
+        return st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm", width=width)
+    return st.column_config.TextColumn(label, width=width)
+
+
+# Wider tables scroll, and the grid always shows their left end first: reversed, it would
+# open on the last columns and hide the first ones (a name, a rank) off to the right.
+MIRRORED_COLUMNS = 10
+
+
+def reading_order(columns: list[str]) -> list[str]:
+    """Table columns in reading order: right to left for fa and ar (the grid itself always
+    lays columns out from the left), unless the table is wide enough to scroll."""
+    if rtl() and len(columns) <= MIRRORED_COLUMNS:
+        return list(reversed(columns))
+    return list(columns)
+
+
+def stage_label(stage: str) -> str:
+    """A lead stage's name: English as the app always wrote it, the glossary's in fa and ar."""
+    known = Stage(stage)
+    if language() is Language.ENGLISH:
+        return STAGE_LABELS[known]
+    return glossary.stage_name(known, language())

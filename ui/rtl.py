@@ -1,0 +1,47 @@
+"""Right-to-left layout for Persian and Arabic: direction, alignment and the Vazirmatn font.
+
+Streamlit's own CSS overrides a bare dir="rtl", so the rules also align text to the right.
+The font is served by the app itself (static/fonts/, `server.enableStaticServing`) and
+declared in .streamlit/config.toml, so nothing is fetched from outside.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+FONT_STACK = '"Vazirmatn", "Source Sans", "Source Sans Pro", sans-serif'
+
+RTL_CSS = f"""
+<style>
+/* The sidebar moves to the right-hand side: the app's row runs right to left. */
+[data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stSidebar"],
+[data-testid="stDialog"] {{
+  direction: rtl;
+}}
+.stApp, .stApp :is(h1, h2, h3, h4, h5, h6, p, li, label, button, input, textarea, td, th) {{
+  font-family: {FONT_STACK};
+}}
+:is([data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stDialog"])
+  :is(h1, h2, h3, h4, h5, h6, p, li, label, td, th,
+      [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"],
+      [data-testid="stWidgetLabel"], [data-testid="stMetric"], [data-testid="stMetricLabel"],
+      [data-testid="stMetricValue"], [data-testid="stAlertContainer"],
+      [data-testid="stExpander"] summary, [data-testid="stTable"]) {{
+  text-align: right;
+}}
+[data-testid="stMain"] :is(ul, ol) {{ padding-right: 1.5em; padding-left: 0; }}
+/* Typed text keeps its own direction: a Persian name right to left, an e-mail left to right. */
+.stApp :is(input, textarea) {{ unicode-bidi: plaintext; text-align: right; }}
+[data-testid="stMetricDelta"] {{ direction: rtl; }}
+/* Sidebar navigation and menus read from the right. */
+[data-testid="stSidebarNav"] a {{ flex-direction: row; text-align: right; }}
+/* Material icons are ligatures: never let the text font or direction reach them. */
+.stApp [data-testid="stIconMaterial"] {{ font-family: "Material Symbols Rounded"; direction: ltr; }}
+</style>
+"""
+
+
+def apply_direction(right_to_left: bool) -> None:
+    """Lay the app out right to left (with the Persian/Arabic font) when the language asks."""
+    if right_to_left:
+        st.html(RTL_CSS)

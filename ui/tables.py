@@ -1,0 +1,63 @@
+"""Tables for Persian and Arabic readers: headers, stages, clock states and times in their
+language, columns in reading order. English readers get the frame as it is."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sla_core.i18n.languages import N_, Language
+from sla_core.stages import Stage
+from ui.i18n import _, language, local_times, reading_order, stage_label
+
+# Column names sla_core frames use, as a reader calls them.
+HEADERS = {
+    "id": N_("ID"),
+    "name": N_("Name"),
+    "email": N_("E-mail"),
+    "company": N_("Company"),
+    "owner": N_("Owner"),
+    "stage": N_("Stage"),
+    "source": N_("Source"),
+    "status": N_("Status"),
+    "met": N_("Met"),
+    "disposition": N_("Disposition"),
+    "worked": N_("Worked"),
+    "follow_up": N_("Follow-up"),
+    "touches": N_("Touches"),
+    "next_deadline": N_("Deadline"),
+    "hours_left": N_("Hours left"),
+    "follow_ups_required": N_("Required"),
+    "created_at": N_("Created"),
+    "mql_at": N_("MQL since"),
+    "assigned_at": N_("Assigned"),
+    "rep_away": N_("Rep away"),
+}
+# States of the SLA clocks (sla_core.sla.clocks.ClockStatus).
+STATES = {
+    "not_started": N_("not started"),
+    "exempt": N_("exempt"),
+    "met": N_("met"),
+    "on_track": N_("on track"),
+    "at_risk": N_("at risk"),
+    "breached": N_("breached"),
+}
+STATE_COLUMNS = ("status", "disposition", "worked", "follow_up")
+
+
+def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` for this reader: fa and ar get translated headers, stages and clock states,
+    and instants as local text, in right-to-left column order (the grid lays columns out
+    from the left). English readers get `frame` itself."""
+    if language() is Language.ENGLISH:
+        return frame
+    names = {s.value: stage_label(s.value) for s in Stage}
+    names.update({state: _(text) for state, text in STATES.items()})
+    changed = {
+        column: frame[column].astype("string").map(lambda v: names.get(v, v))
+        for column in ("stage", *STATE_COLUMNS)
+        if column in frame
+    }
+    instants = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+    out = local_times(frame.assign(**changed), instants)
+    out = out.rename(columns={c: _(HEADERS[c]) for c in out.columns if c in HEADERS})
+    return out[reading_order(list(out.columns))]

@@ -1,0 +1,255 @@
+"""The workshop page's section editors: each section saves on its own.
+
+A text section remembers the value and revision it was opened at (its base); while the
+text box is untouched it follows the database, and a save sends the base along so that
+sla_core can merge with other sections or refuse a real conflict with both texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from sla_core import agreement
+from sla_core.agreement import sections
+from sla_core.agreement.figures import History
+from sla_core.db import session_scope
+from sla_core.models import AgreementVersion, Role
+from sla_core.stages import STAGE_LABELS, Stage
+from sla_core.terms import AgreementContent, Enforcement, ReviewCadence
+from ui.data import current_user, get_engine
+from ui.i18n import _
+
+ENFORCEMENT_LABELS = {
+    Enforcement.CARROT: _("Carrot: rewards for meeting and beating service levels"),
+    Enforcement.STICK: _("Stick: penalties for missing service levels"),
+    Enforcement.BOTH: _("Both carrot and stick"),
+}
+TARGET_FIELDS = (
+    ("mqls_per_marketer", _("MQLs per marketer per month")),
+    ("conversion_rate_pct", _("MQL to customer conversion, %")),
+    ("opportunities_per_rep", _("Opportunities per rep per month")),
+    ("min_mqls_per_rep", _("MQLs per rep per month, at least")),
+    ("max_mqls_per_rep", _("MQLs per rep per month, at most")),
+    ("quality_pct", _("MQL quality, %")),
+)
+WINDOW_FIELDS = (
+    ("disposition_hours", _("Disposition within (hours)")),
+    ("work_within_days", _("Work every MQL within (days)")),
+    ("follow_up_attempts", _("Follow-up attempts")),
+    ("remind_before_hours", _("Remind before a window closes (hours)")),
+)
+HISTORY_OF = {
+    "mqls_per_marketer": "mqls_per_marketer",
+    "conversion_rate_pct": "conversion_pct",
+    "opportunities_per_rep": "opportunities_per_rep",
+    "min_mqls_per_rep": "min_mqls_per_rep",
+    "max_mqls_per_rep": "max_mqls_per_rep",
+    "quality_pct": "quality_pct",
+    "disposition_hours": "disposition_in_window_pct",
+}
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def _key(version: AgreementVersion, section: str, part: str) -> str:
+    return f"ws_{version.id}_{section}_{part}"
+
+
+def _save(version: AgreementVersion, section: str, base: Any, revision: int, value: Any) -> None:
+    """Save one section (a button callback); a conflict is kept to show both texts."""
+    conflict = _key(version, section, "conflict")
+    try:
+        with session_scope(get_engine()) as session:
+            saved = sections.save_section(
+                session=session,
+                version_id=version.id or 0,
+                revision=revision,
+                section=section,
+                base=base,
+                value=value,
+                actor=current_user(session),
+            )
+    except sections.StaleSection as exc:
+        st.session_state[conflict] = {"theirs": exc.theirs, "revision": exc.revision}
+        return
+    except (agreement.StaleRevision, ValueError, PermissionError, LookupError) as exc:
+        st.session_state["ws_flash"] = ("error", str(exc))
+        return
+    st.session_state.pop(conflict, None)
+    if isinstance(value, str):
+        st.session_state[_key(version, section, "base")] = (value, saved.version.revision)
+    note = _("Saved; merged with the other sections people saved meanwhile.")
+    st.session_state["ws_flash"] = ("success", note if saved.merged else _("Saved."))
+    if saved.version.id != version.id:
+        message = _("Version {number} was signed, so your change started draft {new}.")
+        st.session_state["ws_flash"] = (
+            "info",
+            message.format(number=version.number, new=saved.version.number),
+        )
+
+
+def text_section(version: AgreementVersion, content: AgreementContent, section: str) -> None:
+    """A text box that follows the database until edited, with conflict handling."""
+    stored = sections.section_value(content, section)
+    text_key, base_key = _key(version, section, "text"), _key(version, section, "base")
+    base, revision = st.session_state.get(base_key, (stored, version.revision))
+    if st.session_state.get(text_key, base) == base:  # untouched: follow the database
+        base, revision = stored, version.revision
+        st.session_state[text_key] = stored
+    st.session_state[base_key] = (base, revision)
+    conflict = st.session_state.get(_key(version, section, "conflict"))
+    if conflict:
+        st.warning(_("Someone else saved this section since you opened it. Merge below."))
+        theirs, mine = st.columns(2)
+        theirs.text_area(
+            _("Their text (saved)"),
+            value=conflict["theirs"],
+            disabled=True,
+            key=_key(version, section, "theirs"),
+        )
+        with mine:
+            st.text_area(_("Your text: edit it into the merged text"), key=text_key, height=160)
+        left, right = st.columns(2)
+        left.button(
+            _("Save the merged text"),
+            key=_key(version, section, "save_merged"),
+            on_click=_save_merged,
+            args=(version, section),
+        )
+        right.button(
+            _("Discard mine, keep theirs"),
+            key=_key(version, section, "keep_theirs"),
+            on_click=_keep_theirs,
+            args=(version, section, conflict["theirs"], conflict["revision"]),
+        )
+        return
+    st.text_area(_("Answer"), key=text_key, height=140, label_visibility="collapsed")
+    st.button(
+        _("Save this section"),
+        key=_key(version, section, "save"),
+        on_click=_save_text,
+        args=(version, section),
+    )
+
+
+def _save_text(version: AgreementVersion, section: str) -> None:
+    base, revision = st.session_state[_key(version, section, "base")]
+    _save(version, section, base, revision, st.session_state[_key(version, section, "text")])
+
+
+def _keep_theirs(version: AgreementVersion, section: str, theirs: str, revision: int) -> None:
+    st.session_state[_key(version, section, "text")] = theirs
+    st.session_state[_key(version, section, "base")] = (theirs, revision)
+    st.session_state.pop(_key(version, section, "conflict"), None)
+
+
+def _save_merged(version: AgreementVersion, section: str) -> None:
+    conflict = st.session_state[_key(version, section, "conflict")]
+    text = st.session_state[_key(version, section, "text")]
+    _save(version, section, conflict["theirs"], conflict["revision"], text)
+
+
+def structured_section(
+    version: AgreementVersion,
+    content: AgreementContent,
+    section: str,
+    kind: str,
+    history: History | None,
+) -> None:
+    """Numbers, choices and stage texts: widgets keyed by the stored value, one save."""
+    stored = sections.section_value(content, section)
+    tag = _digest(stored)
+    conflict = st.session_state.get(_key(version, section, "conflict"))
+    if conflict:
+        st.warning(_("Someone else saved this section since you opened it; theirs:"))
+        st.json(conflict["theirs"])
+    value = _widgets(version, section, kind, stored, tag, history)
+    st.button(
+        _("Save this section"),
+        key=_key(version, section, f"save_{tag}"),
+        on_click=_save,
+        args=(version, section, stored, version.revision, value),
+    )
+
+
+def _widgets(
+    version: AgreementVersion,
+    section: str,
+    kind: str,
+    stored: Any,
+    tag: str,
+    history: History | None,
+) -> Any:
+    def key(part: str) -> str:
+        return _key(version, section, f"{part}_{tag}")
+
+    if kind == "enforcement":
+        options = list(Enforcement)
+        return st.radio(
+            _("Enforcement"),
+            options,
+            index=options.index(Enforcement(stored)),
+            format_func=lambda e: ENFORCEMENT_LABELS[e],
+            key=key("mode"),
+            label_visibility="collapsed",
+        ).value
+    if kind == "review":
+        cadence = st.selectbox(
+            _("Cadence"),
+            list(ReviewCadence),
+            index=list(ReviewCadence).index(ReviewCadence(stored["cadence"])),
+            format_func=lambda c: c.value.replace("_", "-"),
+            key=key("cadence"),
+        )
+        when = st.date_input(
+            _("Next review"),
+            value=date.fromisoformat(stored["next_review"]) if stored["next_review"] else None,
+            key=key("next"),
+        )
+        return {"cadence": cadence.value, "next_review": when.isoformat() if when else None}
+    if kind == "signers":
+        return st.multiselect(
+            _("Roles that must sign"),
+            [role.value for role in Role],
+            default=list(stored),
+            format_func=lambda role: role.replace("_", " "),
+            key=key("roles"),
+        )
+    if kind == "stages":
+        return {
+            stage: st.text_input(STAGE_LABELS[Stage(stage)], value=text, key=key(stage))
+            for stage, text in stored.items()
+        }
+    return _numbers(TARGET_FIELDS if kind == "targets" else WINDOW_FIELDS, stored, key, history)
+
+
+def _numbers(
+    fields: tuple[tuple[str, str], ...],
+    stored: dict[str, Any],
+    key: Any,
+    history: History | None,
+) -> dict[str, Any]:
+    """Number inputs for targets or windows, each with last quarter's figure under it."""
+    result = dict(stored)
+    for name, label in fields:
+        current = stored[name]
+        is_pct = isinstance(current, str)
+        number = st.number_input(
+            label,
+            value=float(current) if is_pct else int(current),
+            min_value=0.0 if is_pct else 0,
+            step=0.5 if is_pct else 1,
+            key=key(name),
+        )
+        result[name] = f"{number:.1f}" if is_pct else int(number)
+        line = history.sentence(HISTORY_OF[name]) if history and name in HISTORY_OF else None
+        if line:
+            st.caption(line)
+    return result

@@ -1,0 +1,138 @@
+"""The workshop page's actions: comments per section, signing, exports and the PDF check."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sla_core import agreement
+from sla_core.access import Permission, can
+from sla_core.agreement import discussion, export, signing, verify
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.models import AgreementVersion, User
+from ui.data import current_user, get_engine, leads_for
+from ui.i18n import _, when
+
+
+def _key(version: AgreementVersion, section: str, part: str) -> str:
+    return f"ws_{version.id}_{section}_{part}"
+
+
+def comments_of(version: AgreementVersion, section: str) -> None:
+    """The section's comments and a box to add one."""
+    with session_scope(get_engine()) as session:
+        remarks = discussion.comments(session=session, version_id=version.id or 0, section=section)
+    for remark in remarks:
+        st.text(
+            _("{author}, {when}: {text}").format(
+                author=remark.author, when=when(remark.at), text=remark.text
+            )
+        )
+    st.text_input(_("Add a comment"), key=_key(version, section, "comment"))
+    st.button(
+        _("Comment"),
+        key=_key(version, section, "comment_send"),
+        on_click=_comment,
+        args=(version, section),
+    )
+
+
+def _comment(version: AgreementVersion, section: str) -> None:
+    box = _key(version, section, "comment")
+    try:
+        with session_scope(get_engine()) as session:
+            discussion.add_comment(
+                session=session,
+                version_id=version.id or 0,
+                section=section,
+                text=st.session_state.get(box, ""),
+                actor=current_user(session),
+            )
+    except (ValueError, PermissionError, LookupError) as exc:
+        st.session_state["ws_flash"] = ("error", str(exc))
+        return
+    st.session_state[box] = ""
+
+
+def sign_buttons(user: User, version: AgreementVersion, status: agreement.Status) -> None:
+    """Ask for signatures, or sign as the user's role; both bound to the hash shown now."""
+    if status is agreement.Status.DRAFT:
+        st.button(
+            _("Ask for signatures (send to review)"),
+            key="ws_request_review",
+            on_click=_sign_action,
+            args=("review", version.id or 0, version.content_hash),
+        )
+    if status in (agreement.Status.SIGNED, agreement.Status.SUPERSEDED):
+        st.success(_("This version is fully signed. Editing any section starts a new draft."))
+        return
+    if can(user, Permission.SIGN_AGREEMENT):
+        st.button(
+            _("Sign version {number} as {role}").format(
+                number=version.number, role=str(user.role).replace("_", " ")
+            ),
+            key="ws_sign",
+            type="primary",
+            on_click=_sign_action,
+            args=("sign", version.id or 0, version.content_hash),
+        )
+
+
+def _sign_action(action: str, version_id: int, seen_hash: str) -> None:
+    try:
+        with session_scope(get_engine()) as session:
+            actor = current_user(session)
+            if action == "sign":
+                signing.sign(
+                    session=session, version_id=version_id, seen_hash=seen_hash, actor=actor
+                )
+            else:
+                signing.request_review(
+                    session=session, version_id=version_id, seen_hash=seen_hash, actor=actor
+                )
+    except (agreement.StaleRevision, PermissionError, LookupError) as exc:
+        st.session_state["ws_flash"] = ("error", str(exc))
+        return
+    done = _("Signed.") if action == "sign" else _("Sent to review.")
+    st.session_state["ws_flash"] = ("success", done)
+
+
+def export_and_verify(user: User, version: AgreementVersion) -> None:
+    """Downloads of the version in force (else the newest draft), and a PDF check."""
+    st.subheader(_("Export"))
+    if not can(user, Permission.EXPORT_REPORTS):
+        st.caption(_("Your role may not export the agreement."))
+    elif st.button(_("Prepare the PDF and Markdown"), key="ws_export"):
+        with session_scope(get_engine()) as session:
+            actor = current_user(session)
+            frame = leads_for(None)
+            data, manifest = export.export_pdf(
+                session=session, number=None, leads=frame, ref=now(), actor=actor
+            )
+            text = export.export_markdown(
+                session=session, number=None, leads=frame, ref=now(), actor=actor
+            )
+        name = f"sla-v{manifest.cover.number}"
+        st.caption(
+            _("Version {number}, {status}.").format(
+                number=manifest.cover.number, status=manifest.cover.status
+            )
+        )
+        left, right = st.columns(2)
+        left.download_button(
+            _("Download the PDF"), data, f"{name}.pdf", "application/pdf", key="ws_pdf"
+        )
+        right.download_button(
+            _("Download Markdown"), text, f"{name}.md", "text/markdown", key="ws_md"
+        )
+    st.subheader(_("Verify a PDF"))
+    upload = st.file_uploader(
+        _("Is this PDF a signed version of our agreement?"), type=None, key="ws_verify"
+    )
+    if upload is not None:
+        with session_scope(get_engine()) as session:
+            verdict = verify.verify_pdf(session=session, data=upload.getvalue())
+        if verdict.valid:
+            st.success(_("Valid: {reason}.").format(reason=verdict.reason))
+        else:
+            st.error(_("Not valid: {reason}.").format(reason=verdict.reason))
