@@ -20,46 +20,64 @@ from ui.widgets import agreement_status, end_screen, plain
 st.set_page_config(page_title="LeadPact", page_icon=":material/handshake:", layout="wide")
 
 
-def pages_for(user: User) -> list[Any]:
-    """The pages `user`'s role may open, Overview first; the others say for whom they are."""
-    pages = [
+def pages_for(user: User) -> dict[str, list[Any]]:
+    """The pages `user`'s role may open, in sections, Overview first; the others say for whom
+    they are (hidden pages at their addresses)."""
+    daily = [
         st.Page(
             "pages/overview.py", title=_("Overview"), icon=":material/dashboard:", default=True
         ),
     ]
     if can(user, Permission.VIEW_ALL_LEADS) or can(user, Permission.WORK_OWN_QUEUE):
-        pages.append(st.Page("pages/leads.py", title=_("Leads"), icon=":material/table_rows:"))
-        pages.append(st.Page("pages/compliance.py", title=_("Compliance"), icon=":material/speed:"))
+        daily.append(st.Page("pages/leads.py", title=_("Leads"), icon=":material/table_rows:"))
+        daily.append(st.Page("pages/compliance.py", title=_("Compliance"), icon=":material/speed:"))
     if can(user, Permission.WORK_LEADS):
-        pages.append(st.Page("pages/queue.py", title=_("Work queue"), icon=":material/checklist:"))
-    if can(user, Permission.IMPORT_LEADS):
-        pages.append(st.Page("pages/import_leads.py", title=_("Import"), icon=":material/upload:"))
+        daily.append(st.Page("pages/queue.py", title=_("Work queue"), icon=":material/checklist:"))
+    if can(user, Permission.VIEW_DASHBOARD):
+        daily.append(
+            st.Page("pages/leaderboard.py", title=_("Leaderboard"), icon=":material/trophy:")
+        )
+    pact = []
     if can(user, Permission.EDIT_AGREEMENT):
-        pages.append(
+        pact.append(
             st.Page("pages/workshop.py", title=_("SLA workshop"), icon=":material/handshake:")
         )
     if can(user, Permission.EDIT_AGREEMENT) or can(user, Permission.VIEW_ALL_LEADS):
-        pages.append(st.Page("pages/criteria.py", title=_("MQL criteria"), icon=":material/tune:"))
-        pages.append(
+        pact.append(st.Page("pages/criteria.py", title=_("MQL criteria"), icon=":material/tune:"))
+        pact.append(
             st.Page("pages/targets.py", title=_("Targets & quotas"), icon=":material/flag:")
         )
-    if can(user, Permission.VIEW_ALL_LEADS):
-        pages.append(st.Page("pages/reports.py", title=_("Reports"), icon=":material/query_stats:"))
-    if can(user, Permission.ROUTE_LEADS):
-        pages.append(st.Page("pages/routing.py", title=_("Routing"), icon=":material/alt_route:"))
-    if can(user, Permission.VIEW_DASHBOARD):
-        pages.append(
-            st.Page("pages/leaderboard.py", title=_("Leaderboard"), icon=":material/trophy:")
+    pipeline = []
+    if can(user, Permission.IMPORT_LEADS):
+        pipeline.append(
+            st.Page("pages/import_leads.py", title=_("Import"), icon=":material/upload:")
         )
+    if can(user, Permission.ROUTE_LEADS):
+        pipeline.append(
+            st.Page("pages/routing.py", title=_("Routing"), icon=":material/alt_route:")
+        )
+    if can(user, Permission.VIEW_ALL_LEADS):
+        pipeline.append(
+            st.Page("pages/reports.py", title=_("Reports"), icon=":material/query_stats:")
+        )
+    admin = []
     if can(user, Permission.MANAGE_SETTINGS):
-        pages.append(
+        admin.append(
             st.Page("pages/work_time.py", title=_("Work time"), icon=":material/schedule:")
         )
     if can(user, Permission.MANAGE_USERS):
-        pages.append(st.Page("pages/users.py", title=_("Users"), icon=":material/group:"))
+        admin.append(st.Page("pages/users.py", title=_("Users"), icon=":material/group:"))
     if can(user, Permission.MANAGE_SETTINGS):
-        pages.append(st.Page("pages/settings.py", title=_("Settings"), icon=":material/settings:"))
-    return pages + refusals({p.url_path for p in pages} | {"overview"})
+        admin.append(st.Page("pages/settings.py", title=_("Settings"), icon=":material/settings:"))
+    sections = {
+        _("Daily work"): daily,
+        _("The agreement"): pact,
+        _("Leads in and out"): pipeline,
+        _("Administration"): admin,
+    }
+    opened = {p.url_path for pages in sections.values() for p in pages} | {"overview"}
+    daily.extend(refusals(opened))
+    return {title: pages for title, pages in sections.items() if pages}
 
 
 def main() -> None:
@@ -90,7 +108,7 @@ def main() -> None:
     use_language(user.language)
     if rtl() and not was_rtl:
         apply_direction(True)
-    page = st.navigation(pages_for(user))
+    page = st.navigation(pages_for(user), expanded=True)
 
     with st.sidebar:
         st.markdown(f"**{plain(user.name)}**")

@@ -17,6 +17,7 @@ from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
+from tests.e2e.steps import settle, sign_in
 from ui.auth import COOKIE_NAME
 
 PASSWORD = "Manager#2026"
@@ -70,13 +71,6 @@ def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
     return start_app(url)
 
 
-def settle(page: Any) -> None:
-    """Wait until the app has finished running (the cookie component reruns it once on load)."""
-    page.wait_for_timeout(500)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
-    page.wait_for_timeout(500)
-
-
 def test_manager_signs_in_and_sees_the_overview_gauge(server: str, browser: Any) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     # A forged sign-in cookie (right shape, wrong key) must just show the sign-in form.
@@ -89,11 +83,8 @@ def test_manager_signs_in_and_sees_the_overview_gauge(server: str, browser: Any)
     page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
     settle(page)
     assert page.locator("[data-testid='stException']").count() == 0
-    page.get_by_role("textbox", name="Username").fill("manager")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
     gauge = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
-    page.wait_for_selector(gauge)
+    sign_in(page, "manager", PASSWORD, ready=page.locator(gauge).first)
     page.wait_for_load_state("networkidle")
 
     assert page.get_by_role("heading", name="Overview").count() == 1

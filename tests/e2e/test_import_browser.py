@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.steps import go_to, open_page, sign_in
+
 ROOT = Path(__file__).resolve().parents[2]
 FILE = (
     "Record ID;Email;First Name;Company Name;Lifecycle Stage;Create Date;Contact owner\n"
@@ -35,23 +37,10 @@ def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
 
 
 def _signed_in_import_page(server: str, browser: Any) -> Any:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page = browser.new_page(viewport={"width": 1300, "height": 2000})
+    page = open_page(browser, server, width=1300, height=2000, timeout_ms=30_000)
     page.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
-    page.goto(server)
-    page.get_by_text("Sign in to LeadPact").wait_for(timeout=30_000)
-    link = page.get_by_role("link", name="Import")
-    for _ in range(3):  # the form may re-render once while the app starts: type again
-        page.get_by_role("textbox", name="Username").fill("mia")
-        page.get_by_role("textbox", name="Password").fill("Secret#123")
-        page.get_by_role("button", name="Sign in").click()
-        try:
-            link.wait_for(timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    link.click()
+    sign_in(page, "mia", "Secret#123", ready=page.locator("[data-testid='stSidebarNav']"))
+    go_to(page, "Import", page.get_by_test_id("stFileUploaderDropzone"))
     return page
 
 

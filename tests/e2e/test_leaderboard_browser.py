@@ -15,6 +15,7 @@ from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
+from tests.e2e.steps import go_to, open_page, settle, sign_in
 from tests.gamification_world import PROFILE
 
 PASSWORD = "Leader#2026"
@@ -76,25 +77,10 @@ def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
     return start_app(url)
 
 
-def settle(page: Any) -> None:
-    page.wait_for_timeout(500)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
-    page.wait_for_timeout(500)
-
-
 def open_leaderboard(browser: Any, server: str, username: str) -> Any:
-    page = browser.new_context(viewport={"width": 1400, "height": 2400}).new_page()
-    page.set_default_timeout(240_000)  # generous: two cores shared with other test runs
-    page.goto(server)
-    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
-    settle(page)
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_selector("[data-testid='stSidebarNav']")
-    settle(page)
-    page.locator("[data-testid='stSidebarNav'] a", has_text="Leaderboard").click()
-    page.get_by_role("heading", name="Leaderboard").wait_for()
+    page = open_page(browser, server, height=2400, timeout_ms=240_000)
+    sign_in(page, username, PASSWORD, ready=page.locator("[data-testid='stSidebarNav']"))
+    go_to(page, "Leaderboard", "Leaderboard")
     page.wait_for_selector("[data-testid='stVegaLiteChart']")
     settle(page)
     return page

@@ -14,6 +14,7 @@ from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
+from tests.e2e.steps import go_to, open_page, sign_in
 
 
 @pytest.fixture
@@ -42,23 +43,9 @@ def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
 def test_threshold_moves_the_preview_and_the_report_downloads_safely(
     server: str, browser: Any, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
-    page.goto(server)
-    page.get_by_text("Sign in to LeadPact").wait_for(timeout=90_000)
-    link = page.get_by_role("link", name="MQL criteria")
-    for _ in range(3):  # the form may re-render once while the app starts: type again
-        page.get_by_role("textbox", name="Username").fill("mona")
-        page.get_by_role("textbox", name="Password").fill("Secret#123")
-        page.get_by_role("button", name="Sign in").click()
-        try:
-            link.wait_for(timeout=20_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    link.click()
-    page.get_by_role("heading", name="Live preview").wait_for(timeout=30_000)
+    page = open_page(browser, server, height=1800)
+    sign_in(page, "mona", "Secret#123", ready=page.locator("[data-testid='stSidebarNav']"))
+    go_to(page, "MQL criteria", "Live preview")
     proposed = page.locator('[data-testid="stMetricValue"]').first
     before = proposed.inner_text()
     slider = page.get_by_role("slider").first
@@ -74,8 +61,7 @@ def test_threshold_moves_the_preview_and_the_report_downloads_safely(
     page.screenshot(path=str(tmp_path / "criteria.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
 
-    page.get_by_role("link", name="Reports").click()
-    page.get_by_role("heading", name="Funnel by source").wait_for(timeout=30_000)
+    go_to(page, "Reports", "Funnel by source")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the funnel (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")

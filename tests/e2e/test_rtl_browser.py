@@ -13,7 +13,7 @@ from sla_core import db, users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Role
-from tests.e2e.test_browser import settle
+from tests.e2e.steps import sign_in
 
 PASSWORD = "Manager#2026"
 
@@ -54,12 +54,12 @@ def test_persian_reads_right_to_left_in_the_apps_own_font(server: str, browser: 
     fonts: list[int] = []
     page.on("response", lambda r: fonts.append(r.status) if "Vazirmatn" in r.url else None)
     page.goto(server)
-    page.get_by_role("textbox", name="Username").wait_for()
-    settle(page)
-    page.get_by_role("textbox", name="Username").fill("nasrin")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").wait_for()
+    sign_in(
+        page,
+        "nasrin",
+        PASSWORD,
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']"),
+    )
     page.wait_for_load_state("networkidle")
 
     main = page.locator("[data-testid='stMain']")

@@ -17,7 +17,7 @@ from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
-from tests.e2e.test_browser import settle
+from tests.e2e.steps import go_to, open_page, sign_in
 from tests.slaframes import QUALIFYING
 
 PASSWORD = "Sales#2026x"
@@ -56,21 +56,9 @@ def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
 
 
 def signed_in(browser: Any, server: str, username: str) -> Any:
-    page = browser.new_context(viewport={"width": 1400, "height": 1300}).new_page()
-    page.set_default_timeout(90_000)
-    page.goto(server)
-    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
-    for attempt in range(3):  # on a loaded machine a late rerun can clear the form once
-        settle(page)
-        page.get_by_role("textbox", name="Username").fill(username)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        try:
-            page.get_by_role("heading", name="Overview").wait_for(timeout=30_000)
-            return page
-        except Exception:
-            page.screenshot(path=str(SHOTS / f"sales_signin_{username}_{attempt}.png"))
-    raise AssertionError(f"{username} could not sign in")
+    page = open_page(browser, server)
+    sign_in(page, username, PASSWORD)
+    return page
 
 
 def worked_caption(page: Any) -> str:
@@ -82,9 +70,8 @@ def worked_caption(page: Any) -> str:
 
 def test_the_gauge_moves_while_a_rep_logs_a_touch(server: str, browser: Any) -> None:
     manager = signed_in(browser, server, "mia")
-    manager.get_by_role("link", name="Compliance").click()
     # the Overview also says "0 of 1 due" (dispositions): wait for the Compliance page itself
-    manager.get_by_role("heading", name="Compliance").wait_for()
+    go_to(manager, "Compliance", "Compliance")
     try:
         manager.get_by_text("0 of 1 due").first.wait_for()  # only Sam's breached lead is due
     except Exception:
@@ -94,12 +81,7 @@ def test_the_gauge_moves_while_a_rep_logs_a_touch(server: str, browser: Any) -> 
     manager.screenshot(path=str(SHOTS / "sales_gauge_before.png"), full_page=True)
 
     rep = signed_in(browser, server, "rita")
-    rep.get_by_role("link", name="Work queue").click()
-    try:
-        rep.get_by_role("button", name="Call").first.wait_for()
-    except Exception:
-        rep.screenshot(path=str(SHOTS / "sales_queue_failed.png"), full_page=True)
-        raise
+    go_to(rep, "Work queue", rep.get_by_role("button", name="Call").first)
     rep.get_by_role("button", name="Call").first.click()
     rep.get_by_text("Call logged.").wait_for()
 

@@ -3,7 +3,6 @@ before sign-out no longer signs anyone in."""
 
 from __future__ import annotations
 
-import os
 import socket
 import sqlite3
 import threading
@@ -21,13 +20,9 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
 from tests.conftest import PG_URL
+from tests.e2e.steps import NAV, go_to, open_page, settle, shot, sign_in
 
 PASSWORD = "Admin#2026"
-SHOTS = (
-    Path(os.environ.get("LEADPACT_SCREENSHOTS", ""))
-    if os.environ.get("LEADPACT_SCREENSHOTS")
-    else None
-)
 
 
 def seed(url: str) -> None:
@@ -57,52 +52,10 @@ def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
     return start_app(url)
 
 
-def settle(page: Any) -> None:
-    page.wait_for_timeout(500)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
-    page.wait_for_timeout(500)
-
-
-def shot(page: Any, name: str) -> None:
-    if SHOTS is not None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
 def alerts(page: Any) -> list[str]:
     """The text of every error box (without its icon's name)."""
     boxes = page.locator("[data-testid='stAlertContentError']").all_inner_texts()
     return [box.strip().splitlines()[-1] for box in boxes]
-
-
-def open_page(browser: Any, url: str, cookies: list[dict[str, Any]] | None = None) -> Any:
-    context = browser.new_context(viewport={"width": 1300, "height": 900})
-    if cookies:
-        context.add_cookies(cookies)
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.goto(url)
-    return page
-
-
-def sign_in(page: Any, username: str, landing: str | None = "Overview") -> None:
-    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
-    settle(page)
-    if landing is None:
-        overview = page.locator("[data-testid='stSidebarNav']")
-    else:
-        overview = page.get_by_role("heading", name=landing)
-    for _ in range(3):  # the cookie component's first rerun may wipe what was typed
-        page.get_by_role("textbox", name="Username").fill(username)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        try:
-            overview.wait_for(timeout=20_000)
-            break
-        except Exception:
-            shot(page, f"sign_in_retry_{username}")
-    overview.wait_for()
-    settle(page)
 
 
 def test_the_last_admin_cannot_step_down_and_setup_stays_closed(server: str, browser: Any) -> None:
@@ -110,7 +63,7 @@ def test_the_last_admin_cannot_step_down_and_setup_stays_closed(server: str, bro
     warm.get_by_role("heading", name="Sign in to LeadPact").wait_for()
     warm.context.close()
     page = open_page(browser, f"{server}/users")
-    sign_in(page, "admin", landing="Users")
+    sign_in(page, "admin", PASSWORD, "Users")
     page.get_by_role("tab", name="Change role").click()
     # the role form: its user list starts with ourselves; pick Viewer
     form = page.locator("[data-testid='stForm']").filter(has_text="New role")
@@ -130,17 +83,17 @@ def test_the_last_admin_cannot_step_down_and_setup_stays_closed(server: str, bro
 
 def test_a_cookie_copied_before_sign_out_no_longer_signs_in(server: str, browser: Any) -> None:
     page = open_page(browser, server)
-    sign_in(page, "rep")
+    sign_in(page, "rep", PASSWORD)
     copied = page.context.cookies()
     assert any(c["name"] == "leadpact_auth" for c in copied)
     # the copy works while the session lives...
-    twin = open_page(browser, server, copied)
+    twin = open_page(browser, server, cookies=copied)
     twin.get_by_role("heading", name="Overview").wait_for()
     twin.context.close()
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
     # ...and not after sign-out
-    replay = open_page(browser, server, copied)
+    replay = open_page(browser, server, cookies=copied)
     replay.get_by_role("heading", name="Sign in to LeadPact").wait_for()
     settle(replay)
     assert replay.get_by_role("heading", name="Overview").count() == 0
@@ -154,7 +107,7 @@ def test_a_database_broken_after_start_is_one_line_on_every_page(
     seed(url)
     server = start_app(url)
     page = open_page(browser, server)
-    sign_in(page, "admin")
+    sign_in(page, "admin", PASSWORD)
     with sqlite3.connect(tmp_path / "broken.db") as conn:  # someone breaks it under the app
         conn.execute('ALTER TABLE "lead" RENAME TO lead_gone')
     for name in ("Leads", "Overview"):
@@ -224,7 +177,7 @@ def test_postgres_going_away_after_start_is_one_line(
         url = base.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
         server = start_app(f"{url}?options=-csearch_path%3D{schema}")
         page = open_page(browser, server)
-        sign_in(page, "admin")
+        sign_in(page, "admin", PASSWORD)
         proxy.close()
         for name in ("users", "leads"):  # (the sidebar folds pages past ten behind "View more")
             page.goto(f"{server}/{name}")
@@ -257,11 +210,9 @@ def test_lead_tables_offer_no_raw_download_and_the_export_is_neutralised(
     page = context.new_page()
     page.set_default_timeout(90_000)
     page.goto(server)
-    sign_in(page, "admin")
-    page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Leads").click()
+    sign_in(page, "admin", PASSWORD)
     table = page.locator("[data-testid='stDataFrame']")
-    table.wait_for()
-    settle(page)
+    go_to(page, "Leads", table)
     table.hover()
     toolbar = page.locator("[data-testid='stElementToolbar'] button")
     toolbar.first.wait_for()
@@ -289,11 +240,11 @@ def test_a_deep_link_signs_in_to_that_page_and_a_refused_page_says_for_whom(
     settle(page)
     assert page.get_by_text("Page not found").count() == 0
     shot(page, "deep_link_signed_out")
-    sign_in(page, "admin", landing="Leads")
+    sign_in(page, "admin", PASSWORD, "Leads")
     assert page.url.endswith("/leads")
     shot(page, "deep_link_signed_in")
     rep = open_page(browser, f"{server}/users")
-    sign_in(rep, "rep", landing=None)
+    sign_in(rep, "rep", PASSWORD, rep.locator(NAV))
     rep.get_by_text("Users is for admins.").wait_for()
     assert rep.get_by_text("Page not found").count() == 0
     shot(rep, "deep_link_refused")

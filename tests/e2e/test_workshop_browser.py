@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from sla_core import agreement, db, users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Role
+from tests.e2e.steps import go_to, open_page, settle, sign_in
 
 PASSWORD = "Workshop#2026"
 SECTION = "2. Who are the stakeholders"
@@ -55,30 +55,10 @@ def workshop(tmp_path: Path, start_app: Callable[[str], str]) -> tuple[str, str]
     return start_app(url), url
 
 
-def settle(page: Any) -> None:
-    page.wait_for_timeout(500)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached")
-    page.wait_for_timeout(500)
-
-
 def open_workshop(browser: Any, server: str, username: str) -> Any:
-    page = browser.new_context(viewport={"width": 1300, "height": 1000}).new_page()
-    page.set_default_timeout(90_000)
-    page.goto(server)
-    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
-    settle(page)
-    link = page.get_by_role("link", name="SLA workshop")
-    for _ in range(3):  # the cookie component may rerun the form once while it loads
-        page.get_by_role("textbox", name="Username").fill(username)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        try:
-            link.wait_for(timeout=20_000)
-            break
-        except PlaywrightTimeout:
-            settle(page)
-    page.get_by_role("link", name="SLA workshop").click()
-    settle(page)
+    page = open_page(browser, server, width=1300, height=1000)
+    sign_in(page, username, PASSWORD, ready=page.get_by_role("link", name="SLA workshop"))
+    go_to(page, "SLA workshop", page.get_by_text(SECTION))
     page.get_by_text(SECTION).click()
     settle(page)
     return page
