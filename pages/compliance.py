@@ -18,9 +18,12 @@ from sla_core.sla.mailer import MailConfigError
 from ui.data import current_user, get_engine
 from ui.dates import date_input
 from ui.i18n import _, chart, digits, num, period_name
+from ui.navigation import framed
 from ui.sla_data import sla_view, smtp_config
 from ui.tables import for_reading
 from ui.widgets import agreement_banner
+
+framed()
 
 with session_scope(get_engine()) as session:
     user = current_user(session)

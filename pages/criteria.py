@@ -14,7 +14,10 @@ from sla_core.terms import NUMERIC_CRITERIA, MQLDefinition
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _
 from ui.marketing import people, profile_base
+from ui.navigation import framed
 from ui.widgets import agreement_banner
+
+framed()
 
 
 def put_in_editor(proposal: MQLDefinition) -> None:

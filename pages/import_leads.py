@@ -15,7 +15,10 @@ from sla_core.importing.saved import save_mapping
 from sla_core.stages import Stage
 from ui.data import current_user, get_engine
 from ui.i18n import _
+from ui.navigation import framed
 from ui.widgets import plain
+
+framed()
 
 engine = get_engine()
 

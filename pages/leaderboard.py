@@ -14,6 +14,9 @@ from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import Level
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _, chart, day, digits, num, period_name, reading_order
+from ui.navigation import framed
+
+framed()
 
 engine = get_engine()
 with session_scope(engine) as session:

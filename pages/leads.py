@@ -11,6 +11,9 @@ from sla_core.db import session_scope
 from sla_core.stages import STAGE_LABELS, Stage
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _
+from ui.navigation import framed
+
+framed()
 
 ROW_PX = 35  # one table row (and the header) in st.dataframe
 

@@ -16,7 +16,10 @@ from sla_core.org import load_org_settings
 from sla_core.snapshot import freeze
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, chart_spec, language, num, pct, period_name, signed, when
+from ui.navigation import framed
 from ui.widgets import agreement_banner
+
+framed()
 
 with session_scope(get_engine()) as session:
     user = current_user(session)

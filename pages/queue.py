@@ -19,7 +19,10 @@ from sla_core.stages import (
 )
 from ui.data import current_user, get_engine
 from ui.i18n import _
+from ui.navigation import framed
 from ui.sla_data import sla_view
+
+framed()
 
 with session_scope(get_engine()) as session:
     user = current_user(session)

@@ -13,7 +13,10 @@ from sla_core.terms import CriterionField
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _, chart, num
 from ui.marketing import people
+from ui.navigation import framed
 from ui.tables import for_reading
+
+framed()
 
 with session_scope(get_engine()) as session:
     user = current_user(session)

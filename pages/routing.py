@@ -10,7 +10,10 @@ from sla_core.models import Role
 from ui.data import current_user, get_engine
 from ui.i18n import _, num, reading_order
 from ui.marketing import people
+from ui.navigation import framed
 from ui.widgets import agreement_banner
+
+framed()
 
 with session_scope(get_engine()) as session:
     user = current_user(session)

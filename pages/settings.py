@@ -13,6 +13,9 @@ from sla_core.org import OrgSettings, Weekday
 from sla_core.periods import Calendar
 from ui.data import current_user, get_engine
 from ui.i18n import _, day, language, org_settings, period_name, remember_org_settings, when
+from ui.navigation import framed
+
+framed()
 
 CALENDARS = {Calendar.GREGORIAN: _("Gregorian"), Calendar.JALALI: _("Jalali (Persian solar)")}
 WEEKDAYS = {

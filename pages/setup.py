@@ -8,7 +8,10 @@ from sla_core.db import session_scope
 from sla_core.people import people_frame
 from ui.data import get_engine
 from ui.i18n import _, num
+from ui.navigation import framed
 from ui.widgets import plain
+
+framed()
 
 st.title(_("Welcome to LeadPact"))
 

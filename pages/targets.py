@@ -14,7 +14,10 @@ from sla_core.people import placed
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _
 from ui.marketing import people
+from ui.navigation import framed
 from ui.widgets import agreement_banner
+
+framed()
 
 
 def use_plan(quotas_from_plan: dict[str, object]) -> None:

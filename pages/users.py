@@ -10,7 +10,10 @@ from sla_core.models import Role
 from sla_core.users import role_label
 from ui.data import current_user, get_engine
 from ui.i18n import _
+from ui.navigation import framed
 from ui.widgets import plain
+
+framed()
 
 ROLES = [r.value for r in Role]
 engine = get_engine()

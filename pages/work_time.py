@@ -18,6 +18,9 @@ from sla_core.sla.worktime import (
 )
 from ui.data import current_user, get_engine
 from ui.i18n import _
+from ui.navigation import framed
+
+framed()
 
 with session_scope(get_engine()) as session:
     user = current_user(session)

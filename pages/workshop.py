@@ -12,7 +12,10 @@ from ui import workshop as ws
 from ui import workshop_actions as actions
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _
+from ui.navigation import framed
 from ui.widgets import agreement_banner
+
+framed()
 
 with session_scope(get_engine()) as session:
     user = current_user(session)

@@ -181,3 +181,22 @@ def test_the_meta_test_catches_a_write_without_an_actor(tmp_path):
     funcs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
     writes = {n for n in funcs if _closure(funcs, n, lambda f: _writes_directly(f, builders))}
     assert writes == {"sneaky", "via_helper", "_helper", "checked"}
+
+
+def test_every_page_asks_for_the_frame_before_anything_else() -> None:
+    """A page run on its own (a fresh server's first request at its address) must not
+    draw anything: its first statement after the imports is `framed()`."""
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        statements = [
+            node
+            for node in body
+            if not isinstance(node, ast.Import | ast.ImportFrom)
+            and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        ]
+        first = statements[0]
+        assert (
+            isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Call)
+            and getattr(first.value.func, "id", None) == "framed"
+        ), f"{path.name}: its first statement is not framed()"

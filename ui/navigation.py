@@ -64,3 +64,19 @@ def placeholders() -> list[Any]:
         for path, (title, _who) in AUDIENCE.items()
         if path != "overview"
     ]
+
+
+def framed() -> None:
+    """Run this page inside app.py's frame (sign-in, roles, sidebar), never on its own.
+
+    Until some session has called `st.navigation`, Streamlit treats the `pages/` folder as
+    an old-style multipage app: the very first request to a fresh server at `/users` ran
+    pages/users.py alone, with every file listed in the sidebar. Every page calls this
+    first; it switches Streamlit to app.py's navigation (the flag `st.navigation` itself
+    clears) and reruns, so the frame signs the person in and then opens the same address.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -59,9 +59,6 @@ def alerts(page: Any) -> list[str]:
 
 
 def test_the_last_admin_cannot_step_down_and_setup_stays_closed(server: str, browser: Any) -> None:
-    warm = open_page(browser, server)  # the server's first request must be the root
-    warm.get_by_role("heading", name="Sign in to LeadPact").wait_for()
-    warm.context.close()
     page = open_page(browser, f"{server}/users")
     sign_in(page, "admin", PASSWORD, "Users")
     page.get_by_role("tab", name="Change role").click()
@@ -229,16 +226,14 @@ def test_lead_tables_offer_no_raw_download_and_the_export_is_neutralised(
 def test_a_deep_link_signs_in_to_that_page_and_a_refused_page_says_for_whom(
     server: str, browser: Any
 ) -> None:
-    """Issue 13.2. (The server's very first request must be the root: Streamlit runs a
-    `pages/` file on its own until app.py has called st.navigation once.)"""
-    warm = open_page(browser, server)
-    warm.get_by_role("heading", name="Sign in to LeadPact").wait_for()
-    warm.context.close()
+    """Issue 13.2, and the fresh server's very first request is the deep link: Streamlit
+    ran pages/leads.py on its own then, listing every page file (ui.navigation.framed)."""
     page = open_page(browser, f"{server}/leads")
     sign_in_heading = page.get_by_role("heading", name="Sign in to LeadPact")
     sign_in_heading.wait_for()
     settle(page)
     assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("import leads").count() == 0  # no file-named sidebar
     shot(page, "deep_link_signed_out")
     sign_in(page, "admin", PASSWORD, "Leads")
     assert page.url.endswith("/leads")
