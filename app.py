@@ -1,5 +1,6 @@
 """LeadPact: the frame. Page config, first-run setup, sign-in, navigation by role, sidebar."""
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -17,7 +18,9 @@ from ui.navigation import refusals
 from ui.rtl import apply_direction
 from ui.widgets import agreement_status, end_screen, plain
 
-st.set_page_config(page_title="LeadPact", page_icon=":material/handshake:", layout="wide")
+# the tab icon is a file the app serves itself: a ":material/...:" icon is fetched from Google
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+st.set_page_config(page_title="LeadPact", page_icon=str(FAVICON), layout="wide")
 
 
 def pages_for(user: User) -> dict[str, list[Any]]:
