@@ -56,7 +56,7 @@ with st.container(border=True):
         )
     search, created = st.columns([2, 1])
     text = search.text_input(
-        _("Search"), placeholder=_("name, e-mail or company"), key="leads_search"
+        _("Search"), placeholder=_("name, e-mail, company or CRM id"), key="leads_search"
     )
     dates = created.date_input(_("Created between"), value=(), key="leads_created")
 
@@ -85,8 +85,11 @@ st.dataframe(
     hide_index=True,
     key="leads_table",
     height=(len(shown) + 1) * ROW_PX + 3,  # every row of the page, no inner scrolling
-    column_order=None if owner_id is None else [c for c in shown.columns if c != "owner"],
+    column_order=[  # the CRM's id beside the name: many exports carry no names at all
+        c for c in ["lead_key", *shown.columns[:-1]] if owner_id is None or c != "owner"
+    ],
     column_config={  # wide enough for their longest usual values; narrow screens scroll
+        "lead_key": st.column_config.TextColumn(_("ID in the CRM"), width=140),
         "name": st.column_config.TextColumn(_("Name"), width=160),
         "email": st.column_config.TextColumn(_("E-mail"), width=300),
         "company": st.column_config.TextColumn(_("Company"), width=160),

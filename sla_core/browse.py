@@ -68,10 +68,10 @@ def matches(leads: pd.DataFrame, wanted: LeadFilter) -> np.ndarray:
 
 
 def _text_hits(leads: pd.DataFrame, needle: str, among: np.ndarray) -> np.ndarray:
-    """Rows (of those in `among`) whose name, e-mail or company contains `needle`."""
+    """Rows (of those in `among`) whose name, e-mail, company or CRM id contains `needle`."""
     rows = leads[among]
     hit = np.zeros(len(rows), dtype=bool)
-    for column in ("first_name", "last_name", "email", "company"):
+    for column in ("first_name", "last_name", "email", "company", "lead_key"):
         hit |= rows[column].str.contains(needle, case=False, regex=False, na=False).to_numpy()
     if " " in needle:
         full = rows["first_name"].fillna("") + " " + rows["last_name"].fillna("")
@@ -125,7 +125,8 @@ def _when(column: pd.Series) -> pd.Series:
 
 
 def for_display(leads: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """The columns a person reads: full name, owner's name and stage label, as plain text."""
+    """The columns a person reads: full name, owner's name and stage label, as plain text,
+    and last the lead's id in the CRM it came from (many exports carry no names)."""
     owners = people.set_index("id")["name"]
     labels = {s.value: label for s, label in STAGE_LABELS.items()}
     stage = _text(leads["stage"])
@@ -140,6 +141,7 @@ def for_display(leads: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
             "created_at": _when(leads["created_at"]),
             "mql_at": _when(leads["mql_at"]),
             "touches": leads["touches"],
+            "lead_key": _text(leads["lead_key"]),
         },
         index=leads.index,
     )

@@ -85,6 +85,8 @@ def gauge(value: float | None, target: float, title: str) -> alt.LayerChart:
 
 def weekly_trend(weeks: pd.DataFrame, title: str = "MQLs per week") -> alt.Chart:
     """Bars of MQLs per week from a frame with columns `week` and `mqls`."""
+    most = weeks["mqls"].max() if len(weeks) else 0
+    top = max(1, int(most) if pd.notna(most) else 0)
     chart: alt.Chart = (
         alt.Chart(weeks)
         .mark_bar(color="#4c78a8", cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
@@ -94,7 +96,13 @@ def weekly_trend(weeks: pd.DataFrame, title: str = "MQLs per week") -> alt.Chart
                 title="week starting",
                 axis=alt.Axis(format="%d %b", labelAngle=0),
             ),
-            y=alt.Y("mqls:Q", title="MQLs"),
+            # whole numbers only: an empty quarter drew "0.000000" on the axis
+            y=alt.Y(
+                "mqls:Q",
+                title="MQLs",
+                axis=alt.Axis(format="d", tickMinStep=1),
+                scale=alt.Scale(domainMin=0, domainMax=top),
+            ),
             tooltip=[
                 alt.Tooltip("week:T", title="week of", format="%d %b %Y"),
                 alt.Tooltip("mqls:Q", title="MQLs"),

@@ -16,6 +16,7 @@ TIME_COLUMNS = (
     "closed_at",
 )
 DEFAULTS: dict[str, Any] = {
+    "lead_key": "k",
     "stage": "lead",
     "owner_id": None,
     "first_name": None,

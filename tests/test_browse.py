@@ -23,7 +23,7 @@ LEADS = frame(
          "company": "Cobol a.b", "stage": "sql", "source": "referral", "owner_id": 2,
          "created_at": "2026-03-02 23:59"},
         {"first_name": "Alan", "last_name": "Turing", "email": "alan@bletchley.uk",
-         "company": None, "stage": "won", "source": "webinar", "owner_id": None,
+         "lead_key": "OPP-7731", "company": None, "stage": "won", "source": "webinar", "owner_id": None,
          "created_at": "2026-03-03 00:00"},
     ]
 )  # fmt: skip
@@ -47,6 +47,7 @@ def names(found: pd.DataFrame) -> list[str]:
         (browse.LeadFilter(text="bletchley"), ["Alan"]),  # e-mail
         (browse.LeadFilter(text="a.b"), ["Grace"]),  # not a regular expression
         (browse.LeadFilter(text="engines"), ["Ada"]),  # company
+        (browse.LeadFilter(text="opp-77"), ["Alan"]),  # the id in the CRM
         (browse.LeadFilter(stages=["won"], sources=["referral"]), []),
     ],
 )
@@ -119,6 +120,7 @@ def test_export_neutralises_formulas_in_lead_data() -> None:
             "created_at": [pd.Timestamp("2026-01-02", tz="UTC")],
             "mql_at": [pd.Timestamp("2026-01-02", tz="UTC")],
             "touches": [0],
+            "lead_key": ["@key"],
         }
     )
     people = pd.DataFrame({"id": pd.Series([], dtype="int64"), "name": pd.Series([], dtype=str)})
@@ -126,3 +128,4 @@ def test_export_neutralises_formulas_in_lead_data() -> None:
     row = text.splitlines()[1]
     assert row.startswith("'=cmd|' /C calc'!A0,")
     assert "'＝HYPERLINK" in row and "' @SUM(A1)" in row
+    assert row.endswith(",'@key")

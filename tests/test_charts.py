@@ -59,3 +59,10 @@ def test_weekly_trend_encodes_weeks_and_counts() -> None:
     assert spec["encoding"]["y"]["field"] == "mqls"
     assert spec["encoding"]["x"]["field"] == "week"
     assert [row["mqls"] for row in spec["datasets"][spec["data"]["name"]]] == [3, 5]
+
+
+def test_weekly_trend_of_empty_weeks_counts_in_whole_numbers() -> None:
+    weeks = pd.DataFrame({"week": pd.date_range("2026-09-07", periods=3, freq="7D"), "mqls": 0})
+    y = charts.weekly_trend(weeks).to_dict()["encoding"]["y"]
+    assert y["axis"]["format"] == "d" and y["axis"]["tickMinStep"] == 1
+    assert (y["scale"]["domainMin"], y["scale"]["domainMax"]) == (0, 1)
