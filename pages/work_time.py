@@ -73,7 +73,7 @@ with st.form("work_time_form"):
             "reason": st.column_config.TextColumn(_("Reason")),
         },
     )
-    saved = st.form_submit_button(_("Save work time"), type="primary")
+    saved = st.form_submit_button(_("Save work time"), type="primary", key="work_time_save")
 
 if saved:
     try:

@@ -25,6 +25,24 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """AppTest runs like a server that has served app.py once: pages run inside its frame.
+
+    AppTest resets Streamlit's "old-style pages/ folder" flag before every run, so each
+    page would first run on its own, `ui.navigation.framed` would rerun it through app.py
+    and the click that started the run would be lost. A real server sets the flag once, on
+    its first request (the deep-link browser test covers that path).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class FramedPagesManager(PagesManager):
+        pass
+
+    PagesManager.uses_pages_directory = False
+    app_test.PagesManager = FramedPagesManager  # type: ignore[misc]
+
+
 # The public real-world files live beside the repository (CI has them); a fresh clone has
 # only the small cuts in tests/fixtures/realdata (see the README there).
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"

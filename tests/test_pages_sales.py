@@ -175,7 +175,7 @@ def test_the_admin_sets_business_hours_and_holidays(url: str) -> None:
     assert not at.exception
     at.toggle(key="work_time_office").set_value(True)
     at.text_area(key="work_time_holidays").input("2026-12-25\n2026-12-26")
-    at.button[-1].click().run()
+    at.button(key="work_time_save").click().run()
     assert [s.value for s in at.success] == ["Work time saved: the clocks use it from now on."]
     with session_scope(engine_for(url)) as session:
         stored = load_work_time(session=session)
@@ -189,7 +189,7 @@ def test_a_bad_holiday_is_named_and_nothing_is_saved(url: str) -> None:
     at = sign_in("admin")
     at.switch_page(WORK_TIME).run()
     at.text_area(key="work_time_holidays").input("2026-12-25\nChristmas")
-    at.button[-1].click().run()
+    at.button(key="work_time_save").click().run()
     assert [e.value for e in at.error] == [
         "holiday 2 ('Christmas') is not a date: write 2026-12-25"
     ]
