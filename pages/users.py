@@ -3,10 +3,10 @@ merge a person an import created into a user, or remove one without leads."""
 
 import streamlit as st
 
-from sla_core import access, people, users
+from sla_core import access, people, teams, users
 from sla_core.access import Permission
 from sla_core.db import session_scope
-from sla_core.models import Role
+from sla_core.models import Role, TeamKind
 from sla_core.users import role_label
 from ui.data import current_user, get_engine
 from ui.i18n import _
@@ -24,7 +24,8 @@ with session_scope(engine) as session:
         st.error(_("Users is for admins."))
         st.stop()
     staff = people.people_frame(session=session)
-    team_names = {t.id: t.name for t in people.teams(session=session)}
+    all_teams = teams.teams(session=session)
+    team_names = {t.id: t.name for t in all_teams}
 
 st.title(_("Users"))
 
@@ -37,21 +38,22 @@ st.dataframe(
     hide_index=True,
     key="users_table",
     column_config={
-        "username": "Username",
-        "name": "Name",
-        "email": "E-mail",
-        "role": "Role",
+        "username": st.column_config.TextColumn(_("Username")),
+        "name": st.column_config.TextColumn(_("Name")),
+        "email": st.column_config.TextColumn(_("E-mail")),
+        "role": st.column_config.TextColumn(_("Role")),
         "team": st.column_config.TextColumn(_("Team")),
         "active": st.column_config.CheckboxColumn(_("Active")),
         "can_sign_in": st.column_config.CheckboxColumn(_("Can sign in")),
     },
 )
 
-add, role_tab, team_tab, password_tab, active_tab, tidy_tab = st.tabs(
+add, role_tab, team_tab, teams_tab, password_tab, active_tab, tidy_tab = st.tabs(
     [
         _("Add a user"),
         _("Change role"),
         _("Team"),
+        _("Teams"),
         _("Reset password"),
         _("Activate / deactivate"),
         _("Imported people"),
@@ -100,6 +102,34 @@ with team_tab, st.form("users_team_form"):
     )
     team_clicked = st.form_submit_button(_("Place"), key="users_team_submit")
 
+KINDS = {TeamKind.SALES.value: _("Sales"), TeamKind.MARKETING.value: _("Marketing")}
+with teams_tab:
+    heads = staff["team"].value_counts()
+    st.dataframe(
+        [
+            {
+                _("Team"): t.name,
+                _("Kind"): KINDS[str(t.kind)],
+                _("People"): int(heads.get(t.name, 0)),
+            }
+            for t in all_teams
+        ],
+        hide_index=True,
+        key="users_teams_table",
+    )
+    new_team_col, rename_col = st.columns(2)
+    with new_team_col, st.form("users_new_team_form", clear_on_submit=True):
+        new_team_name = st.text_input(_("New team's name"), key="users_new_team_name")
+        new_team_kind = st.radio(
+            _("Kind"), list(KINDS), format_func=KINDS.__getitem__, horizontal=True,
+            key="users_new_team_kind",
+        )  # fmt: skip
+        new_team_clicked = st.form_submit_button(_("Add team"), key="users_new_team_submit")
+    with rename_col, st.form("users_rename_team_form", clear_on_submit=True):
+        rename_old = st.selectbox(_("Team"), list(team_names.values()), key="users_rename_old")
+        rename_new = st.text_input(_("New name"), key="users_rename_new")
+        rename_clicked = st.form_submit_button(_("Rename"), key="users_rename_submit")
+
 with tidy_tab, st.form("users_tidy_form"):
     st.caption(
         _(
@@ -120,8 +150,12 @@ with password_tab, st.form("users_password_form", clear_on_submit=True):
 
 with active_tab, st.form("users_active_form"):
     active_user = st.selectbox(_("User"), usernames, key="users_active_user")
-    active_value = st.radio(
-        _("Account"), [_("Active"), _("Deactivated")], horizontal=True, key="users_active_value"
+    active_value = st.radio(  # by value: comparing the translated label broke in Persian
+        _("Account"),
+        [True, False],
+        format_func={True: _("Active"), False: _("Deactivated")}.__getitem__,
+        horizontal=True,
+        key="users_active_value",
     )
     active_clicked = st.form_submit_button(_("Save"), key="users_active_submit")
 
@@ -139,37 +173,53 @@ try:
                 team_id=new_team,
                 actor=actor,
             )
-            st.session_state["users_notice"] = f"Added {plain(created.username)}."
+            st.session_state["users_notice"] = _("Added {name}.").format(
+                name=plain(created.username)
+            )
         elif role_clicked and role_user:
             users.set_role(session=session, username=role_user, role=Role(role_value), actor=actor)
-            st.session_state["users_notice"] = (
-                f"{plain(role_user)} is now {role_label(role_value)}."
+            st.session_state["users_notice"] = _("{name} is now {role}.").format(
+                name=plain(role_user), role=role_label(role_value)
             )
         elif password_clicked and password_user:
             users.set_password(
                 session=session, username=password_user, password=password_value, actor=actor
             )
-            st.session_state["users_notice"] = f"New password set for {plain(password_user)}."
+            st.session_state["users_notice"] = _("New password set for {name}.").format(
+                name=plain(password_user)
+            )
         elif active_clicked and active_user:
-            active = active_value == "Active"
+            active = bool(active_value)
             users.set_active(session=session, username=active_user, active=active, actor=actor)
-            state = "active" if active else "deactivated"
-            st.session_state["users_notice"] = f"{plain(active_user)} is {state}."
+            done = _("{name} is active.") if active else _("{name} is deactivated.")
+            st.session_state["users_notice"] = done.format(name=plain(active_user))
         elif team_clicked and team_user:
             people.set_team(session=session, username=team_user, team=team_value, actor=actor)
-            st.session_state["users_notice"] = (
-                f"{plain(team_user)}: team {plain(team_value or '—')}."
+            st.session_state["users_notice"] = _("{name}: team {team}.").format(
+                name=plain(team_user), team=plain(team_value or "—")
+            )
+        elif new_team_clicked:
+            made = teams.create_team(
+                session=session, name=new_team_name, kind=TeamKind(new_team_kind), actor=actor
+            )
+            st.session_state["users_notice"] = _("Team {team} added.").format(team=plain(made.name))
+        elif rename_clicked and rename_old:
+            renamed = teams.rename_team(
+                session=session, old=rename_old, new=rename_new, actor=actor
+            )
+            st.session_state["users_notice"] = _("{old} is now {new}.").format(
+                old=plain(rename_old), new=plain(renamed.name)
             )
         elif merge_clicked and tidy_user and tidy_into:
             moved = people.merge_person(
                 session=session, source=tidy_user, target=tidy_into, actor=actor
             )
-            st.session_state["users_notice"] = (
-                f"{plain(tidy_user)} merged into {plain(tidy_into)}; {moved:,} leads moved."
-            )
+            st.session_state["users_notice"] = _(
+                "{name} merged into {into}; {moved} leads moved."
+            ).format(name=plain(tidy_user), into=plain(tidy_into), moved=f"{moved:,}")
         elif remove_clicked and tidy_user:
             people.remove_person(session=session, username=tidy_user, actor=actor)
-            st.session_state["users_notice"] = f"{plain(tidy_user)} removed."
+            st.session_state["users_notice"] = _("{name} removed.").format(name=plain(tidy_user))
 except (users.UserError, access.PermissionDenied) as exc:
     st.error(_("Nothing was changed: {reason}.").format(reason=plain(exc)), icon=":material/error:")
 else:

@@ -39,6 +39,12 @@ def _cmd_users(args: argparse.Namespace, engine: Engine) -> int:
     return users_command.command(args, engine)
 
 
+def _cmd_teams(args: argparse.Namespace, engine: Engine) -> int:
+    from sla_core import teams_command
+
+    return teams_command.command(args, engine)
+
+
 def _cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
     from sla_core import demo
 
@@ -86,6 +92,7 @@ def _standings() -> Any:
 COMMANDS: dict[str, Handler] = {
     "migrate": _cmd_migrate,
     "users": _cmd_users,
+    "teams": _cmd_teams,
     "demo": _cmd_demo,
     "import": _cmd_import,
     **agreement_command.COMMANDS,
@@ -111,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sla_core import users_command
 
     users_command.add_parser(sub, common)
+    from sla_core import teams_command
+
+    teams_command.add_parser(sub, common)
 
     demo_p = sub.add_parser(
         "demo", parents=[common], help="load the demo data into an empty database"

@@ -17,11 +17,8 @@ from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.clock import UTCTimestamp, now
 from sla_core.models import Lead, LeadEvent, Team, User
+from sla_core.teams import teams
 from sla_core.users import UserError, get_by_username, list_users, signable_admins
-
-
-def teams(*, session: Session) -> list[Team]:
-    return list(session.exec(select(Team).order_by(col(Team.name))).all())
 
 
 def people_frame(*, session: Session) -> pd.DataFrame:
@@ -71,7 +68,10 @@ def set_team(*, session: Session, username: str, team: str | None, actor: User) 
         found = session.exec(select(Team).where(Team.name == team.strip())).first()
         if found is None:
             names = ", ".join(t.name for t in teams(session=session)) or "none yet"
-            raise UserError(f"no team named {team!r} (teams: {names})")
+            raise UserError(
+                f"no team named {team!r} (teams: {names}); "
+                "add one with `python -m sla_core teams add NAME --kind sales|marketing`"
+            )
         team_id = found.id
     user.team_id = team_id
     session.add(user)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sla_core import db, users
+from sla_core import db, people, users
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -287,12 +287,32 @@ def test_admin_resets_a_password_and_deactivates_a_user(app_url: str) -> None:
     at.button(key="users_password_submit").click().run()
     assert [s.value for s in at.success] == ["New password set for salesrep."]
     at.selectbox(key="users_active_user").select("viewer")
-    at.radio(key="users_active_value").set_value("Deactivated")
+    at.radio(key="users_active_value").set_value(False)
     at.button(key="users_active_submit").click().run()
     assert [s.value for s in at.success] == ["viewer is deactivated."]
 
     assert [t.value for t in sign_in("salesrep", "Fresh#2026").title] == ["Overview"]
     assert sign_in("viewer").error[0].value == "Username or password is incorrect."
+
+
+def test_admin_adds_a_team_places_a_rep_and_a_twin_name_is_refused(app_url: str) -> None:
+    at = sign_in("admin")
+    at.switch_page("pages/users.py").run()
+    at.text_input(key="users_new_team_name").input("North")
+    at.button(key="users_new_team_submit").click().run()
+    assert [s.value for s in at.success] == ["Team North added."]
+    at.selectbox(key="users_team_user").select("salesrep")
+    at.selectbox(key="users_team_value").select("North")
+    at.button(key="users_team_submit").click().run()
+    assert [s.value for s in at.success] == ["salesrep: team North."]
+    at.text_input(key="users_new_team_name").input("NORTH")
+    at.button(key="users_new_team_submit").click().run()
+    assert [e.value for e in at.error] == [
+        "Nothing was changed: a team named 'North' already exists."
+    ]
+    with session_scope(engine_for(app_url)) as session:
+        frame = people.people_frame(session=session).set_index("username")
+        assert frame.loc["salesrep", "team"] == "North"
 
 
 def test_wrong_password_shows_the_normal_message_and_is_counted(app_url: str) -> None:

@@ -1,0 +1,81 @@
+"""Teams: the sales and marketing teams people are placed in (targets, compliance and
+leaderboards count per team). Created and renamed by an admin, on the Users page or with
+`python -m sla_core teams ...`."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from sla_core import audit
+from sla_core.access import Permission, require
+from sla_core.models import Team, TeamKind, User
+from sla_core.users import UserError
+
+NAME_MAX = 100
+
+
+def teams(*, session: Session) -> list[Team]:
+    """Every team, by name."""
+    return list(session.exec(select(Team).order_by(col(Team.name))).all())
+
+
+def _clean(name: str) -> str:
+    clean = " ".join(name.split())
+    if not clean:
+        raise UserError("a team needs a name")
+    if len(clean) > NAME_MAX:
+        raise UserError(f"a team's name has at most {NAME_MAX} characters")
+    return clean
+
+
+def _taken(session: Session, name: str, but: int | None = None) -> None:
+    """Refuse a name another team has, whatever its case ("sales north" is "Sales North")."""
+    query = select(Team).where(func.lower(Team.name) == name.lower())
+    if but is not None:
+        query = query.where(col(Team.id) != but)
+    other = session.exec(query).first()
+    if other is not None:
+        raise UserError(f"a team named {other.name!r} already exists")
+
+
+def create_team(*, session: Session, name: str, kind: TeamKind, actor: User) -> Team:
+    """A new team. Two admins adding the same name at once: the unique key keeps one."""
+    require(actor, Permission.MANAGE_USERS)
+    clean = _clean(name)
+    _taken(session, clean)
+    team = Team(name=clean, kind=TeamKind(kind))
+    try:
+        with session.begin_nested():
+            session.add(team)
+            session.flush()
+    except IntegrityError:
+        raise UserError(f"a team named {clean!r} already exists") from None
+    audit.record(
+        session=session, actor=actor, action="team.create", entity="team",
+        entity_id=team.id, detail=f"name={clean} kind={team.kind}",
+    )  # fmt: skip
+    return team
+
+
+def rename_team(*, session: Session, old: str, new: str, actor: User) -> Team:
+    """Give the team named `old` the name `new` (one UPDATE; the unique key refuses a twin)."""
+    require(actor, Permission.MANAGE_USERS)
+    clean = _clean(new)
+    team = session.exec(select(Team).where(Team.name == " ".join(old.split()))).first()
+    if team is None:
+        names = ", ".join(t.name for t in teams(session=session)) or "none yet"
+        raise UserError(f"no team named {old!r} (teams: {names})")
+    _taken(session, clean, but=team.id)
+    try:
+        with session.begin_nested():
+            session.execute(update(Team).where(col(Team.id) == team.id).values(name=clean))
+    except IntegrityError:
+        raise UserError(f"a team named {clean!r} already exists") from None
+    session.refresh(team)
+    audit.record(
+        session=session, actor=actor, action="team.rename", entity="team",
+        entity_id=team.id, detail=f"{old} -> {clean}",
+    )  # fmt: skip
+    return team
