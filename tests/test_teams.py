@@ -129,6 +129,4 @@ def test_cli_adds_lists_and_says_what_is_wrong_in_json(engine, monkeypatch, caps
     assert cli.main(["teams", "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"name": "North", "kind": "sales", "people": 1}]
     assert cli.main(["teams", "add", "north", "--kind", "sales", "--json"]) == 1
-    assert json.loads(capsys.readouterr().out) == {
-        "error": "a team named 'North' already exists"
-    }
+    assert json.loads(capsys.readouterr().out) == {"error": "a team named 'North' already exists"}
