@@ -24,6 +24,7 @@ from sla_core.clock import now, to_micros
 from sla_core.db import session_scope
 from sla_core.models import User
 from sla_core.scoring import score_leads
+from sla_core.stages import EventKind, Stage
 from sla_core.terms import CriterionField
 
 PROFILE = ", ".join(f.value for f in CriterionField)
@@ -49,7 +50,7 @@ class QualifyResult:
 
 def candidates(engine: Engine) -> pd.DataFrame:
     """The id and six profile fields of every lead still at stage `lead`."""
-    table = read_arrow(engine, f"SELECT id, {PROFILE} FROM lead WHERE stage = 'lead'")
+    table = read_arrow(engine, f"SELECT id, {PROFILE} FROM lead WHERE stage = '{Stage.LEAD}'")
     return table.to_pandas()
 
 
@@ -80,18 +81,18 @@ def _apply(conn: Connection, ids: np.ndarray, scores: np.ndarray, note: str, act
     at = to_micros(now())
     moved = conn.execute(
         text(
-            "UPDATE lead SET stage = 'mql', mql_at = :at, updated_at = :at"
-            " WHERE stage = 'lead' AND id IN (SELECT id FROM qualify_rows)"
+            f"UPDATE lead SET stage = '{Stage.MQL}', mql_at = :at, updated_at = :at"
+            f" WHERE stage = '{Stage.LEAD}' AND id IN (SELECT id FROM qualify_rows)"
         ),
         {"at": at},
     ).rowcount
     conn.execute(
         text(
             "INSERT INTO leadevent (lead_id, at, kind, from_stage, to_stage, actor_id, note)"
-            " SELECT lead.id, :at, 'stage', 'lead', 'mql', :actor,"
+            f" SELECT lead.id, :at, '{EventKind.STAGE}', '{Stage.LEAD}', '{Stage.MQL}', :actor,"
             " CAST(:note AS TEXT) || CAST(q.score AS TEXT)"
             " FROM lead JOIN qualify_rows AS q ON q.id = lead.id"
-            " WHERE lead.stage = 'mql' AND lead.mql_at = :at AND lead.updated_at = :at"
+            f" WHERE lead.stage = '{Stage.MQL}' AND lead.mql_at = :at AND lead.updated_at = :at"
         ),
         {"at": at, "actor": actor.id, "note": note},
     )

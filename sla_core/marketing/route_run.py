@@ -29,6 +29,7 @@ from sla_core.org import load_org_settings
 from sla_core.periods import month_containing, zone_info
 from sla_core.scoring import score_leads
 from sla_core.sla.worktime import load_work_time
+from sla_core.stages import EventKind, Stage
 from sla_core.terms import CriterionField
 
 PROFILE = ", ".join(f.value for f in CriterionField)
@@ -59,7 +60,7 @@ def unassigned_mqls(engine: Engine, mql: Any) -> pd.DataFrame:
     """Unassigned MQLs with their score under `mql` and the instant they became MQL."""
     sql = (
         f"SELECT id, COALESCE(mql_at, created_at) AS since, {PROFILE} FROM lead"
-        " WHERE stage = 'mql' AND owner_id IS NULL"
+        f" WHERE stage = '{Stage.MQL}' AND owner_id IS NULL"
     )
     frame = read_arrow(engine, sql).to_pandas()
     out = pd.DataFrame({"id": frame["id"].astype("int64"), "since": frame["since"]})
@@ -139,14 +140,14 @@ def _apply(conn: Connection, pairs: pd.DataFrame, actor: User) -> int:
         text(
             "UPDATE lead SET owner_id = r.rep, assigned_at = :at, updated_at = :at"
             " FROM route_rows AS r"
-            " WHERE lead.id = r.id AND lead.owner_id IS NULL AND lead.stage = 'mql'"
+            f" WHERE lead.id = r.id AND lead.owner_id IS NULL AND lead.stage = '{Stage.MQL}'"
         ),
         {"at": at},
     ).rowcount
     conn.execute(
         text(
             "INSERT INTO leadevent (lead_id, at, kind, actor_id, note)"
-            " SELECT lead.id, :at, 'assigned', r.rep,"
+            f" SELECT lead.id, :at, '{EventKind.ASSIGNED}', r.rep,"
             " CAST(:note AS TEXT) || CAST(r.score AS TEXT)"
             " FROM lead JOIN route_rows AS r ON r.id = lead.id"
             " WHERE lead.assigned_at = :at AND lead.owner_id = r.rep"

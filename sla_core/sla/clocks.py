@@ -31,6 +31,7 @@ from sla_core.sla.deadlines import working_times
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.timeline import Instants, micros
 from sla_core.sla.worktime import WorkSetup
+from sla_core.stages import AWAITING_DISPOSITION, Stage
 from sla_core.terms import AgreementContent
 
 
@@ -53,7 +54,7 @@ STATUS_ORDER: tuple[ClockStatus, ...] = (
     ClockStatus.BREACHED,
 )
 _CODES = {s: i for i, s in enumerate(STATUS_ORDER)}
-QUALIFIED_STAGES = ("sql", "opportunity", "won", "lost")
+QUALIFIED_STAGES = tuple(s.value for s in (Stage.SQL, Stage.OPPORTUNITY, Stage.WON, Stage.LOST))
 
 
 def _instants(values: np.ndarray) -> pd.Series:
@@ -99,7 +100,9 @@ def _follow_up_status(
 ) -> np.ndarray:
     """Follow-ups owed within the work window, unless the lead was (dis)qualified."""
     made = leads["touches"].fillna(0).to_numpy(dtype=np.int64)
-    settled = leads["stage"].isin([*QUALIFIED_STAGES, "disqualified"]).to_numpy(dtype=bool)
+    settled = (
+        leads["stage"].isin([*QUALIFIED_STAGES, Stage.DISQUALIFIED.value]).to_numpy(dtype=bool)
+    )
     settled = settled | ~np.isnan(sql_at)
     pending = work <= _CODES[ClockStatus.EXEMPT]  # not started or exempt
     return np.select(
@@ -161,7 +164,7 @@ def lead_clocks(
         np.where(running["work"], times["work_deadline"], np.nan),
     )
     # Follow-ups are owed only while sales holds the lead undecided (MQL or SAL).
-    undecided = leads["stage"].isin(["mql", "sal"]).to_numpy(dtype=bool)
+    undecided = leads["stage"].isin([s.value for s in AWAITING_DISPOSITION]).to_numpy(dtype=bool)
     open_follow_up = undecided & (codes["follow_up"] >= _CODES[ClockStatus.ON_TRACK])
     is_open = running["disposition"] | running["work"] | open_follow_up
     away = owners_away(leads, setup, now)
