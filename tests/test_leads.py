@@ -9,6 +9,8 @@ from sla_core.models import Lead, LeadEvent, Role, User
 from sla_core.stages import Disposition, IllegalTransition, Stage
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+T1 = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
+T2 = datetime(2026, 11, 3, 14, 15, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -43,11 +45,11 @@ def test_illegal_stage_change_writes_nothing(world):
 def test_stage_change_stamps_milestone_and_logs_event(world):
     engine, rep, _, _, lead_id = world
     with Session(engine) as session:
-        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SAL, actor=rep)
-        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SQL, actor=rep)
+        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SAL, actor=rep, at=T1)
+        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SQL, actor=rep, at=T2)
         session.commit()
         lead = session.get(Lead, lead_id)
-        assert lead.stage == "sql" and lead.sql_at is not None
+        assert (lead.stage, lead.sql_at, lead.updated_at) == ("sql", T2, T2)
     assert [(e.from_stage, e.to_stage) for e in events(engine, lead_id)] == [
         ("mql", "sal"),
         ("sal", "sql"),
@@ -61,22 +63,28 @@ def test_rep_cannot_work_another_reps_lead(world):
 
 
 def test_manager_may_work_any_lead(world):
-    engine, _, _, boss, lead_id = world
+    engine, rep, _, boss, lead_id = world
     with Session(engine) as session:
-        leads.record_touch(session=session, lead_id=lead_id, kind="email", actor=boss)
+        leads.record_touch(session=session, lead_id=lead_id, kind="email", actor=boss, at=T1)
         session.commit()
+        lead = session.get(Lead, lead_id)
+    assert (lead.owner_id, lead.touches, lead.first_touch_at) == (rep.id, 1, T1)
+    assert [(e.kind, e.touch_kind, e.actor_id) for e in events(engine, lead_id)] == [
+        ("touch", "email", boss.id)
+    ]
 
 
 def test_touches_are_counted_and_first_touch_kept(world):
     engine, rep, _, _, lead_id = world
     with Session(engine) as session:
-        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=rep)
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=rep, at=T1)
         session.commit()
-        first = session.get(Lead, lead_id).first_touch_at
-        leads.record_touch(session=session, lead_id=lead_id, kind="meeting", actor=rep, note="demo")
+        leads.record_touch(
+            session=session, lead_id=lead_id, kind="meeting", actor=rep, note="demo", at=T2
+        )
         session.commit()
         lead = session.get(Lead, lead_id)
-    assert lead.touches == 2 and lead.first_touch_at == first and lead.last_touch_at >= first
+    assert (lead.touches, lead.first_touch_at, lead.last_touch_at) == (2, T1, T2)
     assert [e.touch_kind for e in events(engine, lead_id)] == ["call", "meeting"]
 
 
@@ -95,11 +103,12 @@ def test_disqualify_records_reason(world):
             outcome=Disposition.DISQUALIFY,
             actor=rep,
             reason="No budget",
+            at=T1,
         )
         session.commit()
         lead = session.get(Lead, lead_id)
     assert (lead.stage, lead.disposition_reason) == ("disqualified", "No budget")
-    assert lead.dispositioned_at is not None
+    assert lead.dispositioned_at == T1
 
 
 def test_stage_event_and_milestone_share_one_instant(world):
