@@ -18,6 +18,17 @@ TEXT_FIELDS: tuple[str, ...] = (
     "disposition_reason",
 )
 INT_FIELDS: tuple[str, ...] = ("company_size", "engagement")
+# Text fields whose values are a small set of categories (grouped and filtered on).
+CATEGORY_FIELDS: tuple[str, ...] = (
+    "country",
+    "industry",
+    "department",
+    "job_title",
+    "technographics",
+    "source",
+    "campaign",
+    "disposition_reason",
+)
 FLOAT_FIELDS: tuple[str, ...] = ("deal_value",)
 # created_at first: the other milestones are checked against it
 DATE_FIELDS: tuple[str, ...] = (

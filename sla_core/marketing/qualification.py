@@ -9,7 +9,6 @@ in the meantime (or a CRM already marked MQL or later) is left alone by that WHE
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,7 @@ from sqlmodel import Session
 
 from sla_core import agreement, audit
 from sla_core.access import Permission, require
-from sla_core.bulk import read_arrow
+from sla_core.bulk import read_arrow, stage_int_rows
 from sla_core.clock import now, to_micros
 from sla_core.db import session_scope
 from sla_core.models import User
@@ -54,30 +53,10 @@ def candidates(engine: Engine) -> pd.DataFrame:
     return table.to_pandas()
 
 
-def _stage_ids(conn: Connection, ids: np.ndarray, scores: np.ndarray) -> None:
-    """Put (id, score) pairs into the temporary table qualify_rows, in bulk."""
-    raw: Any = conn.connection.driver_connection
-    rows = zip(ids.tolist(), scores.tolist(), strict=True)
-    if conn.dialect.name == "sqlite":
-        raw.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS qualify_rows (id INTEGER PRIMARY KEY, score INTEGER)"
-        )
-        raw.execute("DELETE FROM qualify_rows")
-        raw.executemany("INSERT INTO qualify_rows (id, score) VALUES (?, ?)", rows)
-        return
-    with raw.cursor() as cur:
-        cur.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS qualify_rows (id BIGINT PRIMARY KEY, score BIGINT)"
-            " ON COMMIT DROP"
-        )
-        with cur.copy("COPY qualify_rows (id, score) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 def _apply(conn: Connection, ids: np.ndarray, scores: np.ndarray, note: str, actor: User) -> int:
     """Move the staged leads still at `lead` to MQL and log one event each; returns how many."""
-    _stage_ids(conn, ids, scores)
+    rows = zip(ids.tolist(), scores.tolist(), strict=True)
+    stage_int_rows(conn, "qualify_rows", ("id", "score"), rows)
     at = to_micros(now())
     moved = conn.execute(
         text(

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from sla_core import agreement, audit
 from sla_core.access import Permission, require
-from sla_core.bulk import read_arrow
+from sla_core.bulk import read_arrow, stage_int_rows
 from sla_core.clock import now, to_micros
 from sla_core.marketing import routing
 from sla_core.models import Role, User
@@ -110,31 +110,9 @@ def rep_loads(*, session: Session, away: Collection[int], ref: datetime) -> pd.D
     return reps.astype({"load_30d": "int64", "month": "int64"})
 
 
-def _stage(conn: Connection, pairs: pd.DataFrame) -> None:
-    raw: Any = conn.connection.driver_connection
-    rows = zip(
-        pairs["lead_id"].tolist(), pairs["rep_id"].tolist(), pairs["score"].tolist(), strict=True
-    )
-    if conn.dialect.name == "sqlite":
-        raw.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS route_rows"
-            " (id INTEGER PRIMARY KEY, rep INTEGER, score INTEGER)"
-        )
-        raw.execute("DELETE FROM route_rows")
-        raw.executemany("INSERT INTO route_rows VALUES (?, ?, ?)", rows)
-        return
-    with raw.cursor() as cur:
-        cur.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS route_rows"
-            " (id BIGINT PRIMARY KEY, rep BIGINT, score BIGINT) ON COMMIT DROP"
-        )
-        with cur.copy("COPY route_rows (id, rep, score) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 def _apply(conn: Connection, pairs: pd.DataFrame, actor: User) -> int:
-    _stage(conn, pairs)
+    rows = zip(*(pairs[c].tolist() for c in ("lead_id", "rep_id", "score")), strict=True)
+    stage_int_rows(conn, "route_rows", ("id", "rep", "score"), rows)
     at = to_micros(now())
     claimed = conn.execute(
         text(
