@@ -5,10 +5,10 @@ from sqlmodel import Session, select
 
 from sla_core import leads
 from sla_core.access import PermissionDenied
-from sla_core.models import Lead, LeadEvent, Role, User
+from sla_core.models import Lead, LeadEvent
 from sla_core.stages import Disposition, IllegalTransition, Stage
+from tests.leadworld import one_mql
 
-T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 T1 = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 T2 = datetime(2026, 11, 3, 14, 15, tzinfo=UTC)
 
@@ -16,16 +16,8 @@ T2 = datetime(2026, 11, 3, 14, 15, tzinfo=UTC)
 @pytest.fixture
 def world(engine):
     """Two reps, a manager, and one MQL owned by the first rep."""
-    with Session(engine, expire_on_commit=False) as session:
-        rep = User(username="rep.a", name="Rep A", role=Role.SALES_REP)
-        other = User(username="rep.b", name="Rep B", role=Role.SALES_REP)
-        boss = User(username="boss", name="Boss", role=Role.SALES_MANAGER)
-        session.add_all([rep, other, boss])
-        session.flush()
-        lead = Lead(lead_key="l1", created_at=T0, stage="mql", mql_at=T0, owner_id=rep.id)
-        session.add(lead)
-        session.commit()
-    return engine, rep, other, boss, lead.id
+    people, lead_id = one_mql(engine)
+    return engine, people["rep"], people["other"], people["boss"], lead_id
 
 
 def events(engine, lead_id):
