@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from sla_core import periods  # noqa: E402
 from sla_core.bulk import LEAD_TIME_COLUMNS, times_to_utc  # noqa: E402
-from sla_core.demo_leads import Cast, generate  # noqa: E402
+from sla_core.demo_leads import generate  # noqa: E402
+from sla_core.demo_life import Cast  # noqa: E402
 from sla_core.sla.clocks import lead_clocks  # noqa: E402
 from sla_core.sla.exemptions import Exemptions, exempt_leads  # noqa: E402
 from sla_core.sla.gauges import gauge_table  # noqa: E402

@@ -23,7 +23,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from sla_core.bulk import LEAD_TIME_COLUMNS, times_to_utc  # noqa: E402
-from sla_core.demo_leads import REP_STYLE, Cast, generate  # noqa: E402
+from sla_core.demo_leads import generate  # noqa: E402
+from sla_core.demo_life import REP_STYLE, Cast  # noqa: E402
 from sla_core.demo_profiles import MARKETER_STYLE  # noqa: E402
 from sla_core.gamification import levels  # noqa: E402
 from sla_core.gamification.board import Slot, compute_boards  # noqa: E402

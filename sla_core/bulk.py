@@ -11,7 +11,7 @@ private file that Python's sqlite3 attaches and copies in with INSERT ... SELECT
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Boolean, Float, Integer, Table
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from sla_core import sqlite_reader
 from sla_core.clock import UTCTimestamp, micros_to_series
@@ -202,3 +202,29 @@ def times_to_utc(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 def placeholder(engine: Engine, n: int) -> str:
     """The n-th positional parameter marker for ADBC on this database."""
     return f"${n}" if engine.url.get_backend_name() == "postgresql" else "?"
+
+
+def stage_int_rows(
+    conn: Connection, name: str, columns: Sequence[str], rows: Iterable[Sequence[int]]
+) -> None:
+    """Load whole-number rows into the temporary table `name` (its first column the key):
+    executemany on SQLite (the table emptied first), COPY on PostgreSQL (dropped at commit)."""
+    raw: Any = conn.connection.driver_connection
+    names = ", ".join(columns)
+    if conn.dialect.name == "sqlite":
+        spec = ", ".join(
+            f"{c} INTEGER" + (" PRIMARY KEY" if not i else "") for i, c in enumerate(columns)
+        )
+        raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({spec})")
+        raw.execute(f"DELETE FROM {name}")
+        marks = ", ".join("?" * len(columns))
+        raw.executemany(f"INSERT INTO {name} ({names}) VALUES ({marks})", rows)
+        return
+    spec = ", ".join(
+        f"{c} BIGINT" + (" PRIMARY KEY" if not i else "") for i, c in enumerate(columns)
+    )
+    with raw.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({spec}) ON COMMIT DROP")
+        with cur.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)

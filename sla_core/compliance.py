@@ -15,6 +15,7 @@ import pandas as pd
 from sla_core.models import Role
 from sla_core.people import placed
 from sla_core.periods import Period
+from sla_core.stages import Stage
 from sla_core.terms import AgreementContent
 
 
@@ -84,7 +85,7 @@ def overview(
     assigned = leads[_within(leads["assigned_at"], period)]
     outcome = disposition_outcome(assigned, content.windows.disposition_hours, ref)
     due, met = int(outcome["due"].sum()), int(outcome["met"].sum())
-    won = int(((leads["stage"] == "won") & _within(leads["closed_at"], period)).sum())
+    won = int(((leads["stage"] == Stage.WON.value) & _within(leads["closed_at"], period)).sum())
     return Overview(
         mqls=mqls,
         disposition_due=due,

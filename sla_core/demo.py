@@ -19,7 +19,8 @@ from sqlmodel import Session, SQLModel, col, func, select
 from sla_core import agreement, clock, users
 from sla_core.access import Permission, require
 from sla_core.bulk import arrow_schema, bulk_writer
-from sla_core.demo_leads import Cast, generate
+from sla_core.demo_leads import generate
+from sla_core.demo_life import Cast
 from sla_core.models import Lead, Role, Team, TeamKind, User
 
 DOMAIN = "brightpath.example"

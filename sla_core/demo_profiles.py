@@ -128,6 +128,39 @@ def profiles(
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Each lead's marketer (index into marketer_styles) and its profile columns."""
     n = len(created)
+    marketer, source, fit = _marketers(rng, marketer_styles, n)
+    criteria, size_hit = _criteria(rng, fit, source)
+    people = _names(rng, n)
+    company, email = _company_and_email(rng, people, criteria["industry"])
+    frame = pd.DataFrame(
+        {
+            "email": email,
+            "first_name": people["first_name"],
+            "last_name": people["last_name"],
+            "company": company,
+            "country": people["country"],
+            "industry": criteria["industry"],
+            "company_size": pd.array(criteria["size"], dtype="Int64"),
+            "department": criteria["department"],
+            "job_title": criteria["title"],
+            "technographics": criteria["tech"],
+            "engagement": criteria["engagement"].astype(np.int64),
+            "source": np.array(SOURCES, dtype=object)[source],
+            "campaign": _campaigns(rng, source, created),
+        }
+    )
+    # a few web forms do not ask for company size
+    frame["company_size"] = frame["company_size"].mask(~size_hit & (rng.random(n) < 0.05))
+    for name in ("email", "first_name", "last_name", "company", "country", "industry",
+                 "department", "job_title", "technographics", "source", "campaign"):  # fmt: skip
+        frame[name] = frame[name].astype("string")
+    return marketer, frame
+
+
+def _marketers(
+    rng: np.random.Generator, marketer_styles: tuple[str, ...], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each lead's marketer, its source from that marketer's mix, and how well it fits."""
     style = [MARKETER_STYLE[s] for s in marketer_styles]
     share = np.array([s[0] for s in style])
     marketer = rng.choice(len(style), n, p=share / share.sum())
@@ -137,6 +170,14 @@ def profiles(
     source = np.minimum((rng.random(n)[:, None] > cdf).sum(axis=1), len(SOURCES) - 1)
     shift = np.array([s[1] for s in style])[marketer] + SOURCE_FIT[source]
     fit = np.clip(rng.normal(0.5 + shift, 0.2, n), 0.0, 1.0)
+    return marketer, source, fit
+
+
+def _criteria(
+    rng: np.random.Generator, fit: np.ndarray, source: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The six MQL profile values (a better fit meets more criteria) and who met the size."""
+    n = len(fit)
 
     def met(base: float, slope: float) -> np.ndarray:
         return rng.random(n) < np.clip(base + slope * fit, 0.02, 0.98)
@@ -167,7 +208,15 @@ def profiles(
     tech = np.where(~tech_hit & missing(0.25), NA, _stack(rng, tech_hit))
     engagement = np.where(engaged, rng.integers(40, 101, n), rng.integers(0, 40, n))
 
-    people = _names(rng, n)
+    values = {"industry": industry, "size": size, "department": department, "title": title}
+    return values | {"tech": tech, "engagement": engagement}, size_hit
+
+
+def _company_and_email(
+    rng: np.random.Generator, people: pd.DataFrame, industry: np.ndarray
+) -> tuple[pd.Series, pd.Series]:
+    """A company named for its industry, and the person's ASCII address at its domain."""
+    n = len(industry)
     suffix = np.array(
         [INDUSTRY_SUFFIX.get(str(i), ("Group", "Holding", "Co"))[k % 2] for k, i in
          enumerate(GOOD_INDUSTRIES + OTHER_INDUSTRIES)], dtype=object
@@ -187,35 +236,16 @@ def profiles(
         .str.decode("ascii")
     )
     email = ascii_person.str.replace(r"[^a-z.]", "", regex=True) + "@" + slug + ".example"
+    return company, email
 
+
+def _campaigns(rng: np.random.Generator, source: np.ndarray, created: np.ndarray) -> pd.Series:
+    """A campaign of the lead's source, labelled with the month the lead arrived."""
+    n = len(source)
     campaign_pool = [c for cs in CAMPAIGNS for c in cs]
     first_campaign = np.cumsum([0] + [len(cs) for cs in CAMPAIGNS])[:-1]
     campaign_idx = first_campaign[source] + (
         rng.random(n) * np.array([len(c) for c in CAMPAIGNS])[source]
     ).astype(int)
     month = micros_to_series(pd.Series(created)).dt.strftime("%b %Y")
-    campaign = pd.Series(np.array(campaign_pool, dtype=object)[campaign_idx]) + " · " + month
-
-    frame = pd.DataFrame(
-        {
-            "email": email,
-            "first_name": people["first_name"],
-            "last_name": people["last_name"],
-            "company": company,
-            "country": people["country"],
-            "industry": industry,
-            "company_size": pd.array(size, dtype="Int64"),
-            "department": department,
-            "job_title": title,
-            "technographics": tech,
-            "engagement": engagement.astype(np.int64),
-            "source": np.array(SOURCES, dtype=object)[source],
-            "campaign": campaign,
-        }
-    )
-    # a few web forms do not ask for company size
-    frame["company_size"] = frame["company_size"].mask(~size_hit & missing(0.05))
-    for name in ("email", "first_name", "last_name", "company", "country", "industry",
-                 "department", "job_title", "technographics", "source", "campaign"):  # fmt: skip
-        frame[name] = frame[name].astype("string")
-    return marketer, frame
+    return pd.Series(np.array(campaign_pool, dtype=object)[campaign_idx]) + " · " + month

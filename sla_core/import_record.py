@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from sla_core.models import BatchStatus
 from sla_core.store_types import ImportUnit, summary_line
 
 
@@ -41,7 +42,7 @@ def finish_batch(
 ) -> None:
     """The batch record's counts, status and summary (committed with the leads, or not at all)."""
     new, changed, unchanged = counts
-    status = "rejects" if rejected else "done"
+    status = BatchStatus.REJECTS if rejected else BatchStatus.DONE
     message = summary_line(new, changed, unchanged, rejected)
     cur.execute(
         f"UPDATE importbatch SET status = '{status}', finished_at = {stamp},"

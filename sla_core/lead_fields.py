@@ -18,6 +18,10 @@ TEXT_FIELDS: tuple[str, ...] = (
     "disposition_reason",
 )
 INT_FIELDS: tuple[str, ...] = ("company_size", "engagement")
+# Text fields whose values are a small set of categories (grouped and filtered on): all but
+# the free text that names or reaches one lead.
+_FREE_TEXT = frozenset({"external_id", "email", "first_name", "last_name", "company"})
+CATEGORY_FIELDS: tuple[str, ...] = tuple(f for f in TEXT_FIELDS if f not in _FREE_TEXT)
 FLOAT_FIELDS: tuple[str, ...] = ("deal_value",)
 # created_at first: the other milestones are checked against it
 DATE_FIELDS: tuple[str, ...] = (

@@ -26,6 +26,8 @@ from sla_core.lead_hashing import canonical, existing_keys, positions, row_hashe
 from sla_core.lead_outcomes import check_outcomes
 from sla_core.lead_people import resolve_people
 from sla_core.lead_rows import as_stored, new_lead_columns
+from sla_core.models import BatchStatus
+from sla_core.stages import EventKind
 from sla_core.store_types import (
     ImportUnit,
     LeadStoreError,
@@ -104,7 +106,7 @@ def _begin(cur: Any, postgres: bool, unit: ImportUnit | None) -> None:
         # read: a read first would make SQLite refuse the later write at once.
         if unit is not None:
             cur.execute(
-                f"UPDATE importbatch SET status = 'running' WHERE id = {int(unit.batch_id)}"
+                f"UPDATE importbatch SET status = '{BatchStatus.RUNNING}' WHERE id = {int(unit.batch_id)}"
             )
         else:
             cur.execute("UPDATE lead SET id = id WHERE 1 = 0")
@@ -165,7 +167,7 @@ def _upsert(
         with _timed(seconds, "events"):
             cur.execute(
                 "INSERT INTO leadevent (lead_id, at, kind, to_stage, actor_id, batch_id)"
-                f" SELECT id, created_at, 'created', stage, {_sql_int(actor_id)},"
+                f" SELECT id, created_at, '{EventKind.CREATED}', stage, {_sql_int(actor_id)},"
                 f" {_sql_int(batch_id)} FROM lead WHERE id > {last_id}"
             )
     if len(changed_rows):
@@ -192,7 +194,7 @@ def _update(
     if "stage" in fields:
         cur.execute(
             "INSERT INTO leadevent (lead_id, at, kind, from_stage, to_stage, actor_id, batch_id)"
-            f" SELECT lead.id, {stamp}, 'stage', lead.stage, s.stage, {_sql_int(actor_id)},"
+            f" SELECT lead.id, {stamp}, '{EventKind.STAGE}', lead.stage, s.stage, {_sql_int(actor_id)},"
             f" {_sql_int(batch_id)} FROM import_stage AS s JOIN lead ON lead.id = s.id"
             " WHERE s.stage IS NOT NULL AND s.stage <> lead.stage"
         )

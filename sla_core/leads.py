@@ -16,6 +16,7 @@ from sla_core.models import Lead, LeadEvent, User
 from sla_core.stages import (
     STAGE_LABELS,
     Disposition,
+    EventKind,
     Stage,
     TouchKind,
     check_disposition,
@@ -109,7 +110,7 @@ def _move(
     session: Session,
     lead: Lead,
     target: Stage,
-    kind: str,
+    kind: EventKind,
     actor: User,
     *,
     reason: str | None,
@@ -122,7 +123,7 @@ def _move(
     milestone = _MILESTONE.get(target)
     if milestone:
         values[milestone] = _keep(getattr(Lead, milestone), at)
-    if kind == "disposition":
+    if kind is EventKind.DISPOSITION:
         values["dispositioned_at"] = _keep(col(Lead.dispositioned_at), at)
         values["disposition_reason"] = reason
     event = LeadEvent(
@@ -130,7 +131,7 @@ def _move(
         at=at,
         kind=kind,
         from_stage=lead.stage,
-        to_stage=target.value,
+        to_stage=target,
         reason=reason,
         actor_id=actor.id,
     )
@@ -154,7 +155,9 @@ def change_stage(
     lead = _lead_for(session, lead_id, actor)
     _check_seen(lead, seen)
     check_transition(Stage(lead.stage), target)
-    return _move(session, lead, target, "stage", actor, reason=reason, seen=seen, at=at or now())
+    return _move(
+        session, lead, target, EventKind.STAGE, actor, reason=reason, seen=seen, at=at or now()
+    )
 
 
 def disposition(
@@ -173,7 +176,7 @@ def disposition(
     target = check_disposition(Stage(lead.stage), outcome, reason)
     text = reason.strip() if reason and reason.strip() else None
     return _move(
-        session, lead, target, "disposition", actor, reason=text, seen=seen, at=at or now()
+        session, lead, target, EventKind.DISPOSITION, actor, reason=text, seen=seen, at=at or now()
     )
 
 
@@ -198,8 +201,9 @@ def open_opportunity(
         session.refresh(lead)
         seen = None  # the qualify step already checked the form
     check_transition(Stage(lead.stage), Stage.OPPORTUNITY)
-    return _move(session, lead, Stage.OPPORTUNITY, "stage", actor, reason=None, seen=seen, at=at,
-                 extra={"deal_value": float(value)})  # fmt: skip
+    deal = {"deal_value": float(value)}
+    return _move(session, lead, Stage.OPPORTUNITY, EventKind.STAGE, actor,
+                 reason=None, seen=seen, at=at, extra=deal)  # fmt: skip
 
 
 def record_touch(
@@ -228,7 +232,7 @@ def record_touch(
         },
     )
     event = LeadEvent(
-        lead_id=lead_id, at=at, kind="touch", touch_kind=touch.value, actor_id=actor.id, note=note
+        lead_id=lead_id, at=at, kind=EventKind.TOUCH, touch_kind=touch, actor_id=actor.id, note=note
     )
     session.add(event)
     session.flush()
@@ -257,7 +261,7 @@ def reassign(
         raise StaleLead(f"lead {lead_id} was reassigned by someone else meanwhile")
     at = at or now()
     _write(session, lead, None, {"owner_id": to_owner, "assigned_at": at, "updated_at": at})
-    event = LeadEvent(lead_id=lead_id, at=at, kind="assigned", actor_id=actor.id,
+    event = LeadEvent(lead_id=lead_id, at=at, kind=EventKind.ASSIGNED, actor_id=actor.id,
                       note=note or f"reassigned from {seen_owner} to {to_owner}")  # fmt: skip
     session.add(event)
     session.flush()

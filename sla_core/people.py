@@ -17,6 +17,7 @@ from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.clock import UTCTimestamp, now
 from sla_core.models import Lead, LeadEvent, Team, User
+from sla_core.stages import EventKind
 from sla_core.teams import teams
 from sla_core.users import UserError, get_by_username, list_users, signable_admins
 
@@ -107,7 +108,7 @@ def merge_person(*, session: Session, source: str, target: str, actor: User) -> 
         raise UserError(f"{gone.username} can sign in; only people without a login are merged")
     note = f"owner {gone.username} merged into {kept.username}"
     owned = sa_select(
-        col(Lead.id), literal(now(), UTCTimestamp()), literal("assigned"), literal(actor.id),
+        col(Lead.id), literal(now(), UTCTimestamp()), literal(EventKind.ASSIGNED.value), literal(actor.id),
         literal(note),
     ).where(col(Lead.owner_id) == gone.id)  # fmt: skip
     session.execute(

@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 
 from sla_core import sqlite_reader
 from sla_core.bulk import LEAD_TIME_COLUMNS, arrow_schema, placeholder, read_arrow
+from sla_core.lead_fields import CATEGORY_FIELDS
 from sla_core.models import Lead, LeadEvent
 from sla_core.sqlite_reader import shape
 
@@ -41,17 +42,7 @@ SNAPSHOT_COLUMNS: tuple[str, ...] = tuple(
     if c.name not in _IMPORT_ONLY
 )
 # Text columns with few distinct values: pandas categories (a fraction of the memory).
-CATEGORY_COLUMNS: tuple[str, ...] = (
-    "country",
-    "industry",
-    "department",
-    "job_title",
-    "technographics",
-    "source",
-    "campaign",
-    "stage",
-    "disposition_reason",
-)
+CATEGORY_COLUMNS: tuple[str, ...] = (*CATEGORY_FIELDS, "stage")
 T = TypeVar("T")
 
 

@@ -97,6 +97,16 @@ class TouchKind(StrEnum):
     VOICEMAIL = "voicemail"
 
 
+class EventKind(StrEnum):
+    """What a LeadEvent records: the lead's creation, an assignment, a touch or a move."""
+
+    CREATED = "created"
+    ASSIGNED = "assigned"
+    TOUCH = "touch"
+    STAGE = "stage"
+    DISPOSITION = "disposition"
+
+
 def parse_touch(value: str) -> TouchKind:
     """The TouchKind named by `value`, or a ValueError naming the valid ones."""
     try:

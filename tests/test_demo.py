@@ -17,7 +17,8 @@ from sla_core import db, users
 from sla_core.access import system_actor
 from sla_core.bulk import read_arrow
 from sla_core.demo import PEOPLE, DemoResult, _cast, load_demo
-from sla_core.demo_leads import MONTH, generate
+from sla_core.demo_leads import generate
+from sla_core.demo_life import MONTH
 from sla_core.models import AgreementVersion, Lead, Role, Team, User
 from sla_core.scoring import qualifies
 from sla_core.snapshot import read_leads

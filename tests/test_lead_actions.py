@@ -9,28 +9,18 @@ from sqlmodel import Session, select
 
 from sla_core import leads
 from sla_core.access import PermissionDenied
-from sla_core.models import Lead, LeadEvent, Role, User
+from sla_core.models import Lead, LeadEvent
 from sla_core.stages import Disposition, IllegalTransition, Stage, TouchKind
+from tests.leadworld import T0, one_mql
 
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 T1 = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
 
 
 @pytest.fixture
 def world(engine):
     """A rep with one MQL, another rep, a manager and a viewer."""
-    with Session(engine, expire_on_commit=False) as session:
-        rep = User(username="rep.a", name="Rep A", role=Role.SALES_REP)
-        other = User(username="rep.b", name="Rep B", role=Role.SALES_REP)
-        boss = User(username="boss", name="Boss", role=Role.SALES_MANAGER)
-        viewer = User(username="view", name="Viewer", role=Role.VIEWER)
-        session.add_all([rep, other, boss, viewer])
-        session.flush()
-        lead = Lead(lead_key="l1", created_at=T0, stage="mql", mql_at=T0, owner_id=rep.id,
-                    assigned_at=T0, updated_at=T0)  # fmt: skip
-        session.add(lead)
-        session.commit()
-    return engine, {"rep": rep, "other": other, "boss": boss, "viewer": viewer}, lead.id
+    people, lead_id = one_mql(engine)
+    return engine, people, lead_id
 
 
 def _lead(engine, lead_id):

@@ -5,25 +5,19 @@ from sqlmodel import Session, select
 
 from sla_core import leads
 from sla_core.access import PermissionDenied
-from sla_core.models import Lead, LeadEvent, Role, User
+from sla_core.models import Lead, LeadEvent
 from sla_core.stages import Disposition, IllegalTransition, Stage
+from tests.leadworld import one_mql
 
-T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+T1 = datetime(2026, 11, 2, 10, 30, tzinfo=UTC)
+T2 = datetime(2026, 11, 3, 14, 15, tzinfo=UTC)
 
 
 @pytest.fixture
 def world(engine):
     """Two reps, a manager, and one MQL owned by the first rep."""
-    with Session(engine, expire_on_commit=False) as session:
-        rep = User(username="rep.a", name="Rep A", role=Role.SALES_REP)
-        other = User(username="rep.b", name="Rep B", role=Role.SALES_REP)
-        boss = User(username="boss", name="Boss", role=Role.SALES_MANAGER)
-        session.add_all([rep, other, boss])
-        session.flush()
-        lead = Lead(lead_key="l1", created_at=T0, stage="mql", mql_at=T0, owner_id=rep.id)
-        session.add(lead)
-        session.commit()
-    return engine, rep, other, boss, lead.id
+    people, lead_id = one_mql(engine)
+    return engine, people["rep"], people["other"], people["boss"], lead_id
 
 
 def events(engine, lead_id):
@@ -43,11 +37,11 @@ def test_illegal_stage_change_writes_nothing(world):
 def test_stage_change_stamps_milestone_and_logs_event(world):
     engine, rep, _, _, lead_id = world
     with Session(engine) as session:
-        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SAL, actor=rep)
-        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SQL, actor=rep)
+        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SAL, actor=rep, at=T1)
+        leads.change_stage(session=session, lead_id=lead_id, target=Stage.SQL, actor=rep, at=T2)
         session.commit()
         lead = session.get(Lead, lead_id)
-        assert lead.stage == "sql" and lead.sql_at is not None
+        assert (lead.stage, lead.sql_at, lead.updated_at) == ("sql", T2, T2)
     assert [(e.from_stage, e.to_stage) for e in events(engine, lead_id)] == [
         ("mql", "sal"),
         ("sal", "sql"),
@@ -61,22 +55,28 @@ def test_rep_cannot_work_another_reps_lead(world):
 
 
 def test_manager_may_work_any_lead(world):
-    engine, _, _, boss, lead_id = world
+    engine, rep, _, boss, lead_id = world
     with Session(engine) as session:
-        leads.record_touch(session=session, lead_id=lead_id, kind="email", actor=boss)
+        leads.record_touch(session=session, lead_id=lead_id, kind="email", actor=boss, at=T1)
         session.commit()
+        lead = session.get(Lead, lead_id)
+    assert (lead.owner_id, lead.touches, lead.first_touch_at) == (rep.id, 1, T1)
+    assert [(e.kind, e.touch_kind, e.actor_id) for e in events(engine, lead_id)] == [
+        ("touch", "email", boss.id)
+    ]
 
 
 def test_touches_are_counted_and_first_touch_kept(world):
     engine, rep, _, _, lead_id = world
     with Session(engine) as session:
-        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=rep)
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=rep, at=T1)
         session.commit()
-        first = session.get(Lead, lead_id).first_touch_at
-        leads.record_touch(session=session, lead_id=lead_id, kind="meeting", actor=rep, note="demo")
+        leads.record_touch(
+            session=session, lead_id=lead_id, kind="meeting", actor=rep, note="demo", at=T2
+        )
         session.commit()
         lead = session.get(Lead, lead_id)
-    assert lead.touches == 2 and lead.first_touch_at == first and lead.last_touch_at >= first
+    assert (lead.touches, lead.first_touch_at, lead.last_touch_at) == (2, T1, T2)
     assert [e.touch_kind for e in events(engine, lead_id)] == ["call", "meeting"]
 
 
@@ -95,11 +95,12 @@ def test_disqualify_records_reason(world):
             outcome=Disposition.DISQUALIFY,
             actor=rep,
             reason="No budget",
+            at=T1,
         )
         session.commit()
         lead = session.get(Lead, lead_id)
     assert (lead.stage, lead.disposition_reason) == ("disqualified", "No budget")
-    assert lead.dispositioned_at is not None
+    assert lead.dispositioned_at == T1
 
 
 def test_stage_event_and_milestone_share_one_instant(world):

@@ -17,6 +17,7 @@ from sla_core.db import session_scope
 from sla_core.models import Lead, Role, User
 from sla_core.org import Weekday
 from sla_core.periods import Calendar
+from tests.test_pages import navigation
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -88,15 +89,6 @@ def sign_in(username: str) -> AppTest:
     return next(b for b in at.button if b.label == "Sign in").click().run()
 
 
-def registered(at: AppTest) -> list[str]:
-    pages = at._registered_pages.values()  # no public accessor in AppTest
-    return sorted(
-        str(Path(str(info["script_path"])).relative_to(ROOT))
-        for info in pages
-        if info.get("script_path") and Path(str(info["script_path"])) != Path(APP)
-    )
-
-
 def rerun_frame(at: AppTest) -> AppTest:
     """Run app.py again with this session's state (after a first run, AppTest reruns the page)."""
     fresh = AppTest.from_file(APP, default_timeout=30)
@@ -149,7 +141,7 @@ def test_every_page_runs_in_persian_and_arabic(app_url: str, language: str, role
     speak(app_url, username, language)
     at = sign_in(username)
     assert not at.exception
-    for page in registered(at):
+    for page in sorted(navigation(at)):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert not at.error, (page, [e.value for e in at.error])

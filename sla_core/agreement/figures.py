@@ -14,6 +14,7 @@ import pandas as pd
 from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
 from sla_core.periods import Calendar, quarter_containing, shift
+from sla_core.stages import Stage
 
 MONTHS_PER_QUARTER = 3
 
@@ -76,7 +77,7 @@ def last_quarter(
     assigned = leads[period.contains(leads["assigned_at"])]
     per_rep = assigned.groupby("owner_id").size() / MONTHS_PER_QUARTER
     reps = int(per_rep.size)
-    won = int(((leads["stage"] == "won") & period.contains(leads["closed_at"])).sum())
+    won = int(((leads["stage"] == Stage.WON.value) & period.contains(leads["closed_at"])).sum())
     opportunities = leads[period.contains(leads["opportunity_at"])]
     deadline = assigned["assigned_at"] + pd.Timedelta(hours=disposition_hours)
     in_time = (

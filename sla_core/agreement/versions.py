@@ -185,10 +185,34 @@ def save_draft(
             actor=actor,
             section=section,
         )
+    _bump(session, version, revision, content, actor)
+    voided = _void_signatures(session, version_id)
+    detail = (f"{section}: " if section else "") + f"revision {revision} -> {revision + 1}"
+    audit.record(
+        session=session,
+        actor=actor,
+        action="save_draft",
+        entity="agreement_version",
+        entity_id=version_id,
+        detail=detail + (f"; {voided} signature(s) voided" if voided else ""),
+    )
+    session.flush()
+    session.refresh(version)
+    return version
+
+
+def _bump(
+    session: Session,
+    version: AgreementVersion,
+    revision: int,
+    content: AgreementContent,
+    actor: User,
+) -> None:
+    """One UPDATE ... WHERE revision = :seen writes the content; a stale revision is refused."""
     result = session.execute(
         update(AgreementVersion)
         .where(
-            col(AgreementVersion.id) == version_id,
+            col(AgreementVersion.id) == version.id,
             col(AgreementVersion.revision) == revision,
         )
         .values(
@@ -207,19 +231,6 @@ def save_draft(
             f"version {version.number} was changed by someone else since you opened it "
             f"(revision {version.revision}, yours {revision}); reload to see their changes"
         )
-    voided = _void_signatures(session, version_id)
-    detail = (f"{section}: " if section else "") + f"revision {revision} -> {revision + 1}"
-    audit.record(
-        session=session,
-        actor=actor,
-        action="save_draft",
-        entity="agreement_version",
-        entity_id=version_id,
-        detail=detail + (f"; {voided} signature(s) voided" if voided else ""),
-    )
-    session.flush()
-    session.refresh(version)
-    return version
 
 
 def _void_signatures(session: Session, version_id: int) -> int:

@@ -140,6 +140,18 @@ def _rows(close_id: int, kind: str, frame: pd.DataFrame) -> list[ClosedStanding]
     ]
 
 
+def _insert(session: Session, close: PeriodClose) -> None:
+    """Store the close row; the unique (period, calendar, revision) refuses a second closer."""
+    try:
+        with session.begin_nested():
+            session.add(close)
+            session.flush()
+    except IntegrityError:
+        raise ClosingError(
+            f"{close.period} was closed by someone else a moment ago; reload to see it"
+        ) from None
+
+
 def close_period(
     *,
     session: Session,
@@ -180,14 +192,7 @@ def close_period(
         closed_at=moment.to_pydatetime(),
         closed_by=actor.id,
     )
-    try:
-        with session.begin_nested():
-            session.add(close)
-            session.flush()
-    except IntegrityError:
-        raise ClosingError(
-            f"{period.label} was closed by someone else a moment ago; reload to see it"
-        ) from None
+    _insert(session, close)
     session.add_all(_rows(close.id or 0, "person", board.people))
     session.add_all(_rows(close.id or 0, "team", board.teams))
     from sla_core.gamification import awards

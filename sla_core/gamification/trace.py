@@ -11,6 +11,7 @@ from sla_core.access import Permission, PermissionDenied, can
 from sla_core.gamification import levels
 from sla_core.models import LeadEvent, User
 from sla_core.periods import Period
+from sla_core.stages import Stage
 from sla_core.terms import AgreementContent, Level
 
 # Which instant puts a lead in a level's count for the period, and whose lead it is.
@@ -55,7 +56,7 @@ def leads_behind(
     instant, whose = COHORT[level]
     mine = leads[(leads[whose] == subject_id).fillna(False) & period.contains(leads[instant])]
     if level is Level.CONVERSION:
-        mine = mine[mine["stage"] == "won"]
+        mine = mine[mine["stage"] == Stage.WON.value]
     prepared = levels.reasoned_only(mine)
     out = mine[[c for c in SHOWN if c in mine.columns]].copy()
     if level in CLOCK:

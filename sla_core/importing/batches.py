@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from sla_core.access import Permission, require
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import ImportBatch, ImportReject, User
+from sla_core.models import BatchStatus, ImportBatch, ImportReject, User
 from sla_core.store_types import import_wait_seconds
 
 INTERRUPTED = "interrupted: the import's process stopped before it finished; nothing was stored"
@@ -95,28 +95,30 @@ def fail_batch(*, engine: Engine, batch_id: int, message: str, actor: User) -> N
     with session_scope(engine) as session:
         session.exec(
             update(ImportBatch)
-            .where(col(ImportBatch.id) == batch_id, col(ImportBatch.status) == "running")
-            .values(status="failed", message=message[:4000], finished_at=now())
+            .where(col(ImportBatch.id) == batch_id, col(ImportBatch.status) == BatchStatus.RUNNING)
+            .values(status=BatchStatus.FAILED, message=message[:4000], finished_at=now())
         )
 
 
 def mark_interrupted(*, session: Session, actor: User) -> list[int]:
     """Store as failed every 'running' import whose process is gone; their ids."""
     require(actor, Permission.IMPORT_LEADS)
-    running = session.exec(select(ImportBatch).where(col(ImportBatch.status) == "running")).all()
+    running = session.exec(
+        select(ImportBatch).where(col(ImportBatch.status) == BatchStatus.RUNNING)
+    ).all()
     gone = [b.id for b in running if b.id is not None and not runner_alive(b.runner, b.started_at)]
     for batch_id in gone:
         session.exec(
             update(ImportBatch)
-            .where(col(ImportBatch.id) == batch_id, col(ImportBatch.status) == "running")
-            .values(status="failed", message=INTERRUPTED, finished_at=now())
+            .where(col(ImportBatch.id) == batch_id, col(ImportBatch.status) == BatchStatus.RUNNING)
+            .values(status=BatchStatus.FAILED, message=INTERRUPTED, finished_at=now())
         )
     return gone
 
 
 def _shown_status(batch: ImportBatch) -> str:
-    if batch.status == "running" and not runner_alive(batch.runner, batch.started_at):
-        return "failed"
+    if batch.status == BatchStatus.RUNNING and not runner_alive(batch.runner, batch.started_at):
+        return BatchStatus.FAILED
     return batch.status
 
 

@@ -7,19 +7,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import take
 
-# Fields whose values are a small set of categories (grouped and filtered on), not free text.
-CATEGORY_FIELDS = frozenset(
-    {
-        "country",
-        "industry",
-        "department",
-        "job_title",
-        "technographics",
-        "source",
-        "campaign",
-        "disposition_reason",
-    }
-)
+from sla_core.lead_fields import CATEGORY_FIELDS
 
 
 def spelling_key(value: str) -> str:

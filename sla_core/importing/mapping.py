@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from sla_core.lead_fields import DATE_FIELDS, FLOAT_FIELDS, INT_FIELDS, TEXT_FIELDS
+from sla_core.stages import Stage
 
 PEOPLE_FIELDS = {"owner": "owner_id", "marketer": "marketer_id"}
 # Fields read from the file but folded into others: lead_status refines stage.
@@ -141,48 +142,35 @@ PRESETS = ("generic", "hubspot", "salesforce")
 
 # Values of our stage, and of the CRMs' lifecycle stages and lead statuses, keyed normalised.
 STAGE_VALUES: dict[str, str] = {
-    **{
-        s: s
-        for s in (
-            "lead",
-            "mql",
-            "sal",
-            "sql",
-            "opportunity",
-            "won",
-            "lost",
-            "nurture",
-            "disqualified",
-        )
-    },
+    **{s.value: s.value for s in Stage},
     # HubSpot lifecycle stages
-    "subscriber": "lead",
-    "marketingqualifiedlead": "mql",
-    "salesqualifiedlead": "sql",
-    "customer": "won",
-    "evangelist": "won",
-    "other": "lead",
+    "subscriber": Stage.LEAD.value,
+    "marketingqualifiedlead": Stage.MQL.value,
+    "salesqualifiedlead": Stage.SQL.value,
+    "customer": Stage.WON.value,
+    "evangelist": Stage.WON.value,
+    "other": Stage.LEAD.value,
     # HubSpot lead statuses
-    "new": "lead",
-    "open": "lead",
-    "inprogress": "sal",
-    "attemptedtocontact": "sal",
-    "connected": "sal",
-    "opendeal": "opportunity",
-    "unqualified": "disqualified",
-    "badtiming": "nurture",
+    "new": Stage.LEAD.value,
+    "open": Stage.LEAD.value,
+    "inprogress": Stage.SAL.value,
+    "attemptedtocontact": Stage.SAL.value,
+    "connected": Stage.SAL.value,
+    "opendeal": Stage.OPPORTUNITY.value,
+    "unqualified": Stage.DISQUALIFIED.value,
+    "badtiming": Stage.NURTURE.value,
     # Salesforce lead statuses
-    "opennotcontacted": "mql",
-    "workingcontacted": "sal",
-    "closedconverted": "sql",
-    "closednotconverted": "disqualified",
+    "opennotcontacted": Stage.MQL.value,
+    "workingcontacted": Stage.SAL.value,
+    "closedconverted": Stage.SQL.value,
+    "closednotconverted": Stage.DISQUALIFIED.value,
     # deal stages (Maven CRM, Salesforce opportunities)
-    "prospecting": "sql",
-    "engaging": "opportunity",
-    "closedwon": "won",
-    "closedlost": "lost",
-    "salesacceptedlead": "sal",
-    "recycled": "nurture",
+    "prospecting": Stage.SQL.value,
+    "engaging": Stage.OPPORTUNITY.value,
+    "closedwon": Stage.WON.value,
+    "closedlost": Stage.LOST.value,
+    "salesacceptedlead": Stage.SAL.value,
+    "recycled": Stage.NURTURE.value,
 }
 SOURCE_VALUES: dict[str, str] = {
     "organicsearch": "Organic search",

@@ -9,7 +9,6 @@ in the meantime (or a CRM already marked MQL or later) is left alone by that WHE
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,11 +18,12 @@ from sqlmodel import Session
 
 from sla_core import agreement, audit
 from sla_core.access import Permission, require
-from sla_core.bulk import read_arrow
+from sla_core.bulk import read_arrow, stage_int_rows
 from sla_core.clock import now, to_micros
 from sla_core.db import session_scope
 from sla_core.models import User
 from sla_core.scoring import score_leads
+from sla_core.stages import EventKind, Stage
 from sla_core.terms import CriterionField
 
 PROFILE = ", ".join(f.value for f in CriterionField)
@@ -49,49 +49,29 @@ class QualifyResult:
 
 def candidates(engine: Engine) -> pd.DataFrame:
     """The id and six profile fields of every lead still at stage `lead`."""
-    table = read_arrow(engine, f"SELECT id, {PROFILE} FROM lead WHERE stage = 'lead'")
+    table = read_arrow(engine, f"SELECT id, {PROFILE} FROM lead WHERE stage = '{Stage.LEAD}'")
     return table.to_pandas()
-
-
-def _stage_ids(conn: Connection, ids: np.ndarray, scores: np.ndarray) -> None:
-    """Put (id, score) pairs into the temporary table qualify_rows, in bulk."""
-    raw: Any = conn.connection.driver_connection
-    rows = zip(ids.tolist(), scores.tolist(), strict=True)
-    if conn.dialect.name == "sqlite":
-        raw.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS qualify_rows (id INTEGER PRIMARY KEY, score INTEGER)"
-        )
-        raw.execute("DELETE FROM qualify_rows")
-        raw.executemany("INSERT INTO qualify_rows (id, score) VALUES (?, ?)", rows)
-        return
-    with raw.cursor() as cur:
-        cur.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS qualify_rows (id BIGINT PRIMARY KEY, score BIGINT)"
-            " ON COMMIT DROP"
-        )
-        with cur.copy("COPY qualify_rows (id, score) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 def _apply(conn: Connection, ids: np.ndarray, scores: np.ndarray, note: str, actor: User) -> int:
     """Move the staged leads still at `lead` to MQL and log one event each; returns how many."""
-    _stage_ids(conn, ids, scores)
+    rows = zip(ids.tolist(), scores.tolist(), strict=True)
+    stage_int_rows(conn, "qualify_rows", ("id", "score"), rows)
     at = to_micros(now())
     moved = conn.execute(
         text(
-            "UPDATE lead SET stage = 'mql', mql_at = :at, updated_at = :at"
-            " WHERE stage = 'lead' AND id IN (SELECT id FROM qualify_rows)"
+            f"UPDATE lead SET stage = '{Stage.MQL}', mql_at = :at, updated_at = :at"
+            f" WHERE stage = '{Stage.LEAD}' AND id IN (SELECT id FROM qualify_rows)"
         ),
         {"at": at},
     ).rowcount
     conn.execute(
         text(
             "INSERT INTO leadevent (lead_id, at, kind, from_stage, to_stage, actor_id, note)"
-            " SELECT lead.id, :at, 'stage', 'lead', 'mql', :actor,"
+            f" SELECT lead.id, :at, '{EventKind.STAGE}', '{Stage.LEAD}', '{Stage.MQL}', :actor,"
             " CAST(:note AS TEXT) || CAST(q.score AS TEXT)"
             " FROM lead JOIN qualify_rows AS q ON q.id = lead.id"
-            " WHERE lead.stage = 'mql' AND lead.mql_at = :at AND lead.updated_at = :at"
+            f" WHERE lead.stage = '{Stage.MQL}' AND lead.mql_at = :at AND lead.updated_at = :at"
         ),
         {"at": at, "actor": actor.id, "note": note},
     )

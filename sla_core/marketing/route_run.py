@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from sla_core import agreement, audit
 from sla_core.access import Permission, require
-from sla_core.bulk import read_arrow
+from sla_core.bulk import read_arrow, stage_int_rows
 from sla_core.clock import now, to_micros
 from sla_core.marketing import routing
 from sla_core.models import Role, User
@@ -29,6 +29,7 @@ from sla_core.org import load_org_settings
 from sla_core.periods import month_containing, zone_info
 from sla_core.scoring import score_leads
 from sla_core.sla.worktime import load_work_time
+from sla_core.stages import EventKind, Stage
 from sla_core.terms import CriterionField
 
 PROFILE = ", ".join(f.value for f in CriterionField)
@@ -59,7 +60,7 @@ def unassigned_mqls(engine: Engine, mql: Any) -> pd.DataFrame:
     """Unassigned MQLs with their score under `mql` and the instant they became MQL."""
     sql = (
         f"SELECT id, COALESCE(mql_at, created_at) AS since, {PROFILE} FROM lead"
-        " WHERE stage = 'mql' AND owner_id IS NULL"
+        f" WHERE stage = '{Stage.MQL}' AND owner_id IS NULL"
     )
     frame = read_arrow(engine, sql).to_pandas()
     out = pd.DataFrame({"id": frame["id"].astype("int64"), "since": frame["since"]})
@@ -109,44 +110,22 @@ def rep_loads(*, session: Session, away: Collection[int], ref: datetime) -> pd.D
     return reps.astype({"load_30d": "int64", "month": "int64"})
 
 
-def _stage(conn: Connection, pairs: pd.DataFrame) -> None:
-    raw: Any = conn.connection.driver_connection
-    rows = zip(
-        pairs["lead_id"].tolist(), pairs["rep_id"].tolist(), pairs["score"].tolist(), strict=True
-    )
-    if conn.dialect.name == "sqlite":
-        raw.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS route_rows"
-            " (id INTEGER PRIMARY KEY, rep INTEGER, score INTEGER)"
-        )
-        raw.execute("DELETE FROM route_rows")
-        raw.executemany("INSERT INTO route_rows VALUES (?, ?, ?)", rows)
-        return
-    with raw.cursor() as cur:
-        cur.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS route_rows"
-            " (id BIGINT PRIMARY KEY, rep BIGINT, score BIGINT) ON COMMIT DROP"
-        )
-        with cur.copy("COPY route_rows (id, rep, score) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 def _apply(conn: Connection, pairs: pd.DataFrame, actor: User) -> int:
-    _stage(conn, pairs)
+    rows = zip(*(pairs[c].tolist() for c in ("lead_id", "rep_id", "score")), strict=True)
+    stage_int_rows(conn, "route_rows", ("id", "rep", "score"), rows)
     at = to_micros(now())
     claimed = conn.execute(
         text(
             "UPDATE lead SET owner_id = r.rep, assigned_at = :at, updated_at = :at"
             " FROM route_rows AS r"
-            " WHERE lead.id = r.id AND lead.owner_id IS NULL AND lead.stage = 'mql'"
+            f" WHERE lead.id = r.id AND lead.owner_id IS NULL AND lead.stage = '{Stage.MQL}'"
         ),
         {"at": at},
     ).rowcount
     conn.execute(
         text(
             "INSERT INTO leadevent (lead_id, at, kind, actor_id, note)"
-            " SELECT lead.id, :at, 'assigned', r.rep,"
+            f" SELECT lead.id, :at, '{EventKind.ASSIGNED}', r.rep,"
             " CAST(:note AS TEXT) || CAST(r.score AS TEXT)"
             " FROM lead JOIN route_rows AS r ON r.id = lead.id"
             " WHERE lead.assigned_at = :at AND lead.owner_id = r.rep"

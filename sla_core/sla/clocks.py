@@ -31,6 +31,7 @@ from sla_core.sla.deadlines import working_times
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.timeline import Instants, micros
 from sla_core.sla.worktime import WorkSetup
+from sla_core.stages import AWAITING_DISPOSITION, Stage
 from sla_core.terms import AgreementContent
 
 
@@ -53,7 +54,7 @@ STATUS_ORDER: tuple[ClockStatus, ...] = (
     ClockStatus.BREACHED,
 )
 _CODES = {s: i for i, s in enumerate(STATUS_ORDER)}
-QUALIFIED_STAGES = ("sql", "opportunity", "won", "lost")
+QUALIFIED_STAGES = tuple(s.value for s in (Stage.SQL, Stage.OPPORTUNITY, Stage.WON, Stage.LOST))
 
 
 def _instants(values: np.ndarray) -> pd.Series:
@@ -99,7 +100,9 @@ def _follow_up_status(
 ) -> np.ndarray:
     """Follow-ups owed within the work window, unless the lead was (dis)qualified."""
     made = leads["touches"].fillna(0).to_numpy(dtype=np.int64)
-    settled = leads["stage"].isin([*QUALIFIED_STAGES, "disqualified"]).to_numpy(dtype=bool)
+    settled = (
+        leads["stage"].isin([*QUALIFIED_STAGES, Stage.DISQUALIFIED.value]).to_numpy(dtype=bool)
+    )
     settled = settled | ~np.isnan(sql_at)
     pending = work <= _CODES[ClockStatus.EXEMPT]  # not started or exempt
     return np.select(
@@ -136,24 +139,9 @@ def lead_clocks(
     at_risk = float(content.service.at_risk_pct) / 100
     at = Instants(leads)
     found = exemptions or exempt_leads(leads, content, setup, at)
-    exempt = found.exempt
     times = working_times(leads, content, now, setup, at)
-    codes = {
-        clock: _status(
-            at["assigned_at" if clock == "disposition" else "mql_at"],
-            times[f"{clock}_done"],
-            times[f"{clock}_deadline"],
-            times[f"{clock}_share"],
-            ref=now,
-            at_risk=at_risk,
-            exempt=exempt,
-        )
-        for clock in ("disposition", "work")
-    }
     required = content.windows.follow_up_attempts
-    codes["follow_up"] = _follow_up_status(
-        leads, codes["work"], required, times, sql_at=at["sql_at"], ref=now, at_risk=at_risk
-    )
+    codes = _clock_codes(leads, at, times, required, ref=now, at_risk=at_risk, exempt=found.exempt)
     running = {c: np.isnan(times[f"{c}_done"]) & (codes[c] >= _CODES[ClockStatus.ON_TRACK])
                for c in ("disposition", "work")}  # fmt: skip
     next_deadline = np.fmin(
@@ -161,11 +149,10 @@ def lead_clocks(
         np.where(running["work"], times["work_deadline"], np.nan),
     )
     # Follow-ups are owed only while sales holds the lead undecided (MQL or SAL).
-    undecided = leads["stage"].isin(["mql", "sal"]).to_numpy(dtype=bool)
+    undecided = leads["stage"].isin([s.value for s in AWAITING_DISPOSITION]).to_numpy(dtype=bool)
     open_follow_up = undecided & (codes["follow_up"] >= _CODES[ClockStatus.ON_TRACK])
     is_open = running["disposition"] | running["work"] | open_follow_up
     away = owners_away(leads, setup, now)
-    worst = np.maximum.reduce([codes["disposition"], codes["work"], codes["follow_up"]])
     return pd.DataFrame(
         {
             "disposition_deadline": _instants(times["disposition_deadline"]),
@@ -178,18 +165,47 @@ def lead_clocks(
             "follow_ups_made": leads["touches"].fillna(0).to_numpy(dtype=np.int64),
             "follow_ups_required": required,
             "follow_up_status": _statuses(codes["follow_up"]),
-            "status": _statuses(worst),
+            "status": _statuses(np.maximum.reduce(list(codes.values()))),  # the worst clock
             "next_deadline": _instants(next_deadline),
             "open": is_open,
             "disposition_running": running["disposition"],
             "work_running": running["work"],
-            "exempt": exempt,
+            "exempt": found.exempt,
             "mql_score": found.score,
             "mql_threshold": found.threshold,
             "owner_away": away,
             "reassign": away & is_open,
         }
     ).set_axis(leads.index)
+
+
+def _clock_codes(
+    leads: pd.DataFrame,
+    at: Instants,
+    times: dict[str, np.ndarray],
+    required: int,
+    *,
+    ref: float,
+    at_risk: float,
+    exempt: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The status code of each lead's disposition, work and follow-up clock."""
+    codes = {
+        clock: _status(
+            at["assigned_at" if clock == "disposition" else "mql_at"],
+            times[f"{clock}_done"],
+            times[f"{clock}_deadline"],
+            times[f"{clock}_share"],
+            ref=ref,
+            at_risk=at_risk,
+            exempt=exempt,
+        )
+        for clock in ("disposition", "work")
+    }
+    codes["follow_up"] = _follow_up_status(
+        leads, codes["work"], required, times, sql_at=at["sql_at"], ref=ref, at_risk=at_risk
+    )
+    return codes
 
 
 def owners_away(leads: pd.DataFrame, setup: WorkSetup, ref: float) -> np.ndarray:

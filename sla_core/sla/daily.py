@@ -20,6 +20,7 @@ from sla_core.exporting import safe_csv, safe_xlsx
 from sla_core.models import Lead, LeadEvent, Role, User
 from sla_core.periods import Period, zone_info
 from sla_core.sla.mailer import Delivery, SmtpConfig, deliver
+from sla_core.stages import EventKind, Stage
 
 REPORT_COLUMNS = ("rep", "worked", "touches", "dispositioned", "opened", "breached")
 TOTAL = "All reps"
@@ -53,13 +54,17 @@ def daily_table(
     names: Mapping[int, str],
 ) -> pd.DataFrame:
     """One row per rep with anything to report, then the total (see the module's rules)."""
-    touch = events[events["kind"] == "touch"]
+    touch = events[events["kind"] == EventKind.TOUCH.value]
     per = pd.DataFrame(
         {
             "worked": touch.groupby("owner_id")["lead_id"].nunique(),
             "touches": touch.groupby("owner_id").size(),
-            "dispositioned": events[events["kind"] == "disposition"].groupby("owner_id").size(),
-            "opened": events[events["to_stage"] == "opportunity"].groupby("owner_id").size(),
+            "dispositioned": events[events["kind"] == EventKind.DISPOSITION.value]
+            .groupby("owner_id")
+            .size(),
+            "opened": events[events["to_stage"] == Stage.OPPORTUNITY.value]
+            .groupby("owner_id")
+            .size(),
         }
     )
     breached = pd.Series(False, index=leads.index)

@@ -76,13 +76,47 @@ def gauge_table(
     index; missing groups count 0). Attainment is value / target x 100 (100 when the
     target is 0); for MQLs left unworked it is 100 when none were left, else 0.
     """
+    spec = _measures(levels, content, reps=reps, marketers=marketers)
+    policy = content.service
+    parts = []
+    for level, (value, target, done, due) in spec.items():
+        goal = pd.Series(target, index=levels.index, dtype="float64")
+        if level is Level.UNWORKED:
+            attainment = pd.Series(np.where(value <= 0, 100.0, 0.0), index=levels.index)
+        else:
+            attainment = (100.0 * value / goal.where(goal > 0)).fillna(100.0).where(value.notna())
+        parts.append(
+            pd.DataFrame(
+                {
+                    "group": levels.index,
+                    "level": level.value,
+                    "value": value.to_numpy(),
+                    "target": goal.to_numpy(),
+                    "attainment": attainment.to_numpy(),
+                    "band": _band(level, value, attainment, getattr(policy.bands, level.value)),
+                    "done": done.to_numpy(dtype="int64"),
+                    "due": due.to_numpy(dtype="int64"),
+                    "percent": level in PERCENT_LEVELS,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)[list(GAUGE_COLUMNS)]
+
+
+Measure = tuple[pd.Series, object, pd.Series, pd.Series]
+
+
+def _measures(
+    levels: pd.DataFrame, content: AgreementContent, *, reps: pd.Series, marketers: pd.Series
+) -> dict[Level, Measure]:
+    """Per level: its value, its target (the agreement's), and the done and due counts."""
     policy, targets = content.service, content.targets
     heads = reps.reindex(levels.index, fill_value=0).astype("float64")
     sellers = marketers.reindex(levels.index, fill_value=0).astype("float64")
     volume_target = np.where(
         sellers > 0, sellers * targets.mqls_per_marketer, heads * targets.min_mqls_per_rep
     )
-    spec: dict[Level, tuple[pd.Series, object, pd.Series, pd.Series]] = {
+    return {
         Level.DISPOSITION: (
             _share(levels["dispositioned_in_time"], levels["disposition_due"]),
             float(policy.disposition_target_pct),
@@ -126,26 +160,3 @@ def gauge_table(
             levels["mqls"],
         ),
     }
-    parts = []
-    for level, (value, target, done, due) in spec.items():
-        goal = pd.Series(target, index=levels.index, dtype="float64")
-        if level is Level.UNWORKED:
-            attainment = pd.Series(np.where(value <= 0, 100.0, 0.0), index=levels.index)
-        else:
-            attainment = (100.0 * value / goal.where(goal > 0)).fillna(100.0).where(value.notna())
-        parts.append(
-            pd.DataFrame(
-                {
-                    "group": levels.index,
-                    "level": level.value,
-                    "value": value.to_numpy(),
-                    "target": goal.to_numpy(),
-                    "attainment": attainment.to_numpy(),
-                    "band": _band(level, value, attainment, getattr(policy.bands, level.value)),
-                    "done": done.to_numpy(dtype="int64"),
-                    "due": due.to_numpy(dtype="int64"),
-                    "percent": level in PERCENT_LEVELS,
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)[list(GAUGE_COLUMNS)]

@@ -19,6 +19,7 @@ from sla_core.periods import Period
 from sla_core.sla.clocks import STATUS_ORDER, ClockStatus, lead_clocks
 from sla_core.sla.timeline import column_micros, micros
 from sla_core.sla.worktime import WorkSetup
+from sla_core.stages import Stage
 from sla_core.terms import AgreementContent
 
 # The columns of `service_levels`, in order (names are kept stable for other modules).
@@ -74,7 +75,7 @@ def count_masks(leads: pd.DataFrame, clocks: pd.DataFrame, period: Period) -> di
     f_met, f_due = status("follow_up_status", MET), status("follow_up_status", MET, BREACHED)
     never_worked = clocks["work_done_at"].isna().to_numpy(dtype=bool)
     is_open = clocks["open"].to_numpy(dtype=bool)
-    won = (leads["stage"] == "won").to_numpy(dtype=bool, na_value=False)
+    won = (leads["stage"] == Stage.WON.value).to_numpy(dtype=bool, na_value=False)
     return {
         "mqls": entered,
         "mqls_received": received,
