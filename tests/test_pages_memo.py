@@ -16,7 +16,7 @@ from sqlmodel import select
 from sla_core import clock
 from sla_core.db import session_scope
 from sla_core.gamification import adjustments, leaderboard, service
-from sla_core.marketing import route_run
+from sla_core.marketing import preview, route_run
 from sla_core.models import Lead, User
 from sla_core.sla import views
 from tests.test_pages import app_url, sign_in, template_db  # noqa: F401 (fixtures)
@@ -126,3 +126,19 @@ def test_leaderboard_reuses_its_boards_and_sees_a_lead_and_a_bonus(
     assert len(calls) == 3
     after = at.dataframe[0].value.set_index("Name")["Points"].to_dict()
     assert after[rep.name] == points[rep.name] + 5
+
+
+def test_criteria_reuses_its_preview_and_scores_a_new_lead(
+    app_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = counted(monkeypatch, preview, "compare")
+    at = open_page("marketingmanager", "pages/criteria.py")
+    scored = int({m.label: m.value for m in at.metric}["Leads scored"])
+    at.run()
+    assert len(calls) == 1
+
+    add_mql(app_url, "scored")
+    at.run()
+    assert len(calls) == 2
+    assert {m.label: m.value for m in at.metric}["Leads scored"] == str(scored + 1)
