@@ -14,9 +14,10 @@ import pytest
 from sqlmodel import select
 
 from sla_core import clock
+from sla_core.agreement import figures
 from sla_core.db import session_scope
 from sla_core.gamification import adjustments, leaderboard, service
-from sla_core.marketing import preview, route_run
+from sla_core.marketing import calculator, preview, route_run
 from sla_core.models import Lead, User
 from sla_core.sla import views
 from tests.test_pages import app_url, sign_in, template_db  # noqa: F401 (fixtures)
@@ -142,3 +143,27 @@ def test_criteria_reuses_its_preview_and_scores_a_new_lead(
     at.run()
     assert len(calls) == 2
     assert {m.label: m.value for m in at.metric}["Leads scored"] == str(scored + 1)
+
+
+@pytest.mark.parametrize(
+    ("page", "owner", "name"),
+    [
+        ("pages/workshop.py", figures, "last_quarter"),
+        ("pages/targets.py", calculator, "historical_rates"),
+    ],
+)
+def test_history_figures_are_reused_until_a_write(
+    app_url: str,  # noqa: F811
+    still: None,
+    monkeypatch: pytest.MonkeyPatch,
+    page: str,
+    owner: Any,
+    name: str,
+) -> None:
+    calls = counted(monkeypatch, owner, name)
+    at = open_page("admin", page)
+    at.run()
+    assert len(calls) == 1
+    add_mql(app_url, "history")
+    at.run()
+    assert len(calls) == 2 and not at.exception
