@@ -124,14 +124,16 @@ def live() -> None:
     """
     view = sla_view(scope.id if scope.kind is views.ScopeKind.REP else None)
     memo = view.shared.memo
-    # the clocks' own key (owner, instant, agreement, work time) and who counts for targets
-    key = (scope, label, view.ref, setup_key(view.content, view.setup), repr(heads))
+    # the clocks' own key (owner, agreement, work time) and who counts for targets; the
+    # clocks' instant is the stamp: the next minute's figures replace this minute's
+    key = (scope, label, setup_key(view.content, view.setup), repr(heads))
     rows = memo(("sla_rows", *key), lambda: views.scope_mask(view.leads, scope, heads))
     gauges = memo(
         ("sla_gauges", *key),
         lambda: views.scope_gauges(
             view.leads, view.clocks, view.content, period, view.ref, scope, heads
         ),
+        stamp=view.ref,
     )
     agreement_banner(view.governing)
     show_gauges(view, gauges)
@@ -150,6 +152,7 @@ def live() -> None:
     behind = memo(
         ("sla_behind", level, *key),
         lambda: views.leads_behind(view.leads, view.clocks, period, level, rows),
+        stamp=view.ref,
     )
     st.dataframe(
         for_reading(behind.assign(owner=behind["owner_id"].map(names)).drop(columns=["owner_id"])),
@@ -163,6 +166,7 @@ def live() -> None:
         listed = memo(
             ("sla_attention", status, *key),
             lambda status=status: views.attention(view.leads, view.clocks, view.ref, rows, status),
+            stamp=view.ref,
         )
         tab.dataframe(
             for_reading(
@@ -184,7 +188,7 @@ def show_trends(view: SlaView, rows: np.ndarray) -> None:
         (monthly, "month", months),
     )
     bucket = int(view.ref.timestamp() // 600)  # trends move slowly: recompute every 10 min
-    key = (scope, label, bucket, setup_key(view.content, view.setup), repr(heads), language())
+    key = (scope, label, setup_key(view.content, view.setup), repr(heads), language())
     for tab, name, span in spans:
 
         def spec(span: list[periods.Period] = span) -> dict[str, object]:
@@ -195,7 +199,7 @@ def show_trends(view: SlaView, rows: np.ndarray) -> None:
             return chart_spec(lines.to_dict())
 
         tab.vega_lite_chart(
-            spec=copy.deepcopy(view.shared.memo(("sla_trend", name, *key), spec)),
+            spec=copy.deepcopy(view.shared.memo(("sla_trend", name, *key), spec, stamp=bucket)),
             key=f"compliance_trend_{name}",
         )
 

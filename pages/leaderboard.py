@@ -57,7 +57,7 @@ def spec(name: str, build: Callable[[], alt.TopLevelMixin], *extra: Hashable) ->
     """A chart's Vega-Lite spec for this reader, built (and validated by altair, 0.1 s) once
     per board, language and data revision; the caller gets its own copy."""
     key = ("leaderboard_chart", name, language(), view.key, *extra)
-    return copy.deepcopy(snap.memo(key, lambda: chart_spec(build().to_dict())))
+    return copy.deepcopy(snap.memo(key, lambda: chart_spec(build().to_dict()), stamp=view.stamp))
 
 
 for note in board.notes:

@@ -52,7 +52,8 @@ def preview() -> route_run.RouteResult:
 
 
 # Once per data revision (a write or an assignment is a new one), agreement, reps,
-# away set, settings and minute (the 30-day window moves), shared by every session.
+# away set and settings, shared by every session; each minute (the 30-day window moves)
+# replaces the last one's.
 preview_key = (
     "routing_preview",
     governing.version.id,
@@ -60,11 +61,10 @@ preview_key = (
     tuple(reps[["id", "name"]].itertuples(index=False, name=None)),
     settings.time_zone,
     settings.calendar,
-    int(now().timestamp() // 60),
 )
 try:
     access.require(user, access.Permission.ROUTE_LEADS)  # a memo hit skips route()'s check
-    plan = current_snapshot().memo(preview_key, preview)
+    plan = current_snapshot().memo(preview_key, preview, stamp=int(now().timestamp() // 60))
 except route_run.NoRepAvailable as exc:
     st.error(_("No active sales rep can receive leads: nothing can be assigned."))
     st.caption(str(exc))

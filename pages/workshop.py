@@ -33,8 +33,8 @@ snap = current_snapshot()
 ref = now()
 # last quarter's figures: once per data revision, minute and settings (a rerun only draws)
 history = snap.memo(
-    ("workshop.last_quarter", int(ref.timestamp() // 60), content.windows.disposition_hours,
-     settings.time_zone, settings.calendar),
+    ("workshop.last_quarter", content.windows.disposition_hours, settings.time_zone,
+     settings.calendar),
     lambda: figures.last_quarter(
         snap.frame,
         ref=ref,
@@ -42,6 +42,7 @@ history = snap.memo(
         zone=settings.time_zone,
         calendar=settings.calendar,
     ),
+    stamp=int(ref.timestamp() // 60),
 )  # fmt: skip
 
 st.title(_("SLA workshop"))

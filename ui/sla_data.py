@@ -69,8 +69,9 @@ def sla_view(owner_id: int | None) -> SlaView:
         ref = now()  # after any write of this revision: no lead is judged before its change
         return ref, snapshot.freeze(lead_clocks(frame, content, ref, setup, exemptions=found))
 
-    minute = int(now().timestamp() // 60)
-    ref, clocks = shared.memo(("sla_clocks", owner_id, minute, *setup_key(content, setup)), compute)
+    minute = int(now().timestamp() // 60)  # a new minute replaces the clocks of the last one
+    key = ("sla_clocks", owner_id, *setup_key(content, setup))
+    ref, clocks = shared.memo(key, compute, stamp=minute)
     return SlaView(frame, clocks, content, governing, setup, ref, shared.revision, shared)
 
 

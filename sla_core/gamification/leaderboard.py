@@ -43,6 +43,7 @@ class Leaderboard:
     my_badges: pd.DataFrame
     earning: pd.DataFrame  # badges this period earns so far (stored when it is closed)
     key: Hashable = None  # names what the board was computed from (for memoised charts)
+    stamp: Hashable = None  # and the minute it was computed in
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def leaderboard(
     extra = [] if quarter is period else [quarter]
     batch = service.read_batch(session=session, periods=[*periods, *extra])
     key = ("gamification.leaderboard", *batch.key(data))
-    done: Tally = memo(key, lambda: tally(data, batch, len(periods)))
+    stamp = batch.stamp(data)
+    done: Tally = memo(key, lambda: tally(data, batch, len(periods)), stamp=stamp)
     board = done.board
     closed = closing.latest_close(session=session, period=period)
     rows = None
@@ -120,6 +122,7 @@ def leaderboard(
         my_badges=awards.badge_history(session=session, user_id=viewer.id or 0),
         earning=done.earning,
         key=key,
+        stamp=stamp,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,10 +23,18 @@ from sla_core.sla.worktime import WorkSetup, load_work_time
 PEOPLE_COLUMNS = ["id", "name", "role", "team_id", "team", "joined_at"]
 # `Shared.memo` of the data revision `leads` is the whole snapshot of: what is derived
 # from the leads alone is computed once per revision and key (see `sla_core.snapshot`).
-Memo = Callable[[Hashable, Callable[[], Any]], Any]
+T = TypeVar("T")
 
 
-def no_memo(_key: Hashable, compute: Callable[[], Any]) -> Any:
+class Memo(Protocol):
+    """`Shared.memo`'s signature: compute once per key (and stamp)."""
+
+    def __call__(self, key: Hashable, compute: Callable[[], T], *, stamp: Hashable = None) -> T:
+        """The value of `compute()` for `key`, computed again when `stamp` changed."""
+        ...
+
+
+def no_memo(key: Hashable, compute: Callable[[], T], *, stamp: Hashable = None) -> T:
     """Compute every time (callers without a shared snapshot)."""
     return compute()
 
@@ -134,8 +142,8 @@ class Batch:
     extras: list[pd.Series]
 
     def key(self, data: Inputs) -> tuple[Hashable, ...]:
-        """Everything the boards of `data` and this batch depend on beside the leads,
-        as a memo key; the instant counted up to enters by its minute."""
+        """Everything the boards of `data` and this batch depend on beside the leads and
+        the instant counted up to (see `stamp`), as a memo key."""
         setup = data.setup
         return (
             tuple((p.label, p.kind.value, p.zone, str(p.calendar)) for p in self.periods),
@@ -144,8 +152,12 @@ class Batch:
             data.people.to_json(orient="split", date_format="iso", date_unit="us"),
             setup.work_time.model_dump_json(),
             setup.zone,
-            int(data.ref.timestamp() // 60),
         )
+
+    @staticmethod
+    def stamp(data: Inputs) -> int:
+        """The minute of the instant counted up to: boards a minute old are scored again."""
+        return int(data.ref.timestamp() // 60)
 
 
 def read_batch(*, session: Session, periods: list[Period]) -> Batch:
