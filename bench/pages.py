@@ -1,6 +1,7 @@
 """Benchmark: every registered page with 10k and 1M leads, against a bare read_csv (issue 11).
 
 Run by hand:  .venv/bin/python bench/pages.py [--sizes 10000,1000000] [--database-url URL]
+              [--folder DIR --reuse] [--pages routing,compliance]
 
 For each size it builds a database by importing the bench's HubSpot-style export (SQLite,
 and PostgreSQL when a URL is given), then measures in a fresh process per database, as the
@@ -20,6 +21,7 @@ import ast
 import json
 import os
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -28,7 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +41,11 @@ APP = ROOT / "app.py"
 ADMIN, PASSWORD = "benchadmin", "Bench#12345"
 
 
-def registered_pages() -> list[str]:
-    """Every `st.Page("pages/x.py", ...)` that app.py registers, in its order."""
+def registered_pages(only: str = "") -> list[str]:
+    """Every `st.Page("pages/x.py", ...)` that app.py registers, in its order.
+
+    `only`: a comma-separated list of names ("routing,compliance") keeps just those pages.
+    """
     pages = []
     for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
         if (
@@ -51,7 +56,8 @@ def registered_pages() -> list[str]:
             and str(node.args[0].value).startswith("pages/")
         ):
             pages.append(str(node.args[0].value))
-    return [p for p in dict.fromkeys(pages) if p != "pages/setup.py"]
+    names = {f"pages/{n.strip().removesuffix('.py')}.py" for n in only.split(",") if n.strip()}
+    return [p for p in dict.fromkeys(pages) if p != "pages/setup.py" and (not names or p in names)]
 
 
 def rss_mib() -> tuple[float, float]:
@@ -102,7 +108,7 @@ def median_of(runs: int, fn: Callable[[], Any]) -> tuple[float, float]:
     return statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
 
 
-def measure(runs: int, folder: Path) -> dict[str, Any]:
+def measure(runs: int, folder: Path, only: str = "") -> dict[str, Any]:
     """In a fresh process with DATABASE_URL set: the app's figures, then load and read_csv."""
     import pandas as pd
     import pyarrow as pa
@@ -128,7 +134,7 @@ def measure(runs: int, folder: Path) -> dict[str, Any]:
     # warm: the server has been up for the few seconds someone takes to type a password
     out["sign-in"], at = sign_in(AppTest, wait=True)
     out["peak after sign-in"] = rss_mib()[1]
-    for page in registered_pages():
+    for page in registered_pages(only):
         first = timed(lambda p=page: at.switch_page(p).run())[0]
         reruns = [timed(at.run)[:2] for _ in range(runs)]
         rerun = statistics.median(r[0] for r in reruns)
@@ -172,8 +178,12 @@ def sign_in(app_test: Any, *, wait: bool) -> tuple[float, Any]:
 
 
 @contextmanager
-def database(url: str | None, folder: Path, rows: int) -> Iterator[str]:
-    """A database with `rows` imported leads, the file's owners and a bench admin: its URL."""
+def database(url: str | None, folder: Path, rows: int, reuse: bool = False) -> Iterator[str]:
+    """A database with `rows` imported leads, the file's owners and a bench admin: its URL.
+
+    `reuse` (SQLite only): a `pages_<rows>.db` already in `folder` is used as it is (kept
+    from an earlier run with the same `--folder`), instead of being rebuilt.
+    """
     from sla_core import db
 
     if url:
@@ -182,11 +192,20 @@ def database(url: str | None, folder: Path, rows: int) -> Iterator[str]:
             yield engine.url.render_as_string(hide_password=False)
         return
     path = folder / f"pages_{rows}.db"
-    path.unlink(missing_ok=True)
-    engine = db.make_engine(f"sqlite:///{path}")
+    if reuse and path.exists():
+        print(f"  reusing {path}", flush=True)
+        yield f"sqlite:///{path}"
+        return
+    building = path.with_suffix(".building")  # renamed when complete: --reuse never sees half
+    for stale in (path, building):
+        stale.unlink(missing_ok=True)
+    engine = db.make_engine(f"sqlite:///{building}")
     db.migrate(engine)
     _fill(engine, folder, rows)
     engine.dispose()
+    with closing(sqlite3.connect(building)) as raw:  # fold the WAL into the file first
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    building.rename(path)
     yield f"sqlite:///{path}"
 
 
@@ -214,9 +233,10 @@ def _fill(engine: Any, folder: Path, rows: int) -> None:
     print(f"  imported {result['result'].new:,} leads in {result['total']:.1f} s", flush=True)
 
 
-def run_child(url: str, runs: int, folder: Path) -> dict[str, Any]:
+def run_child(url: str, runs: int, folder: Path, only: str = "") -> dict[str, Any]:
     env = {**os.environ, "DATABASE_URL": url}
     command = [sys.executable, __file__, "--measure", "--runs", str(runs), "--folder", str(folder)]
+    command += ["--pages", only] if only else []
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"measuring {url} failed:\n{done.stderr[-3000:]}")
@@ -286,10 +306,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--folder", help="keep the generated files here (default: a temp dir)")
+    parser.add_argument("--pages", default="", help="only these pages, e.g. routing,compliance")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="SQLite: reuse pages_<size>.db already in --folder (a 1M build takes minutes)",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
-        print(json.dumps(measure(args.runs, Path(args.folder))))
+        print(json.dumps(measure(args.runs, Path(args.folder), args.pages)))
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="leadpact-pages-") as tmp:
@@ -301,8 +327,8 @@ def main(argv: list[str] | None = None) -> int:
             results: dict[int, dict[str, Any]] = {}
             for rows in sizes:
                 print(f"{backend}, {rows:,} leads", flush=True)
-                with database(url, folder, rows) as app_url:
-                    results[rows] = run_child(app_url, args.runs, folder)
+                with database(url, folder, rows, reuse=args.reuse and not url) as app_url:
+                    results[rows] = run_child(app_url, args.runs, folder, args.pages)
             print(json.dumps(results), file=sys.stderr)
             print("\n".join(report(backend, results)) + "\n", flush=True)
     return 0

@@ -1,7 +1,10 @@
 """Compliance: a live gauge per service level for the company, a team or a rep."""
 
+import copy
 from datetime import timedelta
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from sla_core import access, browse, periods
@@ -17,9 +20,9 @@ from sla_core.sla.gauges import Level
 from sla_core.sla.mailer import MailConfigError
 from ui.data import current_user, get_engine
 from ui.dates import date_input
-from ui.i18n import _, chart, digits, num, period_name
+from ui.i18n import _, chart_spec, digits, language, num, period_name
 from ui.navigation import framed
-from ui.sla_data import sla_view, smtp_config
+from ui.sla_data import SlaView, setup_key, sla_view, smtp_config
 from ui.tables import for_reading
 from ui.widgets import agreement_banner
 
@@ -85,20 +88,23 @@ label = period_col.selectbox(
 period = periods.parse_period(label, zone=zone, calendar=calendar)
 
 
-@st.fragment(run_every=timedelta(seconds=20))
-def live() -> None:
-    """The gauges and lists; every 20 s they recompute, and reload data only if it changed."""
-    view = sla_view(scope.id if scope.kind is views.ScopeKind.REP else None)
-    rows = views.scope_mask(view.leads, scope, heads)
-    gauges = views.scope_gauges(
-        view.leads, view.clocks, view.content, period, view.ref, scope, heads
+def gauge_spec(view: SlaView, row: dict[str, object], level: Level) -> dict[str, object]:
+    """A gauge's Vega-Lite spec for this reader, built (altair validates, 0.1 s) once per
+    figure, language and data revision; the caller gets its own copy."""
+    key = ("sla_gauge_spec", language(), level, repr(sorted(row.items())))
+    spec = view.shared.memo(
+        key, lambda: chart_spec(charts.level_gauge(row, titles[level]).to_dict())
     )
-    agreement_banner(view.governing)
+    return copy.deepcopy(spec)
+
+
+def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
+    """Seven gauges in two lines; a click on one selects its level for the list below."""
     for line in (gauges.iloc[:4], gauges.iloc[4:]):
         for column, (_index, row) in zip(st.columns(4), line.iterrows(), strict=False):
             level = Level(row["level"])
-            event = column.altair_chart(
-                chart(charts.level_gauge(row.to_dict(), titles[level])),
+            event = column.vega_lite_chart(
+                spec=gauge_spec(view, row.to_dict(), level),
                 key=f"compliance_gauge_{level.value}",
                 on_select="rerun",
                 selection_mode=charts.PICK,
@@ -110,6 +116,30 @@ def live() -> None:
                     _("{done} of {due} due").format(done=num(row["done"]), due=num(row["due"])),
                     help=_("Click the gauge to list the leads behind it."),
                 )
+
+
+@st.fragment(run_every=timedelta(seconds=20))
+def live() -> None:
+    """The gauges and lists; every 20 s they recompute, and reload data only if it changed.
+
+    What they show is computed once per data revision, scope, period and clock minute
+    (`Shared.memo`, shared by every session), so a rerun only draws.
+    """
+    view = sla_view(scope.id if scope.kind is views.ScopeKind.REP else None)
+    memo = view.shared.memo
+    # the clocks' own key (owner, agreement, work time) and who counts for targets; the
+    # clocks' instant is the stamp: the next minute's figures replace this minute's
+    key = (scope, label, setup_key(view.content, view.setup), repr(heads))
+    rows = memo(("sla_rows", *key), lambda: views.scope_mask(view.leads, scope, heads))
+    gauges = memo(
+        ("sla_gauges", *key),
+        lambda: views.scope_gauges(
+            view.leads, view.clocks, view.content, period, view.ref, scope, heads
+        ),
+        stamp=view.ref,
+    )
+    agreement_banner(view.governing)
+    show_gauges(view, gauges)
     st.caption(
         _("Live: recomputed at {time} UTC; leads reload only when they change.").format(
             time=digits(f"{view.ref:%H:%M:%S}")
@@ -122,7 +152,11 @@ def live() -> None:
         format_func=titles.__getitem__,
         key="compliance_level",
     )
-    behind = views.leads_behind(view.leads, view.clocks, period, level, rows)
+    behind = memo(
+        ("sla_behind", level, *key),
+        lambda: views.leads_behind(view.leads, view.clocks, period, level, rows),
+        stamp=view.ref,
+    )
     st.dataframe(
         for_reading(behind.assign(owner=behind["owner_id"].map(names)).drop(columns=["owner_id"])),
         hide_index=True,
@@ -132,7 +166,11 @@ def live() -> None:
 
     risk_tab, late_tab = st.tabs([_("At risk"), _("Breached, still open")])
     for tab, status in ((risk_tab, "at_risk"), (late_tab, "breached")):
-        listed = views.attention(view.leads, view.clocks, view.ref, rows, status)
+        listed = memo(
+            ("sla_attention", status, *key),
+            lambda status=status: views.attention(view.leads, view.clocks, view.ref, rows, status),
+            stamp=view.ref,
+        )
         tab.dataframe(
             for_reading(
                 listed.assign(owner=listed["owner_id"].map(names)).drop(columns=["owner_id"])
@@ -141,22 +179,30 @@ def live() -> None:
             key=f"compliance_list_{status}",
             height=260,
         )
+    show_trends(view, rows)
 
+
+def show_trends(view: SlaView, rows: np.ndarray) -> None:
+    """Weekly and monthly lines of the percentage levels, recomputed every 10 minutes."""
     weekly, monthly = st.tabs([_("Weekly trend"), _("Monthly trend")])
-    scoped, scoped_clocks = view.leads.loc[rows], view.clocks.loc[rows]
     week_start = {"monday": 0, "saturday": 5, "sunday": 6}[org.week_start.value]
     spans = (
         (weekly, "week", views.weeks_up_to(view.ref, 8, zone=zone, week_start=week_start)),
         (monthly, "month", months),
     )
     bucket = int(view.ref.timestamp() // 600)  # trends move slowly: recompute every 10 min
+    key = (scope, label, setup_key(view.content, view.setup), repr(heads), language())
     for tab, name, span in spans:
-        data = view.shared.memo(
-            ("sla_trend", scope, name, label, bucket, view.content.model_dump_json()),
-            lambda span=span: views.trend(scoped, scoped_clocks, view.content, span, view.ref),
-        )
-        tab.altair_chart(
-            chart(charts.trend_lines(data, {lv.value: t for lv, t in titles.items()}, "")),
+
+        def spec(span: list[periods.Period] = span) -> dict[str, object]:
+            data = views.trend(
+                view.leads.loc[rows], view.clocks.loc[rows], view.content, span, view.ref
+            )
+            lines = charts.trend_lines(data, {lv.value: t for lv, t in titles.items()}, "")
+            return chart_spec(lines.to_dict())
+
+        tab.vega_lite_chart(
+            spec=copy.deepcopy(view.shared.memo(("sla_trend", name, *key), spec, stamp=bucket)),
             key=f"compliance_trend_{name}",
         )
 

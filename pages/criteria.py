@@ -13,7 +13,7 @@ from sla_core.people import placed
 from sla_core.terms import NUMERIC_CRITERIA, MQLDefinition
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _
-from ui.marketing import people, profile_base
+from ui.marketing import comparison, people, prepared
 from ui.navigation import framed
 from ui.widgets import agreement_banner
 
@@ -41,7 +41,8 @@ COLUMNS = {
 }
 editable = can(user, Permission.EDIT_AGREEMENT)
 staff = people()
-base = profile_base(staff)
+ready = prepared(staff)
+base = ready.base
 stamp = f"{draft.id}_{draft.revision}"
 generation = st.session_state.get("criteria_generation", 0)
 if generation:
@@ -132,13 +133,7 @@ with shown:
     else:
         proposal = checked.definition
         in_force = governing.content.mql
-        result = preview.compare(
-            base,
-            preview.scores(base, in_force),
-            in_force.threshold,
-            preview.scores(base, proposal),
-            proposal.threshold,
-        )
+        result = comparison(ready, in_force, proposal)
         now_col, before_col, total_col = st.columns(3)
         now_col.metric(
             _("Proposed"),

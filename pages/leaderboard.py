@@ -1,5 +1,10 @@
 """Leaderboard: points for service levels met, per person and per team, by month or quarter."""
 
+import copy
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -12,8 +17,8 @@ from sla_core.gamification.standings import TIE_RULE
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import Level
-from ui.data import current_user, get_engine, leads_for
-from ui.i18n import _, chart, day, digits, num, period_name, reading_order
+from ui.data import current_snapshot, current_user, get_engine
+from ui.i18n import _, chart_spec, day, digits, language, num, period_name, reading_order
 from ui.navigation import framed
 
 framed()
@@ -44,10 +49,19 @@ period = period_col.selectbox(
     _("Which one"), options=choices, format_func=choice_names.__getitem__, key=f"leaderboard_{kind}"
 )
 
-frame = leads_for(None)
+snap = current_snapshot()
+frame = snap.frame.copy(deep=False)  # a view: adding a column leaves the shared one alone
 with session_scope(engine) as session:
-    view = lb.leaderboard(session=session, leads=frame, period=period, viewer=user)
+    view = lb.leaderboard(session=session, leads=frame, period=period, viewer=user, memo=snap.memo)
 board = view.board
+
+
+def spec(name: str, build: Callable[[], alt.TopLevelMixin], *extra: Hashable) -> dict[str, Any]:
+    """A chart's Vega-Lite spec for this reader, built (and validated by altair, 0.1 s) once
+    per board, language and data revision; the caller gets its own copy."""
+    key = ("leaderboard_chart", name, language(), view.key, *extra)
+    return copy.deepcopy(snap.memo(key, lambda: chart_spec(build().to_dict()), stamp=view.stamp))
+
 
 for note in board.notes:
     st.caption(_(note))
@@ -107,7 +121,9 @@ with people_tab:
     if board.people.empty:
         st.info(_("Nobody is on the board for this period."))
     else:
-        st.altair_chart(chart(charts.podium(board.people)), key="leaderboard_podium")
+        st.vega_lite_chart(
+            spec=spec("podium", lambda: charts.podium(board.people)), key="leaderboard_podium"
+        )
         people_table = lb.table(board.people, {k: _(v) for k, v in lb.PEOPLE_TABLE.items()})
         picked = st.dataframe(
             people_table,
@@ -122,7 +138,10 @@ with people_tab:
         if view.mine is not None:
             me = board.people.loc[board.people["subject_id"] == user.id, "name"].tolist()
             top = list(dict.fromkeys([*top[:4], *me]))
-        st.altair_chart(chart(charts.trend(view.trend_people, top)), key="leaderboard_trend")
+        st.vega_lite_chart(
+            spec=spec("trend", lambda: charts.trend(view.trend_people, top), tuple(top)),
+            key="leaderboard_trend",
+        )
         rows = picked.selection.rows if picked else []
         if rows:
             person = board.people.iloc[rows[0]]
@@ -164,7 +183,10 @@ with teams_tab:
     if board.teams.empty:
         st.info(_("No team has anyone on the board for this period."))
     else:
-        st.altair_chart(chart(charts.podium(board.teams)), key="leaderboard_team_podium")
+        st.vega_lite_chart(
+            spec=spec("team_podium", lambda: charts.podium(board.teams)),
+            key="leaderboard_team_podium",
+        )
         team_table = lb.table(board.teams, {k: _(v) for k, v in lb.TEAM_TABLE.items()})
         st.dataframe(
             team_table,
@@ -173,7 +195,10 @@ with teams_tab:
             key="leaderboard_teams",
         )
         teams = board.teams["name"].tolist()
-        st.altair_chart(chart(charts.trend(view.trend_teams, teams)), key="leaderboard_team_trend")
+        st.vega_lite_chart(
+            spec=spec("team_trend", lambda: charts.trend(view.trend_teams, teams)),
+            key="leaderboard_team_trend",
+        )
 with badges_tab:
     st.subheader(_("Earned in {period} so far").format(period=period_name(period)))
     if view.earning.empty:

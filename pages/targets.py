@@ -11,7 +11,7 @@ from sla_core.db import session_scope
 from sla_core.marketing import calculator, drafting, quotas
 from sla_core.models import Role
 from sla_core.people import placed
-from ui.data import current_user, get_engine, leads_for
+from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _
 from ui.marketing import people
 from ui.navigation import framed
@@ -103,7 +103,8 @@ with sales_col:
 proposed, errors = quotas.check_quotas(values, content)
 
 st.subheader(_("Reverse funnel: from the revenue goal to the MQLs needed"))
-history = calculator.historical_rates(leads_for(None))
+snap = current_snapshot()  # the history's stage rates: once per data revision
+history = snap.memo(("targets.rates",), lambda: calculator.historical_rates(snap.frame))
 rates = history or calculator.DEFAULT_RATES
 st.caption(
     _("Stage rates default to this organisation's history; change them to plan.")

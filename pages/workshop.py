@@ -10,7 +10,7 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from ui import workshop as ws
 from ui import workshop_actions as actions
-from ui.data import current_user, get_engine, leads_for
+from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _
 from ui.navigation import framed
 from ui.widgets import agreement_banner
@@ -32,13 +32,21 @@ with session_scope(get_engine()) as session:
     changes = discussion.history(session=session, limit=100)
     texts = {v.number: agreement.load_content(v) for v in versions}
 
-history = figures.last_quarter(
-    leads_for(None),
-    ref=now(),
-    disposition_hours=content.windows.disposition_hours,
-    zone=settings.time_zone,
-    calendar=settings.calendar,
-)
+snap = current_snapshot()
+ref = now()
+# last quarter's figures: once per data revision, minute and settings (a rerun only draws)
+history = snap.memo(
+    ("workshop.last_quarter", content.windows.disposition_hours, settings.time_zone,
+     settings.calendar),
+    lambda: figures.last_quarter(
+        snap.frame,
+        ref=ref,
+        disposition_hours=content.windows.disposition_hours,
+        zone=settings.time_zone,
+        calendar=settings.calendar,
+    ),
+    stamp=int(ref.timestamp() // 60),
+)  # fmt: skip
 
 st.title(_("SLA workshop"))
 agreement_banner(governing)

@@ -121,18 +121,24 @@ class Shared:
         self.revision = revision
         self.frame = freeze(frame)
         self._limit = limit
-        self._memo: OrderedDict[Hashable, Any] = OrderedDict()
+        self._memo: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()` once per key for this revision (keys name the function and its inputs)."""
+    def memo(self, key: Hashable, compute: Callable[[], T], *, stamp: Hashable = None) -> T:
+        """`compute()` once per key for this revision (keys name the function and its inputs).
+
+        `stamp`: for figures that move with time (the minute, say): a value with another
+        stamp than the stored one is computed again and *replaces* it, so an idle revision
+        does not pile up one copy per minute.
+        """
         with self._lock:
-            if key in self._memo:
+            if key in self._memo and self._memo[key][0] == stamp:
                 self._memo.move_to_end(key)
-                return self._memo[key]  # type: ignore[no-any-return]
+                return self._memo[key][1]  # type: ignore[no-any-return]
         value = compute()  # outside the lock: other sessions keep reading meanwhile
         with self._lock:
-            self._memo[key] = value
+            self._memo[key] = (stamp, value)
+            self._memo.move_to_end(key)
             while len(self._memo) > self._limit:
                 self._memo.popitem(last=False)
         return value

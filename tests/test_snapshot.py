@@ -127,3 +127,13 @@ def test_shared_memo_computes_once_per_key_and_keeps_a_bound() -> None:
     mine = shared.for_owner(1)
     assert mine is shared.for_owner(1) and len(mine) == 2
     assert shared.for_owner(None) is shared.frame
+
+
+def test_a_new_stamp_replaces_the_entry_instead_of_adding_one() -> None:
+    shared = snapshot.Shared("r1", pd.DataFrame({"owner_id": [1.0]}))
+    calls: list[int] = []
+    for minute in (1, 1, 2, 2, 3):
+        value = shared.memo("clocks", lambda m=minute: calls.append(m) or m, stamp=minute)  # type: ignore[func-returns-value]
+        assert value == minute
+    assert calls == [1, 2, 3]  # once per minute
+    assert shared.computed() == ("clocks",)  # one entry, not one per minute

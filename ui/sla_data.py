@@ -34,8 +34,24 @@ class SlaView:
     shared: snapshot.Shared  # memo(...) keeps derived figures for this data revision
 
 
+def setup_key(content: AgreementContent, setup: WorkSetup) -> tuple[str, ...]:
+    """What the clocks depend on beside the leads and the instant, as a memo key."""
+    return (
+        content.model_dump_json(),
+        setup.work_time.model_dump_json(),
+        setup.zone,
+        repr(sorted(setup.team_of.items())),
+        repr([(str(at), d.model_dump_json()) for at, d in setup.mql_history]),
+    )
+
+
 def sla_view(owner_id: int | None) -> SlaView:
-    """The snapshot (all, or one owner's) and every lead's SLA clocks as of now."""
+    """The snapshot (all, or one owner's) and every lead's SLA clocks as of this minute.
+
+    The clocks are computed once per data revision, agreement and work-time settings,
+    scope and minute (`Shared.memo`; `ref` is when they were computed), for every session: a rerun reuses them, a write
+    (a new data revision) or the next minute recomputes them.
+    """
     with db.session_scope(engine_for(db.database_url())) as session:
         governing = agreement.governing_version(session=session)
         setup = load_setup(session=session)
@@ -48,8 +64,14 @@ def sla_view(owner_id: int | None) -> SlaView:
         ("sla_exemptions", owner_id, content.mql.model_dump_json(), definitions),
         lambda: exempt_leads(frame, content, setup),
     )
-    ref = now()
-    clocks = lead_clocks(frame, content, ref, setup, exemptions=found)
+
+    def compute() -> tuple[datetime, pd.DataFrame]:
+        ref = now()  # after any write of this revision: no lead is judged before its change
+        return ref, snapshot.freeze(lead_clocks(frame, content, ref, setup, exemptions=found))
+
+    minute = int(now().timestamp() // 60)  # a new minute replaces the clocks of the last one
+    key = ("sla_clocks", owner_id, *setup_key(content, setup))
+    ref, clocks = shared.memo(key, compute, stamp=minute)
     return SlaView(frame, clocks, content, governing, setup, ref, shared.revision, shared)
 
 

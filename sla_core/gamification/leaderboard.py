@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -41,23 +42,25 @@ class Leaderboard:
     mine: Standing | None
     my_badges: pd.DataFrame
     earning: pd.DataFrame  # badges this period earns so far (stored when it is closed)
+    key: Hashable = None  # names what the board was computed from (for memoised charts)
+    stamp: Hashable = None  # and the minute it was computed in
 
 
-def leaderboard(
-    *, session: Session, leads: pd.DataFrame, period: Period, viewer: User
-) -> Leaderboard:
-    """The board of `period` for `viewer` (anyone on the dashboard may look)."""
-    require(viewer, Permission.VIEW_DASHBOARD)
-    data = service.inputs(session=session, leads=leads)
-    periods = recent(period, TREND_PERIODS)
-    quarter = (
-        period
-        if period.kind is PeriodKind.QUARTER
-        else quarter_containing(period.start, zone=period.zone, calendar=period.calendar)
-    )
-    extra = [] if quarter is period else [quarter]
-    boards = service.boards_for(session=session, data=data, periods=[*periods, *extra])
-    trend = boards[: len(periods)]
+@dataclass(frozen=True)
+class Tally:
+    """The pure part of a leaderboard: the period's board, the trends, the quarter's winner."""
+
+    board: Board
+    trend_people: pd.DataFrame
+    trend_teams: pd.DataFrame
+    quarter_winner: str | None
+    earning: pd.DataFrame
+
+
+def tally(data: service.Inputs, batch: service.Batch, trend_count: int) -> Tally:
+    """Score a batch (the trend's periods, then the quarter) and derive what the page shows."""
+    boards = service.score_batch(data, batch)
+    trend = boards[:trend_count]
     board, quarter_board = trend[-1], boards[-1]
     trend_people = pd.concat([b.people.assign(period=b.period.label) for b in trend])
     streak = badges.trailing_streak(trend_people, badges.on_target(trend_people))
@@ -65,23 +68,61 @@ def leaderboard(
         streak=board.people["subject_id"].map(streak).fillna(0).astype("int64")
     ))  # fmt: skip
     trend_teams = pd.concat([b.teams.assign(period=b.period.label) for b in trend])
+    winner = quarter_board.teams.iloc[0]["name"] if not quarter_board.teams.empty else None
+    return Tally(
+        board,
+        trend_people.reset_index(drop=True),
+        trend_teams.reset_index(drop=True),
+        winner,
+        earning(board, trend_people),
+    )
+
+
+def leaderboard(
+    *,
+    session: Session,
+    leads: pd.DataFrame,
+    period: Period,
+    viewer: User,
+    memo: service.Memo = service.no_memo,
+) -> Leaderboard:
+    """The board of `period` for `viewer` (anyone on the dashboard may look).
+
+    `memo`: the shared snapshot's memo when `leads` is that whole snapshot: the scoring
+    then runs once per data revision, rules, people, settings, bonuses and minute.
+    """
+    require(viewer, Permission.VIEW_DASHBOARD)
+    data = service.inputs(session=session, leads=leads, memo=memo)
+    periods = recent(period, TREND_PERIODS)
+    quarter = (
+        period
+        if period.kind is PeriodKind.QUARTER
+        else quarter_containing(period.start, zone=period.zone, calendar=period.calendar)
+    )
+    extra = [] if quarter is period else [quarter]
+    batch = service.read_batch(session=session, periods=[*periods, *extra])
+    key = ("gamification.leaderboard", *batch.key(data))
+    stamp = batch.stamp(data)
+    done: Tally = memo(key, lambda: tally(data, batch, len(periods)), stamp=stamp)
+    board = done.board
     closed = closing.latest_close(session=session, period=period)
     rows = None
     if closed is not None:
         rows = closing.stored_standings(session=session, close_id=closed.id or 0)
-    winner = quarter_board.teams.iloc[0]["name"] if not quarter_board.teams.empty else None
     return Leaderboard(
         board=board,
         closed=closed,
         closed_rows=rows,
         changed_since_close=closed is not None and closed.fingerprint != closing.fingerprint(board),
-        trend_people=trend_people.reset_index(drop=True),
-        trend_teams=trend_teams.reset_index(drop=True),
+        trend_people=done.trend_people,
+        trend_teams=done.trend_teams,
         quarter_label=quarter.label,
-        quarter_winner=winner,
+        quarter_winner=done.quarter_winner,
         mine=standing_of(board, viewer.id) if viewer.id is not None else None,
         my_badges=awards.badge_history(session=session, user_id=viewer.id or 0),
-        earning=earning(board, trend_people),
+        earning=done.earning,
+        key=key,
+        stamp=stamp,
     )
 
 

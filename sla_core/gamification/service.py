@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -12,20 +14,50 @@ from sqlmodel import Session, col, select
 from sla_core.clock import now
 from sla_core.gamification import adjustments, levels
 from sla_core.gamification.board import Board, Slot, compute_boards
-from sla_core.gamification.rulebook import rules_for
+from sla_core.gamification.rulebook import PeriodRules, rules_for
 from sla_core.models import Team, User
 from sla_core.org import load_org_settings
 from sla_core.periods import Period, PeriodKind, make_period, shift
 from sla_core.sla.worktime import WorkSetup, load_work_time
 
 PEOPLE_COLUMNS = ["id", "name", "role", "team_id", "team", "joined_at"]
+# `Shared.memo` of the data revision `leads` is the whole snapshot of: what is derived
+# from the leads alone is computed once per revision and key (see `sla_core.snapshot`).
+T = TypeVar("T")
 
 
-def players(*, session: Session, leads: pd.DataFrame) -> pd.DataFrame:
+class Memo(Protocol):
+    """`Shared.memo`'s signature: compute once per key (and stamp)."""
+
+    def __call__(self, key: Hashable, compute: Callable[[], T], *, stamp: Hashable = None) -> T:
+        """The value of `compute()` for `key`, computed again when `stamp` changed."""
+        ...
+
+
+def no_memo(key: Hashable, compute: Callable[[], T], *, stamp: Hashable = None) -> T:
+    """Compute every time (callers without a shared snapshot)."""
+    return compute()
+
+
+def first_leads(leads: pd.DataFrame) -> pd.Series:
+    """Per person id: when the first lead they owned or produced was created."""
+    first = pd.concat(
+        [
+            leads.groupby("owner_id")["created_at"].min(),
+            leads.groupby("marketer_id")["created_at"].min(),
+        ]
+    )
+    first = first.groupby(level=0).min()
+    first.index = first.index.astype("int64")
+    return first
+
+
+def players(*, session: Session, leads: pd.DataFrame, memo: Memo = no_memo) -> pd.DataFrame:
     """Everyone who can be on a board: id, name, role, team and when they joined.
 
     Joined = the earlier of the account's creation and the first lead they worked or
     produced, so people imported with years of history are not treated as newcomers.
+    `memo`: the shared snapshot's memo when `leads` is that whole snapshot.
     """
     teams = {t.id: t.name for t in session.exec(select(Team)).all()}
     users = session.exec(select(User).order_by(col(User.id))).all()
@@ -40,14 +72,7 @@ def players(*, session: Session, leads: pd.DataFrame) -> pd.DataFrame:
         },
         columns=PEOPLE_COLUMNS,
     )
-    first = pd.concat(
-        [
-            leads.groupby("owner_id")["created_at"].min(),
-            leads.groupby("marketer_id")["created_at"].min(),
-        ]
-    )
-    first = first.groupby(level=0).min()
-    first.index = first.index.astype("int64")
+    first = memo(("gamification.first_leads",), lambda: first_leads(leads))
     earliest = frame["id"].map(first)
     frame["joined_at"] = frame["joined_at"].where(
         earliest.isna() | (frame["joined_at"] <= earliest), earliest
@@ -94,30 +119,78 @@ class Inputs:
     ref: pd.Timestamp
 
 
-def inputs(*, session: Session, leads: pd.DataFrame, at: datetime | None = None) -> Inputs:
-    """Read the players and the work-time setup once; `at` is the instant counted up to."""
-    people = players(session=session, leads=leads)
+def inputs(
+    *, session: Session, leads: pd.DataFrame, at: datetime | None = None, memo: Memo = no_memo
+) -> Inputs:
+    """Read the players and the work-time setup once; `at` is the instant counted up to.
+
+    `memo`: the shared snapshot's memo when `leads` is that whole snapshot (then the
+    leads in `Inputs` are shared by every session: never write into them).
+    """
+    people = players(session=session, leads=leads, memo=memo)
     setup = work_setup(session=session, people=people)
-    return Inputs(levels.reasoned_only(leads), people, setup, pd.Timestamp(at or now()))
+    reasoned = memo(("gamification.reasoned",), lambda: levels.reasoned_only(leads))
+    return Inputs(reasoned, people, setup, pd.Timestamp(at or now()))
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What scoring several periods reads from the database: each one's rules and bonuses."""
+
+    periods: list[Period]
+    rules: list[PeriodRules]
+    extras: list[pd.Series]
+
+    def key(self, data: Inputs) -> tuple[Hashable, ...]:
+        """Everything the boards of `data` and this batch depend on beside the leads and
+        the instant counted up to (see `stamp`), as a memo key."""
+        setup = data.setup
+        return (
+            tuple((p.label, p.kind.value, p.zone, str(p.calendar)) for p in self.periods),
+            tuple((r.version_id, r.frozen, r.content.model_dump_json()) for r in self.rules),
+            tuple(tuple(e.items()) for e in self.extras),
+            data.people.to_json(orient="split", date_format="iso", date_unit="us"),
+            setup.work_time.model_dump_json(),
+            setup.zone,
+        )
+
+    @staticmethod
+    def stamp(data: Inputs) -> int:
+        """The minute of the instant counted up to: boards a minute old are scored again."""
+        return int(data.ref.timestamp() // 60)
+
+
+def read_batch(*, session: Session, periods: list[Period]) -> Batch:
+    """The rules and the adjustments of each period (a few small queries)."""
+    rules = [rules_for(session=session, period=period) for period in periods]
+    extras = [
+        adjustments.points_by_person(period_adjustments(session=session, period=period))
+        for period in periods
+    ]
+    return Batch(periods, rules, extras)
 
 
 def boards_for(*, session: Session, data: Inputs, periods: list[Period]) -> list[Board]:
     """The boards of several periods, scored together; clocks run once per rules version."""
+    return score_batch(data, read_batch(session=session, periods=periods))
+
+
+def score_batch(data: Inputs, batch: Batch) -> list[Board]:
+    """The boards of a batch's periods (pure; the costly part, see `Batch.key`)."""
     clocks: dict[int, pd.DataFrame] = {}
     masks: dict[str, np.ndarray] = {}
+    periods = batch.periods
     for kind in {p.kind for p in periods}:
         same = [p for p in periods if p.kind is kind]
         masks.update(
             zip([p.label for p in same], levels.period_masks(data.leads, same), strict=True)
         )
     slots = []
-    for period in periods:
-        rules = rules_for(session=session, period=period)
+    for period, rules, extra in zip(periods, batch.rules, batch.extras, strict=True):
         if rules.version_id not in clocks:
             clocks[rules.version_id] = levels.clocks_for(
                 data.leads, rules.content, data.ref.to_pydatetime(), data.setup
             )
-        extra = adjustments.points_by_person(period_adjustments(session=session, period=period))
         slots.append(Slot(period, rules, extra, clocks[rules.version_id], masks[period.label]))
     return compute_boards(data.leads, data.people, slots, data.ref.to_pydatetime())
 
