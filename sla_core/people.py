@@ -18,7 +18,7 @@ from sla_core.access import Permission, require
 from sla_core.clock import UTCTimestamp, now
 from sla_core.models import Lead, LeadEvent, Team, User
 from sla_core.stages import EventKind
-from sla_core.teams import teams
+from sla_core.teams import team_named
 from sla_core.users import UserError, get_by_username, list_users, signable_admins
 
 
@@ -66,14 +66,7 @@ def set_team(*, session: Session, username: str, team: str | None, actor: User) 
     user = _existing(session, username)
     team_id = None
     if team:
-        found = session.exec(select(Team).where(Team.name == team.strip())).first()
-        if found is None:
-            names = ", ".join(t.name for t in teams(session=session)) or "none yet"
-            raise UserError(
-                f"no team named {team!r} (teams: {names}); "
-                "add one with `python -m sla_core teams add NAME --kind sales|marketing`"
-            )
-        team_id = found.id
+        team_id = team_named(session=session, name=team).id
     user.team_id = team_id
     session.add(user)
     audit.record(

@@ -21,6 +21,18 @@ def teams(*, session: Session) -> list[Team]:
     return list(session.exec(select(Team).order_by(col(Team.name))).all())
 
 
+def team_named(*, session: Session, name: str) -> Team:
+    """The team called `name` (spaces tidied); else an error naming the teams there are."""
+    team = session.exec(select(Team).where(Team.name == " ".join(name.split()))).first()
+    if team is None:
+        names = ", ".join(t.name for t in teams(session=session)) or "none yet"
+        raise UserError(
+            f"no team named {name!r} (teams: {names}); "
+            "add one with `python -m sla_core teams add NAME --kind sales|marketing`"
+        )
+    return team
+
+
 def _clean(name: str) -> str:
     clean = " ".join(name.split())
     if not clean:
@@ -63,10 +75,7 @@ def rename_team(*, session: Session, old: str, new: str, actor: User) -> Team:
     """Give the team named `old` the name `new` (one UPDATE; the unique key refuses a twin)."""
     require(actor, Permission.MANAGE_USERS)
     clean = _clean(new)
-    team = session.exec(select(Team).where(Team.name == " ".join(old.split()))).first()
-    if team is None:
-        names = ", ".join(t.name for t in teams(session=session)) or "none yet"
-        raise UserError(f"no team named {old!r} (teams: {names})")
+    team = team_named(session=session, name=old)
     _taken(session, clean, but=team.id)
     try:
         with session.begin_nested():
