@@ -44,7 +44,7 @@ st.title(_("SLA workshop"))
 agreement_banner(governing)
 st.caption(
     _("Editing version {number} ({status}). Each section saves on its own.").format(
-        number=version.number, status=board.STATUS_TEXT[status]
+        number=version.number, status=_(board.STATUS_TEXT[status])
     )
 )
 reminder = reviews.reminder_for(governing.content, now().date(), str(user.role))
