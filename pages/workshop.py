@@ -49,7 +49,7 @@ st.caption(
 )
 reminder = reviews.reminder_for(governing.content, now().date(), str(user.role))
 if reminder:
-    st.warning(reminder.text, icon=":material/event:")
+    st.warning(_(reminder.text), icon=":material/event:")
 flash = st.session_state.pop("ws_flash", None)
 if flash:
     {"error": st.error, "success": st.success, "info": st.info}[flash[0]](flash[1])

@@ -127,7 +127,7 @@ def _targets(content: AgreementContent, w: Wording) -> list[Block]:
 
 
 def _hours(hours: int, w: Wording) -> str:
-    return w.t(N_("{count} hours"), count=w.n(hours))
+    return w._n("{count} hour", "{count} hours", hours)
 
 
 def _service_rows(content: AgreementContent, w: Wording) -> tuple[tuple[str, str], ...]:
@@ -158,7 +158,7 @@ def _workflow(content: AgreementContent, w: Wording) -> list[Block]:
         (w.t(N_("Disposition of an assigned MQL within")), _hours(win.disposition_hours, w)),
         (
             w.t(N_("Work every MQL within")),
-            w.t(N_("{count} days"), count=w.n(win.work_within_days)),
+            w._n("{count} day", "{count} days", win.work_within_days),
         ),
         (w.t(N_("Follow-up attempts before closing")), w.n(win.follow_up_attempts)),
         (w.t(N_("Reminder before a window closes")), _hours(win.remind_before_hours, w)),
@@ -183,12 +183,15 @@ def _commitments(content: AgreementContent, w: Wording) -> list[Block]:
 def _enforcement(content: AgreementContent, w: Wording) -> list[Block]:
     p = content.points
     rows = (
-        (w.t(N_("Service level met")), w.t(N_("{count} points"), count=w.n(p.met))),
+        (w.t(N_("Service level met")), w._n("{count} point", "{count} points", p.met)),
         (
             w.t(N_("Exceeded by {share} or more"), share=w.pct(p.exceeded_by_pct)),
-            w.t(N_("{count} extra points"), count=w.n(p.exceeded)),
+            w._n("{count} extra point", "{count} extra points", p.exceeded),
         ),
-        (w.t(N_("Service level missed")), w.t(N_("{count} points"), count=w.n(p.missed_penalty))),
+        (
+            w.t(N_("Service level missed")),
+            w._n("{count} point", "{count} points", p.missed_penalty),
+        ),
     )
     return [
         Heading(w.t(N_("8. Enforcement and point rules"))),

@@ -75,6 +75,14 @@ class Wording:
         text = catalogue.translate(message, self.language)
         return text.format(**values) if values else text
 
+    def _n(self, singular: str, plural: str, count: int) -> str:
+        """ "{count} hour(s)" in the form `count` takes (Arabic has six), the number local.
+
+        (Named like the extraction keyword, so babel finds the message ids here.)
+        """
+        form = catalogue.translate_plural(singular, plural, count, self.language)
+        return form.format(count=self.n(count))
+
     def n(self, value: int | Decimal | float) -> str:
         """A number as written in this language ("7.0", fa "۷٫۰")."""
         text = str(value)
