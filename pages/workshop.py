@@ -52,12 +52,12 @@ st.title(_("SLA workshop"))
 agreement_banner(governing)
 st.caption(
     _("Editing version {number} ({status}). Each section saves on its own.").format(
-        number=version.number, status=board.STATUS_TEXT[status]
+        number=version.number, status=_(board.STATUS_TEXT[status])
     )
 )
 reminder = reviews.reminder_for(governing.content, now().date(), str(user.role))
 if reminder:
-    st.warning(reminder.text, icon=":material/event:")
+    st.warning(_(reminder.text), icon=":material/event:")
 flash = st.session_state.pop("ws_flash", None)
 if flash:
     {"error": st.error, "success": st.success, "info": st.info}[flash[0]](flash[1])

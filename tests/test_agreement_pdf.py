@@ -234,6 +234,14 @@ def test_cli_export_then_verify_exit_codes(engine, tmp_path, monkeypatch, capsys
     assert cli.main(["verify", str(tmp_path / "missing.pdf")]) == 1
     assert "cannot read" in capsys.readouterr().err
     assert cli.main(["export-pdf", "--version", "7", "--out", str(out)]) == 1
+    fa_pdf, fa_md = tmp_path / "sla-fa.pdf", tmp_path / "sla-fa.md"
+    argv = ["export-pdf", "--out", str(fa_pdf), "--markdown", str(fa_md), "--language", "fa"]
+    assert cli.main(argv) == 0
+    persian = fa_md.read_text(encoding="utf-8")
+    assert "## ۱. تعاریف" in persian and "| ۲۱۲ |" in persian
+    assert "Definitions" not in persian and "| MQLs per marketer" not in persian
+    capsys.readouterr()
+    assert cli.main(["verify", str(fa_pdf)]) == 0
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ logical order (what `pdftotext` extracts reads as it was written)."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -16,11 +17,12 @@ from sqlmodel import Session
 
 from sla_core import agreement
 from sla_core.access import system_actor
-from sla_core.agreement import export
+from sla_core.agreement import export, pdf, verify
+from sla_core.agreement.document import Cover
 from sla_core.i18n import glossary
 from sla_core.i18n.languages import Language
 from sla_core.terms import AgreementContent
-from tests.agreement_helpers import cast, start
+from tests.agreement_helpers import cast, sign_fully, start
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
@@ -121,3 +123,77 @@ def test_right_to_left_text_is_extracted_in_logical_order(
 def test_mixed_persian_and_latin_keeps_each_run_in_order(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     extracted = _pdftotext(_pdf(engine, tmp_path, Language.PERSIAN))
     assert "Acme GmbH" in extracted and "هدف ما رشد فروش با شرکت" in extracted
+
+
+# The fixed texts of the document in each language, and English words that must not show.
+HEADINGS = {
+    Language.PERSIAN: ("تعاریف", "اهداف و ذی‌نفعان", "امضاها", "پیوست", "میزان پایبندی", "طرفین",
+                       "هنوز امضا نشده", "ساعت", "اهداف شرکت چیست و چگونه به آن‌ها می‌رسیم"),
+    # Arabic words without a lam-alef ligature, which pdftotext takes apart.
+    Language.ARABIC: ("التعريفات", "أصحاب المصلحة", "التوقيعات", "ملحق", "المراجعة",
+                      "لم يوقع بعد", "ساعة", "ما أهداف الشركة وكيف سنحققها"),
+}  # fmt: skip
+# (The criteria's accepted values are written by people and stay English here.)
+ENGLISH_WORDS = ("Definitions", "Goals and stakeholders", "Signatures", "Appendix", "Parties",
+                 "Signed by", "not signed yet", "hours", "Next review", "Cadence", "page",
+                 "What are the company", "DRAFT", "Version")  # fmt: skip
+
+
+def _export_in(engine, tmp_path: Path, language: Language, *, signed: bool = False) -> Path:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        agreement.save_draft(
+            session=session,
+            version_id=version.id,
+            revision=1,
+            content=CONTENT[language],
+            actor=people["marketing"],
+        )
+        session.commit()
+        if signed:
+            sign_fully(session, version.id, people)
+        data, manifest = export.export_pdf(
+            session=session, number=None, leads=EMPTY, ref=REF, actor=system_actor(),
+            language=language,
+        )  # fmt: skip
+        session.commit()  # the export's record, which `verify` looks up
+    assert manifest.language is language
+    path = tmp_path / f"{language.value}-doc.pdf"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("language", [Language.PERSIAN, Language.ARABIC])
+def test_a_persian_or_arabic_export_speaks_that_language(
+    engine, tmp_path: Path, language: Language
+) -> None:  # type: ignore[no-untyped-def]
+    text = " ".join(_DIACRITICS.sub("", _pdftotext(_export_in(engine, tmp_path, language))).split())
+    missing = [h for h in HEADINGS[language] if _DIACRITICS.sub("", h) not in text]
+    assert missing == []
+    assert [w for w in ENGLISH_WORDS if w in text] == []
+    assert "SHA-256" in text  # the hash keeps its name; digits are the language's own
+    assert "۱" in text if language is Language.PERSIAN else "١" in text
+
+
+def test_a_signed_persian_export_verifies_and_its_manifest_names_the_language(
+    engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    data = _export_in(engine, tmp_path, Language.PERSIAN, signed=True).read_bytes()
+    with Session(engine) as session:
+        verdict = verify.verify_pdf(session=session, data=data)
+    assert verdict.valid, verdict.reason
+    blob = pypdf.PdfReader(io.BytesIO(data)).attachments[pdf.MANIFEST_NAME][0]
+    manifest, _ = pdf.Manifest.from_json(blob.decode("utf-8"))
+    assert manifest.language is Language.PERSIAN
+    assert pdf.render(manifest) == data  # the language is part of what renders again
+
+
+def test_a_manifest_without_a_language_reads_as_english() -> None:
+    cover = Cover(1, "draft", "0" * 64, (), "2026-10", ())
+    english = pdf.Manifest("{}", cover, REF)
+    assert '"language"' not in english.to_json()  # as PDFs made before languages
+    assert pdf.Manifest.from_json(english.to_json())[0].language is Language.ENGLISH
+    persian = pdf.Manifest("{}", cover, REF, Language.PERSIAN)
+    assert pdf.Manifest.from_json(persian.to_json())[0].language is Language.PERSIAN
+    with pytest.raises(ValueError, match="unknown language"):
+        pdf.Manifest.from_json(persian.to_json().replace('"fa"', '"xx"'))

@@ -11,7 +11,7 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, User
 from ui.data import current_user, get_engine, leads_for
-from ui.i18n import _, when
+from ui.i18n import _, language, when
 
 
 def _key(version: AgreementVersion, section: str, part: str) -> str:
@@ -107,15 +107,17 @@ def export_and_verify(user: User, version: AgreementVersion) -> None:
             actor = current_user(session)
             frame = leads_for(None)
             data, manifest = export.export_pdf(
-                session=session, number=None, leads=frame, ref=now(), actor=actor
-            )
+                session=session, number=None, leads=frame, ref=now(), actor=actor,
+                language=language(),
+            )  # fmt: skip
             text = export.export_markdown(
-                session=session, number=None, leads=frame, ref=now(), actor=actor
-            )
+                session=session, number=None, leads=frame, ref=now(), actor=actor,
+                language=language(),
+            )  # fmt: skip
         name = f"sla-v{manifest.cover.number}"
         st.caption(
             _("Version {number}, {status}.").format(
-                number=manifest.cover.number, status=manifest.cover.status
+                number=manifest.cover.number, status=_(manifest.cover.status)
             )
         )
         left, right = st.columns(2)

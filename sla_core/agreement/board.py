@@ -18,6 +18,8 @@ from sla_core.agreement.versions import (
     statuses,
     valid_signatures,
 )
+from sla_core.agreement.wording import Wording
+from sla_core.i18n import dates, numbers
 from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
 from sla_core.models import AgreementVersion, User
@@ -28,21 +30,24 @@ from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent
 # review, targets, windows.
 GUIDE: tuple[tuple[str, str, str], ...] = (
     *((f"workshop.{key}", question, "text") for key, question in WORKSHOP_QUESTIONS),
-    ("marketing_commitments", "What does marketing commit to?", "text"),
-    ("sales_commitments", "What does sales commit to?", "text"),
-    ("stage_definitions", "How do we define each stage?", "stages"),
-    ("targets", "Targets and quotas", "targets"),
-    ("windows", "SLA windows", "windows"),
-    ("enforcement", "How is the agreement enforced?", "enforcement"),
-    ("review", "When do we review the agreement?", "review"),
-    ("required_signers", "Who must sign the agreement?", "signers"),
+    ("marketing_commitments", N_("What does marketing commit to?"), "text"),
+    ("sales_commitments", N_("What does sales commit to?"), "text"),
+    ("stage_definitions", N_("How do we define each stage?"), "stages"),
+    ("targets", N_("Targets and quotas"), "targets"),
+    ("windows", N_("SLA windows"), "windows"),
+    ("enforcement", N_("How is the agreement enforced?"), "enforcement"),
+    ("review", N_("When do we review the agreement?"), "review"),
+    ("required_signers", N_("Who must sign the agreement?"), "signers"),
 )
 STATUS_TEXT = {
-    Status.DRAFT: "draft",
-    Status.IN_REVIEW: "in review, awaiting signatures",
-    Status.SIGNED: "signed and in force",
-    Status.SUPERSEDED: "superseded",
+    Status.DRAFT: N_("draft"),
+    Status.IN_REVIEW: N_("in review, awaiting signatures"),
+    Status.SIGNED: N_("signed and in force"),
+    Status.SUPERSEDED: N_("superseded"),
 }
+
+
+ENGLISH = Wording()
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ def status_of(*, session: Session, version: AgreementVersion) -> Status:
 
 
 def appendix(
-    leads: pd.DataFrame, version: AgreementVersion, ref: datetime
+    leads: pd.DataFrame, version: AgreementVersion, ref: datetime, w: Wording = ENGLISH
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The last full month's service levels (compliance.overview), as printable rows."""
     period = shift(month_containing(ref), -1)
@@ -80,20 +85,30 @@ def appendix(
     stats = compliance.overview(leads, content, period, end)
 
     def pct(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.1f} %"
+        if value is None:
+            return w.t(N_("n/a"))
+        return f"{value:.1f} %" if w.english else numbers.format_percent(value, w.language)
+
+    def count(value: int) -> str:
+        return numbers.format_number(value, w.language)
 
     rows = (
-        ("MQLs", f"{stats.mqls:,}"),
+        (w.t(N_("MQLs")), count(stats.mqls)),
         (
-            "Dispositioned within the window",
-            f"{stats.disposition_met:,} of {stats.disposition_due:,}",
+            w.t(N_("Dispositioned within the window")),
+            w.t(
+                N_("{met} of {due}"),
+                met=count(stats.disposition_met),
+                due=count(stats.disposition_due),
+            ),
         ),
-        ("Dispositioned in time", pct(stats.disposition_pct)),
-        ("Deals won", f"{stats.won:,}"),
-        ("Conversion (won per MQL)", pct(stats.conversion_pct)),
-        ("Opportunities", f"{stats.opportunities:,}"),
+        (w.t(N_("Dispositioned in time")), pct(stats.disposition_pct)),
+        (w.t(N_("Deals won")), count(stats.won)),
+        (w.t(N_("Conversion (won per MQL)")), pct(stats.conversion_pct)),
+        (w.t(N_("Opportunities")), count(stats.opportunities)),
     )
-    return period.label, rows
+    label = period.label if w.english else dates.period_name(period, w.language)
+    return label, rows
 
 
 def cover(

@@ -17,6 +17,7 @@ from sla_core.agreement import export, reviews, verify
 from sla_core.agreement.versions import governing_version
 from sla_core.clock import now
 from sla_core.db import session_scope
+from sla_core.i18n.languages import Language
 
 EXIT_INVALID = 1
 
@@ -27,6 +28,12 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--version", type=int, help="version number (default: the one in force)")
     p.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     p.add_argument("--markdown", type=Path, help="also write the same document as Markdown")
+    p.add_argument(
+        "--language",
+        choices=[lang.value for lang in Language],
+        default=Language.ENGLISH.value,
+        help="the document's language (default: en)",
+    )
     v = sub.add_parser(
         "verify",
         parents=[common],
@@ -44,15 +51,18 @@ def _print(args: argparse.Namespace, payload: Any, text: str) -> None:
 
 def export_pdf(args: argparse.Namespace, engine: Engine) -> int:
     frame = snapshot.read_leads(engine)
+    language = Language(args.language)
     with session_scope(engine) as session:
         data, manifest = export.export_pdf(
-            session=session, number=args.version, leads=frame, ref=now(), actor=system_actor()
-        )
+            session=session, number=args.version, leads=frame, ref=now(), actor=system_actor(),
+            language=language,
+        )  # fmt: skip
         text = None
         if args.markdown:
             text = export.export_markdown(
-                session=session, number=args.version, leads=frame, ref=now(), actor=system_actor()
-            )
+                session=session, number=args.version, leads=frame, ref=now(), actor=system_actor(),
+                language=language,
+            )  # fmt: skip
     args.out.write_bytes(data)
     if text is not None:
         args.markdown.write_text(text, encoding="utf-8")
@@ -60,7 +70,7 @@ def export_pdf(args: argparse.Namespace, engine: Engine) -> int:
     _print(
         args,
         {"file": str(args.out), "version": cover.number, "status": cover.status,
-         "content_hash": cover.content_hash, "bytes": len(data)},
+         "content_hash": cover.content_hash, "bytes": len(data), "language": language.value},
         f"wrote {args.out}: version {cover.number} ({cover.status}), {len(data):,} bytes, "
         f"SHA-256 {cover.content_hash}",
     )  # fmt: skip

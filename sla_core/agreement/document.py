@@ -1,7 +1,8 @@
 """The agreement as a document: one list of blocks that both the PDF and Markdown draw.
 
 `content_blocks` covers the signed content only (what a diff compares); `document` adds
-the version line, the signature block and the compliance appendix.
+the version line, the signature block and the compliance appendix. Both are written in
+one language (`Wording`): the fixed texts translated, what people wrote as written.
 """
 
 from __future__ import annotations
@@ -9,15 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sla_core.stages import STAGE_LABELS, Stage
-from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Criterion, Enforcement
+from sla_core.agreement.wording import Wording
+from sla_core.i18n.languages import N_
+from sla_core.stages import Stage
+from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Criterion
 
 QUESTIONS = dict(WORKSHOP_QUESTIONS)
-ENFORCEMENT_TEXT = {
-    Enforcement.CARROT: "Carrot: meeting and beating service levels earns points and recognition.",
-    Enforcement.STICK: "Stick: missed service levels cost points and are escalated.",
-    Enforcement.BOTH: "Carrot and stick: service levels met earn points, missed ones cost points.",
-}
+ENGLISH = Wording()
 
 
 @dataclass(frozen=True)
@@ -61,168 +60,195 @@ class Cover:
     appendix: tuple[tuple[str, str], ...]
 
 
-def _answer(content: AgreementContent, key: str) -> list[Block]:
+def _answer(content: AgreementContent, key: str, w: Wording) -> list[Block]:
     text = content.workshop.get(key, "").strip()
-    return [Para(text or "(not answered yet)", label=QUESTIONS[key])]
+    return [Para(text or w.t(N_("(not answered yet)")), label=w.t(QUESTIONS[key]))]
 
 
-def _accepted(criterion: Criterion) -> str:
+def _accepted(criterion: Criterion, w: Wording) -> str:
     if criterion.accepted:
         return ", ".join(criterion.accepted)
     low, high = criterion.minimum, criterion.maximum
     if low is not None and high is not None:
-        return f"{low} to {high}"
-    return f"at least {low}" if low is not None else f"at most {high}"
+        return w.t(N_("{low} to {high}"), low=w.n(low), high=w.n(high))
+    if low is not None:
+        return w.t(N_("at least {low}"), low=w.n(low))
+    return w.t(N_("at most {high}"), high=w.n(high) if high is not None else "None")
 
 
-def _definitions(content: AgreementContent) -> list[Block]:
+def _definitions(content: AgreementContent, w: Wording) -> list[Block]:
     defined = content.stage_definitions  # stored with sorted keys: print in lifecycle order
-    rows = tuple((STAGE_LABELS[s], defined[s.value]) for s in Stage if s.value in defined)
-    return [Heading("1. Definitions"), Table(("Stage", "Definition"), rows, (1, 3))]
+    rows = tuple((w.stage(s), defined[s.value]) for s in Stage if s.value in defined)
+    return [
+        Heading(w.t(N_("1. Definitions"))),
+        Table((w.t(N_("Stage")), w.t(N_("Definition"))), rows, (1, 3)),
+    ]
 
 
-def criteria_table(content: AgreementContent) -> Table:
+def criteria_table(content: AgreementContent, w: Wording = ENGLISH) -> Table:
     """The MQL criteria: field, weight, accepted values."""
     rows = tuple(
-        (c.field.value.replace("_", " ").capitalize(), str(c.weight), _accepted(c))
-        for c in content.mql.criteria
+        (w.criterion(c.field), w.n(c.weight), _accepted(c, w)) for c in content.mql.criteria
     )
-    return Table(("Criterion", "Weight", "Accepted values"), rows, (2, 1, 5))
+    headers = (w.t(N_("Criterion")), w.t(N_("Weight")), w.t(N_("Accepted values")))
+    return Table(headers, rows, (2, 1, 5))
 
 
-def _mql(content: AgreementContent) -> list[Block]:
+def _mql(content: AgreementContent, w: Wording) -> list[Block]:
     top = sum(c.weight for c in content.mql.criteria)
+    sentence = N_(
+        "A lead is marketing-qualified when its score reaches {threshold} of {top} points."
+    )
     return [
-        Heading("3. The MQL definition"),
-        criteria_table(content),
-        Para(
-            f"A lead is marketing-qualified when its score reaches {content.mql.threshold} "
-            f"of {top} points."
-        ),
-        *_answer(content, "mql_definition"),
+        Heading(w.t(N_("3. The MQL definition"))),
+        criteria_table(content, w),
+        Para(w.t(sentence, threshold=w.n(content.mql.threshold), top=w.n(top))),
+        *_answer(content, "mql_definition", w),
     ]
 
 
-def _targets(content: AgreementContent) -> list[Block]:
+def _targets(content: AgreementContent, w: Wording) -> list[Block]:
     t = content.targets
     rows = (
-        ("MQLs per marketer per month", str(t.mqls_per_marketer)),
-        ("MQL to customer conversion", f"{t.conversion_rate_pct} %"),
-        ("Opportunities per rep per month", str(t.opportunities_per_rep)),
-        ("MQLs per rep per month, at least", str(t.min_mqls_per_rep)),
-        ("MQLs per rep per month, at most", str(t.max_mqls_per_rep)),
-        ("MQL quality (accepted by sales)", f"{t.quality_pct} %"),
+        (w.t(N_("MQLs per marketer per month")), w.n(t.mqls_per_marketer)),
+        (w.t(N_("MQL to customer conversion")), w.pct(t.conversion_rate_pct)),
+        (w.t(N_("Opportunities per rep per month")), w.n(t.opportunities_per_rep)),
+        (w.t(N_("MQLs per rep per month, at least")), w.n(t.min_mqls_per_rep)),
+        (w.t(N_("MQLs per rep per month, at most")), w.n(t.max_mqls_per_rep)),
+        (w.t(N_("MQL quality (accepted by sales)")), w.pct(t.quality_pct)),
     )
     return [
-        Heading("4. Targets and quotas"),
-        Table(("Target", "Value"), rows, (3, 1)),
-        *_answer(content, "mql_target"),
-        *_answer(content, "handoff_rate"),
-        *_answer(content, "rep_caps"),
+        Heading(w.t(N_("4. Targets and quotas"))),
+        Table((w.t(N_("Target")), w.t(N_("Value"))), rows, (3, 1)),
+        *_answer(content, "mql_target", w),
+        *_answer(content, "handoff_rate", w),
+        *_answer(content, "rep_caps", w),
     ]
 
 
-def _service_rows(content: AgreementContent) -> tuple[tuple[str, str], ...]:
+def _hours(hours: int, w: Wording) -> str:
+    return w._n("{count} hour", "{count} hours", hours)
+
+
+def _service_rows(content: AgreementContent, w: Wording) -> tuple[tuple[str, str], ...]:
     service = content.service
-    ladder = ", ".join(f"{p} %" for p in service.reminders.rep_at_pct) or "never"
+    never = w.t(N_("never"))
+    ladder = ", ".join(w.pct(p) for p in service.reminders.rep_at_pct) or never
     reassign = service.reminders.reassign_after_hours
     return (
-        ("A lead is at risk after", f"{service.at_risk_pct} % of its window"),
-        ("Dispositioned in time, target", f"{service.disposition_target_pct} %"),
-        ("Worked in time, target", f"{service.worked_target_pct} %"),
-        ("Followed up in time, target", f"{service.follow_up_target_pct} %"),
-        ("The rep is reminded at", f"{ladder} of the window"),
         (
-            "The manager is alerted at a breach",
-            "yes" if service.reminders.manager_at_breach else "no",
+            w.t(N_("A lead is at risk after")),
+            w.t(N_("{share} of its window"), share=w.pct(service.at_risk_pct)),
         ),
-        ("Reassigned after a breach of", f"{reassign} hours" if reassign else "never"),
+        (w.t(N_("Dispositioned in time, target")), w.pct(service.disposition_target_pct)),
+        (w.t(N_("Worked in time, target")), w.pct(service.worked_target_pct)),
+        (w.t(N_("Followed up in time, target")), w.pct(service.follow_up_target_pct)),
+        (w.t(N_("The rep is reminded at")), w.t(N_("{steps} of the window"), steps=ladder)),
+        (
+            w.t(N_("The manager is alerted at a breach")),
+            w.t(N_("yes")) if service.reminders.manager_at_breach else w.t(N_("no")),
+        ),
+        (w.t(N_("Reassigned after a breach of")), _hours(reassign, w) if reassign else never),
     )
 
 
-def _workflow(content: AgreementContent) -> list[Block]:
-    w = content.windows
+def _workflow(content: AgreementContent, w: Wording) -> list[Block]:
+    win = content.windows
     rows = (
-        ("Disposition of an assigned MQL within", f"{w.disposition_hours} hours"),
-        ("Work every MQL within", f"{w.work_within_days} days"),
-        ("Follow-up attempts before closing", str(w.follow_up_attempts)),
-        ("Reminder before a window closes", f"{w.remind_before_hours} hours"),
-        *_service_rows(content),
+        (w.t(N_("Disposition of an assigned MQL within")), _hours(win.disposition_hours, w)),
+        (
+            w.t(N_("Work every MQL within")),
+            w._n("{count} day", "{count} days", win.work_within_days),
+        ),
+        (w.t(N_("Follow-up attempts before closing")), w.n(win.follow_up_attempts)),
+        (w.t(N_("Reminder before a window closes")), _hours(win.remind_before_hours, w)),
+        *_service_rows(content, w),
     )
     return [
-        Heading("5. Workflow and SLA windows"),
-        Table(("Service level", "Rule"), rows, (3, 1)),
-        *_answer(content, "sales_workflow"),
+        Heading(w.t(N_("5. Workflow and SLA windows"))),
+        Table((w.t(N_("Service level")), w.t(N_("Rule"))), rows, (3, 1)),
+        *_answer(content, "sales_workflow", w),
     ]
 
 
-def _commitments(content: AgreementContent) -> list[Block]:
+def _commitments(content: AgreementContent, w: Wording) -> list[Block]:
+    unwritten = w.t(N_("(not written yet)"))
     return [
-        Heading("6. Commitments"),
-        Para(content.marketing_commitments.strip() or "(not written yet)", label="Marketing"),
-        Para(content.sales_commitments.strip() or "(not written yet)", label="Sales"),
+        Heading(w.t(N_("6. Commitments"))),
+        Para(content.marketing_commitments.strip() or unwritten, label=w.t(N_("Marketing"))),
+        Para(content.sales_commitments.strip() or unwritten, label=w.t(N_("Sales"))),
     ]
 
 
-def _enforcement(content: AgreementContent) -> list[Block]:
+def _enforcement(content: AgreementContent, w: Wording) -> list[Block]:
     p = content.points
     rows = (
-        ("Service level met", f"{p.met} points"),
-        (f"Exceeded by {p.exceeded_by_pct} % or more", f"{p.exceeded} extra points"),
-        ("Service level missed", f"{p.missed_penalty} points"),
+        (w.t(N_("Service level met")), w._n("{count} point", "{count} points", p.met)),
+        (
+            w.t(N_("Exceeded by {share} or more"), share=w.pct(p.exceeded_by_pct)),
+            w._n("{count} extra point", "{count} extra points", p.exceeded),
+        ),
+        (
+            w.t(N_("Service level missed")),
+            w._n("{count} point", "{count} points", p.missed_penalty),
+        ),
     )
     return [
-        Heading("8. Enforcement and point rules"),
-        Para(ENFORCEMENT_TEXT[content.enforcement]),
-        Table(("Result in a period", "Points"), rows, (3, 1)),
-        *_answer(content, "consequences"),
+        Heading(w.t(N_("8. Enforcement and point rules"))),
+        Para(w.enforcement(content.enforcement)),
+        Table((w.t(N_("Result in a period")), w.t(N_("Points"))), rows, (3, 1)),
+        *_answer(content, "consequences", w),
     ]
 
 
-def content_blocks(content: AgreementContent) -> list[Block]:
+def content_blocks(content: AgreementContent, w: Wording = ENGLISH) -> list[Block]:
     """The agreement's content, section by section (what signatures and diffs cover)."""
     review = content.review
+    next_review = w.day(review.next_review) if review.next_review else w.t(N_("(no date set)"))
     return [
         Heading(content.title, 0),
-        Para(" and ".join(content.parties), label="Parties"),
-        *_definitions(content),
-        Heading("2. Goals and stakeholders"),
-        *_answer(content, "company_goals"),
-        *_answer(content, "stakeholders"),
-        *_mql(content),
-        *_targets(content),
-        *_workflow(content),
-        *_commitments(content),
-        Heading("7. Metrics"),
-        *_answer(content, "rep_metrics"),
-        *_answer(content, "mql_metrics"),
-        *_enforcement(content),
-        Heading("9. Review"),
-        Para(review.cadence.value.replace("_", "-"), label="Cadence"),
-        Para(review.next_review or "(no date set)", label="Next review"),
-        Para(", ".join(r.replace("_", " ") for r in content.required_signers), label="Signed by"),
+        Para(w.join(content.parties), label=w.t(N_("Parties"))),
+        *_definitions(content, w),
+        Heading(w.t(N_("2. Goals and stakeholders"))),
+        *_answer(content, "company_goals", w),
+        *_answer(content, "stakeholders", w),
+        *_mql(content, w),
+        *_targets(content, w),
+        *_workflow(content, w),
+        *_commitments(content, w),
+        Heading(w.t(N_("7. Metrics"))),
+        *_answer(content, "rep_metrics", w),
+        *_answer(content, "mql_metrics", w),
+        *_enforcement(content, w),
+        Heading(w.t(N_("9. Review"))),
+        Para(w.cadence(review.cadence), label=w.t(N_("Cadence"))),
+        Para(next_review, label=w.t(N_("Next review"))),
+        Para(", ".join(w.role(r) for r in content.required_signers), label=w.t(N_("Signed by"))),
     ]
 
 
-def document(content: AgreementContent, cover: Cover) -> list[Block]:
+def document(content: AgreementContent, cover: Cover, w: Wording = ENGLISH) -> list[Block]:
     """The whole document: content, signature block, compliance appendix."""
-    blocks = content_blocks(content)
-    status = Para(f"Version {cover.number}, {cover.status}", label="Version")
+    blocks = content_blocks(content, w)
+    number = w.n(cover.number)
+    status = Para(
+        w.t(N_("Version {number}, {status}"), number=number, status=w.t(cover.status)),
+        label=w.t(N_("Version")),
+    )
+    unsigned = w.t(N_("not signed yet"))
     sig_rows = tuple(
-        (
-            s.name,
-            s.role.replace("_", " "),
-            s.signed_at.strftime("%Y-%m-%d %H:%M UTC") if s.signed_at else "not signed yet",
-        )
+        (s.name, w.role(s.role), w.instant(s.signed_at) if s.signed_at else unsigned)
         for s in cover.signatures
     )
+    headers = (w.t(N_("Name")), w.t(N_("Role")), w.t(N_("Signed")))
+    period = w.t(N_("Appendix: compliance, {period}"), period=cover.appendix_period)
     return [
         *blocks[:2],
         status,
         *blocks[2:],
-        Heading("10. Signatures"),
-        Table(("Name", "Role", "Signed"), sig_rows, (2, 2, 2)),
-        Para(f"Content hash (SHA-256): {cover.content_hash}"),
-        Heading(f"Appendix: compliance, {cover.appendix_period}"),
-        Table(("Measure", "Figure"), cover.appendix, (3, 1)),
+        Heading(w.t(N_("10. Signatures"))),
+        Table(headers, sig_rows, (2, 2, 2)),
+        Para(w.t(N_("Content hash (SHA-256): {hash}"), hash=cover.content_hash)),
+        Heading(period),
+        Table((w.t(N_("Measure")), w.t(N_("Figure"))), cover.appendix, (3, 1)),
     ]

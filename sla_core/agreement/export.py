@@ -13,6 +13,8 @@ from sla_core.access import Permission, require
 from sla_core.agreement import board, markdown
 from sla_core.agreement.pdf import Manifest, render
 from sla_core.agreement.versions import governing_version, load_content
+from sla_core.agreement.wording import Wording
+from sla_core.i18n.languages import Language
 from sla_core.models import AgreementVersion, User
 
 EXPORT_ACTION = "export_pdf"
@@ -31,27 +33,45 @@ def pick_version(*, session: Session, number: int | None) -> AgreementVersion:
 
 
 def manifest_for(
-    *, session: Session, version: AgreementVersion, leads: pd.DataFrame, ref: datetime
+    *,
+    session: Session,
+    version: AgreementVersion,
+    leads: pd.DataFrame,
+    ref: datetime,
+    language: Language = Language.ENGLISH,
 ) -> Manifest:
-    """What the export of `version` shows at `ref` (the appendix: the last full month)."""
-    period, rows = board.appendix(leads, version, ref)
+    """What the export of `version` in `language` shows at `ref` (appendix: the last month)."""
+    period, rows = board.appendix(leads, version, ref, Wording(language))
     cover = board.cover(
         session=session, version=version, appendix_period=period, appendix_rows=rows
     )
-    return Manifest(content=version.content, cover=cover, generated_at=ref.replace(microsecond=0))
+    return Manifest(
+        content=version.content,
+        cover=cover,
+        generated_at=ref.replace(microsecond=0),
+        language=language,
+    )
 
 
 def export_pdf(
-    *, session: Session, number: int | None, leads: pd.DataFrame, ref: datetime, actor: User
+    *,
+    session: Session,
+    number: int | None,
+    leads: pd.DataFrame,
+    ref: datetime,
+    actor: User,
+    language: Language = Language.ENGLISH,
 ) -> tuple[bytes, Manifest]:
-    """The PDF of a version (see `pick_version`) and what it shows.
+    """The PDF of a version (see `pick_version`) in `language`, and what it shows.
 
     Every export is put on record (the audit, with the SHA-256 of the file), so `verify`
     can tell a PDF we made from one re-rendered elsewhere with other appendix figures.
     """
     require(actor, Permission.EXPORT_REPORTS)
     version = pick_version(session=session, number=number)
-    manifest = manifest_for(session=session, version=version, leads=leads, ref=ref)
+    manifest = manifest_for(
+        session=session, version=version, leads=leads, ref=ref, language=language
+    )
     data = render(manifest)
     audit.record(
         session=session,
@@ -71,10 +91,18 @@ def export_detail(data: bytes) -> str:
 
 
 def export_markdown(
-    *, session: Session, number: int | None, leads: pd.DataFrame, ref: datetime, actor: User
+    *,
+    session: Session,
+    number: int | None,
+    leads: pd.DataFrame,
+    ref: datetime,
+    actor: User,
+    language: Language = Language.ENGLISH,
 ) -> str:
-    """The same document as Markdown."""
+    """The same document as Markdown, in `language`."""
     require(actor, Permission.EXPORT_REPORTS)
     version = pick_version(session=session, number=number)
-    manifest = manifest_for(session=session, version=version, leads=leads, ref=ref)
-    return markdown.export_markdown(load_content(version), manifest.cover)
+    manifest = manifest_for(
+        session=session, version=version, leads=leads, ref=ref, language=language
+    )
+    return markdown.export_markdown(load_content(version), manifest.cover, Wording(language))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from sla_core.agreement.document import Block, Cover, Heading, Para, Table, content_blocks, document
+from sla_core.agreement.wording import Wording
 from sla_core.terms import AgreementContent
 
 
@@ -33,8 +34,9 @@ def to_markdown(blocks: list[Block]) -> str:
     return "\n".join(out)
 
 
-def export_markdown(content: AgreementContent, cover: Cover) -> str:
-    return to_markdown(document(content, cover))
+def export_markdown(content: AgreementContent, cover: Cover, wording: Wording | None = None) -> str:
+    """The whole document as Markdown, in `wording`'s language (English by default)."""
+    return to_markdown(document(content, cover, wording or Wording()))
 
 
 def readable(content: AgreementContent) -> str:

@@ -23,6 +23,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from sla_core.agreement.document import Block, Cover, Heading, Para, SignatureLine, Table, document
+from sla_core.agreement.wording import Wording
+from sla_core.i18n.languages import N_, Language, is_rtl, parse_language
 from sla_core.terms import AgreementContent
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
@@ -40,11 +42,15 @@ class Manifest:
     content: str  # the version's canonical JSON, as stored
     cover: Cover
     generated_at: datetime
+    language: Language = Language.ENGLISH  # the document's fixed texts, dates and digits
 
     def to_json(self) -> str:
+        """The manifest as JSON; English (and PDFs made before languages) names none."""
         c = self.cover
+        named = {} if self.language is Language.ENGLISH else {"language": self.language.value}
         return json.dumps(
             {
+                **named,
                 "format": MANIFEST_FORMAT,
                 "renderer": RENDERER,
                 "version": c.number,
@@ -87,8 +93,14 @@ class Manifest:
                 appendix_period=str(data["appendix_period"]),
                 appendix=tuple((str(a), str(b)) for a, b in data["appendix"]),
             )
+            language = str(data.get("language", Language.ENGLISH.value))
+            if language not in {lang.value for lang in Language}:
+                raise ValueError(f"unknown language {language!r}")
             manifest = Manifest(
-                str(data["content"]), cover, datetime.fromisoformat(data["generated_at"])
+                str(data["content"]),
+                cover,
+                datetime.fromisoformat(data["generated_at"]),
+                parse_language(language),
             )
             return manifest, str(data["renderer"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -111,10 +123,12 @@ def _rtl(text: str) -> bool:
 
 
 class _AgreementPDF(FPDF):
-    def __init__(self, cover: Cover, total_pages: int | None) -> None:
+    def __init__(self, cover: Cover, total_pages: int | None, wording: Wording) -> None:
         super().__init__(format="A4")
         self.cover = cover
         self.total_pages = total_pages
+        self.wording = wording
+        self.rtl = is_rtl(wording.language)
         self.add_font(FONT, "", str(FONT_DIR / "Vazirmatn-Regular.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "Vazirmatn-Bold.ttf"))
         self.set_text_shaping(True)
@@ -127,21 +141,24 @@ class _AgreementPDF(FPDF):
         with self.local_context():
             self.set_font(FONT, "B", 110)
             self.set_text_color(235, 225, 225)
+            word = self.wording.t(N_("DRAFT"))
+            half = 70 if self.wording.english else self.get_string_width(word) / 2
             with self.rotation(50, self.w / 2, self.h / 2):
-                self.text(self.w / 2 - 70, self.h / 2 + 15, "DRAFT")
+                self.text(self.w / 2 - half, self.h / 2 + 15, word)
 
     def footer(self) -> None:
         self.set_y(-14)
         self.set_font(FONT, "", 7)
         self.set_text_color(110, 110, 110)
-        total = self.total_pages or 0
-        self.cell(
-            0,
-            5,
-            f"Agreement v{self.cover.number} · SHA-256 {self.cover.content_hash} · "
-            f"page {self.page_no()} of {total}",
-            align="C",
+        w = self.wording
+        line = w.t(
+            N_("Agreement v{number} · SHA-256 {hash} · page {page} of {total}"),
+            number=w.n(self.cover.number),
+            hash=self.cover.content_hash,
+            page=w.n(self.page_no()),
+            total=w.n(self.total_pages or 0),
         )
+        self.cell(0, 5, line, align="C")
 
 
 def _block(pdf: _AgreementPDF, block: Block) -> None:
@@ -152,14 +169,28 @@ def _block(pdf: _AgreementPDF, block: Block) -> None:
             pdf.add_page()
         pdf.ln(3 if block.level else 0)
         pdf.set_font(FONT, "B", size)
-        pdf.multi_cell(width, size * 0.55, block.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            width,
+            size * 0.55,
+            block.text,
+            align="R" if pdf.rtl else "J",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
         pdf.ln(1)
         return
     if isinstance(block, Para):
-        align = "R" if _rtl(block.text) else "L"
+        align = "R" if pdf.rtl or _rtl(block.text) else "L"
         if block.label:
             pdf.set_font(FONT, "B", 10)
-            pdf.multi_cell(width, 5.5, block.label, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                width,
+                5.5,
+                block.label,
+                align="R" if pdf.rtl else "L",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
         pdf.set_font(FONT, "", 10)
         pdf.multi_cell(width, 5.5, block.text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(1.5)
@@ -168,36 +199,43 @@ def _block(pdf: _AgreementPDF, block: Block) -> None:
 
 
 def _table(pdf: _AgreementPDF, table: Table) -> None:
+    """A table; right to left, its first column is the rightmost and every cell is right-aligned."""
     pdf.set_font(FONT, "", 9)
     widths = table.widths or tuple(1 for _ in table.headers)
+    order = (lambda cells: tuple(reversed(cells))) if pdf.rtl else tuple
     with pdf.table(
-        col_widths=widths,
+        col_widths=order(widths),
         width=pdf.epw,
         line_height=5,
-        text_align="LEFT",
+        text_align="RIGHT" if pdf.rtl else "LEFT",
         headings_style=fpdf.FontFace(emphasis="BOLD", fill_color=(235, 238, 245)),
     ) as grid:
         head = grid.row()
-        for title in table.headers:
+        for title in order(table.headers):
             head.cell(title)
         for values in table.rows:
             row = grid.row()
-            for value in values:
-                row.cell(value, align="RIGHT" if _rtl(value) else "LEFT")
+            for value in order(values):
+                row.cell(value, align="RIGHT" if pdf.rtl or _rtl(value) else "LEFT")
     pdf.ln(2)
 
 
 def _render(manifest: Manifest, total_pages: int | None) -> FPDF:
     content = AgreementContent.model_validate_json(manifest.content)
-    pdf = _AgreementPDF(manifest.cover, total_pages)
-    pdf.set_title(f"{content.title}, version {manifest.cover.number}")
-    pdf.set_author(" and ".join(content.parties))
+    w = Wording(manifest.language)
+    pdf = _AgreementPDF(manifest.cover, total_pages, w)
+    pdf.set_title(
+        w.t(N_("{title}, version {number}"), title=content.title, number=w.n(manifest.cover.number))
+    )
+    if not w.english:  # English PDFs stay byte for byte as before languages
+        pdf.set_lang(manifest.language.value)
+    pdf.set_author(w.join(content.parties))
     pdf.set_subject(f"SHA-256 {manifest.cover.content_hash}")
     pdf.set_creator(RENDERER)
     pdf.set_producer(RENDERER)
     pdf.set_creation_date(manifest.generated_at.astimezone(UTC))
     pdf.add_page()
-    for block in document(content, manifest.cover):
+    for block in document(content, manifest.cover, w):
         _block(pdf, block)
     pdf.embed_file(
         bytes=manifest.to_json().encode("utf-8"),

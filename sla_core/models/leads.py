@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from sla_core.clock import UTCTimestamp, now
@@ -133,18 +133,33 @@ class LeadEvent(SQLModel, table=True):
 
 
 class Reminder(SQLModel, table=True):
-    """One step of the reminder ladder for one lead's clock, to one person.
+    """One step of the reminder ladder for one lead's clock, to one person; or one notice
+    of the agreement's review (no lead, clock "review", deadline the review day).
 
     The row is the in-app notification; `emailed_at` says the e-mail went out. The unique
-    key makes every run idempotent: a step is recorded (and e-mailed) once.
+    keys make every run idempotent: a step is recorded (and e-mailed) once. A review
+    notice is unique per (step, recipient, review day): the partial index, since NULL
+    lead ids never collide in the lead key.
     """
 
-    __table_args__ = (UniqueConstraint("lead_id", "clock", "step", "recipient_id"),)
+    __table_args__ = (
+        UniqueConstraint("lead_id", "clock", "step", "recipient_id"),
+        Index(
+            "uq_reminder_review",
+            "clock",
+            "step",
+            "recipient_id",
+            "deadline",
+            unique=True,
+            sqlite_where=text("lead_id IS NULL"),
+            postgresql_where=text("lead_id IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    lead_id: int = Field(sa_type=BigInteger, index=True)
-    clock: str = Field(max_length=20)  # disposition | work
-    step: str = Field(max_length=20)  # rep_50 | rep_75 | breach
+    lead_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    clock: str = Field(max_length=20)  # disposition | work | review
+    step: str = Field(max_length=20)  # rep_50 | rep_75 | breach; review: notice_14 | notice_3 | due
     recipient_id: int = Field(foreign_key="user.id", index=True)
     deadline: datetime = Field(sa_type=UTCTimestamp)
     created_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)

@@ -1,7 +1,9 @@
 """One reminder run (cron or page): record the due steps, e-mail each person one digest.
 
-Idempotent: the steps are unique per lead/clock/step/recipient, and only reminders not
-yet e-mailed are claimed and sent. SMTP down: nothing is marked sent, the next run sends
+The agreement's review notices (`review_notices`) ride along: recorded in the same run,
+sent in the same digest. Idempotent: the steps are unique per lead/clock/step/recipient
+(a review notice per step/recipient/review day), and only reminders not yet e-mailed
+are claimed and sent. SMTP down: nothing is marked sent, the next run sends
 them. Login refused: a clear message, nothing marked sent.
 """
 
@@ -17,10 +19,11 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from sla_core import agreement, leads, snapshot
+from sla_core import agreement, leads, org, snapshot
 from sla_core.access import Permission, require
 from sla_core.clock import now
 from sla_core.db import session_scope
+from sla_core.i18n.dates import local_time
 from sla_core.models import Lead, Reminder, Role, User
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_setup
@@ -33,6 +36,14 @@ from sla_core.sla.reminders import (
     managers_of,
     record_reminders,
     settle,
+)
+from sla_core.sla.review_notices import (
+    REVIEW,
+    ReviewNotice,
+    due_review_notices,
+    known_notices,
+    notice_text,
+    record_review_notices,
 )
 
 
@@ -52,6 +63,8 @@ class RemindReport:
 
 
 def _line(reminder: Reminder, lead: Lead | None) -> str:
+    if reminder.clock == REVIEW:
+        return f"- {notice_text(reminder)}"
     who = " ".join(p for p in (lead.first_name, lead.last_name) if p) if lead else ""
     company = f" ({lead.company})" if lead and lead.company else ""
     what = "disposition" if reminder.clock == "disposition" else "first touch"
@@ -64,26 +77,37 @@ def _line(reminder: Reminder, lead: Lead | None) -> str:
 
 def digest(person: User, reminders: list[Reminder], session: Session) -> EmailMessage:
     """One e-mail listing every reminder of one person, overdue first."""
-    ordered = sorted(reminders, key=lambda r: (r.step != BREACH, r.deadline))
-    late = sum(r.step == BREACH for r in reminders)
+    notices = [r for r in reminders if r.clock == REVIEW]
+    about_leads = [r for r in reminders if r.clock != REVIEW]
+    ordered = sorted(about_leads, key=lambda r: (r.step != BREACH, r.deadline))
+    late = sum(r.step == BREACH for r in about_leads)
     message = EmailMessage()
     message["To"] = person.email or ""
-    message["Subject"] = f"LeadPact: {len(reminders)} lead(s) need you" + (
-        f", {late} overdue" if late else ""
-    )
-    body = [f"Hello {person.name},", "", "These leads wait for you under the SLA:", ""]
-    body += [_line(r, session.get(Lead, r.lead_id)) for r in ordered]
-    body += ["", "Open your work queue in LeadPact to act on them."]
+    subject = [f"{len(about_leads)} lead(s) need you" + (f", {late} overdue" if late else "")]
+    subject = (subject if about_leads else []) + (["the SLA review is near"] if notices else [])
+    message["Subject"] = "LeadPact: " + "; ".join(subject)
+    body = [f"Hello {person.name},", ""]
+    if notices:
+        body += ["The service level agreement is up for review:", ""]
+        body += [_line(r, None) for r in notices]
+        body += ["", "Open the SLA workshop in LeadPact to prepare the review.", ""]
+    if about_leads:
+        body += ["These leads wait for you under the SLA:", ""]
+        body += [_line(r, session.get(Lead, r.lead_id)) for r in ordered]
+        body += ["", "Open your work queue in LeadPact to act on them."]
     message.set_content("\n".join(body))
     return message
 
 
-def _state(engine: Engine, ref: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The reminder steps due now, and the lead reassignments the agreement asks for."""
+def _state(engine: Engine, ref: datetime) -> tuple[pd.DataFrame, pd.DataFrame, list[ReviewNotice]]:
+    """The reminder steps due now, the lead reassignments the agreement asks for, and the
+    review notices due on the organisation's calendar day."""
     with session_scope(engine) as session:
         content = agreement.governing_version(session=session).content
         setup = load_setup(session=session)
         people = list(session.exec(select(User)).all())
+        zone = org.load_org_settings(session=session).time_zone
+    notices = due_review_notices(content, local_time(ref, zone).date(), people)
     frame = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
     clocks = lead_clocks(frame, content, ref, setup)
     due = due_reminders(frame, clocks, content, managers_of(people))
@@ -93,7 +117,7 @@ def _state(engine: Engine, ref: datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
     reps = [u.id for u in people if u.id and u.active and u.role == Role.SALES_REP]
     plan = plan_reassignment(overdue, open_leads.value_counts().to_dict(), setup.team_of,
                              reps, away)  # fmt: skip
-    return due, plan
+    return due, plan, notices
 
 
 def _reassign(engine: Engine, plan: pd.DataFrame, actor: User, ref: datetime) -> int:
@@ -121,17 +145,20 @@ def run_reminders(
     """Record the reminder steps due at `ref` and e-mail the pending ones (see module)."""
     require(actor, Permission.SEND_REMINDERS)
     ref = ref or now()
-    due, plan = _state(engine, ref)
-    report = RemindReport(due=len(due), dry_run=dry_run, reassigned=len(plan))
+    due, plan, notices = _state(engine, ref)
+    report = RemindReport(due=len(due) + len(notices), dry_run=dry_run, reassigned=len(plan))
     if dry_run:
         with session_scope(engine) as session:
             known = {(r.lead_id, r.clock, r.step, r.recipient_id)
                      for r in session.exec(select(Reminder)).all()}  # fmt: skip
+            noticed = known_notices(session)
         keys = zip(due["lead_id"], due["clock"], due["step"], due["recipient_id"], strict=True)
         report.new = sum((int(a), b, c, int(d)) not in known for a, b, c, d in keys)
+        report.new += sum(n.key not in noticed for n in notices)
         return report
     with session_scope(engine) as session:
         report.new = record_reminders(session=session, due=due, actor=actor, at=ref)
+        report.new += record_review_notices(session=session, notices=notices, actor=actor, at=ref)
     report.reassigned = _reassign(engine, plan, actor, ref)
     if config is None:
         report.error = "e-mail is off (no LEADPACT_SMTP_HOST): reminders are in-app only"
@@ -168,7 +195,7 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> pd.DataFr
     """The reminders addressed to `user`, newest first (the in-app notification list)."""
     rows = session.exec(
         select(Reminder, Lead)
-        .join(Lead, col(Lead.id) == col(Reminder.lead_id))
+        .join(Lead, col(Lead.id) == col(Reminder.lead_id), isouter=True)
         .where(Reminder.recipient_id == user.id)
         .order_by(col(Reminder.created_at).desc(), col(Reminder.id).desc())
         .limit(limit)

@@ -89,6 +89,17 @@ def record_reminders(*, session: Session, due: pd.DataFrame, actor: User, at: da
          "created_at": at, "attempts": 0}
         for r in due.itertuples()
     ]  # fmt: skip
+    return insert_new(session=session, rows=rows, actor=actor)
+
+
+def insert_new(*, session: Session, rows: list[dict[str, object]], actor: User) -> int:
+    """Insert reminder rows, skipping those a unique key already holds; how many are new.
+
+    One INSERT ... ON CONFLICT DO NOTHING: two runs at once record each reminder once.
+    """
+    require(actor, Permission.SEND_REMINDERS)
+    if not rows:
+        return 0
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     before = _count(session)

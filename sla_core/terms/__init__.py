@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
+from sla_core.i18n.languages import N_
 from sla_core.models import Role
 from sla_core.stages import STAGE_LABELS, Stage
 from sla_core.terms.base import Frozen
@@ -101,18 +102,18 @@ class Review(Frozen):
 
 
 WORKSHOP_QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("company_goals", "What are the company's goals and how will we reach them?"),
-    ("stakeholders", "Who are the stakeholders and what do they need from the SLA?"),
-    ("mql_definition", "What makes a lead marketing-qualified?"),
-    ("mql_target", "How many MQLs does marketing deliver, and why that number?"),
-    ("handoff_rate", "What MQL hand-off rate do we want?"),
-    ("rep_caps", "How many MQLs may a rep hold at least and at most?"),
-    ("sales_workflow", "How does sales work an MQL, and how fast?"),
-    ("rep_metrics", "How do we measure each rep?"),
-    ("mql_metrics", "How do we measure MQL performance?"),
+    ("company_goals", N_("What are the company's goals and how will we reach them?")),
+    ("stakeholders", N_("Who are the stakeholders and what do they need from the SLA?")),
+    ("mql_definition", N_("What makes a lead marketing-qualified?")),
+    ("mql_target", N_("How many MQLs does marketing deliver, and why that number?")),
+    ("handoff_rate", N_("What MQL hand-off rate do we want?")),
+    ("rep_caps", N_("How many MQLs may a rep hold at least and at most?")),
+    ("sales_workflow", N_("How does sales work an MQL, and how fast?")),
+    ("rep_metrics", N_("How do we measure each rep?")),
+    ("mql_metrics", N_("How do we measure MQL performance?")),
     (
         "consequences",
-        "What happens when a side misses (the stick) or beats (the carrot) its levels?",
+        N_("What happens when a side misses (the stick) or beats (the carrot) its levels?"),
     ),
 )
 
