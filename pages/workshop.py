@@ -6,8 +6,10 @@ import streamlit as st
 from sla_core import agreement, org
 from sla_core.access import Permission, can
 from sla_core.agreement import board, discussion, document, figures, markdown, reviews
+from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.db import session_scope
+from sla_core.models import Role
 from ui import workshop as ws
 from ui import workshop_actions as actions
 from ui.data import current_snapshot, current_user, get_engine
@@ -105,7 +107,7 @@ elif view == "sign":
         pd.DataFrame(
             [
                 {
-                    _("Role"): row.role.replace("_", " "),
+                    _("Role"): _(ROLE_NAMES[Role(row.role)]),
                     _("Signed by"): row.name or "—",
                     _("When (UTC)"): f"{row.signed_at:%Y-%m-%d %H:%M}" if row.signed_at else "—",
                 }

@@ -19,20 +19,11 @@ import streamlit as st
 from sla_core.i18n import catalogue, charts, dates, glossary, languages, numbers
 from sla_core.i18n.languages import N_, Language
 from sla_core.i18n.message import Message
-from sla_core.models import Role
 from sla_core.org import OrgSettings
 from sla_core.periods import Calendar, Period
 from sla_core.stages import STAGE_LABELS, Stage
 
 LANGUAGE_KEY = "language"
-ROLE_NAMES = {
-    Role.ADMIN: N_("Admin"),
-    Role.SALES_MANAGER: N_("Sales manager"),
-    Role.MARKETING_MANAGER: N_("Marketing manager"),
-    Role.SALES_REP: N_("Sales rep"),
-    Role.MARKETER: N_("Marketer"),
-    Role.VIEWER: N_("Viewer"),
-}
 ORG_KEY = "org_settings"
 
 

@@ -17,6 +17,7 @@ import streamlit as st
 from sla_core import agreement
 from sla_core.agreement import sections
 from sla_core.agreement.figures import History
+from sla_core.agreement.wording import CADENCE_NAMES, ROLE_NAMES
 from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Role
 from sla_core.stages import STAGE_LABELS, Stage
@@ -205,7 +206,7 @@ def _widgets(
             _("Cadence"),
             list(ReviewCadence),
             index=list(ReviewCadence).index(ReviewCadence(stored["cadence"])),
-            format_func=lambda c: c.value.replace("_", "-"),
+            format_func={c: _(CADENCE_NAMES[c]) for c in ReviewCadence}.__getitem__,
             key=key("cadence"),
         )
         when = st.date_input(
@@ -219,7 +220,7 @@ def _widgets(
             _("Roles that must sign"),
             [role.value for role in Role],
             default=list(stored),
-            format_func=lambda role: role.replace("_", " "),
+            format_func={r.value: _(ROLE_NAMES[r]) for r in Role}.__getitem__,
             key=key("roles"),
         )
     if kind == "stages":

@@ -7,9 +7,10 @@ import streamlit as st
 from sla_core import agreement
 from sla_core.access import Permission, can
 from sla_core.agreement import discussion, export, signing, verify
+from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import AgreementVersion, User
+from sla_core.models import AgreementVersion, Role, User
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _, language, when
 
@@ -69,7 +70,7 @@ def sign_buttons(user: User, version: AgreementVersion, status: agreement.Status
     if can(user, Permission.SIGN_AGREEMENT):
         st.button(
             _("Sign version {number} as {role}").format(
-                number=version.number, role=str(user.role).replace("_", " ")
+                number=version.number, role=_(ROLE_NAMES[Role(user.role)])
             ),
             key="ws_sign",
             type="primary",
