@@ -129,7 +129,7 @@ def period_name(period: Period) -> str:
     return dates.period_name(period, language())
 
 
-def chart(figure: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def chart(figure: alt.Chart) -> alt.Chart:
     """An altair chart for this reader: translated titles; right to left, mirrored axes."""
     if language() is Language.ENGLISH:
         return figure
@@ -185,13 +185,6 @@ def local_times(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             if column in frame
         }
     )
-
-
-def datetime_column(label: str, *, width: int | str | None = None) -> object:
-    """The column config for an instant column that went through `local_times`."""
-    if _plain_dates():
-        return st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm", width=width)
-    return st.column_config.TextColumn(label, width=width)
 
 
 # Wider tables scroll, and the grid always shows their left end first: reversed, it would

@@ -214,7 +214,8 @@ def _widgets(
             value=date.fromisoformat(stored["next_review"]) if stored["next_review"] else None,
             key=key("next"),
         )
-        return {"cadence": cadence.value, "next_review": when.isoformat() if when else None}
+        chosen = cadence or ReviewCadence(stored["cadence"])
+        return {"cadence": chosen.value, "next_review": when.isoformat() if when else None}
     if kind == "signers":
         return st.multiselect(
             _("Roles that must sign"),
