@@ -71,6 +71,7 @@ class Lead(SQLModel, table=True):
     __table_args__ = (
         Index("ix_lead_owner_stage", "owner_id", "stage"),
         Index("ix_lead_updated_at", "updated_at"),
+        Index("ix_lead_assigned_owner", "assigned_at", "owner_id"),  # routing's rep loads
     )
 
     id: int | None = Field(
