@@ -195,3 +195,36 @@ def test_an_away_rep_has_their_open_leads_flagged_for_reassignment() -> None:
     )
     assert clocks["owner_away"].tolist() == [True, False, True]
     assert clocks["reassign"].tolist() == [True, False, False]
+
+
+def test_clocks_computed_in_chunks_equal_those_computed_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seven mixed leads, with exemptions given and not, two history spans, in chunks of 3
+    (the last one short): the same frame, index and dtypes as one pass."""
+    from sla_core.sla import clocks as module
+    from sla_core.sla.exemptions import exempt_leads
+
+    history = (
+        (pd.Timestamp("2026-01-01", tz=UTC), CONTENT.mql),
+        (pd.Timestamp("2026-03-03", tz=UTC), CONTENT.mql.model_copy(update={"threshold": 90})),
+    )
+    setup = WorkSetup(work_time=OFFICE, mql_history=history)
+    leads = sla_frame(
+        [
+            {"assigned_at": AT, "mql_at": AT},
+            {"assigned_at": "2026-03-04 09:00", "industry": "Education"},
+            {"mql_at": AT, "first_touch_at": "2026-03-03 10:00"},
+            {},
+            {"assigned_at": AT, "dispositioned_at": "2026-03-02 12:00", "stage": "sql"},
+            {"assigned_at": "2026-03-05 16:00", "owner_id": 2, "touches": 2, "mql_at": AT},
+            {"assigned_at": "2026-02-27 08:00"},
+        ]
+    ).set_axis([70, 71, 72, 73, 74, 75, 76])
+    ref = datetime(2026, 3, 6, 11, tzinfo=UTC)
+    whole = lead_clocks(leads, CONTENT, ref, setup)
+    monkeypatch.setattr(module, "CHUNK_ROWS", 3)
+    for given in (None, exempt_leads(leads, CONTENT, setup)):
+        chunked = lead_clocks(leads, CONTENT, ref, setup, exemptions=given)
+        pd.testing.assert_frame_equal(chunked, whole)
+    assert whole["exempt"].any() and not whole["exempt"].all()  # both kinds are in there

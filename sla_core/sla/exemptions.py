@@ -24,6 +24,11 @@ class Exemptions:
     score: np.ndarray
     threshold: np.ndarray
 
+    def rows(self, first: int, count: int) -> Exemptions:
+        """The exemptions of leads `first` to `first + count` (by position)."""
+        part = slice(first, first + count)
+        return Exemptions(self.exempt[part], self.score[part], self.threshold[part])
+
 
 def exempt_leads(
     leads: pd.DataFrame,
