@@ -203,3 +203,28 @@ def test_two_routing_runs_at_once_never_pass_the_max(engine: Engine) -> None:
     assert sorted(results) == [0, 8]
     held = [owner for owner in owners(engine).values() if owner is not None]
     assert len(held) == 8
+
+
+def test_rep_loads_count_the_last_30_days_and_this_month(engine: Engine) -> None:
+    """At 2026-03-20 noon (UTC, Gregorian): the 30 days start on 2026-02-18 12:00 and the
+    month on 2026-03-01. Rep 0: 2026-02-10 (neither), 02-25 (30 days), 03-05 and 03-19
+    (both) -> 3 and 2; rep 1 holds nothing; a lead with no owner counts for nobody."""
+    from datetime import UTC, datetime
+
+    from sla_core.marketing.route_run import rep_loads
+
+    with session_scope(engine) as session:
+        ids = [users.create_user(actor=system_actor(), session=session, username=f"rep{i}",
+                                 name=f"Rep {i}", role=Role.SALES_REP).id or 0
+               for i in range(2)]  # fmt: skip
+        for key, owner, day in (("a", ids[0], "2026-02-10"), ("b", ids[0], "2026-02-25"),
+                                ("c", ids[0], "2026-03-05"), ("d", ids[0], "2026-03-19"),
+                                ("e", None, "2026-03-10")):  # fmt: skip
+            at = datetime.fromisoformat(day).replace(tzinfo=UTC)
+            session.add(Lead(lead_key=f"load-{key}", stage="sal", owner_id=owner,
+                             created_at=at, assigned_at=at))  # fmt: skip
+    ref = datetime(2026, 3, 20, 12, tzinfo=UTC)
+    with session_scope(engine) as session:
+        loads = rep_loads(session=session, away=(), ref=ref).set_index("id")
+    assert loads.loc[ids[0], ["load_30d", "month"]].tolist() == [3, 2]
+    assert loads.loc[ids[1], ["load_30d", "month"]].tolist() == [0, 0]

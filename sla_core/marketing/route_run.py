@@ -87,25 +87,24 @@ def rep_loads(*, session: Session, away: Collection[int], ref: datetime) -> pd.D
     settings = load_org_settings(session=session)
     month = month_containing(ref, zone=settings.time_zone, calendar=settings.calendar)
     since = to_micros(ref - timedelta(days=30))
-    counts = (
+    start = to_micros(month.start.to_pydatetime())
+    # The (assigned_at, owner_id) index answers this range alone; counting per owner in
+    # SQL made SQLite scan every owned lead in owner order instead (1.4 s at 1M leads).
+    recent = pd.DataFrame(
         session.connection()
         .execute(
-            text(
-                "SELECT owner_id,"
-                " SUM(CASE WHEN assigned_at >= :since THEN 1 ELSE 0 END),"
-                " SUM(CASE WHEN assigned_at >= :start THEN 1 ELSE 0 END)"
-                " FROM lead WHERE owner_id IS NOT NULL AND assigned_at >= :low GROUP BY owner_id"
-            ),
-            {
-                "since": since,
-                "start": to_micros(month.start.to_pydatetime()),
-                "low": min(since, to_micros(month.start.to_pydatetime())),
-            },
+            text("SELECT owner_id, assigned_at FROM lead WHERE assigned_at >= :low"),
+            {"low": min(since, start)},
         )
-        .all()
+        .all(),
+        columns=["id", "at"],
+    ).dropna(subset=["id"])
+    loads = (
+        recent.assign(load_30d=recent["at"] >= since, month=recent["at"] >= start)
+        .groupby("id", as_index=False)[["load_30d", "month"]]
+        .sum()
+        .astype({"id": "int64", "load_30d": "int64", "month": "int64"})
     )
-    loads = pd.DataFrame(counts, columns=["id", "load_30d", "month"])
-    loads = loads.astype({"id": "int64", "load_30d": "int64", "month": "int64"})
     reps = reps.merge(loads, on="id", how="left").fillna({"load_30d": 0, "month": 0})
     return reps.astype({"load_30d": "int64", "month": "int64"})
 
