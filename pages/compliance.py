@@ -2,6 +2,7 @@
 
 import copy
 from datetime import timedelta
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -151,7 +152,7 @@ def live() -> None:
         list(Level),
         format_func=titles.__getitem__,
         key="compliance_level",
-    )
+    ) or next(iter(Level))
     behind = memo(
         ("sla_behind", level, *key),
         lambda: views.leads_behind(view.leads, view.clocks, period, level, rows),
@@ -168,7 +169,7 @@ def live() -> None:
     for tab, status in ((risk_tab, "at_risk"), (late_tab, "breached")):
         listed = memo(
             ("sla_attention", status, *key),
-            lambda status=status: views.attention(view.leads, view.clocks, view.ref, rows, status),
+            partial(views.attention, view.leads, view.clocks, view.ref, rows, status),
             stamp=view.ref,
         )
         tab.dataframe(

@@ -153,7 +153,7 @@ with shown:
         views = {"source": _("By source"), "marketer": _("By marketer"),
                  "month": _("Per month"), "rep": _("Per rep")}  # fmt: skip
         view = st.segmented_control(
-            _("Break down"), list(views), format_func=views.get, default="source",
+            _("Break down"), list(views), format_func=views.__getitem__, default="source",
             key="criteria_view", label_visibility="collapsed",
         ) or "source"  # fmt: skip
         if view == "rep":

@@ -218,8 +218,9 @@ if upload is not None and table is not None:
                 icon=":material/error:",
             )
 
-report = st.session_state.get("import_report")
-if report is not None:
+shown = st.session_state.get("import_report")
+if shown is not None:
+    report = shown
     st.subheader(_("Report: {file}").format(file=plain(report.filename)))
     cols = st.columns(4)
     cols[0].metric(_("New"), f"{report.new:,}")

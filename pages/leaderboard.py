@@ -217,7 +217,10 @@ if can(user, Permission.MANAGE_POINTS):
     with st.expander(_("Bonus or correction")), st.form("leaderboard_adjust_form"):
         names = dict(zip(board.people["subject_id"], board.people["name"], strict=True))
         who = st.selectbox(
-            _("Person"), options=list(names), format_func=names.get, key="leaderboard_adjust_who"
+            _("Person"),
+            options=list(names),
+            format_func=names.__getitem__,
+            key="leaderboard_adjust_who",
         )
         amount = st.number_input(
             _("Points (negative for a correction)"),
@@ -226,7 +229,10 @@ if can(user, Permission.MANAGE_POINTS):
             key="leaderboard_adjust_points",
         )
         reason = st.text_input(_("Reason (required)"), key="leaderboard_adjust_reason")
-        if st.form_submit_button(_("Record")):
+        recorded = st.form_submit_button(_("Record"))
+        if recorded and who is None:  # no one on the board yet
+            st.error(_("Pick the person the points are for."))
+        elif recorded and who is not None:
             try:
                 with session_scope(engine) as session:
                     adjustments.add_adjustment(

@@ -58,7 +58,8 @@ with st.container(border=True):
     text = search.text_input(
         _("Search"), placeholder=_("name, e-mail, company or CRM id"), key="leads_search"
     )
-    dates = created.date_input(_("Created between"), value=(), key="leads_created")
+    # an empty tuple opens an empty range picker (Streamlit's stubs omit that case)
+    dates = created.date_input(_("Created between"), value=(), key="leads_created")  # type: ignore[arg-type]
 
 wanted = browse.LeadFilter(
     stages=stages,

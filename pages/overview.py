@@ -49,7 +49,7 @@ choice = (
 )
 days = None
 if choice is PeriodChoice.CUSTOM:
-    picked = custom.date_input(_("From and to"), value=(), key="overview_days")
+    picked = custom.date_input(_("From and to"), value=(), key="overview_days")  # type: ignore[arg-type]  # an empty range picker
     if len(picked) < 2:
         st.info(_("Pick the first and the last day of the period."))
         st.stop()

@@ -39,7 +39,7 @@ start, end = (picked[0], picked[-1]) if picked else (None, None)
 labels = {"source": _("Source"), "campaign": _("Campaign"),
           "marketer": _("Marketer"), "month": _("Month")}  # fmt: skip
 by = st.segmented_control(
-    _("Group by"), list(labels), format_func=labels.get, default="source", key="reports_by"
+    _("Group by"), list(labels), format_func=labels.__getitem__, default="source", key="reports_by"
 )
 by = by or "source"
 
@@ -64,7 +64,10 @@ reason_labels = {"source": _("Source")} | {
     f.value: f.value.replace("_", " ") for f in CriterionField
 }
 reason_by = st.selectbox(
-    _("Reasons by"), list(reason_labels), format_func=reason_labels.get, key="reports_reason_by"
+    _("Reasons by"),
+    list(reason_labels),
+    format_func=reason_labels.__getitem__,
+    key="reports_reason_by",
 )
 reason_groups = (
     groups if reason_by == by else leads[reason_by].astype("string").fillna(closed_loop.NONE_LABEL)

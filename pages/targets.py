@@ -1,6 +1,7 @@
 """Targets & quotas: the numbers both teams owe, and the reverse funnel they come from."""
 
 from decimal import Decimal
+from typing import Any
 
 import streamlit as st
 
@@ -57,7 +58,7 @@ if "targets_saved" in st.session_state:
     st.success(_("Saved to draft v{n}.").format(n=saved_number), icon=":material/check:")
 
 st.subheader(_("What each side owes"))
-slots = {}
+slots: dict[str, Any] = {}
 values: dict[str, float | int | None] = {}
 marketing_col, sales_col = st.columns(2, gap="large")
 

@@ -14,7 +14,7 @@ _CACHE_KEY = "import_raw"
 
 
 def read_once(
-    cache: MutableMapping[str, Any], file_id: str, data: bytes, filename: str
+    cache: MutableMapping[Any, Any], file_id: str, data: bytes, filename: str
 ) -> tuple[RawTable, bool]:
     """The upload read as a table, once per file (kept in `cache`); (table, whether new).
 

@@ -29,7 +29,7 @@ from sla_core.store_types import NEW_PEOPLE_COLUMNS, ImportUnit, UpsertResult, s
 
 __all__ = ["ImportFailed", "ImportReport", "batch_rejects", "list_imports", "run_import"]
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str], object]  # what it returns is ignored
 
 
 class ImportFailed(ValueError):
