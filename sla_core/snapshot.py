@@ -15,7 +15,6 @@ category column, turn it into text first (`col.astype("str")`).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -27,12 +26,10 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from sla_core import sqlite_reader
 from sla_core.bulk import LEAD_TIME_COLUMNS, arrow_schema, placeholder, read_arrow
-from sla_core.db import one_line
 from sla_core.lead_fields import CATEGORY_FIELDS
 from sla_core.models import Lead, LeadEvent
 from sla_core.sqlite_reader import shape
@@ -67,34 +64,8 @@ def read_leads(
     return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
-# A whole-table SQLite read above this many ids is split into id ranges that the reader
-# runs on parallel threads (1M leads: 3.3 s in one range, 1.9 s in two on two cores).
-SPLIT_IDS = 200_000
-MAX_RANGES = 4
-
-
-def _id_ranges(engine: Engine) -> list[tuple[int, int]]:
-    """Half-open id ranges covering every lead, one per core (at most MAX_RANGES)."""
-    try:
-        with Session(engine) as session:
-            low, high = session.exec(select(func.min(Lead.id), func.max(Lead.id))).one()
-    except SQLAlchemyError as exc:
-        raise SnapshotError(f"reading {engine.url.database} failed: {one_line(exc)}") from exc
-    if low is None or high is None or high - low < SPLIT_IDS:
-        return []
-    parts = max(1, min(MAX_RANGES, os.cpu_count() or 1))
-    step = (high - low) // parts + 1
-    return [(low + i * step, low + (i + 1) * step) for i in range(parts)]
-
-
 def read_table(engine: Engine, select_sql: str, *, owner_id: int | None) -> pa.Table:
-    """The shaped Arrow table of `select_sql` (a SELECT ... FROM lead), optionally one owner's.
-
-    On SQLite a whole-table read runs as id ranges in parallel. Each range reads in its own
-    transaction, so a write landing between them can show in some ranges only; that frame
-    is keyed by the data revision read before it, and the write's new revision replaces it
-    at the next rerun.
-    """
+    """The shaped Arrow table of `select_sql` (a SELECT ... FROM lead), optionally one owner's."""
     schema = arrow_schema(Lead.__table__)  # type: ignore[attr-defined]
     params: list[Any] = []
     if owner_id is not None:
@@ -107,14 +78,9 @@ def read_table(engine: Engine, select_sql: str, *, owner_id: int | None) -> pa.T
     path = engine.url.database
     if not path or path == ":memory:":
         raise SnapshotError("an in-memory SQLite database cannot be read by another process")
-    ranges = _id_ranges(engine) if owner_id is None else []
-    queries: list[tuple[str, Sequence[Any]]] = [
-        (select_sql + " WHERE id >= ? AND id < ? ORDER BY id", [first, end])
-        for first, end in ranges
-    ] or [(sql, params)]
     try:
         return sqlite_reader.run(
-            str(Path(path).resolve()), queries, schema, LEAD_TIME_COLUMNS, CATEGORY_COLUMNS
+            str(Path(path).resolve()), [(sql, params)], schema, LEAD_TIME_COLUMNS, CATEGORY_COLUMNS
         )
     except sqlite_reader.ReadFailed as exc:
         raise SnapshotError(str(exc)) from exc

@@ -137,23 +137,3 @@ def test_a_new_stamp_replaces_the_entry_instead_of_adding_one() -> None:
         assert value == minute
     assert calls == [1, 2, 3]  # once per minute
     assert shared.computed() == ("clocks",)  # one entry, not one per minute
-
-
-def test_a_sqlite_read_in_id_ranges_equals_one_read(
-    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Seven leads with ids 1..7 read as ranges of 2 ids (four ranges, the last one short
-    and the first row with text NULL in one range only): the same frame as one read."""
-    with Session(sqlite_engine) as session:
-        for i in range(7):
-            session.add(Lead(lead_key=f"k{i}", created_at=T0, stage="mql" if i % 2 else "lead",
-                             source=None if i < 2 else f"s{i % 3}", mql_at=T0 if i % 2 else None,
-                             updated_at=T0))  # fmt: skip
-        session.commit()
-    whole = snapshot.read_leads(sqlite_engine, columns=snapshot.SNAPSHOT_COLUMNS)
-    monkeypatch.setattr(snapshot, "SPLIT_IDS", 2)
-    monkeypatch.setattr(snapshot.os, "cpu_count", lambda: 4)
-    assert snapshot._id_ranges(sqlite_engine) == [(1, 3), (3, 5), (5, 7), (7, 9)]
-    ranged = snapshot.read_leads(sqlite_engine, columns=snapshot.SNAPSHOT_COLUMNS)
-    pd.testing.assert_frame_equal(ranged, whole)
-    assert ranged["lead_key"].tolist() == [f"k{i}" for i in range(7)]
