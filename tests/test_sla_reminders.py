@@ -109,7 +109,7 @@ def test_each_person_gets_one_digest_and_a_second_run_sends_nothing(engine, serv
     assert (first.emailed, first.pending, first.error) == (first.new, 0, None)
     assert sorted(m["To"] for m in server.messages) == ["boss@example.com", "rep@example.com"]
     rep_mail = next(m for m in server.messages if m["To"] == "rep@example.com")
-    assert rep_mail["Subject"] == "LeadPact: 3 lead(s) need you, 1 overdue"
+    assert rep_mail["Subject"] == "LeadPact: 3 leads need you, 1 overdue"
     body = rep_mail.get_payload()
     assert body.index("OVERDUE: lead #3 Late") < body.index("lead #2 Most") < body.index("lead #1")
     assert "(75 % of the window gone)" in body and "(50 % of the window gone)" in body
@@ -119,6 +119,32 @@ def test_each_person_gets_one_digest_and_a_second_run_sends_nothing(engine, serv
     ]  # fmt: skip
     again = run_reminders(engine=engine, actor=system_actor(), config=config(port), ref=REF)
     assert (again.new, again.emailed, len(server.messages)) == (0, 0, 2)
+
+
+def test_a_persian_speaking_rep_reads_the_digest_in_persian(engine, server, port):
+    """The rep's language is fa: subject, greeting, lines and LeadPact's numbers are
+    Persian; the lead's own name (digits included) stays as stored; the manager (English)
+    still reads English."""
+    with session_scope(engine) as session:
+        rep = session.exec(select(User).where(User.username == "rep")).one()
+        rep.language = "fa"
+        session.add(rep)
+        late = session.exec(select(Lead).where(Lead.lead_key == "late")).one()
+        late.company = "3M"
+        session.add(late)
+    run_reminders(engine=engine, actor=system_actor(), config=config(port), ref=REF)
+    rep_mail = next(m for m in server.messages if m["To"] == "rep@example.com")
+    assert rep_mail["Subject"] == "LeadPact: ۳ سرنخ منتظر شماست، ۱ مورد از موعد گذشته"
+    body = rep_mail.get_payload(decode=True).decode("utf-8")
+    assert body.startswith("Rep گرامی،")
+    assert "از موعد گذشته: سرنخ #۳ Late (3M): مهلت تعیین تکلیف" in body
+    assert "(۷۵٪ از بازه گذشته است)" in body and "OVERDUE" not in body
+    boss_mail = next(m for m in server.messages if m["To"] == "boss@example.com")
+    assert boss_mail["Subject"] == "LeadPact: 1 lead needs you, 1 overdue"
+    with session_scope(engine) as session:
+        rep = session.exec(select(User).where(User.username == "rep")).one()
+        shown = notifications(session=session, user=rep)
+    assert shown["text"].str.startswith("از موعد گذشته").sum() == 1
 
 
 def test_smtp_down_keeps_reminders_pending_and_the_next_run_sends_them(engine, port):

@@ -13,7 +13,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -27,10 +26,10 @@ from sla_core.i18n.dates import local_time
 from sla_core.models import Lead, Reminder, Role, User
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_setup
+from sla_core.sla.digest import digest, reminder_text
 from sla_core.sla.mailer import SmtpConfig, deliver
 from sla_core.sla.reassign import overdue_for_reassignment, plan_reassignment
 from sla_core.sla.reminders import (
-    BREACH,
     claim_pending,
     due_reminders,
     managers_of,
@@ -38,11 +37,9 @@ from sla_core.sla.reminders import (
     settle,
 )
 from sla_core.sla.review_notices import (
-    REVIEW,
     ReviewNotice,
     due_review_notices,
     known_notices,
-    notice_text,
     record_review_notices,
 )
 
@@ -60,43 +57,6 @@ class RemindReport:
     dry_run: bool = False
     reassigned: int = 0  # leads handed to another rep (planned, in a dry run)
     recipients: list[str] = field(default_factory=list)
-
-
-def _line(reminder: Reminder, lead: Lead | None) -> str:
-    if reminder.clock == REVIEW:
-        return f"- {notice_text(reminder)}"
-    who = " ".join(p for p in (lead.first_name, lead.last_name) if p) if lead else ""
-    company = f" ({lead.company})" if lead and lead.company else ""
-    what = "disposition" if reminder.clock == "disposition" else "first touch"
-    when = f"{reminder.deadline:%Y-%m-%d %H:%M} UTC"
-    if reminder.step == BREACH:
-        return f"- OVERDUE: lead #{reminder.lead_id} {who}{company}: {what} was due {when}"
-    share = reminder.step.removeprefix("rep_")
-    return f"- lead #{reminder.lead_id} {who}{company}: {what} due {when} ({share} % of the window gone)"
-
-
-def digest(person: User, reminders: list[Reminder], session: Session) -> EmailMessage:
-    """One e-mail listing every reminder of one person, overdue first."""
-    notices = [r for r in reminders if r.clock == REVIEW]
-    about_leads = [r for r in reminders if r.clock != REVIEW]
-    ordered = sorted(about_leads, key=lambda r: (r.step != BREACH, r.deadline))
-    late = sum(r.step == BREACH for r in about_leads)
-    message = EmailMessage()
-    message["To"] = person.email or ""
-    subject = [f"{len(about_leads)} lead(s) need you" + (f", {late} overdue" if late else "")]
-    subject = (subject if about_leads else []) + (["the SLA review is near"] if notices else [])
-    message["Subject"] = "LeadPact: " + "; ".join(subject)
-    body = [f"Hello {person.name},", ""]
-    if notices:
-        body += ["The service level agreement is up for review:", ""]
-        body += [_line(r, None) for r in notices]
-        body += ["", "Open the SLA workshop in LeadPact to prepare the review.", ""]
-    if about_leads:
-        body += ["These leads wait for you under the SLA:", ""]
-        body += [_line(r, session.get(Lead, r.lead_id)) for r in ordered]
-        body += ["", "Open your work queue in LeadPact to act on them."]
-    message.set_content("\n".join(body))
-    return message
 
 
 def _state(engine: Engine, ref: datetime) -> tuple[pd.DataFrame, pd.DataFrame, list[ReviewNotice]]:
@@ -201,7 +161,8 @@ def notifications(*, session: Session, user: User, limit: int = 50) -> pd.DataFr
         .limit(limit)
     ).all()
     return pd.DataFrame(
-        [{"at": r.created_at, "text": _line(r, lead)[2:], "emailed": r.emailed_at is not None}
+        [{"at": r.created_at, "text": reminder_text(r, lead, user),
+          "emailed": r.emailed_at is not None}
          for r, lead in rows],
         columns=["at", "text", "emailed"],
     )  # fmt: skip
