@@ -113,8 +113,13 @@ def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
             if event and event.get("selection", {}).get(charts.PICK):
                 st.session_state["compliance_level"] = level
             if row["percent"]:
+                counted = (  # conversion counts deals won per MQL, not work due
+                    _("{done} won of {due} MQLs")
+                    if level is Level.CONVERSION
+                    else _("{done} of {due} due")
+                )
                 column.caption(
-                    _("{done} of {due} due").format(done=num(row["done"]), due=num(row["due"])),
+                    counted.format(done=num(row["done"]), due=num(row["due"])),
                     help=_("Click the gauge to list the leads behind it."),
                 )
 

@@ -34,7 +34,11 @@ if notice:
     st.success(notice, icon=":material/check_circle:")
 
 st.dataframe(
-    staff.drop(columns=["id", "team_kind"]).assign(role=staff["role"].map(role_label)),
+    staff.drop(columns=["id", "team_kind"]).assign(  # empty cells, not "None"
+        role=staff["role"].map(role_label),
+        email=staff["email"].fillna(""),
+        team=staff["team"].fillna(""),
+    ),
     hide_index=True,
     key="users_table",
     column_config={

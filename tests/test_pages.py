@@ -340,6 +340,8 @@ def test_admin_resets_a_password_and_deactivates_a_user(app_url: str) -> None:
 def test_admin_adds_a_team_places_a_rep_and_a_twin_name_is_refused(app_url: str) -> None:
     at = sign_in("admin")
     at.switch_page("pages/users.py").run()
+    table = at.dataframe[0].value.set_index("username")
+    assert table.loc["salesrep", ["team", "email"]].tolist() == ["", ""]  # not "None"
     at.text_input(key="users_new_team_name").input("North")
     at.button(key="users_new_team_submit").click().run()
     assert [s.value for s in at.success] == ["Team North added."]

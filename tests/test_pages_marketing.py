@@ -160,7 +160,7 @@ def test_routing_with_every_rep_away_assigns_nothing(url: str) -> None:
 def test_reports_page_shows_the_funnel_and_offers_safe_downloads(url: str) -> None:
     at = open_page("marketingmanager", "pages/reports.py")
     funnel = at.dataframe[0].value
-    assert funnel.loc[0, ["group", "leads", "mqls"]].tolist() == ["Webinar", 4, 2]
+    assert funnel.loc[0, ["Group", "Leads", "MQLs"]].tolist() == ["Webinar", 4, 2]
     assert len(at.get("download_button")) == 2
     at.segmented_control(key="reports_by").set_value("month").run()
     assert not at.exception
@@ -170,7 +170,7 @@ def test_reports_page_shows_the_funnel_and_offers_safe_downloads(url: str) -> No
 
 def test_a_marketer_reads_reports_without_downloads(url: str) -> None:
     at = open_page("marketer", "pages/reports.py")
-    assert at.dataframe[0].value["leads"].sum() == 4
+    assert at.dataframe[0].value["Leads"].sum() == 4
     assert len(at.get("download_button")) == 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pyarrow as pa
 import pytest
@@ -160,6 +161,19 @@ def test_a_rep_sees_only_their_own_compliance(url: str) -> None:
     assert not at.exception and not at.error
     assert "compliance_scope" not in [s.key for s in at.selectbox]
     assert _gauges(at)["MQL volume"] == "1"
+
+
+def test_compliance_tables_read_in_words_and_conversion_counts_deals(url: str) -> None:
+    at = sign_in("salesmanager")
+    at.switch_page(COMPLIANCE).run()
+    behind, at_risk, _late = (d.value for d in at.dataframe)
+    assert list(behind.columns) == ["ID", "Name", "Company", "Stage", "Met", "Disposition",
+                                    "Worked", "Follow-up", "Touches", "Owner"]  # fmt: skip
+    assert list(at_risk.columns) == ["ID", "Countdown", "Name", "Company", "Stage", "Status",
+                                     "Deadline", "Hours left", "Touches", "Required",
+                                     "Reassign", "Owner"]  # fmt: skip
+    captions = [c.value for c in at.caption]
+    assert any(re.fullmatch(r"\d+ won of \d+ MQLs", c) for c in captions), captions
 
 
 WORK_TIME = "pages/work_time.py"

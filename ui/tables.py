@@ -1,13 +1,13 @@
-"""Tables for Persian and Arabic readers: headers, stages, clock states and times in their
-language, columns in reading order. English readers get the frame as it is."""
+"""Tables for people: headers, stages, clock states and times in the reader's words and
+language, columns in reading order (sla_core's frames use column names and state keys)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from sla_core.i18n.languages import N_, Language
+from sla_core.i18n.languages import N_
 from sla_core.stages import Stage
-from ui.i18n import _, language, local_times, reading_order, stage_label
+from ui.i18n import _, local_times, reading_order, stage_label
 
 # Column names sla_core frames use, as a reader calls them.
 HEADERS = {
@@ -31,6 +31,32 @@ HEADERS = {
     "mql_at": N_("MQL since"),
     "assigned_at": N_("Assigned"),
     "rep_away": N_("Rep away"),
+    "countdown": N_("Countdown"),
+    "reassign": N_("Reassign"),
+    # the closed-loop reports (sla_core.marketing.closed_loop)
+    "group": N_("Group"),
+    "leads": N_("Leads"),
+    "mqls": N_("MQLs"),
+    "sqls": N_("SQLs"),
+    "opportunities": N_("Opportunities"),
+    "won": N_("Won"),
+    "lost": N_("Lost"),
+    "nurture": N_("Nurture"),
+    "disqualified": N_("Disqualified"),
+    "conversion_pct": N_("Conversion %"),
+    "mql_to_won_pct": N_("MQL to won %"),
+    "win_rate_pct": N_("Win rate %"),
+    "milestone": N_("Milestone"),
+    "median_days": N_("Median days"),
+    "mean_days": N_("Mean days"),
+    "reason": N_("Reason"),
+    "share_pct": N_("Share %"),
+    "marketer": N_("Marketer"),
+    "dispositioned": N_("Dispositioned"),
+    "accepted": N_("Accepted"),
+    "target": N_("Target"),
+    "target_pct": N_("% of target"),
+    "acceptance_pct": N_("Acceptance %"),
 }
 # States of the SLA clocks (sla_core.sla.clocks.ClockStatus).
 STATES = {
@@ -45,11 +71,10 @@ STATE_COLUMNS = ("status", "disposition", "worked", "follow_up")
 
 
 def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` for this reader: fa and ar get translated headers, stages and clock states,
-    and instants as local text, in right-to-left column order (the grid lays columns out
-    from the left). English readers get `frame` itself."""
-    if language() is Language.ENGLISH:
-        return frame
+    """`frame` for this reader: headers, stages and clock states as words ("follow_up" ->
+    "Follow-up", "at_risk" -> "at risk"), translated for fa and ar, instants as local text,
+    and for right-to-left readers the columns in reading order (the grid lays columns out
+    from the left)."""
     names = {s.value: stage_label(s.value) for s in Stage}
     names.update({state: _(text) for state, text in STATES.items()})
     changed = {
