@@ -15,7 +15,7 @@ from sla_core.access import PermissionDenied, system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.marketing.route_run import NoRepAvailable, route, spread
-from sla_core.models import AuditEntry, Lead, LeadEvent, Role
+from sla_core.models import AuditEntry, Lead, LeadEvent, Role, Team, TeamKind
 
 
 def seed(engine: Engine, *, mqls: int = 10, reps: int = 2, max_cap: int = 5) -> list[int]:
@@ -30,6 +30,9 @@ def seed(engine: Engine, *, mqls: int = 10, reps: int = 2, max_cap: int = 5) -> 
             session=session, version_id=version.id or 0, revision=version.revision,
             content=content.model_copy(update={"targets": targets}), actor=system_actor(),
         )  # fmt: skip
+        team = Team(name="North", kind=TeamKind.SALES)  # placed reps: routing skips the others
+        session.add(team)
+        session.flush()
         ids = [
             users.create_user(
                 actor=system_actor(),
@@ -37,6 +40,7 @@ def seed(engine: Engine, *, mqls: int = 10, reps: int = 2, max_cap: int = 5) -> 
                 username=f"rep{i}",
                 name=f"Rep {i}",
                 role=Role.SALES_REP,
+                team_id=team.id,
             ).id
             or 0
             for i in range(reps)
@@ -215,7 +219,8 @@ def test_rep_loads_count_the_last_30_days_and_this_month(engine: Engine) -> None
 
     with session_scope(engine) as session:
         ids = [users.create_user(actor=system_actor(), session=session, username=f"rep{i}",
-                                 name=f"Rep {i}", role=Role.SALES_REP).id or 0
+                                 name=f"Rep {i}", role=Role.SALES_REP,
+                                 password="Secret#123").id or 0
                for i in range(2)]  # fmt: skip
         for key, owner, day in (("a", ids[0], "2026-02-10"), ("b", ids[0], "2026-02-25"),
                                 ("c", ids[0], "2026-03-05"), ("d", ids[0], "2026-03-19"),
@@ -228,3 +233,15 @@ def test_rep_loads_count_the_last_30_days_and_this_month(engine: Engine) -> None
         loads = rep_loads(session=session, away=(), ref=ref).set_index("id")
     assert loads.loc[ids[0], ["load_30d", "month"]].tolist() == [3, 2]
     assert loads.loc[ids[1], ["load_30d", "month"]].tolist() == [0, 0]
+
+
+def test_a_person_an_import_created_receives_no_routed_leads(engine: Engine) -> None:
+    """Imported owners have no login and no team: they could not see a routed lead, so
+    the one placed rep takes all four MQLs and the imported owner none."""
+    (rep0,) = seed(engine, mqls=4, reps=1, max_cap=10)
+    with session_scope(engine) as session:
+        ghost = users.create_user(actor=system_actor(), session=session, username="ghost",
+                                  name="Imported Owner", role=Role.SALES_REP)  # fmt: skip
+        result = route(session=session, actor=system_actor(), away=set())
+    assert result.assigned == 4
+    assert result.reps["id"].tolist() == [rep0] and ghost.id not in set(result.reps["id"])

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import or_, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
@@ -76,10 +76,14 @@ def away_now(*, session: Session, ref: datetime) -> set[int]:
 
 
 def rep_loads(*, session: Session, away: Collection[int], ref: datetime) -> pd.DataFrame:
-    """Active reps who are not away: id, name, leads assigned in 30 days and this month."""
+    """Active, placed reps who are not away: id, name, leads assigned in 30 days and this
+    month. Placed (`people.placed`): in a team or able to sign in; a person an import
+    created has neither and could not see the leads routed to them."""
     people = session.exec(
         select(User.id, User.name).where(
-            col(User.role) == Role.SALES_REP.value, col(User.active).is_(True)
+            col(User.role) == Role.SALES_REP.value,
+            col(User.active).is_(True),
+            or_(col(User.team_id).is_not(None), col(User.password_hash).is_not(None)),
         )
     ).all()
     reps = pd.DataFrame(people, columns=["id", "name"]).astype({"id": "int64"})
