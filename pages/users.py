@@ -24,8 +24,8 @@ with session_scope(engine) as session:
         st.error(_("Users is for admins."))
         st.stop()
     staff = people.people_frame(session=session)
-    all_teams = teams.teams(session=session)
-    team_names = {t.id: t.name for t in all_teams}
+    team_names = {t.id: t.name for t in teams.teams(session=session)}
+    team_table = teams.team_rows(session=session)
 
 st.title(_("Users"))
 
@@ -108,15 +108,10 @@ with team_tab, st.form("users_team_form"):
 
 KINDS = {TeamKind.SALES.value: _("Sales"), TeamKind.MARKETING.value: _("Marketing")}
 with teams_tab:
-    heads = staff["team"].value_counts()
     st.dataframe(
         [
-            {
-                _("Team"): t.name,
-                _("Kind"): KINDS[str(t.kind)],
-                _("People"): int(heads.get(t.name, 0)),
-            }
-            for t in all_teams
+            {_("Team"): row["name"], _("Kind"): KINDS[str(row["kind"])], _("People"): row["people"]}
+            for row in team_table
         ],
         hide_index=True,
         key="users_teams_table",

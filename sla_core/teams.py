@@ -21,6 +21,20 @@ def teams(*, session: Session) -> list[Team]:
     return list(session.exec(select(Team).order_by(col(Team.name))).all())
 
 
+def team_rows(*, session: Session) -> list[dict[str, str | int]]:
+    """Every team by name: its name, kind and how many people are placed in it."""
+    heads = dict(
+        session.exec(
+            select(User.team_id, func.count()).where(col(User.team_id).is_not(None))
+            .group_by(col(User.team_id))
+        ).all()
+    )  # fmt: skip
+    return [
+        {"name": t.name, "kind": str(t.kind), "people": int(heads.get(t.id, 0))}
+        for t in teams(session=session)
+    ]
+
+
 def team_named(*, session: Session, name: str) -> Team:
     """The team called `name` (spaces tidied); else an error naming the teams there are."""
     team = session.exec(select(Team).where(Team.name == " ".join(name.split()))).first()

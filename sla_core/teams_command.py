@@ -12,8 +12,7 @@ from sqlalchemy.engine import Engine
 from sla_core import db
 from sla_core.access import system_actor
 from sla_core.models import TeamKind
-from sla_core.people import people_frame
-from sla_core.teams import create_team, rename_team, teams
+from sla_core.teams import create_team, rename_team, team_rows
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -38,11 +37,7 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
     """Run one `teams` action as the system actor (an operator at the server)."""
     with db.session_scope(engine) as session:
         if args.action == "list":
-            heads = people_frame(session=session)["team"].value_counts()
-            rows = [
-                {"name": t.name, "kind": str(t.kind), "people": int(heads.get(t.name, 0))}
-                for t in teams(session=session)
-            ]
+            rows = team_rows(session=session)
             lines = [f"{r['name']:<24} {r['kind']:<10} {r['people']} people" for r in rows]
             _emit(args, rows, "\n".join(lines) or "no teams yet")
         elif args.action == "add":

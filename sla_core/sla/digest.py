@@ -8,14 +8,12 @@ translated, and its numbers, dates and times take the language's own digits.
 from __future__ import annotations
 
 from email.message import EmailMessage
-from typing import Any
 
 from sqlmodel import Session
 
-from sla_core.i18n.catalogue import translate, translate_plural
-from sla_core.i18n.languages import N_, Language, parse_language
+from sla_core.agreement.wording import Wording
+from sla_core.i18n.languages import N_, parse_language
 from sla_core.i18n.message import Message
-from sla_core.i18n.numbers import local_digits
 from sla_core.models import Lead, Reminder, User
 from sla_core.sla.reminders import BREACH
 from sla_core.sla.review_notices import REVIEW, notice_text
@@ -23,63 +21,45 @@ from sla_core.sla.review_notices import REVIEW, notice_text
 WHAT = {"disposition": N_("disposition"), "work": N_("first touch")}
 
 
-class _Writer:
-    """Sentences in one language."""
-
-    def __init__(self, language: Language) -> None:
-        self.language = language
-
-    def t(self, template: str, **values: Any) -> str:
-        """`template` translated, filled with `values` as given (localise numbers first)."""
-        return translate(template, self.language).format(**values)
-
-    def num(self, value: object) -> str:
-        """A number, date or time LeadPact wrote, in the language's digits."""
-        return local_digits(str(value), self.language)
-
-    def _n(self, singular: str, plural: str, count: int) -> str:
-        form = translate_plural(singular, plural, count, self.language)
-        return form.format(count=self.num(count))
-
-    def message(self, sentence: str) -> str:
-        """A sentence sla_core composed (its values are all LeadPact's own)."""
-        if isinstance(sentence, Message):
-            values = {k: self.num(v) for k, v in sentence.values.items()}
-            return self.t(sentence.template, **values)
-        return self.t(sentence)
+def _sentence(write: Wording, sentence: str) -> str:
+    """A sentence sla_core composed (a `Message`: its values are all LeadPact's own)."""
+    if isinstance(sentence, Message):
+        values = {k: write.digits(str(v)) for k, v in sentence.values.items()}
+        return write.t(sentence.template, **values)
+    return write.t(sentence)
 
 
 def reminder_text(reminder: Reminder, lead: Lead | None, person: User) -> str:
     """One reminder as the in-app list shows it, in `person`'s language."""
-    return _line(_Writer(parse_language(person.language)), reminder, lead)[2:]
+    return _line(Wording(parse_language(person.language)), reminder, lead)[2:]
 
 
-def _line(write: _Writer, reminder: Reminder, lead: Lead | None) -> str:
+def _line(write: Wording, reminder: Reminder, lead: Lead | None) -> str:
     if reminder.clock == REVIEW:
-        return "- " + write.message(notice_text(reminder))
+        return "- " + _sentence(write, notice_text(reminder))
     who = " ".join(p for p in (lead.first_name, lead.last_name) if p) if lead else ""
     company = f" ({lead.company})" if lead and lead.company else ""
     values = {
-        "lead": f"#{write.num(reminder.lead_id)} {who}{company}".rstrip(),
+        "lead": f"#{write.digits(str(reminder.lead_id))} {who}{company}".rstrip(),
         "what": write.t(WHAT.get(reminder.clock, reminder.clock)),
-        "when": write.num(f"{reminder.deadline:%Y-%m-%d %H:%M}") + " UTC",
+        "when": write.digits(f"{reminder.deadline:%Y-%m-%d %H:%M}") + " UTC",
     }
     if reminder.step == BREACH:
         return "- " + write.t(N_("OVERDUE: lead {lead}: {what} was due {when}"), **values)
     share = reminder.step.removeprefix("rep_")
     return "- " + write.t(
         N_("lead {lead}: {what} due {when} ({share} % of the window gone)"),
-        share=write.num(share),
+        share=write.digits(share),
         **values,
     )
 
 
-def _subject(write: _Writer, leads: int, late: int, notices: bool) -> str:
+def _subject(write: Wording, leads: int, late: int, notices: bool) -> str:
     parts = []
     if leads:
         parts.append(write._n("{count} lead needs you", "{count} leads need you", leads))
         if late:
-            parts[-1] += write.t(N_(", {late} overdue"), late=write.num(late))
+            parts[-1] += write.t(N_(", {late} overdue"), late=write.digits(str(late)))
     if notices:
         parts.append(write.t(N_("the SLA review is near")))
     return "LeadPact: " + "; ".join(parts)
@@ -87,7 +67,7 @@ def _subject(write: _Writer, leads: int, late: int, notices: bool) -> str:
 
 def digest(person: User, reminders: list[Reminder], session: Session) -> EmailMessage:
     """One e-mail listing every reminder of one person, overdue first, in their language."""
-    write = _Writer(parse_language(person.language))
+    write = Wording(parse_language(person.language))
     notices = [r for r in reminders if r.clock == REVIEW]
     about_leads = [r for r in reminders if r.clock != REVIEW]
     ordered = sorted(about_leads, key=lambda r: (r.step != BREACH, r.deadline))
