@@ -6,8 +6,8 @@ from sla_core import access, agreement
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.marketing import route_run
-from sla_core.models import Role
 from sla_core.org import load_org_settings
+from sla_core.people import active_reps
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, num, reading_order
 from ui.marketing import people
@@ -23,7 +23,7 @@ with session_scope(get_engine()) as session:
     settings = load_org_settings(session=session)
 
 staff = people()
-reps = staff[(staff["role"] == Role.SALES_REP.value) & staff["active"]]
+reps = active_reps(staff)
 targets = governing.content.targets
 
 st.title(_("Routing"))

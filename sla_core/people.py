@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.clock import UTCTimestamp, now
-from sla_core.models import Lead, LeadEvent, Team, User
+from sla_core.models import Lead, LeadEvent, Role, Team, User
 from sla_core.stages import EventKind
 from sla_core.teams import team_named
 from sla_core.users import UserError, get_by_username, list_users, signable_admins
@@ -44,6 +44,11 @@ def people_frame(*, session: Session) -> pd.DataFrame:
         }
     )
     return frame.astype({"id": "int64", "active": bool, "can_sign_in": bool})
+
+
+def active_reps(people: pd.DataFrame) -> pd.DataFrame:
+    """The active sales reps among `people` (a `people_frame`)."""
+    return people[(people["role"] == Role.SALES_REP.value) & people["active"].astype(bool)]
 
 
 def placed(people: pd.DataFrame) -> pd.DataFrame:
