@@ -6,7 +6,8 @@ SQLite has no date-time type, and mixing its text forms breaks ordering.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -15,11 +16,33 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CLOCK_ENV = "LEADPACT_CLOCK"
+
+
+def parse_instant(value: str) -> datetime:
+    """An ISO 8601 instant; one without a zone is read as UTC."""
+    instant = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+
+
+def _shift_from(value: str | None) -> timedelta:
+    return timedelta(0) if not value else parse_instant(value) - datetime.now(UTC)
+
+
+# How far LeadPact's clock stands from the machine's. Zero in production; a test run (or a
+# test server) sets LEADPACT_CLOCK to an instant, and time then runs on from there.
+_shift = _shift_from(os.environ.get(CLOCK_ENV))
 
 
 def now() -> datetime:
-    """The current instant, timezone-aware UTC."""
-    return datetime.now(UTC)
+    """The current instant, timezone-aware UTC (LeadPact's one clock: tests may set it)."""
+    return datetime.now(UTC) + _shift
+
+
+def set_now(instant: datetime | None) -> None:
+    """Make `now()` read `instant` from this moment on, time running on from there; None: the machine's time."""
+    global _shift
+    _shift = timedelta(0) if instant is None else instant - datetime.now(UTC)
 
 
 def to_micros(value: datetime) -> int:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
-from sla_core import db
+from sla_core import clock, db
 
 PG_URL = os.environ.get("LEADPACT_TEST_DATABASE_URL")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,6 +63,17 @@ def full_realdata(relative: str) -> Path:
             pytest.fail(reason)
         pytest.skip(reason)
     return path
+
+
+@pytest.fixture
+def clock_at() -> Iterator[Callable[[datetime], None]]:
+    """Set LeadPact's one clock (`sla_core.clock.now`) to an instant; it runs on from there.
+
+    The clock the run started with (the machine's, or LEADPACT_CLOCK's) comes back after the test.
+    """
+    before = clock.now() - datetime.now(UTC)
+    yield clock.set_now
+    clock.set_now(datetime.now(UTC) + before)
 
 
 @pytest.fixture(scope="session")

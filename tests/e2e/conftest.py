@@ -9,10 +9,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from sla_core.clock import CLOCK_ENV
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,11 +43,18 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def start_app(tmp_path: Path) -> Iterator[Callable[[str], str]]:
-    """A function that serves the app over DATABASE_URL and returns its base URL."""
+def start_app(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """A function that serves the app over DATABASE_URL and returns its base URL.
+
+    `clock=` starts the server's clock at that instant (LEADPACT_CLOCK), for worlds seeded at
+    fixed instants; without it the server keeps the test run's clock.
+    """
     running: list[tuple[subprocess.Popen[bytes], Any]] = []
 
-    def start(database_url: str) -> str:
+    def start(database_url: str, *, clock: datetime | None = None) -> str:
+        env = {**os.environ, "DATABASE_URL": database_url}
+        if clock is not None:
+            env[CLOCK_ENV] = clock.isoformat()
         port = free_port()
         log = (tmp_path / f"streamlit-{port}.log").open("w")
         proc = subprocess.Popen(
@@ -56,7 +66,7 @@ def start_app(tmp_path: Path) -> Iterator[Callable[[str], str]]:
                 "--browser.gatherUsageStats", "false",
             ],
             cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": database_url},
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip

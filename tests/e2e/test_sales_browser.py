@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,6 @@ import pytest
 
 from sla_core import db, users
 from sla_core.access import system_actor
-from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
 from tests.e2e.steps import go_to, open_page, sign_in
@@ -22,6 +21,11 @@ from tests.slaframes import QUALIFYING
 
 PASSWORD = "Sales#2026x"
 SHOTS = Path(os.environ.get("LEADPACT_SHOTS", "/tmp"))
+
+
+# A fixed instant in the middle of a month: Sam's lead, handed off 8 days before it, is this
+# month's (on the 6th of a month it would be last month's, and the gauge would read "0 of 0").
+WORLD_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 
 
 def seed(url: str) -> None:
@@ -41,7 +45,7 @@ def seed(url: str) -> None:
             ("fresh", rita, timedelta(hours=5)),
             ("old", sam, timedelta(days=8)),
         ):
-            at = now() - age
+            at = WORLD_NOW - age
             session.add(Lead(lead_key=key, first_name=key.title(), stage="mql", owner_id=owner.id,
                              created_at=at, mql_at=at, assigned_at=at, updated_at=at,
                              **QUALIFYING))  # fmt: skip
@@ -49,10 +53,10 @@ def seed(url: str) -> None:
 
 
 @pytest.fixture
-def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
+def server(tmp_path: Path, start_app: Callable[..., str]) -> str:
     url = f"sqlite:///{tmp_path / 'sales.db'}"
     seed(url)
-    return start_app(url)
+    return start_app(url, clock=WORLD_NOW)
 
 
 def signed_in(browser: Any, server: str, username: str) -> Any:
