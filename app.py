@@ -6,11 +6,12 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from sla_core import agreement, db, first_run, org
+from sla_core import agreement, db, org
 from sla_core.access import Permission, can
 from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.db import database_url, session_scope
 from sla_core.models import Role, User
+from sla_core.people import first_run
 from ui.auth import request_logout, sign_in
 from ui.data import current_user, open_engine, warm_up
 from ui.i18n import _, remember_org_settings, rtl, use_language

@@ -12,10 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from sla_core import db, snapshot
+from sla_core import db
 from sla_core.access import system_actor
 from sla_core.agreement import export, pdf, verify
 from sla_core.clock import now
+from sla_core.store import snapshot
 
 
 def _timed(label: str, runs: int, work) -> None:  # type: ignore[no-untyped-def]

@@ -21,14 +21,14 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from sla_core import periods  # noqa: E402
-from sla_core.bulk import LEAD_TIME_COLUMNS, times_to_utc  # noqa: E402
-from sla_core.demo_leads import generate  # noqa: E402
-from sla_core.demo_life import Cast  # noqa: E402
+from sla_core.demo.leads import generate  # noqa: E402
+from sla_core.demo.life import Cast  # noqa: E402
 from sla_core.sla.clocks import lead_clocks  # noqa: E402
 from sla_core.sla.exemptions import Exemptions, exempt_leads  # noqa: E402
 from sla_core.sla.gauges import gauge_table  # noqa: E402
 from sla_core.sla.levels import levels_by_scope  # noqa: E402
 from sla_core.sla.worktime import AwayPeriod, BusinessHours, WorkSetup, WorkTime  # noqa: E402
+from sla_core.store.bulk import LEAD_TIME_COLUMNS, times_to_utc  # noqa: E402
 from sla_core.terms import AgreementContent  # noqa: E402
 
 REF = datetime(2026, 5, 20, 15, 0, tzinfo=UTC)

@@ -16,10 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from sla_core import db, demo, users  # noqa: E402
+from sla_core import db  # noqa: E402
 from sla_core.access import system_actor
 from sla_core.db import session_scope  # noqa: E402
+from sla_core.demo import world
 from sla_core.models import Role  # noqa: E402
+from sla_core.people import users
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Bench#2026x"
@@ -36,7 +38,7 @@ def main() -> None:
         url = f"sqlite:///{tmp}/bench.db"
         engine = db.make_engine(url)
         db.migrate(engine)
-        demo.load_demo(actor=system_actor(), engine=engine, leads=args.leads)
+        world.load_demo(actor=system_actor(), engine=engine, leads=args.leads)
         with session_scope(engine) as session:
             users.create_user(actor=system_actor(), session=session, username="bench", name="Bench",
                               role=Role.SALES_MANAGER, password=PASSWORD)  # fmt: skip

@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from bench import hubspot_csv  # noqa: E402
 from sla_core import db  # noqa: E402
 from sla_core.access import system_actor
-from sla_core.lead_store import UpsertResult, upsert_leads  # noqa: E402
 from sla_core.models import Role  # noqa: E402
-from sla_core.users import create_user  # noqa: E402
+from sla_core.people.users import create_user  # noqa: E402
+from sla_core.store.writer import UpsertResult, upsert_leads  # noqa: E402
 
 PHASES = (
     "hash",

@@ -72,7 +72,7 @@ def rss_mib() -> tuple[float, float]:
 
 def reader_rss_mib() -> float:
     """Resident memory of the SQLite reader process (0 when there is none), in MiB."""
-    from sla_core import sqlite_reader
+    from sla_core.store import sqlite_reader
 
     child = sqlite_reader._READER.child  # noqa: SLF001 - a benchmark may look inside
     if child is None or child.poll() is not None:
@@ -85,7 +85,7 @@ def reader_rss_mib() -> float:
 
 def cpu_seconds() -> float:
     """CPU time of this process and of the SQLite reader process it keeps."""
-    from sla_core import sqlite_reader
+    from sla_core.store import sqlite_reader
 
     me = resource.getrusage(resource.RUSAGE_SELF)
     total = me.ru_utime + me.ru_stime
@@ -115,7 +115,8 @@ def measure(runs: int, folder: Path, only: str = "") -> dict[str, Any]:
     import pyarrow.csv as pacsv
     from streamlit.testing.v1 import AppTest
 
-    from sla_core import db, snapshot
+    from sla_core import db
+    from sla_core.store import snapshot
     from ui import data
 
     out: dict[str, Any] = {"pages": {}}
@@ -214,7 +215,7 @@ def _fill(engine: Any, folder: Path, rows: int) -> None:
     from sla_core.access import system_actor
     from sla_core.db import session_scope
     from sla_core.models import Role
-    from sla_core.users import create_user
+    from sla_core.people.users import create_user
 
     csv = folder / f"contacts_{rows}.csv"
     if not csv.exists():  # generated in a child process: its memory stays there

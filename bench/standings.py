@@ -22,14 +22,14 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from sla_core.bulk import LEAD_TIME_COLUMNS, times_to_utc  # noqa: E402
-from sla_core.demo_leads import generate  # noqa: E402
-from sla_core.demo_life import REP_STYLE, Cast  # noqa: E402
-from sla_core.demo_profiles import MARKETER_STYLE  # noqa: E402
+from sla_core.demo.leads import generate  # noqa: E402
+from sla_core.demo.life import REP_STYLE, Cast  # noqa: E402
+from sla_core.demo.profiles import MARKETER_STYLE  # noqa: E402
 from sla_core.gamification import levels  # noqa: E402
 from sla_core.gamification.board import Slot, compute_boards  # noqa: E402
 from sla_core.gamification.rulebook import PeriodRules  # noqa: E402
 from sla_core.periods import parse_period, recent  # noqa: E402
+from sla_core.store.bulk import LEAD_TIME_COLUMNS, times_to_utc  # noqa: E402
 from sla_core.terms import AgreementContent, Targets  # noqa: E402
 
 REFERENCE = datetime(2026, 12, 31, 23, 0, tzinfo=UTC)

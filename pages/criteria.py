@@ -4,12 +4,12 @@ import streamlit as st
 
 from sla_core import agreement
 from sla_core.access import Permission, can
-from sla_core.compliance import headcount
 from sla_core.db import session_scope
 from sla_core.marketing import charts as marketing_charts
 from sla_core.marketing import criteria, drafting, preview, suggestions
 from sla_core.models import Role
-from sla_core.people import placed
+from sla_core.overview.figures import headcount
+from sla_core.people.roster import placed
 from sla_core.terms import NUMERIC_CRITERIA, MQLDefinition
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _

@@ -8,12 +8,13 @@ import copy
 
 import streamlit as st
 
-from sla_core import access, agreement, browse, charts, compliance, dashboard, funnel, periods
+from sla_core import access, agreement, browse, periods
 from sla_core.clock import now
-from sla_core.dashboard import PERIOD_LABELS, PeriodChoice
 from sla_core.db import session_scope
 from sla_core.org import load_org_settings
-from sla_core.snapshot import freeze
+from sla_core.overview import charts, figures, funnel, in_view
+from sla_core.overview.in_view import PERIOD_LABELS, PeriodChoice
+from sla_core.store.snapshot import freeze
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, chart_spec, language, num, pct, period_name, signed, when
 from ui.navigation import framed
@@ -56,12 +57,12 @@ if choice is PeriodChoice.CUSTOM:
     days = (picked[0], picked[1])
 team = None
 if owner_id is None and access.can(user, access.Permission.VIEW_TEAM_QUEUES):
-    teams = dashboard.sales_teams(people)
+    teams = in_view.sales_teams(people)
     team = who.selectbox(
         _("Team"), options=teams, index=None, placeholder=_("All teams"), key="overview_team"
     )
 try:
-    period = dashboard.period_for(choice, ref, org, days)
+    period = in_view.period_for(choice, ref, org, days)
 except periods.PeriodError as exc:
     st.error(str(exc))
     st.stop()
@@ -70,18 +71,16 @@ snap = current_snapshot()
 if team is None:
     frame = snap.for_owner(owner_id)
 else:
-    reps = tuple(dashboard.team_reps(people, team))
-    frame = snap.memo(("team", reps), lambda: freeze(dashboard.owned_by(snap.frame, list(reps))))
-until = dashboard.counted_until(period, ref).floor("min")
+    reps = tuple(in_view.team_reps(people, team))
+    frame = snap.memo(("team", reps), lambda: freeze(in_view.owned_by(snap.frame, list(reps))))
+until = in_view.counted_until(period, ref).floor("min")
 scope_key = (owner_id, team, period.start, period.end, governing.version.id, until)
-stats = snap.memo(
-    ("overview", *scope_key), lambda: compliance.overview(frame, content, period, until)
-)
+stats = snap.memo(("overview", *scope_key), lambda: figures.overview(frame, content, period, until))
 weeks = snap.memo(
     ("weekly", org.time_zone, org.week_start, *scope_key),
     lambda: funnel.weekly_mqls(frame, until, zone=org.time_zone, week_start=org.week_start.value),
 )
-view = dashboard.view_targets(content, people, owner_id=owner_id, team=team, period=period)
+view = in_view.view_targets(content, people, owner_id=owner_id, team=team, period=period)
 targets = view.targets
 
 if owner_id is not None:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from sla_core import access, browse, leads
 from sla_core.db import session_scope
-from sla_core.people import active_reps
+from sla_core.people.roster import active_reps
 from sla_core.sla.queue import work_queue
 from sla_core.sla.remind import notifications
 from sla_core.stages import (

@@ -7,7 +7,7 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.marketing import route_run
 from sla_core.org import load_org_settings
-from sla_core.people import active_reps
+from sla_core.people.roster import active_reps
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, num, reading_order
 from ui.marketing import people

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from sla_core import demo, first_run, users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
-from sla_core.people import people_frame
+from sla_core.demo import world
+from sla_core.people import first_run, users
+from sla_core.people.roster import people_frame
 from ui.data import get_engine
 from ui.i18n import _, num
 from ui.navigation import framed
@@ -94,7 +95,7 @@ if submitted:
     if load_demo:
         try:
             with st.spinner(_("Loading the demo data…")):
-                loaded = demo.load_demo(engine=engine, actor=system_actor(), seed=7, leads=20_000)
+                loaded = world.load_demo(engine=engine, actor=system_actor(), seed=7, leads=20_000)
         except ValueError as exc:  # the demo says why in one line and keeps nothing
             result["demo_error"] = str(exc)
         else:

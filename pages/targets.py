@@ -7,11 +7,11 @@ import streamlit as st
 
 from sla_core import agreement, org
 from sla_core.access import Permission, can
-from sla_core.compliance import headcount
 from sla_core.db import session_scope
 from sla_core.marketing import calculator, drafting, quotas
 from sla_core.models import Role
-from sla_core.people import placed
+from sla_core.overview.figures import headcount
+from sla_core.people.roster import placed
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _
 from ui.marketing import people

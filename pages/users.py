@@ -3,11 +3,12 @@ merge a person an import created into a user, or remove one without leads."""
 
 import streamlit as st
 
-from sla_core import access, people, teams, users
+from sla_core import access
 from sla_core.access import Permission
 from sla_core.db import session_scope
 from sla_core.models import Role, TeamKind
-from sla_core.users import role_label
+from sla_core.people import roster, teams, users
+from sla_core.people.users import role_label
 from ui.data import current_user, get_engine
 from ui.i18n import _
 from ui.navigation import framed
@@ -23,7 +24,7 @@ with session_scope(engine) as session:
     if not access.can(admin, Permission.MANAGE_USERS):
         st.error(_("Users is for admins."))
         st.stop()
-    staff = people.people_frame(session=session)
+    staff = roster.people_frame(session=session)
     team_names = {t.id: t.name for t in teams.teams(session=session)}
     team_table = teams.team_rows(session=session)
 
@@ -64,7 +65,7 @@ add, role_tab, team_tab, teams_tab, password_tab, active_tab, tidy_tab = st.tabs
     ]
 )
 usernames = staff["username"].tolist()
-loose = people.unplaced(staff)["username"].tolist()
+loose = roster.unplaced(staff)["username"].tolist()
 
 with add, st.form("users_add_form", clear_on_submit=True):
     left, right = st.columns(2)
@@ -193,7 +194,7 @@ try:
             done = _("{name} is active.") if active else _("{name} is deactivated.")
             st.session_state["users_notice"] = done.format(name=plain(active_user))
         elif team_clicked and team_user:
-            people.set_team(session=session, username=team_user, team=team_value, actor=actor)
+            roster.set_team(session=session, username=team_user, team=team_value, actor=actor)
             st.session_state["users_notice"] = _("{name}: team {team}.").format(
                 name=plain(team_user), team=plain(team_value or "—")
             )
@@ -210,14 +211,14 @@ try:
                 old=plain(rename_old), new=plain(renamed.name)
             )
         elif merge_clicked and tidy_user and tidy_into:
-            moved = people.merge_person(
+            moved = roster.merge_person(
                 session=session, source=tidy_user, target=tidy_into, actor=actor
             )
             st.session_state["users_notice"] = _(
                 "{name} merged into {into}; {moved} leads moved."
             ).format(name=plain(tidy_user), into=plain(tidy_into), moved=f"{moved:,}")
         elif remove_clicked and tidy_user:
-            people.remove_person(session=session, username=tidy_user, actor=actor)
+            roster.remove_person(session=session, username=tidy_user, actor=actor)
             st.session_state["users_notice"] = _("{name} removed.").format(name=plain(tidy_user))
 except (users.UserError, access.PermissionDenied) as exc:
     st.error(_("Nothing was changed: {reason}.").format(reason=plain(exc)), icon=":material/error:")

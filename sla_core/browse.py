@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sla_core.exporting import safe_csv
-from sla_core.people import people_frame  # the one people frame (pages still import it here)
+from sla_core.people.roster import people_frame  # the one people frame (pages still import it here)
 from sla_core.stages import STAGE_LABELS
 
 PAGE_SIZE = 50

@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from sla_core import db, users
+from sla_core import db
 from sla_core.access import system_actor
 from sla_core.agreement import command as agreement_command
 from sla_core.i18n import command as i18n_command
 from sla_core.marketing import commands as marketing_commands
+from sla_core.people import users
 
 Handler = Callable[[argparse.Namespace, Engine], int]
 
@@ -34,21 +35,21 @@ def _cmd_migrate(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _cmd_users(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core import users_command
+    from sla_core.people import command
 
-    return users_command.command(args, engine)
+    return command.command(args, engine)
 
 
 def _cmd_teams(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core import teams_command
+    from sla_core.people import teams_command
 
     return teams_command.command(args, engine)
 
 
 def _cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core import demo
+    from sla_core.demo import world
 
-    result = demo.load_demo(
+    result = world.load_demo(
         engine=engine, actor=system_actor(), seed=args.seed, leads=args.leads, force=args.force
     )
     text = "\n".join(
@@ -115,10 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
 
-    from sla_core import users_command
+    from sla_core.people import command
 
-    users_command.add_parser(sub, common)
-    from sla_core import teams_command
+    command.add_parser(sub, common)
+    from sla_core.people import teams_command
 
     teams_command.add_parser(sub, common)
 

@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from sla_core import browse, users
+from sla_core import browse
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Role, Team, TeamKind
+from sla_core.people import users
 from tests.leadframes import frame
 
 LEADS = frame(

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sla_core import charts
+from sla_core.overview import charts
 
 
 def _layers(value: float | None, target: float) -> list[dict[str, Any]]:

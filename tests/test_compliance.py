@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from sla_core import compliance
 from sla_core.models import Role
+from sla_core.overview import figures
 from sla_core.periods import month_containing
 from sla_core.terms import AgreementContent
 from tests.leadframes import frame
@@ -45,8 +45,8 @@ MONTH = frame(
 
 
 def test_overview_counts_the_month_by_hand() -> None:
-    stats = compliance.overview(MONTH, CONTENT, MARCH, REF)
-    assert stats == compliance.Overview(
+    stats = figures.overview(MONTH, CONTENT, MARCH, REF)
+    assert stats == figures.Overview(
         mqls=5,
         disposition_due=4,
         disposition_met=2,
@@ -58,7 +58,7 @@ def test_overview_counts_the_month_by_hand() -> None:
 
 
 def test_overview_of_no_leads_has_no_percentages() -> None:
-    stats = compliance.overview(MONTH.iloc[0:0], CONTENT, MARCH, REF)
+    stats = figures.overview(MONTH.iloc[0:0], CONTENT, MARCH, REF)
     assert (stats.mqls, stats.disposition_pct, stats.conversion_pct) == (0, None, None)
 
 
@@ -77,7 +77,7 @@ def test_disposition_outcome(
     assigned: str | None, dispositioned: str | None, due: bool, met: bool
 ) -> None:
     leads = frame([{"assigned_at": assigned, "dispositioned_at": dispositioned}])
-    outcome = compliance.disposition_outcome(leads, 48, REF)
+    outcome = figures.disposition_outcome(leads, 48, REF)
     assert (bool(outcome["due"].iloc[0]), bool(outcome["met"].iloc[0])) == (due, met)
 
 
@@ -85,7 +85,7 @@ def test_disposition_outcome(
     ("won", "mqls", "expected"), [(0, 0, None), (7, 100, 7.0), (3, 12, 25.0), (0, 9, 0.0)]
 )
 def test_conversion_pct(won: int, mqls: int, expected: float | None) -> None:
-    assert compliance.conversion_pct(won, mqls) == expected
+    assert figures.conversion_pct(won, mqls) == expected
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_conversion_pct(won: int, mqls: int, expected: float | None) -> None:
     [(4, 12, 1000, 216), (0, 1, 40, 18), (1, 0, 250, 0)],
 )
 def test_month_targets(marketers: int, reps: int, mqls: int, opportunities: int) -> None:
-    targets = compliance.month_targets(CONTENT, marketers=marketers, reps=reps)
+    targets = figures.month_targets(CONTENT, marketers=marketers, reps=reps)
     assert (targets.mqls, targets.opportunities, targets.conversion_pct) == (
         mqls,
         opportunities,
@@ -114,19 +114,19 @@ def test_targets_for_count_only_active_placed_people() -> None:
             "can_sign_in": [True] * 6 + [False] * 55,
         }
     )
-    targets = compliance.targets_for(CONTENT, people, owner_id=None)
+    targets = figures.targets_for(CONTENT, people, owner_id=None)
     assert (targets.mqls, targets.opportunities) == (250, 36)
 
 
 def test_targets_for_one_rep_use_the_minimum_load() -> None:
-    targets = compliance.targets_for(
+    targets = figures.targets_for(
         CONTENT, pd.DataFrame({"role": [], "active": [], "team": [], "can_sign_in": []}), 7
     )
     assert (targets.mqls, targets.opportunities) == (40, 18)
 
 
 def test_headcount() -> None:
-    heads = compliance.headcount(pd.Series(["marketer", "sales_rep", "sales_rep"]))
+    heads = figures.headcount(pd.Series(["marketer", "sales_rep", "sales_rep"]))
     assert (heads[Role.MARKETER], heads[Role.SALES_REP], heads[Role.ADMIN]) == (1, 2, 0)
 
 
@@ -140,4 +140,4 @@ def test_a_rep_given_a_login_counts_without_a_team() -> None:
             "can_sign_in": [True, False],
         }
     )
-    assert compliance.targets_for(CONTENT, people, owner_id=None).opportunities == 18
+    assert figures.targets_for(CONTENT, people, owner_id=None).opportunities == 18

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from sla_core import dashboard
-from sla_core.dashboard import PeriodChoice
 from sla_core.org import OrgSettings
+from sla_core.overview import in_view
+from sla_core.overview.in_view import PeriodChoice
 from sla_core.periods import Calendar, PeriodError, PeriodKind
 from sla_core.terms import AgreementContent
 
@@ -38,7 +38,7 @@ CONTENT = AgreementContent()  # 250 MQLs per marketer, 18 opportunities and 40 M
     ],
 )
 def test_period_for(choice: PeriodChoice, org: OrgSettings, start: str, end: str, label: str):
-    period = dashboard.period_for(choice, REF, org)
+    period = in_view.period_for(choice, REF, org)
     assert (period.start, period.end, period.label) == (
         pd.Timestamp(start, tz=UTC),
         pd.Timestamp(end, tz=UTC),
@@ -47,7 +47,7 @@ def test_period_for(choice: PeriodChoice, org: OrgSettings, start: str, end: str
 
 
 def test_custom_period_counts_both_days_and_needs_them() -> None:
-    period = dashboard.period_for(
+    period = in_view.period_for(
         PeriodChoice.CUSTOM, REF, OrgSettings(), (date(2026, 5, 3), date(2026, 5, 4))
     )
     assert (period.start, period.end, period.kind) == (
@@ -56,32 +56,32 @@ def test_custom_period_counts_both_days_and_needs_them() -> None:
         PeriodKind.CUSTOM,
     )
     with pytest.raises(PeriodError, match="pick the first and the last day"):
-        dashboard.period_for(PeriodChoice.CUSTOM, REF, OrgSettings())
+        in_view.period_for(PeriodChoice.CUSTOM, REF, OrgSettings())
     with pytest.raises(PeriodError, match="ends"):
-        dashboard.period_for(
+        in_view.period_for(
             PeriodChoice.CUSTOM, REF, OrgSettings(), (date(2026, 5, 4), date(2026, 5, 3))
         )
 
 
 def test_counted_until_is_now_or_the_end_of_a_past_period() -> None:
-    april = dashboard.period_for(PeriodChoice.LAST_MONTH, REF, OrgSettings())
-    may = dashboard.period_for(PeriodChoice.THIS_MONTH, REF, OrgSettings())
-    assert dashboard.counted_until(april, REF) == pd.Timestamp("2026-05-01", tz=UTC)
-    assert dashboard.counted_until(may, REF) == pd.Timestamp(REF)
+    april = in_view.period_for(PeriodChoice.LAST_MONTH, REF, OrgSettings())
+    may = in_view.period_for(PeriodChoice.THIS_MONTH, REF, OrgSettings())
+    assert in_view.counted_until(april, REF) == pd.Timestamp("2026-05-01", tz=UTC)
+    assert in_view.counted_until(may, REF) == pd.Timestamp(REF)
 
 
 def test_months_in() -> None:
-    quarter = dashboard.period_for(PeriodChoice.THIS_QUARTER, REF, OrgSettings())
-    days = dashboard.period_for(
+    quarter = in_view.period_for(PeriodChoice.THIS_QUARTER, REF, OrgSettings())
+    days = in_view.period_for(
         PeriodChoice.CUSTOM, REF, OrgSettings(), (date(2026, 1, 1), date(2026, 12, 31))
     )
-    assert dashboard.months_in(quarter) == 3.0
-    assert dashboard.months_in(days) == pytest.approx(365 / (365.2425 / 12))
+    assert in_view.months_in(quarter) == 3.0
+    assert in_view.months_in(days) == pytest.approx(365 / (365.2425 / 12))
 
 
 def test_teams_and_their_reps() -> None:
-    assert dashboard.sales_teams(PEOPLE) == ["East", "West"]
-    assert dashboard.team_reps(PEOPLE, "East") == [1, 2]  # 5 is inactive
+    assert in_view.sales_teams(PEOPLE) == ["East", "West"]
+    assert in_view.team_reps(PEOPLE, "East") == [1, 2]  # 5 is inactive
 
 
 @pytest.mark.parametrize(
@@ -94,8 +94,8 @@ def test_teams_and_their_reps() -> None:
     ],
 )
 def test_view_targets(owner_id, team, choice, mqls, opportunities, owed) -> None:  # type: ignore[no-untyped-def]
-    period = dashboard.period_for(choice, REF, OrgSettings())
-    view = dashboard.view_targets(CONTENT, PEOPLE, owner_id=owner_id, team=team, period=period)
+    period = in_view.period_for(choice, REF, OrgSettings())
+    view = in_view.view_targets(CONTENT, PEOPLE, owner_id=owner_id, team=team, period=period)
     assert (view.targets.mqls, view.targets.opportunities, view.mqls_owed) == (
         mqls,
         opportunities,
@@ -105,4 +105,4 @@ def test_view_targets(owner_id, team, choice, mqls, opportunities, owed) -> None
 
 @pytest.mark.parametrize(("n", "text"), [(1000, "+1,000"), (-1000, "-1,000"), (0, "0")])
 def test_signed(n: int, text: str) -> None:
-    assert dashboard.signed(n) == text
+    assert in_view.signed(n) == text

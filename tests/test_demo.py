@@ -13,16 +13,17 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from sla_core import db, users
+from sla_core import db
 from sla_core.access import system_actor
-from sla_core.bulk import read_arrow
-from sla_core.demo import PEOPLE, DemoResult, _cast, load_demo
-from sla_core.demo_leads import generate
-from sla_core.demo_life import MONTH
+from sla_core.demo.leads import generate
+from sla_core.demo.life import MONTH
+from sla_core.demo.world import PEOPLE, DemoResult, _cast, load_demo
 from sla_core.models import AgreementVersion, Lead, Role, Team, User
+from sla_core.people import users
 from sla_core.scoring import qualifies
-from sla_core.snapshot import read_leads
 from sla_core.stages import TRANSITIONS, Stage
+from sla_core.store.bulk import read_arrow
+from sla_core.store.snapshot import read_leads
 from sla_core.terms import Targets, default_mql_definition
 
 REF = datetime(2026, 5, 20, 15, 30, tzinfo=UTC)

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from sla_core import first_run, users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Role
+from sla_core.people import first_run, users
 
 
 def test_first_admin_is_created_once(engine: Engine) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from sla_core import funnel
+from sla_core.overview import funnel
 from sla_core.stages import Stage
 from tests.leadframes import frame
 

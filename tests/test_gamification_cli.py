@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
-from sla_core import cli, snapshot
+from sla_core import cli
 from sla_core.gamification import goals, service
 from sla_core.gamification.board import present_share
 from sla_core.periods import parse_period
+from sla_core.store import snapshot
 from sla_core.terms import AgreementContent, Level
 from tests.gamification_world import at, build
 

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from sla_core import agreement, snapshot
+from sla_core import agreement
 from sla_core.access import PermissionDenied, system_actor
 from sla_core.gamification import adjustments, awards, closing, rulebook, service
 from sla_core.models import AgreementVersion, AuditEntry, BadgeAward, Role, Signature, User
 from sla_core.periods import parse_period
+from sla_core.store import snapshot
 from sla_core.terms import AgreementContent, Level, LevelRule, PointRules
 from tests.gamification_world import at, build, edit_lead
 

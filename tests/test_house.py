@@ -51,25 +51,25 @@ SQL_BUILDERS = {"insert", "update", "delete"}
 # Public functions that write without an actor, each for a stated reason. Keep it small.
 ALLOWED = {
     # Sign-in runs before anyone is signed in: the password (or the session id) is the proof.
-    "sla_core/signin.py:attempt",
-    "sla_core/sessions.py:start",
-    "sla_core/sessions.py:end",
+    "sla_core/people/signin.py:attempt",
+    "sla_core/people/sessions.py:start",
+    "sla_core/people/sessions.py:end",
     # A generated secret (the cookie key), created on first use by the sign-in form.
-    "sla_core/users.py:secret",
+    "sla_core/people/users.py:secret",
     # Seeding, not an edit: the first read of a fresh database stores version 1 with the
     # articles' defaults, so every page has an agreement to measure against.
     "sla_core/agreement/versions.py:ensure_agreement",
     # Writes the audit entry of an actor its caller has just checked.
     "sla_core/audit.py:record",
     # The import's plumbing: its only caller (importing.run.run_import) checks the actor first.
-    "sla_core/lead_store.py:upsert_leads",
-    "sla_core/lead_upsert.py:upsert_in_process",
-    "sla_core/lead_people.py:resolve_people",
-    "sla_core/lead_hashing.py:existing_keys",
-    "sla_core/import_record.py:store_rejects",
-    "sla_core/import_record.py:finish_batch",
+    "sla_core/store/writer.py:upsert_leads",
+    "sla_core/store/upsert.py:upsert_in_process",
+    "sla_core/store/named_people.py:resolve_people",
+    "sla_core/store/hashing.py:existing_keys",
+    "sla_core/store/import_record.py:store_rejects",
+    "sla_core/store/import_record.py:finish_batch",
     # Fills a temporary table only; its callers (qualification, routing) check the actor.
-    "sla_core/bulk.py:stage_int_rows",
+    "sla_core/store/bulk.py:stage_int_rows",
 }
 
 

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 
-from sla_core import charts
 from sla_core.i18n import catalogue, dates, glossary, numbers
 from sla_core.i18n.charts import localise_spec
 from sla_core.i18n.languages import Language, direction, parse_language
+from sla_core.overview import charts
 from sla_core.periods import Calendar, month_containing, parse_period, quarter_containing
 from sla_core.stages import Stage
 from sla_core.terms import default_stage_definitions

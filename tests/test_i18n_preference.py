@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from sla_core import users
 from sla_core.access import PermissionDenied, system_actor
 from sla_core.db import session_scope
 from sla_core.i18n.languages import Language
 from sla_core.i18n.preference import set_language
 from sla_core.models import AuditEntry, Role, User
+from sla_core.people import users
 
 
 def _people(engine: Engine) -> tuple[int, int, int]:

@@ -17,13 +17,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from sla_core import users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.importing.batches import INTERRUPTED, list_imports, mark_interrupted
 from sla_core.importing.run import ImportFailed, run_import
 from sla_core.models import AuditEntry, ImportBatch, ImportReject, Role, User
-from sla_core.snapshot import read_leads
+from sla_core.people import users
+from sla_core.store.snapshot import read_leads
 
 ROOT = Path(__file__).resolve().parents[1]
 OWNERS = ["Michael Miller", "Ann Lee", "Sam Ortiz"]

@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from sla_core import users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import ImportReport, run_import
 from sla_core.models import Role, User
-from sla_core.snapshot import read_leads
+from sla_core.people import users
+from sla_core.store.snapshot import read_leads
 
 ROOT = Path(__file__).resolve().parents[1]
 LEADS = b"Email,Company,Stage,Create Date\na@x.io,Acme,opportunity,2024-01-05\nb@x.io,Beta,lead,2024-01-06\n"

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sla_core import db, users
+from sla_core import db
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
 from sla_core.models import Role, User
+from sla_core.people import users
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "import_leads.py")
 

@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from sla_core import users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
 from sla_core.importing.values import parse_dates
 from sla_core.models import Role, User
-from sla_core.snapshot import read_leads
+from sla_core.people import users
+from sla_core.store.snapshot import read_leads
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from sla_core import users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
@@ -36,7 +35,8 @@ from sla_core.importing.proposal import (
 from sla_core.importing.reading import read_table
 from sla_core.importing.saved import bundled_mapping, save_mapping
 from sla_core.models import Role, User
-from sla_core.snapshot import read_leads
+from sla_core.people import users
+from sla_core.store.snapshot import read_leads
 from tests.conftest import REALDATA_SAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from sla_core import users
 from sla_core.access import PermissionDenied, system_actor
 from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import ImportFailed, batch_rejects, list_imports, run_import
 from sla_core.importing.saved import bundled_mapping, list_mappings, load_mapping, save_mapping
 from sla_core.models import ImportBatch, LeadEvent, Role, User
-from sla_core.snapshot import read_leads
+from sla_core.people import users
+from sla_core.store.snapshot import read_leads
 from tests.conftest import REALDATA_SAMPLES, full_realdata
 
 ROOT = Path(__file__).resolve().parents[1]

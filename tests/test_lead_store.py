@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from sla_core.lead_store import (
+from sla_core.store.snapshot import read_leads
+from sla_core.store.writer import (
     LeadStoreError,
     UpsertResult,
     row_hashes,
     upsert_leads,
 )
-from sla_core.snapshot import read_leads
 
 
 def _frame(n: int = 3, *, stage: str = "lead", start: int = 0) -> pd.DataFrame:

@@ -19,12 +19,13 @@ import pytest
 from sqlalchemy import delete
 from streamlit.testing.v1 import AppTest
 
-from sla_core import db, people, users
+from sla_core import db
 from sla_core.access import system_actor
 from sla_core.clock import now
-from sla_core.dashboard import PeriodChoice
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role, SignInThrottle
+from sla_core.overview.in_view import PeriodChoice
+from sla_core.people import roster, users
 from ui.data import engine_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -355,7 +356,7 @@ def test_admin_adds_a_team_places_a_rep_and_a_twin_name_is_refused(app_url: str)
         "Nothing was changed: a team named 'North' already exists."
     ]
     with session_scope(engine_for(app_url)) as session:
-        frame = people.people_frame(session=session).set_index("username")
+        frame = roster.people_frame(session=session).set_index("username")
         assert frame.loc["salesrep", "team"] == "North"
 
 

@@ -10,12 +10,13 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from sla_core import db, org, users
+from sla_core import db, org
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role, User
 from sla_core.org import Weekday
+from sla_core.people import users
 from sla_core.periods import Calendar
 from tests.test_pages import navigation
 

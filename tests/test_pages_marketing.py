@@ -10,11 +10,12 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from sla_core import agreement, db, users
+from sla_core import agreement, db
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, AuditEntry, Lead, Role
+from sla_core.people import users
 from tests.test_pages import PASSWORD, login_name, navigation, sign_in
 from ui.data import engine_for
 

@@ -8,9 +8,9 @@ from sqlmodel import select
 from streamlit.proto.Metric_pb2 import Metric
 
 from sla_core.clock import now
-from sla_core.dashboard import PeriodChoice
 from sla_core.db import session_scope
 from sla_core.models import Lead, Team, TeamKind, User
+from sla_core.overview.in_view import PeriodChoice
 from tests import test_pages
 from tests.test_pages import sign_in
 from ui import data

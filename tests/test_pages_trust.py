@@ -11,11 +11,12 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from sla_core import db, users
+from sla_core import db
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
+from sla_core.people import users
 from ui.widgets import plain
 
 ROOT = Path(__file__).resolve().parents[1]

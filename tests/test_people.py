@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from sla_core import compliance, people, users
 from sla_core.access import PermissionDenied, system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.importing.run import run_import
 from sla_core.models import AuditEntry, Lead, LeadEvent, Role, Team, TeamKind, User
+from sla_core.overview import figures
+from sla_core.people import roster, users
 from sla_core.terms import AgreementContent
 
 SYSTEM = system_actor()
@@ -46,10 +47,10 @@ def org(engine: Engine) -> Engine:
     return engine
 
 
-def targets(engine: Engine) -> compliance.Targets:
+def targets(engine: Engine) -> figures.Targets:
     with session_scope(engine) as session:
-        frame = people.people_frame(session=session)
-    return compliance.targets_for(AgreementContent(), frame, owner_id=None)
+        frame = roster.people_frame(session=session)
+    return figures.targets_for(AgreementContent(), frame, owner_id=None)
 
 
 def importer(engine: Engine) -> User:
@@ -70,11 +71,11 @@ def test_people_an_import_creates_do_not_change_the_targets(org: Engine) -> None
         actor=importer(org),
     )
     with session_scope(org) as session:
-        frame = people.people_frame(session=session)
-    assert len(people.unplaced(frame)) == 12
+        frame = roster.people_frame(session=session)
+    assert len(roster.unplaced(frame)) == 12
     assert targets(org) == before
     with session_scope(org) as session:
-        people.set_team(session=session, username="owner.number0", team="Enterprise", actor=SYSTEM)
+        roster.set_team(session=session, username="owner.number0", team="Enterprise", actor=SYSTEM)
     assert targets(org).opportunities == before.opportunities // 2 * 3  # 2 reps -> 3 reps
 
 
@@ -103,7 +104,7 @@ def test_merge_moves_leads_and_records_events_then_removes_the_person(org: Engin
         _lead(session, "b", ghost_id, ghost_id)
         _lead(session, "c", rep_id, None)
     with session_scope(org) as session:
-        moved = people.merge_person(
+        moved = roster.merge_person(
             session=session, source="m.miller", target="rep.one", actor=SYSTEM
         )
     assert moved == 3  # two as owner, one as marketer
@@ -133,7 +134,7 @@ def test_merge_is_all_or_nothing(org: Engine) -> None:
         _lead(session, "x", ghost.id, None)
         session.add(ImportBatch(filename="f", file_hash="h", user_id=ghost.id))
     with pytest.raises(users.UserError, match="still named"), session_scope(org) as session:
-        people.merge_person(session=session, source="stuck", target="rep.one", actor=SYSTEM)
+        roster.merge_person(session=session, source="stuck", target="rep.one", actor=SYSTEM)
     with session_scope(org) as session:
         stuck = users.get_by_username(session=session, username="stuck")
         assert stuck is not None
@@ -156,7 +157,7 @@ def test_merge_refusals(org: Engine, source: str, target: str, message: str) -> 
             actor=SYSTEM,
         )  # fmt: skip
     with session_scope(org) as session, pytest.raises(users.UserError, match=message):
-        people.merge_person(session=session, source=source, target=target, actor=SYSTEM)
+        roster.merge_person(session=session, source=source, target=target, actor=SYSTEM)
 
 
 def test_remove_only_a_loginless_person_without_leads(org: Engine) -> None:
@@ -172,10 +173,10 @@ def test_remove_only_a_loginless_person_without_leads(org: Engine) -> None:
         _lead(session, "m", None, busy.id)
     with session_scope(org) as session:
         with pytest.raises(users.UserError, match="has 1 leads"):
-            people.remove_person(session=session, username="busy", actor=SYSTEM)
+            roster.remove_person(session=session, username="busy", actor=SYSTEM)
         with pytest.raises(users.UserError, match="can sign in"):
-            people.remove_person(session=session, username="rep.one", actor=SYSTEM)
-        people.remove_person(session=session, username="idle", actor=SYSTEM)
+            roster.remove_person(session=session, username="rep.one", actor=SYSTEM)
+        roster.remove_person(session=session, username="idle", actor=SYSTEM)
     with session_scope(org) as session:
         names = session.exec(select(User.username).order_by(col(User.username))).all()
         assert "idle" not in names and "busy" in names
@@ -186,6 +187,6 @@ def test_only_admins_merge_or_remove(org: Engine) -> None:
         rep = users.get_by_username(session=session, username="rep.one")
         assert rep is not None
         with pytest.raises(PermissionDenied):
-            people.remove_person(session=session, username="rep.two", actor=rep)
+            roster.remove_person(session=session, username="rep.two", actor=rep)
         with pytest.raises(PermissionDenied):
-            people.merge_person(session=session, source="rep.two", target="rep.one", actor=rep)
+            roster.merge_person(session=session, source="rep.two", target="rep.one", actor=rep)

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from sla_core import agreement, cli, users
+from sla_core import agreement, cli
 from sla_core.access import PermissionDenied, system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.marketing.route_run import NoRepAvailable, route, spread
 from sla_core.models import AuditEntry, Lead, LeadEvent, Role, Team, TeamKind
+from sla_core.people import users
 
 
 def seed(engine: Engine, *, mqls: int = 10, reps: int = 2, max_cap: int = 5) -> list[int]:

@@ -11,10 +11,10 @@ import jwt
 import pytest
 from sqlalchemy.engine import Engine
 
-from sla_core import sessions, signin, users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Role, SignInThrottle
+from sla_core.people import sessions, signin, users
 from ui.auth import cookie_claims, cookie_username
 
 KEY = "k" * 64

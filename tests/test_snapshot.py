@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from sla_core import bulk, leads, snapshot
+from sla_core import leads
 from sla_core.models import Lead, Role, User
+from sla_core.store import bulk, snapshot
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

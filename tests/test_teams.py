@@ -7,9 +7,10 @@ import time
 import pytest
 from sqlmodel import Session
 
-from sla_core import cli, people, teams, users
+from sla_core import cli
 from sla_core.access import PermissionDenied, system_actor
 from sla_core.models import AuditEntry, Role, Team, TeamKind
+from sla_core.people import roster, teams, users
 
 
 def admin(session: Session, username: str = "ann") -> users.User:
@@ -26,10 +27,10 @@ def test_an_admin_creates_a_team_and_places_a_rep_in_it(engine):
                                  actor=ann)  # fmt: skip
         users.create_user(actor=ann, session=session, username="rita", name="Rita",
                           role=Role.SALES_REP)  # fmt: skip
-        people.set_team(session=session, username="rita", team="Sales North", actor=ann)
+        roster.set_team(session=session, username="rita", team="Sales North", actor=ann)
         session.commit()
         assert team.name == "Sales North" and team.kind == TeamKind.SALES
-        frame = people.people_frame(session=session).set_index("username")
+        frame = roster.people_frame(session=session).set_index("username")
         assert frame.loc["rita", "team"] == "Sales North"
         actions = [e.action for e in session.query(AuditEntry).all()]
         assert "team.create" in actions
@@ -53,14 +54,14 @@ def test_rename_keeps_the_people_and_refuses_a_twin(engine):
             teams.create_team(session=session, name=name, kind=TeamKind.SALES, actor=ann)
         users.create_user(actor=ann, session=session, username="rita", name="Rita",
                           role=Role.SALES_REP)  # fmt: skip
-        people.set_team(session=session, username="rita", team="North", actor=ann)
+        roster.set_team(session=session, username="rita", team="North", actor=ann)
         teams.rename_team(session=session, old="North", new="North East", actor=ann)
         with pytest.raises(users.UserError, match="'South' already exists"):
             teams.rename_team(session=session, old="North East", new="south", actor=ann)
         with pytest.raises(users.UserError, match="no team named 'West'"):
             teams.rename_team(session=session, old="West", new="Far West", actor=ann)
         session.commit()
-        frame = people.people_frame(session=session).set_index("username")
+        frame = roster.people_frame(session=session).set_index("username")
         assert frame.loc["rita", "team"] == "North East"
 
 

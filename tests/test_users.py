@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import delete
 from sqlmodel import Session
 
-from sla_core import first_run, people, users
 from sla_core.access import PermissionDenied, system_actor
 from sla_core.models import AuditEntry, Role, User
+from sla_core.people import first_run, roster, users
 
 
 def make(session, username, role, password="Secret#123", **kw):
@@ -185,7 +185,7 @@ def test_setup_never_reopens_on_a_database_that_had_an_admin(engine):
         ),
         lambda s, a: users.set_role(session=s, username="vw", role=Role.ADMIN, actor=a),
         lambda s, a: users.set_active(session=s, username="vw", active=False, actor=a),
-        lambda s, a: people.set_team(session=s, username="vw", team=None, actor=a),
+        lambda s, a: roster.set_team(session=s, username="vw", team=None, actor=a),
         lambda s, a: users.set_password(session=s, username="root", password="Other#1234", actor=a),
     ],
 )

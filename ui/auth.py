@@ -1,7 +1,7 @@
 """Sign-in and sign-out with streamlit-authenticator over the users in the database.
 
 The authenticator draws the form and keeps its cookie; the checks are ours
-(`sla_core.signin`): the password check costs the same for unknown names, failures slow
+(`sla_core.people.signin`): the password check costs the same for unknown names, failures slow
 down and lock per account and per client address in the database, and every sign-in is a
 server-side session whose id the cookie carries, so sign-out and revocation are real.
 """
@@ -18,9 +18,9 @@ import streamlit_authenticator as stauth
 from sqlalchemy.engine import Engine
 from streamlit_authenticator.utilities import LoginError
 
-from sla_core import sessions, signin, users
 from sla_core.clock import now
 from sla_core.db import session_scope
+from sla_core.people import sessions, signin, users
 from ui.i18n import _
 from ui.widgets import plain
 

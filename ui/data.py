@@ -9,8 +9,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from sla_core import db, snapshot
+from sla_core import db
 from sla_core.models import User
+from sla_core.store import snapshot
 from ui.i18n import _
 from ui.widgets import plain
 
@@ -49,7 +50,7 @@ def shared_snapshot(url: str, revision: str) -> snapshot.Shared:
     """The lead snapshot of one data revision, one object for every session of the server.
 
     Two entries: a new revision evicts all but the one before it (a run that started on the
-    old one finishes with it). Never mutate what it holds (see `sla_core.snapshot`).
+    old one finishes with it). Never mutate what it holds (see `sla_core.store.snapshot`).
     """
     frame = snapshot.read_leads(engine_for(url), columns=snapshot.SNAPSHOT_COLUMNS)
     return snapshot.Shared(revision, frame)
@@ -62,7 +63,7 @@ def warm_up(url: str) -> threading.Thread:
 
     def work() -> None:
         try:
-            import sla_core.charts  # noqa: F401
+            import sla_core.overview.charts  # noqa: F401
 
             with db.session_scope(engine_for(url)) as session:
                 revision = snapshot.data_revision(session=session)

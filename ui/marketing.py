@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sla_core import browse, db, org, snapshot
+from sla_core import browse, db, org
 from sla_core.marketing import preview
+from sla_core.store import snapshot
 from sla_core.terms import MQLDefinition
 from ui.data import current_snapshot, engine_for
 

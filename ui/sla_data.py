@@ -9,13 +9,14 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from sla_core import agreement, db, snapshot
+from sla_core import agreement, db
 from sla_core.clock import now
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_setup
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.mailer import SmtpConfig
 from sla_core.sla.worktime import WorkSetup
+from sla_core.store import snapshot
 from sla_core.terms import AgreementContent
 from ui.data import current_snapshot, engine_for
 

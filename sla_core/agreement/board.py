@@ -8,7 +8,6 @@ from datetime import datetime
 import pandas as pd
 from sqlmodel import Session, select
 
-from sla_core import compliance
 from sla_core.agreement.document import Cover, SignatureLine
 from sla_core.agreement.figures import History
 from sla_core.agreement.versions import (
@@ -23,6 +22,7 @@ from sla_core.i18n import dates, numbers
 from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
 from sla_core.models import AgreementVersion, User
+from sla_core.overview import figures
 from sla_core.periods import month_containing, shift
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent
 
@@ -78,11 +78,11 @@ def status_of(*, session: Session, version: AgreementVersion) -> Status:
 def appendix(
     leads: pd.DataFrame, version: AgreementVersion, ref: datetime, w: Wording = ENGLISH
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """The last full month's service levels (compliance.overview), as printable rows."""
+    """The last full month's service levels (figures.overview), as printable rows."""
     period = shift(month_containing(ref), -1)
     content = load_content(version)
     end = period.end.to_pydatetime() - pd.Timedelta(microseconds=1)
-    stats = compliance.overview(leads, content, period, end)
+    stats = figures.overview(leads, content, period, end)
 
     def pct(value: float | None) -> str:
         if value is None:

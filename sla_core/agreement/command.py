@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from sla_core import snapshot
 from sla_core.access import system_actor
 from sla_core.agreement import export, reviews, verify
 from sla_core.agreement.versions import governing_version
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.i18n.languages import Language
+from sla_core.store import snapshot
 
 EXIT_INVALID = 1
 

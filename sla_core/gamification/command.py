@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from sla_core import snapshot
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -18,6 +17,7 @@ from sla_core.gamification.board import Board
 from sla_core.gamification.standings import METRICS, TIE_RULE
 from sla_core.org import load_org_settings
 from sla_core.periods import Period, PeriodError, month_containing, parse_period
+from sla_core.store import snapshot
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -22,7 +22,7 @@ from sla_core.sla.worktime import WorkSetup, load_work_time
 
 PEOPLE_COLUMNS = ["id", "name", "role", "team_id", "team", "joined_at"]
 # `Shared.memo` of the data revision `leads` is the whole snapshot of: what is derived
-# from the leads alone is computed once per revision and key (see `sla_core.snapshot`).
+# from the leads alone is computed once per revision and key (see `sla_core.store.snapshot`).
 T = TypeVar("T")
 
 

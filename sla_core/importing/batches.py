@@ -24,7 +24,7 @@ from sla_core.access import Permission, require
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import BatchStatus, ImportBatch, ImportReject, User
-from sla_core.store_types import import_wait_seconds
+from sla_core.store.results import import_wait_seconds
 
 INTERRUPTED = "interrupted: the import's process stopped before it finished; nothing was stored"
 # A batch running on another machine gives no sign of life we can check: after this long

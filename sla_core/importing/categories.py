@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import take
 
-from sla_core.lead_fields import CATEGORY_FIELDS
+from sla_core.store.fields import CATEGORY_FIELDS
 
 
 def spelling_key(value: str) -> str:

@@ -19,7 +19,7 @@ from sla_core.importing.proposal import detect, find_choice, options_for
 from sla_core.importing.reading import read_table
 from sla_core.importing.run import ImportReport, run_import
 from sla_core.models import Role, User
-from sla_core.users import get_by_username
+from sla_core.people.users import get_by_username
 
 EXIT_NOTHING = 1
 EXIT_REJECTS = 3

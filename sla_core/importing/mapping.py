@@ -7,8 +7,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from sla_core.lead_fields import DATE_FIELDS, FLOAT_FIELDS, INT_FIELDS, TEXT_FIELDS
 from sla_core.stages import Stage
+from sla_core.store.fields import DATE_FIELDS, FLOAT_FIELDS, INT_FIELDS, TEXT_FIELDS
 
 PEOPLE_FIELDS = {"owner": "owner_id", "marketer": "marketer_id"}
 # Fields read from the file but folded into others: lead_status refines stage.

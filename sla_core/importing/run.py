@@ -23,9 +23,9 @@ from sla_core.importing.batches import (
 from sla_core.importing.mapping import ImportOptions
 from sla_core.importing.rejects import raw_rows
 from sla_core.importing.validation import Prepared, prepare
-from sla_core.lead_store import upsert_leads
 from sla_core.models import User
-from sla_core.store_types import NEW_PEOPLE_COLUMNS, ImportUnit, UpsertResult, summary_line
+from sla_core.store.results import NEW_PEOPLE_COLUMNS, ImportUnit, UpsertResult, summary_line
+from sla_core.store.writer import upsert_leads
 
 __all__ = ["ImportFailed", "ImportReport", "batch_rejects", "list_imports", "run_import"]
 

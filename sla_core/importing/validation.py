@@ -21,8 +21,8 @@ from sla_core.importing.people import USER_COLUMNS, match_people
 from sla_core.importing.reading import RawTable, read_table
 from sla_core.importing.rejects import REJECT_COLUMNS, Rejects, duplicates, raw_rows
 from sla_core.importing.values import parse_company_size, parse_numbers, per_unique, read_dates
-from sla_core.lead_fields import DATE_FIELDS, TEXT_FIELDS
 from sla_core.models import Lead
+from sla_core.store.fields import DATE_FIELDS, TEXT_FIELDS
 
 __all__ = ["USER_COLUMNS", "Prepared", "prepare", "validate"]
 

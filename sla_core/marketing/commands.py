@@ -83,7 +83,7 @@ def route_command(args: argparse.Namespace, engine: Engine) -> int:
 def _route(args: argparse.Namespace, engine: Engine) -> int:
     from sla_core.clock import now
     from sla_core.marketing.route_run import away_now, route
-    from sla_core.users import get_by_username
+    from sla_core.people.users import get_by_username
 
     with session_scope(engine) as session:
         away = away_now(session=session, ref=now())
@@ -136,7 +136,7 @@ def funnel_command(args: argparse.Namespace, engine: Engine) -> int:
     from sla_core import browse
     from sla_core.marketing import closed_loop
     from sla_core.org import load_org_settings
-    from sla_core.snapshot import read_leads
+    from sla_core.store.snapshot import read_leads
 
     try:
         start, end = _day(args.start, "--from"), _day(args.end, "--to")

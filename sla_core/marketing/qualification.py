@@ -18,12 +18,12 @@ from sqlmodel import Session
 
 from sla_core import agreement, audit
 from sla_core.access import Permission, require
-from sla_core.bulk import read_arrow, stage_int_rows
 from sla_core.clock import now, to_micros
 from sla_core.db import session_scope
 from sla_core.models import User
 from sla_core.scoring import score_leads
 from sla_core.stages import EventKind, Stage
+from sla_core.store.bulk import read_arrow, stage_int_rows
 from sla_core.terms import CriterionField
 
 PROFILE = ", ".join(f.value for f in CriterionField)

@@ -21,7 +21,6 @@ from sqlmodel import Session, col, select
 
 from sla_core import agreement, audit
 from sla_core.access import Permission, require
-from sla_core.bulk import read_arrow, stage_int_rows
 from sla_core.clock import now, to_micros
 from sla_core.marketing import routing
 from sla_core.models import Role, User
@@ -30,6 +29,7 @@ from sla_core.periods import month_containing, zone_info
 from sla_core.scoring import score_leads
 from sla_core.sla.worktime import load_work_time
 from sla_core.stages import EventKind, Stage
+from sla_core.store.bulk import read_arrow, stage_int_rows
 from sla_core.terms import CriterionField
 
 PROFILE = ", ".join(f.value for f in CriterionField)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from sla_core import agreement, periods, snapshot
+from sla_core import agreement, periods
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Team, User
@@ -18,6 +18,7 @@ from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_heads, load_setup
 from sla_core.sla.gauges import LEVEL_TITLES, Level
 from sla_core.sla.views import Scope, ScopeKind, scope_gauges
+from sla_core.store import snapshot
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from sla_core import agreement, snapshot
+from sla_core import agreement
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -32,6 +32,7 @@ from sla_core.sla.daily import (
     send_daily_report,
 )
 from sla_core.sla.mailer import MailConfigError, SmtpConfig
+from sla_core.store import snapshot
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:

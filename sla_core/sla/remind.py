@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from sla_core import agreement, leads, org, snapshot
+from sla_core import agreement, leads, org
 from sla_core.access import Permission, require
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -42,6 +42,7 @@ from sla_core.sla.review_notices import (
     known_notices,
     record_review_notices,
 )
+from sla_core.store import snapshot
 
 
 @dataclass

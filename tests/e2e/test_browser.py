@@ -12,11 +12,12 @@ from typing import Any
 import jwt
 import pytest
 
-from sla_core import db, users
+from sla_core import db
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
+from sla_core.people import users
 from tests.e2e.steps import settle, sign_in
 from ui.auth import COOKIE_NAME
 

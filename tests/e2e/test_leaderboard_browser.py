@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from sla_core import db, users
+from sla_core import db
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
+from sla_core.people import users
 from tests.e2e.steps import go_to, open_page, settle, sign_in
 from tests.gamification_world import PROFILE
 

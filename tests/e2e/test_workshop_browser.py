@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from sla_core import agreement, db, users
+from sla_core import agreement, db
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Role
+from sla_core.people import users
 from tests.e2e.steps import go_to, open_page, settle, sign_in
 
 PASSWORD = "Workshop#2026"

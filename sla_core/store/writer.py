@@ -1,8 +1,8 @@
 """Storing imported leads: one idempotent, all-or-nothing bulk upsert by lead_key (Arrow/ADBC).
 
 The ORM is not the bulk path: a million leads go in through Arrow ingest (COPY on PostgreSQL)
-and set-based SQL, on one ADBC connection, committed once (sla_core.lead_upsert). On SQLite
-that connection lives in a worker process (sla_core.upsert_worker).
+and set-based SQL, on one ADBC connection, committed once (sla_core.store.upsert). On SQLite
+that connection lives in a worker process (sla_core.store.worker).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from sla_core.lead_fields import IMPORT_FIELDS
-from sla_core.lead_hashing import row_hashes
-from sla_core.lead_upsert import upsert_in_process
 from sla_core.stages import Stage
-from sla_core.store_types import ImportUnit, LeadStoreError, Progress, UpsertResult
-from sla_core.upsert_worker import upsert_in_worker
+from sla_core.store.fields import IMPORT_FIELDS
+from sla_core.store.hashing import row_hashes
+from sla_core.store.results import ImportUnit, LeadStoreError, Progress, UpsertResult
+from sla_core.store.upsert import upsert_in_process
+from sla_core.store.worker import upsert_in_worker
 
 __all__ = [
     "IMPORT_FIELDS",

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sla_core import clock
-from sla_core.demo_life import DAY, SPAN_DAYS, Cast, Life, arrivals, simulate
-from sla_core.demo_profiles import profiles
+from sla_core.demo.life import DAY, SPAN_DAYS, Cast, Life, arrivals, simulate
+from sla_core.demo.profiles import profiles
 from sla_core.scoring import qualifies
 from sla_core.stages import EventKind, Stage, TouchKind
 from sla_core.terms import Targets, default_mql_definition

@@ -1,7 +1,7 @@
 """The upsert transaction on one ADBC connection: leads in by key, with their events, and for an
 import its people, rejects and finished batch record, committed once (or not at all).
 
-On SQLite this runs only in the worker process (see sla_core.upsert_worker and sla_core.bulk).
+On SQLite this runs only in the worker process (see sla_core.store.worker and sla_core.store.bulk).
 """
 
 from __future__ import annotations
@@ -18,23 +18,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy.engine import Engine
 
-from sla_core.bulk import adbc_connect
 from sla_core.clock import now, to_micros
-from sla_core.import_record import finish_batch, store_rejects
-from sla_core.lead_fields import IMPORT_FIELDS
-from sla_core.lead_hashing import canonical, existing_keys, positions, row_hashes, stored_for
-from sla_core.lead_outcomes import check_outcomes
-from sla_core.lead_people import resolve_people
-from sla_core.lead_rows import as_stored, new_lead_columns
 from sla_core.models import BatchStatus
 from sla_core.stages import EventKind
-from sla_core.store_types import (
+from sla_core.store.bulk import adbc_connect
+from sla_core.store.fields import IMPORT_FIELDS
+from sla_core.store.hashing import canonical, existing_keys, positions, row_hashes, stored_for
+from sla_core.store.import_record import finish_batch, store_rejects
+from sla_core.store.named_people import resolve_people
+from sla_core.store.outcomes import check_outcomes
+from sla_core.store.results import (
     ImportUnit,
     LeadStoreError,
     Progress,
     UpsertResult,
     import_wait_seconds,
 )
+from sla_core.store.rows import as_stored, new_lead_columns
 
 # NOT NULL columns: an empty cell in the file keeps what is stored.
 _KEEP_WHEN_NULL = frozenset({"stage", "created_at"})

@@ -17,9 +17,9 @@ from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.clock import UTCTimestamp, now
 from sla_core.models import Lead, LeadEvent, Role, Team, User
+from sla_core.people.teams import team_named
+from sla_core.people.users import UserError, get_by_username, list_users, signable_admins
 from sla_core.stages import EventKind
-from sla_core.teams import team_named
-from sla_core.users import UserError, get_by_username, list_users, signable_admins
 
 
 def people_frame(*, session: Session) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.models import Team, TeamKind, User
-from sla_core.users import UserError
+from sla_core.people.users import UserError
 
 NAME_MAX = 100
 

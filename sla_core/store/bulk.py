@@ -4,7 +4,7 @@ SQLite caveat: the ADBC driver carries its own copy of SQLite. Two copies of SQL
 process do not see each other's POSIX locks, and closing one copy's file handle drops the
 other's locks (sqlite.org, "How To Corrupt An SQLite Database File", 2.2.1). So in the app
 process ADBC never opens the database file itself: reads run ADBC in a child process
-(`sla_core.sqlite_reader`, Arrow streamed back), and writes are staged by ADBC into a
+(`sla_core.store.sqlite_reader`, Arrow streamed back), and writes are staged by ADBC into a
 private file that Python's sqlite3 attaches and copies in with INSERT ... SELECT.
 """
 
@@ -21,9 +21,9 @@ import pyarrow as pa
 from sqlalchemy import Boolean, Float, Integer, Table
 from sqlalchemy.engine import Connection, Engine
 
-from sla_core import sqlite_reader
 from sla_core.clock import UTCTimestamp, micros_to_series
-from sla_core.lead_fields import TIME_COLUMNS
+from sla_core.store import sqlite_reader
+from sla_core.store.fields import TIME_COLUMNS
 
 # the lead's instants, listed once in lead_fields
 LEAD_TIME_COLUMNS: tuple[str, ...] = TIME_COLUMNS

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sla_core import db
 from sla_core.access import system_actor
 from sla_core.models import TeamKind
-from sla_core.teams import create_team, rename_team, team_rows
+from sla_core.people.teams import create_team, rename_team, team_rows
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:

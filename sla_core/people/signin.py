@@ -16,9 +16,9 @@ from sqlalchemy import case, literal, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from sla_core import sessions, users
 from sla_core.clock import UTCTimestamp, now
 from sla_core.models import SignInThrottle, User
+from sla_core.people import sessions, users
 
 WINDOW = timedelta(minutes=15)  # failures older than this are forgotten
 LOCK_AFTER = 10  # failures within the window that lock the account or address

@@ -16,12 +16,13 @@ import pyarrow as pa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, func, select
 
-from sla_core import agreement, clock, users
+from sla_core import agreement, clock
 from sla_core.access import Permission, require
-from sla_core.bulk import arrow_schema, bulk_writer
-from sla_core.demo_leads import generate
-from sla_core.demo_life import Cast
+from sla_core.demo.leads import generate
+from sla_core.demo.life import Cast
 from sla_core.models import Lead, Role, Team, TeamKind, User
+from sla_core.people import users
+from sla_core.store.bulk import arrow_schema, bulk_writer
 
 DOMAIN = "brightpath.example"
 KEY_PREFIX = "demo-"

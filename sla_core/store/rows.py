@@ -8,8 +8,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sla_core.lead_fields import FLOAT_FIELDS, STORE_TEXT_FIELDS
 from sla_core.stages import Stage
+from sla_core.store.fields import FLOAT_FIELDS, STORE_TEXT_FIELDS
 
 
 def as_stored(rows: pd.DataFrame, fields: Sequence[str], hashes: pa.Array) -> pa.Table:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from sla_core.store_types import NEW_PEOPLE_COLUMNS
+from sla_core.store.results import NEW_PEOPLE_COLUMNS
 
 # Who an unknown person in the file becomes.
 NEW_ROLE = {"owner": "sales_rep", "marketer": "marketer"}

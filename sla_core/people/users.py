@@ -12,10 +12,11 @@ import secrets
 import bcrypt
 from sqlmodel import Session, col, select
 
-from sla_core import audit, sessions
+from sla_core import audit
 from sla_core.access import Permission, require, require_self_or
 from sla_core.clock import now
 from sla_core.models import Role, Setting, User
+from sla_core.people import sessions
 
 SET_UP = "setup_completed_at"  # the Setting marking a database whose first admin exists
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
@@ -82,7 +83,7 @@ def create_unplaced_person(
     """A person an import names as owner or marketer: no login, no team (so no head count).
 
     Importers may add them; an admin later places them in a team, merges them into an
-    existing user, or removes them (see `sla_core.people`).
+    existing user, or removes them (see `sla_core.people.roster`).
     """
     require(actor, Permission.IMPORT_LEADS)
     return _insert(session, actor, username, name, role, email, None, None)

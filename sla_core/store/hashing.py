@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sla_core.lead_fields import DATE_FIELDS, FLOAT_FIELDS, STORE_INT_FIELDS
+from sla_core.store.fields import DATE_FIELDS, FLOAT_FIELDS, STORE_INT_FIELDS
 
 # Above this many stored leads per imported row, look keys up through a temp table
 # instead of reading every stored key.

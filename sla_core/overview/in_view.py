@@ -12,10 +12,11 @@ from enum import StrEnum
 
 import pandas as pd
 
-from sla_core import compliance, periods
-from sla_core.compliance import GroupTargets
+from sla_core import periods
 from sla_core.models import Role
 from sla_core.org import OrgSettings
+from sla_core.overview import figures
+from sla_core.overview.figures import GroupTargets
 from sla_core.periods import Period, PeriodKind
 from sla_core.terms import AgreementContent
 
@@ -108,9 +109,9 @@ def view_targets(
 ) -> ViewTargets:
     """The agreement's monthly targets for the people in view, scaled to the period."""
     if team is not None and owner_id is None:
-        monthly = compliance.month_targets(content, marketers=0, reps=len(team_reps(people, team)))
+        monthly = figures.month_targets(content, marketers=0, reps=len(team_reps(people, team)))
     else:
-        monthly = compliance.targets_for(content, people, owner_id)
+        monthly = figures.targets_for(content, people, owner_id)
     months = months_in(period)
     scaled = replace(
         monthly,

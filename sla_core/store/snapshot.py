@@ -2,7 +2,7 @@
 
 How it is read (issue 11): straight into Arrow, never through Python row objects. On
 PostgreSQL through ADBC (COPY) in this process; on SQLite through ADBC in a child process
-(`sla_core.sqlite_reader`: ADBC's own SQLite must not open the app's file in this process),
+(`sla_core.store.sqlite_reader`: ADBC's own SQLite must not open the app's file in this process),
 streamed back as Arrow. Epoch-micro columns become aware UTC timestamps and
 repeated text columns (`CATEGORY_COLUMNS`) pandas categories, both inside Arrow.
 
@@ -28,11 +28,11 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from sla_core import sqlite_reader
-from sla_core.bulk import LEAD_TIME_COLUMNS, arrow_schema, placeholder, read_arrow
-from sla_core.lead_fields import CATEGORY_FIELDS
 from sla_core.models import Lead, LeadEvent
-from sla_core.sqlite_reader import shape
+from sla_core.store import sqlite_reader
+from sla_core.store.bulk import LEAD_TIME_COLUMNS, arrow_schema, placeholder, read_arrow
+from sla_core.store.fields import CATEGORY_FIELDS
+from sla_core.store.sqlite_reader import shape
 
 # Import bookkeeping that no page reads; everything else is in the snapshot.
 _IMPORT_ONLY = ("row_hash", "import_batch_id")

@@ -1,7 +1,7 @@
 """The SQLite upsert in a worker process.
 
 ADBC's driver carries its own copy of SQLite; in the app process that copy must never open
-the database file (see sla_core.bulk). A worker that opens it only through ADBC is an
+the database file (see sla_core.store.bulk). A worker that opens it only through ADBC is an
 ordinary second process, and SQLite's cross-process locking applies.
 
 The worker never outlives its parent's interest: after each progress line it waits for "go"
@@ -26,8 +26,8 @@ import pyarrow as pa
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
-from sla_core.lead_upsert import upsert_in_process
-from sla_core.store_types import ImportUnit, LeadStoreError, Progress, UpsertResult
+from sla_core.store.results import ImportUnit, LeadStoreError, Progress, UpsertResult
+from sla_core.store.upsert import upsert_in_process
 
 
 class _Stopped(Exception):
@@ -53,7 +53,7 @@ def upsert_in_worker(
     report: Progress,
     unit: ImportUnit | None = None,
 ) -> UpsertResult:
-    """Run the upsert in `python -m sla_core.upsert_worker`, relaying progress line by line.
+    """Run the upsert in `python -m sla_core.store.worker`, relaying progress line by line.
 
     After each progress line the worker waits for "go"; if the callback raises, the worker
     is told to stop and rolls back, and the callback's exception is re-raised here.
@@ -67,14 +67,14 @@ def upsert_in_worker(
             _write_arrow(unit.rejects, Path(folder) / "rejects.arrow")
             job["unit"] = unit.describe()
         url = engine.url.render_as_string(hide_password=False)
-        root = str(Path(__file__).resolve().parent.parent)
+        root = str(Path(__file__).resolve().parents[2])
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]),
             # measured: the system allocator reads a 1M-row frame faster and smaller (see bench)
             "ARROW_DEFAULT_MEMORY_POOL": "system",
         }
-        command = [sys.executable, "-m", "sla_core.upsert_worker", url, str(path), json.dumps(job)]
+        command = [sys.executable, "-m", "sla_core.store.worker", url, str(path), json.dumps(job)]
         answer = _converse(command, env, report)
         worker_exit = answer.pop("_exit", None)
     if "error" in answer:

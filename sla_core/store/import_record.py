@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sla_core.models import BatchStatus
-from sla_core.store_types import ImportUnit, summary_line
+from sla_core.store.results import ImportUnit, summary_line
 
 
 def store_rejects(cur: Any, unit: ImportUnit, late: pd.DataFrame) -> None:

@@ -1,7 +1,7 @@
 """Read a SQLite query into Arrow in a child process, and shape Arrow results for pandas.
 
 ADBC's SQLite driver carries its own copy of SQLite, which must never open the app's
-database file inside the app process (see `sla_core.bulk`). A child process may: SQLite's
+database file inside the app process (see `sla_core.store.bulk`). A child process may: SQLite's
 cross-process locking applies between processes. The child imports only pyarrow and the
 ADBC driver (0.2 s), reads the query with ADBC (in id ranges on parallel threads when
 asked), shapes the result (see `shape`) and streams it back as Arrow IPC on its stdout,
@@ -108,10 +108,10 @@ class _Reader:
         self.child: subprocess.Popen[bytes] | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
-        root = str(Path(__file__).resolve().parent.parent)
+        root = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])
         return subprocess.Popen(
-            [sys.executable, "-m", "sla_core.sqlite_reader"],
+            [sys.executable, "-m", "sla_core.store.sqlite_reader"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": path},

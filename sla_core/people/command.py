@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from sla_core import db, users
+from sla_core import db
 from sla_core.access import system_actor
 from sla_core.models import Role
-from sla_core.people import people_frame, set_team
+from sla_core.people import users
+from sla_core.people.roster import people_frame, set_team
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:

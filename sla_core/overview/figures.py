@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from sla_core.models import Role
-from sla_core.people import placed
+from sla_core.people.roster import placed
 from sla_core.periods import Period
 from sla_core.stages import Stage
 from sla_core.terms import AgreementContent

@@ -6,10 +6,10 @@ import pandas as pd
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from sla_core import users
 from sla_core.access import Permission, require
 from sla_core.clock import now
 from sla_core.models import Role, Setting, User
+from sla_core.people import users
 
 SET_UP = users.SET_UP  # the marker: present once the first admin was created
 

@@ -1,0 +1,1 @@
+"""The seeded demo: a realistic sales & marketing operation generated in bulk."""

@@ -1,0 +1,1 @@
+"""The lead store: the idempotent bulk writer and its worker, Arrow bulk paths, the snapshot and its reader."""
