@@ -4,9 +4,12 @@ ADBC's driver carries its own copy of SQLite; in the app process that copy must 
 the database file (see sla_core.store.bulk). A worker that opens it only through ADBC is an
 ordinary second process, and SQLite's cross-process locking applies.
 
-The worker never outlives its parent's interest: after each progress line it waits for "go"
-(end of input = the parent is gone: roll back), it checks its parent is still the one that
-started it before committing, and on Linux the kernel kills it when the parent dies.
+One worker lives as long as the process that started it and takes one job (an upsert) at a
+time: starting Python, pandas and Arrow for every import cost seconds. It never outlives its
+parent's interest: after each progress line it waits for "go" ("stop": roll back and wait for
+the next job; end of input = the parent is gone: roll back and exit), it checks its parent is
+still the one that started it before committing, and on Linux the kernel kills it when the
+parent dies.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +31,14 @@ import pyarrow as pa
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
-from sla_core.store.results import ImportUnit, LeadStoreError, Progress, UpsertResult
+from sla_core.clock import from_micros, now, set_now, to_micros
+from sla_core.store.results import (
+    ImportUnit,
+    LeadStoreError,
+    Progress,
+    UpsertResult,
+    import_wait_seconds,
+)
 from sla_core.store.upsert import upsert_in_process
 
 
@@ -45,6 +57,11 @@ def _read_arrow(path: str) -> pd.DataFrame:
         return pa.ipc.open_file(source).read_all().to_pandas()
 
 
+# A job of more rows than this ends its worker once answered: the memory a big import took is
+# given back to the machine instead of staying with an idle process.
+RECYCLE_AFTER_ROWS = 100_000
+
+
 def upsert_in_worker(
     engine: Engine,
     frame: pd.DataFrame,
@@ -53,35 +70,37 @@ def upsert_in_worker(
     report: Progress,
     unit: ImportUnit | None = None,
 ) -> UpsertResult:
-    """Run the upsert in `python -m sla_core.store.worker`, relaying progress line by line.
+    """Run the upsert in the long-lived `python -m sla_core.store.worker`, relaying progress.
 
     After each progress line the worker waits for "go"; if the callback raises, the worker
-    is told to stop and rolls back, and the callback's exception is re-raised here.
+    is told to stop and rolls back, and the callback's exception is re-raised here. One
+    worker serves this process's imports one at a time; an import that finds it busy gets a
+    worker of its own for that import, so imports never queue behind each other here.
     """
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="leadpact-upsert-") as folder:
         path = Path(folder) / "frame.arrow"
         _write_arrow(frame, path)
-        job: dict[str, Any] = {"batch_id": batch_id, "actor_id": actor_id, "parent": os.getpid()}
+        job: dict[str, Any] = {
+            "url": engine.url.render_as_string(hide_password=False),
+            "path": str(path),
+            "batch_id": batch_id,
+            "actor_id": actor_id,
+            "parent": os.getpid(),
+            # the worker lives by this process's clock and wait, whatever its own environment
+            "now": to_micros(now()),
+            "wait": import_wait_seconds(),
+            "recycle": len(frame) > RECYCLE_AFTER_ROWS,
+        }
         if unit is not None:
             _write_arrow(unit.rejects, Path(folder) / "rejects.arrow")
             job["unit"] = unit.describe()
-        url = engine.url.render_as_string(hide_password=False)
-        root = str(Path(__file__).resolve().parents[2])
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]),
-            # measured: the system allocator reads a 1M-row frame faster and smaller (see bench)
-            "ARROW_DEFAULT_MEMORY_POOL": "system",
-        }
-        command = [sys.executable, "-m", "sla_core.store.worker", url, str(path), json.dumps(job)]
-        answer = _converse(command, env, report)
-        worker_exit = answer.pop("_exit", None)
+        answer = _WRITER.run(job, report)
     if "error" in answer:
         error = LeadStoreError if answer["kind"] == "LeadStoreError" else RuntimeError
         raise error(answer["error"])
     if "result" not in answer:
-        raise RuntimeError(f"the import worker stopped unexpectedly (exit {worker_exit})")
+        raise RuntimeError(f"the import worker stopped unexpectedly (exit {answer.get('_exit')})")
     seconds = dict(answer["seconds"])
     seconds["worker"] = time.perf_counter() - start - sum(seconds.values())
     new, changed, unchanged = answer["result"]
@@ -96,30 +115,108 @@ def upsert_in_worker(
     )
 
 
-def _converse(command: list[str], env: dict[str, str], report: Progress) -> dict[str, Any]:
-    """Relay the worker's progress; its final JSON line is the answer."""
-    answer: dict[str, Any] = {}
-    with subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
-    ) as worker:
-        assert worker.stdin is not None and worker.stdout is not None
+def _start_worker() -> subprocess.Popen[str]:
+    root = str(Path(__file__).resolve().parents[2])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]),
+        # measured: the system allocator reads a 1M-row frame faster and smaller (see bench)
+        "ARROW_DEFAULT_MEMORY_POOL": "system",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "sla_core.store.worker", str(os.getpid())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+class _Writer:
+    """This process's long-lived SQLite writer: started on first use, kept between imports."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.child: subprocess.Popen[str] | None = None
+
+    def run(self, job: dict[str, Any], report: Progress) -> dict[str, Any]:
+        """One job on the long-lived worker, or on a one-off worker while that one is busy."""
+        if not self.lock.acquire(blocking=False):
+            with _start_worker() as spare:
+                try:
+                    return _converse(spare, job, report)
+                finally:
+                    _close(spare)
         try:
-            for line in worker.stdout:
-                if not line.startswith("{"):
-                    continue  # a library's stray output, not the protocol
-                message = json.loads(line)
-                if "progress" in message:
-                    report(message["progress"], message["message"])
-                    worker.stdin.write("go\n")
-                    worker.stdin.flush()
-                else:
-                    answer = message
+            if self.child is None or self.child.poll() is not None:
+                self.child = _start_worker()
+            try:
+                answer = _converse(self.child, job, report)
+            except BaseException:
+                _close(self.child)  # a conversation broken off: never reuse that worker
+                self.child = None
+                raise
+            if "_exit" in answer or job["recycle"]:
+                _close(self.child)
+                self.child = None
+            return answer
+        finally:
+            self.lock.release()
+
+
+_WRITER = _Writer()
+
+
+def _close(worker: subprocess.Popen[str]) -> None:
+    """End a worker: end of input tells it to roll back anything open and exit."""
+    with suppress(OSError, ValueError):
+        assert worker.stdin is not None
+        worker.stdin.close()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+    for stream in (worker.stdout,):
+        with suppress(OSError, ValueError):
+            if stream is not None:
+                stream.close()
+
+
+def _converse(
+    worker: subprocess.Popen[str], job: dict[str, Any], report: Progress
+) -> dict[str, Any]:
+    """Send one job and relay the worker's progress; its final JSON line is the answer.
+
+    A worker that ends before answering leaves `_exit` (its exit code) in the answer.
+    """
+    assert worker.stdin is not None and worker.stdout is not None
+    worker.stdin.write(json.dumps(job) + "\n")
+    worker.stdin.flush()
+    for line in worker.stdout:
+        if not line.startswith("{"):
+            continue  # a library's stray output, not the protocol
+        message: dict[str, Any] = json.loads(line)
+        if "progress" not in message:
+            return message
+        try:
+            report(message["progress"], message["message"])
         except BaseException:
-            worker.stdin.close()  # the worker reads end-of-input, rolls back and exits
-            worker.wait()
+            worker.stdin.write("stop\n")  # the worker rolls back, answers, and waits
+            worker.stdin.flush()
+            _drain(worker)
             raise
-    answer["_exit"] = worker.returncode
-    return answer
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    return {"_exit": worker.wait()}
+
+
+def _drain(worker: subprocess.Popen[str]) -> None:
+    """Read up to the stopped job's answer, so the next job starts on a clean line."""
+    assert worker.stdout is not None
+    for line in worker.stdout:
+        if line.startswith("{") and "progress" not in json.loads(line):
+            return
 
 
 def _die_with_parent() -> None:
@@ -135,44 +232,73 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker(argv: list[str]) -> int:
-    """The worker side: read the frame, upsert it, answer with one JSON line."""
-    url, path, raw_job = argv
-    job = json.loads(raw_job)
+def _serve(argv: list[str]) -> int:
+    """The worker side: one job a line on standard input, until its end (the parent is gone)."""
+    (parent,) = argv
     _die_with_parent()
-    if os.getppid() != job["parent"]:
+    if os.getppid() != int(parent):
         return 1  # the parent died before the line above took effect
-    frame = _read_arrow(path)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job = json.loads(line)
+        if job.get("parent") != os.getppid():
+            return 1
+        if not _job(job):
+            return 1
+        _reset_peak()
+    return 0
+
+
+def _job(job: dict[str, Any]) -> bool:
+    """Read the frame, upsert it, answer with one JSON line; False: the parent is gone."""
+    set_now(from_micros(job["now"]))
+    os.environ["LEADPACT_IMPORT_WAIT_SECONDS"] = str(job["wait"])
+    frame = _read_arrow(job["path"])
     unit = None
     if "unit" in job:
-        rejects = _read_arrow(str(Path(path).with_name("rejects.arrow")))
+        rejects = _read_arrow(str(Path(job["path"]).with_name("rejects.arrow")))
         unit = ImportUnit(rejects=rejects, **job["unit"])
+    gone = False
 
     def relay(fraction: float, message: str) -> None:
+        nonlocal gone
         _say({"progress": fraction, "message": message})
-        if sys.stdin.readline().strip() != "go" or os.getppid() != job["parent"]:
+        answer = sys.stdin.readline()
+        gone = not answer or os.getppid() != job["parent"]
+        if answer.strip() != "go" or gone:
             raise _Stopped
 
+    engine = create_engine(job["url"])
     try:
-        result = upsert_in_process(
-            create_engine(url), frame, job["batch_id"], job["actor_id"], relay, unit
-        )
+        result = upsert_in_process(engine, frame, job["batch_id"], job["actor_id"], relay, unit)
     except _Stopped:
-        return 1
+        if not gone:
+            _say({"stopped": True})
+        return not gone
     except Exception as exc:  # every failure goes back to the caller as a message
         kind = type(exc).__name__
         text = str(exc) if isinstance(exc, LeadStoreError) else f"{kind}: {exc}"
         _say({"error": text, "kind": kind})
-        return 1
-    answer = {
-        "result": [result.new, result.changed, result.unchanged],
-        "seconds": result.seconds,
-        "peak_mib": _peak_mib(),
-        "created": list(result.created_people),
-        "rejects": list(result.rejects),
-    }
-    _say(answer)
-    return 0
+        return True
+    finally:
+        engine.dispose()
+    _say(
+        {
+            "result": [result.new, result.changed, result.unchanged],
+            "seconds": result.seconds,
+            "peak_mib": _peak_mib(),
+            "created": list(result.created_people),
+            "rejects": list(result.rejects),
+        }
+    )
+    return True
+
+
+def _reset_peak() -> None:
+    """Linux: start this process's peak-memory count afresh, so each job reports its own."""
+    with suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def _peak_mib() -> float | None:
@@ -191,4 +317,4 @@ def _say(message: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(_worker(sys.argv[1:]))
+    raise SystemExit(_serve(sys.argv[1:]))
