@@ -251,3 +251,37 @@ def test_the_length_check_catches_a_long_function_and_accepts_a_reason(tmp_path)
     explained.write_text(f'def f():\n    """{REASON} it is a table."""\n{body}', encoding="utf-8")
     assert _too_long(long, tmp_path) == [f"long.py:f: {MAX_FUNCTION_LINES + 1} lines"]
     assert _too_long(explained, tmp_path) == []
+
+
+# --- The folders show the architecture ----------------------------------------------------
+
+TOP_LEVEL_LIMIT = 15
+
+
+def _top_level_modules() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "sla_core").glob("*.py"))
+
+
+def test_sla_cores_top_level_keeps_only_the_shared_base() -> None:
+    modules = _top_level_modules()
+    assert len(modules) <= TOP_LEVEL_LIMIT, f"{len(modules)} top-level modules: {modules}"
+
+
+def test_no_family_of_names_at_the_top_level() -> None:
+    # lead_store, lead_rows, lead_people ... belong in a package, not side by side at the top
+    prefixes: dict[str, list[str]] = {}
+    for name in _top_level_modules():
+        head = name.strip("_").split("_")[0]
+        prefixes.setdefault(head, []).append(name)
+    families = {head: names for head, names in prefixes.items() if len(names) > 1}
+    assert families == {}
+
+
+def test_every_package_says_what_it_owns_in_one_line() -> None:
+    silent = [
+        str(init.relative_to(ROOT))
+        for init in (ROOT / "sla_core").glob("*/__init__.py")
+        if init.parent.name != "migrations"
+        and not re.match(r'^"""[A-Z][^\n]+', init.read_text(encoding="utf-8"))
+    ]
+    assert silent == []
