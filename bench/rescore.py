@@ -117,10 +117,12 @@ def route_in_database(mqls: int, reps: int) -> None:
         frame = leads(mqls)
         at = to_micros(now()) - 3_600_000_000
         con = sqlite3.connect(path)
+        # routing hands MQLs only to reps placed in a sales team
+        team = con.execute("INSERT INTO team (name, kind) VALUES ('Bench', 'sales')").lastrowid
         con.executemany(
-            "INSERT INTO user (username, name, role, active, failed_logins, created_at)"
-            " VALUES (?, ?, 'sales_rep', 1, 0, ?)",
-            [(f"rep{i}", f"Rep {i}", at) for i in range(reps)],
+            "INSERT INTO user (username, name, role, team_id, active, failed_logins, created_at)"
+            " VALUES (?, ?, 'sales_rep', ?, 1, 0, ?)",
+            [(f"rep{i}", f"Rep {i}", team, at) for i in range(reps)],
         )
         rows = zip(
             (f"k{i}" for i in range(mqls)), frame["industry"], frame["company_size"].tolist(),
@@ -189,11 +191,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, nargs="*", default=[10_000, 1_000_000])
     parser.add_argument("--qualify", type=int, default=0, help="also qualify N leads in SQLite")
+    parser.add_argument("--route", type=int, default=100_000, help="MQLs to route (200 reps)")
     args = parser.parse_args()
     for n in args.rows:
         rescore(n)
-    route(100_000, 200)
-    route_in_database(100_000, 200)
+    route(args.route, 200)
+    route_in_database(args.route, 200)
     if args.qualify:
         qualify_in_database(args.qualify)
 
