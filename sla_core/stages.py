@@ -129,11 +129,6 @@ def parse_stage(value: str) -> Stage:
         raise IllegalTransition(f"unknown stage {value!r}; the stages are: {valid}") from None
 
 
-def allowed_next(stage: Stage) -> frozenset[Stage]:
-    """The stages a lead in `stage` may move to."""
-    return TRANSITIONS[stage]
-
-
 def check_transition(current: Stage, target: Stage) -> None:
     """Refuse a stage change the lifecycle does not allow, saying which ones it does."""
     if target in TRANSITIONS[current]:

@@ -84,17 +84,3 @@ def date_input(
         label, value=value, min_value=min_value, max_value=max_value, key=key, format="YYYY-MM-DD"
     )
     return picked if isinstance(picked, date) else None
-
-
-def date_range_input(label: str, *, key: str) -> tuple[date | None, date | None]:
-    """A from-to range of dates in the reader's calendar; either end may be left open."""
-    if calendar() is Calendar.JALALI:
-        with st.container(border=True):
-            st.caption(label)
-            first = jalali_date_input(_("From"), key=f"{key}_from", optional=True)
-            last = jalali_date_input(_("To"), key=f"{key}_to", optional=True)
-        return first, last
-    # an empty tuple opens an empty range picker (Streamlit's stubs omit that case)
-    picked = st.date_input(label, value=(), key=key, format="YYYY-MM-DD")  # type: ignore[arg-type]
-    chosen = list(picked) if isinstance(picked, tuple | list) else [picked] if picked else []
-    return (chosen[0] if chosen else None, chosen[1] if len(chosen) > 1 else None)

@@ -48,11 +48,6 @@ def prepared(staff: pd.DataFrame) -> Prepared:
     return Prepared(key, base, shared)
 
 
-def profile_base(staff: pd.DataFrame) -> preview.ProfileBase:
-    """The whole snapshot prepared for rescoring (see `prepared`)."""
-    return prepared(staff).base
-
-
 def comparison(
     ready: Prepared, in_force: MQLDefinition, proposal: MQLDefinition
 ) -> preview.Preview:

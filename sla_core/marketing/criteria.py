@@ -136,8 +136,3 @@ def describe_changes(old: MQLDefinition, new: MQLDefinition) -> list[str]:
         else:
             lines.append(f"{LABELS[field]}: {_rule(was)} -> {_rule(now)}")
     return lines
-
-
-def highest_score(max_scores: int, definition: MQLDefinition) -> int:
-    """The best score a definition allows (for the threshold slider's end)."""
-    return min(max_scores, sum(c.weight for c in definition.criteria))

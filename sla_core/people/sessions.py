@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from sla_core.access import Permission, require_self_or
 from sla_core.clock import now
@@ -60,15 +60,3 @@ def end_all(*, session: Session, user_id: int | None, actor: User) -> int:
         .values(ended_at=now())
     )
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def live_count(*, session: Session, user_id: int) -> int:
-    """How many live sessions a user has (for tests and the Users page)."""
-    rows = session.exec(
-        select(SignInSession.id).where(
-            SignInSession.user_id == user_id,
-            col(SignInSession.ended_at).is_(None),
-            SignInSession.expires_at > now(),
-        )
-    ).all()
-    return len(rows)

@@ -181,15 +181,6 @@ def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema(fields)
 
 
-def conform(result: pa.Table, schema: pa.Schema) -> pa.Table:
-    """Cast a query result to the table's types (SQLite reports all-NULL columns as int64)."""
-    fields = [
-        schema.field(name) if name in schema.names else result.schema.field(name)
-        for name in result.column_names
-    ]
-    return result.cast(pa.schema(fields))
-
-
 def times_to_utc(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """Epoch-microsecond columns as aware UTC timestamps (returns a new frame)."""
     out = frame.copy()
