@@ -21,6 +21,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import event, func, update
@@ -32,6 +33,7 @@ from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Reminder, Role, Team, TeamKind, User
+from sla_core.sla.daily import send_daily_report
 from sla_core.sla.remind import RemindReport, run_reminders
 from tests.slaframes import QUALIFYING
 from tests.test_sla_reminders import REF, config, free_port
@@ -337,3 +339,15 @@ def test_two_runs_at_once_count_each_new_reminder_once(engine):  # type: ignore[
         stored = int(session.exec(select(func.count()).select_from(Reminder)).one())
     assert stored > 0
     assert sorted(r.new for r in reports) == [0, stored]
+
+
+def test_the_daily_report_refuses_an_address_carrying_a_header(port):  # type: ignore[no-untyped-def]
+    controller, server = serve(port)
+    try:
+        delivery = send_daily_report(config=config(port), table=pd.DataFrame({"rep": ["Ann"]}),
+                                     day="2026-03-10", to=["boss@example.com", INJECTED],
+                                     actor=system_actor())  # fmt: skip
+    finally:
+        controller.stop()
+    assert delivery.refused and "line break" in (delivery.error or "")
+    assert (delivery.sent, server.accepted) == ((), [])
