@@ -7,6 +7,7 @@ import pandas as pd
 from sla_core.importing.mapping import PEOPLE_FIELDS
 from sla_core.importing.rejects import Rejects
 from sla_core.importing.values import per_unique
+from sla_core.people.users import address_problem
 
 USER_COLUMNS = ["id", "username", "name", "email", "role"]
 UNKNOWN_COLUMNS = ["kind", "value", "rows"]
@@ -22,6 +23,25 @@ def _ids(names: pd.Series, users: pd.DataFrame) -> pd.Series:
         names, lambda u: u.map(lambda v: index.get(v.casefold()), na_action="ignore")
     )
     return found.astype("Int64")
+
+
+def _bad_addresses(names: pd.Series) -> pd.Series:
+    """For names that look like an e-mail address (an @) but are not one, the reason; else NA.
+
+    A new person is created with the address the file gives: a line break in it would add
+    mail headers to every reminder, so such a row is refused, saying why.
+    """
+
+    def reason(value: object) -> str | None:
+        text = str(value).strip().lower()
+        problem = address_problem(text) if "@" in text else None
+        return (
+            f"a new person's e-mail {problem}; write their name or a valid address"
+            if problem
+            else None
+        )
+
+    return per_unique(names, lambda u: u.map(reason, na_action="ignore").astype("object"))
 
 
 def match_people(
@@ -44,6 +64,10 @@ def match_people(
         ids = _ids(cells[name], users)
         out[target] = ids
         missing = cells[name].notna() & ids.isna()
+        bad_address = _bad_addresses(cells[name].where(missing))
+        if bad_address.notna().any():  # a new person named by an address that is not one
+            rej.add(bad_address.notna(), cols[name], cells[name], bad_address)
+            missing &= bad_address.isna()
         people[name] = cells[name].where(missing)
         if not missing.any():
             continue

@@ -1,4 +1,5 @@
-"""`python -m sla_core users ...`: list, add, set-role, set-password, set-team, set-active."""
+"""`python -m sla_core users ...`: list, add, set-role, set-password, set-team, set-active,
+set-email."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     st = u_sub.add_parser("set-team", parents=[common])
     st.add_argument("username")
     st.add_argument("team", help="the team's name; '-' for no team")
+    se = u_sub.add_parser("set-email", parents=[common])
+    se.add_argument("username")
+    se.add_argument("email", help="the address (name@example.com); '-' for none")
     sa = u_sub.add_parser("set-active", parents=[common])
     sa.add_argument("username")
     sa.add_argument("active", choices=["yes", "no"])
@@ -113,6 +117,16 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
             team = None if args.team == "-" else args.team
             user = set_team(session=session, username=args.username, team=team, actor=actor)
             _emit(args, {"username": user.username, "team": team}, f"{user.username}: team {team}")
+        elif args.action == "set-email":
+            email = None if args.email == "-" else args.email
+            user = users.set_email(
+                session=session, username=args.username, email=email, actor=actor
+            )
+            _emit(
+                args,
+                {"username": user.username, "email": user.email},
+                f"{user.username}: e-mail {user.email or '-'}",
+            )
         elif args.action == "set-active":
             active = args.active == "yes"
             user = users.set_active(

@@ -45,6 +45,7 @@ def create_first_admin(
         raise users.UserError("LeadPact is already set up; sign in instead")
     if password != password_again:
         raise users.UserError("the two passwords differ")
+    email = users.clean_address(email)  # refused before anything is written
     try:
         session.add(Setting(key=SET_UP, value=now().isoformat()))
         session.flush()

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.utils import parseaddr
 
 import bcrypt
 from sqlmodel import Session, col, select
@@ -21,10 +24,56 @@ from sla_core.people import sessions
 SET_UP = "setup_completed_at"  # the Setting marking a database whose first admin exists
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 MIN_PASSWORD = 8
+ADDRESS_SHAPE = re.compile(
+    r"[^@\s,;:<>()\[\]\"\\]+@[^@\s,;:<>()\[\]\"\\]+\.[^@\s,;:<>()\[\]\"\\.]+"
+)
+MAX_ADDRESS = 254
 
 
 class UserError(ValueError):
     """A user could not be created or changed; the message says why."""
+
+
+def address_problem(value: str) -> str | None:
+    """Why `value` is not one plain e-mail address (name@example.com); None when it is.
+
+    The one check for every address LeadPact stores or writes to: no line breaks or other
+    control characters (they would add mail headers), one @, a dotted domain, and what the
+    standard library's parsers read back as the same single address.
+    """
+    shown = shorten(value)
+    if len(value) > MAX_ADDRESS:
+        return f"{shown} is longer than {MAX_ADDRESS} characters"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return f"{shown} holds a line break or another control character"
+    if not ADDRESS_SHAPE.fullmatch(value):
+        return f"{shown} is not an e-mail address like name@example.com"
+    try:
+        parsed = Address(addr_spec=value)
+    except (ValueError, IndexError, HeaderParseError):
+        return f"{shown} is not an e-mail address like name@example.com"
+    if parsed.addr_spec != value or parseaddr(value) != ("", value):
+        return f"{shown} is not an e-mail address like name@example.com"
+    return None
+
+
+def clean_address(value: str | None) -> str | None:
+    """An address as stored (trimmed, lower case), None for a blank; UserError if it is not one."""
+    text = (value or "").strip().lower()
+    if not text:
+        return None
+    problem = address_problem(text)
+    if problem:
+        raise UserError(f"e-mail {problem}")
+    return text
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """A value quoted for a message, cut to `limit` characters (a 100 kB value is not echoed)."""
+    text = str(value)
+    return (
+        repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text):,} characters)"
+    )
 
 
 def hash_password(password: str) -> str:
@@ -128,6 +177,27 @@ def set_password(*, session: Session, username: str, password: str, actor: User)
     return user
 
 
+def set_email(*, session: Session, username: str, email: str | None, actor: User) -> User:
+    """Set (or, with None or blank, clear) a user's e-mail address; admins only."""
+    require(actor, Permission.MANAGE_USERS)
+    user = _existing(session, username)
+    address = clean_address(email)
+    taken = select(User).where(User.email == address, User.id != user.id)
+    if address and session.exec(taken).first():
+        raise UserError(f"e-mail {address!r} belongs to another user")
+    user.email = address
+    session.add(user)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.set_email",
+        entity="user",
+        entity_id=user.username,
+        detail=f"email={address or '-'}",
+    )
+    return user
+
+
 def set_active(*, session: Session, username: str, active: bool, actor: User) -> User:
     """(De)activate a user; deactivating ends their sessions, never the last admin's."""
     require(actor, Permission.MANAGE_USERS)
@@ -215,10 +285,9 @@ def _insert(
         )
     if get_by_username(session=session, username=username):
         raise UserError(f"username {username!r} is taken")
-    if email:
-        email = email.strip().lower()
-        if session.exec(select(User).where(User.email == email)).first():
-            raise UserError(f"e-mail {email!r} belongs to another user")
+    email = clean_address(email)
+    if email and session.exec(select(User).where(User.email == email)).first():
+        raise UserError(f"e-mail {email!r} belongs to another user")
     if password is not None:
         validate_password(password)
     user = User(

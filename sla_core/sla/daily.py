@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from sla_core.access import Permission, require
 from sla_core.exporting import safe_csv, safe_xlsx
 from sla_core.models import Lead, LeadEvent, Role, User
+from sla_core.people.users import address_problem
 from sla_core.periods import Period, zone_info
 from sla_core.sla.mailer import Delivery, SmtpConfig, deliver
 from sla_core.stages import EventKind, Stage
@@ -98,6 +99,11 @@ def send_daily_report(
     require(actor, Permission.EXPORT_REPORTS)
     if not to:
         return Delivery((), "nobody to send the daily report to: set LEADPACT_DAILY_REPORT_TO")
+    problems = [problem for problem in map(address_problem, to) if problem]
+    if problems:  # e.g. a line break, which would add a header: refuse the send, say which
+        return Delivery((), f"the daily report was not sent: the address {problems[0]}; fix "
+                        "LEADPACT_DAILY_REPORT_TO or that manager's e-mail (users set-email)",
+                        refused=True)  # fmt: skip
     message = EmailMessage()
     message["To"] = ", ".join(to)
     message["Subject"] = f"LeadPact daily sales report, {day}"

@@ -3,16 +3,23 @@
 The agreement's review notices (`review_notices`) ride along: recorded in the same run,
 sent in the same digest. Idempotent: the steps are unique per lead/clock/step/recipient
 (a review notice per step/recipient/review day), and only reminders not yet e-mailed
-are claimed and sent. SMTP down: nothing is marked sent, the next run sends
-them. Login refused: a clear message, nothing marked sent.
+are claimed and sent.
+
+Never twice: each person's digest is claimed (a token in the rows) just before it is
+sent and marked e-mailed, under that claim only, as soon as the server accepts it. A run
+killed mid-send leaves the digests already accepted settled and at most the one in flight
+claimed (for 15 minutes); two runs at once claim different people. A digest that cannot be
+built (a bad address) or that the server refuses (550) is held for that person, named in
+the report, and everyone else's mail still goes. SMTP down: what was not sent stays
+pending for the next run. Login refused or no STARTTLS: a clear message, nothing sent.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.message import EmailMessage
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -24,17 +31,20 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.i18n.dates import local_time
 from sla_core.models import Lead, Reminder, Role, User
+from sla_core.people.users import address_problem
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_setup
 from sla_core.sla.digest import digest, reminder_text
-from sla_core.sla.mailer import SmtpConfig, deliver
+from sla_core.sla.mailer import MessageRefused, Outbox, SettingsRefused, SmtpConfig, Unavailable
 from sla_core.sla.reassign import overdue_for_reassignment, plan_reassignment
 from sla_core.sla.reminders import (
-    claim_pending,
+    claim_for,
     due_reminders,
+    hold,
     managers_of,
+    mark_sent,
+    pending_recipients,
     record_reminders,
-    settle,
 )
 from sla_core.sla.review_notices import (
     ReviewNotice,
@@ -58,6 +68,18 @@ class RemindReport:
     dry_run: bool = False
     reassigned: int = 0  # leads handed to another rep (planned, in a dry run)
     recipients: list[str] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)  # digests not sent, each with its reason
+
+
+@dataclass
+class Held:
+    """A person's digest this run did not send, and why (it stays pending for the next run)."""
+
+    username: str
+    name: str
+    email: str
+    reminders: int
+    reason: str
 
 
 def _state(engine: Engine, ref: datetime) -> tuple[pd.DataFrame, pd.DataFrame, list[ReviewNotice]]:
@@ -124,32 +146,70 @@ def run_reminders(
     if config is None:
         report.error = "e-mail is off (no LEADPACT_SMTP_HOST): reminders are in-app only"
         return report
-    _send(engine, config, ref, report, actor)
+    _send(engine, config, report, actor)
     return report
 
 
-def _send(
-    engine: Engine, config: SmtpConfig, ref: datetime, report: RemindReport, actor: User
-) -> None:
+def _send(engine: Engine, config: SmtpConfig, report: RemindReport, actor: User) -> None:
+    """Each person's digest: claimed, built, sent and settled on its own (see the module)."""
     token = uuid.uuid4().hex
     with session_scope(engine) as session:
-        claimed = claim_pending(session=session, token=token, at=ref, actor=actor)
-        by_person: dict[int, list[Reminder]] = defaultdict(list)
-        for reminder in claimed:
-            by_person[reminder.recipient_id].append(reminder)
-        people = {p.id: p for p in session.exec(select(User).where(col(User.id).in_(by_person)))}
-        batches = [(pid, digest(people[pid], rows, session)) for pid, rows in by_person.items()]
-        ids = {pid: [r.id for r in rows if r.id is not None] for pid, rows in by_person.items()}
-    delivery = deliver(config, [message for _, message in batches])
-    sent = [rid for i in delivery.sent for rid in ids[batches[i][0]]]
-    failed = [rid for pid, rows in ids.items() for rid in rows if rid not in set(sent)]
+        waiting = pending_recipients(session=session, actor=actor)
+    with Outbox(config) as outbox:
+        for done, person_id in enumerate(waiting):
+            with session_scope(engine) as session:
+                # Claims age in real time, whatever moment `ref` judges the clocks at.
+                rows = claim_for(session=session, recipient_id=person_id, token=token, at=now(),
+                                 actor=actor)  # fmt: skip
+                if not rows:
+                    continue  # another run holds (or sent) this person's digest
+                person = session.get(User, person_id)
+                assert person is not None  # the claim found rows addressed to them
+                ids = [r.id for r in rows if r.id is not None]
+                message, problem = _build(person, rows, session)
+            try:
+                if message is None:
+                    raise MessageRefused(problem)
+                outbox.send(message)
+            except MessageRefused as exc:
+                _hold(engine, token, actor, ids, str(exc))
+                report.held.append(Held(person.username, person.name, person.email or "",
+                                        len(ids), str(exc)))  # fmt: skip
+                continue
+            except (SettingsRefused, Unavailable) as exc:
+                rest = waiting[done + 1 :]
+                report.pending = _hold(engine, token, actor, ids, str(exc), rest)
+                report.error, report.refused = str(exc), isinstance(exc, SettingsRefused)
+                return
+            with session_scope(engine) as session:
+                report.emailed += mark_sent(session=session, ids=ids, token=token, at=now(),
+                                            actor=actor)  # fmt: skip
+            report.recipients.append(person.email or "")
+    report.recipients.sort()
+
+
+def _build(person: User, rows: list[Reminder], session: Session) -> tuple[EmailMessage | None, str]:
+    """The person's digest, or None and why it cannot be sent to them."""
+    problem = address_problem(person.email or "")
+    if problem:
+        return None, f"e-mail {problem}: correct it (users set-email)"
+    try:
+        return digest(person, rows, session), ""
+    except (ValueError, TypeError, LookupError) as exc:  # e.g. a header the policy refuses
+        return None, f"the digest could not be written ({exc})"
+
+
+def _hold(
+    engine: Engine,
+    token: str,
+    actor: User,
+    ids: list[int],
+    error: str,
+    rest: list[int] | None = None,
+) -> int:
     with session_scope(engine) as session:
-        settle(
-            session=session, sent=sent, failed=failed, error=delivery.error, at=now(), actor=actor
-        )
-    report.emailed, report.pending = len(sent), len(failed)
-    report.error, report.refused = delivery.error, delivery.refused
-    report.recipients = sorted(people[batches[i][0]].email or "" for i in delivery.sent)
+        return hold(session=session, token=token, error=error, actor=actor, ids=ids,
+                    recipients=rest or [])  # fmt: skip
 
 
 def notifications(*, session: Session, user: User, limit: int = 50) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """`python -m sla_core remind [--dry-run] [--json]`: the reminder run, for cron.
 
-Exit status: 0 done (or nothing to send), 1 settings or login refused (nothing marked
-sent), 3 the SMTP server is unavailable (reminders stay pending for the next run).
+Exit status: 0 done (or nothing to send), 1 settings refused (the login, STARTTLS, the
+sender: nothing more sent), 3 the SMTP server is unavailable (reminders stay pending for
+the next run), 4 some people's digests were held (each named with its reason; everyone
+else's went, and the held ones are tried again next run).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sla_core.sla.mailer import MailConfigError, SmtpConfig
 from sla_core.sla.remind import RemindReport, run_reminders
 
 EXIT_UNAVAILABLE = 3
+EXIT_HELD = 4
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -42,7 +45,11 @@ def _text(report: RemindReport) -> str:
         f"{report.due} reminder steps due, {report.new} new; "
         f"{report.emailed} e-mailed, {report.pending} pending; {report.reassigned} reassigned"
     )
-    return text + (f"\n{report.error}" if report.error else "")
+    held = [
+        f"held for {h.name} ({h.username}, {h.reminders} reminders): {h.reason}"
+        for h in report.held
+    ]
+    return "\n".join([text, *held, *([report.error] if report.error else [])])
 
 
 def command(args: argparse.Namespace, engine: Engine) -> int:
@@ -58,4 +65,6 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
     print(json.dumps(payload) if args.json else _text(report))  # noqa: T201
     if report.refused:
         return 1
-    return EXIT_UNAVAILABLE if report.pending else 0
+    if report.pending:
+        return EXIT_UNAVAILABLE
+    return EXIT_HELD if report.held else 0

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -26,6 +27,8 @@ from sla_core.terms import AgreementContent
 BREACH = "breach"
 CLOCKS = ("disposition", "work")
 DUE_COLUMNS = ("lead_id", "clock", "step", "recipient_id", "deadline", "share")
+INSERT_CHUNK = 2_000  # rows per INSERT: 7 values each, under SQLite's 32,766 parameters
+STALE_AFTER_S = 900  # a claim older than this was left by a run that died: take it over
 
 
 def managers_of(people: Sequence[User]) -> dict[int, list[int]]:
@@ -95,73 +98,114 @@ def record_reminders(*, session: Session, due: pd.DataFrame, actor: User, at: da
 def insert_new(*, session: Session, rows: list[dict[str, object]], actor: User) -> int:
     """Insert reminder rows, skipping those a unique key already holds; how many are new.
 
-    One INSERT ... ON CONFLICT DO NOTHING: two runs at once record each reminder once.
+    INSERT ... ON CONFLICT DO NOTHING RETURNING id: the count is of the rows this run
+    inserted, so two runs at once record, and count, each reminder once.
     """
     require(actor, Permission.SEND_REMINDERS)
-    if not rows:
-        return 0
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    before = _count(session)
-    session.execute(insert(Reminder).values(rows).on_conflict_do_nothing())
+    new = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        statement = insert(Reminder).values(rows[start : start + INSERT_CHUNK])
+        inserted = session.execute(statement.on_conflict_do_nothing().returning(col(Reminder.id)))
+        new += len(inserted.all())
     session.flush()
-    return _count(session) - before
+    return new
 
 
-def _count(session: Session) -> int:
-    return int(session.exec(select(func.count()).select_from(Reminder)).one())
+def _unsent() -> Any:
+    """Reminders not e-mailed yet, to active people with an address."""
+    has_mail = select(User.id).where(col(User.email).is_not(None), col(User.active))
+    return (col(Reminder.emailed_at).is_(None), col(Reminder.recipient_id).in_(has_mail))
 
 
-def claim_pending(
-    *, session: Session, token: str, at: datetime, actor: User, stale_after_s: int = 900
+def pending_recipients(*, session: Session, actor: User) -> list[int]:
+    """The people with reminders still to e-mail (active, with an address), by id."""
+    require(actor, Permission.SEND_REMINDERS)
+    found = session.exec(select(Reminder.recipient_id).where(*_unsent()).distinct()).all()
+    return sorted(int(r) for r in found)
+
+
+def claim_for(
+    *,
+    session: Session,
+    recipient_id: int,
+    token: str,
+    at: datetime,
+    actor: User,
+    stale_after_s: int = STALE_AFTER_S,
 ) -> list[Reminder]:
-    """Claim the reminders still to e-mail (to people with an address) for this run only.
+    """Claim one person's reminders still to e-mail for this run (`token`) only.
 
-    One UPDATE ... WHERE emailed_at IS NULL AND unclaimed (or claimed long ago): two runs at
-    once never claim the same reminder, so none is sent twice.
+    One UPDATE ... WHERE unsent AND unclaimed (or claimed long ago): two runs at once never
+    claim the same reminder. A run claims one person's digest just before sending it, so a
+    killed run holds at most that one digest, until the claim goes stale.
     """
     require(actor, Permission.SEND_REMINDERS)
     stale = pd.Timestamp(at) - pd.Timedelta(seconds=stale_after_s)
-    has_mail = select(User.id).where(col(User.email).is_not(None), col(User.active))
+    unclaimed = col(Reminder.claim).is_(None) | (col(Reminder.claimed_at) < stale.to_pydatetime())
     session.execute(
         update(Reminder)
-        .where(
-            col(Reminder.emailed_at).is_(None),
-            col(Reminder.recipient_id).in_(has_mail),
-            col(Reminder.claim).is_(None) | (col(Reminder.claimed_at) < stale.to_pydatetime()),
-        )
+        .where(*_unsent(), col(Reminder.recipient_id) == recipient_id, unclaimed)
         .values(claim=token, claimed_at=at)
         .execution_options(synchronize_session=False)
     )
     session.flush()
-    return list(session.exec(select(Reminder).where(Reminder.claim == token)).all())
+    mine = select(Reminder).where(
+        Reminder.claim == token,
+        Reminder.recipient_id == recipient_id,
+        col(Reminder.emailed_at).is_(None),
+    )
+    return list(session.exec(mine.execution_options(populate_existing=True)).all())
 
 
-def settle(
+def mark_sent(
+    *, session: Session, ids: Sequence[int], token: str, at: datetime, actor: User
+) -> int:
+    """Mark reminders e-mailed, only those this run (`token`) still holds; how many."""
+    require(actor, Permission.SEND_REMINDERS)
+    if not ids:
+        return 0
+    done = session.execute(
+        update(Reminder)
+        .where(
+            col(Reminder.id).in_(ids),
+            col(Reminder.claim) == token,
+            col(Reminder.emailed_at).is_(None),
+        )
+        .values(emailed_at=at, claim=None, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(done.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def hold(
     *,
     session: Session,
-    sent: Sequence[int],
-    failed: Sequence[int],
-    error: str | None,
-    at: datetime,
+    token: str,
+    error: str,
     actor: User,
-) -> None:
-    """Mark the sent reminders e-mailed; release the others (they go out next run)."""
+    ids: Sequence[int] = (),
+    recipients: Sequence[int] = (),
+) -> int:
+    """Leave reminders unsent for the next run, noting the attempt and why; how many.
+
+    `ids`: those this run claimed; `recipients`: every unsent reminder of these people that
+    no other run holds (the run stopped before reaching them).
+    """
     require(actor, Permission.SEND_REMINDERS)
-    if sent:
-        session.execute(
-            update(Reminder)
-            .where(col(Reminder.id).in_(sent), col(Reminder.emailed_at).is_(None))
-            .values(emailed_at=at, claim=None, last_error=None)
-            .execution_options(synchronize_session=False)
-        )
-    if failed:
-        session.execute(
-            update(Reminder)
-            .where(col(Reminder.id).in_(failed))
-            .values(
-                claim=None, claimed_at=None, attempts=col(Reminder.attempts) + 1, last_error=error
-            )  # fmt: skip
-            .execution_options(synchronize_session=False)
-        )
+    if not ids and not recipients:
+        return 0
+    which = col(Reminder.id).in_(ids) | col(Reminder.recipient_id).in_(recipients)
+    ours = (col(Reminder.claim) == token) | col(Reminder.claim).is_(None)
+    done = session.execute(
+        update(Reminder)
+        .where(which, ours, col(Reminder.emailed_at).is_(None))
+        .values(
+            claim=None, claimed_at=None, attempts=col(Reminder.attempts) + 1, last_error=error
+        )  # fmt: skip
+        .execution_options(synchronize_session=False)
+    )
     session.flush()
+    return int(done.rowcount or 0)  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from sla_core.people.users import address_problem
 from sla_core.store.results import NEW_PEOPLE_COLUMNS
 
 # Who an unknown person in the file becomes.
@@ -79,6 +80,8 @@ def _insert(
 ) -> int:
     """Insert one person without a login; a username taken meanwhile moves on to the next."""
     email = value.strip().lower() if "@" in value else None
+    if email and address_problem(email):  # validation refuses these rows; never store one
+        email = None
     name = (value.split("@")[0] if email else value).strip()[:200] or value
     marks = ["$1", "$2", "$3", "$4"] if postgres else ["?"] * 4
     columns = "username, name, role, active, failed_logins, created_at"
