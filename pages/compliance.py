@@ -226,12 +226,12 @@ if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
     st.dataframe(for_reading(table), hide_index=True, key="compliance_daily_table")
     csv_col, xlsx_col, send_col = st.columns(3)
     csv_col.download_button(
-        _("Download CSV"), safe_csv(table), file_name=f"daily-sales-{label}.csv",
-        mime="text/csv", key="compliance_daily_csv",
+        _("Download CSV"), data=lambda: safe_csv(table), file_name=f"daily-sales-{label}.csv",
+        mime="text/csv", key="compliance_daily_csv", on_click="ignore",
     )  # fmt: skip
     xlsx_col.download_button(
-        _("Download Excel"), safe_xlsx({label: table}), file_name=f"daily-sales-{label}.xlsx",
-        key="compliance_daily_xlsx",
+        _("Download Excel"), data=lambda: safe_xlsx({label: table}),
+        file_name=f"daily-sales-{label}.xlsx", key="compliance_daily_xlsx", on_click="ignore",
     )  # fmt: skip
     if send_col.button(_("Send by e-mail"), key="compliance_daily_send"):
         try:

@@ -252,9 +252,10 @@ if shown is not None:
         )
         st.download_button(
             _("Download the rejected rows to fix them"),
-            rejects_csv(report.rejects, report.columns),
+            data=lambda: rejects_csv(report.rejects, report.columns),
             file_name=f"rejected-{report.filename.rsplit('.', 1)[0]}.csv",
             mime="text/csv",
+            on_click="ignore",
             icon=":material/download:",
             key="import_rejects_download",
         )
@@ -295,8 +296,9 @@ else:
             old = batch_rejects(session=session, batch_id=batch_id)
         st.download_button(
             _("Download the rejects of import #{id}").format(id=batch_id),
-            safe_csv(old),
+            data=lambda: safe_csv(old),
             file_name=f"import-{batch_id}-rejects.csv",
             mime="text/csv",
+            on_click="ignore",
             key="import_history_download",
         )
