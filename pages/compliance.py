@@ -25,7 +25,7 @@ from ui.i18n import _, chart_spec, digits, language, num, period_name
 from ui.navigation import framed
 from ui.sla_data import SlaView, setup_key, sla_view, smtp_config
 from ui.tables import for_reading
-from ui.widgets import agreement_banner
+from ui.widgets import agreement_banner, plain
 
 framed()
 
@@ -237,7 +237,7 @@ if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
         try:
             config = smtp_config()
         except MailConfigError as exc:
-            config, problem = None, str(exc)
+            config, problem = None, plain(exc)
         else:
             problem = _("E-mail is not set up (no SMTP host in the settings).")
         if config is None:
@@ -249,6 +249,6 @@ if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
                     config=config, table=table, day=label, to=to, actor=current_user(session)
                 )
             if delivery.error:
-                st.error(delivery.error)
+                st.error(plain(delivery.error))
             else:
-                st.success(_("Sent to {people}.").format(people=", ".join(to)))
+                st.success(_("Sent to {people}.").format(people=plain(", ".join(to))))

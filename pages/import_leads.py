@@ -97,7 +97,7 @@ if upload is not None and table is not None:
     try:
         proposed = mapping_table(headers, base)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")
         st.stop()
     edited = st.data_editor(
         proposed,
@@ -180,7 +180,7 @@ if upload is not None and table is not None:
     )
     options = choose(options, update_only=update_only)
     for problem in ready.problems:
-        st.error(problem, icon=":material/error:")
+        st.error(plain(problem), icon=":material/error:")
 
     with st.form("import_save_form", border=False):
         name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -189,9 +189,11 @@ if upload is not None and table is not None:
             try:
                 with session_scope(engine) as session:
                     save_mapping(session=session, name=mapping_name, options=options, actor=user)
-                st.success(_("Mapping {name} saved.").format(name=repr(mapping_name.strip())))
+                st.success(
+                    _("Mapping {name} saved.").format(name=plain(repr(mapping_name.strip())))
+                )
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
 
     if st.button(
         _("Import"),
