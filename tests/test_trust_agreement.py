@@ -18,6 +18,7 @@ from sla_core.agreement import export, sections
 from sla_core.agreement.document import visible
 from sla_core.terms import AgreementContent
 from tests.agreement_helpers import cast, fresh, start
+from tests.test_pages import app_url, template_db  # noqa: F401 (fixtures)
 
 REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 IMAGE = "![x](http://127.0.0.1:9/x.png)"
@@ -113,3 +114,43 @@ def test_visible_keeps_persian_tabs_and_line_breaks() -> None:
     text = "هدف ما رشد ۲۰٪ فروش\tline\nnext\r\n"
     assert visible(text) == text
     assert visible(f"a{HIDDEN_ALL}\x00\x1bb") == "ab"
+
+
+def test_the_workshop_page_saves_text_without_an_override_and_saves_it_again(
+    app_url: str,  # noqa: F811
+) -> None:
+    """Typed with a U+202E: stored without it, and the section saves again after someone
+    saved another one."""
+    from sqlmodel import select
+
+    from sla_core.db import session_scope
+    from sla_core.models import User
+    from tests.test_pages import sign_in
+    from ui.data import engine_for
+
+    at = sign_in("marketingmanager")
+    at.switch_page("pages/workshop.py").run()
+    engine = engine_for(app_url)
+    with session_scope(engine) as session:
+        version = agreement.working_version(session=session)
+    box, save = (f"ws_{version.id}_workshop.company_goals_{part}" for part in ("text", "save"))
+    at.text_area(key=box).input(REVERSED).run()
+    at.button(key=save).click().run()
+    assert not at.exception and [s.value for s in at.success] == ["Saved."]
+    with session_scope(engine) as session:
+        other = session.exec(select(User).where(User.username == "salesmanager")).one()
+        saved = agreement.working_version(session=session)
+        assert agreement.load_content(saved).workshop["company_goals"] == visible(REVERSED)
+        sections.save_section(
+            session=session, version_id=saved.id or 0, revision=saved.revision,
+            section="workshop.stakeholders", base="", value="Sam and Mia", actor=other,
+        )  # fmt: skip
+    at.text_area(key=box).input(REVERSED + " Again.").run()
+    at.button(key=save).click().run()
+    assert not at.exception and not at.error
+    with session_scope(engine) as session:
+        content = agreement.load_content(agreement.working_version(session=session))
+    assert content.workshop == {
+        "company_goals": "Sales pay within 5 days on time Again.",
+        "stakeholders": "Sam and Mia",
+    }
