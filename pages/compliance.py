@@ -25,7 +25,7 @@ from ui.i18n import _, chart_spec, digits, language, num, period_name
 from ui.navigation import framed
 from ui.sla_data import SlaView, setup_key, sla_view, smtp_config
 from ui.tables import for_reading
-from ui.widgets import agreement_banner
+from ui.widgets import agreement_banner, plain
 
 framed()
 
@@ -226,18 +226,18 @@ if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
     st.dataframe(for_reading(table), hide_index=True, key="compliance_daily_table")
     csv_col, xlsx_col, send_col = st.columns(3)
     csv_col.download_button(
-        _("Download CSV"), safe_csv(table), file_name=f"daily-sales-{label}.csv",
-        mime="text/csv", key="compliance_daily_csv",
+        _("Download CSV"), data=lambda: safe_csv(table), file_name=f"daily-sales-{label}.csv",
+        mime="text/csv", key="compliance_daily_csv", on_click="ignore",
     )  # fmt: skip
     xlsx_col.download_button(
-        _("Download Excel"), safe_xlsx({label: table}), file_name=f"daily-sales-{label}.xlsx",
-        key="compliance_daily_xlsx",
+        _("Download Excel"), data=lambda: safe_xlsx({label: table}),
+        file_name=f"daily-sales-{label}.xlsx", key="compliance_daily_xlsx", on_click="ignore",
     )  # fmt: skip
     if send_col.button(_("Send by e-mail"), key="compliance_daily_send"):
         try:
             config = smtp_config()
         except MailConfigError as exc:
-            config, problem = None, str(exc)
+            config, problem = None, plain(exc)
         else:
             problem = _("E-mail is not set up (no SMTP host in the settings).")
         if config is None:
@@ -249,6 +249,6 @@ if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
                     config=config, table=table, day=label, to=to, actor=current_user(session)
                 )
             if delivery.error:
-                st.error(delivery.error)
+                st.error(plain(delivery.error))
             else:
-                st.success(_("Sent to {people}.").format(people=", ".join(to)))
+                st.success(_("Sent to {people}.").format(people=plain(", ".join(to))))

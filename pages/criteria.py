@@ -15,7 +15,7 @@ from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _
 from ui.marketing import comparison, people, prepared
 from ui.navigation import framed
-from ui.widgets import agreement_banner
+from ui.widgets import agreement_banner, plain
 
 framed()
 
@@ -194,7 +194,7 @@ with shown:
         if wanted.strip():
             lead = preview.find_lead(leads_for(None), wanted)
             if lead is None:
-                st.warning(_("No lead matches {what}.").format(what=wanted.strip()))
+                st.warning(_("No lead matches {what}.").format(what=plain(wanted.strip())))
             else:
                 explained = preview.explain(lead, proposal)
                 total, is_mql = preview.verdict(explained, proposal.threshold)
@@ -232,9 +232,9 @@ with shown:
                     st.session_state.pop("criteria_loaded", None)
                     st.rerun()
                 except agreement.StaleRevision as exc:
-                    st.error(str(exc), icon=":material/sync_problem:")
+                    st.error(plain(exc), icon=":material/sync_problem:")
             for line in changes:
-                st.caption(line)
+                st.caption(plain(line))
 
 st.divider()
 st.subheader(_("Suggestions from outcomes"))
@@ -255,7 +255,7 @@ if st.button(_("Suggest criteria from outcomes"), key="criteria_suggest"):
         )
     except suggestions.NotEnoughOutcomes as exc:
         st.session_state.pop("criteria_suggestion", None)
-        st.warning(_("No suggestion: {why}.").format(why=exc), icon=":material/info:")
+        st.warning(_("No suggestion: {why}.").format(why=plain(exc)), icon=":material/info:")
 suggestion = st.session_state.get("criteria_suggestion")
 if suggestion is not None:
     st.text(
@@ -265,7 +265,7 @@ if suggestion is not None:
     )
     st.dataframe(suggestion.evaluation, hide_index=True, key="criteria_evaluation")
     for line in criteria.describe_changes(draft_content.mql, suggestion.definition):
-        st.caption(line)
+        st.caption(plain(line))
     if editable:
         st.button(
             _("Put the suggestion in the editor"),

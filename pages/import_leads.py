@@ -97,7 +97,7 @@ if upload is not None and table is not None:
     try:
         proposed = mapping_table(headers, base)
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")
         st.stop()
     edited = st.data_editor(
         proposed,
@@ -180,7 +180,7 @@ if upload is not None and table is not None:
     )
     options = choose(options, update_only=update_only)
     for problem in ready.problems:
-        st.error(problem, icon=":material/error:")
+        st.error(plain(problem), icon=":material/error:")
 
     with st.form("import_save_form", border=False):
         name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -189,9 +189,11 @@ if upload is not None and table is not None:
             try:
                 with session_scope(engine) as session:
                     save_mapping(session=session, name=mapping_name, options=options, actor=user)
-                st.success(_("Mapping {name} saved.").format(name=repr(mapping_name.strip())))
+                st.success(
+                    _("Mapping {name} saved.").format(name=plain(repr(mapping_name.strip())))
+                )
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
 
     if st.button(
         _("Import"),
@@ -252,9 +254,10 @@ if shown is not None:
         )
         st.download_button(
             _("Download the rejected rows to fix them"),
-            rejects_csv(report.rejects, report.columns),
+            data=lambda: rejects_csv(report.rejects, report.columns),
             file_name=f"rejected-{report.filename.rsplit('.', 1)[0]}.csv",
             mime="text/csv",
+            on_click="ignore",
             icon=":material/download:",
             key="import_rejects_download",
         )
@@ -295,8 +298,9 @@ else:
             old = batch_rejects(session=session, batch_id=batch_id)
         st.download_button(
             _("Download the rejects of import #{id}").format(id=batch_id),
-            safe_csv(old),
+            data=lambda: safe_csv(old),
             file_name=f"import-{batch_id}-rejects.csv",
             mime="text/csv",
+            on_click="ignore",
             key="import_history_download",
         )

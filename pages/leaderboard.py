@@ -20,6 +20,7 @@ from sla_core.terms import Level
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, chart_spec, day, digits, language, num, period_name, reading_order
 from ui.navigation import framed
+from ui.widgets import plain
 
 framed()
 
@@ -83,7 +84,7 @@ if view.quarter_winner:
             quarter=period_name(
                 parse_period(view.quarter_label, zone=org.time_zone, calendar=org.calendar)
             ),
-            team=view.quarter_winner,
+            team=plain(view.quarter_winner),
         ),
         icon=":material/emoji_events:",
     )
@@ -99,7 +100,7 @@ if view.mine is not None:
         help=None
         if mine.above_name is None
         else _("Behind {name}; on equal points the tie rule below decides.").format(
-            name=mine.above_name
+            name=plain(mine.above_name)
         ),
         border=True,
     )
@@ -146,11 +147,11 @@ with people_tab:
         if rows:
             person = board.people.iloc[rows[0]]
             subject = int(person["subject_id"])
-            st.subheader(_("Where {name}'s points come from").format(name=person["name"]))
+            st.subheader(_("Where {name}'s points come from").format(name=plain(person["name"])))
             try:
                 trace.check_trace_access(user, subject)
             except PermissionDenied as exc:
-                st.info(str(exc))
+                st.info(plain(exc))
             else:
                 levels = lb.levels_of(board, subject).rename(columns=_)
                 st.dataframe(
@@ -241,7 +242,7 @@ if can(user, Permission.MANAGE_POINTS):
                     )  # fmt: skip
                 st.success(_("Recorded. It shows on the board and in the audit trail."))
             except (ValueError, PermissionDenied) as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
     if st.button(_("Close this period"), key="leaderboard_close"):
         try:
             with session_scope(engine) as session:
@@ -259,4 +260,4 @@ if can(user, Permission.MANAGE_POINTS):
             else:
                 st.info(_("Nothing changed since the last close; nothing stored."))
         except (ValueError, PermissionDenied) as exc:
-            st.error(str(exc))
+            st.error(plain(exc))

@@ -12,6 +12,7 @@ from sla_core.stages import STAGE_LABELS, Stage
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _
 from ui.navigation import framed
+from ui.widgets import plain
 
 framed()
 
@@ -24,7 +25,7 @@ with session_scope(get_engine()) as session:
 try:
     owner_id = access.lead_scope(user)
 except access.PermissionDenied as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 snap = current_snapshot()
 frame = snap.for_owner(owner_id)

@@ -18,7 +18,7 @@ from sla_core.store.snapshot import freeze
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, chart_spec, language, num, pct, period_name, signed, when
 from ui.navigation import framed
-from ui.widgets import agreement_banner
+from ui.widgets import agreement_banner, plain
 
 framed()
 
@@ -31,7 +31,7 @@ with session_scope(get_engine()) as session:
 try:
     owner_id = access.lead_scope(user, figures=True)
 except access.PermissionDenied as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 ref = now()
 content = governing.content
@@ -64,7 +64,7 @@ if owner_id is None and access.can(user, access.Permission.VIEW_TEAM_QUEUES):
 try:
     period = in_view.period_for(choice, ref, org, days)
 except periods.PeriodError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 snap = current_snapshot()

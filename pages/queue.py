@@ -22,6 +22,7 @@ from ui.data import current_user, get_engine
 from ui.i18n import _
 from ui.navigation import framed
 from ui.sla_data import sla_view
+from ui.widgets import plain
 
 framed()
 
@@ -45,7 +46,7 @@ else:
 try:
     access.require_queue_access(user, int(rep_id or 0))
 except access.PermissionDenied as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 with session_scope(get_engine()) as session:
@@ -131,7 +132,7 @@ def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
         ValueError,
         LookupError,
     ) as exc:
-        st.session_state["queue_message"] = ("error", str(exc))
+        st.session_state["queue_message"] = ("error", plain(exc))  # may quote data
 
 
 labels = {

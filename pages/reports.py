@@ -92,15 +92,17 @@ if can(user, Permission.EXPORT_REPORTS):
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
         _("Download the funnel (CSV)"),
-        exporting.safe_csv(table),
+        data=lambda: exporting.safe_csv(table),  # built when asked for, not on every run
         file_name=f"funnel_by_{by}.csv",
         mime="text/csv",
+        on_click="ignore",
         key="reports_csv",
     )
     xlsx_col.download_button(
         _("Download every table (Excel)"),
-        exporting.safe_xlsx(sheets),
+        data=lambda: exporting.safe_xlsx(sheets),
         file_name="closed_loop_reports.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
         key="reports_xlsx",
     )

@@ -12,7 +12,7 @@ from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, num, reading_order
 from ui.marketing import people
 from ui.navigation import framed
-from ui.widgets import agreement_banner
+from ui.widgets import agreement_banner, plain
 
 framed()
 
@@ -35,7 +35,7 @@ st.caption(
     ).format(low=targets.min_mqls_per_rep, high=targets.max_mqls_per_rep)
 )
 if "routing_done" in st.session_state:
-    st.success(st.session_state.pop("routing_done"), icon=":material/check:")
+    st.success(plain(st.session_state.pop("routing_done")), icon=":material/check:")
 
 names = dict(zip(reps["id"].tolist(), reps["name"].tolist(), strict=True))
 away = st.multiselect(
@@ -70,7 +70,7 @@ try:
     plan = current_snapshot().memo(preview_key, preview, stamp=int(now().timestamp() // 60))
 except route_run.NoRepAvailable as exc:
     st.error(_("No active sales rep can receive leads: nothing can be assigned."))
-    st.caption(str(exc))
+    st.caption(plain(exc))
     st.stop()
 
 waiting, routed = st.columns(2)

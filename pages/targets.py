@@ -16,7 +16,7 @@ from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _
 from ui.marketing import people
 from ui.navigation import framed
-from ui.widgets import agreement_banner
+from ui.widgets import agreement_banner, plain
 
 framed()
 
@@ -235,6 +235,6 @@ if editable and proposed is not None:
                 st.session_state.pop("targets_loaded", None)
             st.rerun()
         except agreement.StaleRevision as exc:
-            st.error(str(exc), icon=":material/sync_problem:")
+            st.error(plain(exc), icon=":material/sync_problem:")
     for line in changes:
-        st.caption(line)
+        st.caption(plain(line))

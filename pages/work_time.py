@@ -19,6 +19,7 @@ from sla_core.sla.worktime import (
 from ui.data import current_user, get_engine
 from ui.i18n import _
 from ui.navigation import framed
+from ui.widgets import plain
 
 framed()
 
@@ -29,7 +30,7 @@ with session_scope(get_engine()) as session:
 try:
     require(user, Permission.MANAGE_SETTINGS)
 except PermissionDenied as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 st.title(_("Work time"))
@@ -93,4 +94,4 @@ if saved:
             save_work_time(session=session, work_time=updated, actor=current_user(session))
         st.success(_("Work time saved: the clocks use it from now on."))
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))

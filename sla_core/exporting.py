@@ -1,4 +1,4 @@
-"""CSV files the app hands out: spreadsheet formulas in cells are neutralised."""
+"""CSV and Excel files the app hands out: control characters dropped, formulas neutralised."""
 
 from __future__ import annotations
 
@@ -12,6 +12,17 @@ import pandas as pd
 # cell starting with a tab or carriage return.
 FORMULA = re.compile(r"^(?:[\t\r]|[\s\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20])")
 
+# Control characters no text field means: every C0 character but tab, line feed and carriage
+# return, and DEL. One of them in a name made openpyxl refuse the whole workbook; imports drop
+# them (importing.cells) and every export drops them again, for data stored before that.
+CONTROL_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL = re.compile(CONTROL_CHARACTERS)
+
+
+def printable(text: str) -> str:
+    """`text` without control characters (tabs and line breaks kept)."""
+    return _CONTROL.sub("", text)
+
 
 def is_formula(value: object) -> bool:
     """Whether a spreadsheet could read this cell as a formula."""
@@ -19,8 +30,9 @@ def is_formula(value: object) -> bool:
 
 
 def neutralise(values: pd.Series) -> pd.Series:
-    """Text cells that a spreadsheet would run as a formula, prefixed with ' so they stay text."""
-    text = values.astype("object")
+    """Text cells without control characters; those a spreadsheet would run as a formula
+    prefixed with ' so they stay text (checked after the control characters are gone)."""
+    text = values.astype("object").map(lambda v: printable(v) if isinstance(v, str) else v)
     risky = text.map(is_formula).astype(bool)
     return text.mask(risky, "'" + text.where(risky, "").astype(str))
 

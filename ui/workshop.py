@@ -24,6 +24,7 @@ from sla_core.stages import STAGE_LABELS, Stage
 from sla_core.terms import AgreementContent, Enforcement, ReviewCadence
 from ui.data import current_user, get_engine
 from ui.i18n import _
+from ui.widgets import plain
 
 ENFORCEMENT_LABELS = {
     Enforcement.CARROT: _("Carrot: rewards for meeting and beating service levels"),
@@ -81,7 +82,7 @@ def _save(version: AgreementVersion, section: str, base: Any, revision: int, val
         st.session_state[conflict] = {"theirs": exc.theirs, "revision": exc.revision}
         return
     except (agreement.StaleRevision, ValueError, PermissionError, LookupError) as exc:
-        st.session_state["ws_flash"] = ("error", str(exc))
+        st.session_state["ws_flash"] = ("error", plain(exc))
         return
     st.session_state.pop(conflict, None)
     if isinstance(value, str):

@@ -13,6 +13,7 @@ from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Role, User
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _, language, when
+from ui.widgets import plain
 
 
 def _key(version: AgreementVersion, section: str, part: str) -> str:
@@ -50,7 +51,7 @@ def _comment(version: AgreementVersion, section: str) -> None:
                 actor=current_user(session),
             )
     except (ValueError, PermissionError, LookupError) as exc:
-        st.session_state["ws_flash"] = ("error", str(exc))
+        st.session_state["ws_flash"] = ("error", plain(exc))
         return
     st.session_state[box] = ""
 
@@ -92,7 +93,7 @@ def _sign_action(action: str, version_id: int, seen_hash: str) -> None:
                     session=session, version_id=version_id, seen_hash=seen_hash, actor=actor
                 )
     except (agreement.StaleRevision, PermissionError, LookupError) as exc:
-        st.session_state["ws_flash"] = ("error", str(exc))
+        st.session_state["ws_flash"] = ("error", plain(exc))
         return
     done = _("Signed.") if action == "sign" else _("Sent to review.")
     st.session_state["ws_flash"] = ("success", done)
@@ -136,6 +137,6 @@ def export_and_verify(user: User, version: AgreementVersion) -> None:
         with session_scope(get_engine()) as session:
             verdict = verify.verify_pdf(session=session, data=upload.getvalue())
         if verdict.valid:
-            st.success(_("Valid: {reason}.").format(reason=verdict.reason))
+            st.success(_("Valid: {reason}.").format(reason=plain(verdict.reason)))
         else:
-            st.error(_("Not valid: {reason}.").format(reason=verdict.reason))
+            st.error(_("Not valid: {reason}.").format(reason=plain(verdict.reason)))

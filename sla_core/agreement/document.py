@@ -7,16 +7,27 @@ one language (`Wording`): the fixed texts translated, what people wrote as writt
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sla_core.agreement.wording import Wording
+from sla_core.exporting import CONTROL_CHARACTERS
 from sla_core.i18n.languages import N_
 from sla_core.stages import Stage
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Criterion
 
 QUESTIONS = dict(WORKSHOP_QUESTIONS)
 ENGLISH = Wording()
+# Characters that change how text reads without being seen: the bidi embeddings, overrides
+# and isolates (U+202A-U+202E, U+2066-U+2069; one U+202E reversed a sentence in the signed
+# PDF), NUL and the other control characters (tab and line breaks kept).
+HIDDEN = re.compile(f"[\u202a-\u202e\u2066-\u2069]|{CONTROL_CHARACTERS}")
+
+
+def visible(text: str) -> str:
+    """`text` without the characters that would change how it reads unseen (see HIDDEN)."""
+    return HIDDEN.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,18 @@ class Table:
 
 
 Block = Heading | Para | Table
+
+
+def _visible(block: Block) -> Block:
+    if isinstance(block, Heading):
+        return replace(block, text=visible(block.text))
+    if isinstance(block, Para):
+        return replace(block, text=visible(block.text), label=visible(block.label))
+    return replace(
+        block,
+        headers=tuple(visible(h) for h in block.headers),
+        rows=tuple(tuple(visible(c) for c in row) for row in block.rows),
+    )
 
 
 @dataclass(frozen=True)
@@ -202,7 +225,12 @@ def _enforcement(content: AgreementContent, w: Wording) -> list[Block]:
 
 
 def content_blocks(content: AgreementContent, w: Wording = ENGLISH) -> list[Block]:
-    """The agreement's content, section by section (what signatures and diffs cover)."""
+    """The agreement's content, section by section (what signatures and diffs cover), with
+    what people wrote drawn without bidi overrides or control characters."""
+    return [_visible(block) for block in _content_blocks(content, w)]
+
+
+def _content_blocks(content: AgreementContent, w: Wording) -> list[Block]:
     review = content.review
     next_review = w.day(review.next_review) if review.next_review else w.t(N_("(no date set)"))
     return [
@@ -242,13 +270,11 @@ def document(content: AgreementContent, cover: Cover, w: Wording = ENGLISH) -> l
     )
     headers = (w.t(N_("Name")), w.t(N_("Role")), w.t(N_("Signed")))
     period = w.t(N_("Appendix: compliance, {period}"), period=cover.appendix_period)
-    return [
-        *blocks[:2],
-        status,
-        *blocks[2:],
+    cover_blocks: list[Block] = [
         Heading(w.t(N_("10. Signatures"))),
         Table(headers, sig_rows, (2, 2, 2)),
         Para(w.t(N_("Content hash (SHA-256): {hash}"), hash=cover.content_hash)),
         Heading(period),
         Table((w.t(N_("Measure")), w.t(N_("Figure"))), cover.appendix, (3, 1)),
     ]
+    return [*blocks[:2], status, *blocks[2:], *(_visible(b) for b in cover_blocks)]

@@ -9,25 +9,32 @@ from sla_core.agreement.wording import Wording
 from sla_core.terms import AgreementContent
 
 
+def _inert(text: str) -> str:
+    """What people wrote, its formatting kept but never fetching or running anything: raw
+    HTML is shown as text (`<` escaped) and `![..](..)` images, links and references as the
+    characters typed (`[` escaped), so a viewer opening the file loads nothing remote."""
+    return text.replace("<", "\\<").replace("[", "\\[").replace("]", "\\]")
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _inert(text).replace("|", "\\|").replace("\n", " ")
 
 
 def to_markdown(blocks: list[Block]) -> str:
-    """Blocks as Markdown text (tables as pipe tables)."""
+    """Blocks as Markdown text (tables as pipe tables), HTML and images made inert."""
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
-            out += ["#" * (block.level + 1) + " " + block.text, ""]
+            out += ["#" * (block.level + 1) + " " + _inert(block.text), ""]
         elif isinstance(block, Para):
-            text = block.text.strip()
+            text = _inert(block.text.strip())
             if block.label:
                 gap = "\n\n" if "\n" in text else " "
-                out += [f"**{block.label}**{gap}{text}", ""]
+                out += [f"**{_inert(block.label)}**{gap}{text}", ""]
             else:
                 out += [text, ""]
         elif isinstance(block, Table):
-            out.append("| " + " | ".join(block.headers) + " |")
+            out.append("| " + " | ".join(_cell(h) for h in block.headers) + " |")
             out.append("|" + "---|" * len(block.headers))
             out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in block.rows]
             out.append("")

@@ -22,7 +22,16 @@ import fpdf
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from sla_core.agreement.document import Block, Cover, Heading, Para, SignatureLine, Table, document
+from sla_core.agreement.document import (
+    Block,
+    Cover,
+    Heading,
+    Para,
+    SignatureLine,
+    Table,
+    document,
+    visible,
+)
 from sla_core.agreement.wording import Wording
 from sla_core.i18n.languages import N_, Language, is_rtl, parse_language
 from sla_core.terms import AgreementContent
@@ -225,11 +234,15 @@ def _render(manifest: Manifest, total_pages: int | None) -> FPDF:
     w = Wording(manifest.language)
     pdf = _AgreementPDF(manifest.cover, total_pages, w)
     pdf.set_title(
-        w.t(N_("{title}, version {number}"), title=content.title, number=w.n(manifest.cover.number))
+        w.t(
+            N_("{title}, version {number}"),
+            title=visible(content.title),
+            number=w.n(manifest.cover.number),
+        )
     )
     if not w.english:  # English PDFs stay byte for byte as before languages
         pdf.set_lang(manifest.language.value)
-    pdf.set_author(w.join(content.parties))
+    pdf.set_author(visible(w.join(content.parties)))
     pdf.set_subject(f"SHA-256 {manifest.cover.content_hash}")
     pdf.set_creator(RENDERER)
     pdf.set_producer(RENDERER)

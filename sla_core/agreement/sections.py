@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from sla_core.agreement.document import visible
 from sla_core.agreement.versions import StaleRevision, load_content, save_draft
 from sla_core.models import AgreementVersion, User
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent
@@ -70,9 +71,26 @@ def section_value(content: AgreementContent, section: str) -> Any:
     return content.model_dump(mode="json")[section]
 
 
+def _visible_texts(value: Any) -> Any:
+    """`value` with every text in it stripped of bidi overrides and control characters."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list | tuple):
+        return [_visible_texts(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _visible_texts(v) for k, v in value.items()}
+    return value
+
+
 def with_section(content: AgreementContent, section: str, value: Any) -> AgreementContent:
-    """`content` with one section replaced; an invalid value is refused in words."""
+    """`content` with one section replaced; an invalid value is refused in words.
+
+    What people write is stored without the characters that change how it reads unseen
+    (a U+202E reversed a sentence in the signed PDF; NUL bytes): stripped, not refused,
+    since text pasted from word processors carries direction marks nobody typed.
+    """
     _check(section)
+    value = _visible_texts(value)
     data = content.model_dump(mode="json")
     if section.startswith(WORKSHOP_PREFIX):
         key = section.removeprefix(WORKSHOP_PREFIX)

@@ -1,4 +1,5 @@
-"""Cells as the checks take them: trimmed, null tokens missing, matched with Arrow's RE2."""
+"""Cells as the checks take them: trimmed, control characters dropped, null tokens missing,
+matched with Arrow's RE2."""
 
 from __future__ import annotations
 
@@ -8,13 +9,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
+from sla_core.exporting import CONTROL_CHARACTERS
+
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 _SPACES = (" ",)  # each character checked costs two scans of every cell
 
 
 def clean_cells(raw: pd.Series, nulls: pa.Array) -> pd.Series:
-    """Cells trimmed, null tokens as missing; in Arrow, copying a column only when it changes."""
+    """Cells trimmed, null tokens as missing, control characters (but tab and line breaks)
+    dropped; in Arrow, copying a column only when it changes."""
     cells = pa.array(raw, type=pa.string())
+    if pc.any(pc.match_substring_regex(cells, CONTROL_CHARACTERS)).as_py():
+        # "\x07" in a name once made every Excel export refuse to build
+        cells = pc.replace_substring_regex(cells, CONTROL_CHARACTERS, "")
     if any(
         pc.any(edge(cells, pattern=space)).as_py()
         for edge in (pc.starts_with, pc.ends_with)
