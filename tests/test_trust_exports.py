@@ -70,11 +70,11 @@ def test_every_download_neutralises_formulas_even_behind_a_control_character(
 def test_an_import_stores_names_and_fields_without_control_characters(engine) -> None:  # type: ignore[no-untyped-def]
     from sqlmodel import select
 
-    from sla_core import users
     from sla_core.access import system_actor
     from sla_core.db import session_scope
     from sla_core.importing.run import run_import
     from sla_core.models import Lead, Role, User
+    from sla_core.people import users
 
     with session_scope(engine) as session:
         admin = users.create_user(

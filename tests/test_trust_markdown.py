@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sla_core import agreement, db, users
+from sla_core import agreement, db
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -33,6 +33,7 @@ from sla_core.models import (
     TeamKind,
     User,
 )
+from sla_core.people import users
 from sla_core.periods import month_containing
 from sla_core.stages import EventKind
 from tests.test_pages import PASSWORD, login_name, navigation, sign_in
