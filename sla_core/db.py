@@ -24,6 +24,33 @@ class DatabaseUnavailable(RuntimeError):
     """The database named by DATABASE_URL cannot be used; the message says why in one line."""
 
 
+class TextRefused(ValueError):
+    """Free text the database could not keep as given; the message names the field and why."""
+
+
+# C0 control characters and DEL, but tab and line breaks (a comment may have paragraphs).
+# PostgreSQL refuses a NUL in text outright; the others are no one's intended input.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def checked_text(value: str, *, field: str, limit: int) -> str:
+    """`value` without its outer blanks, checked before it is written (issue 18.13).
+
+    Refused in words, naming `field`: a control character (a NUL above all, which
+    PostgreSQL cannot store) and more than `limit` characters (the column's width, which
+    PostgreSQL enforces and SQLite does not), so both databases keep the same text.
+    """
+    text_ = value.strip()
+    bad = _CONTROL.search(text_)
+    if bad is not None:
+        char = bad.group()
+        what = "a NUL character" if char == "\x00" else f"the control character U+{ord(char):04X}"
+        raise TextRefused(f"the {field} contains {what} at position {bad.start() + 1}: remove it")
+    if len(text_) > limit:
+        raise TextRefused(f"the {field} may be at most {limit} characters ({len(text_)} given)")
+    return text_
+
+
 def database_url() -> str:
     """The configured database: DATABASE_URL, else the SQLite file under data/."""
     return normalise_url(os.environ.get("DATABASE_URL") or DEFAULT_URL)
