@@ -17,7 +17,7 @@ from sla_core.gamification.standings import TIE_RULE
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import Level
-from ui.data import current_snapshot, current_user, get_engine
+from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
 from ui.i18n import _, chart_spec, day, digits, language, num, period_name, reading_order
 from ui.navigation import framed
 from ui.widgets import plain
@@ -243,6 +243,8 @@ if can(user, Permission.MANAGE_POINTS):
                 st.success(_("Recorded. It shows on the board and in the audit trail."))
             except (ValueError, PermissionDenied) as exc:
                 st.error(plain(exc))
+            except STORAGE_ERRORS as exc:
+                st.error(storage_problem(exc))
     if st.button(_("Close this period"), key="leaderboard_close"):
         try:
             with session_scope(engine) as session:
@@ -261,3 +263,5 @@ if can(user, Permission.MANAGE_POINTS):
                 st.info(_("Nothing changed since the last close; nothing stored."))
         except (ValueError, PermissionDenied) as exc:
             st.error(plain(exc))
+        except STORAGE_ERRORS as exc:
+            st.error(storage_problem(exc))

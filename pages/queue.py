@@ -18,7 +18,7 @@ from sla_core.stages import (
     Stage,
     TouchKind,
 )
-from ui.data import current_user, get_engine
+from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
 from ui.i18n import _
 from ui.navigation import framed
 from ui.sla_data import sla_view
@@ -133,6 +133,8 @@ def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
         LookupError,
     ) as exc:
         st.session_state["queue_message"] = ("error", plain(exc))  # may quote data
+    except STORAGE_ERRORS as exc:
+        st.session_state["queue_message"] = ("error", storage_problem(exc))
 
 
 labels = {

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +19,21 @@ from sla_core.marketing import commands as marketing_commands
 from sla_core.people import users
 
 Handler = Callable[[argparse.Namespace, Engine], int]
+
+
+class ArgumentsRefused(Exception):
+    """The command line does not parse: what argparse would print, to be shown by `main`."""
+
+    def __init__(self, prog: str, message: str, usage: str) -> None:
+        super().__init__(message)
+        self.prog, self.message, self.usage = prog, message, usage
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that hands its errors to `main` (a JSON object under --json) instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ArgumentsRefused(self.prog, message, self.format_usage())
 
 
 def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
@@ -109,8 +124,8 @@ COMMANDS: dict[str, Handler] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sla_core", description="LeadPact command line")
-    common = argparse.ArgumentParser(add_help=False)
+    parser = _Parser(prog="python -m sla_core", description="LeadPact command line")
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON for scripts")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -162,7 +177,15 @@ def _fail(args: argparse.Namespace, message: str, status: int) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(words)
+    except ArgumentsRefused as exc:
+        if "--json" in words:
+            print(json.dumps({"error": f"{exc.prog}: {exc.message}"}, ensure_ascii=False))
+        else:
+            print(f"{exc.usage}{exc.prog}: error: {exc.message}", file=sys.stderr)
+        return 2
     try:
         engine = db.make_engine(db.database_url())
         db.migrate(engine)
@@ -173,3 +196,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, db.one_line(exc), 2)
     except (users.UserError, PermissionError, ValueError, LookupError) as exc:
         return _fail(args, str(exc), 1)
+    except OSError as exc:  # a file named on the command line that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(args, f"{where}{exc.strerror or type(exc).__name__}", 1)

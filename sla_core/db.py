@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
@@ -22,6 +22,33 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 class DatabaseUnavailable(RuntimeError):
     """The database named by DATABASE_URL cannot be used; the message says why in one line."""
+
+
+class TextRefused(ValueError):
+    """Free text the database could not keep as given; the message names the field and why."""
+
+
+# C0 control characters and DEL, but tab and line breaks (a comment may have paragraphs).
+# PostgreSQL refuses a NUL in text outright; the others are no one's intended input.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def checked_text(value: str, *, field: str, limit: int) -> str:
+    """`value` without its outer blanks, checked before it is written (issue 18.13).
+
+    Refused in words, naming `field`: a control character (a NUL above all, which
+    PostgreSQL cannot store) and more than `limit` characters (the column's width, which
+    PostgreSQL enforces and SQLite does not), so both databases keep the same text.
+    """
+    text_ = value.strip()
+    bad = _CONTROL.search(text_)
+    if bad is not None:
+        char = bad.group()
+        what = "a NUL character" if char == "\x00" else f"the control character U+{ord(char):04X}"
+        raise TextRefused(f"the {field} contains {what} at position {bad.start() + 1}: remove it")
+    if len(text_) > limit:
+        raise TextRefused(f"the {field} may be at most {limit} characters ({len(text_)} given)")
+    return text_
 
 
 def database_url() -> str:
@@ -46,6 +73,22 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_begin_before_savepoint(conn: Connection, _name: str | None) -> None:
+    """Open the unit of work's transaction before its first savepoint (issue 18.1).
+
+    pysqlite begins a transaction only before an INSERT, UPDATE or DELETE. A SAVEPOINT
+    issued first would open a transaction of its own, and its RELEASE would commit the
+    inner write alone: a later failure could not roll it back. With a BEGIN first the
+    savepoint nests inside the unit of work, which commits or rolls back whole, as on
+    PostgreSQL. Reads before the first write stay outside it, as before (each sees the
+    newest committed data, like PostgreSQL's READ COMMITTED), so `BEGIN IMMEDIATE` taken
+    by a writer that must hold the lock before it reads still works.
+    """
+    raw: Any = conn.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; a SQLite file gets WAL mode and its folder is created."""
     try:
@@ -62,6 +105,7 @@ def make_engine(url: str) -> Engine:
             _sqlite_folder(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     if parsed.get_backend_name() != "postgresql":
         raise DatabaseUnavailable(

@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 
 from sla_core.access import Permission, PermissionDenied, can, require
 from sla_core.clock import UTCTimestamp, now
+from sla_core.db import checked_text
 from sla_core.models import Lead, LeadEvent, User
 from sla_core.stages import (
     STAGE_LABELS,
@@ -32,6 +33,9 @@ _MILESTONE: dict[Stage, str] = {
     Stage.WON: "closed_at",
     Stage.LOST: "closed_at",
 }
+
+REASON_LIMIT = 300  # the width of the reason columns (lead and event)
+NOTE_LIMIT = 2000
 
 
 class StaleLead(RuntimeError):
@@ -119,6 +123,8 @@ def _move(
     extra: dict[str, Any] | None = None,
 ) -> LeadEvent:
     """Record one stage move: the event and the snapshot's milestone share one instant."""
+    if reason is not None:
+        reason = checked_text(reason, field="reason", limit=REASON_LIMIT) or None
     values: dict[str, Any] = {"stage": target.value, "updated_at": at, **(extra or {})}
     milestone = _MILESTONE.get(target)
     if milestone:
@@ -218,6 +224,8 @@ def record_touch(
     """Log a call, e-mail, meeting or voicemail: one follow-up attempt; the first starts the
     proof that the lead was worked. Two touches at once are both counted (touches + 1)."""
     touch = parse_touch(kind)
+    if note is not None:
+        note = checked_text(note, field="note", limit=NOTE_LIMIT) or None
     lead = _lead_for(session, lead_id, actor)
     at = at or now()
     _write(

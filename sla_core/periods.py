@@ -49,6 +49,11 @@ class Period:
         return ((column >= self.start) & (column < self.end)).fillna(False).astype(bool)
 
 
+# The dates a period may span: wide enough for any business record, narrow enough for
+# pandas' nanosecond timestamps (1677 to 2262) in every time zone.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 1, 1)
+
 _LABEL = re.compile(r"^\s*(\d{4})-(?:(\d{1,2})|[Qq]([1-4]))\s*$")
 
 
@@ -95,13 +100,21 @@ def make_period(
 ) -> Period:
     """The month, or the quarter beginning with `first_month`, of `year` in `calendar`."""
     span = 1 if kind is PeriodKind.MONTH else 3
-    start = _month_start(year, first_month, calendar)
-    end = _month_start(year, first_month + span, calendar)
     label = (
         f"{year:04d}-{first_month:02d}"
         if kind is PeriodKind.MONTH
         else f"{year:04d}-Q{(first_month - 1) // 3 + 1}"
     )
+    try:
+        start = _month_start(year, first_month, calendar)
+        end = _month_start(year, first_month + span, calendar)
+    except ValueError:
+        start = end = date.min
+    if not (EARLIEST <= start and end <= LATEST):
+        raise PeriodError(
+            f"{label} is outside the dates LeadPact counts: "
+            f"1 January {EARLIEST.year} to 31 December {LATEST.year - 1}"
+        )
     return Period(
         _local_midnight(start, zone), _local_midnight(end, zone), label, kind, calendar, zone
     )

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -101,3 +103,91 @@ def test_users_are_placed_in_teams(tmp_path):
         r["username"]: r["team"] for r in json.loads(cli("users", "list", "--json", url=url).stdout)
     }
     assert listed["finn"] is None
+
+
+def _exports_on_record(url):
+    from sqlmodel import Session, select
+
+    from sla_core import db
+    from sla_core.agreement.export import EXPORT_ACTION
+    from sla_core.models import AuditEntry
+
+    engine = db.make_engine(url)
+    try:
+        with Session(engine) as session:
+            query = select(AuditEntry).where(AuditEntry.action == EXPORT_ACTION)
+            return len(session.exec(query).all())
+    finally:
+        engine.dispose()
+
+
+def test_export_into_a_missing_folder_is_one_line_and_not_on_record(tmp_path):
+    """Issue 18.15: the export was recorded although the file was never written."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    out = tmp_path / "missing" / "agreement.pdf"
+    for extra in ((), ("--json",)):
+        result = cli("export-pdf", "--out", str(out), *extra, url=url)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stdout + result.stderr
+        expected = f"cannot write {out}: the folder {out.parent} does not exist"
+        if extra:
+            assert json.loads(result.stdout) == {"error": expected}
+        else:
+            assert result.stderr.strip() == f"error: {expected}"
+    # A Markdown copy that cannot be written stops the PDF too: both or neither.
+    pdf = tmp_path / "agreement.pdf"
+    both = cli("export-pdf", "--out", str(pdf), "--markdown", str(tmp_path), url=url)
+    assert both.returncode == 1 and "Traceback" not in both.stderr
+    assert not pdf.exists() and not list(tmp_path.glob("*.part"))
+    assert _exports_on_record(url) == 0
+    written = cli("export-pdf", "--out", str(pdf), url=url)
+    assert written.returncode == 0, written.stderr
+    assert pdf.read_bytes().startswith(b"%PDF") and _exports_on_record(url) == 1
+
+
+def _main(monkeypatch, capsys, url, *words):
+    from sla_core import cli as command_line
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    status = command_line.main(list(words))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.mark.parametrize("period", ["0001-01", "9999-Q4"])
+def test_standings_for_a_period_out_of_range_is_one_line(tmp_path, monkeypatch, capsys, period):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    status, _, err = _main(monkeypatch, capsys, url, "standings", "--period", period)
+    assert status == 1
+    assert err.strip() == (
+        f"error: {period} is outside the dates LeadPact counts: 1 January 1900 to 31 December 2199"
+    )
+    status, out, _ = _main(monkeypatch, capsys, url, "standings", "--period", period, "--json")
+    assert status == 1 and "outside the dates" in json.loads(out)["error"]
+
+
+def test_standings_on_a_database_with_people_but_no_leads(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert _main(monkeypatch, capsys, url, "users", "add", "rita", "--role", "sales_rep")[0] == 0
+    status, out, err = _main(monkeypatch, capsys, url, "standings", "--json")
+    assert status == 0, err
+    assert [row["person"] for row in json.loads(out)] == ["rita"]
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["standings", "--bogus"], "unrecognized arguments: --bogus"),
+        (["users", "add"], "the following arguments are required"),
+        (["export-pdf", "--version", "x", "--out", "a.pdf"], "invalid int value: 'x'"),
+        (["nope"], "invalid choice: 'nope'"),
+    ],
+)
+def test_argument_errors_are_json_under_json(tmp_path, monkeypatch, capsys, words, message):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    status, out, err = _main(monkeypatch, capsys, url, *words, "--json")
+    assert (status, err) == (2, "")
+    assert message in json.loads(out)["error"]
+    status, out, err = _main(monkeypatch, capsys, url, *words)
+    assert (status, out) == (2, "")
+    assert err.startswith("usage: ") and message in err

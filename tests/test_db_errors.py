@@ -60,3 +60,40 @@ def test_a_read_only_database_file_refuses_writes_in_one_line(tmp_path: Path) ->
     with pytest.raises(DBAPIError) as info, engine.begin() as conn:
         conn.execute(text("INSERT INTO setting (key, value) VALUES ('a', 'b')"))
     assert db.one_line(info.value) == "attempt to write a readonly database"
+
+
+def test_the_reader_child_exits_quietly_when_its_parent_goes_away(tmp_path: Path) -> None:
+    """Issue 18.17: a killed CLI left its SQLite reader child printing a BrokenPipe traceback."""
+    import json
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    path = tmp_path / "big.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    engine.dispose()
+    rows = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+    request = {
+        "path": str(path),
+        "queries": [[rows + "SELECT i, printf('row %08d', i) AS label FROM n", []]],
+        "schema": pa.schema([]).serialize().to_pybytes().hex(),
+        "times": [],
+        "categories": [],
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "sla_core.store.sqlite_reader"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    child.stdin.write(json.dumps(request).encode() + b"\n")
+    child.stdin.flush()
+    child.stdout.read(1)  # the answer has begun: the parent now goes away mid-stream
+    child.stdout.close()
+    child.stdin.close()
+    assert child.wait(timeout=60) == 0
+    assert child.stderr.read().decode() == ""

@@ -341,3 +341,16 @@ def test_leads_without_a_created_date_are_rejected_when_so_chosen() -> None:
     assert dated_today.notes == [
         "1 row(s) have no created date: new leads among them are dated at the import"
     ]
+
+
+@pytest.mark.parametrize("column", ["Company", "Email", "Stage"])
+def test_a_huge_rejected_value_is_shown_cut_and_kept_whole_in_the_row(column: str) -> None:
+    """Issue 18.17: a 100 kB value was echoed in full in every reject message."""
+    huge = "x" * 100_000
+    cells = {"Email": "a@x.io", "Company": "Acme", "Stage": "mql"} | {column: huge}
+    p = _prepare("Email,Company,Stage", ",".join(cells.values()))
+    value = p.rejects["value"].iloc[0]
+    assert value == "x" * 79 + "…"
+    assert huge in p.rejects["raw"].iloc[0]  # the download gives the row back whole
+    short = _prepare("Email,Company", "bad,Acme")
+    assert short.rejects["value"].iloc[0] == "bad"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from sla_core.db import session_scope
@@ -73,3 +74,38 @@ def test_a_manager_closes_a_settled_month_and_not_a_running_one(app_url: str) ->
     button(at, "Close this period").click().run()
     assert not at.error, [e.value for e in at.error]
     assert any("revision 1 stored" in s.value for s in at.success)
+
+
+def test_a_bonus_reason_with_a_nul_or_a_storage_error_is_one_line(
+    app_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18.13: on PostgreSQL a NUL crashed the form; a storage error crashed it anywhere."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from sla_core import audit
+
+    at = open_board("salesmanager")
+    at.text_input(key="leaderboard_adjust_reason").input("good\x00 work")
+    button(at, "Record").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "the reason contains a NUL character at position 5: remove it"
+    ]
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT ...", {}, sqlite3.OperationalError("disk I/O error"))
+
+    monkeypatch.setattr(audit, "record", full)
+    at.text_input(key="leaderboard_adjust_reason").input("Good work")
+    button(at, "Record").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The database did not save this (disk I/O error). Nothing was changed: "
+        "try again, or tell an admin if it happens again."
+    ]
+    monkeypatch.undo()
+    with session_scope(engine_for(app_url)) as session:
+        assert session.exec(select(PointAdjustment)).all() == []

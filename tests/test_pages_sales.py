@@ -223,3 +223,52 @@ def test_the_daily_report_shows_and_says_when_e_mail_is_off(
     assert at.dataframe[-1].value["rep"].tolist()[-1] == "All reps"
     at.button(key="compliance_daily_send").click().run()
     assert [e.value for e in at.error] == ["E-mail is not set up (no SMTP host in the settings)."]
+
+
+def _decline_with(at, reason: str):  # type: ignore[no-untyped-def]
+    at.selectbox(key="queue_reason").select("Other (write it below)").run()
+    at.text_input(key="queue_other_reason").input(reason).run()
+    return button(at, "Save disposition").click().run()
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("x" * 301, "the reason may be at most 300 characters (301 given)"),
+        ("no\x00budget", "the reason contains a NUL character at position 3: remove it"),
+    ],
+)
+def test_a_reason_the_database_cannot_keep_is_one_clear_line(
+    url: str, reason: str, message: str
+) -> None:
+    """Issue 18.13: on PostgreSQL these crashed the callback; SQLite kept them silently."""
+    at = _decline_with(_queue_as("salesrep"), reason)
+    assert not at.exception
+    assert [e.value for e in at.error] == [message]
+    lead = _own_lead(url)
+    assert (lead.stage, lead.disposition_reason) == ("mql", None)
+
+
+def test_a_storage_error_on_call_is_one_line_not_a_crash(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18.13: a full disk while logging a call showed Streamlit's crash box."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError(
+            "UPDATE lead ...", {}, sqlite3.OperationalError("database or disk is full")
+        )
+
+    at = _queue_as("salesrep")
+    monkeypatch.setattr(leads, "_write", full)
+    button(at, "Call").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The database did not save this (database or disk is full). Nothing was changed: "
+        "try again, or tell an admin if it happens again."
+    ]
+    monkeypatch.undo()
+    assert _own_lead(url).touches == 0

@@ -124,3 +124,27 @@ def test_the_import_hook_commits_its_own_transaction(engine: Engine) -> None:
     with session_scope(engine) as session:
         mqls = session.exec(select(Lead.id).where(col(Lead.stage) == "mql")).all()
     assert len(mqls) == 3
+
+
+def test_a_kill_between_the_import_and_its_qualification_is_resumed(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18.17: the import committed, the process died before qualifying its leads."""
+    from sla_core.importing import after
+    from sla_core.importing.run import run_import
+
+    seed(engine)
+    data = b"Email,Industry,Engagement,Lifecycle Stage\nnew@x.io,Software,90,lead\n"
+
+    def killed(**_kwargs: object) -> None:
+        raise KeyboardInterrupt  # what a kill looks like to the code that is still running
+
+    monkeypatch.setattr(after, "qualify_after_import", killed)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(engine=engine, data=data, filename="a.csv", actor=system_actor())
+    assert stages(engine)["new@x.io"] == ("lead", False)
+    monkeypatch.undo()
+    other = b"Email,Industry,Engagement,Lifecycle Stage\nother@x.io,Retail,10,lead\n"
+    report = run_import(engine=engine, data=other, filename="b.csv", actor=system_actor())
+    assert stages(engine)["new@x.io"] == ("mql", True)
+    assert any("Qualification: 3 of" in note for note in report.notes), report.notes

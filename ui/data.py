@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from sla_core import db
@@ -14,6 +16,24 @@ from sla_core.models import User
 from sla_core.store import snapshot
 from ui.i18n import _
 from ui.widgets import plain
+
+LOG = logging.getLogger(__name__)
+
+# What a page catches around a write, beside its domain errors: the database refused it
+# (a full disk, a lost connection, a value it cannot hold). Shown as `storage_problem`.
+STORAGE_ERRORS = (SQLAlchemyError,)
+
+
+def storage_problem(exc: BaseException) -> str:
+    """One line for a write the database refused; the unit of work was rolled back whole."""
+    reason = db.one_line(exc)
+    LOG.warning(reason, exc_info=exc)  # the whole error, for whoever runs the server
+    if len(reason) > 160:
+        reason = reason[:159] + "…"
+    return _(
+        "The database did not save this ({reason}). Nothing was changed: try again, "
+        "or tell an admin if it happens again."
+    ).format(reason=plain(reason))
 
 
 @st.cache_resource(show_spinner=False)

@@ -22,7 +22,7 @@ from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Role
 from sla_core.stages import STAGE_LABELS, Stage
 from sla_core.terms import AgreementContent, Enforcement, ReviewCadence
-from ui.data import current_user, get_engine
+from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
 from ui.i18n import _
 from ui.widgets import plain
 
@@ -83,6 +83,9 @@ def _save(version: AgreementVersion, section: str, base: Any, revision: int, val
         return
     except (agreement.StaleRevision, ValueError, PermissionError, LookupError) as exc:
         st.session_state["ws_flash"] = ("error", plain(exc))
+        return
+    except STORAGE_ERRORS as exc:
+        st.session_state["ws_flash"] = ("error", storage_problem(exc))
         return
     st.session_state.pop(conflict, None)
     if isinstance(value, str):

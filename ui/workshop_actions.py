@@ -11,7 +11,7 @@ from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Role, User
-from ui.data import current_user, get_engine, leads_for
+from ui.data import STORAGE_ERRORS, current_user, get_engine, leads_for, storage_problem
 from ui.i18n import _, language, when
 from ui.widgets import plain
 
@@ -52,6 +52,9 @@ def _comment(version: AgreementVersion, section: str) -> None:
             )
     except (ValueError, PermissionError, LookupError) as exc:
         st.session_state["ws_flash"] = ("error", plain(exc))
+        return
+    except STORAGE_ERRORS as exc:
+        st.session_state["ws_flash"] = ("error", storage_problem(exc))
         return
     st.session_state[box] = ""
 
@@ -94,6 +97,9 @@ def _sign_action(action: str, version_id: int, seen_hash: str) -> None:
                 )
     except (agreement.StaleRevision, PermissionError, LookupError) as exc:
         st.session_state["ws_flash"] = ("error", plain(exc))
+        return
+    except STORAGE_ERRORS as exc:
+        st.session_state["ws_flash"] = ("error", storage_problem(exc))
         return
     done = _("Signed.") if action == "sign" else _("Sent to review.")
     st.session_state["ws_flash"] = ("success", done)

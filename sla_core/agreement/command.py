@@ -22,6 +22,44 @@ from sla_core.store import snapshot
 EXIT_INVALID = 1
 
 
+class OutputError(ValueError):
+    """A file the command was asked to write cannot be written; the message says which and why."""
+
+
+def write_files(files: dict[Path, bytes]) -> None:
+    """Write every file whole or none: each goes to a `.part` file first, then is renamed."""
+    parts: list[Path] = []
+    done: list[Path] = []
+    try:
+        for path in files:
+            if path.is_dir():
+                raise OutputError(f"cannot write {path}: it is a folder; name a file in it")
+            if not path.parent.is_dir():
+                raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
+        for path, data in files.items():
+            part = path.with_name(path.name + ".part")
+            parts.append(part)
+            try:
+                part.write_bytes(data)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot write {path}: {exc.strerror or type(exc).__name__}"
+                ) from exc
+        for part, path in zip(parts, files, strict=True):
+            try:
+                part.replace(path)
+            except OSError as exc:
+                for written in done:  # none of a half-written set stays behind
+                    written.unlink(missing_ok=True)
+                raise OutputError(
+                    f"cannot write {path}: {exc.strerror or type(exc).__name__}"
+                ) from exc
+            done.append(path)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+
+
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     """The agreement's subcommands."""
     p = sub.add_parser("export-pdf", parents=[common], help="write the agreement as a PDF")
@@ -57,15 +95,19 @@ def export_pdf(args: argparse.Namespace, engine: Engine) -> int:
             session=session, number=args.version, leads=frame, ref=now(), actor=system_actor(),
             language=language,
         )  # fmt: skip
-        text = None
+        files = {args.out: data}
         if args.markdown:
-            text = export.export_markdown(
-                session=session, number=args.version, leads=frame, ref=now(), actor=system_actor(),
+            files[args.markdown] = export.export_markdown(
+                session=session,
+                number=args.version,
+                leads=frame,
+                ref=now(),
+                actor=system_actor(),
                 language=language,
-            )  # fmt: skip
-    args.out.write_bytes(data)
-    if text is not None:
-        args.markdown.write_text(text, encoding="utf-8")
+            ).encode("utf-8")
+        # Written before the unit of work commits: a file that cannot be written leaves
+        # no export on record (issue 18.15).
+        write_files(files)
     cover = manifest.cover
     _print(
         args,

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.agreement.sections import SECTIONS
+from sla_core.db import checked_text
 from sla_core.models import AgreementComment, AgreementVersion, AuditEntry, User
 
 MAX_COMMENT = 4000
@@ -34,6 +35,7 @@ def add_comment(
         raise ValueError("a comment needs some text")
     if len(body) > MAX_COMMENT:
         raise ValueError(f"a comment may be at most {MAX_COMMENT} characters ({len(body)} given)")
+    body = checked_text(body, field="comment", limit=MAX_COMMENT)
     if session.get(AgreementVersion, version_id) is None:
         raise LookupError(f"agreement version {version_id} does not exist")
     comment = AgreementComment(

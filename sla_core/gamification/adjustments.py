@@ -7,11 +7,13 @@ from sqlmodel import Session, col, select
 
 from sla_core import audit
 from sla_core.access import Permission, require
+from sla_core.db import checked_text
 from sla_core.models import PointAdjustment, Role, User
 from sla_core.periods import Period
 
 PLAYERS = frozenset({Role.SALES_REP, Role.MARKETER})
 MAX_POINTS = 1000
+REASON_LIMIT = 500
 
 
 class AdjustmentError(ValueError):
@@ -34,6 +36,7 @@ def add_adjustment(
     require(actor, Permission.MANAGE_POINTS)
     if not (reason or "").strip():
         raise AdjustmentError("a bonus or correction needs a reason: say why, in a sentence")
+    reason = checked_text(reason, field="reason", limit=REASON_LIMIT)
     if points == 0 or abs(points) > MAX_POINTS:
         raise AdjustmentError(f"points must be between -{MAX_POINTS} and {MAX_POINTS}, not 0")
     person = session.get(User, user_id)

@@ -73,7 +73,9 @@ def players(*, session: Session, leads: pd.DataFrame, memo: Memo = no_memo) -> p
         columns=PEOPLE_COLUMNS,
     )
     first = memo(("gamification.first_leads",), lambda: first_leads(leads))
-    earliest = frame["id"].map(first)
+    # reindex, not map: map casts through float64 when nobody has a lead yet (an empty
+    # `first`) and fails on a fresh database.
+    earliest = first.reindex(frame["id"].to_numpy()).set_axis(frame.index)
     frame["joined_at"] = frame["joined_at"].where(
         earliest.isna() | (frame["joined_at"] <= earliest), earliest
     )

@@ -2,6 +2,9 @@
 
 Qualification: leads at stage lead whose score under the agreement in force reaches its
 threshold become MQLs (sla_core.marketing.qualification), in a transaction of its own.
+It takes every lead still at stage lead, not only this import's: an import killed after
+its commit and before this step is resumed by the next import of any file, or at once by
+`python -m sla_core qualify` (tests/test_qualification.py, issue 18.17).
 """
 
 from __future__ import annotations

@@ -12,6 +12,22 @@ import pandas as pd
 from sla_core.importing.reading import RawTable
 
 REJECT_COLUMNS = ["line", "column", "value", "reason", "raw"]
+SHOWN = 80  # a rejected value is shown (page, CLI, stored reject) cut to this many characters
+
+
+def shown(values: pd.Series) -> pd.Series:
+    """Rejected values as messages show them: a long text cut to SHOWN characters with "…".
+
+    The whole row stays in the reject's `raw` (the download), so nothing is lost; a 100 kB
+    cell is no longer echoed in full on every page, line and JSON object (issue 18.17).
+    """
+    values = values.astype("object")
+    lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0)
+    long = lengths > SHOWN
+    if long.any():
+        values = values.copy()
+        values[long] = [str(v)[: SHOWN - 1] + "…" for v in values[long]]
+    return values
 
 
 class Rejects:
@@ -34,12 +50,15 @@ class Rejects:
         def pick(series: pd.Series) -> Any:
             return series.reindex(self.lines.index)[mask].astype("object").to_numpy()
 
+        def pick_values(series: pd.Series) -> Any:
+            return shown(series.reindex(self.lines.index)[mask]).to_numpy()
+
         self.parts.append(
             pd.DataFrame(
                 {
                     "line": self.lines[mask].to_numpy(),
                     "column": column,
-                    "value": None if values is None else pick(values),
+                    "value": None if values is None else pick_values(values),
                     "reason": pick(reason) if isinstance(reason, pd.Series) else reason,
                 }
             )

@@ -21,7 +21,7 @@ from sla_core.importing.batches import (
     start_batch,
 )
 from sla_core.importing.mapping import ImportOptions
-from sla_core.importing.rejects import raw_rows
+from sla_core.importing.rejects import raw_rows, shown
 from sla_core.importing.validation import Prepared, prepare
 from sla_core.models import User
 from sla_core.store.results import NEW_PEOPLE_COLUMNS, ImportUnit, UpsertResult, summary_line
@@ -152,6 +152,8 @@ def _report(prepared: Prepared, result: UpsertResult, batch_id: int, filename: s
     rejects = prepared.rejects
     if result.rejects:  # rows the transaction rejected against what is stored
         late = pd.DataFrame(list(result.rejects))
+        if "value" in late.columns:
+            late["value"] = shown(late["value"]).to_numpy()
         late["raw"] = raw_rows(prepared.table, late["line"].to_numpy()).to_numpy()
         rejects = pd.concat([rejects, late], ignore_index=True)
         rejects = rejects.sort_values("line", kind="stable", ignore_index=True)

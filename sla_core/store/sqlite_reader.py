@@ -166,7 +166,24 @@ def run(
 
 
 def main() -> int:
-    """Serve requests, one JSON line each, until stdin closes (the parent went away)."""
+    """Serve requests until stdin closes; a parent that went away ends it quietly.
+
+    A parent killed mid-answer breaks the pipe (and Ctrl-C in its terminal reaches this
+    process too): that is the end of the work, not an error to print (issue 18.17).
+    """
+    try:
+        return _serve()
+    except (OSError, KeyboardInterrupt):  # the pipe to the parent; reads report their own
+        try:  # nothing more can reach the parent; don't let the exit flush complain either
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return 0
+
+
+def _serve() -> int:
+    """Answer requests, one JSON line each, until stdin closes (the parent went away)."""
     sink = pa.output_stream(sys.stdout.buffer)
     for line in sys.stdin.buffer:
         try:
