@@ -22,6 +22,7 @@ from ui.data import current_user, get_engine
 from ui.i18n import _
 from ui.navigation import framed
 from ui.sla_data import sla_view
+from ui.widgets import plain
 
 framed()
 
@@ -134,12 +135,15 @@ def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
         st.session_state["queue_message"] = ("error", str(exc))
 
 
-labels = {
-    row.id: f"#{row.id} · {row.name} · {row.status} · {row.countdown}" for row in queue.itertuples()
-}
+# Options are lead ids and the label names the lead only: a label that carried the live
+# countdown changed with every write or minute, and the browser, holding a label that was
+# gone, fell back to the first lead, so the next click acted on a lead the rep never picked.
+names_of = {row.id: f"#{row.id} {row.name}" for row in queue.itertuples()}
+labels = {row.id: f"#{row.id} · {row.name}" for row in queue.itertuples()}
 lead_id = st.selectbox(
     _("Lead to work on"), list(labels), format_func=lambda i: labels[i], key="queue_lead"
 )
+lead_name = plain(names_of[lead_id])  # shown through Markdown in the confirmation
 row = view.leads.loc[view.leads["id"] == lead_id].iloc[0]
 seen = leads.seen_of(row)
 
@@ -157,7 +161,10 @@ with st.container(border=True):
             key=f"queue_touch_{touch.value}",
             width="stretch",
             on_click=_run,
-            args=(leads.record_touch, _("{kind} logged.").format(kind=label)),
+            args=(
+                leads.record_touch,
+                _("{kind} logged on {lead}.").format(kind=label, lead=lead_name),
+            ),
             kwargs={"lead_id": int(lead_id), "kind": touch},
         )
 
@@ -170,7 +177,7 @@ with st.container(border=True):
         key="queue_qualify",
         type="primary",
         on_click=_run,
-        args=(leads.disposition, _("Lead qualified.")),
+        args=(leads.disposition, _("{lead} qualified.").format(lead=lead_name)),
         kwargs={"lead_id": int(lead_id), "outcome": Disposition.QUALIFY, "seen": seen},
     )
     with decline:
@@ -197,7 +204,7 @@ with st.container(border=True):
             _("Save disposition"),
             key="queue_decline",
             on_click=_run,
-            args=(leads.disposition, _("Disposition saved.")),
+            args=(leads.disposition, _("Disposition saved for {lead}.").format(lead=lead_name)),
             kwargs={"lead_id": int(lead_id), "outcome": outcome, "reason": given, "seen": seen},
         )
 
@@ -210,6 +217,6 @@ with st.container(border=True):
         _("Open opportunity"),
         key="queue_open_opportunity",
         on_click=_run,
-        args=(leads.open_opportunity, _("Opportunity opened.")),
+        args=(leads.open_opportunity, _("Opportunity opened on {lead}.").format(lead=lead_name)),
         kwargs={"lead_id": int(lead_id), "value": value, "seen": seen},
     )

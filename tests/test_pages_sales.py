@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pyarrow as pa
 import pytest
@@ -11,11 +12,13 @@ from sqlmodel import select
 
 from sla_core import leads
 from sla_core.access import system_actor
+from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, LeadEvent
 from tests.slaframes import QUALIFYING
 from tests.test_pages import app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
 from ui.data import engine_for
+from ui.widgets import plain
 
 QUEUE = "pages/queue.py"
 
@@ -58,7 +61,8 @@ def test_a_rep_sees_their_open_lead_and_logs_a_call_in_one_click(url: str) -> No
     table = at.dataframe[0].value
     assert table["name"].tolist() == ["own <b>Lead</b>"]
     button(at, "Call").click().run()
-    assert [s.value for s in at.success] == ["Call logged."]
+    own = plain(f"#{_own_lead(url).id} own <b>Lead</b>")
+    assert [s.value for s in at.success] == [f"Call logged on {own}."]
     assert _own_lead(url).touches == 1
 
 
@@ -73,7 +77,8 @@ def test_a_disqualification_with_a_reason_leaves_the_queue(url: str) -> None:
     at = _queue_as("salesrep")
     at.selectbox(key="queue_reason").select("No budget").run()
     button(at, "Save disposition").click().run()
-    assert at.success[0].value == "Disposition saved."
+    own = plain(f"#{_own_lead(url).id} own <b>Lead</b>")
+    assert at.success[0].value == f"Disposition saved for {own}."
     lead = _own_lead(url)
     assert (lead.stage, lead.disposition_reason) == ("disqualified", "No budget")
     assert at.metric[0].value == "0"
@@ -94,13 +99,83 @@ def test_a_form_made_stale_by_someone_else_is_refused_and_nothing_is_lost(url: s
     assert kinds == ["disposition"]
 
 
+def _second_lead(url: str) -> int:
+    """A second open lead for the rep, assigned an hour ago: it sorts after "own"."""
+    with session_scope(engine_for(url)) as session:
+        own = session.exec(select(Lead).where(Lead.lead_key == "own")).one()
+        at = now() - timedelta(hours=1)
+        lead = Lead(
+            lead_key="second", first_name="Babak", last_name="Karimi",
+            email="babak@example.com", stage="mql", source="webinar", owner_id=own.owner_id,
+            created_at=at, mql_at=at, assigned_at=at, updated_at=at,
+            **QUALIFYING,
+        )  # fmt: skip
+        session.add(lead)
+        session.flush()
+        return int(lead.id or 0)
+
+
+def _touches(url: str) -> dict[str, int]:
+    with session_scope(engine_for(url)) as session:
+        return {lead.lead_key: lead.touches for lead in session.exec(select(Lead)).all()}
+
+
+def _shown(at) -> str:  # type: ignore[no-untyped-def]
+    """The label the browser shows for the picked lead (what it sends back on a click)."""
+    picker = at.selectbox(key="queue_lead")
+    return str(picker.options[picker.index])
+
+
+def test_the_picked_lead_stays_picked_after_each_write(url: str) -> None:
+    """A rep picks the second lead and logs a call, an e-mail, then qualifies: all on that
+    lead, each confirmation naming it. The picker's label used to carry the live countdown,
+    so after a write the label the browser held was gone and it fell back to the first lead."""
+    second = _second_lead(url)
+    at = _queue_as("salesrep")
+    at.selectbox(key="queue_lead").select(second).run()
+    label = _shown(at)
+    button(at, "Call").click().run()
+    assert [s.value for s in at.success] == [f"Call logged on {plain(f'#{second}')} Babak Karimi."]
+    assert label in at.selectbox(key="queue_lead").options
+    assert at.selectbox(key="queue_lead").value == second
+    button(at, "E-mail").click().run()
+    assert [s.value for s in at.success] == [
+        f"E-mail logged on {plain(f'#{second}')} Babak Karimi."
+    ]
+    assert _touches(url) == {"own": 0, "other": 0, "none": 0, "second": 2}
+    button(at, "Qualify").click().run()
+    assert [s.value for s in at.success] == [f"{plain(f'#{second}')} Babak Karimi qualified."]
+    assert _own_lead(url).stage == "mql"
+
+
+def test_the_pick_survives_the_countdown_changing_between_runs(url: str) -> None:
+    """The clock's minute turning between picking and clicking keeps the label the browser
+    shows among the options, so the pick stays where the rep put it."""
+    second = _second_lead(url)
+    at = _queue_as("salesrep")
+    at.selectbox(key="queue_lead").select(second).run()
+    label = _shown(at)
+    with session_scope(engine_for(url)) as session:  # seven minutes pass for every lead
+        for lead in session.exec(select(Lead)).all():
+            if lead.assigned_at is not None:
+                lead.assigned_at -= timedelta(minutes=7)
+                lead.updated_at = now()
+                session.add(lead)
+    button(at, "Voicemail").click().run()
+    assert label in at.selectbox(key="queue_lead").options
+    assert _shown(at) == label
+    button(at, "Call").click().run()
+    assert _touches(url)["second"] == 2 and _touches(url)["own"] == 0
+
+
 def test_a_manager_opens_a_reps_queue_and_an_opportunity(url: str) -> None:
     at = _queue_as("salesmanager")
     assert at.selectbox(key="queue_rep").value is not None
     assert at.metric[0].value == "1"
     at.number_input(key="queue_deal_value").set_value(12_000.0).run()
     button(at, "Open opportunity").click().run()
-    assert at.success[0].value == "Opportunity opened."
+    own = plain(f"#{_own_lead(url).id} own <b>Lead</b>")
+    assert at.success[0].value == f"Opportunity opened on {own}."
     lead = _own_lead(url)
     assert (lead.stage, lead.deal_value) == ("opportunity", 12_000.0)
 
