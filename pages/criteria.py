@@ -39,7 +39,7 @@ COLUMNS = {
     "proposed": _("MQLs proposed"),
     "change": _("Change"),
 }
-editable = can(user, Permission.EDIT_AGREEMENT)
+editable = can(user, Permission.EDIT_MQL_CRITERIA)  # sales managers read them
 staff = people()
 ready = prepared(staff)
 base = ready.base
@@ -63,7 +63,7 @@ if "criteria_saved" in st.session_state:
     saved_number = st.session_state.pop("criteria_saved")
     st.success(_("Saved to draft v{n}.").format(n=saved_number), icon=":material/check:")
 if not editable:
-    st.info(_("You can look, not change: editing the criteria is for managers."))
+    st.info(_("You can look, not change: the MQL criteria are edited by marketing managers."))
 
 inputs: list[criteria.CriterionInput] = []
 slots = {}

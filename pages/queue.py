@@ -7,7 +7,7 @@ import streamlit as st
 
 from sla_core import access, browse, leads
 from sla_core.db import session_scope
-from sla_core.people import active_reps
+from sla_core.people import working_reps
 from sla_core.sla.queue import work_queue
 from sla_core.sla.remind import notifications
 from sla_core.stages import (
@@ -30,7 +30,7 @@ with session_scope(get_engine()) as session:
     user = current_user(session)
     people = browse.people_frame(session=session)
 
-reps = active_reps(people)
+reps = working_reps(people)  # reps who can sign in and work a queue
 names = dict(zip(people["id"], people["name"], strict=True))
 st.title(_("Work queue"))
 if access.can(user, access.Permission.VIEW_TEAM_QUEUES):

@@ -119,6 +119,16 @@ def test_marketer_sees_the_criteria_read_only(url: str) -> None:
     assert not [b for b in at.button if b.key == "criteria_save"]
 
 
+def test_a_sales_manager_reads_the_criteria_and_cannot_save_them(url: str) -> None:
+    at = open_page("salesmanager", "pages/criteria.py")
+    assert at.slider(key=f"criteria_threshold_{STAMP}").disabled
+    assert at.number_input(key=f"criteria_company_size_{STAMP}_w").disabled
+    assert not [b for b in at.button if b.key in ("criteria_save", "criteria_accept")]
+    assert "You can look, not change: the MQL criteria are edited by marketing managers." in [
+        i.value for i in at.info
+    ]
+
+
 def test_targets_flag_min_above_max_and_save_a_change(url: str) -> None:
     at = open_page("marketingmanager", "pages/targets.py")
     at.number_input(key=f"targets_min_mqls_per_rep_{STAMP}").set_value(200).run()

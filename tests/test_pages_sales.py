@@ -10,17 +10,19 @@ import pyarrow as pa
 import pytest
 from sqlmodel import select
 
-from sla_core import leads
+from sla_core import leads, users
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import Lead, LeadEvent
+from sla_core.models import Lead, LeadEvent, Role
+from sla_core.sla import views
 from tests.slaframes import QUALIFYING
 from tests.test_pages import app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
 from ui.data import engine_for
 from ui.widgets import plain
 
 QUEUE = "pages/queue.py"
+COMPLIANCE = "pages/compliance.py"
 
 
 @pytest.fixture
@@ -180,7 +182,28 @@ def test_a_manager_opens_a_reps_queue_and_an_opportunity(url: str) -> None:
     assert (lead.stage, lead.deal_value) == ("opportunity", 12_000.0)
 
 
-COMPLIANCE = "pages/compliance.py"
+def _imported_owner(url: str) -> None:
+    """A sales rep an import created (no login, no team), owning one open lead."""
+    with session_scope(engine_for(url)) as session:
+        person = users.create_unplaced_person(
+            session=session, username="imported", name="Aaron Imported", role=Role.SALES_REP,
+            actor=system_actor(), email=None,
+        )  # fmt: skip
+        lead = session.exec(select(Lead).where(Lead.lead_key == "none")).one()
+        lead.owner_id, lead.assigned_at = person.id, lead.created_at
+        session.add(lead)
+
+
+def test_pickers_offer_only_reps_who_can_sign_in(url: str) -> None:
+    """The queue opens on a rep who works, not on an owner an import created."""
+    _imported_owner(url)
+    at = _queue_as("salesmanager")
+    picker = at.selectbox(key="queue_rep")
+    assert picker.options == ["Test sales_rep"] and picker.value is not None
+    assert at.metric[0].value == "1"
+    at.switch_page(COMPLIANCE).run()
+    at.selectbox(key="compliance_scope").select(views.ScopeKind.REP).run()
+    assert at.selectbox(key="compliance_rep").options == ["Test sales_rep"]
 
 
 def _gauges(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
