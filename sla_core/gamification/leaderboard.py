@@ -219,7 +219,8 @@ LEVEL_TABLE = {
 def table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The columns a person reads, renamed, in order (a new frame)."""
     shown = frame[[c for c in columns if c in frame.columns]].rename(columns=columns)
-    return shown.round(1)
+    numeric = shown.select_dtypes("number").columns
+    return shown.round(dict.fromkeys(numeric, 1))
 
 
 def levels_of(board: Board, subject_id: int) -> pd.DataFrame:
