@@ -3,12 +3,13 @@
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from sla_core import access, browse, leads
 from sla_core.db import session_scope
 from sla_core.people import working_reps
-from sla_core.sla.queue import work_queue
+from sla_core.sla.queue import LATE, SAVE, sections, work_queue
 from sla_core.sla.remind import notifications
 from sla_core.stages import (
     DEFAULT_REASONS,
@@ -19,7 +20,7 @@ from sla_core.stages import (
     TouchKind,
 )
 from ui.data import current_user, get_engine
-from ui.i18n import _
+from ui.i18n import _, local_times, org_settings, stage_label
 from ui.navigation import framed
 from ui.sla_data import sla_view
 from ui.widgets import plain
@@ -71,7 +72,7 @@ queue = work_queue(view.leads, view.clocks, view.ref)
 windows = view.content.windows
 st.caption(
     _(
-        "Open leads, most urgent first: disposition within {hours} working hours of "
+        "Open leads in the order to work them: disposition within {hours} working hours of "
         "assignment, first touch within {days} business days, {attempts} follow-up attempts."
     ).format(
         hours=windows.disposition_hours,
@@ -93,27 +94,52 @@ risk.metric(_("At risk"), f"{int(counts.get('at_risk', 0)):,}", border=True)
 late.metric(_("Overdue"), f"{int(counts.get('breached', 0)):,}", border=True)
 away.metric(_("Waiting for reassignment"), f"{int(queue['reassign'].sum()):,}", border=True)
 
-st.dataframe(
-    queue.drop(columns=["owner_id", "hours_left"]),
-    hide_index=True,
-    key="queue_table",
-    height=min(38 + 35 * max(len(queue), 1), 458),
-    column_config={
-        "id": st.column_config.NumberColumn(_("Lead"), format="%d", width=70),
-        "countdown": st.column_config.TextColumn(_("Time left"), width=100),
-        "name": st.column_config.TextColumn(_("Name")),
-        "company": st.column_config.TextColumn(_("Company")),
-        "stage": st.column_config.TextColumn(_("Stage"), width=90),
-        "status": st.column_config.TextColumn(_("Clock"), width=90),
-        "next_deadline": st.column_config.DatetimeColumn(
-            _("Deadline (UTC)"), format="YYYY-MM-DD HH:mm"
-        ),
-        "hours_left": st.column_config.NumberColumn(_("Hours left"), format="%.1f h"),
-        "touches": st.column_config.NumberColumn(_("Touches"), width=70),
-        "follow_ups_required": st.column_config.NumberColumn(_("Required"), width=70),
-        "reassign": st.column_config.CheckboxColumn(_("Rep away"), width=80),
-    },
-)
+zone = org_settings().time_zone
+status_words = {"at_risk": _("At risk"), "on_track": _("On track"), "breached": _("Late")}
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A section of the queue for this reader: words, not codes; deadlines in the
+    organisation's zone (local text and digits for fa and ar readers)."""
+    out = frame.drop(columns=["owner_id", "hours_left", "late"]).assign(
+        countdown=frame["countdown"].map(lambda v: _(v) if v else ""),
+        status=frame["status"].map(lambda v: status_words.get(v, v)),
+        stage=frame["stage"].map(stage_label),
+        next_deadline=frame["next_deadline"].dt.tz_convert(zone),
+    )
+    return local_times(out, ["next_deadline"])
+
+
+def draw(frame: pd.DataFrame, key: str) -> None:
+    st.dataframe(
+        shown(frame),
+        hide_index=True,
+        key=key,
+        height=min(38 + 35 * max(len(frame), 1), 458),
+        column_config={
+            "id": st.column_config.NumberColumn(_("Lead"), format="%d", width=70),
+            "countdown": st.column_config.TextColumn(_("Time left"), width=110),
+            "name": st.column_config.TextColumn(_("Name")),
+            "company": st.column_config.TextColumn(_("Company")),
+            "stage": st.column_config.TextColumn(_("Stage"), width=90),
+            "status": st.column_config.TextColumn(_("Clock"), width=90),
+            "next_deadline": st.column_config.DatetimeColumn(
+                _("Deadline ({zone})").format(zone=zone), format="YYYY-MM-DD HH:mm"
+            ),
+            "touches": st.column_config.NumberColumn(_("Touches"), width=70),
+            "follow_ups_required": st.column_config.NumberColumn(_("Required"), width=70),
+            "reassign": st.column_config.CheckboxColumn(_("Rep away"), width=80),
+        },
+    )
+
+
+parts = sections(queue)
+if not parts[SAVE].empty or parts[LATE].empty:
+    draw(parts[SAVE], "queue_table")
+if not parts[LATE].empty:
+    st.subheader(_("Already late"))
+    st.caption(_("Their deadline has passed; the latest miss first. Save the leads above first."))
+    draw(parts[LATE], "queue_late_table")
 if queue.empty:
     st.success(_("Nothing is waiting: every lead in this queue has been worked."))
     st.stop()

@@ -182,6 +182,31 @@ def test_a_manager_opens_a_reps_queue_and_an_opportunity(url: str) -> None:
     assert (lead.stage, lead.deal_value) == ("opportunity", 12_000.0)
 
 
+def test_the_queue_puts_saveable_leads_first_and_late_ones_in_their_own_section(
+    url: str,
+) -> None:
+    """A lead missed weeks ago sits under "Already late", after the lead that can still be
+    saved; time left reads in words ("in 23 h", "28 days late"), never signed hours."""
+    with session_scope(engine_for(url)) as session:
+        own = session.exec(select(Lead).where(Lead.lead_key == "own")).one()
+        at = now() - timedelta(days=30)
+        session.add(
+            Lead(lead_key="old", first_name="Long", last_name="Gone", email="old@example.com",
+                 stage="mql", source="webinar", owner_id=own.owner_id, created_at=at, mql_at=at,
+                 assigned_at=at, updated_at=at, **QUALIFYING)
+        )  # fmt: skip
+    at = _queue_as("salesrep")
+    assert [h.value for h in at.subheader] == ["Already late"]
+    first, late = (d.value for d in at.dataframe)
+    assert first["name"].tolist() == ["own <b>Lead</b>"]
+    assert late["name"].tolist() == ["Long Gone"]
+    assert re.fullmatch(r"in \d+ h", first["countdown"].iloc[0])
+    assert re.fullmatch(r"\d+ days late", late["countdown"].iloc[0])
+    assert first["status"].tolist() == ["On track"] and late["status"].tolist() == ["Late"]
+    picker = at.selectbox(key="queue_lead")
+    assert [o.split(" · ")[1] for o in picker.options] == ["own <b>Lead</b>", "Long Gone"]
+
+
 def _imported_owner(url: str) -> None:
     """A sales rep an import created (no login, no team), owning one open lead."""
     with session_scope(engine_for(url)) as session:
