@@ -111,8 +111,11 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def draw(frame: pd.DataFrame, key: str) -> None:
+    table = shown(frame)
+    deadline = _("Deadline ({zone})").format(zone=zone)
+    as_text = not isinstance(table["next_deadline"].dtype, pd.DatetimeTZDtype)  # fa, ar
     st.dataframe(
-        shown(frame),
+        table,
         hide_index=True,
         key=key,
         height=min(38 + 35 * max(len(frame), 1), 458),
@@ -123,9 +126,9 @@ def draw(frame: pd.DataFrame, key: str) -> None:
             "company": st.column_config.TextColumn(_("Company")),
             "stage": st.column_config.TextColumn(_("Stage"), width=90),
             "status": st.column_config.TextColumn(_("Clock"), width=90),
-            "next_deadline": st.column_config.DatetimeColumn(
-                _("Deadline ({zone})").format(zone=zone), format="YYYY-MM-DD HH:mm"
-            ),
+            "next_deadline": st.column_config.TextColumn(deadline)
+            if as_text
+            else st.column_config.DatetimeColumn(deadline, format="YYYY-MM-DD HH:mm"),
             "touches": st.column_config.NumberColumn(_("Touches"), width=70),
             "follow_ups_required": st.column_config.NumberColumn(_("Required"), width=70),
             "reassign": st.column_config.CheckboxColumn(_("Rep away"), width=80),
