@@ -182,7 +182,9 @@ def live() -> None:
         )
         tab.dataframe(
             for_reading(
-                listed.assign(owner=listed["owner_id"].map(names)).drop(columns=["owner_id"])
+                listed.assign(owner=listed["owner_id"].map(names)).drop(
+                    columns=["owner_id", "hours_left"]  # time left reads in words instead
+                )
             ),
             hide_index=True,
             key=f"compliance_list_{status}",
