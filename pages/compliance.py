@@ -13,6 +13,7 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.exporting import safe_csv, safe_xlsx
 from sla_core.org import load_org_settings
+from sla_core.people.roster import working_reps
 from sla_core.sla import charts, views
 from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import report_recipients, send_daily_report
@@ -62,10 +63,12 @@ if access.can(user, access.Permission.VIEW_ALL_LEADS):
             _("Team"), list(teams), format_func=lambda t: teams[t], key="compliance_team"
         )
         scope = views.Scope(kind, int(team))
-    elif kind is views.ScopeKind.REP and heads.reps:
+    elif kind is views.ScopeKind.REP and (
+        pickable := set(heads.reps) & set(working_reps(people)["id"].tolist())
+    ):
         rep = which_col.selectbox(
             _("Rep"),
-            sorted(heads.reps, key=lambda r: names.get(r, "")),
+            sorted(pickable, key=lambda r: names.get(r, "")),
             format_func=lambda r: names.get(r, f"#{r}"),
             key="compliance_rep",
         )
@@ -179,7 +182,9 @@ def live() -> None:
         )
         tab.dataframe(
             for_reading(
-                listed.assign(owner=listed["owner_id"].map(names)).drop(columns=["owner_id"])
+                listed.assign(owner=listed["owner_id"].map(names)).drop(
+                    columns=["owner_id", "hours_left"]  # time left reads in words instead
+                )
             ),
             hide_index=True,
             key=f"compliance_list_{status}",

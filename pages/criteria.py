@@ -39,7 +39,7 @@ COLUMNS = {
     "proposed": _("MQLs proposed"),
     "change": _("Change"),
 }
-editable = can(user, Permission.EDIT_AGREEMENT)
+editable = can(user, Permission.EDIT_MQL_CRITERIA)  # sales managers read them
 staff = people()
 ready = prepared(staff)
 base = ready.base
@@ -63,7 +63,7 @@ if "criteria_saved" in st.session_state:
     saved_number = st.session_state.pop("criteria_saved")
     st.success(_("Saved to draft v{n}.").format(n=saved_number), icon=":material/check:")
 if not editable:
-    st.info(_("You can look, not change: editing the criteria is for managers."))
+    st.info(_("You can look, not change: the MQL criteria are edited by marketing managers."))
 
 inputs: list[criteria.CriterionInput] = []
 slots = {}
@@ -73,12 +73,16 @@ with editor:
     weights_now = [
         st.session_state.get(f"criteria_{i.field.value}_{stamp}_w", i.weight) for i in stored_inputs
     ]
+    # The slider's range follows the points, and a new range makes Streamlit draw a new
+    # widget: start it at the threshold the person set, never back at the stored one.
+    threshold_key = f"criteria_threshold_{stamp}"
+    threshold_set = int(st.session_state.get(threshold_key, editing.threshold))
     threshold = st.slider(
         _("Threshold: the points a lead needs to be an MQL"),
         0,
-        max(100, sum(weights_now), editing.threshold),
-        editing.threshold,
-        key=f"criteria_threshold_{stamp}",
+        max(100, sum(weights_now), editing.threshold, threshold_set),
+        threshold_set,
+        key=threshold_key,
         disabled=not editable,
     )
     slots[criteria.THRESHOLD] = st.empty()

@@ -66,18 +66,31 @@ def spec(name: str, build: Callable[[], alt.TopLevelMixin], *extra: Hashable) ->
 
 for note in board.notes:
     st.caption(_(note))
-if view.closed is not None:
-    st.caption(
-        _("Closed on {day} (revision {revision}).").format(
-            day=day(view.closed.closed_at.date()), revision=num(view.closed.revision)
-        )
+frozen = view.frozen  # a closed period shows what was stored, never the live board
+if frozen is not None:
+    st.info(
+        _(
+            "Closed on {day} (revision {revision}): the standings and badges below are the "
+            "ones stored then."
+        ).format(day=day(frozen.close.closed_at.date()), revision=num(frozen.close.revision)),
+        icon=":material/lock:",
     )
-    if view.changed_since_close:
+    if frozen.changed:
         st.warning(
             _(
-                "This period's data changed since it was closed: close it again to record the change."
-            )
+                "This period's data changed since it was closed ({count} leads changed): "
+                "the stored standings stay until it is closed again."
+            ).format(count=num(len(frozen.leads))),
+            icon=":material/warning:",
         )
+        if not frozen.leads.empty:
+            changed_table = lb.table(frozen.leads, {k: _(v) for k, v in lb.CHANGED_TABLE.items()})
+            st.dataframe(
+                changed_table,
+                column_order=reading_order(list(changed_table.columns)),
+                hide_index=True,
+                key="leaderboard_changed_leads",
+            )
 if view.quarter_winner:
     st.success(
         _("Leading team of {quarter}: {team}").format(
@@ -89,6 +102,15 @@ if view.quarter_winner:
         icon=":material/emoji_events:",
     )
 
+stored_me = frozen.people[frozen.people["subject_id"] == user.id] if frozen is not None else None
+if stored_me is not None and not stored_me.empty:
+    rank, points = st.columns(2)
+    rank.metric(
+        _("Your rank"),
+        digits(f"{int(stored_me.iloc[0]['rank'])} / {len(frozen.people)}"),  # type: ignore[union-attr]
+        border=True,
+    )
+    points.metric(_("Your points"), digits(f"{stored_me.iloc[0]['points']:g}"), border=True)
 if view.mine is not None:
     mine = view.mine
     rank, points, gap = st.columns(3)
@@ -118,14 +140,21 @@ if view.mine is not None:
         )
 
 people_tab, teams_tab, badges_tab = st.tabs([_("People"), _("Teams"), _("Badges")])
+shown_people = board.people if frozen is None else frozen.people
+shown_teams = board.teams if frozen is None else frozen.teams
 with people_tab:
-    if board.people.empty:
+    if shown_people.empty:
         st.info(_("Nobody is on the board for this period."))
     else:
         st.vega_lite_chart(
-            spec=spec("podium", lambda: charts.podium(board.people)), key="leaderboard_podium"
+            spec=spec("podium", lambda: charts.podium(shown_people), frozen is None),
+            key="leaderboard_podium",
         )
-        people_table = lb.table(board.people, {k: _(v) for k, v in lb.PEOPLE_TABLE.items()})
+        people_table = (
+            lb.table(board.people, {k: _(v) for k, v in lb.PEOPLE_TABLE.items()})
+            if frozen is None
+            else lb.table(frozen.people, {k: _(v) for k, v in lb.STORED_TABLE.items()})
+        )
         picked = st.dataframe(
             people_table,
             column_order=reading_order(list(people_table.columns)),
@@ -145,7 +174,7 @@ with people_tab:
         )
         rows = picked.selection.rows if picked else []
         if rows:
-            person = board.people.iloc[rows[0]]
+            person = shown_people.iloc[rows[0]]
             subject = int(person["subject_id"])
             st.subheader(_("Where {name}'s points come from").format(name=plain(person["name"])))
             try:
@@ -181,14 +210,18 @@ with people_tab:
                         events = trace.events_of(session=session, lead_id=lead_id)
                     st.dataframe(events, hide_index=True, key="leaderboard_trace_events")
 with teams_tab:
-    if board.teams.empty:
+    if shown_teams.empty:
         st.info(_("No team has anyone on the board for this period."))
     else:
         st.vega_lite_chart(
-            spec=spec("team_podium", lambda: charts.podium(board.teams)),
+            spec=spec("team_podium", lambda: charts.podium(shown_teams), frozen is None),
             key="leaderboard_team_podium",
         )
-        team_table = lb.table(board.teams, {k: _(v) for k, v in lb.TEAM_TABLE.items()})
+        team_table = (
+            lb.table(board.teams, {k: _(v) for k, v in lb.TEAM_TABLE.items()})
+            if frozen is None
+            else lb.table(frozen.teams, {k: _(v) for k, v in lb.STORED_TEAM_TABLE.items()})
+        )
         st.dataframe(
             team_table,
             column_order=reading_order(list(team_table.columns)),
@@ -201,12 +234,20 @@ with teams_tab:
             key="leaderboard_team_trend",
         )
 with badges_tab:
-    st.subheader(_("Earned in {period} so far").format(period=period_name(period)))
-    if view.earning.empty:
-        st.caption(_("No badge earned in this period yet."))
+    if frozen is not None:
+        st.subheader(_("Stored when {period} was closed").format(period=period_name(period)))
+        if frozen.badges.empty:
+            st.caption(_("No badge was earned in this period."))
+        else:
+            stored_badges = lb.table(frozen.badges, {k: _(v) for k, v in lb.BADGE_TABLE.items()})
+            st.dataframe(stored_badges, hide_index=True, key="leaderboard_stored_badges")
     else:
-        st.dataframe(view.earning, hide_index=True, key="leaderboard_earning")
-    st.caption(_("Badges are stored when a manager closes the period."))
+        st.subheader(_("Earned in {period} so far").format(period=period_name(period)))
+        if view.earning.empty:
+            st.caption(_("No badge earned in this period yet."))
+        else:
+            st.dataframe(view.earning, hide_index=True, key="leaderboard_earning")
+        st.caption(_("Badges are stored when a manager closes the period."))
     if view.mine is not None:
         st.subheader(_("Your badges"))
         if view.my_badges.empty:
@@ -245,7 +286,8 @@ if can(user, Permission.MANAGE_POINTS):
                 st.error(plain(exc))
             except STORAGE_ERRORS as exc:
                 st.error(storage_problem(exc))
-    if st.button(_("Close this period"), key="leaderboard_close"):
+    close_label = _("Close this period") if frozen is None else _("Close again")
+    if st.button(close_label, key="leaderboard_close"):
         try:
             with session_scope(engine) as session:
                 outcome = closing.close_period(

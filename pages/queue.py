@@ -3,12 +3,13 @@
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from sla_core import access, browse, leads
 from sla_core.db import session_scope
-from sla_core.people.roster import active_reps
-from sla_core.sla.queue import work_queue
+from sla_core.people.roster import working_reps
+from sla_core.sla.queue import LATE, SAVE, sections, work_queue
 from sla_core.sla.remind import notifications
 from sla_core.stages import (
     DEFAULT_REASONS,
@@ -19,7 +20,7 @@ from sla_core.stages import (
     TouchKind,
 )
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
-from ui.i18n import _
+from ui.i18n import _, local_times, org_settings, stage_label
 from ui.navigation import framed
 from ui.sla_data import sla_view
 from ui.widgets import plain
@@ -30,7 +31,7 @@ with session_scope(get_engine()) as session:
     user = current_user(session)
     people = browse.people_frame(session=session)
 
-reps = active_reps(people)
+reps = working_reps(people)  # reps who can sign in and work a queue
 names = dict(zip(people["id"], people["name"], strict=True))
 st.title(_("Work queue"))
 if access.can(user, access.Permission.VIEW_TEAM_QUEUES):
@@ -71,7 +72,7 @@ queue = work_queue(view.leads, view.clocks, view.ref)
 windows = view.content.windows
 st.caption(
     _(
-        "Open leads, most urgent first: disposition within {hours} working hours of "
+        "Open leads in the order to work them: disposition within {hours} working hours of "
         "assignment, first touch within {days} business days, {attempts} follow-up attempts."
     ).format(
         hours=windows.disposition_hours,
@@ -93,27 +94,55 @@ risk.metric(_("At risk"), f"{int(counts.get('at_risk', 0)):,}", border=True)
 late.metric(_("Overdue"), f"{int(counts.get('breached', 0)):,}", border=True)
 away.metric(_("Waiting for reassignment"), f"{int(queue['reassign'].sum()):,}", border=True)
 
-st.dataframe(
-    queue.drop(columns=["owner_id", "hours_left"]),
-    hide_index=True,
-    key="queue_table",
-    height=min(38 + 35 * max(len(queue), 1), 458),
-    column_config={
-        "id": st.column_config.NumberColumn(_("Lead"), format="%d", width=70),
-        "countdown": st.column_config.TextColumn(_("Time left"), width=100),
-        "name": st.column_config.TextColumn(_("Name")),
-        "company": st.column_config.TextColumn(_("Company")),
-        "stage": st.column_config.TextColumn(_("Stage"), width=90),
-        "status": st.column_config.TextColumn(_("Clock"), width=90),
-        "next_deadline": st.column_config.DatetimeColumn(
-            _("Deadline (UTC)"), format="YYYY-MM-DD HH:mm"
-        ),
-        "hours_left": st.column_config.NumberColumn(_("Hours left"), format="%.1f h"),
-        "touches": st.column_config.NumberColumn(_("Touches"), width=70),
-        "follow_ups_required": st.column_config.NumberColumn(_("Required"), width=70),
-        "reassign": st.column_config.CheckboxColumn(_("Rep away"), width=80),
-    },
-)
+zone = org_settings().time_zone
+status_words = {"at_risk": _("At risk"), "on_track": _("On track"), "breached": _("Late")}
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A section of the queue for this reader: words, not codes; deadlines in the
+    organisation's zone (local text and digits for fa and ar readers)."""
+    out = frame.drop(columns=["owner_id", "hours_left", "late"]).assign(
+        countdown=frame["countdown"].map(lambda v: _(v) if v else ""),
+        status=frame["status"].map(lambda v: status_words.get(v, v)),
+        stage=frame["stage"].map(stage_label),
+        next_deadline=frame["next_deadline"].dt.tz_convert(zone),
+    )
+    return local_times(out, ["next_deadline"])
+
+
+def draw(frame: pd.DataFrame, key: str) -> None:
+    table = shown(frame)
+    deadline = _("Deadline ({zone})").format(zone=zone)
+    as_text = not isinstance(table["next_deadline"].dtype, pd.DatetimeTZDtype)  # fa, ar
+    st.dataframe(
+        table,
+        hide_index=True,
+        key=key,
+        height=min(38 + 35 * max(len(frame), 1), 458),
+        column_config={
+            "id": st.column_config.NumberColumn(_("Lead"), format="%d", width=70),
+            "countdown": st.column_config.TextColumn(_("Time left"), width=110),
+            "name": st.column_config.TextColumn(_("Name")),
+            "company": st.column_config.TextColumn(_("Company")),
+            "stage": st.column_config.TextColumn(_("Stage"), width=90),
+            "status": st.column_config.TextColumn(_("Clock"), width=90),
+            "next_deadline": st.column_config.TextColumn(deadline)
+            if as_text
+            else st.column_config.DatetimeColumn(deadline, format="YYYY-MM-DD HH:mm"),
+            "touches": st.column_config.NumberColumn(_("Touches"), width=70),
+            "follow_ups_required": st.column_config.NumberColumn(_("Required"), width=70),
+            "reassign": st.column_config.CheckboxColumn(_("Rep away"), width=80),
+        },
+    )
+
+
+parts = sections(queue)
+if not parts[SAVE].empty or parts[LATE].empty:
+    draw(parts[SAVE], "queue_table")
+if not parts[LATE].empty:
+    st.subheader(_("Already late"))
+    st.caption(_("Their deadline has passed; the latest miss first. Save the leads above first."))
+    draw(parts[LATE], "queue_late_table")
 if queue.empty:
     st.success(_("Nothing is waiting: every lead in this queue has been worked."))
     st.stop()
@@ -137,12 +166,15 @@ def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
         st.session_state["queue_message"] = ("error", storage_problem(exc))
 
 
-labels = {
-    row.id: f"#{row.id} · {row.name} · {row.status} · {row.countdown}" for row in queue.itertuples()
-}
+# Options are lead ids and the label names the lead only: a label that carried the live
+# countdown changed with every write or minute, and the browser, holding a label that was
+# gone, fell back to the first lead, so the next click acted on a lead the rep never picked.
+names_of = {row.id: f"#{row.id} {row.name}" for row in queue.itertuples()}
+labels = {row.id: f"#{row.id} · {row.name}" for row in queue.itertuples()}
 lead_id = st.selectbox(
     _("Lead to work on"), list(labels), format_func=lambda i: labels[i], key="queue_lead"
 )
+lead_name = plain(names_of[lead_id])  # shown through Markdown in the confirmation
 row = view.leads.loc[view.leads["id"] == lead_id].iloc[0]
 seen = leads.seen_of(row)
 
@@ -160,7 +192,10 @@ with st.container(border=True):
             key=f"queue_touch_{touch.value}",
             width="stretch",
             on_click=_run,
-            args=(leads.record_touch, _("{kind} logged.").format(kind=label)),
+            args=(
+                leads.record_touch,
+                _("{kind} logged on {lead}.").format(kind=label, lead=lead_name),
+            ),
             kwargs={"lead_id": int(lead_id), "kind": touch},
         )
 
@@ -173,7 +208,7 @@ with st.container(border=True):
         key="queue_qualify",
         type="primary",
         on_click=_run,
-        args=(leads.disposition, _("Lead qualified.")),
+        args=(leads.disposition, _("{lead} qualified.").format(lead=lead_name)),
         kwargs={"lead_id": int(lead_id), "outcome": Disposition.QUALIFY, "seen": seen},
     )
     with decline:
@@ -200,7 +235,7 @@ with st.container(border=True):
             _("Save disposition"),
             key="queue_decline",
             on_click=_run,
-            args=(leads.disposition, _("Disposition saved.")),
+            args=(leads.disposition, _("Disposition saved for {lead}.").format(lead=lead_name)),
             kwargs={"lead_id": int(lead_id), "outcome": outcome, "reason": given, "seen": seen},
         )
 
@@ -213,6 +248,6 @@ with st.container(border=True):
         _("Open opportunity"),
         key="queue_open_opportunity",
         on_click=_run,
-        args=(leads.open_opportunity, _("Opportunity opened.")),
+        args=(leads.open_opportunity, _("Opportunity opened on {lead}.").format(lead=lead_name)),
         kwargs={"lead_id": int(lead_id), "value": value, "seen": seen},
     )

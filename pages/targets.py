@@ -22,7 +22,8 @@ framed()
 
 
 def use_plan(quotas_from_plan: dict[str, object]) -> None:
-    """Put the calculator's numbers into fresh quota widgets; saving is still a click away."""
+    """Put the calculator's numbers into fresh widgets for those quotas only; every other
+    field keeps what the person set, and saving is still a click away."""
     st.session_state["targets_loaded"] = quotas_from_plan
     st.session_state["targets_generation"] = st.session_state.get("targets_generation", 0) + 1
 
@@ -39,8 +40,16 @@ staff = people()
 heads = headcount(placed(staff)["role"])  # imported, unplaced people do not count
 stamp = f"{draft.id}_{draft.revision}"
 generation = st.session_state.get("targets_generation", 0)
-if generation:
-    stamp += f"_s{generation}"
+# Only the fields the plan fills get fresh widgets (a new key) when it is used.
+PLAN_FIELDS = ("mqls_per_marketer", "opportunities_per_rep", "conversion_rate_pct")
+
+
+def key_of(name: str) -> str:
+    """The widget key of one quota field: a plan field's changes each time the plan is used."""
+    suffix = f"_s{generation}" if generation and name in PLAN_FIELDS else ""
+    return f"targets_{name}_{stamp}{suffix}"
+
+
 t = content.targets.model_copy(update=st.session_state.get("targets_loaded", {}))
 w = content.windows
 
@@ -71,7 +80,7 @@ def slider(column, name: str, low: float, high: float, value: float, step: float
         max(high, value),
         value,
         step=step,
-        key=f"targets_{name}_{stamp}",
+        key=key_of(name),
         disabled=not editable,
     )
     slots[name] = column.empty()
@@ -79,7 +88,7 @@ def slider(column, name: str, low: float, high: float, value: float, step: float
 
 def number(column, name: str, value: int) -> None:  # type: ignore[no-untyped-def]
     values[name] = column.number_input(
-        _(quotas.LABELS[name]), value=value, step=5, key=f"targets_{name}_{stamp}",
+        _(quotas.LABELS[name]), value=value, step=5, key=key_of(name),
         disabled=not editable,
     )  # fmt: skip
     slots[name] = column.empty()

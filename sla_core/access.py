@@ -22,6 +22,7 @@ class Permission(StrEnum):
     EXPORT_REPORTS = "export_reports"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_POINTS = "manage_points"
+    EDIT_MQL_CRITERIA = "edit_mql_criteria"  # the MQL definition: marketing's, and admins'
 
 
 _ALL = frozenset(Permission)
@@ -47,6 +48,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_DASHBOARD,
             Permission.VIEW_ALL_LEADS,
             Permission.EDIT_AGREEMENT,
+            Permission.EDIT_MQL_CRITERIA,
             Permission.SIGN_AGREEMENT,
             Permission.IMPORT_LEADS,
             Permission.EXPORT_REPORTS,

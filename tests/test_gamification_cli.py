@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pandas as pd
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from sla_core import cli
+from sla_core.clock import now
 from sla_core.gamification import goals, service
 from sla_core.gamification.board import present_share
+from sla_core.models import Lead
 from sla_core.periods import parse_period
 from sla_core.store import snapshot
 from sla_core.terms import AgreementContent, Level
-from tests.gamification_world import at, build
+from tests.gamification_world import at, build, edit_lead
 
 
 @pytest.fixture
@@ -113,3 +116,32 @@ def test_jalali_months_when_the_org_keeps_the_persian_calendar(world, capsys):
     code, out, _ = run(capsys, "--period", "1405-01", "--json")
     rows = {r["person"]: r for r in json.loads(out)}
     assert rows["Ava"]["dispositioned_in_time"] == 1 and rows["Bo"]["disposition_due"] == 0
+
+
+def test_a_closed_period_prints_its_stored_standings_and_the_leads_changed_since(world, capsys):
+    """After closing March a late correction moves Bo's live points: `standings` still prints
+    the stored points, says the data changed, names the lead, and --close closes again."""
+    engine, _ = world
+    run(capsys, "--period", "2026-03", "--close")
+    _, out, _ = run(capsys, "--period", "2026-03", "--json")
+    stored = {r["person"]: r["points"] for r in json.loads(out)}
+    assert json.loads(out)[0]["closed"]["changed_since"] is False
+    edit_lead(engine, "b2", dispositioned_at=at("2026-03-05 12:00"),
+              updated_at=now() + timedelta(minutes=1))  # fmt: skip
+    with Session(engine) as session:
+        live = service.board_for(session=session, leads=snapshot.read_leads(engine),
+                                 period=parse_period("2026-03"))  # fmt: skip
+    assert int(live.people.set_index("name").loc["Bo", "points"]) != stored["Bo"]
+    with Session(engine) as session:
+        b2 = session.exec(select(Lead).where(Lead.lead_key == "b2")).one().id
+    code, out, _ = run(capsys, "--period", "2026-03", "--json")
+    rows = json.loads(out)
+    assert code == 0 and {r["person"]: r["points"] for r in rows} == stored
+    assert rows[0]["closed"]["changed_since"] is True
+    assert rows[0]["closed"]["changed_leads"] == [b2]
+    code, out, _ = run(capsys, "--period", "2026-03")
+    assert "these are the stored standings" in out
+    assert f"The data changed since closing (1 leads changed: #{b2}" in out
+    assert "run with --close to close it again" in out
+    code, out, _ = run(capsys, "--period", "2026-03", "--close")
+    assert "closed 2026-03: revision 2" in out

@@ -11,7 +11,15 @@ from sqlmodel import Session, select
 from sla_core import agreement
 from sla_core.access import PermissionDenied, system_actor
 from sla_core.gamification import adjustments, awards, closing, rulebook, service
-from sla_core.models import AgreementVersion, AuditEntry, BadgeAward, Role, Signature, User
+from sla_core.models import (
+    AgreementVersion,
+    AuditEntry,
+    BadgeAward,
+    Lead,
+    Role,
+    Signature,
+    User,
+)
 from sla_core.periods import parse_period
 from sla_core.store import snapshot
 from sla_core.terms import AgreementContent, Level, LevelRule, PointRules
@@ -230,3 +238,40 @@ def test_badges_are_stored_with_the_close_and_in_the_history(world):
         (ids["ava"], "every_lead_in_time", "bronze")
     }
     assert list(history["badge"]) == ["Every lead in time"]
+
+
+def _frozen(engine, period=MARCH, when=LATER):
+    with Session(engine) as session:
+        leads = snapshot.read_leads(engine)
+        live = service.board_for(session=session, leads=leads, period=period, at=when)
+        return live, closing.frozen(session=session, period=period, board=live, leads=leads)
+
+
+def test_a_closed_period_shows_what_was_stored_and_names_the_leads_changed_since(world):
+    """After closing March, a late correction moves Bo's live points; March still shows the
+    stored standings and badges, says its data changed, and lists the lead that changed."""
+    engine, ids = world
+    assert _frozen(engine)[1] is None  # never closed: nothing frozen
+    closed = _close(engine)
+    live, frozen = _frozen(engine)
+    assert frozen is not None and not frozen.changed and frozen.leads.empty
+    assert list(frozen.people["name"]) == list(live.people["name"])
+    assert list(frozen.people["points"]) == list(live.people["points"].astype(float))
+    assert (ids["ava"], "Every lead in time") in set(
+        zip(frozen.badges["subject_id"], frozen.badges["badge"], strict=True)
+    )
+    stored_bo = frozen.people.set_index("name").loc["Bo", "points"]
+    later = closed.close.closed_at + timedelta(days=2)
+    edit_lead(engine, "x1", dispositioned_at=at("2026-04-20 10:00"), updated_at=later)
+    edit_lead(engine, "b2", dispositioned_at=at("2026-03-05 12:00"), updated_at=later)
+    live, frozen = _frozen(engine)
+    assert frozen is not None and frozen.changed
+    assert frozen.close.revision == 1
+    assert frozen.people.set_index("name").loc["Bo", "points"] == stored_bo
+    assert row(live, "Bo")["points"] > stored_bo  # the live board moved; the stored did not
+    with Session(engine) as session:
+        b2 = session.exec(select(Lead).where(Lead.lead_key == "b2")).one().id
+    assert list(frozen.leads["id"]) == [b2]  # the April lead is not March's
+    again = _close(engine)  # closing again stores the new standings; nothing is left changed
+    assert again.stored and again.close.revision == 2
+    assert not _frozen(engine)[1].changed

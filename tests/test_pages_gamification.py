@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from sqlmodel import select
 
+from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import AuditEntry, PointAdjustment
-from tests.test_pages import app_url, button, sign_in, template_db  # noqa: F401
+from sla_core.gamification.leaderboard import period_choices
+from sla_core.models import AuditEntry, Lead, PointAdjustment, Role, User
+from sla_core.periods import Calendar, PeriodKind
+from tests.test_pages import app_url, button, login_name, sign_in, template_db  # noqa: F401
 from ui.data import engine_for
 from ui.widgets import plain
 
@@ -109,3 +113,44 @@ def test_a_bonus_reason_with_a_nul_or_a_storage_error_is_one_line(
     monkeypatch.undo()
     with session_scope(engine_for(app_url)) as session:
         assert session.exec(select(PointAdjustment)).all() == []
+
+
+def test_a_closed_month_shows_its_stored_standings_and_what_changed_since(
+    app_url: str,  # noqa: F811
+) -> None:
+    """Closed months are frozen: after a late lead lands in a closed month the page still
+    shows the stored standings, says the data changed, lists the lead, offers to close again."""
+    at = open_board("salesmanager")
+    months = at.selectbox(key="leaderboard_month").options
+    at.selectbox(key="leaderboard_month").select_index(len(months) - 1).run()  # a year ago
+    button(at, "Close this period").click().run()
+    at.run()
+    assert any("the standings and badges below are the ones stored then" in i.value
+               for i in at.info)  # fmt: skip
+    assert not at.warning
+    nobody = "Nobody is on the board for this period."
+    assert nobody in [i.value for i in at.info]  # nobody had a lead that month when closed
+    month = period_choices(
+        PeriodKind.MONTH, ref=pd.Timestamp(now()), zone="UTC", calendar=Calendar.GREGORIAN
+    )[-1]
+    moment = month.start + pd.Timedelta(days=3)
+    with session_scope(engine_for(app_url)) as session:
+        rep = session.exec(select(User).where(User.username == login_name(Role.SALES_REP))).one()
+        late = Lead(
+            lead_key="late", first_name="Late", last_name="Import", stage="won", source="webinar",
+            owner_id=rep.id, created_at=moment, mql_at=moment, assigned_at=moment,
+            closed_at=moment + pd.Timedelta(days=5), deal_value=9000.0, updated_at=now(),
+        )  # fmt: skip
+        session.add(late)
+        session.flush()
+        late_id = late.id
+    at.run()
+    assert any("changed since it was closed (1 leads changed)" in w.value for w in at.warning)
+    [changed] = [d.value for d in at.dataframe if "Changed (UTC)" in d.value.columns]
+    assert changed["Lead"].tolist() == [late_id] and changed["Name"].tolist() == ["Late Import"]
+    assert nobody in [i.value for i in at.info]  # still what was stored, not the live board
+    button(at, "Close again").click().run()
+    assert any("revision 2 stored" in s.value for s in at.success)
+    at.run()
+    assert not at.warning
+    assert at.dataframe(key="leaderboard_people").value["Name"].tolist() == ["Test sales_rep"]

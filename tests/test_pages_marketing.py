@@ -120,6 +120,16 @@ def test_marketer_sees_the_criteria_read_only(url: str) -> None:
     assert not [b for b in at.button if b.key == "criteria_save"]
 
 
+def test_a_sales_manager_reads_the_criteria_and_cannot_save_them(url: str) -> None:
+    at = open_page("salesmanager", "pages/criteria.py")
+    assert at.slider(key=f"criteria_threshold_{STAMP}").disabled
+    assert at.number_input(key=f"criteria_company_size_{STAMP}_w").disabled
+    assert not [b for b in at.button if b.key in ("criteria_save", "criteria_accept")]
+    assert "You can look, not change: the MQL criteria are edited by marketing managers." in [
+        i.value for i in at.info
+    ]
+
+
 def test_targets_flag_min_above_max_and_save_a_change(url: str) -> None:
     at = open_page("marketingmanager", "pages/targets.py")
     at.number_input(key=f"targets_min_mqls_per_rep_{STAMP}").set_value(200).run()
@@ -220,3 +230,36 @@ def test_criteria_breakdowns_by_marketer_month_and_rep_load(url: str) -> None:
         at.segmented_control(key="criteria_view").set_value(view).run()
         assert not at.exception, view
     assert at.dataframe[0].value["verdict"].tolist() == ["below min"]  # 4 leads, 2 reps
+
+
+def test_changing_a_criterions_points_keeps_the_threshold_just_moved(url: str) -> None:
+    """The manager moves the threshold 60 -> 70, then raises a criterion's points: the
+    threshold stays at 70 and 70 is what is saved (it used to snap back to 60)."""
+    at = open_page("marketingmanager", "pages/criteria.py")
+    at.slider(key=f"criteria_threshold_{STAMP}").set_value(70).run()
+    points = at.number_input(key=f"criteria_company_size_{STAMP}_w")
+    before = int(points.value)
+    points.set_value(before + 30).run()
+    assert at.slider(key=f"criteria_threshold_{STAMP}").value == 70
+    at.button(key="criteria_save").click().run()
+    assert not at.exception
+    [detail] = audit(url, "edit_mql_criteria")
+    assert "threshold 60 -> 70" in detail
+    assert f"{before} pts for 50–5000 -> {before + 30} pts for 50–5000" in detail
+
+
+def test_using_the_plan_keeps_an_unrelated_unsaved_edit(url: str) -> None:
+    """The disposition window moved 48 -> 24 and not saved yet; "Use these numbers as the
+    quotas" fills the three plan fields and leaves the window at 24 (it used to reset)."""
+    at = open_page("marketingmanager", "pages/targets.py")
+    at.slider(key=f"targets_disposition_hours_{STAMP}").set_value(24).run()
+    at.number_input(key="targets_mql_to_sql").set_value(20.0).run()
+    at.number_input(key="targets_sql_to_opportunity").set_value(40.0).run()
+    at.number_input(key="targets_opportunity_to_won").set_value(25.0).run()
+    at.number_input(key="targets_reps").set_value(8).run()
+    at.button(key="targets_use_plan").click().run()
+    assert at.slider(key=f"targets_disposition_hours_{STAMP}").value == 24
+    at.button(key="targets_save").click().run()
+    [detail] = audit(url, "edit_targets")
+    assert "Disposition window (hours): 48 -> 24" in detail
+    assert "Opportunities per rep per month: 18 -> 10" in detail

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pyarrow as pa
 import pytest
@@ -11,14 +12,18 @@ from sqlmodel import select
 
 from sla_core import leads
 from sla_core.access import system_actor
+from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import Lead, LeadEvent
+from sla_core.models import Lead, LeadEvent, Role
+from sla_core.people import users
+from sla_core.sla import views
 from tests.slaframes import QUALIFYING
 from tests.test_pages import app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
 from ui.data import engine_for
 from ui.widgets import plain
 
 QUEUE = "pages/queue.py"
+COMPLIANCE = "pages/compliance.py"
 
 
 @pytest.fixture
@@ -59,7 +64,8 @@ def test_a_rep_sees_their_open_lead_and_logs_a_call_in_one_click(url: str) -> No
     table = at.dataframe[0].value
     assert table["name"].tolist() == ["own <b>Lead</b>"]
     button(at, "Call").click().run()
-    assert [s.value for s in at.success] == ["Call logged."]
+    own = plain(f"#{_own_lead(url).id} own <b>Lead</b>")
+    assert [s.value for s in at.success] == [f"Call logged on {own}."]
     assert _own_lead(url).touches == 1
 
 
@@ -74,7 +80,8 @@ def test_a_disqualification_with_a_reason_leaves_the_queue(url: str) -> None:
     at = _queue_as("salesrep")
     at.selectbox(key="queue_reason").select("No budget").run()
     button(at, "Save disposition").click().run()
-    assert at.success[0].value == "Disposition saved."
+    own = plain(f"#{_own_lead(url).id} own <b>Lead</b>")
+    assert at.success[0].value == f"Disposition saved for {own}."
     lead = _own_lead(url)
     assert (lead.stage, lead.disposition_reason) == ("disqualified", "No budget")
     assert at.metric[0].value == "0"
@@ -95,18 +102,134 @@ def test_a_form_made_stale_by_someone_else_is_refused_and_nothing_is_lost(url: s
     assert kinds == ["disposition"]
 
 
+def _second_lead(url: str) -> int:
+    """A second open lead for the rep, assigned an hour ago: it sorts after "own"."""
+    with session_scope(engine_for(url)) as session:
+        own = session.exec(select(Lead).where(Lead.lead_key == "own")).one()
+        at = now() - timedelta(hours=1)
+        lead = Lead(
+            lead_key="second", first_name="Babak", last_name="Karimi",
+            email="babak@example.com", stage="mql", source="webinar", owner_id=own.owner_id,
+            created_at=at, mql_at=at, assigned_at=at, updated_at=at,
+            **QUALIFYING,
+        )  # fmt: skip
+        session.add(lead)
+        session.flush()
+        return int(lead.id or 0)
+
+
+def _touches(url: str) -> dict[str, int]:
+    with session_scope(engine_for(url)) as session:
+        return {lead.lead_key: lead.touches for lead in session.exec(select(Lead)).all()}
+
+
+def _shown(at) -> str:  # type: ignore[no-untyped-def]
+    """The label the browser shows for the picked lead (what it sends back on a click)."""
+    picker = at.selectbox(key="queue_lead")
+    return str(picker.options[picker.index])
+
+
+def test_the_picked_lead_stays_picked_after_each_write(url: str) -> None:
+    """A rep picks the second lead and logs a call, an e-mail, then qualifies: all on that
+    lead, each confirmation naming it. The picker's label used to carry the live countdown,
+    so after a write the label the browser held was gone and it fell back to the first lead."""
+    second = _second_lead(url)
+    at = _queue_as("salesrep")
+    at.selectbox(key="queue_lead").select(second).run()
+    label = _shown(at)
+    button(at, "Call").click().run()
+    assert [s.value for s in at.success] == [f"Call logged on {plain(f'#{second}')} Babak Karimi."]
+    assert label in at.selectbox(key="queue_lead").options
+    assert at.selectbox(key="queue_lead").value == second
+    button(at, "E-mail").click().run()
+    assert [s.value for s in at.success] == [
+        f"E-mail logged on {plain(f'#{second}')} Babak Karimi."
+    ]
+    assert _touches(url) == {"own": 0, "other": 0, "none": 0, "second": 2}
+    button(at, "Qualify").click().run()
+    assert [s.value for s in at.success] == [f"{plain(f'#{second}')} Babak Karimi qualified."]
+    assert _own_lead(url).stage == "mql"
+
+
+def test_the_pick_survives_the_countdown_changing_between_runs(url: str) -> None:
+    """The clock's minute turning between picking and clicking keeps the label the browser
+    shows among the options, so the pick stays where the rep put it."""
+    second = _second_lead(url)
+    at = _queue_as("salesrep")
+    at.selectbox(key="queue_lead").select(second).run()
+    label = _shown(at)
+    with session_scope(engine_for(url)) as session:  # seven minutes pass for every lead
+        for lead in session.exec(select(Lead)).all():
+            if lead.assigned_at is not None:
+                lead.assigned_at -= timedelta(minutes=7)
+                lead.updated_at = now()
+                session.add(lead)
+    button(at, "Voicemail").click().run()
+    assert label in at.selectbox(key="queue_lead").options
+    assert _shown(at) == label
+    button(at, "Call").click().run()
+    assert _touches(url)["second"] == 2 and _touches(url)["own"] == 0
+
+
 def test_a_manager_opens_a_reps_queue_and_an_opportunity(url: str) -> None:
     at = _queue_as("salesmanager")
     assert at.selectbox(key="queue_rep").value is not None
     assert at.metric[0].value == "1"
     at.number_input(key="queue_deal_value").set_value(12_000.0).run()
     button(at, "Open opportunity").click().run()
-    assert at.success[0].value == "Opportunity opened."
+    own = plain(f"#{_own_lead(url).id} own <b>Lead</b>")
+    assert at.success[0].value == f"Opportunity opened on {own}."
     lead = _own_lead(url)
     assert (lead.stage, lead.deal_value) == ("opportunity", 12_000.0)
 
 
-COMPLIANCE = "pages/compliance.py"
+def test_the_queue_puts_saveable_leads_first_and_late_ones_in_their_own_section(
+    url: str,
+) -> None:
+    """A lead missed weeks ago sits under "Already late", after the lead that can still be
+    saved; time left reads in words ("in 23 h", "28 days late"), never signed hours."""
+    with session_scope(engine_for(url)) as session:
+        own = session.exec(select(Lead).where(Lead.lead_key == "own")).one()
+        at = now() - timedelta(days=30)
+        session.add(
+            Lead(lead_key="old", first_name="Long", last_name="Gone", email="old@example.com",
+                 stage="mql", source="webinar", owner_id=own.owner_id, created_at=at, mql_at=at,
+                 assigned_at=at, updated_at=at, **QUALIFYING)
+        )  # fmt: skip
+    at = _queue_as("salesrep")
+    assert [h.value for h in at.subheader] == ["Already late"]
+    first, late = (d.value for d in at.dataframe)
+    assert first["name"].tolist() == ["own <b>Lead</b>"]
+    assert late["name"].tolist() == ["Long Gone"]
+    assert re.fullmatch(r"in \d+ h", first["countdown"].iloc[0])
+    assert re.fullmatch(r"\d+ days late", late["countdown"].iloc[0])
+    assert first["status"].tolist() == ["On track"] and late["status"].tolist() == ["Late"]
+    picker = at.selectbox(key="queue_lead")
+    assert [o.split(" · ")[1] for o in picker.options] == ["own <b>Lead</b>", "Long Gone"]
+
+
+def _imported_owner(url: str) -> None:
+    """A sales rep an import created (no login, no team), owning one open lead."""
+    with session_scope(engine_for(url)) as session:
+        person = users.create_unplaced_person(
+            session=session, username="imported", name="Aaron Imported", role=Role.SALES_REP,
+            actor=system_actor(), email=None,
+        )  # fmt: skip
+        lead = session.exec(select(Lead).where(Lead.lead_key == "none")).one()
+        lead.owner_id, lead.assigned_at = person.id, lead.created_at
+        session.add(lead)
+
+
+def test_pickers_offer_only_reps_who_can_sign_in(url: str) -> None:
+    """The queue opens on a rep who works, not on an owner an import created."""
+    _imported_owner(url)
+    at = _queue_as("salesmanager")
+    picker = at.selectbox(key="queue_rep")
+    assert picker.options == ["Test sales_rep"] and picker.value is not None
+    assert at.metric[0].value == "1"
+    at.switch_page(COMPLIANCE).run()
+    at.selectbox(key="compliance_scope").select(views.ScopeKind.REP).run()
+    assert at.selectbox(key="compliance_rep").options == ["Test sales_rep"]
 
 
 def _gauges(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -171,7 +294,7 @@ def test_compliance_tables_read_in_words_and_conversion_counts_deals(url: str) -
     assert list(behind.columns) == ["ID", "Name", "Company", "Stage", "Met", "Disposition",
                                     "Worked", "Follow-up", "Touches", "Owner"]  # fmt: skip
     assert list(at_risk.columns) == ["ID", "Countdown", "Name", "Company", "Stage", "Status",
-                                     "Deadline", "Hours left", "Touches", "Required",
+                                     "Deadline", "Touches", "Required",
                                      "Reassign", "Owner"]  # fmt: skip
     captions = [c.value for c in at.caption]
     assert any(re.fullmatch(r"\d+ won of \d+ MQLs", c) for c in captions), captions

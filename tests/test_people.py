@@ -190,3 +190,28 @@ def test_only_admins_merge_or_remove(org: Engine) -> None:
             roster.remove_person(session=session, username="rep.two", actor=rep)
         with pytest.raises(PermissionDenied):
             roster.merge_person(session=session, source="rep.two", target="rep.one", actor=rep)
+
+
+def test_the_rep_pickers_list_only_reps_who_can_sign_in_and_work(org: Engine) -> None:
+    """An imported owner (no login, no team), a rep placed in a team without a login and a
+    deactivated rep are not offered in the Work queue and Compliance pickers."""
+    with session_scope(org) as session:
+        users.create_unplaced_person(
+            session=session, username="imported", name="Imported Owner", role=Role.SALES_REP,
+            actor=SYSTEM, email=None,
+        )  # fmt: skip
+        team = session.exec(select(Team).where(Team.name == "Enterprise")).one()
+        users.create_user(
+            session=session, username="no.login", name="No Login", role=Role.SALES_REP,
+            team_id=team.id, actor=SYSTEM,
+        )  # fmt: skip
+        gone = users.create_user(
+            session=session, username="gone", name="Gone", role=Role.SALES_REP,
+            password="Secret#123", team_id=team.id, actor=SYSTEM,
+        )  # fmt: skip
+        gone.active = False
+        session.add(gone)
+        session.flush()
+        frame = roster.people_frame(session=session)
+    assert sorted(roster.working_reps(frame)["username"]) == ["rep.one", "rep.two"]
+    assert "imported" in set(roster.active_reps(frame)["username"])  # the wider rule stays

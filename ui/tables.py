@@ -82,6 +82,8 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
         for column in ("stage", *STATE_COLUMNS)
         if column in frame
     }
+    if "countdown" in frame:  # "in 10 h", "3 days late": Messages, in the reader's words
+        changed["countdown"] = frame["countdown"].map(lambda v: _(v) if v else v)
     instants = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
     out = local_times(frame.assign(**changed), instants)
     out = out.rename(columns={c: _(HEADERS[c]) for c in out.columns if c in HEADERS})

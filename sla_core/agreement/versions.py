@@ -176,6 +176,8 @@ def save_draft(
     status = statuses(session=session)[version_id]
     if status is Status.SUPERSEDED:
         raise StaleRevision(f"version {version.number} is superseded; open the newest version")
+    if content.mql != load_content(version).mql:  # sales managers read the MQL criteria
+        require(actor, Permission.EDIT_MQL_CRITERIA)
     if status is Status.SIGNED:
         return _next_draft(
             session=session,

@@ -21,10 +21,10 @@ from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.agreement import content_hash
 from sla_core.clock import now
-from sla_core.gamification import service
+from sla_core.gamification import badges, service
 from sla_core.gamification.board import Board
 from sla_core.gamification.standings import METRICS
-from sla_core.models import ClosedStanding, PeriodClose, User
+from sla_core.models import BadgeAward, ClosedStanding, PeriodClose, User
 from sla_core.periods import Period
 
 
@@ -208,3 +208,106 @@ def close_period(
     )
     session.flush()
     return CloseOutcome(close, True, change)
+
+
+# The moments that put a lead in a period's standings: any of them inside the period.
+PERIOD_MOMENTS = (
+    "created_at",
+    "mql_at",
+    "assigned_at",
+    "first_touch_at",
+    "last_touch_at",
+    "dispositioned_at",
+    "sql_at",
+    "opportunity_at",
+    "closed_at",
+)
+CHANGED_COLUMNS = ["id", "name", "stage", "updated_at"]
+
+
+def changed_leads(leads: pd.DataFrame, period: Period, since: datetime) -> pd.DataFrame:
+    """The leads of `period` written after `since` (its closing): id, name, stage, when.
+
+    A lead belongs to the period when any of its moments (MQL, hand-off, touches,
+    disposition, opportunity, close...) falls inside it; newest change first (pure).
+    """
+    if leads.empty or "updated_at" not in leads.columns:
+        return pd.DataFrame(columns=CHANGED_COLUMNS)
+    inside = pd.Series(False, index=leads.index)
+    for column in PERIOD_MOMENTS:
+        if column in leads.columns:
+            inside |= period.contains(leads[column])
+    later = (leads["updated_at"] > pd.Timestamp(since)).fillna(False).astype(bool)
+    found = leads[inside & later]
+
+    def text(column: str) -> pd.Series:
+        if column not in found.columns:
+            return pd.Series("", index=found.index)
+        return found[column].fillna("").astype(str)
+
+    name = (text("first_name") + " " + text("last_name")).str.strip()
+    name = name.where(name != "", text("email"))
+    out = pd.DataFrame(
+        {
+            "id": found["id"].astype("int64"),
+            "name": name,
+            "stage": text("stage"),
+            "updated_at": found["updated_at"],
+        }
+    )
+    return out.sort_values(["updated_at", "id"], ascending=[False, True]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """A closed period as stored: its newest revision's standings and badges, and whether
+    (and through which leads) its data changed since."""
+
+    close: PeriodClose
+    people: pd.DataFrame
+    teams: pd.DataFrame
+    badges: pd.DataFrame
+    changed: bool  # the period recomputed now differs from what was stored
+    leads: pd.DataFrame  # when changed: the period's leads written since closing
+
+
+def stored_badges(*, session: Session, close_id: int) -> pd.DataFrame:
+    """The badges stored with one closed revision: subject_id, name, badge, tier, detail."""
+    rows = session.exec(
+        select(BadgeAward, User)
+        .join(User, col(User.id) == col(BadgeAward.user_id))
+        .where(BadgeAward.close_id == close_id)
+        .order_by(col(BadgeAward.id))
+    ).all()
+    return pd.DataFrame(
+        [
+            {
+                "subject_id": award.user_id,
+                "name": user.name,
+                "badge": badges.BADGE_TITLES[badges.Badge(award.badge)],
+                "tier": award.tier,
+                "detail": award.detail,
+            }
+            for award, user in rows
+        ],
+        columns=["subject_id", "name", "badge", "tier", "detail"],
+    )
+
+
+def frozen(*, session: Session, period: Period, board: Board, leads: pd.DataFrame) -> Frozen | None:
+    """What a closed `period` shows: the stored standings and badges, never the live board
+    (`board` is only compared with them). None when the period was never closed."""
+    close = latest_close(session=session, period=period)
+    if close is None:
+        return None
+    changed = close.fingerprint != fingerprint(board)
+    return Frozen(
+        close=close,
+        people=stored_standings(session=session, close_id=close.id or 0),
+        teams=stored_standings(session=session, close_id=close.id or 0, kind="team"),
+        badges=stored_badges(session=session, close_id=close.id or 0),
+        changed=changed,
+        leads=changed_leads(leads, period, close.closed_at)
+        if changed
+        else pd.DataFrame(columns=CHANGED_COLUMNS),
+    )

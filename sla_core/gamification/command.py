@@ -74,10 +74,65 @@ def rows_of(board: Board, by: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _text(board: Board, rows: list[dict[str, Any]], by: str) -> str:
+def stored_rows_of(board: Board, frozen: closing.Frozen, by: str) -> list[dict[str, Any]]:
+    """A closed period's stored standings as plain dicts (the live `board` only names
+    teams and roles), each with what closed them and whether the data changed since."""
+    frame = frozen.people if by == "rep" else frozen.teams
+    who = "person" if by == "rep" else "team"
+    live = board.people.set_index("subject_id")
+    closed = {
+        "revision": frozen.close.revision,
+        "closed_at": frozen.close.closed_at.isoformat(),
+        "changed_since": frozen.changed,
+        "changed_leads": [int(i) for i in frozen.leads["id"]],
+    }
+    rows = []
+    for record in frame.to_dict("records"):
+        subject = int(record["subject_id"])
+        row: dict[str, Any] = {
+            "period": board.period.label,
+            "rank": int(record["rank"]),
+            who: record["name"],
+            "id": subject,
+            "points": float(record["points"]) if by == "team" else int(record["points"]),
+            "rules_version": frozen.close.version_number,
+        }
+        if by == "rep":
+            team = live["team"].get(subject) if "team" in live else None
+            row["team"] = team if team is not None and pd.notna(team) else None
+            row["role"] = live["role"].get(subject) if "role" in live else None
+        row.update({m: int(record[m]) for m in METRICS})
+        row["closed"] = closed
+        rows.append(row)
+    return rows
+
+
+def _closed_lines(frozen: closing.Frozen) -> list[str]:
+    """What the text output says about a closed period: stored, and changed since or not."""
+    close = frozen.close
+    lines = [
+        f"Closed on {close.closed_at:%Y-%m-%d} (revision {close.revision}): "
+        "these are the stored standings."
+    ]
+    if frozen.changed:
+        leads = frozen.leads
+        named = ", ".join(
+            f"#{i} {n}".strip() for i, n in zip(leads["id"], leads["name"], strict=True)
+        )
+        lines.append(
+            f"The data changed since closing ({len(leads)} leads changed"
+            + (f": {named}" if named else "")
+            + "); run with --close to close it again."
+        )
+    return lines
+
+
+def _text(
+    board: Board, rows: list[dict[str, Any]], by: str, frozen: closing.Frozen | None = None
+) -> str:
     who = "person" if by == "rep" else "team"
     lines = [f"Standings {board.period.label} ({'people' if by == 'rep' else 'teams'})"]
-    lines += board.notes
+    lines += board.notes if frozen is None else _closed_lines(frozen)
     lines.append(
         f"{'#':>3}  {who:<28} {'points':>7} {'won':>5} {'opps':>5} {'in time':>8} {'mqls':>6}"
     )
@@ -121,9 +176,11 @@ def _run(args: argparse.Namespace, engine: Engine) -> int:
                 else f"{period.label} unchanged since revision {outcome.close.revision}"
             )
         board = service.board_for(session=session, leads=frame, period=period)
-    rows = rows_of(board, args.by)
+        frozen = closing.frozen(session=session, period=period, board=board, leads=frame)
+    # A closed period shows what was stored at closing, never the live board.
+    rows = rows_of(board, args.by) if frozen is None else stored_rows_of(board, frozen, args.by)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, default=str))  # noqa: T201
     else:
-        print(_text(board, rows, args.by) + (f"\n{note}" if note else ""))  # noqa: T201
+        print(_text(board, rows, args.by, frozen) + (f"\n{note}" if note else ""))  # noqa: T201
     return 0

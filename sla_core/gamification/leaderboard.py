@@ -31,10 +31,9 @@ class Leaderboard:
     """A period's board, its stored close (if any), the trend, the quarter's winning team,
     and for a player their own standing and badges."""
 
-    board: Board
+    board: Board  # the live board: for a closed period only compared with what is stored
     closed: PeriodClose | None
-    closed_rows: pd.DataFrame | None
-    changed_since_close: bool
+    frozen: closing.Frozen | None  # a closed period's stored standings and badges
     trend_people: pd.DataFrame
     trend_teams: pd.DataFrame
     quarter_label: str
@@ -105,20 +104,16 @@ def leaderboard(
     stamp = batch.stamp(data)
     done: Tally = memo(key, lambda: tally(data, batch, len(periods)), stamp=stamp)
     board = done.board
-    closed = closing.latest_close(session=session, period=period)
-    rows = None
-    if closed is not None:
-        rows = closing.stored_standings(session=session, close_id=closed.id or 0)
+    frozen = closing.frozen(session=session, period=period, board=board, leads=leads)
     return Leaderboard(
         board=board,
-        closed=closed,
-        closed_rows=rows,
-        changed_since_close=closed is not None and closed.fingerprint != closing.fingerprint(board),
+        closed=None if frozen is None else frozen.close,
+        frozen=frozen,
         trend_people=done.trend_people,
         trend_teams=done.trend_teams,
         quarter_label=quarter.label,
         quarter_winner=done.quarter_winner,
-        mine=standing_of(board, viewer.id) if viewer.id is not None else None,
+        mine=standing_of(board, viewer.id) if viewer.id is not None and frozen is None else None,
         my_badges=awards.badge_history(session=session, user_id=viewer.id or 0),
         earning=done.earning,
         key=key,
@@ -180,6 +175,36 @@ TEAM_TABLE = {
     "opportunities": N_("Opportunities"),
     "mqls": N_("MQLs"),
 }
+STORED_TABLE = {
+    "rank": N_("Rank"),
+    "name": N_("Name"),
+    "points": N_("Points"),
+    "dispositioned_in_time": N_("In time"),
+    "disposition_due": N_("Due"),
+    "opportunities": N_("Opportunities"),
+    "won": N_("Won"),
+    "mqls": N_("MQLs"),
+}
+STORED_TEAM_TABLE = {
+    "rank": N_("Rank"),
+    "name": N_("Team"),
+    "points": N_("Points per level"),
+    "won": N_("Won"),
+    "opportunities": N_("Opportunities"),
+    "mqls": N_("MQLs"),
+}
+BADGE_TABLE = {
+    "name": N_("Name"),
+    "badge": N_("Badge"),
+    "tier": N_("Tier"),
+    "detail": N_("Why"),
+}
+CHANGED_TABLE = {
+    "id": N_("Lead"),
+    "name": N_("Name"),
+    "stage": N_("Stage"),
+    "updated_at": N_("Changed (UTC)"),
+}
 LEVEL_TABLE = {
     "level": N_("Service level"),
     "actual": N_("Actual"),
@@ -194,7 +219,8 @@ LEVEL_TABLE = {
 def table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The columns a person reads, renamed, in order (a new frame)."""
     shown = frame[[c for c in columns if c in frame.columns]].rename(columns=columns)
-    return shown.round(1)
+    numeric = shown.select_dtypes("number").columns
+    return shown.round(dict.fromkeys(numeric, 1))
 
 
 def levels_of(board: Board, subject_id: int) -> pd.DataFrame:

@@ -51,6 +51,13 @@ def active_reps(people: pd.DataFrame) -> pd.DataFrame:
     return people[(people["role"] == Role.SALES_REP.value) & people["active"].astype(bool)]
 
 
+def working_reps(people: pd.DataFrame) -> pd.DataFrame:
+    """The sales reps a rep picker offers (Work queue, Compliance): active, placed, and able
+    to sign in. A person an import created, or one without a login, cannot work a queue."""
+    reps = active_reps(placed(people))
+    return reps[reps["can_sign_in"].astype(bool)]
+
+
 def placed(people: pd.DataFrame) -> pd.DataFrame:
     """The people who count in head counts and targets: active, and placed by a manager.
 

@@ -1,4 +1,6 @@
-"""A rep's work queue: the leads that still owe an action, most urgent first."""
+"""A rep's work queue, ordered for action: leads that can still be saved first (at risk,
+then on track, nearest deadline first), then the ones already late in their own section
+(the latest breach first: those are still worth a call), never the other way round."""
 
 from __future__ import annotations
 
@@ -6,6 +8,9 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
+
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Message
 
 QUEUE_COLUMNS = (
     "id",
@@ -20,14 +25,20 @@ QUEUE_COLUMNS = (
     "follow_ups_required",
     "owner_id",
     "reassign",
+    "late",
 )
+
+# Sections of the queue, in the order a rep works them.
+SAVE, LATE = "save", "late"
+# Within "save": at risk before on track; a lead only owing follow-ups comes last.
+STATUS_ORDER = {"at_risk": 0, "on_track": 1}
 
 
 def work_queue(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime) -> pd.DataFrame:
-    """Open leads sorted by their next deadline: overdue first, then the nearest deadline.
+    """Open leads ordered for action (see the module docstring); `late`: already breached.
 
-    hours_left: calendar hours from `ref` to the next deadline (negative once overdue); a
-    lead with no running clock (only follow-ups owed) sorts last.
+    hours_left: calendar hours from `ref` to the next deadline (negative once overdue);
+    countdown: the same in words ("in 10 h", "3 days late"), a translatable `Message`.
     """
     open_rows = clocks["open"].to_numpy(dtype=bool)
     mine, times = leads.loc[open_rows], clocks.loc[open_rows]
@@ -36,13 +47,15 @@ def work_queue(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime) -> pd.D
     last = mine["last_name"].fillna("").astype(str)
     name = (first + " " + last).str.strip()
     fallback = mine["email"].fillna("").astype(str) if "email" in mine else ""
+    status = times["status"].astype(str)
+    late = (status == "breached").to_numpy()
     queue = pd.DataFrame(
         {
             "id": mine["id"].astype("int64"),
             "name": name.where(name != "", fallback),
             "company": mine["company"],
             "stage": mine["stage"],
-            "status": times["status"].astype(str),
+            "status": status,
             "next_deadline": times["next_deadline"],
             "hours_left": left.round(1),
             "countdown": countdown(left),
@@ -50,22 +63,49 @@ def work_queue(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime) -> pd.D
             "follow_ups_required": times["follow_ups_required"],
             "owner_id": mine["owner_id"],
             "reassign": times["reassign"],
+            "late": late,
         }
     )
-    order = np.lexsort((mine["id"].to_numpy(), left.fillna(np.inf).to_numpy()))
+    hours = left.to_numpy(dtype=float)
+    # Saveable: by status, then the nearest deadline (none: last). Late: the latest breach
+    # first, so a lead missed an hour ago comes before one missed in June.
+    rank = status.map(STATUS_ORDER).fillna(len(STATUS_ORDER)).to_numpy()
+    within = np.where(late, -np.nan_to_num(hours, nan=-np.inf), np.nan_to_num(hours, nan=np.inf))
+    order = np.lexsort((mine["id"].to_numpy(), within, np.where(late, 0, rank), late))
     return queue.iloc[order].reset_index(drop=True)[list(QUEUE_COLUMNS)]
 
 
-def countdown(hours: pd.Series) -> pd.Series:
-    """Time left as a short text: "5 h 20 min", "3 d 4 h", "-2 h 5 min" once overdue.
+def sections(queue: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The queue cut into its two sections, each in work order: to save, already late."""
+    late = queue["late"].to_numpy(dtype=bool)
+    return {
+        SAVE: queue[~late].reset_index(drop=True),
+        LATE: queue[late].reset_index(drop=True),
+    }
 
-    Under two days: hours and minutes; from two days: days and hours.
+
+def countdown(hours: pd.Series) -> pd.Series:
+    """Time left in words: "in 25 min", "in 10 h", "in 3 days", "5 h late", "3 days late".
+
+    Under an hour: minutes; under two days: whole hours; from two days: whole days. Each
+    value is a `Message` (English as it stands; the page translates it, digits included);
+    no deadline: "".
     """
-    minutes = (hours * 60).round()
-    sign = pd.Series(np.where(minutes < 0, "-", ""), index=hours.index)
-    whole = minutes.abs().fillna(0).astype("int64")
-    hours_part, minutes_part = (whole // 60).astype(str), (whole % 60).astype(str)
-    days_part, rest_hours = (whole // 1440).astype(str), (whole % 1440 // 60).astype(str)
-    short = sign + hours_part + " h " + minutes_part + " min"
-    long = sign + days_part + " d " + rest_hours + " h"
-    return long.where(whole >= 2880, short).where(hours.notna(), "")
+    return pd.Series(
+        [_words(h) for h in hours.to_numpy(dtype=float)], index=hours.index, dtype=object
+    )
+
+
+def _words(hours: float) -> str:
+    if np.isnan(hours):
+        return ""
+    minutes = int(round(abs(hours) * 60))
+    ahead = hours >= 0
+    if minutes < 60:
+        template = N_("in {n} min") if ahead else N_("{n} min late")
+        return Message.of(template, n=minutes)
+    if minutes < 48 * 60:
+        template = N_("in {n} h") if ahead else N_("{n} h late")
+        return Message.of(template, n=minutes // 60)
+    template = N_("in {n} days") if ahead else N_("{n} days late")
+    return Message.of(template, n=minutes // (24 * 60))

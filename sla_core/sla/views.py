@@ -84,7 +84,7 @@ def attention(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime, scope_ro
               status: str) -> pd.DataFrame:  # fmt: skip
     """Open leads of the scope whose worst clock is `status` (at_risk or breached), by deadline."""
     queue = work_queue(leads.loc[scope_rows], clocks.loc[scope_rows], ref)
-    return queue[queue["status"] == status].reset_index(drop=True)
+    return queue[queue["status"] == status].drop(columns=["late"]).reset_index(drop=True)
 
 
 # Which counts of `levels._counts` stand behind each gauge: (the leads judged, those met).
