@@ -18,18 +18,21 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from sla_core import sqlite_reader
 from sla_core.bulk import LEAD_TIME_COLUMNS, arrow_schema, placeholder, read_arrow
+from sla_core.clock import now, to_micros
 from sla_core.lead_fields import CATEGORY_FIELDS
 from sla_core.models import Lead, LeadEvent
 from sla_core.sqlite_reader import shape
@@ -109,33 +112,92 @@ def owner_view(snapshot: pd.DataFrame, owner_id: int) -> pd.DataFrame:
     return freeze(snapshot[snapshot["owner_id"] == owner_id])
 
 
+@dataclass(frozen=True)
+class Delta:
+    """What changed from one revision's frame to the next, when the old rows kept their places.
+
+    `positions`: where the changed and added rows sit in the new frame (ascending); rows
+    before `appended_from` were there before (updated in place), the others are new.
+    """
+
+    positions: np.ndarray
+    appended_from: int
+
+    def rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The changed and added rows of the new `frame`, with their index labels."""
+        return frame.iloc[self.positions]
+
+
 class Shared:
     """One data revision's snapshot, shared by every session, with what is derived from it.
 
     `frame` is frozen; `for_owner` and `memo` keep derived frames and aggregates for this
     revision only (at most `limit` of them, least recently used dropped first), so they
     go when the revision goes. Safe to use from several sessions' threads at once.
+
+    A snapshot refreshed from the one before (`refresh`) knows what changed (`delta`): a
+    memo entry given an `update` is then carried over from the previous revision's value
+    by updating the changed rows only, instead of being computed again from every lead.
     """
 
-    def __init__(self, revision: str, frame: pd.DataFrame, limit: int = 256) -> None:
+    def __init__(
+        self,
+        revision: str,
+        frame: pd.DataFrame,
+        limit: int = 256,
+        *,
+        mark: Mark | None = None,
+        before: Shared | None = None,
+        delta: Delta | None = None,
+    ) -> None:
         self.revision = revision
         self.frame = freeze(frame)
+        self.mark = mark
+        self.delta = delta if before is not None else None
+        self._before = before if delta is not None else None
+        if self._before is not None:
+            self._before._before = None  # keep one step back only: no chain of old frames
         self._limit = limit
         self._memo: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def memo(self, key: Hashable, compute: Callable[[], T], *, stamp: Hashable = None) -> T:
+    def _carried(self, key: Hashable, stamp: Hashable) -> tuple[bool, Any]:
+        before = self._before
+        if before is None:
+            return False, None
+        with before._lock:
+            entry = before._memo.get(key)
+        if entry is None or entry[0] != stamp:
+            return False, None
+        return True, entry[1]
+
+    def memo(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        stamp: Hashable = None,
+        update: Callable[[T, Delta], T] | None = None,
+    ) -> T:
         """`compute()` once per key for this revision (keys name the function and its inputs).
 
         `stamp`: for figures that move with time (the minute, say): a value with another
         stamp than the stored one is computed again and *replaces* it, so an idle revision
         does not pile up one copy per minute.
+        `update(previous, delta)`: how to bring the previous revision's value (same key and
+        stamp) up to date from the changed rows alone; without it, or without a previous
+        value, `compute()` runs. It must give what `compute()` would.
         """
         with self._lock:
             if key in self._memo and self._memo[key][0] == stamp:
                 self._memo.move_to_end(key)
                 return self._memo[key][1]  # type: ignore[no-any-return]
-        value = compute()  # outside the lock: other sessions keep reading meanwhile
+        found, previous = (False, None) if update is None else self._carried(key, stamp)
+        # outside the lock: other sessions keep reading meanwhile
+        if found and update is not None and self.delta is not None:
+            value: T = update(cast(T, previous), self.delta)
+        else:
+            value = compute()
         with self._lock:
             self._memo[key] = (stamp, value)
             self._memo.move_to_end(key)
@@ -148,11 +210,249 @@ class Shared:
         with self._lock:
             return tuple(self._memo)
 
+    def refiltered(self, view: pd.DataFrame, keep: Callable[[pd.DataFrame], Any]) -> pd.DataFrame:
+        """`view` (rows of the previous frame where `keep` holds, in their order) brought up
+        to this revision: the changed rows are dropped and, where `keep` holds, re-added."""
+        assert self.delta is not None
+        changed = self.delta.rows(self.frame)
+        stale = view.index.intersection(changed.index[: _updated(self.delta)])
+        fresh = changed[np.asarray(keep(changed), dtype=bool)]
+        rest = view.drop(index=stale) if len(stale) else view
+        if fresh.empty:
+            return freeze(rest)
+        return freeze(_conformed(pd.concat([rest, fresh]).sort_index(), self.frame))
+
     def for_owner(self, owner_id: int | None) -> pd.DataFrame:
         """All leads (None), or one owner's as a frozen frame filtered once per revision."""
         if owner_id is None:
             return self.frame
-        return self.memo(("owner", owner_id), lambda: owner_view(self.frame, owner_id))
+        return self.memo(
+            ("owner", owner_id),
+            lambda: owner_view(self.frame, owner_id),
+            update=lambda view, _: self.refiltered(view, lambda f: f["owner_id"] == owner_id),
+        )
+
+
+def _updated(delta: Delta) -> int:
+    """How many of the delta's rows were there before (updated in place)."""
+    return int(np.searchsorted(delta.positions, delta.appended_from))
+
+
+def _conformed(rows: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
+    """`rows` with `like`'s column types (categories included), for frames put together."""
+    out = rows.copy(deep=False)
+    for name, kind in like.dtypes.items():
+        if name in out and out[name].dtype != kind:
+            out[name] = out[name].astype(kind)
+    return out
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where the data stood at one probe: the data revision's parts and the instant."""
+
+    updated: int | None  # max(updated_at), epoch micros
+    lead_id: int | None  # max(lead.id)
+    first_id: int | None  # min(lead.id)
+    event_id: int | None  # max(leadevent.id)
+    count: int | None  # SQLite only: the number of leads
+    at: datetime  # when the probe ran (the app's clock)
+
+    @property
+    def revision(self) -> str:
+        parts = [self.updated, self.lead_id, self.event_id, self.first_id]
+        if self.count is not None:
+            parts.append(self.count)
+        return "-".join(str(part) for part in parts)
+
+
+def probe(*, session: Session) -> Mark:
+    """The data's `Mark` now: five index lookups (plus a count of the index on SQLite)."""
+    at = now()
+    updated = session.exec(select(func.max(col(Lead.updated_at)))).one()
+    count = None
+    if session.get_bind().dialect.name == "sqlite":
+        count = int(session.exec(select(func.count()).select_from(Lead)).one())
+    return Mark(
+        updated=None if updated is None else to_micros(updated),
+        lead_id=session.exec(select(func.max(col(Lead.id)))).one(),
+        first_id=session.exec(select(func.min(col(Lead.id)))).one(),
+        event_id=session.exec(select(func.max(col(LeadEvent.id)))).one(),
+        count=count,
+        at=at,
+    )
+
+
+# A write is stamped before its transaction commits: rows stamped this long before the
+# last probe are read again, so a write that committed just after it is not missed.
+IN_FLIGHT = timedelta(minutes=2)
+# More changed rows than this (or this share of all rows): read everything again.
+MOST_CHANGED_ROWS = 50_000
+MOST_CHANGED_SHARE = 0.05
+
+
+def changed_ids(session: Session, since: Mark) -> list[int] | None:
+    """Ids of the leads written since `since` (changed, added, or deleted), or None when too
+    many changed for a partial read to pay off. Ids come from three index range scans:
+    leads added (id above the last maximum), stamped since the last probe (less
+    `IN_FLIGHT`; a stamp is the app's clock when written) and named by a newer event (a
+    write stamped with an earlier instant, a deletion)."""
+    stamped = to_micros(since.at - IN_FLIGHT)
+    parts = [f"SELECT id FROM lead WHERE updated_at >= {int(stamped)}"]
+    if since.lead_id is not None:
+        parts.append(f"SELECT id FROM lead WHERE id > {int(since.lead_id)}")
+    else:
+        parts.append("SELECT id FROM lead")
+    if since.event_id is not None:
+        parts.append(f"SELECT lead_id FROM leadevent WHERE id > {int(since.event_id)}")
+    limit = MOST_CHANGED_ROWS + 1
+    sql = "SELECT id FROM (" + " UNION ".join(parts) + f") AS changed LIMIT {limit}"
+    ids = [int(row[0]) for row in session.execute(text(sql))]
+    return None if len(ids) > MOST_CHANGED_ROWS else sorted(ids)
+
+
+def refresh(engine: Engine, before: Shared, mark: Mark, ids: Sequence[int]) -> Shared | None:
+    """The next revision's snapshot from `before` and the rows `ids` read again (see
+    `changed_ids`), or None when a full read is the better way (too many changes, rows
+    deleted on PostgreSQL's watch, another column set).
+
+    Copy-on-write: the new frame shares every column the changes left as they were with
+    `before.frame`; a changed column is copied once and its changed rows replaced; new
+    leads (ids above the last) are appended. `before.frame` is never touched.
+    """
+    old = before.frame
+    if before.mark is None or list(old.columns) != list(SNAPSHOT_COLUMNS):
+        return None
+    if len(ids) > max(MOST_CHANGED_SHARE * len(old), 1_000):
+        return None
+    select_sql = "SELECT " + ", ".join(f'"{c}"' for c in SNAPSHOT_COLUMNS) + " FROM lead"
+    rows = _read_ids(engine, select_sql, ids)
+    have = old["id"].to_numpy()
+    got = rows["id"].to_numpy()
+    at = np.searchsorted(have, got)
+    inside = (at < len(have)) & (have[np.minimum(at, max(len(have) - 1, 0))] == got)
+    wanted = np.asarray(ids, dtype=np.int64)
+    gone = np.setdiff1d(np.intersect1d(wanted, have), got)
+    newest = int(have[-1]) if len(have) else -1
+    if len(gone) or (got[~inside] <= newest).any():
+        # a deletion, or an id below the newest reused: rows change places, read them all
+        return None
+    frame = _replaced(old, rows[inside], at[inside])
+    added = rows[~inside]
+    if len(added):
+        frame = _appended(frame, added)
+    if mark.count is not None and len(frame) != mark.count:
+        return None  # a deletion SQLite counted but no event named: read everything
+    positions = np.concatenate([at[inside], np.arange(len(old), len(frame))]).astype(np.int64)
+    delta = Delta(positions=positions, appended_from=len(old))
+    return Shared(mark.revision, _detached(frame), mark=mark, before=before, delta=delta)
+
+
+def _detached(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same columns (no copy) in a frame of their own: pandas' copy-on-write then has no
+    other frame to copy for, so a write into it meets the frozen arrays and fails (`freeze`)."""
+    return pd.DataFrame({name: frame[name].array for name in frame.columns}, copy=False)
+
+
+def _read_ids(engine: Engine, select_sql: str, ids: Sequence[int]) -> pd.DataFrame:
+    listed = ", ".join(str(int(i)) for i in ids) or "NULL"
+    table = read_table(engine, f"{select_sql} WHERE id IN ({listed})", owner_id=None)
+    return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _union_categories(old: pd.Series, new: pd.Series) -> pd.CategoricalDtype:
+    """`old`'s categories followed by the values of `new` they lack (old codes stay valid)."""
+    known = old.cat.categories
+    values = pd.Index(new.dropna().astype("str").unique())
+    extra = values[~values.isin(known)]
+    if not len(extra):
+        return old.dtype
+    return pd.CategoricalDtype(known.append(extra.astype(known.dtype)), ordered=False)
+
+
+def _same(old: pd.Series, new: pd.Series) -> bool:
+    """The same values (missing equals missing), whatever the two columns' types."""
+    a = old.astype("object").to_numpy()
+    b = new.astype("object").to_numpy()
+    missing_a, missing_b = pd.isna(a), pd.isna(b)
+    if (missing_a != missing_b).any():
+        return False
+    both = ~missing_a
+    return bool((a[both] == b[both]).all())
+
+
+def _integer_column(name: str) -> bool:
+    schema = arrow_schema(Lead.__table__)  # type: ignore[attr-defined]
+    return name not in LEAD_TIME_COLUMNS and pa.types.is_integer(schema.field(name).type)
+
+
+def _numbers(name: str, values: np.ndarray, index: pd.Index) -> pd.Series:
+    """A number column as a full read types it: int64 without gaps, float64 with them."""
+    column = pd.Series(values, index=index, name=name)
+    if _integer_column(name) and not np.isnan(values).any():
+        return column.astype(np.int64)
+    return column
+
+
+def _instants(before: pd.Series, at: np.ndarray, after: pd.Series) -> pd.Series:
+    values = before.dt.tz_convert(None).to_numpy(dtype="datetime64[us]").copy()
+    values[at] = after.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+    return pd.Series(values, index=before.index, name=before.name).dt.tz_localize("UTC")
+
+
+def _replaced(old: pd.DataFrame, rows: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
+    """`old` with the rows at positions `at` replaced by `rows` (same columns): columns
+    whose values did not change are shared with `old`, the others copied once."""
+    frame = old.copy(deep=False)
+    if not len(at):
+        return frame
+    for name in old.columns:
+        before = old[name]
+        after = rows[name]
+        if _same(before.iloc[at], after):
+            continue
+        if isinstance(before.dtype, pd.CategoricalDtype):
+            column = before.astype(_union_categories(before, after)).copy()
+            column.iloc[at] = after.astype("object").to_numpy()
+        elif isinstance(before.dtype, pd.DatetimeTZDtype):
+            column = _instants(before, at, after)
+        elif pd.api.types.is_numeric_dtype(before.dtype):
+            values = before.to_numpy(dtype=np.float64, copy=True)
+            values[at] = after.to_numpy(dtype=np.float64, na_value=np.nan)
+            column = _numbers(str(name), values, before.index)
+        else:  # text (Arrow-backed, immutable): rebuilt once
+            values = before.to_numpy(dtype=object, na_value=None).copy()
+            values[at] = after.to_numpy(dtype=object, na_value=None)
+            column = pd.Series(values, index=before.index, dtype=before.dtype, name=name)
+        frame[name] = column
+    return frame
+
+
+def _appended(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """`frame` followed by the new rows `added`, every column typed as a full read types it."""
+    columns: dict[str, pd.Series] = {}
+    index = pd.RangeIndex(len(frame) + len(added))
+    for name in frame.columns:
+        before = frame[name]
+        after = added[name]
+        if isinstance(before.dtype, pd.CategoricalDtype):
+            kind = _union_categories(before, after)
+            after = pd.Series(after.astype("object").to_numpy(), dtype=kind)
+            joined = pd.concat([before.astype(kind), after], ignore_index=True)
+        elif isinstance(before.dtype, pd.DatetimeTZDtype):
+            joined = pd.concat([before, after.astype(before.dtype)], ignore_index=True)
+        elif pd.api.types.is_numeric_dtype(before.dtype):
+            values = np.concatenate(
+                [
+                    before.to_numpy(dtype=np.float64),
+                    after.to_numpy(dtype=np.float64, na_value=np.nan),
+                ]
+            )
+            joined = _numbers(str(name), values, index)
+        else:
+            joined = pd.concat([before, after.astype(before.dtype)], ignore_index=True)
+        columns[str(name)] = joined.set_axis(index).rename(name)
+    return pd.DataFrame(columns, copy=False)
 
 
 def data_revision(*, session: Session) -> str:
@@ -165,11 +465,32 @@ def data_revision(*, session: Session) -> str:
     and its count would scan the table (0.1-0.3 s at 1M), so code that deletes leads there
     without adding others must record a `LeadEvent` for it.
     """
-    parts = [
-        session.exec(select(func.max(col(Lead.updated_at)))).one(),
-        session.exec(select(func.max(col(Lead.id)))).one(),
-        session.exec(select(func.max(col(LeadEvent.id)))).one(),
-    ]
-    if session.get_bind().dialect.name == "sqlite":
-        parts.append(session.exec(select(func.count()).select_from(Lead)).one())
-    return "-".join(str(part) for part in parts)
+    return probe(session=session).revision
+
+
+def _comparable(before: Mark, after: Mark) -> bool:
+    """Whether `after` can follow `before` by writes alone (no table emptied or rebuilt)."""
+    if before.lead_id is None:
+        return after.lead_id is None or before.event_id is None or after.event_id is not None
+    return (
+        after.lead_id is not None
+        and after.lead_id >= before.lead_id
+        and after.first_id == before.first_id
+        and (before.event_id or 0) <= (after.event_id or 0)
+    )
+
+
+def load(engine: Engine, mark: Mark, before: Shared | None = None) -> Shared:
+    """The snapshot at `mark` (probed just before): `before` refreshed with the rows written
+    since (see `changed_ids`, `refresh`), or, on a first load or after many changes, all
+    leads read again. Both give the same frame (tests/test_snapshot_refresh.py)."""
+    if before is not None and before.mark is not None:
+        if before.revision == mark.revision:
+            return before
+        if _comparable(before.mark, mark):
+            with Session(engine) as session:
+                ids = changed_ids(session, before.mark)
+            fresh = None if ids is None else refresh(engine, before, mark, ids)
+            if fresh is not None:
+                return fresh
+    return Shared(mark.revision, read_leads(engine, columns=SNAPSHOT_COLUMNS), mark=mark)
