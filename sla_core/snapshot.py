@@ -34,7 +34,7 @@ from sla_core import sqlite_reader
 from sla_core.bulk import LEAD_TIME_COLUMNS, arrow_schema, placeholder, read_arrow
 from sla_core.clock import now, to_micros
 from sla_core.lead_fields import CATEGORY_FIELDS
-from sla_core.models import Lead, LeadEvent
+from sla_core.models import BatchStatus, ImportBatch, Lead, LeadEvent
 from sla_core.sqlite_reader import shape
 
 # Import bookkeeping that no page reads; everything else is in the snapshot.
@@ -257,6 +257,7 @@ class Mark:
     event_id: int | None  # max(leadevent.id)
     count: int | None  # SQLite only: the number of leads
     at: datetime  # when the probe ran (the app's clock)
+    importing_since: datetime | None = None  # the start of the oldest import still running
 
     @property
     def revision(self) -> str:
@@ -267,13 +268,18 @@ class Mark:
 
 
 def probe(*, session: Session) -> Mark:
-    """The data's `Mark` now: five index lookups (plus a count of the index on SQLite)."""
+    """The data's `Mark` now: index lookups (and a count of the index on SQLite) and the
+    start of any import still running (its rows are stamped then, committed later)."""
     at = now()
     updated = session.exec(select(func.max(col(Lead.updated_at)))).one()
     count = None
     if session.get_bind().dialect.name == "sqlite":
         count = int(session.exec(select(func.count()).select_from(Lead)).one())
+    running = select(func.min(col(ImportBatch.started_at))).where(
+        col(ImportBatch.status) == BatchStatus.RUNNING
+    )
     return Mark(
+        importing_since=session.exec(running).one(),
         updated=None if updated is None else to_micros(updated),
         lead_id=session.exec(select(func.max(col(Lead.id)))).one(),
         first_id=session.exec(select(func.min(col(Lead.id)))).one(),
@@ -284,8 +290,10 @@ def probe(*, session: Session) -> Mark:
 
 
 # A write is stamped before its transaction commits: rows stamped this long before the
-# last probe are read again, so a write that committed just after it is not missed.
+# last probe are read again, so a write that committed just after it is not missed. An
+# import running at the last probe is covered from its start (up to `LONGEST_IMPORT`).
 IN_FLIGHT = timedelta(minutes=2)
+LONGEST_IMPORT = timedelta(hours=1)
 # More changed rows than this (or this share of all rows): read everything again.
 MOST_CHANGED_ROWS = 50_000
 MOST_CHANGED_SHARE = 0.05
@@ -297,7 +305,10 @@ def changed_ids(session: Session, since: Mark) -> list[int] | None:
     leads added (id above the last maximum), stamped since the last probe (less
     `IN_FLIGHT`; a stamp is the app's clock when written) and named by a newer event (a
     write stamped with an earlier instant, a deletion)."""
-    stamped = to_micros(since.at - IN_FLIGHT)
+    start = since.at - IN_FLIGHT
+    if since.importing_since is not None:
+        start = min(start, max(since.importing_since, since.at - LONGEST_IMPORT))
+    stamped = to_micros(start)
     parts = [f"SELECT id FROM lead WHERE updated_at >= {int(stamped)}"]
     if since.lead_id is not None:
         parts.append(f"SELECT id FROM lead WHERE id > {int(since.lead_id)}")

@@ -12,14 +12,15 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from sla_core import leads, snapshot, users
+from sla_core import clock, leads, snapshot, users
 from sla_core.access import system_actor
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
-from sla_core.models import Lead, Role, User
+from sla_core.models import BatchStatus, ImportBatch, Lead, Role, User
 from sla_core.stages import IllegalTransition, Stage
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -213,3 +214,29 @@ def test_memo_entries_carry_over_by_their_update(engine: Engine) -> None:
     pd.testing.assert_frame_equal(view, snapshot.owner_view(after.frame, owner))
     assert len(view) == len(mine) + 1 and lead_id in set(view["id"])
     assert computed == ["n"]
+
+
+def test_an_import_that_commits_long_after_its_stamp_is_not_missed(engine: Engine) -> None:
+    """An import stamps its rows when it starts and commits minutes later: a snapshot taken
+    meanwhile must read them at the next refresh, though no event names them."""
+    admin, _ = seed(engine)
+    started = clock.now() - timedelta(minutes=30)
+    with Session(engine) as session:
+        batch = ImportBatch(filename="big.csv", file_hash="x", started_at=started)
+        session.add(batch)
+        session.commit()
+        before = snapshot.load(engine, snapshot.probe(session=session))
+        assert before.mark is not None and before.mark.importing_since == started
+        lead_id = int(before.frame["id"].iloc[2])
+        stamp = clock.to_micros(started)
+        session.execute(
+            text(f"UPDATE lead SET company = 'Imported', updated_at = {stamp} WHERE id = {lead_id}")
+        )
+        batch.status = BatchStatus.DONE
+        session.add(batch)
+        session.commit()
+        mark = snapshot.probe(session=session)
+    after = snapshot.load(engine, mark, before)
+    assert after.delta is not None
+    assert after.frame.loc[after.frame["id"] == lead_id, "company"].tolist() == ["Imported"]
+    assert_same_as_full_read(engine, after)
