@@ -378,13 +378,15 @@ def refresh(engine: Engine, before: Shared, mark: Mark, ids: Sequence[int]) -> S
     if len(gone) or (got[~inside] <= newest).any():
         # a deletion, or an id below the newest reused: rows change places, read them all
         return None
-    frame = _replaced(old, rows[inside], at[inside])
+    frame, moved = _replaced(old, rows[inside], at[inside])
     added = rows[~inside]
     if len(added):
         frame = _appended(frame, added)
     if mark.count is not None and len(frame) != mark.count:
         return None  # a deletion SQLite counted but no event named: read everything
-    positions = np.concatenate([at[inside], np.arange(len(old), len(frame))]).astype(np.int64)
+    # re-read rows that did not change (written before the last probe) need no new figures
+    positions = np.concatenate([at[inside][moved], np.arange(len(old), len(frame))])
+    positions = positions.astype(np.int64)
     delta = Delta(positions=positions, appended_from=len(old))
     return Shared(mark.revision, _detached(frame), mark=mark, before=before, delta=delta)
 
@@ -420,15 +422,15 @@ def _union_categories(old: pd.Series, new: pd.Series) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(known.append(extra.astype(known.dtype)), ordered=False)
 
 
-def _same(old: pd.Series, new: pd.Series) -> bool:
-    """The same values (missing equals missing), whatever the two columns' types."""
+def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
+    """Per row: whether the values differ (missing equals missing), whatever the types."""
     a = old.astype("object").to_numpy()
     b = new.astype("object").to_numpy()
     missing_a, missing_b = pd.isna(a), pd.isna(b)
-    if (missing_a != missing_b).any():
-        return False
-    both = ~missing_a
-    return bool((a[both] == b[both]).all())
+    both = ~missing_a & ~missing_b
+    out = missing_a != missing_b
+    out[both] = a[both] != b[both]
+    return np.asarray(out, dtype=bool)
 
 
 def _integer_column(name: str) -> bool:
@@ -452,17 +454,23 @@ def _instants(before: pd.Series, at: np.ndarray, after: pd.Series) -> pd.Series:
     return pd.Series(array, index=before.index, name=before.name, copy=False)
 
 
-def _replaced(old: pd.DataFrame, rows: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
+def _replaced(
+    old: pd.DataFrame, rows: pd.DataFrame, at: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray]:
     """`old` with the rows at positions `at` replaced by `rows` (same columns): columns
-    whose values did not change are shared with `old`, the others copied once."""
+    whose values did not change are shared with `old`, the others copied once. Also, per
+    row of `rows`, whether any of its values changed."""
     frame = old.copy(deep=False)
+    moved = np.zeros(len(at), dtype=bool)
     if not len(at):
-        return frame
+        return frame, moved
     for name in old.columns:
         before = old[name]
         after = rows[name]
-        if _same(before.iloc[at], after):
+        differs = _differs(before.iloc[at], after)
+        if not differs.any():
             continue
+        moved |= differs
         if isinstance(before.dtype, pd.CategoricalDtype):
             column = before.astype(_union_categories(before, after)).copy()
             column.iloc[at] = after.astype("object").to_numpy()
@@ -481,7 +489,7 @@ def _replaced(old: pd.DataFrame, rows: pd.DataFrame, at: np.ndarray) -> pd.DataF
             values[at] = after.to_numpy(dtype=object, na_value=None)
             column = pd.Series(values, index=before.index, dtype=before.dtype, name=name)
         frame[name] = column
-    return frame
+    return frame, moved
 
 
 def _appended(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
