@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -122,6 +122,12 @@ class Delta:
 
     positions: np.ndarray
     appended_from: int
+    columns: frozenset[str] = frozenset()  # the columns whose values changed in some row
+
+    def leaves(self, frame: pd.DataFrame, reads: Collection[str]) -> bool:
+        """Whether a value that reads only the columns `reads` of `frame` stays as it was:
+        no lead was added and none of those columns changed."""
+        return self.appended_from == len(frame) and self.columns.isdisjoint(reads)
 
     def rows(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The changed and added rows of the new `frame`, with their index labels."""
@@ -178,6 +184,7 @@ class Shared:
         *,
         stamp: Hashable = None,
         update: Callable[[T, Delta], T] | None = None,
+        reads: Collection[str] | None = None,
     ) -> T:
         """`compute()` once per key for this revision (keys name the function and its inputs).
 
@@ -192,10 +199,18 @@ class Shared:
             if key in self._memo and self._memo[key][0] == stamp:
                 self._memo.move_to_end(key)
                 return self._memo[key][1]  # type: ignore[no-any-return]
-        found, previous = (False, None) if update is None else self._carried(key, stamp)
+        carry = update is not None or reads is not None
+        found, previous = self._carried(key, stamp) if carry else (False, None)
         # outside the lock: other sessions keep reading meanwhile
-        if found and update is not None and self.delta is not None:
-            value: T = update(cast(T, previous), self.delta)
+        if (
+            found
+            and reads is not None
+            and self.delta is not None
+            and (not reads or self.delta.leaves(self.frame, reads))
+        ):
+            value: T = cast(T, previous)
+        elif found and update is not None and self.delta is not None:
+            value = update(cast(T, previous), self.delta)
         else:
             value = compute()
         with self._lock:
@@ -242,16 +257,28 @@ class Shared:
         new and changed ones (the same columns and types as the previous value)."""
         take, rows = self.fresh_rows(previous.index, view)
         computed = compute(view.iloc[rows], rows)
+        kept = len(previous) if len(take) >= len(previous) else -1
+        same_place = kept >= 0 and bool((take[:kept] == np.arange(kept)).all())
         columns: dict[str, Any] = {}
         for name in previous.columns:
-            values = previous[name].array.take(take, allow_fill=True)
+            before = previous[name].array
+            if same_place and len(take) == kept:  # rows kept their places: copy-on-write
+                if (
+                    not len(rows)
+                    or not _differs(pd.Series(before.take(rows)), computed[name]).any()
+                ):
+                    columns[str(name)] = before  # unchanged: shared with the previous value
+                    continue
+                values = before.copy()
+            else:
+                values = before.take(take, allow_fill=True)
             if len(rows):
                 values[rows] = computed[name].array
             columns[str(name)] = values
         out = pd.DataFrame(columns, index=view.index, copy=False)
-        return (
-            out.astype(previous.dtypes.to_dict()) if (out.dtypes != previous.dtypes).any() else out
-        )
+        if (out.dtypes != previous.dtypes).any():
+            return out.astype(previous.dtypes.to_dict())
+        return out
 
     def for_owner(self, owner_id: int | None) -> pd.DataFrame:
         """All leads (None), or one owner's as a frozen frame filtered once per revision."""
@@ -378,7 +405,7 @@ def refresh(engine: Engine, before: Shared, mark: Mark, ids: Sequence[int]) -> S
     if len(gone) or (got[~inside] <= newest).any():
         # a deletion, or an id below the newest reused: rows change places, read them all
         return None
-    frame, moved = _replaced(old, rows[inside], at[inside])
+    frame, moved, changed = _replaced(old, rows[inside], at[inside])
     added = rows[~inside]
     if len(added):
         frame = _appended(frame, added)
@@ -387,7 +414,9 @@ def refresh(engine: Engine, before: Shared, mark: Mark, ids: Sequence[int]) -> S
     # re-read rows that did not change (written before the last probe) need no new figures
     positions = np.concatenate([at[inside][moved], np.arange(len(old), len(frame))])
     positions = positions.astype(np.int64)
-    delta = Delta(positions=positions, appended_from=len(old))
+    if len(added):
+        changed = frozenset(str(c) for c in frame.columns)
+    delta = Delta(positions=positions, appended_from=len(old), columns=changed)
     return Shared(mark.revision, _detached(frame), mark=mark, before=before, delta=delta)
 
 
@@ -456,14 +485,15 @@ def _instants(before: pd.Series, at: np.ndarray, after: pd.Series) -> pd.Series:
 
 def _replaced(
     old: pd.DataFrame, rows: pd.DataFrame, at: np.ndarray
-) -> tuple[pd.DataFrame, np.ndarray]:
+) -> tuple[pd.DataFrame, np.ndarray, frozenset[str]]:
     """`old` with the rows at positions `at` replaced by `rows` (same columns): columns
     whose values did not change are shared with `old`, the others copied once. Also, per
-    row of `rows`, whether any of its values changed."""
+    row of `rows`, whether any of its values changed, and the columns that changed."""
     frame = old.copy(deep=False)
     moved = np.zeros(len(at), dtype=bool)
+    changed: set[str] = set()
     if not len(at):
-        return frame, moved
+        return frame, moved, frozenset()
     for name in old.columns:
         before = old[name]
         after = rows[name]
@@ -471,6 +501,7 @@ def _replaced(
         if not differs.any():
             continue
         moved |= differs
+        changed.add(str(name))
         if isinstance(before.dtype, pd.CategoricalDtype):
             column = before.astype(_union_categories(before, after)).copy()
             column.iloc[at] = after.astype("object").to_numpy()
@@ -489,7 +520,7 @@ def _replaced(
             values[at] = after.to_numpy(dtype=object, na_value=None)
             column = pd.Series(values, index=before.index, dtype=before.dtype, name=name)
         frame[name] = column
-    return frame, moved
+    return frame, moved, frozenset(changed)
 
 
 def _appended(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:

@@ -201,6 +201,8 @@ def test_memo_entries_carry_over_by_their_update(engine: Engine) -> None:
         before = snapshot.load(engine, snapshot.probe(session=session))
     owner = int(reps[1].id or 0)
     mine = before.for_owner(owner)
+    before.memo("created", lambda: "old", reads=("created_at",))
+    before.memo("owners", lambda: "old", reads=("owner_id",))
     lead_id = int(before.frame.loc[before.frame["owner_id"] != owner, "id"].iloc[0])
     with Session(engine) as session:
         leads.reassign(session=session, lead_id=lead_id, to_owner=owner, actor=admin,
@@ -214,6 +216,10 @@ def test_memo_entries_carry_over_by_their_update(engine: Engine) -> None:
     pd.testing.assert_frame_equal(view, snapshot.owner_view(after.frame, owner))
     assert len(view) == len(mine) + 1 and lead_id in set(view["id"])
     assert computed == ["n"]
+    # a value that reads columns the reassignment left alone is kept; one reading the owner is not
+    assert after.delta is not None and {"owner_id", "assigned_at"} <= after.delta.columns
+    assert after.memo("created", lambda: "new", reads=("created_at",)) == "old"
+    assert after.memo("owners", lambda: "new", reads=("owner_id",)) == "new"
 
 
 def test_an_import_that_commits_long_after_its_stamp_is_not_missed(engine: Engine) -> None:
