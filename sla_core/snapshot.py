@@ -168,13 +168,16 @@ class Shared:
         self._lock = threading.Lock()
 
     def _carried(self, key: Hashable, stamp: Hashable) -> tuple[bool, Any]:
+        """The previous revision's value of `key` (moved out of it: the old revision holds
+        one copy less; a run still on it computes the value again if it asks)."""
         before = self._before
         if before is None:
             return False, None
         with before._lock:
             entry = before._memo.get(key)
-        if entry is None or entry[0] != stamp:
-            return False, None
+            if entry is None or entry[0] != stamp:
+                return False, None
+            del before._memo[key]
         return True, entry[1]
 
     def memo(
