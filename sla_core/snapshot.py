@@ -319,6 +319,7 @@ class Mark:
     count: int | None  # SQLite only: the number of leads
     at: datetime  # when the probe ran (the app's clock)
     importing_since: datetime | None = None  # the start of the oldest import still running
+    settled: tuple[int, ...] = ()  # stamps of imports finished lately (epoch micros)
 
     @property
     def revision(self) -> str:
@@ -339,8 +340,13 @@ def probe(*, session: Session) -> Mark:
     running = select(func.min(col(ImportBatch.started_at))).where(
         col(ImportBatch.status) == BatchStatus.RUNNING
     )
+    finished = select(ImportBatch.finished_at).where(
+        col(ImportBatch.status).in_([BatchStatus.DONE, BatchStatus.REJECTS]),
+        col(ImportBatch.finished_at) >= at - IN_FLIGHT,
+    )
     return Mark(
         importing_since=session.exec(running).one(),
+        settled=tuple(sorted({to_micros(f) for f in session.exec(finished) if f is not None})),
         updated=None if updated is None else to_micros(updated),
         lead_id=session.exec(select(func.max(col(Lead.id)))).one(),
         first_id=session.exec(select(func.min(col(Lead.id)))).one(),
@@ -362,15 +368,16 @@ MOST_CHANGED_SHARE = 0.05
 
 def changed_ids(session: Session, since: Mark) -> list[int] | None:
     """Ids of the leads written since `since` (changed, added, or deleted), or None when too
-    many changed for a partial read to pay off. Ids come from three index range scans:
-    leads added (id above the last maximum), stamped since the last probe (less
-    `IN_FLIGHT`; a stamp is the app's clock when written) and named by a newer event (a
-    write stamped with an earlier instant, a deletion)."""
+    many changed for a partial read to pay off. Ids come from index range scans: leads
+    added (id above the last maximum), stamped since the last probe (less `IN_FLIGHT`; a
+    stamp is the app's clock when written; an import that had committed by then is left
+    out) and named by a newer event (a write stamped with an earlier instant, a deletion)."""
     start = since.at - IN_FLIGHT
     if since.importing_since is not None:
         start = min(start, max(since.importing_since, since.at - LONGEST_IMPORT))
-    stamped = to_micros(start)
-    parts = [f"SELECT id FROM lead WHERE updated_at >= {int(stamped)}"]
+    parts = [
+        f"SELECT id FROM lead WHERE {where}" for where in _stamped_since(to_micros(start), since)
+    ]
     if since.lead_id is not None:
         parts.append(f"SELECT id FROM lead WHERE id > {int(since.lead_id)}")
     else:
@@ -381,6 +388,22 @@ def changed_ids(session: Session, since: Mark) -> list[int] | None:
     sql = "SELECT id FROM (" + " UNION ".join(parts) + f") AS changed LIMIT {limit}"
     ids = [int(row[0]) for row in session.execute(text(sql))]
     return None if len(ids) > MOST_CHANGED_ROWS else sorted(ids)
+
+
+def _stamped_since(start: int, since: Mark) -> list[str]:
+    """Conditions on `updated_at` for "stamped at `start` or later", leaving out the stamps
+    of imports that had committed before the last probe (their rows are in the snapshot
+    already; an import stamps all its rows with one instant): one index range each."""
+    bounds = [stamp for stamp in since.settled if stamp >= start]
+    conditions = []
+    low, inclusive = start, True
+    for stamp in bounds:
+        if stamp > low or (stamp == low and not inclusive):
+            op = ">=" if inclusive else ">"
+            conditions.append(f"updated_at {op} {int(low)} AND updated_at < {int(stamp)}")
+        low, inclusive = stamp, False
+    conditions.append(f"updated_at {'>=' if inclusive else '>'} {int(low)}")
+    return conditions
 
 
 def refresh(engine: Engine, before: Shared, mark: Mark, ids: Sequence[int]) -> Shared | None:

@@ -246,3 +246,36 @@ def test_an_import_that_commits_long_after_its_stamp_is_not_missed(engine: Engin
     assert after.delta is not None
     assert after.frame.loc[after.frame["id"] == lead_id, "company"].tolist() == ["Imported"]
     assert_same_as_full_read(engine, after)
+
+
+def test_an_import_committed_before_the_last_look_is_not_read_again(engine: Engine) -> None:
+    """An import stamps all its rows with one instant: right after it, a logged call makes
+    the next refresh read that one lead, not every row the import wrote."""
+    admin, _ = seed(engine)
+    data = "".join(f"fresh{i}@x.io,Co {i},2026-10-01\n" for i in range(5))
+    run_import(engine=engine, data=("Email,Company,Create Date\n" + data).encode(),
+               filename="f.csv", actor=admin, options=ImportOptions())  # fmt: skip
+    with Session(engine) as session:
+        before = snapshot.load(engine, snapshot.probe(session=session))
+        assert before.mark is not None and len(before.mark.settled) == 1
+        lead_id = int(before.frame["id"].iloc[-1])  # one the import added
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=admin)
+        session.commit()
+        assert snapshot.changed_ids(session, before.mark) == [lead_id]
+        mark = snapshot.probe(session=session)
+    after = snapshot.load(engine, mark, before)
+    assert after.delta is not None
+    assert_same_as_full_read(engine, after)
+
+
+def test_stamp_ranges_leave_out_settled_imports_only() -> None:
+    mark = snapshot.Mark(None, None, None, None, None, clock.now(), settled=(5, 9, 20))
+    assert snapshot._stamped_since(7, mark) == [  # noqa: SLF001
+        "updated_at >= 7 AND updated_at < 9",
+        "updated_at > 9 AND updated_at < 20",
+        "updated_at > 20",
+    ]
+    assert snapshot._stamped_since(9, mark)[0] == "updated_at > 9 AND updated_at < 20"  # noqa: SLF001
+    assert snapshot._stamped_since(7, snapshot.Mark(None, None, None, None, None, clock.now())) == [  # noqa: SLF001
+        "updated_at >= 7"
+    ]
