@@ -97,7 +97,7 @@ def gauge_spec(view: SlaView, row: dict[str, object], level: Level) -> dict[str,
     figure, language and data revision; the caller gets its own copy."""
     key = ("sla_gauge_spec", language(), level, repr(sorted(row.items())))
     spec = view.shared.memo(
-        key, lambda: chart_spec(charts.level_gauge(row, titles[level]).to_dict())
+        key, lambda: chart_spec(charts.level_gauge(row, titles[level]).to_dict()), reads=()
     )
     return copy.deepcopy(spec)
 

@@ -43,12 +43,18 @@ with st.container(border=True):
     )
     sources = second.multiselect(
         _("Source"),
-        options=snap.memo(("choices", owner_id, "source"), lambda: browse.choices(frame, "source")),
+        options=snap.memo(
+            ("choices", owner_id, "source"),
+            lambda: browse.choices(frame, "source"),
+            reads=("source", "owner_id"),
+        ),
         key="leads_sources",
     )
     owner_ids: list[int] = []
     if owner_id is None:
-        present = snap.memo(("owners", owner_id), lambda: browse.owners_present(frame))
+        present = snap.memo(
+            ("owners", owner_id), lambda: browse.owners_present(frame), reads=("owner_id",)
+        )
         owner_ids = third.multiselect(
             _("Owner"),
             options=sorted(present, key=lambda i: owner_names.get(i, "")),
@@ -70,9 +76,16 @@ wanted = browse.LeadFilter(
     created_to=dates[1] if len(dates) > 1 else None,
     text=text,
 )
-order = snap.memo(("newest first", owner_id), lambda: browse.newest_first(frame))
+# a write that leaves what they read as it was (a logged call) keeps them (`reads`)
+order = snap.memo(
+    ("newest first", owner_id),
+    lambda: browse.newest_first(frame),
+    reads=("created_at", "owner_id"),
+)
 found = snap.memo(
-    ("leads", owner_id, wanted), lambda: browse.matching_positions(frame, wanted, order)
+    ("leads", owner_id, wanted),
+    lambda: browse.matching_positions(frame, wanted, order),
+    reads=browse.FILTERED_COLUMNS,
 )
 pages = browse.page_count(len(found))
 

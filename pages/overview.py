@@ -157,6 +157,7 @@ gauge = snap.memo(
             stats.disposition_pct, targets.disposition_pct, _("Dispositioned in time")
         ).to_dict()
     ),
+    reads=(),  # follows from its key
 )
 trend = snap.memo(
     ("trend", language(), org.week_start, *scope_key),

@@ -47,6 +47,13 @@ def newest_first(leads: pd.DataFrame) -> np.ndarray:
     return order
 
 
+# Every column `matching_positions` reads (with `newest_first`), and the owner a view is of.
+FILTERED_COLUMNS: tuple[str, ...] = (
+    "stage", "source", "owner_id", "created_at",
+    "first_name", "last_name", "email", "company", "lead_key",
+)  # fmt: skip
+
+
 def matches(leads: pd.DataFrame, wanted: LeadFilter) -> np.ndarray:
     """A boolean per row: does it meet every criterion? Text matches name, e-mail or company."""
     mask = np.ones(len(leads), dtype=bool)

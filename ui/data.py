@@ -65,15 +65,27 @@ def get_engine() -> Engine:
     return engine
 
 
+@st.cache_resource(show_spinner=False)
+def _latest(url: str) -> dict[str, snapshot.Shared]:
+    """The newest snapshot loaded for `url` (under "shared"): the next one starts from it."""
+    return {}
+
+
 @st.cache_resource(max_entries=2, show_spinner="Loading leads…")
-def shared_snapshot(url: str, revision: str) -> snapshot.Shared:
+def shared_snapshot(url: str, revision: str, _mark: snapshot.Mark) -> snapshot.Shared:
     """The lead snapshot of one data revision, one object for every session of the server.
 
-    Two entries: a new revision evicts all but the one before it (a run that started on the
-    old one finishes with it). Never mutate what it holds (see `sla_core.store.snapshot`).
+    Built from the newest one before it with the rows written since (a full read only at
+    the first load or after many changes: `snapshot.load`). Two entries: a new revision
+    evicts all but the one before it (a run that started on the old one finishes with it).
+    Never mutate what it holds (see `sla_core.store.snapshot`).
     """
-    frame = snapshot.read_leads(engine_for(url), columns=snapshot.SNAPSHOT_COLUMNS)
-    return snapshot.Shared(revision, frame)
+    latest = _latest(url)
+    shared = snapshot.load(engine_for(url), _mark, latest.get("shared"))
+    newest = latest.get("shared")
+    if newest is None or newest.mark is None or _mark.at >= newest.mark.at:
+        latest["shared"] = shared
+    return shared
 
 
 @st.cache_resource(show_spinner=False)
@@ -86,8 +98,8 @@ def warm_up(url: str) -> threading.Thread:
             import sla_core.overview.charts  # noqa: F401
 
             with db.session_scope(engine_for(url)) as session:
-                revision = snapshot.data_revision(session=session)
-            shared_snapshot(url, revision)
+                mark = snapshot.probe(session=session)
+            shared_snapshot(url, mark.revision, mark)
         except Exception:  # noqa: BLE001 - the page that needs the snapshot reports it
             return
 
@@ -100,8 +112,8 @@ def current_snapshot() -> snapshot.Shared:
     """The shared snapshot of the data as it is now (one cheap revision query per call)."""
     url = db.database_url()
     with db.session_scope(engine_for(url)) as session:
-        revision = snapshot.data_revision(session=session)
-    return shared_snapshot(url, revision)
+        mark = snapshot.probe(session=session)
+    return shared_snapshot(url, mark.revision, mark)
 
 
 def leads_for(owner_id: int | None) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -61,19 +62,59 @@ def sla_view(owner_id: int | None) -> SlaView:
     frame = shared.for_owner(owner_id)
     # scoring every lead is the costly part of the clocks: once per revision and definition
     definitions = tuple((str(at), d.model_dump_json()) for at, d in setup.mql_history)
+    # after a write only the leads it changed are scored and clocked again (`update`)
     found: Exemptions = shared.memo(
         ("sla_exemptions", owner_id, content.mql.model_dump_json(), definitions),
-        lambda: exempt_leads(frame, content, setup),
-    )
+        lambda: _Scored(exempt_leads(frame, content, setup), frame.index),
+        update=lambda old, _: _rescored(shared, old, frame, content, setup),
+    ).found
 
     def compute() -> tuple[datetime, pd.DataFrame]:
         ref = now()  # after any write of this revision: no lead is judged before its change
         return ref, snapshot.freeze(lead_clocks(frame, content, ref, setup, exemptions=found))
 
+    def update(old: tuple[datetime, pd.DataFrame], _: object) -> tuple[datetime, pd.DataFrame]:
+        ref = now()  # the changed leads judged now, the others within the same minute
+
+        def clocks(rows: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
+            return lead_clocks(rows, content, ref, setup, exemptions=found.take(at))
+
+        return ref, snapshot.freeze(shared.spliced(old[1], frame, clocks))
+
     minute = int(now().timestamp() // 60)  # a new minute replaces the clocks of the last one
     key = ("sla_clocks", owner_id, *setup_key(content, setup))
-    ref, clocks = shared.memo(key, compute, stamp=minute)
+    ref, clocks = shared.memo(key, compute, stamp=minute, update=update)
     return SlaView(frame, clocks, content, governing, setup, ref, shared.revision, shared)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """The exemptions of the leads labelled `index` (by position)."""
+
+    found: Exemptions
+    index: pd.Index
+
+
+def _rescored(
+    shared: snapshot.Shared,
+    old: _Scored,
+    frame: pd.DataFrame,
+    content: AgreementContent,
+    setup: WorkSetup,
+) -> _Scored:
+    """`old` brought to this revision: the new and changed leads scored again."""
+    take, rows = shared.fresh_rows(old.index, frame)
+    computed = exempt_leads(frame.iloc[rows], content, setup)
+    parts = []
+    for before, now_ in zip(
+        (old.found.exempt, old.found.score, old.found.threshold),
+        (computed.exempt, computed.score, computed.threshold),
+        strict=True,
+    ):
+        values = np.take(before, np.maximum(take, 0))
+        values[rows] = now_
+        parts.append(values)
+    return _Scored(Exemptions(*parts), frame.index)
 
 
 def smtp_config() -> SmtpConfig | None:

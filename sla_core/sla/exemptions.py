@@ -29,6 +29,10 @@ class Exemptions:
         part = slice(first, first + count)
         return Exemptions(self.exempt[part], self.score[part], self.threshold[part])
 
+    def take(self, positions: np.ndarray) -> Exemptions:
+        """The exemptions of the leads at `positions`."""
+        return Exemptions(self.exempt[positions], self.score[positions], self.threshold[positions])
+
 
 def exempt_leads(
     leads: pd.DataFrame,
