@@ -24,7 +24,7 @@ from ui.data import current_user, get_engine
 from ui.dates import date_input
 from ui.i18n import _, chart_spec, digits, language, num, period_name
 from ui.navigation import framed
-from ui.sla_data import SlaView, setup_key, sla_view, smtp_config
+from ui.sla_data import SlaView, report_list, setup_key, sla_view, smtp_config
 from ui.tables import for_reading
 from ui.widgets import agreement_banner, plain
 
@@ -249,7 +249,7 @@ if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
             st.error(problem)
         else:
             with session_scope(get_engine()) as session:
-                to = report_recipients(session=session)
+                to = report_recipients(session=session, listed=report_list())
                 delivery = send_daily_report(
                     config=config, table=table, day=label, to=to, actor=current_user(session)
                 )

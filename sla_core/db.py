@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,9 +13,9 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
+from sla_core.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data"
-DEFAULT_URL = f"sqlite:///{DATA_DIR / 'leadpact.db'}"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -51,9 +50,9 @@ def checked_text(value: str, *, field: str, limit: int) -> str:
     return text_
 
 
-def database_url() -> str:
+def database_url(settings: Settings | None = None) -> str:
     """The configured database: DATABASE_URL, else the SQLite file under data/."""
-    return normalise_url(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    return normalise_url((settings or Settings.from_environ()).database_url)
 
 
 def normalise_url(url: str) -> str:

@@ -285,3 +285,31 @@ def test_every_package_says_what_it_owns_in_one_line() -> None:
         and not re.match(r'^"""[A-Z][^\n]+', init.read_text(encoding="utf-8"))
     ]
     assert silent == []
+
+
+# Configuration is read from the environment in one place (sla_core/settings.py) and passed
+# in; the one clock reads LEADPACT_CLOCK itself, so that every process can be set.
+ENVIRONMENT_READERS = {"sla_core/settings.py", "sla_core/clock.py"}
+
+
+def _reads_environment(tree: ast.Module) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in {"getenv", "environ"}:
+            if isinstance(node.value, ast.Name) and node.value.id == "os":
+                return True
+    return False
+
+
+def test_only_settings_and_the_clock_read_the_environment() -> None:
+    readers = set()
+    for path in [*(ROOT / "sla_core").rglob("*.py"), *(ROOT / "ui").rglob("*.py"), ROOT / "app.py"]:
+        where = str(path.relative_to(ROOT))
+        if "migrations" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        # handing the whole environment on to a child process is not reading a setting
+        source = source.replace("**os.environ", "**_inherited")
+        source = source.replace('os.environ.get("PYTHONPATH"', '_inherited.get("PYTHONPATH"')
+        if _reads_environment(ast.parse(source)):
+            readers.add(where)
+    assert readers - ENVIRONMENT_READERS == {"sla_core/store/worker_main.py"}  # sets, not reads

@@ -23,7 +23,7 @@ from sla_core.importing.run import run_import
 from sla_core.models import BatchStatus, ImportBatch, Lead, Role, User
 from sla_core.people import users
 from sla_core.stages import IllegalTransition, Stage
-from sla_core.store import snapshot
+from sla_core.store import refresh, snapshot
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 SOURCES = ("webinar", "ads", "event", "referral", "partner")
@@ -144,14 +144,14 @@ def test_refreshed_snapshot_equals_a_full_read_after_random_writes(
         reps = list(found)
         session.expunge_all()
     with Session(engine) as session:
-        shared = snapshot.load(engine, snapshot.probe(session=session))
+        shared = refresh.load(engine, refresh.probe(session=session))
     partial = 0
     for batch in batches:
         for write in batch:
             apply(engine, admin, reps, write)
         with Session(engine) as session:
-            mark = snapshot.probe(session=session)
-        refreshed = snapshot.load(engine, mark, shared)
+            mark = refresh.probe(session=session)
+        refreshed = refresh.load(engine, mark, shared)
         assert refreshed.revision == mark.revision
         assert_same_as_full_read(engine, refreshed)
         partial += refreshed.delta is not None or refreshed is shared  # nothing written
@@ -162,14 +162,14 @@ def test_refreshed_snapshot_equals_a_full_read_after_random_writes(
 def test_a_touch_rereads_one_row_and_shares_every_column_it_left_alone(engine: Engine) -> None:
     admin, reps = seed(engine)
     with Session(engine) as session:
-        before = snapshot.load(engine, snapshot.probe(session=session))
+        before = refresh.load(engine, refresh.probe(session=session))
     lead_id = int(before.frame["id"].iloc[5])
     with Session(engine) as session:
         leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=admin)
         session.commit()
-        mark = snapshot.probe(session=session)
-        assert snapshot.changed_ids(session, before.mark) == [lead_id]  # type: ignore[arg-type]
-    after = snapshot.load(engine, mark, before)
+        mark = refresh.probe(session=session)
+        assert refresh.changed_ids(session, before.mark) == [lead_id]  # type: ignore[arg-type]
+    after = refresh.load(engine, mark, before)
     assert after.delta is not None and after.delta.positions.tolist() == [5]
     assert_same_as_full_read(engine, after)
     assert after.frame["touches"].iloc[5] == 1 and before.frame["touches"].iloc[5] == 0
@@ -188,11 +188,11 @@ def test_a_touch_rereads_one_row_and_shares_every_column_it_left_alone(engine: E
 def test_a_deletion_or_many_changes_fall_back_to_a_full_read(sqlite_engine: Engine) -> None:
     admin, _ = seed(sqlite_engine)
     with Session(sqlite_engine) as session:
-        before = snapshot.load(sqlite_engine, snapshot.probe(session=session))
+        before = refresh.load(sqlite_engine, refresh.probe(session=session))
         session.delete(session.get(Lead, int(before.frame["id"].iloc[3])))
         session.commit()
-        mark = snapshot.probe(session=session)
-    after = snapshot.load(sqlite_engine, mark, before)
+        mark = refresh.probe(session=session)
+    after = refresh.load(sqlite_engine, mark, before)
     assert after.delta is None and len(after.frame) == len(before.frame) - 1
     assert_same_as_full_read(sqlite_engine, after)
 
@@ -200,7 +200,7 @@ def test_a_deletion_or_many_changes_fall_back_to_a_full_read(sqlite_engine: Engi
 def test_memo_entries_carry_over_by_their_update(engine: Engine) -> None:
     admin, reps = seed(engine)
     with Session(engine) as session:
-        before = snapshot.load(engine, snapshot.probe(session=session))
+        before = refresh.load(engine, refresh.probe(session=session))
     owner = int(reps[1].id or 0)
     mine = before.for_owner(owner)
     before.memo("created", lambda: "old", reads=("created_at",))
@@ -210,8 +210,8 @@ def test_memo_entries_carry_over_by_their_update(engine: Engine) -> None:
         leads.reassign(session=session, lead_id=lead_id, to_owner=owner, actor=admin,
                        seen_owner=session.get(Lead, lead_id).owner_id)  # type: ignore[union-attr]  # fmt: skip
         session.commit()
-        mark = snapshot.probe(session=session)
-    after = snapshot.load(engine, mark, before)
+        mark = refresh.probe(session=session)
+    after = refresh.load(engine, mark, before)
     computed: list[str] = []
     assert after.memo("n", lambda: computed.append("n") or 1) == 1  # type: ignore[func-returns-value]
     view = after.for_owner(owner)  # updated from `mine`, not filtered again
@@ -233,7 +233,7 @@ def test_an_import_that_commits_long_after_its_stamp_is_not_missed(engine: Engin
         batch = ImportBatch(filename="big.csv", file_hash="x", started_at=started)
         session.add(batch)
         session.commit()
-        before = snapshot.load(engine, snapshot.probe(session=session))
+        before = refresh.load(engine, refresh.probe(session=session))
         assert before.mark is not None and before.mark.importing_since == started
         lead_id = int(before.frame["id"].iloc[2])
         stamp = clock.to_micros(started)
@@ -243,8 +243,8 @@ def test_an_import_that_commits_long_after_its_stamp_is_not_missed(engine: Engin
         batch.status = BatchStatus.DONE
         session.add(batch)
         session.commit()
-        mark = snapshot.probe(session=session)
-    after = snapshot.load(engine, mark, before)
+        mark = refresh.probe(session=session)
+    after = refresh.load(engine, mark, before)
     assert after.delta is not None
     assert after.frame.loc[after.frame["id"] == lead_id, "company"].tolist() == ["Imported"]
     assert_same_as_full_read(engine, after)
@@ -258,26 +258,26 @@ def test_an_import_committed_before_the_last_look_is_not_read_again(engine: Engi
     run_import(engine=engine, data=("Email,Company,Create Date\n" + data).encode(),
                filename="f.csv", actor=admin, options=ImportOptions())  # fmt: skip
     with Session(engine) as session:
-        before = snapshot.load(engine, snapshot.probe(session=session))
+        before = refresh.load(engine, refresh.probe(session=session))
         assert before.mark is not None and len(before.mark.settled) == 1
         lead_id = int(before.frame["id"].iloc[-1])  # one the import added
         leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=admin)
         session.commit()
-        assert snapshot.changed_ids(session, before.mark) == [lead_id]
-        mark = snapshot.probe(session=session)
-    after = snapshot.load(engine, mark, before)
+        assert refresh.changed_ids(session, before.mark) == [lead_id]
+        mark = refresh.probe(session=session)
+    after = refresh.load(engine, mark, before)
     assert after.delta is not None
     assert_same_as_full_read(engine, after)
 
 
 def test_stamp_ranges_leave_out_settled_imports_only() -> None:
-    mark = snapshot.Mark(None, None, None, None, None, clock.now(), settled=(5, 9, 20))
-    assert snapshot._stamped_since(7, mark) == [  # noqa: SLF001
+    mark = refresh.Mark(None, None, None, None, None, clock.now(), settled=(5, 9, 20))
+    assert refresh._stamped_since(7, mark) == [  # noqa: SLF001
         "updated_at >= 7 AND updated_at < 9",
         "updated_at > 9 AND updated_at < 20",
         "updated_at > 20",
     ]
-    assert snapshot._stamped_since(9, mark)[0] == "updated_at > 9 AND updated_at < 20"  # noqa: SLF001
-    assert snapshot._stamped_since(7, snapshot.Mark(None, None, None, None, None, clock.now())) == [  # noqa: SLF001
+    assert refresh._stamped_since(9, mark)[0] == "updated_at > 9 AND updated_at < 20"  # noqa: SLF001
+    assert refresh._stamped_since(7, refresh.Mark(None, None, None, None, None, clock.now())) == [  # noqa: SLF001
         "updated_at >= 7"
     ]

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from sla_core import db
 from sla_core.models import User
-from sla_core.store import snapshot
+from sla_core.store import refresh, snapshot
 from ui.i18n import _
 from ui.widgets import plain
 
@@ -72,16 +72,16 @@ def _latest(url: str) -> dict[str, snapshot.Shared]:
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading leads…")
-def shared_snapshot(url: str, revision: str, _mark: snapshot.Mark) -> snapshot.Shared:
+def shared_snapshot(url: str, revision: str, _mark: refresh.Mark) -> snapshot.Shared:
     """The lead snapshot of one data revision, one object for every session of the server.
 
     Built from the newest one before it with the rows written since (a full read only at
-    the first load or after many changes: `snapshot.load`). Two entries: a new revision
+    the first load or after many changes: `refresh.load`). Two entries: a new revision
     evicts all but the one before it (a run that started on the old one finishes with it).
     Never mutate what it holds (see `sla_core.store.snapshot`).
     """
     latest = _latest(url)
-    shared = snapshot.load(engine_for(url), _mark, latest.get("shared"))
+    shared = refresh.load(engine_for(url), _mark, latest.get("shared"))
     newest = latest.get("shared")
     if newest is None or newest.mark is None or _mark.at >= newest.mark.at:
         latest["shared"] = shared
@@ -98,7 +98,7 @@ def warm_up(url: str) -> threading.Thread:
             import sla_core.overview.charts  # noqa: F401
 
             with db.session_scope(engine_for(url)) as session:
-                mark = snapshot.probe(session=session)
+                mark = refresh.probe(session=session)
             shared_snapshot(url, mark.revision, mark)
         except Exception:  # noqa: BLE001 - the page that needs the snapshot reports it
             return
@@ -112,7 +112,7 @@ def current_snapshot() -> snapshot.Shared:
     """The shared snapshot of the data as it is now (one cheap revision query per call)."""
     url = db.database_url()
     with db.session_scope(engine_for(url)) as session:
-        mark = snapshot.probe(session=session)
+        mark = refresh.probe(session=session)
     return shared_snapshot(url, mark.revision, mark)
 
 

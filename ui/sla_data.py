@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +11,7 @@ import streamlit as st
 
 from sla_core import agreement, db
 from sla_core.clock import now
+from sla_core.settings import Settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_setup
 from sla_core.sla.exemptions import Exemptions, exempt_leads
@@ -125,4 +125,9 @@ def smtp_config() -> SmtpConfig | None:
         section = {}
     if section:
         return SmtpConfig.from_mapping(section, prefix="")
-    return SmtpConfig.from_mapping(os.environ)
+    return Settings.from_environ().smtp()
+
+
+def report_list() -> tuple[str, ...]:
+    """Who gets the daily report when the settings name them (else the sales managers)."""
+    return Settings.from_environ().daily_report_to

@@ -7,7 +7,6 @@ breached (a disposition or work deadline that fell on that day and was not met).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -81,11 +80,11 @@ def daily_table(
     return pd.concat([table[list(REPORT_COLUMNS)], total], ignore_index=True)
 
 
-def report_recipients(*, session: Session) -> list[str]:
-    """LEADPACT_DAILY_REPORT_TO (comma-separated), else every active sales manager's e-mail."""
-    listed = [a.strip() for a in os.environ.get("LEADPACT_DAILY_REPORT_TO", "").split(",")]
-    if any(listed):
-        return [a for a in listed if a]
+def report_recipients(*, session: Session, listed: Sequence[str] = ()) -> list[str]:
+    """The addresses the settings list (LEADPACT_DAILY_REPORT_TO), else every active sales
+    manager's e-mail."""
+    if listed:
+        return list(listed)
     managers = session.exec(
         select(User).where(User.role == Role.SALES_MANAGER, col(User.active))
     ).all()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from sla_core.db import session_scope
 from sla_core.models import Role, User
 from sla_core.org import load_org_settings
 from sla_core.periods import zone_info
+from sla_core.settings import Settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_setup
 from sla_core.sla.daily import (
@@ -31,7 +31,7 @@ from sla_core.sla.daily import (
     report_recipients,
     send_daily_report,
 )
-from sla_core.sla.mailer import MailConfigError, SmtpConfig
+from sla_core.sla.mailer import MailConfigError
 from sla_core.store import snapshot
 
 
@@ -68,9 +68,10 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
         print(json.dumps({"error": text}) if args.json else f"error: {text}")  # noqa: T201
         return code
 
+    settings = Settings.from_environ()
     try:
         day = date.fromisoformat(args.date) if args.date else None
-        config = SmtpConfig.from_mapping(os.environ) if args.send else None
+        config = settings.smtp() if args.send else None
     except ValueError as exc:  # MailConfigError is a ValueError too
         return fail(str(exc) if isinstance(exc, MailConfigError) else
                     f"{args.date!r} is not a date: write it as 2026-05-31")  # fmt: skip
@@ -80,7 +81,7 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
         if config is None:
             return fail("e-mail is off: set LEADPACT_SMTP_HOST to send the report")
         with session_scope(engine) as session:
-            to = report_recipients(session=session)
+            to = report_recipients(session=session, listed=settings.daily_report_to)
         delivery = send_daily_report(config=config, table=table, day=label, to=to,
                                      actor=system_actor())  # fmt: skip
         if delivery.error:

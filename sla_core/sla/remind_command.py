@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from sla_core.access import system_actor
-from sla_core.sla.mailer import MailConfigError, SmtpConfig
+from sla_core.settings import Settings
+from sla_core.sla.mailer import MailConfigError
 from sla_core.sla.remind import RemindReport, run_reminders
 
 EXIT_UNAVAILABLE = 3
@@ -55,7 +55,7 @@ def _text(report: RemindReport) -> str:
 def command(args: argparse.Namespace, engine: Engine) -> int:
     """Run the reminders; one clear line on a settings problem."""
     try:
-        config = SmtpConfig.from_mapping(os.environ)
+        config = Settings.from_environ().smtp()
     except MailConfigError as exc:
         print(json.dumps({"error": str(exc)}) if args.json else f"error: {exc}")  # noqa: T201
         return 1

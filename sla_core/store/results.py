@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+
+from sla_core.settings import Settings
 
 Progress = Callable[[float, str], None]
 
@@ -15,9 +16,10 @@ Progress = Callable[[float, str], None]
 def import_wait_seconds() -> int:
     """How long an import waits for another one (or a lead edit) to finish before giving up.
 
-    60 s, or LEADPACT_IMPORT_WAIT_SECONDS (read when asked: the SQLite worker inherits it).
+    60 s, or LEADPACT_IMPORT_WAIT_SECONDS (read when asked; the SQLite worker is told it
+    with each job).
     """
-    return int(os.environ.get("LEADPACT_IMPORT_WAIT_SECONDS", "60"))
+    return Settings.from_environ().import_wait_seconds
 
 
 # Frame columns naming people the file has who are not users yet: kind -> column.
