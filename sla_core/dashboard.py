@@ -14,8 +14,8 @@ import pandas as pd
 
 from sla_core import compliance, periods
 from sla_core.compliance import GroupTargets
-from sla_core.models import Role
 from sla_core.org import OrgSettings
+from sla_core.people import active_reps
 from sla_core.periods import Period, PeriodKind
 from sla_core.terms import AgreementContent
 
@@ -73,15 +73,14 @@ def months_in(period: Period) -> float:
 
 
 def sales_teams(people: pd.DataFrame) -> list[str]:
-    """The teams that active sales reps belong to, by name, sorted."""
-    reps = people[people["active"] & (people["role"] == Role.SALES_REP.value)]
-    return sorted(str(t) for t in reps["team"].dropna().unique())
+    """The teams that sales reps who count (`people.active_reps`) belong to, by name, sorted."""
+    return sorted(str(t) for t in active_reps(people)["team"].dropna().unique())
 
 
 def team_reps(people: pd.DataFrame, team: str) -> list[int]:
-    """The ids of the active sales reps in `team`."""
-    chosen = people["active"] & (people["role"] == Role.SALES_REP.value) & (people["team"] == team)
-    return [int(i) for i in people.loc[chosen, "id"]]
+    """The ids of the sales reps who count (`people.active_reps`) in `team`."""
+    reps = active_reps(people)
+    return [int(i) for i in reps.loc[reps["team"] == team, "id"]]
 
 
 def owned_by(leads: pd.DataFrame, owner_ids: list[int]) -> pd.DataFrame:

@@ -189,3 +189,26 @@ def test_only_admins_merge_or_remove(org: Engine) -> None:
             people.remove_person(session=session, username="rep.two", actor=rep)
         with pytest.raises(PermissionDenied):
             people.merge_person(session=session, source="rep.two", target="rep.one", actor=rep)
+
+
+def test_one_rule_decides_who_counts_everywhere(org: Engine) -> None:
+    """Issue 17: targets, the Compliance page's head counts and routing read the same people
+    (an import's 12 new owners counted on Compliance but not on the Overview: 672 vs 192)."""
+    from sla_core.marketing.route_run import rep_loads
+    from sla_core.sla.context import load_heads
+
+    rows = "\n".join(f"lead{i}@example.com,Owner Number{i}" for i in range(12))
+    run_import(
+        engine=org,
+        data=f"Email,Lead Owner\n{rows}\n".encode(),
+        filename="crm.csv",
+        actor=importer(org),
+    )
+    with session_scope(org) as session:
+        frame = people.people_frame(session=session)
+        heads = load_heads(session=session)
+        routed = set(rep_loads(session=session, away=(), ref=now())["id"])
+    reps = set(people.active_reps(frame)["id"])
+    assert len(reps) == 2 and heads.reps == reps == routed
+    assert len(heads.marketers) == people.headcount(frame)[Role.MARKETER] == 1
+    assert targets(org).opportunities == 2 * AgreementContent().targets.opportunities_per_rep
