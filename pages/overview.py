@@ -13,10 +13,12 @@ from sla_core.clock import now
 from sla_core.dashboard import PERIOD_LABELS, PeriodChoice
 from sla_core.db import session_scope
 from sla_core.org import load_org_settings
-from sla_core.snapshot import freeze
+from sla_core.sla import views
+from sla_core.sla.context import load_heads, sales_teams
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, chart_spec, language, num, pct, period_name, signed, when
 from ui.navigation import framed
+from ui.sla_data import setup_key, sla_view
 from ui.widgets import agreement_banner
 
 framed()
@@ -26,6 +28,8 @@ with session_scope(get_engine()) as session:
     governing = agreement.governing_version(session=session)
     people = browse.people_frame(session=session)
     org = load_org_settings(session=session)
+    heads = load_heads(session=session)
+    team_ids = {name: team_id for team_id, name in sales_teams(session=session).items()}
 
 try:
     owner_id = access.lead_scope(user, figures=True)
@@ -67,15 +71,24 @@ except periods.PeriodError as exc:
     st.stop()
 
 snap = current_snapshot()
+# The one service-level computation (clocks in working time, exemptions), shared with the
+# Compliance page, the CLI, the boards and the PDF: same scope, same figures.
+sla = sla_view(owner_id)
 if team is None:
-    frame = snap.for_owner(owner_id)
+    in_view = views.Scope()
 else:
-    reps = tuple(dashboard.team_reps(people, team))
-    frame = snap.memo(("team", reps), lambda: freeze(dashboard.owned_by(snap.frame, list(reps))))
-until = dashboard.counted_until(period, ref).floor("min")
+    in_view = views.Scope(views.ScopeKind.TEAM, team_ids.get(team))
+rows = snap.memo(
+    ("overview_rows", owner_id, in_view, repr(heads)),
+    lambda: views.scope_mask(sla.leads, in_view, heads),
+)
+frame = sla.leads if team is None else sla.leads.loc[rows]
+until = dashboard.counted_until(period, sla.ref).floor("min")
 scope_key = (owner_id, team, period.start, period.end, governing.version.id, until)
 stats = snap.memo(
-    ("overview", *scope_key), lambda: compliance.overview(frame, content, period, until)
+    ("overview", *scope_key, setup_key(sla.content, sla.setup), repr(heads)),
+    lambda: compliance.overview(frame, sla.clocks.loc[rows], content, period, sla.ref),
+    stamp=sla.ref,
 )
 weeks = snap.memo(
     ("weekly", org.time_zone, org.week_start, *scope_key),

@@ -19,6 +19,7 @@ from sla_core.access import system_actor
 from sla_core.agreement import export, pdf, reviews, verify
 from sla_core.terms import AgreementContent, Review, Targets
 from tests.agreement_helpers import cast, fresh, sign_fully, start
+from tests.slaframes import sla_frame
 
 REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PERSIAN = "هدف ما رشد ۲۰٪ فروش در سال ۲۰۲۷ است"
@@ -27,23 +28,17 @@ CONTENT = AgreementContent(
     workshop={"company_goals": PERSIAN + " with Acme GmbH", "stakeholders": "Sam and Mia"},
     marketing_commitments="Deliver 212 MQLs per marketer per month.",
 )
-COLUMNS = ("mql_at", "assigned_at", "dispositioned_at", "opportunity_at", "closed_at")
 
 
 def _leads() -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            "stage": ["won", "mql"],
-            "mql_at": ["2026-10-03", "2026-10-04"],
-            "assigned_at": ["2026-10-03", "2026-10-04"],
-            "dispositioned_at": ["2026-10-04", None],
-            "opportunity_at": ["2026-10-10", None],
-            "closed_at": ["2026-10-20", None],
-        }
-    )
-    for column in COLUMNS:
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    return frame
+    return sla_frame(
+        [
+            {"stage": "won", "mql_at": "2026-10-03", "assigned_at": "2026-10-03",
+             "dispositioned_at": "2026-10-04", "sql_at": "2026-10-04",
+             "opportunity_at": "2026-10-10", "closed_at": "2026-10-20"},
+            {"stage": "mql", "mql_at": "2026-10-04", "assigned_at": "2026-10-04"},
+        ]
+    )  # fmt: skip
 
 
 def _setup(session: Session, *, signed: bool) -> int:

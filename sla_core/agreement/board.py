@@ -23,7 +23,9 @@ from sla_core.i18n import dates, numbers
 from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
 from sla_core.models import AgreementVersion, User
-from sla_core.periods import month_containing, shift
+from sla_core.periods import Calendar, month_containing, shift
+from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.worktime import WorkSetup
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent
 
 # (section, title, kind): the workshop's guided order. Kinds: text, stages, enforcement,
@@ -76,13 +78,25 @@ def status_of(*, session: Session, version: AgreementVersion) -> Status:
 
 
 def appendix(
-    leads: pd.DataFrame, version: AgreementVersion, ref: datetime, w: Wording = ENGLISH
+    leads: pd.DataFrame,
+    version: AgreementVersion,
+    ref: datetime,
+    w: Wording = ENGLISH,
+    *,
+    setup: WorkSetup | None = None,
+    calendar: Calendar = Calendar.GREGORIAN,
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """The last full month's service levels (compliance.overview), as printable rows."""
-    period = shift(month_containing(ref), -1)
+    """The last full month's service levels, as printable rows.
+
+    The month is cut in the organisation's zone (`setup.zone`) and `calendar`; the figures
+    are the one computation's (`compliance.overview` over `lead_clocks` at `ref`, in
+    working time, with exemptions), the ones the Overview and Compliance show.
+    """
+    setup = setup or WorkSetup()
+    period = shift(month_containing(ref, zone=setup.zone, calendar=calendar), -1)
     content = load_content(version)
-    end = period.end.to_pydatetime() - pd.Timedelta(microseconds=1)
-    stats = compliance.overview(leads, content, period, end)
+    clocks = lead_clocks(leads, content, ref, setup)
+    stats = compliance.overview(leads, clocks, content, period, ref)
 
     def pct(value: float | None) -> str:
         if value is None:
