@@ -11,7 +11,7 @@ import streamlit as st
 from sla_core.access import Permission, PermissionDenied, can
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.gamification import adjustments, charts, closing, trace
+from sla_core.gamification import adjustments, charts, closing, service, trace
 from sla_core.gamification import leaderboard as lb
 from sla_core.gamification.standings import TIE_RULE
 from sla_core.org import load_org_settings
@@ -163,8 +163,10 @@ with people_tab:
                 level = st.selectbox(
                     _("Show the leads behind"), options=scored, key="leaderboard_trace_level"
                 )
+                with session_scope(engine) as session:
+                    setup = service.work_setup(session=session)
                 behind = trace.leads_behind(
-                    frame, board.rules.content, period, now(), subject, Level(level)
+                    frame, board.rules.content, period, now(), subject, Level(level), setup
                 )
                 lead_pick = st.dataframe(
                     behind,
