@@ -17,7 +17,7 @@ from sla_core.sla import charts, views
 from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import report_recipients, send_daily_report
 from sla_core.sla.daily_command import build_report
-from sla_core.sla.gauges import Level
+from sla_core.sla.gauges import Level, pace_of
 from sla_core.sla.mailer import MailConfigError
 from ui.data import current_user, get_engine
 from ui.dates import date_input
@@ -87,6 +87,7 @@ label = period_col.selectbox(
     key="compliance_period",
 )
 period = periods.parse_period(label, zone=zone, calendar=calendar)
+pace = pace_of(period.start, period.end, now())  # count targets are pro-rated while it runs
 
 
 def gauge_spec(view: SlaView, row: dict[str, object], level: Level) -> dict[str, object]:
@@ -113,14 +114,26 @@ def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
             if event and event.get("selection", {}).get(charts.PICK):
                 st.session_state["compliance_level"] = level
             if row["percent"]:
-                counted = (  # conversion counts deals won per MQL, not work due
-                    _("{done} won of {due} MQLs")
-                    if level is Level.CONVERSION
-                    else _("{done} of {due} due")
-                )
+                if level is Level.CONVERSION:  # a cohort rate: deals won per MQL handed off
+                    counted = _("{done} won of {due} MQLs handed off; {won} won in the period")
+                elif row["running"]:
+                    counted = _("{done} of {due} due, {running} still running")
+                else:
+                    counted = _("{done} of {due} due")
                 column.caption(
-                    counted.format(done=num(row["done"]), due=num(row["due"])),
+                    counted.format(
+                        done=num(row["done"]),
+                        due=num(row["due"]),
+                        running=num(row["running"]),
+                        won=num(row["won_in_period"]),
+                    ),
                     help=_("Click the gauge to list the leads behind it."),
+                )
+            elif row["level"] in (Level.MQL_VOLUME, Level.OPPORTUNITIES) and pace < 1:
+                column.caption(
+                    _("target {target} at this point of the period").format(
+                        target=num(round(row["target"]))
+                    )
                 )
 
 

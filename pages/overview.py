@@ -94,7 +94,9 @@ weeks = snap.memo(
     ("weekly", org.time_zone, org.week_start, *scope_key),
     lambda: funnel.weekly_mqls(frame, until, zone=org.time_zone, week_start=org.week_start.value),
 )
-view = dashboard.view_targets(content, people, owner_id=owner_id, team=team, period=period)
+view = dashboard.view_targets(
+    content, people, owner_id=owner_id, team=team, period=period, ref=sla.ref
+)
 targets = view.targets
 
 if owner_id is not None:
@@ -105,7 +107,8 @@ else:
     scope = _("the whole organisation")
 st.caption(
     _(
-        "{period} ({zone}), counted until {until}, {scope}. Targets are for the whole period."
+        "{period} ({zone}), counted until {until}, {scope}. Targets of a running period "
+        "are pro-rated to the share of it gone."
     ).format(period=period_name(period), zone=org.time_zone, until=when(until), scope=scope)
 )
 agreement_banner(governing)
@@ -134,15 +137,24 @@ else:
 disposition.metric(
     _("Dispositioned in time"),
     pct(stats.disposition_pct),
-    delta=_("{met} of {due} due").format(
-        met=num(stats.disposition_met), due=num(stats.disposition_due)
+    delta=(
+        _("{met} of {due} due, {running} still running").format(
+            met=num(stats.disposition_met),
+            due=num(stats.disposition_due),
+            running=num(stats.disposition_running),
+        )
+        if stats.disposition_running
+        else _("{met} of {due} due").format(
+            met=num(stats.disposition_met), due=num(stats.disposition_due)
+        )
     ),
     delta_color="off",
     delta_arrow="off",
     border=True,
     help=_(
-        "Leads assigned in the period that were dispositioned within {hours} hours of "
-        "assignment, out of those due."
+        "Leads assigned in the period that were dispositioned within {hours} working hours "
+        "of assignment, out of those due; a lead past its deadline is due even while the "
+        "period runs."
     ).format(hours=num(content.windows.disposition_hours)),
 )
 conversion.metric(
@@ -153,7 +165,10 @@ conversion.metric(
     else _("{points} pts").format(points=signed(stats.conversion_pct - targets.conversion_pct, 1)),
     delta_description=_("vs target {pct} %").format(pct=num(targets.conversion_pct, 1)),
     border=True,
-    help=_("Deals won in the period divided by MQLs of the period."),
+    help=_(
+        "Of the {received} MQLs handed off in the period, the share won so far ({converted}); "
+        "{won} deals were won in the period."
+    ).format(received=num(stats.received), converted=num(stats.converted), won=num(stats.won)),
 )
 opportunities.metric(
     _("Opportunities"),

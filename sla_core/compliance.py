@@ -32,7 +32,11 @@ class GroupTargets:
 
 @dataclass(frozen=True)
 class Overview:
-    """The month's service levels; a percentage is None when nothing was due yet."""
+    """The month's service levels; a percentage is None when nothing was due yet.
+
+    `conversion_pct` is the cohort rate: `converted` (of the `received` MQLs handed off in
+    the period, those won so far) over `received`; `won` counts the deals won in the
+    period, shown beside. `disposition_running`: clocks not judged yet."""
 
     mqls: int
     disposition_due: int
@@ -41,6 +45,9 @@ class Overview:
     won: int
     conversion_pct: float | None
     opportunities: int
+    received: int = 0
+    converted: int = 0
+    disposition_running: int = 0
 
 
 def overview(
@@ -68,6 +75,9 @@ def overview(
         won=int(row["won"]),
         conversion_pct=None if pd.isna(conversion) else float(conversion),
         opportunities=int(row["opportunities"]),
+        received=int(row["mqls_received"]),
+        converted=int(row["converted"]),
+        disposition_running=int(row["disposition_running"]),
     )
 
 

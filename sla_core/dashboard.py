@@ -17,6 +17,7 @@ from sla_core.compliance import GroupTargets
 from sla_core.org import OrgSettings
 from sla_core.people import active_reps
 from sla_core.periods import Period, PeriodKind
+from sla_core.sla.gauges import pace_of
 from sla_core.terms import AgreementContent
 
 DAYS_PER_MONTH = 365.2425 / 12
@@ -104,13 +105,15 @@ def view_targets(
     owner_id: int | None,
     team: str | None,
     period: Period,
+    ref: datetime | None = None,
 ) -> ViewTargets:
-    """The agreement's monthly targets for the people in view, scaled to the period."""
+    """The agreement's monthly targets for the people in view, scaled to the period; with
+    `ref`, count targets of a running period are pro-rated to the share gone (the pace)."""
     if team is not None and owner_id is None:
         monthly = compliance.month_targets(content, marketers=0, reps=len(team_reps(people, team)))
     else:
         monthly = compliance.targets_for(content, people, owner_id)
-    months = months_in(period)
+    months = months_in(period) * (1.0 if ref is None else pace_of(period.start, period.end, ref))
     scaled = replace(
         monthly,
         mqls=round(monthly.mqls * months),

@@ -20,7 +20,7 @@ COHORT = {
     Level.DISPOSITION: ("assigned_at", "owner_id"),
     Level.WORKED: ("mql_at", "owner_id"),
     Level.FOLLOW_UP: ("mql_at", "owner_id"),
-    Level.CONVERSION: ("closed_at", "owner_id"),
+    Level.CONVERSION: ("assigned_at", "owner_id"),  # the cohort: handed off in the period
     Level.OPPORTUNITIES: ("opportunity_at", "owner_id"),
     Level.MQL_VOLUME: ("mql_at", "marketer_id"),
     Level.ACCEPTANCE: ("mql_at", "marketer_id"),

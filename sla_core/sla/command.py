@@ -16,7 +16,7 @@ from sla_core.models import Team, User
 from sla_core.org import load_org_settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_heads, load_setup
-from sla_core.sla.gauges import LEVEL_TITLES, Level
+from sla_core.sla.gauges import LEVEL_TITLES, Level, pace_of
 from sla_core.sla.views import Scope, ScopeKind, scope_gauges
 
 
@@ -76,10 +76,22 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
             "band": row["band"],
             "done": int(row["done"]),
             "due": int(row["due"]),
+            "running": int(row["running"]),
+            **(
+                {"won_in_period": int(row["won_in_period"])}
+                if row["level"] == Level.CONVERSION.value
+                else {}
+            ),
         }
         for _, row in gauges.iterrows()
     ]
-    return {"scope": scope.kind.value, "name": name, "period": period.label, "levels": rows}
+    return {
+        "scope": scope.kind.value,
+        "name": name,
+        "period": period.label,
+        "pace": round(pace_of(period.start, period.end, ref), 4),
+        "levels": rows,
+    }
 
 
 def _text(report: dict[str, Any]) -> str:
@@ -89,6 +101,8 @@ def _text(report: dict[str, Any]) -> str:
         lines.append(
             f"  {row['title']:<34} {value:>8}  target {row['target']:>8g}  {row['band']:<6}"
             f"  {row['done']}/{row['due']}"
+            + (f"  ({row['running']} still running)" if row["running"] else "")
+            + (f"  {row['won_in_period']} won in the period" if "won_in_period" in row else "")
         )
     return "\n".join(lines)
 

@@ -38,8 +38,16 @@ LEVEL_TITLES: dict[Level, str] = {
 # Levels that are percentages (the rest are counts).
 PERCENT_LEVELS = frozenset({Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION})
 GAUGE_COLUMNS = (
-    "group", "level", "value", "target", "attainment", "band", "done", "due", "percent"
+    "group", "level", "value", "target", "attainment", "band", "done", "due", "percent",
+    "running", "won_in_period",
 )  # fmt: skip
+# The clocks still running behind each level (neither met nor breached yet).
+RUNNING = {
+    Level.DISPOSITION: "disposition_running",
+    Level.WORKED: "worked_running",
+    Level.FOLLOW_UP: "follow_up_running",
+    Level.UNWORKED: "worked_running",
+}
 
 
 def _share(done: pd.Series, due: pd.Series) -> pd.Series:
@@ -69,14 +77,19 @@ def gauge_table(
     *,
     reps: pd.Series,
     marketers: pd.Series,
+    pace: float = 1.0,
 ) -> pd.DataFrame:
-    """One row per group and level: value, target, attainment %, band, done and due.
+    """One row per group and level: value, target, attainment %, band, done, due, running.
 
     `levels`: a `service_levels` table; `reps` / `marketers`: headcount per group (same
     index; missing groups count 0). Attainment is value / target x 100 (100 when the
     target is 0); for MQLs left unworked it is 100 when none were left, else 0.
+    `pace`: the share of the period gone (`pace_of`); count targets (MQL volume,
+    opportunities) are judged against that share of the month's target while it runs.
+    `running`: the clocks of the level still running (not judged yet); `won_in_period`
+    (conversion only): the deals won in the period, shown beside the cohort rate.
     """
-    spec = _measures(levels, content, reps=reps, marketers=marketers)
+    spec = _measures(levels, content, reps=reps, marketers=marketers, pace=pace)
     policy = content.service
     parts = []
     for level, (value, target, done, due) in spec.items():
@@ -97,6 +110,12 @@ def gauge_table(
                     "done": done.to_numpy(dtype="int64"),
                     "due": due.to_numpy(dtype="int64"),
                     "percent": level in PERCENT_LEVELS,
+                    "running": _running(levels, level),
+                    "won_in_period": (
+                        levels["won"].to_numpy(dtype="int64")
+                        if level is Level.CONVERSION
+                        else np.zeros(len(levels), dtype="int64")
+                    ),
                 }
             )
         )
@@ -106,14 +125,32 @@ def gauge_table(
 Measure = tuple[pd.Series, object, pd.Series, pd.Series]
 
 
+def _running(levels: pd.DataFrame, level: Level) -> np.ndarray:
+    column = RUNNING.get(level)
+    if column is None or column not in levels:
+        return np.zeros(len(levels), dtype="int64")
+    return np.asarray(levels[column].to_numpy(dtype="int64"))
+
+
+def pace_of(start: pd.Timestamp, end: pd.Timestamp, ref: object) -> float:
+    """The share of [start, end) gone at `ref`: 1 for a period that is over, 0 before it."""
+    gone = (pd.Timestamp(ref) - start) / (end - start)
+    return float(min(max(gone, 0.0), 1.0))
+
+
 def _measures(
-    levels: pd.DataFrame, content: AgreementContent, *, reps: pd.Series, marketers: pd.Series
+    levels: pd.DataFrame,
+    content: AgreementContent,
+    *,
+    reps: pd.Series,
+    marketers: pd.Series,
+    pace: float = 1.0,
 ) -> dict[Level, Measure]:
     """Per level: its value, its target (the agreement's), and the done and due counts."""
     policy, targets = content.service, content.targets
     heads = reps.reindex(levels.index, fill_value=0).astype("float64")
     sellers = marketers.reindex(levels.index, fill_value=0).astype("float64")
-    volume_target = np.where(
+    volume_target = pace * np.where(
         sellers > 0, sellers * targets.mqls_per_marketer, heads * targets.min_mqls_per_rep
     )
     return {
@@ -138,12 +175,12 @@ def _measures(
         Level.CONVERSION: (
             levels["conversion_pct"],
             float(targets.conversion_rate_pct),
-            levels["won"],
+            levels["converted"],
             levels["mqls_received"],
         ),
         Level.OPPORTUNITIES: (
             levels["opportunities"].astype("float64"),
-            heads * targets.opportunities_per_rep,
+            heads * targets.opportunities_per_rep * pace,
             levels["opportunities"],
             levels["opportunities"],
         ),

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sla_core.periods import Period, PeriodKind, zone_info
-from sla_core.sla.gauges import Level, gauge_table
+from sla_core.sla.gauges import Level, gauge_table, pace_of
 from sla_core.sla.levels import ALL, count_masks, service_levels
 from sla_core.sla.queue import work_queue
 from sla_core.terms import AgreementContent
@@ -77,6 +77,7 @@ def scope_gauges(
         content,
         reps=pd.Series({ALL: reps}),
         marketers=pd.Series({ALL: marketers}),
+        pace=pace_of(period.start, period.end, ref),
     )
 
 
@@ -92,7 +93,7 @@ BEHIND: dict[Level, tuple[str, str]] = {
     Level.DISPOSITION: ("disposition_due", "dispositioned_in_time"),
     Level.WORKED: ("worked_due", "worked_in_time"),
     Level.FOLLOW_UP: ("follow_up_due", "follow_up_met"),
-    Level.CONVERSION: ("mqls_received", "won"),
+    Level.CONVERSION: ("mqls_received", "converted"),
     Level.OPPORTUNITIES: ("opportunities", "opportunities"),
     Level.UNWORKED: ("unworked", "unworked"),
     Level.MQL_VOLUME: ("mqls", "mqls"),
