@@ -12,12 +12,13 @@ from sla_core import access, browse, periods
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.exporting import safe_csv, safe_xlsx
+from sla_core.models import TeamKind
 from sla_core.org import load_org_settings
 from sla_core.sla import charts, views
 from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import report_recipients, send_daily_report
 from sla_core.sla.daily_command import build_report
-from sla_core.sla.gauges import Level, pace_of
+from sla_core.sla.gauges import MARKETING_GAUGES, Level, pace_of
 from sla_core.sla.mailer import MailConfigError
 from ui.data import current_user, get_engine
 from ui.dates import date_input
@@ -33,6 +34,7 @@ with session_scope(get_engine()) as session:
     user = current_user(session)
     heads = load_heads(session=session)
     teams = sales_teams(session=session)
+    marketing_teams = sales_teams(session=session, kind=TeamKind.MARKETING)
     org = load_org_settings(session=session)
     people = browse.people_frame(session=session)
 access.require(user, access.Permission.VIEW_DASHBOARD)
@@ -45,6 +47,7 @@ titles = {
     Level.OPPORTUNITIES: _("Opportunities opened"),
     Level.UNWORKED: _("MQLs left unworked"),
     Level.MQL_VOLUME: _("MQL volume"),
+    Level.MQL_QUALITY: _("MQL quality (accepted by sales)"),
 }
 
 st.title(_("Compliance"))
@@ -54,7 +57,13 @@ if access.can(user, access.Permission.VIEW_ALL_LEADS):
     kind = kind_col.selectbox(
         _("Scope"),
         list(views.ScopeKind),
-        format_func={"company": _("Company"), "team": _("Team"), "rep": _("Rep")}.__getitem__,
+        format_func={
+            "company": _("Company"),
+            "team": _("Team"),
+            "rep": _("Rep"),
+            "marketer": _("Marketer"),
+            "marketing_team": _("Marketing team"),
+        }.__getitem__,
         key="compliance_scope",
     )
     if kind is views.ScopeKind.TEAM and teams:
@@ -70,6 +79,22 @@ if access.can(user, access.Permission.VIEW_ALL_LEADS):
             key="compliance_rep",
         )
         scope = views.Scope(kind, int(rep))
+    elif kind is views.ScopeKind.MARKETING_TEAM and marketing_teams:
+        team = which_col.selectbox(
+            _("Marketing team"),
+            list(marketing_teams),
+            format_func=lambda t: marketing_teams[t],
+            key="compliance_marketing_team",
+        )
+        scope = views.Scope(kind, int(team))
+    elif kind is views.ScopeKind.MARKETER and heads.marketers:
+        marketer = which_col.selectbox(
+            _("Marketer"),
+            sorted(heads.marketers, key=lambda r: names.get(r, "")),
+            format_func=lambda r: names.get(r, f"#{r}"),
+            key="compliance_marketer",
+        )
+        scope = views.Scope(kind, int(marketer))
     else:
         scope = views.Scope(views.ScopeKind.COMPANY)
 else:
@@ -116,6 +141,8 @@ def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
             if row["percent"]:
                 if level is Level.CONVERSION:  # a cohort rate: deals won per MQL handed off
                     counted = _("{done} won of {due} MQLs handed off; {won} won in the period")
+                elif level is Level.MQL_QUALITY:
+                    counted = _("{done} accepted of {due} decided by sales, {running} undecided")
                 elif row["running"]:
                     counted = _("{done} of {due} due, {running} still running")
                 else:
@@ -165,12 +192,23 @@ def live() -> None:
         )
     )
 
-    level = st.selectbox(
-        _("Leads behind a gauge (or click a gauge)"),
-        list(Level),
-        format_func=titles.__getitem__,
-        key="compliance_level",
-    ) or next(iter(Level))
+    marketing = scope.kind in views.MARKETING_SCOPES
+    shown = (
+        list(MARKETING_GAUGES)
+        if marketing
+        else [lv for lv in Level if lv not in MARKETING_GAUGES[1:]]
+    )
+    if st.session_state.get("compliance_level") not in shown:
+        st.session_state.pop("compliance_level", None)
+    level = (
+        st.selectbox(
+            _("Leads behind a gauge (or click a gauge)"),
+            shown,
+            format_func=titles.__getitem__,
+            key="compliance_level",
+        )
+        or shown[0]
+    )
     behind = memo(
         ("sla_behind", level, *key),
         lambda: views.leads_behind(view.leads, view.clocks, period, level, rows),
@@ -183,6 +221,8 @@ def live() -> None:
         height=260,
     )
 
+    if marketing:  # sales' clocks are not marketing's to keep
+        return
     risk_tab, late_tab = st.tabs([_("At risk"), _("Breached, still open")])
     for tab, status in ((risk_tab, "at_risk"), (late_tab, "breached")):
         listed = memo(

@@ -12,7 +12,7 @@ from sqlmodel import select
 from sla_core import agreement, periods, snapshot
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import Team, User
+from sla_core.models import Role, Team, TeamKind, User
 from sla_core.org import load_org_settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_heads, load_setup
@@ -28,8 +28,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         help="the service levels of a month: company, one team or one rep",
     )
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--team", help="a sales team's name (or id)")
-    who.add_argument("--rep", help="a rep's username (or id)")
+    who.add_argument("--team", help="a sales or marketing team's name (or id)")
+    who.add_argument("--rep", help="a rep's or a marketer's username (or id)")
     p.add_argument("--period", help="the month, e.g. 2026-05 (default: this month)")
 
 
@@ -40,13 +40,17 @@ def _scope(args: argparse.Namespace, engine: Engine) -> tuple[Scope, str]:
                      if args.team in (t.name, str(t.id))]  # fmt: skip
             if not found:
                 raise ValueError(f"no team named {args.team!r}")
-            return Scope(ScopeKind.TEAM, found[0].id), found[0].name
+            kind = (
+                ScopeKind.MARKETING_TEAM if found[0].kind == TeamKind.MARKETING else ScopeKind.TEAM
+            )
+            return Scope(kind, found[0].id), found[0].name
         if args.rep:
             people = [u for u in session.exec(select(User)).all()
                       if args.rep in (u.username, str(u.id))]  # fmt: skip
             if not people:
                 raise ValueError(f"no user named {args.rep!r}")
-            return Scope(ScopeKind.REP, people[0].id), people[0].username
+            kind = ScopeKind.MARKETER if people[0].role == Role.MARKETER else ScopeKind.REP
+            return Scope(kind, people[0].id), people[0].username
     return Scope(), "company"
 
 

@@ -56,7 +56,7 @@ def load_heads(*, session: Session) -> Heads:
     )
 
 
-def sales_teams(*, session: Session) -> dict[int, str]:
-    """The sales teams by id, by name."""
-    teams = session.exec(select(Team).where(Team.kind == TeamKind.SALES).order_by(col(Team.name)))
+def sales_teams(*, session: Session, kind: TeamKind = TeamKind.SALES) -> dict[int, str]:
+    """The sales teams (or the teams of `kind`) by id, by name."""
+    teams = session.exec(select(Team).where(Team.kind == kind).order_by(col(Team.name)))
     return {t.id: t.name for t in teams.all() if t.id is not None}

@@ -24,7 +24,11 @@ class Level(StrEnum):
     OPPORTUNITIES = "opportunities"
     UNWORKED = "unworked"
     MQL_VOLUME = "mql_volume"
+    MQL_QUALITY = "mql_quality"
 
+
+# What a marketer or a marketing team is measured on (no sales level is shown for them).
+MARKETING_GAUGES = (Level.MQL_VOLUME, Level.MQL_QUALITY)
 
 LEVEL_TITLES: dict[Level, str] = {
     Level.DISPOSITION: "Dispositioned within the window",
@@ -34,9 +38,13 @@ LEVEL_TITLES: dict[Level, str] = {
     Level.OPPORTUNITIES: "Opportunities opened",
     Level.UNWORKED: "MQLs left unworked",
     Level.MQL_VOLUME: "MQL volume",
+    Level.MQL_QUALITY: "MQL quality (accepted by sales)",
 }
+ALL_GROUP = "all"
 # Levels that are percentages (the rest are counts).
-PERCENT_LEVELS = frozenset({Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION})
+PERCENT_LEVELS = frozenset(
+    {Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION, Level.MQL_QUALITY}
+)
 GAUGE_COLUMNS = (
     "group", "level", "value", "target", "attainment", "band", "done", "due", "percent",
     "running", "won_in_period",
@@ -197,3 +205,45 @@ def _measures(
             levels["mqls"],
         ),
     }
+
+
+def marketing_gauge_table(
+    levels: pd.DataFrame, content: AgreementContent, *, marketers: int, pace: float = 1.0
+) -> pd.DataFrame:
+    """Marketing's two gauges for one group (`levels`: a one-row `marketing_levels` table):
+    MQL volume against the quota (`mqls_per_marketer` x `marketers`, pro-rated to `pace`)
+    and MQL quality (share of the decided MQLs sales accepted) against `quality_pct`.
+    Both use the MQL volume band of the agreement; `running` is the MQLs still undecided."""
+    policy, targets = content.service, content.targets
+    band = policy.bands.mql_volume
+    row = levels.iloc[0] if len(levels) else pd.Series(0, index=levels.columns)
+    volume = float(row["mqls"])
+    quota = float(targets.mqls_per_marketer * marketers * pace)
+    quality = float(row["quality_pct"]) if int(row["decided"]) else float("nan")
+    goal = float(targets.quality_pct)
+    rows = []
+    for level, value, target, done, due, running in (
+        (Level.MQL_VOLUME, volume, quota, int(row["mqls"]), int(row["mqls"]), 0),
+        (Level.MQL_QUALITY, quality, goal, int(row["accepted"]), int(row["decided"]),
+         int(row["undecided"])),
+    ):  # fmt: skip
+        attainment = (
+            float("nan") if value != value else (100.0 * value / target if target else 100.0)
+        )
+        colour = _band(level, pd.Series([value]), pd.Series([attainment]), band).iloc[0]
+        rows.append(
+            {
+                "group": ALL_GROUP,
+                "level": level.value,
+                "value": value,
+                "target": target,
+                "attainment": attainment,
+                "band": colour,
+                "done": done,
+                "due": due,
+                "percent": level in PERCENT_LEVELS,
+                "running": running,
+                "won_in_period": 0,
+            }  # fmt: skip
+        )
+    return pd.DataFrame(rows, columns=list(GAUGE_COLUMNS))

@@ -221,3 +221,44 @@ def levels_by_scope(
     counts = count_masks(leads, clocks, period)
     reps = _with_conversion(_grouped(counts, leads["owner_id"]))
     return Scopes(reps=reps, teams=_teams(reps, team_of), everyone=_everyone(counts))
+
+
+# Marketing's side: an MQL counts for the marketer who produced it, in the month it became
+# an MQL. Sales accepted it once it reached SAL or later; decided on it once accepted,
+# disqualified or returned to nurture. MQL quality = accepted / decided.
+ACCEPTED_STAGES = frozenset({Stage.SAL, Stage.SQL, Stage.OPPORTUNITY, Stage.WON, Stage.LOST})
+TURNED_DOWN_STAGES = frozenset({Stage.DISQUALIFIED, Stage.NURTURE})
+MARKETING_COLUMNS: tuple[str, ...] = ("mqls", "accepted", "decided", "undecided", "quality_pct")
+
+
+def marketing_masks(leads: pd.DataFrame, period: Period) -> dict[str, np.ndarray]:
+    """Per lead: an MQL of the period with a marketer, accepted by sales, decided on."""
+    produced = _between(column_micros(leads, "mql_at"), period) & np.asarray(
+        leads["marketer_id"].notna().to_numpy(dtype=bool)
+    )
+    stage = leads["stage"].astype("string")
+    accepted = stage.isin([s.value for s in ACCEPTED_STAGES]).to_numpy(dtype=bool, na_value=False)
+    turned = stage.isin([s.value for s in TURNED_DOWN_STAGES]).to_numpy(dtype=bool, na_value=False)
+    return {
+        "mqls": produced,
+        "accepted": produced & accepted,
+        "decided": produced & (accepted | turned),
+        "undecided": produced & ~(accepted | turned),
+    }
+
+
+def marketing_levels(
+    leads: pd.DataFrame, period: Period, by: str | None = "marketer_id"
+) -> pd.DataFrame:
+    """Marketing's levels of `period`, one row per marketer (by=None: one row "all"):
+    MQLs produced, accepted by sales, decided on, still undecided, and MQL quality
+    (accepted / decided x 100, NaN while nothing was decided)."""
+    masks = marketing_masks(leads, period)
+    if by is None:
+        table = pd.DataFrame({k: [int(v.sum())] for k, v in masks.items()}, index=[ALL])
+        table.index.name = ALL
+    else:
+        table = _grouped(masks, leads[by])
+    decided = table["decided"].where(table["decided"] > 0)
+    table["quality_pct"] = (100.0 * table["accepted"] / decided).astype("float64")
+    return table[list(MARKETING_COLUMNS)]
