@@ -231,14 +231,22 @@ TURNED_DOWN_STAGES = frozenset({Stage.DISQUALIFIED, Stage.NURTURE})
 MARKETING_COLUMNS: tuple[str, ...] = ("mqls", "accepted", "decided", "undecided", "quality_pct")
 
 
+def sales_verdict(stage: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per lead: whether sales accepted it (SAL or later) and whether it decided on it
+    (accepted, disqualified or returned to nurture): the rule of MQL quality everywhere."""
+    text = stage.astype("string")
+    accepted = text.isin([s.value for s in ACCEPTED_STAGES]).to_numpy(dtype=bool, na_value=False)
+    turned = text.isin([s.value for s in TURNED_DOWN_STAGES]).to_numpy(dtype=bool, na_value=False)
+    return accepted, accepted | turned
+
+
 def marketing_masks(leads: pd.DataFrame, period: Period) -> dict[str, np.ndarray]:
     """Per lead: an MQL of the period with a marketer, accepted by sales, decided on."""
     produced = _between(column_micros(leads, "mql_at"), period) & np.asarray(
         leads["marketer_id"].notna().to_numpy(dtype=bool)
     )
-    stage = leads["stage"].astype("string")
-    accepted = stage.isin([s.value for s in ACCEPTED_STAGES]).to_numpy(dtype=bool, na_value=False)
-    turned = stage.isin([s.value for s in TURNED_DOWN_STAGES]).to_numpy(dtype=bool, na_value=False)
+    accepted, decided = sales_verdict(leads["stage"])
+    turned = decided & ~accepted
     return {
         "mqls": produced,
         "accepted": produced & accepted,
