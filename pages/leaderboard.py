@@ -77,16 +77,17 @@ if view.closed is not None:
                 "This period's data changed since it was closed: close it again to record the change."
             )
         )
-if view.quarter_winner:
-    st.success(
-        _("Leading team of {quarter}: {team}").format(
-            quarter=period_name(
-                parse_period(view.quarter_label, zone=org.time_zone, calendar=org.calendar)
-            ),
-            team=view.quarter_winner,
-        ),
-        icon=":material/emoji_events:",
-    )
+quarter_name = period_name(
+    parse_period(view.quarter_label, zone=org.time_zone, calendar=org.calendar)
+)
+for side_text, winner in (
+    (_("Leading sales team of {quarter}: {team}"), view.quarter_winner),
+    (_("Leading marketing team of {quarter}: {team}"), view.marketing_winner),
+):  # each side has its own winner: teams are ranked within their side
+    if winner:
+        st.success(
+            side_text.format(quarter=quarter_name, team=winner), icon=":material/emoji_events:"
+        )
 
 if view.mine is not None:
     mine = view.mine

@@ -44,15 +44,31 @@ def split_key(keys: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     return values >> SHIFT, values & LOW
 
 
+SALES_SIDE, MARKETING_SIDE = "sales", "marketing"
+
+
+def side_of(role: pd.Series) -> pd.Series:
+    """Each person's side: marketers are marketing's, everyone else on a board is sales'."""
+    return pd.Series(
+        np.where(role.astype("string") == "marketer", MARKETING_SIDE, SALES_SIDE),
+        index=role.index,
+    )
+
+
 def rank(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sort by the tie rule and number each slot's rows 1..n (`rank`); `tied`: equal points."""
+    """Sort by the tie rule and number each slot's rows 1..n per side (`rank`): people and
+    teams are ranked within their side, sales against sales, marketing against marketing;
+    `tied`: equal points on the same side."""
     if "slot" not in frame.columns:
         frame = frame.assign(slot=0)
+    if "side" not in frame.columns:
+        frame = frame.assign(side=SALES_SIDE)
+    order, ascending = ["slot", "side", *_ORDER[1:]], [True, False, *_ASCENDING[1:]]
     ordered = frame.sort_values(
-        _ORDER, ascending=_ASCENDING, na_position="last", kind="mergesort"
+        order, ascending=ascending, na_position="last", kind="mergesort"
     ).reset_index(drop=True)
-    ordered.insert(0, "rank", ordered.groupby("slot").cumcount().to_numpy() + 1)
-    ordered["tied"] = ordered.duplicated(["slot", "points"], keep=False)
+    ordered.insert(0, "rank", ordered.groupby(["slot", "side"]).cumcount().to_numpy() + 1)
+    ordered["tied"] = ordered.duplicated(["slot", "side", "points"], keep=False)
     return ordered
 
 
@@ -86,6 +102,7 @@ def person_standings(
     who = people.set_index("id")[["name", "team_id", "team", "role"]]
     frame = frame.join(who, on="subject_id", how="left")
     frame["name"] = frame["name"].fillna("#" + frame["subject_id"].astype(str))
+    frame["side"] = side_of(frame["role"])
     return rank(frame.reset_index(drop=True))
 
 
@@ -106,6 +123,7 @@ def team_standings(people_rows: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "name": grouped["team"].first(),
+            "side": grouped["side"].first() if "side" in members else SALES_SIDE,
             "members": grouped.size().astype("int64"),
             "points": grouped["per_level"].mean().round(2),
             "total_points": sums["points"],
