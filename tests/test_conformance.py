@@ -271,3 +271,44 @@ def test_the_compliance_page_and_the_overview_page_show_the_same_figures(
             expected = truth(world, scope, period)
             assert _caption_counts(at) == (
                 expected["dispositioned_in_time"], expected["disposition_due"]), (scope, period)  # fmt: skip
+
+
+def test_a_marketer_is_measured_on_volume_and_quality_on_the_page_and_cli(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marketing measured: the Compliance page's *Marketer* scope shows MQL volume and
+    quality (no sales gauge) with the CLI's figures and `marketing_levels`' counts."""
+    from sla_core.sla.levels import marketing_levels
+
+    marketer = sorted(world.heads.marketers)[0]
+    period = world.months[1]
+    mine = world.frame[(world.frame["marketer_id"] == marketer).fillna(False)]
+    expected = marketing_levels(mine, period, None).iloc[0].drop("quality_pct").astype("int64")
+    with session_scope(world.engine) as session:
+        username = session.get(User, marketer).username  # type: ignore[union-attr]
+    report = compliance_report(
+        argparse.Namespace(team=None, rep=username, period=period.label), world.engine
+    )
+    levels = {row["level"]: row for row in report["levels"]}
+    assert report["scope"] == "marketer" and set(levels) == {"mql_volume", "mql_quality"}
+    assert levels["mql_volume"]["value"] == expected["mqls"] > 0
+    assert (levels["mql_quality"]["done"], levels["mql_quality"]["due"]) == (
+        expected["accepted"], expected["decided"])  # fmt: skip
+    monkeypatch.setenv("DATABASE_URL", world.url)
+    data.shared_snapshot.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.text_input[0].input("nasrin.f")
+    at.text_input[1].input(world.passwords["nasrin.f"])
+    at = next(b for b in at.button if b.label == "Sign in").click().run()
+    at.switch_page("pages/compliance.py").run()
+    at.selectbox(key="compliance_scope").set_value(ScopeKind.MARKETER).run()
+    at.selectbox(key="compliance_marketer").set_value(marketer).run()
+    at.selectbox(key="compliance_period").set_value(period.label).run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(
+        c.startswith(f"{expected['accepted']:,} accepted of {expected['decided']:,} decided")
+        for c in captions
+    ), captions
+    assert not any(" of " in c and c.endswith(" due") for c in captions), captions
+    assert not at.tabs or "At risk" not in [t.label for t in at.tabs]
