@@ -185,6 +185,29 @@ def live() -> None:
         stamp=view.ref,
     )
     agreement_banner(view.governing)
+    if scope.kind is views.ScopeKind.COMPANY:
+        joint = memo(
+            ("sla_joint", *key),
+            lambda: views.joint_figure(
+                view.leads, view.clocks, view.content, period, view.ref, heads
+            ),
+            stamp=view.ref,
+        )
+        st.metric(
+            _("Both sides kept the SLA"),
+            _("yes") if joint.both_kept else _("no"),
+            delta=_(
+                "sales: {sales} of {sales_all} levels on target; marketing: {mkt} of {mkt_all}"
+            ).format(
+                sales=num(joint.sales_kept),
+                sales_all=num(joint.sales_judged),
+                mkt=num(joint.marketing_kept),
+                mkt_all=num(joint.marketing_judged),
+            ),
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
     show_gauges(view, gauges)
     st.caption(
         _("Live: recomputed at {time} UTC; leads reload only when they change.").format(

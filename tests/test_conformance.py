@@ -156,8 +156,15 @@ def test_the_cli_process_prints_the_same_json(world: World) -> None:
     period = world.months[1]
     done = cli("compliance", "--period", period.label, "--json", url=world.url)
     assert done.returncode == 0, done.stderr
-    levels = {row["level"]: row for row in json.loads(done.stdout)["levels"]}
+    report = json.loads(done.stdout)
+    levels = {row["level"]: row for row in report["levels"]}
     expected = truth(world, Scope(), period)
+    judged = [row for row in report["levels"] if row["band"] != "none"]
+    kept = sum(row["band"] == "green" for row in judged)
+    joint = report["both_sides_kept"]  # the joint figure reads the same gauges
+    assert joint["sales"] == [kept, len(judged)]
+    assert joint["kept"] == (joint["sales"][0] == joint["sales"][1]
+                             and joint["marketing"][0] == joint["marketing"][1])  # fmt: skip
     assert (levels["disposition"]["done"], levels["disposition"]["due"]) == (
         expected["dispositioned_in_time"], expected["disposition_due"])  # fmt: skip
 

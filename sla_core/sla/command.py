@@ -17,7 +17,7 @@ from sla_core.org import load_org_settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_heads, load_setup
 from sla_core.sla.gauges import LEVEL_TITLES, Level, pace_of
-from sla_core.sla.views import Scope, ScopeKind, scope_gauges
+from sla_core.sla.views import Scope, ScopeKind, joint_figure, scope_gauges
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -89,13 +89,21 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
         }
         for _, row in gauges.iterrows()
     ]
-    return {
+    report: dict[str, Any] = {
         "scope": scope.kind.value,
         "name": name,
         "period": period.label,
         "pace": round(pace_of(period.start, period.end, ref), 4),
         "levels": rows,
     }
+    if scope.kind is ScopeKind.COMPANY:
+        joint = joint_figure(frame, clocks, content, period, ref, heads)
+        report["both_sides_kept"] = {
+            "kept": joint.both_kept,
+            "sales": [joint.sales_kept, joint.sales_judged],
+            "marketing": [joint.marketing_kept, joint.marketing_judged],
+        }
+    return report
 
 
 def _text(report: dict[str, Any]) -> str:

@@ -201,3 +201,44 @@ def trend(
             rows.append({"period": span.label, "start": span.start, "level": level.value,
                          "value": value})  # fmt: skip
     return pd.DataFrame(rows, columns=["period", "start", "level", "value"])
+
+
+@dataclass(frozen=True)
+class Joint:
+    """Did both sides keep the SLA in a period? Levels on target (green) of those judged."""
+
+    sales_kept: int
+    sales_judged: int
+    marketing_kept: int
+    marketing_judged: int
+
+    @property
+    def both_kept(self) -> bool:
+        return (self.sales_kept, self.marketing_kept) == (self.sales_judged, self.marketing_judged)
+
+
+def joint_figure(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    content: AgreementContent,
+    period: Period,
+    ref: datetime,
+    heads: Heads,
+) -> Joint:
+    """The company's sales gauges and marketing's two, counted as levels on target (green)
+    of the levels with something judged: the "both sides kept the SLA" figure."""
+    sales = scope_gauges(leads, clocks, content, period, ref, Scope(), heads)
+    produced = marketing_levels(leads, period, None)
+    marketing = marketing_gauge_table(
+        produced,
+        content,
+        marketers=len(heads.marketers),
+        pace=pace_of(period.start, period.end, ref),
+    )
+
+    def kept(gauges: pd.DataFrame) -> tuple[int, int]:
+        judged = gauges[gauges["band"] != "none"]
+        return int((judged["band"] == "green").sum()), len(judged)
+
+    (s_kept, s_judged), (m_kept, m_judged) = kept(sales), kept(marketing)
+    return Joint(s_kept, s_judged, m_kept, m_judged)
