@@ -96,27 +96,10 @@ def working_hours(setup: WorkSetup, w: Wording = ENGLISH) -> str:
     )
 
 
-def appendix(
-    leads: pd.DataFrame,
-    version: AgreementVersion,
-    ref: datetime,
-    w: Wording = ENGLISH,
-    *,
-    setup: WorkSetup | None = None,
-    calendar: Calendar = Calendar.GREGORIAN,
-) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """The last full month's service levels, as printable rows.
-
-    The month is cut in the organisation's zone (`setup.zone`) and `calendar`; the figures
-    are the one computation's (`compliance.overview` over `lead_clocks` at `ref`, in
-    working time, with exemptions), the ones the Overview and Compliance show.
-    """
-    setup = setup or WorkSetup()
-    period = shift(month_containing(ref, zone=setup.zone, calendar=calendar), -1)
-    content = load_content(version)
-    clocks = lead_clocks(leads, content, ref, setup)
-    stats = compliance.overview(leads, clocks, content, period, ref)
-    quality = marketing_levels(leads, period, None).iloc[0]
+def _appendix_rows(
+    stats: compliance.Overview, quality: pd.Series, setup: WorkSetup, w: Wording
+) -> tuple[tuple[str, str], ...]:
+    """The appendix's printable rows (label, figure)."""
 
     def pct(value: float | None) -> str:
         if value is None:
@@ -126,7 +109,7 @@ def appendix(
     def count(value: int) -> str:
         return numbers.format_number(value, w.language)
 
-    rows = (
+    return (
         (w.t(N_("MQLs")), count(stats.mqls)),
         (
             w.t(N_("Dispositioned within the window")),
@@ -160,6 +143,31 @@ def appendix(
         ),
         (w.t(N_("Hours are counted in")), working_hours(setup, w)),
     )
+
+
+def appendix(
+    leads: pd.DataFrame,
+    version: AgreementVersion,
+    ref: datetime,
+    w: Wording = ENGLISH,
+    *,
+    setup: WorkSetup | None = None,
+    calendar: Calendar = Calendar.GREGORIAN,
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The last full month's service levels, as printable rows.
+
+    The month is cut in the organisation's zone (`setup.zone`) and `calendar`; the figures
+    are the one computation's (`compliance.overview` over `lead_clocks` at `ref`, in
+    working time, with exemptions), the ones the Overview and Compliance show.
+    """
+    setup = setup or WorkSetup()
+    period = shift(month_containing(ref, zone=setup.zone, calendar=calendar), -1)
+    content = load_content(version)
+    clocks = lead_clocks(leads, content, ref, setup)
+    stats = compliance.overview(leads, clocks, content, period, ref)
+    quality = marketing_levels(leads, period, None).iloc[0]
+
+    rows = _appendix_rows(stats, quality, setup, w)
     label = period.label if w.english else dates.period_name(period, w.language)
     return label, rows
 

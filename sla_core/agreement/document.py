@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sla_core.agreement.rules_text import band_rows, point_rows
 from sla_core.agreement.wording import Wording
 from sla_core.i18n.languages import N_
 from sla_core.stages import Stage
@@ -131,44 +132,6 @@ def _hours(hours: int, w: Wording) -> str:
     return w._n("{count} working hour", "{count} working hours", hours)
 
 
-# Each gauge's name, as the Compliance page writes it.
-BAND_LEVELS = (
-    ("disposition", N_("Dispositioned within the window")),
-    ("worked", N_("Worked within the window")),
-    ("follow_up", N_("Follow-up attempts made")),
-    ("conversion", N_("Conversion")),
-    ("opportunities", N_("Opportunities opened")),
-    ("unworked", N_("MQLs left unworked")),
-    ("mql_volume", N_("MQL volume")),
-)
-POINT_LEVELS = {
-    "disposition": N_("Dispositioned within the window"),
-    "worked": N_("Worked within the window"),
-    "follow_up": N_("Follow-up attempts made"),
-    "conversion": N_("Conversion"),
-    "opportunities": N_("Opportunities opened"),
-    "mql_volume": N_("MQL volume"),
-    "acceptance": N_("MQL quality (accepted by sales)"),
-}
-
-
-def _band_rows(content: AgreementContent, w: Wording) -> tuple[tuple[str, str], ...]:
-    """The gauge colours as the engine applies them (attainment of the target; for MQLs
-    left unworked the most allowed)."""
-    bands = content.service.bands
-    rows = []
-    for key, title in BAND_LEVELS:
-        band = getattr(bands, key)
-        if key == "unworked":
-            rule = N_("green up to {green}, amber up to {amber}, red above")
-            values = {"green": w.n(band.green), "amber": w.n(band.amber)}
-        else:
-            rule = N_("green from {green} of the target, amber from {amber}, red below")
-            values = {"green": w.pct(band.green), "amber": w.pct(band.amber)}
-        rows.append((w.t(N_("Colours: {level}"), level=w.t(title)), w.t(rule, **values)))
-    return tuple(rows)
-
-
 def _service_rows(content: AgreementContent, w: Wording) -> tuple[tuple[str, str], ...]:
     service = content.service
     never = w.t(N_("never"))
@@ -188,7 +151,7 @@ def _service_rows(content: AgreementContent, w: Wording) -> tuple[tuple[str, str
             w.t(N_("yes")) if service.reminders.manager_at_breach else w.t(N_("no")),
         ),
         (w.t(N_("Reassigned after a breach of")), _hours(reassign, w) if reassign else never),
-        *_band_rows(content, w),
+        *band_rows(content, w),
     )
 
 
@@ -220,50 +183,18 @@ def _commitments(content: AgreementContent, w: Wording) -> list[Block]:
     ]
 
 
-def _signed_points(points: int, w: Wording) -> str:
-    """Points with their sign: "+10", "-5", "0"."""
-    if points == 0:
-        return w.n(0)
-    return ("+" if points > 0 else "-") + w.n(abs(points))
-
-
 def _enforcement(content: AgreementContent, w: Wording) -> list[Block]:
-    """The point rules exactly as the engine applies them (`PointRules.rules()`): per level
-    the points for meeting it, the bonus tiers, the penalty (only when the stick is on),
-    and the minimum load before a level is scored."""
+    """The point rules exactly as the engine applies them (`rules_text.point_rows`); the
+    enforcement sentence never says a miss costs points when it costs none."""
     p = content.points
-    stick = p.penalties_apply()
-    rows = []
-    for rule in p.rules():
-        tiers = [
-            w.t(
-                N_("{points} from {share}"),
-                points=_signed_points(t.points, w),
-                share=w.pct(t.at_pct),
-            )
-            for t in rule.tiers
-        ]
-        penalty = -rule.penalty if stick else 0
-        rows.append(
-            (
-                w.t(POINT_LEVELS[rule.level.value]),
-                w.t(
-                    N_("met {met}; {tiers}; missed {missed}"),
-                    met=_signed_points(rule.met, w),
-                    tiers=", ".join(tiers) or w.t(N_("no bonus")),
-                    missed=_signed_points(penalty, w),
-                ),
-            )
-        )
-    rows.append((w.t(N_("A level is scored once this many leads were due on it")), w.n(p.min_load)))
-    costs = stick and any(rule.penalty for rule in p.rules())
+    costs = p.penalties_apply() and any(rule.penalty for rule in p.rules())
     said = w.enforcement(content.enforcement)
     if content.enforcement is not Enforcement.CARROT and not costs:
         said = w.t(N_("Meeting and beating service levels earns points; a miss costs no points."))
     return [
         Heading(w.t(N_("8. Enforcement and point rules"))),
         Para(said),
-        Table((w.t(N_("Result in a period")), w.t(N_("Points"))), tuple(rows), (3, 1)),
+        Table((w.t(N_("Result in a period")), w.t(N_("Points"))), point_rows(content, w), (3, 1)),
         *_answer(content, "consequences", w),
     ]
 
