@@ -188,9 +188,7 @@ def live() -> None:
     if scope.kind is views.ScopeKind.COMPANY:
         joint = memo(
             ("sla_joint", *key),
-            lambda: views.joint_figure(
-                view.leads, view.clocks, view.content, period, view.ref, heads
-            ),
+            lambda: views.joint_figure(gauges, view.leads, view.content, period, view.ref, heads),
             stamp=view.ref,
         )
         st.metric(

@@ -97,7 +97,7 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
         "levels": rows,
     }
     if scope.kind is ScopeKind.COMPANY:
-        joint = joint_figure(frame, clocks, content, period, ref, heads)
+        joint = joint_figure(gauges, frame, content, period, ref, heads)
         report["both_sides_kept"] = {
             "kept": joint.both_kept,
             "sales": [joint.sales_kept, joint.sales_judged],

@@ -218,16 +218,16 @@ class Joint:
 
 
 def joint_figure(
+    sales: pd.DataFrame,
     leads: pd.DataFrame,
-    clocks: pd.DataFrame,
     content: AgreementContent,
     period: Period,
     ref: datetime,
     heads: Heads,
 ) -> Joint:
-    """The company's sales gauges and marketing's two, counted as levels on target (green)
-    of the levels with something judged: the "both sides kept the SLA" figure."""
-    sales = scope_gauges(leads, clocks, content, period, ref, Scope(), heads)
+    """The company's sales gauges (`sales`: `scope_gauges` for the company) and marketing's
+    two, counted as levels on target (green) of the levels with something judged: the
+    "both sides kept the SLA" figure."""
     produced = marketing_levels(leads, period, None)
     marketing = marketing_gauge_table(
         produced,
