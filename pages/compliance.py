@@ -12,13 +12,14 @@ from sla_core import access, browse, periods
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.exporting import safe_csv, safe_xlsx
+from sla_core.models import TeamKind
 from sla_core.org import load_org_settings
 from sla_core.people.roster import working_reps
 from sla_core.sla import charts, views
 from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import report_recipients, send_daily_report
 from sla_core.sla.daily_command import build_report
-from sla_core.sla.gauges import Level
+from sla_core.sla.gauges import MARKETING_GAUGES, Level, pace_of
 from sla_core.sla.mailer import MailConfigError
 from ui.data import current_user, get_engine
 from ui.dates import date_input
@@ -34,6 +35,7 @@ with session_scope(get_engine()) as session:
     user = current_user(session)
     heads = load_heads(session=session)
     teams = sales_teams(session=session)
+    marketing_teams = sales_teams(session=session, kind=TeamKind.MARKETING)
     org = load_org_settings(session=session)
     people = browse.people_frame(session=session)
 access.require(user, access.Permission.VIEW_DASHBOARD)
@@ -46,6 +48,7 @@ titles = {
     Level.OPPORTUNITIES: _("Opportunities opened"),
     Level.UNWORKED: _("MQLs left unworked"),
     Level.MQL_VOLUME: _("MQL volume"),
+    Level.MQL_QUALITY: _("MQL quality (accepted by sales)"),
 }
 
 st.title(_("Compliance"))
@@ -55,7 +58,13 @@ if access.can(user, access.Permission.VIEW_ALL_LEADS):
     kind = kind_col.selectbox(
         _("Scope"),
         list(views.ScopeKind),
-        format_func={"company": _("Company"), "team": _("Team"), "rep": _("Rep")}.__getitem__,
+        format_func={
+            "company": _("Company"),
+            "team": _("Team"),
+            "rep": _("Rep"),
+            "marketer": _("Marketer"),
+            "marketing_team": _("Marketing team"),
+        }.__getitem__,
         key="compliance_scope",
     )
     if kind is views.ScopeKind.TEAM and teams:
@@ -73,6 +82,22 @@ if access.can(user, access.Permission.VIEW_ALL_LEADS):
             key="compliance_rep",
         )
         scope = views.Scope(kind, int(rep))
+    elif kind is views.ScopeKind.MARKETING_TEAM and marketing_teams:
+        team = which_col.selectbox(
+            _("Marketing team"),
+            list(marketing_teams),
+            format_func=lambda t: marketing_teams[t],
+            key="compliance_marketing_team",
+        )
+        scope = views.Scope(kind, int(team))
+    elif kind is views.ScopeKind.MARKETER and heads.marketers:
+        marketer = which_col.selectbox(
+            _("Marketer"),
+            sorted(heads.marketers, key=lambda r: names.get(r, "")),
+            format_func=lambda r: names.get(r, f"#{r}"),
+            key="compliance_marketer",
+        )
+        scope = views.Scope(kind, int(marketer))
     else:
         scope = views.Scope(views.ScopeKind.COMPANY)
 else:
@@ -90,6 +115,7 @@ label = period_col.selectbox(
     key="compliance_period",
 )
 period = periods.parse_period(label, zone=zone, calendar=calendar)
+pace = pace_of(period.start, period.end, now())  # count targets are pro-rated while it runs
 
 
 def gauge_spec(view: SlaView, row: dict[str, object], level: Level) -> dict[str, object]:
@@ -116,14 +142,28 @@ def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
             if event and event.get("selection", {}).get(charts.PICK):
                 st.session_state["compliance_level"] = level
             if row["percent"]:
-                counted = (  # conversion counts deals won per MQL, not work due
-                    _("{done} won of {due} MQLs")
-                    if level is Level.CONVERSION
-                    else _("{done} of {due} due")
-                )
+                if level is Level.CONVERSION:  # a cohort rate: deals won per MQL handed off
+                    counted = _("{done} won of {due} MQLs handed off; {won} won in the period")
+                elif level is Level.MQL_QUALITY:
+                    counted = _("{done} accepted of {due} decided by sales, {running} undecided")
+                elif row["running"]:
+                    counted = _("{done} of {due} due, {running} still running")
+                else:
+                    counted = _("{done} of {due} due")
                 column.caption(
-                    counted.format(done=num(row["done"]), due=num(row["due"])),
+                    counted.format(
+                        done=num(row["done"]),
+                        due=num(row["due"]),
+                        running=num(row["running"]),
+                        won=num(row["won_in_period"]),
+                    ),
                     help=_("Click the gauge to list the leads behind it."),
+                )
+            elif row["level"] in (Level.MQL_VOLUME, Level.OPPORTUNITIES) and pace < 1:
+                column.caption(
+                    _("target {target} at this point of the period").format(
+                        target=num(round(row["target"]))
+                    )
                 )
 
 
@@ -148,6 +188,27 @@ def live() -> None:
         stamp=view.ref,
     )
     agreement_banner(view.governing)
+    if scope.kind is views.ScopeKind.COMPANY:
+        joint = memo(
+            ("sla_joint", *key),
+            lambda: views.joint_figure(gauges, view.leads, view.content, period, view.ref, heads),
+            stamp=view.ref,
+        )
+        st.metric(
+            _("Both sides kept the SLA"),
+            _("yes") if joint.both_kept else _("no"),
+            delta=_(
+                "sales: {sales} of {sales_all} levels on target; marketing: {mkt} of {mkt_all}"
+            ).format(
+                sales=num(joint.sales_kept),
+                sales_all=num(joint.sales_judged),
+                mkt=num(joint.marketing_kept),
+                mkt_all=num(joint.marketing_judged),
+            ),
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
     show_gauges(view, gauges)
     st.caption(
         _("Live: recomputed at {time} UTC; leads reload only when they change.").format(
@@ -155,12 +216,23 @@ def live() -> None:
         )
     )
 
-    level = st.selectbox(
-        _("Leads behind a gauge (or click a gauge)"),
-        list(Level),
-        format_func=titles.__getitem__,
-        key="compliance_level",
-    ) or next(iter(Level))
+    marketing = scope.kind in views.MARKETING_SCOPES
+    shown = (
+        list(MARKETING_GAUGES)
+        if marketing
+        else [lv for lv in Level if lv not in MARKETING_GAUGES[1:]]
+    )
+    if st.session_state.get("compliance_level") not in shown:
+        st.session_state.pop("compliance_level", None)
+    level = (
+        st.selectbox(
+            _("Leads behind a gauge (or click a gauge)"),
+            shown,
+            format_func=titles.__getitem__,
+            key="compliance_level",
+        )
+        or shown[0]
+    )
     behind = memo(
         ("sla_behind", level, *key),
         lambda: views.leads_behind(view.leads, view.clocks, period, level, rows),
@@ -173,6 +245,8 @@ def live() -> None:
         height=260,
     )
 
+    if marketing:  # sales' clocks are not marketing's to keep
+        return
     risk_tab, late_tab = st.tabs([_("At risk"), _("Breached, still open")])
     for tab, status in ((risk_tab, "at_risk"), (late_tab, "breached")):
         listed = memo(

@@ -8,8 +8,7 @@ from sla_core.db import session_scope
 from sla_core.marketing import charts as marketing_charts
 from sla_core.marketing import criteria, drafting, preview, suggestions
 from sla_core.models import Role
-from sla_core.overview.figures import headcount
-from sla_core.people.roster import placed
+from sla_core.people.roster import headcount
 from sla_core.terms import NUMERIC_CRITERIA, MQLDefinition
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _
@@ -153,7 +152,7 @@ with shown:
         total_col.metric(_("Leads scored"), f"{result.total:,}", border=True)
         if result.proposed == 0 and result.total:
             st.warning(_("No stored lead reaches this threshold."))
-        reps = headcount(placed(staff)["role"])[Role.SALES_REP]
+        reps = headcount(staff)[Role.SALES_REP]
         views = {"source": _("By source"), "marketer": _("By marketer"),
                  "month": _("Per month"), "rep": _("Per rep")}  # fmt: skip
         view = st.segmented_control(

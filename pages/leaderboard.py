@@ -11,7 +11,7 @@ import streamlit as st
 from sla_core.access import Permission, PermissionDenied, can
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.gamification import adjustments, charts, closing, trace
+from sla_core.gamification import adjustments, charts, closing, service, trace
 from sla_core.gamification import leaderboard as lb
 from sla_core.gamification.standings import TIE_RULE
 from sla_core.org import load_org_settings
@@ -91,16 +91,18 @@ if frozen is not None:
                 hide_index=True,
                 key="leaderboard_changed_leads",
             )
-if view.quarter_winner:
-    st.success(
-        _("Leading team of {quarter}: {team}").format(
-            quarter=period_name(
-                parse_period(view.quarter_label, zone=org.time_zone, calendar=org.calendar)
-            ),
-            team=plain(view.quarter_winner),
-        ),
-        icon=":material/emoji_events:",
-    )
+quarter_name = period_name(
+    parse_period(view.quarter_label, zone=org.time_zone, calendar=org.calendar)
+)
+for side_text, winner in (
+    (_("Leading sales team of {quarter}: {team}"), view.quarter_winner),
+    (_("Leading marketing team of {quarter}: {team}"), view.marketing_winner),
+):  # each side has its own winner: teams are ranked within their side
+    if winner:
+        st.success(
+            side_text.format(quarter=quarter_name, team=plain(winner)),
+            icon=":material/emoji_events:",
+        )
 
 stored_me = frozen.people[frozen.people["subject_id"] == user.id] if frozen is not None else None
 if stored_me is not None and not stored_me.empty:
@@ -193,8 +195,10 @@ with people_tab:
                 level = st.selectbox(
                     _("Show the leads behind"), options=scored, key="leaderboard_trace_level"
                 )
+                with session_scope(engine) as session:
+                    setup = service.work_setup(session=session)
                 behind = trace.leads_behind(
-                    frame, board.rules.content, period, now(), subject, Level(level)
+                    frame, board.rules.content, period, now(), subject, Level(level), setup
                 )
                 lead_pick = st.dataframe(
                     behind,

@@ -14,10 +14,12 @@ from sla_core.db import session_scope
 from sla_core.org import load_org_settings
 from sla_core.overview import charts, figures, funnel, in_view
 from sla_core.overview.in_view import PERIOD_LABELS, PeriodChoice
-from sla_core.store.snapshot import freeze
+from sla_core.sla import views
+from sla_core.sla.context import load_heads, sales_teams
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, chart_spec, language, num, pct, period_name, signed, when
 from ui.navigation import framed
+from ui.sla_data import setup_key, sla_view
 from ui.widgets import agreement_banner, plain
 
 framed()
@@ -27,6 +29,8 @@ with session_scope(get_engine()) as session:
     governing = agreement.governing_version(session=session)
     people = browse.people_frame(session=session)
     org = load_org_settings(session=session)
+    heads = load_heads(session=session)
+    team_ids = {name: team_id for team_id, name in sales_teams(session=session).items()}
 
 try:
     owner_id = access.lead_scope(user, figures=True)
@@ -68,19 +72,32 @@ except periods.PeriodError as exc:
     st.stop()
 
 snap = current_snapshot()
+# The one service-level computation (clocks in working time, exemptions), shared with the
+# Compliance page, the CLI, the boards and the PDF: same scope, same figures.
+sla = sla_view(owner_id)
 if team is None:
-    frame = snap.for_owner(owner_id)
+    shown = views.Scope()
 else:
-    reps = tuple(in_view.team_reps(people, team))
-    frame = snap.memo(("team", reps), lambda: freeze(in_view.owned_by(snap.frame, list(reps))))
-until = in_view.counted_until(period, ref).floor("min")
+    shown = views.Scope(views.ScopeKind.TEAM, team_ids.get(team))
+rows = snap.memo(
+    ("overview_rows", owner_id, shown, repr(heads)),
+    lambda: views.scope_mask(sla.leads, shown, heads),
+)
+frame = sla.leads if team is None else sla.leads.loc[rows]
+until = in_view.counted_until(period, sla.ref).floor("min")
 scope_key = (owner_id, team, period.start, period.end, governing.version.id, until)
-stats = snap.memo(("overview", *scope_key), lambda: figures.overview(frame, content, period, until))
+stats = snap.memo(
+    ("overview", *scope_key, setup_key(sla.content, sla.setup), repr(heads)),
+    lambda: figures.overview(frame, sla.clocks.loc[rows], content, period, sla.ref),
+    stamp=sla.ref,
+)
 weeks = snap.memo(
     ("weekly", org.time_zone, org.week_start, *scope_key),
     lambda: funnel.weekly_mqls(frame, until, zone=org.time_zone, week_start=org.week_start.value),
 )
-view = in_view.view_targets(content, people, owner_id=owner_id, team=team, period=period)
+view = in_view.view_targets(
+    content, people, owner_id=owner_id, team=team, period=period, ref=sla.ref
+)
 targets = view.targets
 
 if owner_id is not None:
@@ -91,7 +108,8 @@ else:
     scope = _("the whole organisation")
 st.caption(
     _(
-        "{period} ({zone}), counted until {until}, {scope}. Targets are for the whole period."
+        "{period} ({zone}), counted until {until}, {scope}. Targets of a running period "
+        "are pro-rated to the share of it gone."
     ).format(period=period_name(period), zone=org.time_zone, until=when(until), scope=scope)
 )
 agreement_banner(governing)
@@ -120,15 +138,24 @@ else:
 disposition.metric(
     _("Dispositioned in time"),
     pct(stats.disposition_pct),
-    delta=_("{met} of {due} due").format(
-        met=num(stats.disposition_met), due=num(stats.disposition_due)
+    delta=(
+        _("{met} of {due} due, {running} still running").format(
+            met=num(stats.disposition_met),
+            due=num(stats.disposition_due),
+            running=num(stats.disposition_running),
+        )
+        if stats.disposition_running
+        else _("{met} of {due} due").format(
+            met=num(stats.disposition_met), due=num(stats.disposition_due)
+        )
     ),
     delta_color="off",
     delta_arrow="off",
     border=True,
     help=_(
-        "Leads assigned in the period that were dispositioned within {hours} hours of "
-        "assignment, out of those due."
+        "Leads assigned in the period that were dispositioned within {hours} working hours "
+        "of assignment, out of those due; a lead past its deadline is due even while the "
+        "period runs."
     ).format(hours=num(content.windows.disposition_hours)),
 )
 conversion.metric(
@@ -139,7 +166,10 @@ conversion.metric(
     else _("{points} pts").format(points=signed(stats.conversion_pct - targets.conversion_pct, 1)),
     delta_description=_("vs target {pct} %").format(pct=num(targets.conversion_pct, 1)),
     border=True,
-    help=_("Deals won in the period divided by MQLs of the period."),
+    help=_(
+        "Of the {received} MQLs handed off in the period, the share won so far ({converted}); "
+        "{won} deals were won in the period."
+    ).format(received=num(stats.received), converted=num(stats.converted), won=num(stats.won)),
 )
 opportunities.metric(
     _("Opportunities"),

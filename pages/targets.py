@@ -10,8 +10,7 @@ from sla_core.access import Permission, can
 from sla_core.db import session_scope
 from sla_core.marketing import calculator, drafting, quotas
 from sla_core.models import Role
-from sla_core.overview.figures import headcount
-from sla_core.people.roster import placed
+from sla_core.people.roster import headcount
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _
 from ui.marketing import people
@@ -37,7 +36,7 @@ with session_scope(get_engine()) as session:
 
 editable = can(user, Permission.EDIT_AGREEMENT)
 staff = people()
-heads = headcount(placed(staff)["role"])  # imported, unplaced people do not count
+heads = headcount(staff)  # imported, unplaced people do not count
 stamp = f"{draft.id}_{draft.revision}"
 generation = st.session_state.get("targets_generation", 0)
 # Only the fields the plan fills get fresh widgets (a new key) when it is used.

@@ -10,11 +10,13 @@ from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Role
+from sla_core.sla.context import load_setup
 from ui import workshop as ws
 from ui import workshop_actions as actions
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _
 from ui.navigation import framed
+from ui.sla_data import setup_key
 from ui.widgets import agreement_banner
 
 framed()
@@ -30,6 +32,7 @@ with session_scope(get_engine()) as session:
     signers = board.signer_rows(session=session, version=version)
     governing = agreement.governing_version(session=session)
     settings = org.load_org_settings(session=session)
+    setup = load_setup(session=session)
     versions = agreement.all_versions(session=session)
     changes = discussion.history(session=session, limit=100)
     texts = {v.number: agreement.load_content(v) for v in versions}
@@ -38,14 +41,9 @@ snap = current_snapshot()
 ref = now()
 # last quarter's figures: once per data revision, minute and settings (a rerun only draws)
 history = snap.memo(
-    ("workshop.last_quarter", content.windows.disposition_hours, settings.time_zone,
-     settings.calendar),
+    ("workshop.last_quarter", settings.calendar, *setup_key(content, setup)),
     lambda: figures.last_quarter(
-        snap.frame,
-        ref=ref,
-        disposition_hours=content.windows.disposition_hours,
-        zone=settings.time_zone,
-        calendar=settings.calendar,
+        snap.frame, ref=ref, content=content, setup=setup, calendar=settings.calendar
     ),
     stamp=int(ref.timestamp() // 60),
 )  # fmt: skip

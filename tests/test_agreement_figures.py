@@ -4,6 +4,8 @@ import pandas as pd
 
 from sla_core.agreement.figures import last_quarter
 from sla_core.periods import Calendar
+from sla_core.sla.worktime import WorkSetup
+from tests.slaframes import QUALIFYING
 
 COLUMNS = ("mql_at", "assigned_at", "dispositioned_at", "sql_at", "opportunity_at", "closed_at")
 
@@ -11,8 +13,9 @@ COLUMNS = ("mql_at", "assigned_at", "dispositioned_at", "sql_at", "opportunity_a
 def _frame(rows):
     frame = pd.DataFrame(rows, columns=["marketer_id", "owner_id", "stage", *COLUMNS])
     for column in COLUMNS:
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    return frame
+        frame[column] = pd.to_datetime(frame[column], utc=True).astype("datetime64[us, UTC]")
+    frame["owner_id"] = frame["owner_id"].astype("Int64")
+    return frame.assign(touches=0, disposition_reason="reason", **QUALIFYING)
 
 
 def test_last_quarter_monthly_averages_by_hand():
@@ -33,12 +36,10 @@ def test_last_quarter_monthly_averages_by_hand():
         (2, 11, "sql", "2026-03-05", "2026-03-05", "2026-03-06", "2026-03-06", "2026-03-07", None),
         (2, 11, "mql", "2026-04-05", "2026-04-05", None, None, None, None),
     ]
-    history = last_quarter(
-        _frame(rows), ref=datetime(2026, 5, 10, tzinfo=UTC), disposition_hours=48
-    )
+    history = last_quarter(_frame(rows), ref=datetime(2026, 5, 10, tzinfo=UTC))
     assert history.period == "2026-Q1"
     assert history.mqls_per_marketer == 3 / 2 / 3  # 3 MQLs, 2 marketers, 3 months
-    assert history.conversion_pct == 100 / 3  # 1 won of 3 MQLs
+    assert history.conversion_pct == 100 / 3  # of the 3 MQLs handed off in Q1, 1 won
     assert history.opportunities_per_rep == 2 / 2 / 3
     assert (history.min_mqls_per_rep, history.max_mqls_per_rep) == (1 / 3, 2 / 3)
     assert history.quality_pct == 100 * 2 / 3
@@ -52,8 +53,7 @@ def test_no_leads_no_figures_and_jalali_labels():
     history = last_quarter(
         _frame([]),
         ref=datetime(2026, 5, 10, tzinfo=UTC),
-        disposition_hours=48,
-        zone="Asia/Tehran",
+        setup=WorkSetup(zone="Asia/Tehran"),
         calendar=Calendar.JALALI,
     )
     assert history.period == "1404-Q4"

@@ -19,6 +19,7 @@ from sla_core.access import system_actor
 from sla_core.agreement import export, pdf, reviews, verify
 from sla_core.terms import AgreementContent, Review, Targets
 from tests.agreement_helpers import cast, fresh, sign_fully, start
+from tests.slaframes import sla_frame
 
 REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PERSIAN = "هدف ما رشد ۲۰٪ فروش در سال ۲۰۲۷ است"
@@ -27,23 +28,17 @@ CONTENT = AgreementContent(
     workshop={"company_goals": PERSIAN + " with Acme GmbH", "stakeholders": "Sam and Mia"},
     marketing_commitments="Deliver 212 MQLs per marketer per month.",
 )
-COLUMNS = ("mql_at", "assigned_at", "dispositioned_at", "opportunity_at", "closed_at")
 
 
 def _leads() -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            "stage": ["won", "mql"],
-            "mql_at": ["2026-10-03", "2026-10-04"],
-            "assigned_at": ["2026-10-03", "2026-10-04"],
-            "dispositioned_at": ["2026-10-04", None],
-            "opportunity_at": ["2026-10-10", None],
-            "closed_at": ["2026-10-20", None],
-        }
-    )
-    for column in COLUMNS:
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    return frame
+    return sla_frame(
+        [
+            {"stage": "won", "mql_at": "2026-10-03", "assigned_at": "2026-10-03",
+             "dispositioned_at": "2026-10-04", "sql_at": "2026-10-04",
+             "opportunity_at": "2026-10-10", "closed_at": "2026-10-20"},
+            {"stage": "mql", "mql_at": "2026-10-04", "assigned_at": "2026-10-04"},
+        ]
+    )  # fmt: skip
 
 
 def _setup(session: Session, *, signed: bool) -> int:
@@ -88,7 +83,7 @@ def test_extracted_text_has_the_numbers_names_and_hash_on_every_page(engine):
         "Sales & Marketing Service Level Agreement",
         "MQLs per marketer per month 212",
         "Opportunities per rep per month 17",
-        "Disposition of an assigned MQL within 48 hours",
+        "Disposition of an assigned MQL within 48 working hours",
         "reaches 60 of 100 points",
         "Sam Sales",
         "Mia Marketing",
@@ -285,3 +280,65 @@ def test_a_layout_change_does_not_invalidate_pdfs_exported_before(engine, monkey
         monkeypatch.setattr(verify, "render", lambda manifest: b"%PDF-new layout")
         assert _verdict(session, exported).valid
         assert not _verdict(session, exported + b"\n").valid
+
+
+def _document_text(content: AgreementContent) -> str:
+    from sla_core.agreement.document import Heading, Para, Table, content_blocks
+
+    lines = []
+    for block in content_blocks(content):
+        if isinstance(block, Table):
+            lines += [" | ".join(row) for row in block.rows]
+        elif isinstance(block, (Para, Heading)):
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
+def test_the_pdf_states_the_rules_as_the_engine_applies_them() -> None:
+    """Issue 17: working hours, colour bands, the minimum load and penalties with their
+    minus sign; no "missed ones cost points" beside "missed: 0 points"."""
+    from sla_core.terms import Enforcement, PointRules
+
+    carrot_and_stick = AgreementContent(enforcement=Enforcement.BOTH)  # stick off: no penalty
+    text = _document_text(carrot_and_stick)
+    assert "cost points" not in text and "a miss costs no points" in text
+    assert "Dispositioned within the window | met +10; +5 from 110.0 %; missed 0" in text
+    assert "Disposition of an assigned MQL within | 48 working hours" in text
+    assert "Work every MQL within | 7 business days" in text
+    assert (
+        "Colours: Dispositioned within the window | green from 100 % of the target, "
+        "amber from 90 %, red below"
+    ) in text
+    assert "Colours: MQLs left unworked | green up to 0, amber up to 2, red above" in text
+    assert "A level is scored once this many leads were due on it | 1" in text
+    stick = AgreementContent(
+        enforcement=Enforcement.BOTH, points=PointRules(missed_penalty=5, stick=True, min_load=3)
+    )
+    text = _document_text(stick)
+    assert "missed ones cost points" in text
+    assert "met +10; +5 from 110.0 %; missed -5" in text
+    assert "A level is scored once this many leads were due on it | 3" in text
+
+
+def test_the_appendix_is_cut_in_the_organisations_zone_and_states_its_hours() -> None:
+    """A lead assigned on 31 October at 22:00 UTC is 1 November in Tehran: the Jalali
+    appendix month of Aban (1405-08) counts it; the hours row says what the clocks count."""
+    from sla_core.agreement import board
+    from sla_core.models import AgreementVersion
+    from sla_core.periods import Calendar
+    from sla_core.sla.worktime import BusinessHours, WorkSetup, WorkTime
+
+    version = AgreementVersion(
+        agreement_id=1, number=1, content=AgreementContent().model_dump_json(), content_hash=""
+    )
+    leads = sla_frame([{"mql_at": "2026-10-31 22:00", "assigned_at": "2026-10-31 22:00"}])
+    tehran = WorkSetup(work_time=WorkTime(hours=BusinessHours()), zone="Asia/Tehran")
+    label, rows = board.appendix(
+        leads, version, datetime(2026, 12, 1, tzinfo=UTC), setup=tehran, calendar=Calendar.JALALI
+    )
+    shown = dict(rows)
+    assert label == "1405-08"
+    assert shown["MQLs"] == "1" and shown["Dispositioned within the window"] == "0 of 1"
+    assert shown["Hours are counted in"] == (
+        "Mon, Tue, Wed, Thu, Fri 09:00-17:00, Asia/Tehran; holidays and time away do not count"
+    )

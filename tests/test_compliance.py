@@ -1,4 +1,4 @@
-"""Service levels of a month, computed by hand on a handful of leads."""
+"""The Overview's figures, read from the one service-level computation, counted by hand."""
 
 from __future__ import annotations
 
@@ -9,83 +9,91 @@ import pytest
 
 from sla_core.models import Role
 from sla_core.overview import figures
+from sla_core.people import roster
 from sla_core.periods import month_containing
+from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.worktime import BusinessHours, WorkSetup, WorkTime
 from sla_core.terms import AgreementContent
-from tests.leadframes import frame
+from tests.slaframes import sla_frame
 
 REF = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 MARCH = month_containing(REF)
 CONTENT = AgreementContent()  # 48-hour disposition window, 7 % conversion, 250 / 18 targets
 
-MONTH = frame(
+MONTH = sla_frame(
     [
         # A: dispositioned 24 h after assignment -> due and met
         {"stage": "sql", "mql_at": "2026-03-02 09:00", "assigned_at": "2026-03-02 10:00",
-         "dispositioned_at": "2026-03-03 10:00"},
+         "dispositioned_at": "2026-03-03 10:00", "sql_at": "2026-03-03 10:00"},
         # B: dispositioned 72 h after assignment -> due, breached
         {"stage": "disqualified", "mql_at": "2026-03-05", "assigned_at": "2026-03-05",
-         "dispositioned_at": "2026-03-08"},
+         "dispositioned_at": "2026-03-08", "disposition_reason": "no budget"},
         # C: assigned a day ago, still inside its window -> not due yet
         {"stage": "mql", "mql_at": "2026-03-14 12:00", "assigned_at": "2026-03-14 12:00"},
         # D: never dispositioned, deadline passed -> due, breached
         {"stage": "mql", "mql_at": "2026-03-10", "assigned_at": "2026-03-10"},
         # E: MQL last month, became an opportunity and was won this month
         {"stage": "won", "mql_at": "2026-02-20", "assigned_at": "2026-02-20",
-         "dispositioned_at": "2026-02-21", "opportunity_at": "2026-03-03",
+         "dispositioned_at": "2026-02-21", "sql_at": "2026-02-21", "opportunity_at": "2026-03-03",
          "closed_at": "2026-03-09"},
         # F: a plain lead
         {"stage": "lead", "created_at": "2026-03-01"},
         # G: dispositioned within the hour, an opportunity this month
         {"stage": "opportunity", "mql_at": "2026-03-01", "assigned_at": "2026-03-01",
-         "dispositioned_at": "2026-03-01 01:00", "opportunity_at": "2026-03-04"},
+         "dispositioned_at": "2026-03-01 01:00", "sql_at": "2026-03-01 01:00",
+         "opportunity_at": "2026-03-04"},
         # H: lost this month: closed, but not a win
         {"stage": "lost", "mql_at": "2026-01-10", "closed_at": "2026-03-11"},
     ]
 )  # fmt: skip
 
 
+def overview(leads: pd.DataFrame, period=MARCH, ref=REF, setup=None):  # type: ignore[no-untyped-def]
+    clocks = lead_clocks(leads, CONTENT, ref, setup)
+    return figures.overview(leads, clocks, CONTENT, period, ref)
+
+
 def test_overview_counts_the_month_by_hand() -> None:
-    stats = figures.overview(MONTH, CONTENT, MARCH, REF)
-    assert stats == figures.Overview(
-        mqls=5,
-        disposition_due=4,
-        disposition_met=2,
-        disposition_pct=50.0,
-        won=1,
-        conversion_pct=20.0,
-        opportunities=2,
-    )
+    stats = overview(MONTH)
+    assert (stats.mqls, stats.disposition_due, stats.disposition_met) == (5, 4, 2)
+    assert (stats.disposition_pct, stats.opportunities) == (50.0, 2)
 
 
 def test_overview_of_no_leads_has_no_percentages() -> None:
-    stats = figures.overview(MONTH.iloc[0:0], CONTENT, MARCH, REF)
+    stats = overview(MONTH.iloc[0:0])
     assert (stats.mqls, stats.disposition_pct, stats.conversion_pct) == (0, None, None)
 
 
-@pytest.mark.parametrize(
-    ("assigned", "dispositioned", "due", "met"),
-    [
-        ("2026-03-10 12:00", "2026-03-12 12:00", True, True),  # exactly on the deadline
-        ("2026-03-10 12:00", "2026-03-12 12:01", True, False),  # a minute late
-        ("2026-03-14 12:00", None, False, False),  # still inside the window
-        ("2026-03-13 12:00", None, True, False),  # deadline reached at the reference time
-        (None, None, False, False),  # never assigned: no clock running
-        ("2026-03-14 12:00", "2026-03-14 13:00", True, True),  # early and done
-    ],
-)
-def test_disposition_outcome(
-    assigned: str | None, dispositioned: str | None, due: bool, met: bool
-) -> None:
-    leads = frame([{"assigned_at": assigned, "dispositioned_at": dispositioned}])
-    outcome = figures.disposition_outcome(leads, 48, REF)
-    assert (bool(outcome["due"].iloc[0]), bool(outcome["met"].iloc[0])) == (due, met)
+def test_a_deadline_after_the_month_end_still_judges_the_lead() -> None:
+    """Issue 17: leads assigned on 31 March at 22:00, never dispositioned, breach on 2 April;
+    March counts them (the old Overview left them out for good)."""
+    late = sla_frame([{"mql_at": "2026-03-31 22:00", "assigned_at": "2026-03-31 22:00"}] * 3)
+    stats = overview(late, ref=datetime(2026, 4, 10, tzinfo=UTC))
+    assert (stats.disposition_due, stats.disposition_met) == (3, 0)
 
 
-@pytest.mark.parametrize(
-    ("won", "mqls", "expected"), [(0, 0, None), (7, 100, 7.0), (3, 12, 25.0), (0, 9, 0.0)]
-)
-def test_conversion_pct(won: int, mqls: int, expected: float | None) -> None:
-    assert figures.conversion_pct(won, mqls) == expected
+def test_the_window_is_counted_in_working_hours() -> None:
+    """Issue 17: assigned Friday 16:00, dispositioned Monday 10:00 = 2 working hours of 48
+    (Mon-Fri 9-17): met; the wall clock (66 hours) called it breached."""
+    lead = sla_frame(
+        [{"stage": "disqualified", "mql_at": "2026-03-06 16:00", "assigned_at": "2026-03-06 16:00",
+          "dispositioned_at": "2026-03-09 10:00", "disposition_reason": "no budget"}]
+    )  # fmt: skip
+    office = WorkSetup(work_time=WorkTime(hours=BusinessHours()))
+    stats = overview(lead, setup=office)
+    assert (stats.disposition_due, stats.disposition_met) == (1, 1)
+    assert overview(lead).disposition_met == 0  # around the clock: 66 hours, late
+
+
+def test_an_exempt_lead_does_not_count_against_sales() -> None:
+    """A lead below the MQL threshold at hand-off is exempt: not due, whatever its clock."""
+    exempt = sla_frame(
+        [{"mql_at": "2026-03-02", "assigned_at": "2026-03-02", "industry": "Education",
+          "engagement": 5}]
+    )  # fmt: skip
+    strict = CONTENT.model_copy(update={"mql": CONTENT.mql.model_copy(update={"threshold": 61})})
+    clocks = lead_clocks(exempt, strict, REF)
+    assert figures.overview(exempt, clocks, strict, MARCH, REF).disposition_due == 0
 
 
 @pytest.mark.parametrize(
@@ -101,43 +109,30 @@ def test_month_targets(marketers: int, reps: int, mqls: int, opportunities: int)
     )
 
 
-def test_targets_for_count_only_active_placed_people() -> None:
-    """Issue 12.4: people an import created (no team) do not raise the targets."""
-    people = pd.DataFrame(
+def test_targets_for_count_only_the_people_who_count() -> None:
+    """Issue 12.4: people who do not count (`roster.counts`: an import created them) do not
+    raise the targets (the rule itself is tested on the database in test_people)."""
+    staff = pd.DataFrame(
         {
             "role": ["marketer", "marketer", "sales_rep", "sales_rep", "sales_rep", "admin"]
             + ["sales_rep"] * 50
             + ["marketer"] * 5,
-            "active": [True, False, True, True, False, True] + [True] * 55,
-            "team": ["Mkt", "Mkt", "Ent", "Ent", "Ent", None] + [None] * 55,
-            # the 55 came from an import: no team, no login
-            "can_sign_in": [True] * 6 + [False] * 55,
+            "counts": [True, False, True, True, False, True] + [False] * 55,
         }
     )
-    targets = figures.targets_for(CONTENT, people, owner_id=None)
+    targets = figures.targets_for(CONTENT, staff, owner_id=None)
     assert (targets.mqls, targets.opportunities) == (250, 36)
 
 
 def test_targets_for_one_rep_use_the_minimum_load() -> None:
-    targets = figures.targets_for(
-        CONTENT, pd.DataFrame({"role": [], "active": [], "team": [], "can_sign_in": []}), 7
-    )
+    targets = figures.targets_for(CONTENT, pd.DataFrame({"role": [], "counts": []}), 7)
     assert (targets.mqls, targets.opportunities) == (40, 18)
 
 
 def test_headcount() -> None:
-    heads = figures.headcount(pd.Series(["marketer", "sales_rep", "sales_rep"]))
+    staff = pd.DataFrame(
+        {"role": ["marketer", "sales_rep", "sales_rep", "sales_rep"],
+         "counts": [True, True, True, False]}
+    )  # fmt: skip
+    heads = roster.headcount(staff)
     assert (heads[Role.MARKETER], heads[Role.SALES_REP], heads[Role.ADMIN]) == (1, 2, 0)
-
-
-def test_a_rep_given_a_login_counts_without_a_team() -> None:
-    """Placed means a team or a login: an admin's new rep counts before joining a team."""
-    people = pd.DataFrame(
-        {
-            "role": ["sales_rep", "sales_rep"],
-            "active": [True, True],
-            "team": [None, None],
-            "can_sign_in": [True, False],
-        }
-    )
-    assert figures.targets_for(CONTENT, people, owner_id=None).opportunities == 18

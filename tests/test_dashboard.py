@@ -22,6 +22,7 @@ PEOPLE = pd.DataFrame(
         "team": ["East", "East", "West", None, "East"],
         "active": [True, True, True, True, False],
         "can_sign_in": [True, True, True, True, True],
+        "counts": [True, True, True, True, False],  # people.counts: 5 is inactive
     }
 )
 CONTENT = AgreementContent()  # 250 MQLs per marketer, 18 opportunities and 40 MQLs per rep

@@ -37,7 +37,12 @@ def test_json_rows_carry_who_rank_points_and_metrics(world, capsys):
     assert code == 0
     rows = json.loads(out)
     assert [r["person"] for r in rows][:1] == ["Ava"]
-    assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    # ranked within each side (issue 17): sales first, then marketing, each from 1
+    for side in ("sales", "marketing"):
+        ranks = [r["rank"] for r in rows if r["side"] == side]
+        assert ranks == list(range(1, len(ranks) + 1)), side
+    assert {r["side"] for r in rows if r["role"] == "marketer"} == {"marketing"}
+    assert [r["side"] for r in rows] == sorted((r["side"] for r in rows), reverse=True)
     ava = rows[0]
     assert (ava["dispositioned_in_time"], ava["won"], ava["opportunities"], ava["mqls"]) == (
         2, 0, 0, 2,

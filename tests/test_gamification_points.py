@@ -42,9 +42,9 @@ def scored_for(frame, content=None, wanted=SALES, footing=None) -> pd.DataFrame:
         ({"worked_due": 4, "worked_in_time": 4}, "worked", 100.0, "met", 10),
         ({"follow_up_due": 5, "follow_up_met": 1}, "follow_up", 20.0, "missed", 0),
         # conversion: 3 won of 40 received = 7.5 % vs 7 % -> 107 %: met, not the 110 % tier
-        ({"mqls_received": 40, "won": 3}, "conversion", 7.5 / 7 * 100, "met", 10),
+        ({"mqls_received": 40, "converted": 3}, "conversion", 7.5 / 7 * 100, "met", 10),
         # 4 of 40 = 10 % -> 142.9 % of goal: met and exceeded
-        ({"mqls_received": 40, "won": 4}, "conversion", 10 / 7 * 100, "exceeded", 15),
+        ({"mqls_received": 40, "converted": 4}, "conversion", 10 / 7 * 100, "exceeded", 15),
         # full load (40 MQLs): goal 18 opportunities; 20 -> 111 %
         (
             {"mqls_received": 40, "opportunities": 20},
@@ -129,7 +129,7 @@ RULES = PointRules(
 )
 def test_tiers_and_the_stick(won, stick, earned, tier):
     content = AgreementContent(points=RULES.model_copy(update={"stick": stick}))
-    got = scored_for(levels(r1={"mqls_received": 40, "won": won}), content)
+    got = scored_for(levels(r1={"mqls_received": 40, "converted": won}), content)
     assert got.loc[(1, "conversion"), "points"] == earned
     assert got.loc[(1, "conversion"), "tier"] == tier
 
@@ -182,7 +182,7 @@ def test_bad_rules_are_refused(bad):
 
 def test_totals_per_person():
     frame = levels(
-        r1={"disposition_due": 4, "dispositioned_in_time": 4, "mqls_received": 40, "won": 1},
+        r1={"disposition_due": 4, "dispositioned_in_time": 4, "mqls_received": 40, "converted": 1},
         r2={"disposition_due": 4, "dispositioned_in_time": 2},
     )
     table = goals.percent_to_goal(frame, AgreementContent(), month(), SALES)
@@ -200,9 +200,9 @@ def test_totals_per_person():
         # 7 of 10 in time, goal 100 %: 3 more leads in time earn the 10 points
         ({"disposition_due": 10, "dispositioned_in_time": 7}, "disposition", 3, 10),
         # 2 won of 40 received (5 % vs 7 %): ceil(2.8) = 3 wins, one more
-        ({"mqls_received": 40, "won": 2}, "conversion", 1, 10),
+        ({"mqls_received": 40, "converted": 2}, "conversion", 1, 10),
         # met at 3 of 40 (7.5 %): the 110 % tier needs 7.7 % -> ceil(3.08) = 4 wins, +5
-        ({"mqls_received": 40, "won": 3}, "conversion", 1, 5),
+        ({"mqls_received": 40, "converted": 3}, "conversion", 1, 5),
         # 12 of 18 opportunities on a full load: 6 more
         ({"mqls_received": 40, "opportunities": 12}, "opportunities", 6, 10),
     ],

@@ -179,3 +179,21 @@ def test_a_two_level_team_competes_with_a_five_level_team():
     teams = standings.team_standings(rows).set_index("name")
     assert teams.loc["North", "points"] == 15.0  # 30 points over 2 levels
     assert teams.loc["South", "points"] == 10.0  # 50 over 5
+
+
+def test_each_side_is_ranked_on_its_own_and_has_its_own_leader():
+    """Issue 17: a marketing team with no deals "led" every quarter against sales teams;
+    now people and teams are ranked within their side, each side from 1."""
+    people = PEOPLE.assign(
+        role=["marketer", "marketer", "sales_rep", "sales_rep", "sales_rep"],
+        team=["Growth", "Growth", "South", "South", None],
+    )
+    frame = totals({1: (90, 150.0, 2), 2: (80, 140.0, 2), 3: (50, 100.0, 5), 4: (40, 90.0, 4)})
+    rows = standings.person_standings(frame, metrics({}), pd.Series(dtype="int64"), people)
+    ranked = rows.set_index("name")[["side", "rank"]]
+    assert ranked.loc["Cleo"].tolist() == ["marketing", 1]
+    assert ranked.loc["Bo"].tolist() == ["sales", 1]
+    assert ranked.loc["Dan"].tolist() == ["sales", 2]
+    teams = standings.team_standings(rows).set_index("name")[["side", "rank"]]
+    assert teams.loc["Growth"].tolist() == ["marketing", 1]
+    assert teams.loc["South"].tolist() == ["sales", 1]

@@ -10,7 +10,6 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 import pypdf
 import pytest
 from sqlmodel import Session
@@ -23,15 +22,13 @@ from sla_core.i18n import glossary
 from sla_core.i18n.languages import Language
 from sla_core.terms import AgreementContent
 from tests.agreement_helpers import cast, sign_fully, start
+from tests.slaframes import sla_frame
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
 REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 MARKS = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u200e\u200f")
-EMPTY = pd.DataFrame(
-    {c: pd.Series(dtype="datetime64[us, UTC]") for c in
-     ("mql_at", "assigned_at", "dispositioned_at", "opportunity_at", "closed_at")}
-).assign(stage=pd.Series(dtype="str"))  # fmt: skip
+EMPTY = sla_frame([{}]).iloc[0:0]  # a snapshot with no lead (every column the clocks read)
 
 CONTENT = {
     Language.PERSIAN: AgreementContent(

@@ -10,7 +10,10 @@ from streamlit.proto.Metric_pb2 import Metric
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Team, TeamKind, User
-from sla_core.overview.in_view import PeriodChoice
+from sla_core.org import OrgSettings
+from sla_core.overview import in_view
+from sla_core.overview.in_view import PeriodChoice, signed
+from sla_core.sla.gauges import pace_of
 from tests import test_pages
 from tests.test_pages import sign_in
 from ui import data
@@ -25,6 +28,13 @@ def metrics(at):  # type: ignore[no-untyped-def]
     return [
         (m.label, m.value, m.proto.delta, Metric.MetricColor.Name(m.proto.color)) for m in at.metric
     ]
+
+
+def paced(monthly: int, choice: PeriodChoice = PeriodChoice.THIS_MONTH) -> int:
+    """A count target of a running period, pro-rated to the share of it gone (issue 17)."""
+    ref = now()
+    period = in_view.period_for(choice, ref, OrgSettings())
+    return round(monthly * in_view.months_in(period) * pace_of(period.start, period.end, ref))
 
 
 def test_a_second_session_reuses_the_snapshot_and_a_write_is_seen_next_run(database: str) -> None:
@@ -53,20 +63,21 @@ def test_overview_shows_every_figure_and_delta(database: str) -> None:
     at = sign_in("salesmanager")
     assert not at.exception
     # three MQLs of yesterday; one marketer (250 a month) and one rep (18 opportunities);
-    # the two assigned leads are still inside their 48-hour window: nothing due yet
+    # the two assigned leads have no profile (exempt under the MQL definition): nothing due,
+    # nothing running; targets are pro-rated to the share of the month gone (issue 17)
     assert metrics(at) == [
-        ("MQLs", "3", "-247", "RED"),
+        ("MQLs", "3", signed(3 - paced(250)), "RED" if 3 < paced(250) else "GREEN"),
         ("Dispositioned in time", "—", "0 of 0 due", "GRAY"),
         ("Conversion", "0.0 %", "-7.0 pts", "RED"),
-        ("Opportunities", "0", "-18", "RED"),
+        ("Opportunities", "0", signed(-paced(18)), "RED" if paced(18) else "GRAY"),
     ]
 
 
 def test_rep_overview_shows_the_minimum_owed_without_a_green_win(database: str) -> None:
     at = sign_in("salesrep")
     label, value, delta, color = metrics(at)[0]
-    assert (label, value, delta, color) == ("MQLs received", "1", "-39", "GRAY")
-    assert at.metric[0].proto.delta_description == "vs the 40 marketing owes at least"
+    assert (label, value, delta, color) == ("MQLs received", "1", signed(1 - paced(40)), "GRAY")
+    assert at.metric[0].proto.delta_description == (f"vs the {paced(40)} marketing owes at least")
     assert "overview_team" not in [s.key for s in at.selectbox]  # no team filter for a rep
 
 
@@ -81,9 +92,11 @@ def test_overview_period_picker_and_team_filter(database: str) -> None:
     at = sign_in("salesmanager")
     at.selectbox(key="overview_team").select("East").run()
     assert at.metric[0].label == "MQLs received" and at.metric[0].value == "1"
-    assert at.metric[0].proto.delta_description == "vs the 40 marketing owes at least"
+    assert at.metric[0].proto.delta_description == (f"vs the {paced(40)} marketing owes at least")
     at.segmented_control(key="overview_period").set_value(PeriodChoice.THIS_QUARTER).run()
-    assert at.metric[0].proto.delta_description == "vs the 120 marketing owes at least"
+    assert at.metric[0].proto.delta_description == (
+        f"vs the {paced(40, PeriodChoice.THIS_QUARTER)} marketing owes at least"
+    )
     at.segmented_control(key="overview_period").set_value(PeriodChoice.CUSTOM).run()
     assert [i.value for i in at.info] == ["Pick the first and the last day of the period."]
     today = now().date()

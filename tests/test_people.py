@@ -215,3 +215,26 @@ def test_the_rep_pickers_list_only_reps_who_can_sign_in_and_work(org: Engine) ->
         frame = roster.people_frame(session=session)
     assert sorted(roster.working_reps(frame)["username"]) == ["rep.one", "rep.two"]
     assert "imported" in set(roster.active_reps(frame)["username"])  # the wider rule stays
+
+
+def test_one_rule_decides_who_counts_everywhere(org: Engine) -> None:
+    """Issue 17: targets, the Compliance page's head counts and routing read the same people
+    (an import's 12 new owners counted on Compliance but not on the Overview: 672 vs 192)."""
+    from sla_core.marketing.route_run import rep_loads
+    from sla_core.sla.context import load_heads
+
+    rows = "\n".join(f"lead{i}@example.com,Owner Number{i}" for i in range(12))
+    run_import(
+        engine=org,
+        data=f"Email,Lead Owner\n{rows}\n".encode(),
+        filename="crm.csv",
+        actor=importer(org),
+    )
+    with session_scope(org) as session:
+        frame = roster.people_frame(session=session)
+        heads = load_heads(session=session)
+        routed = set(rep_loads(session=session, away=(), ref=now())["id"])
+    reps = set(roster.active_reps(frame)["id"])
+    assert len(reps) == 2 and heads.reps == reps == routed
+    assert len(heads.marketers) == roster.headcount(frame)[Role.MARKETER] == 1
+    assert targets(org).opportunities == 2 * AgreementContent().targets.opportunities_per_rep

@@ -42,10 +42,16 @@ LEADS = sla_frame(
 )  # fmt: skip
 STRICT = CONTENT.model_copy(update={"mql": CONTENT.mql.model_copy(update={"threshold": 61})})
 
+# Conversion is a cohort rate (issue 17): of the leads received in March none is won yet
+# (D, won in March, was handed off in February: counted in "won", not in "converted").
 #                   mqls rcv ex d_due d_in w_due w_in f_due f_met unw opp won conv% risk over
-REP_1 = dict(zip(LEVEL_COLUMNS, (3, 3, 0, 2, 1, 2, 1, 2, 1, 1, 1, 1, 100 / 3, 0, 1), strict=True))
-REP_2 = dict(zip(LEVEL_COLUMNS, (2, 2, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0.0, 0, 0), strict=True))
-ALL = dict(zip(LEVEL_COLUMNS, (6, 5, 1, 3, 1, 4, 1, 4, 1, 2, 1, 1, 20.0, 0, 2), strict=True))
+#                   | converted, disposition / worked / follow-up clocks still running
+REP_1 = dict(zip(LEVEL_COLUMNS, (3, 3, 0, 2, 1, 2, 1, 2, 1, 1, 1, 1, 0.0, 0, 1,
+                                 0, 1, 1, 1), strict=True))  # fmt: skip
+REP_2 = dict(zip(LEVEL_COLUMNS, (2, 2, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0.0, 0, 0,
+                                 0, 0, 0, 0), strict=True))  # fmt: skip
+ALL = dict(zip(LEVEL_COLUMNS, (6, 5, 1, 3, 1, 4, 1, 4, 1, 2, 1, 1, 0.0, 0, 2,
+                               0, 1, 1, 1), strict=True))  # fmt: skip
 
 
 def test_levels_per_rep_by_hand() -> None:

@@ -23,7 +23,10 @@ from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
 from sla_core.models import AgreementVersion, User
 from sla_core.overview import figures
-from sla_core.periods import month_containing, shift
+from sla_core.periods import Calendar, month_containing, shift
+from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.levels import marketing_levels
+from sla_core.sla.worktime import WorkSetup
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent
 
 # (section, title, kind): the workshop's guided order. Kinds: text, stages, enforcement,
@@ -75,14 +78,28 @@ def status_of(*, session: Session, version: AgreementVersion) -> Status:
     return statuses(session=session)[version.id or 0]
 
 
-def appendix(
-    leads: pd.DataFrame, version: AgreementVersion, ref: datetime, w: Wording = ENGLISH
-) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """The last full month's service levels (figures.overview), as printable rows."""
-    period = shift(month_containing(ref), -1)
-    content = load_content(version)
-    end = period.end.to_pydatetime() - pd.Timedelta(microseconds=1)
-    stats = figures.overview(leads, content, period, end)
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def working_hours(setup: WorkSetup, w: Wording = ENGLISH) -> str:
+    """What the clocks count as working time, in words ("Mon, Tue, ... 09:00-17:00, UTC;
+    holidays and time away do not count")."""
+    hours = setup.work_time.hours
+    if hours is None:
+        return w.t(N_("around the clock, {zone}"), zone=setup.zone)
+    return w.t(
+        N_("{days} {start}-{end}, {zone}; holidays and time away do not count"),
+        days=", ".join(w.t(WEEKDAYS[d]) for d in sorted(hours.weekdays)),
+        start=f"{hours.start:%H:%M}",
+        end=f"{hours.end:%H:%M}",
+        zone=setup.zone,
+    )
+
+
+def _appendix_rows(
+    stats: figures.Overview, quality: pd.Series, setup: WorkSetup, w: Wording
+) -> tuple[tuple[str, str], ...]:
+    """The appendix's printable rows (label, figure)."""
 
     def pct(value: float | None) -> str:
         if value is None:
@@ -92,7 +109,7 @@ def appendix(
     def count(value: int) -> str:
         return numbers.format_number(value, w.language)
 
-    rows = (
+    return (
         (w.t(N_("MQLs")), count(stats.mqls)),
         (
             w.t(N_("Dispositioned within the window")),
@@ -104,9 +121,53 @@ def appendix(
         ),
         (w.t(N_("Dispositioned in time")), pct(stats.disposition_pct)),
         (w.t(N_("Deals won")), count(stats.won)),
-        (w.t(N_("Conversion (won per MQL)")), pct(stats.conversion_pct)),
+        (
+            w.t(N_("Conversion (of the MQLs handed off, won so far)")),
+            w.t(
+                N_("{share}: {won} of {received}"),
+                share=pct(stats.conversion_pct),
+                won=count(stats.converted),
+                received=count(stats.received),
+            ),
+        ),
         (w.t(N_("Opportunities")), count(stats.opportunities)),
+        (
+            w.t(N_("MQLs accepted by sales")),
+            w.t(
+                N_("{met} of {due}"), met=count(quality["accepted"]), due=count(quality["decided"])
+            ),
+        ),
+        (
+            w.t(N_("MQL quality (accepted by sales)")),
+            pct(None if not quality["decided"] else float(quality["quality_pct"])),
+        ),
+        (w.t(N_("Hours are counted in")), working_hours(setup, w)),
     )
+
+
+def appendix(
+    leads: pd.DataFrame,
+    version: AgreementVersion,
+    ref: datetime,
+    w: Wording = ENGLISH,
+    *,
+    setup: WorkSetup | None = None,
+    calendar: Calendar = Calendar.GREGORIAN,
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The last full month's service levels, as printable rows.
+
+    The month is cut in the organisation's zone (`setup.zone`) and `calendar`; the figures
+    are the one computation's (`figures.overview` over `lead_clocks` at `ref`, in
+    working time, with exemptions), the ones the Overview and Compliance show.
+    """
+    setup = setup or WorkSetup()
+    period = shift(month_containing(ref, zone=setup.zone, calendar=calendar), -1)
+    content = load_content(version)
+    clocks = lead_clocks(leads, content, ref, setup)
+    stats = figures.overview(leads, clocks, content, period, ref)
+    quality = marketing_levels(leads, period, None).iloc[0]
+
+    rows = _appendix_rows(stats, quality, setup, w)
     label = period.label if w.english else dates.period_name(period, w.language)
     return label, rows
 

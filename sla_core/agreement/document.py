@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from sla_core.agreement.rules_text import band_rows, point_rows
 from sla_core.agreement.wording import Wording
 from sla_core.exporting import CONTROL_CHARACTERS
 from sla_core.i18n.languages import N_
 from sla_core.stages import Stage
-from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Criterion
+from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Criterion, Enforcement
 
 QUESTIONS = dict(WORKSHOP_QUESTIONS)
 ENGLISH = Wording()
@@ -150,7 +151,8 @@ def _targets(content: AgreementContent, w: Wording) -> list[Block]:
 
 
 def _hours(hours: int, w: Wording) -> str:
-    return w._n("{count} hour", "{count} hours", hours)
+    """Windows run in working hours (the clocks skip nights, weekends, holidays, time away)."""
+    return w._n("{count} working hour", "{count} working hours", hours)
 
 
 def _service_rows(content: AgreementContent, w: Wording) -> tuple[tuple[str, str], ...]:
@@ -172,6 +174,7 @@ def _service_rows(content: AgreementContent, w: Wording) -> tuple[tuple[str, str
             w.t(N_("yes")) if service.reminders.manager_at_breach else w.t(N_("no")),
         ),
         (w.t(N_("Reassigned after a breach of")), _hours(reassign, w) if reassign else never),
+        *band_rows(content, w),
     )
 
 
@@ -181,7 +184,7 @@ def _workflow(content: AgreementContent, w: Wording) -> list[Block]:
         (w.t(N_("Disposition of an assigned MQL within")), _hours(win.disposition_hours, w)),
         (
             w.t(N_("Work every MQL within")),
-            w._n("{count} day", "{count} days", win.work_within_days),
+            w._n("{count} business day", "{count} business days", win.work_within_days),
         ),
         (w.t(N_("Follow-up attempts before closing")), w.n(win.follow_up_attempts)),
         (w.t(N_("Reminder before a window closes")), _hours(win.remind_before_hours, w)),
@@ -204,22 +207,17 @@ def _commitments(content: AgreementContent, w: Wording) -> list[Block]:
 
 
 def _enforcement(content: AgreementContent, w: Wording) -> list[Block]:
+    """The point rules exactly as the engine applies them (`rules_text.point_rows`); the
+    enforcement sentence never says a miss costs points when it costs none."""
     p = content.points
-    rows = (
-        (w.t(N_("Service level met")), w._n("{count} point", "{count} points", p.met)),
-        (
-            w.t(N_("Exceeded by {share} or more"), share=w.pct(p.exceeded_by_pct)),
-            w._n("{count} extra point", "{count} extra points", p.exceeded),
-        ),
-        (
-            w.t(N_("Service level missed")),
-            w._n("{count} point", "{count} points", p.missed_penalty),
-        ),
-    )
+    costs = p.penalties_apply() and any(rule.penalty for rule in p.rules())
+    said = w.enforcement(content.enforcement)
+    if content.enforcement is not Enforcement.CARROT and not costs:
+        said = w.t(N_("Meeting and beating service levels earns points; a miss costs no points."))
     return [
         Heading(w.t(N_("8. Enforcement and point rules"))),
-        Para(w.enforcement(content.enforcement)),
-        Table((w.t(N_("Result in a period")), w.t(N_("Points"))), rows, (3, 1)),
+        Para(said),
+        Table((w.t(N_("Result in a period")), w.t(N_("Points"))), point_rows(content, w), (3, 1)),
         *_answer(content, "consequences", w),
     ]
 

@@ -16,6 +16,8 @@ from sla_core.agreement.versions import governing_version, load_content
 from sla_core.agreement.wording import Wording
 from sla_core.i18n.languages import Language
 from sla_core.models import AgreementVersion, User
+from sla_core.org import load_org_settings
+from sla_core.sla.context import load_setup
 
 EXPORT_ACTION = "export_pdf"
 
@@ -41,7 +43,11 @@ def manifest_for(
     language: Language = Language.ENGLISH,
 ) -> Manifest:
     """What the export of `version` in `language` shows at `ref` (appendix: the last month)."""
-    period, rows = board.appendix(leads, version, ref, Wording(language))
+    setup = load_setup(session=session)
+    calendar = load_org_settings(session=session).calendar
+    period, rows = board.appendix(
+        leads, version, ref, Wording(language), setup=setup, calendar=calendar
+    )
     cover = board.cover(
         session=session, version=version, appendix_period=period, appendix_rows=rows
     )

@@ -14,7 +14,10 @@ import pandas as pd
 from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
 from sla_core.periods import Calendar, quarter_containing, shift
-from sla_core.stages import Stage
+from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.levels import service_levels
+from sla_core.sla.worktime import WorkSetup
+from sla_core.terms import AgreementContent
 
 MONTHS_PER_QUARTER = 3
 
@@ -39,7 +42,9 @@ class History:
             return None
         template = {
             "mqls_per_marketer": N_("last quarter ({period}): {value} MQLs per marketer per month"),
-            "conversion_pct": N_("last quarter ({period}): {value} % of MQLs became customers"),
+            "conversion_pct": N_(
+                "last quarter ({period}): {value} % of the MQLs handed off became customers"
+            ),
             "opportunities_per_rep": N_(
                 "last quarter ({period}): {value} opportunities per rep per month"
             ),
@@ -66,32 +71,41 @@ def last_quarter(
     leads: pd.DataFrame,
     *,
     ref: datetime,
-    disposition_hours: int,
-    zone: str = "UTC",
+    content: AgreementContent | None = None,
+    setup: WorkSetup | None = None,
     calendar: Calendar = Calendar.GREGORIAN,
 ) -> History:
-    """The quarter before the one containing `ref`, as monthly averages."""
-    period = shift(quarter_containing(ref, zone=zone, calendar=calendar), -1)
+    """The quarter before the one containing `ref` (in `setup.zone` and `calendar`), as
+    monthly averages. Disposition in time and conversion are the one computation's
+    (`sla.levels.service_levels` over `lead_clocks` under `content`, the draft's windows,
+    in working time): of the leads due, the share met; of the MQLs handed off, the share won.
+    """
+    setup = setup or WorkSetup()
+    content = content or AgreementContent()
+    period = shift(quarter_containing(ref, zone=setup.zone, calendar=calendar), -1)
     mqls = leads[period.contains(leads["mql_at"])]
     marketers = int(mqls["marketer_id"].nunique())
     assigned = leads[period.contains(leads["assigned_at"])]
     per_rep = assigned.groupby("owner_id").size() / MONTHS_PER_QUARTER
     reps = int(per_rep.size)
-    won = int(((leads["stage"] == Stage.WON.value) & period.contains(leads["closed_at"])).sum())
     opportunities = leads[period.contains(leads["opportunity_at"])]
-    deadline = assigned["assigned_at"] + pd.Timedelta(hours=disposition_hours)
-    in_time = (
-        assigned["dispositioned_at"].notna() & (assigned["dispositioned_at"] <= deadline)
-    ).sum()
+    # each lead's clocks depend on that lead only: judge just the quarter's hand-offs
+    judged = leads[period.contains(leads["assigned_at"]) | period.contains(leads["mql_at"])]
+    row = service_levels(
+        judged, content, period, ref, None, clocks=lead_clocks(judged, content, ref, setup)
+    ).iloc[0]
+    due, received = int(row["disposition_due"]), int(row["mqls_received"])
     return History(
         period=period.label,
         mqls_per_marketer=_per_head(pd.Series([len(mqls)]), marketers),
-        conversion_pct=None if mqls.empty else 100.0 * won / len(mqls),
+        conversion_pct=None if received == 0 else 100.0 * int(row["converted"]) / received,
         opportunities_per_rep=_per_head(pd.Series([len(opportunities)]), reps),
         min_mqls_per_rep=None if reps == 0 else float(per_rep.min()),
         max_mqls_per_rep=None if reps == 0 else float(per_rep.max()),
         quality_pct=None
         if assigned.empty
         else 100.0 * int(assigned["sql_at"].notna().sum()) / len(assigned),
-        disposition_in_window_pct=None if assigned.empty else 100.0 * int(in_time) / len(assigned),
+        disposition_in_window_pct=None
+        if due == 0
+        else 100.0 * int(row["dispositioned_in_time"]) / due,
     )

@@ -58,6 +58,7 @@ def rows_of(board: Board, by: str) -> list[dict[str, Any]]:
     for record in frame.to_dict("records"):
         row: dict[str, Any] = {
             "period": board.period.label,
+            "side": str(record.get("side", "sales")),  # ranked within its side
             "rank": int(record["rank"]),
             who: record["name"],
             "id": int(record["subject_id"]),
@@ -136,7 +137,11 @@ def _text(
     lines.append(
         f"{'#':>3}  {who:<28} {'points':>7} {'won':>5} {'opps':>5} {'in time':>8} {'mqls':>6}"
     )
+    side = None
     for r in rows:
+        if r["side"] != side:
+            side = r["side"]
+            lines.append(f"-- {side} --")
         lines.append(
             f"{r['rank']:>3}  {str(r[who])[:28]:<28} {r['points']:>7} {r['won']:>5} "
             f"{r['opportunities']:>5} {r['dispositioned_in_time']:>8} {r['mqls']:>6}"

@@ -101,7 +101,7 @@ def percent_to_goal(
         actual = (
             _column(levels, "conversion_pct").where(received > 0)
             if "conversion_pct" in levels.columns
-            else _pct(_column(levels, "won"), received)
+            else _pct(_column(levels, "converted"), received)  # the cohort won so far
         )
         goal = pd.Series(float(targets.conversion_rate_pct), index=levels.index)
         blocks.append(_block(Level.CONVERSION, actual, goal, received))

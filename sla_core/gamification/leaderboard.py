@@ -9,7 +9,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from sla_core.access import Permission, require
-from sla_core.gamification import awards, badges, closing, service
+from sla_core.gamification import awards, badges, closing, service, standings
 from sla_core.gamification.advice import Standing, standing_of
 from sla_core.gamification.board import Board
 from sla_core.i18n.languages import N_
@@ -37,12 +37,13 @@ class Leaderboard:
     trend_people: pd.DataFrame
     trend_teams: pd.DataFrame
     quarter_label: str
-    quarter_winner: str | None
+    quarter_winner: str | None  # the leading sales team
     mine: Standing | None
     my_badges: pd.DataFrame
     earning: pd.DataFrame  # badges this period earns so far (stored when it is closed)
     key: Hashable = None  # names what the board was computed from (for memoised charts)
     stamp: Hashable = None  # and the minute it was computed in
+    marketing_winner: str | None = None  # the leading marketing team (each side has its own)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ class Tally:
     trend_teams: pd.DataFrame
     quarter_winner: str | None
     earning: pd.DataFrame
+    marketing_winner: str | None = None
+
+
+def side_winner(teams: pd.DataFrame, side: str) -> str | None:
+    """The first-ranked team of one side (teams are ranked within their side)."""
+    mine = teams[teams["side"] == side] if "side" in teams else teams
+    return None if mine.empty else str(mine.iloc[0]["name"])
 
 
 def tally(data: service.Inputs, batch: service.Batch, trend_count: int) -> Tally:
@@ -67,13 +75,13 @@ def tally(data: service.Inputs, batch: service.Batch, trend_count: int) -> Tally
         streak=board.people["subject_id"].map(streak).fillna(0).astype("int64")
     ))  # fmt: skip
     trend_teams = pd.concat([b.teams.assign(period=b.period.label) for b in trend])
-    winner = quarter_board.teams.iloc[0]["name"] if not quarter_board.teams.empty else None
     return Tally(
         board,
         trend_people.reset_index(drop=True),
         trend_teams.reset_index(drop=True),
-        winner,
+        side_winner(quarter_board.teams, standings.SALES_SIDE),
         earning(board, trend_people),
+        side_winner(quarter_board.teams, standings.MARKETING_SIDE),
     )
 
 
@@ -118,6 +126,7 @@ def leaderboard(
         earning=done.earning,
         key=key,
         stamp=stamp,
+        marketing_winner=done.marketing_winner,
     )
 
 

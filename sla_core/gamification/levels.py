@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 
 from sla_core.periods import Period
+from sla_core.sla import levels as sla_levels
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.levels import service_levels
 from sla_core.sla.worktime import WorkSetup
-from sla_core.stages import Stage
 from sla_core.terms import AgreementContent
 
-ACCEPTED = frozenset({Stage.SAL, Stage.SQL, Stage.OPPORTUNITY, Stage.WON, Stage.LOST})
-TURNED_DOWN = frozenset({Stage.DISQUALIFIED, Stage.NURTURE})
+ACCEPTED = sla_levels.ACCEPTED_STAGES
+TURNED_DOWN = sla_levels.TURNED_DOWN_STAGES
 # Every count of a period is keyed on one of these instants falling inside it.
 MILESTONES = ("mql_at", "assigned_at", "opportunity_at", "closed_at")
 # Contact and bookkeeping columns no SLA clock reads (dropped before slicing: wide text
@@ -137,22 +137,15 @@ def sales_levels(
 
 
 def marketing_levels(leads: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Per marketer: MQLs produced in the period, and how many of them sales accepted.
+    """Per marketer: MQLs produced in the period, and how many of them sales accepted
+    (`sla.levels.marketing_levels`, the one place marketing's rules live).
 
     `marketing_dispositioned` is how many of those MQLs sales has decided on (accepted,
     disqualified or returned to nurture); the acceptance rate is accepted / decided.
     """
-    mine = leads[leads["marketer_id"].notna() & period.contains(leads["mql_at"])]
-    stage = mine["stage"].astype("string")
-    frame = pd.DataFrame(
-        {
-            "marketer_id": mine["marketer_id"].astype("int64"),
-            "mqls": 1,
-            "accepted": stage.isin([s.value for s in ACCEPTED]).astype("int64"),
-            "decided": stage.isin([s.value for s in ACCEPTED | TURNED_DOWN]).astype("int64"),
-        }
+    table = sla_levels.marketing_levels(leads, period, by="marketer_id")
+    out = table[["mqls", "accepted", "decided"]].rename(
+        columns={"decided": "marketing_dispositioned"}
     )
-    out = frame.groupby("marketer_id", sort=True)[["mqls", "accepted", "decided"]].sum()
-    out = out.rename(columns={"decided": "marketing_dispositioned"})
-    out.index = out.index.astype("int64")
+    out.index = out.index.astype("int64").rename("marketer_id")
     return out.astype("int64")

@@ -16,9 +16,9 @@ from sla_core.gamification import adjustments, levels
 from sla_core.gamification.board import Board, Slot, compute_boards
 from sla_core.gamification.rulebook import PeriodRules, rules_for
 from sla_core.models import Team, User
-from sla_core.org import load_org_settings
 from sla_core.periods import Period, PeriodKind, make_period, shift
-from sla_core.sla.worktime import WorkSetup, load_work_time
+from sla_core.sla.context import load_setup
+from sla_core.sla.worktime import WorkSetup
 
 PEOPLE_COLUMNS = ["id", "name", "role", "team_id", "team", "joined_at"]
 # `Shared.memo` of the data revision `leads` is the whole snapshot of: what is derived
@@ -101,14 +101,11 @@ def _month(period: Period, step: int) -> Period:
     return shift(first, step)
 
 
-def work_setup(*, session: Session, people: pd.DataFrame) -> WorkSetup:
-    """What the SLA clocks need beside the agreement: work time, the org's zone, teams."""
-    team_of = {
-        int(i): (None if pd.isna(t) else int(t))
-        for i, t in zip(people["id"], people["team_id"], strict=True)
-    }
-    zone = load_org_settings(session=session).time_zone
-    return WorkSetup(work_time=load_work_time(session=session), zone=zone, team_of=team_of)
+def work_setup(*, session: Session, people: pd.DataFrame | None = None) -> WorkSetup:
+    """What the SLA clocks need beside the agreement, read as the Compliance page reads it
+    (`sla.context.load_setup`: work time, the org's zone, teams and the MQL definitions in
+    force at each hand-off), so the points are earned on the levels every page shows."""
+    return load_setup(session=session)
 
 
 @dataclass(frozen=True)
@@ -154,6 +151,7 @@ class Batch:
             data.people.to_json(orient="split", date_format="iso", date_unit="us"),
             setup.work_time.model_dump_json(),
             setup.zone,
+            tuple((str(at), d.model_dump_json()) for at, d in setup.mql_history),
         )
 
     @staticmethod

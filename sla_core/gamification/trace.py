@@ -11,6 +11,7 @@ from sla_core.access import Permission, PermissionDenied, can
 from sla_core.gamification import levels
 from sla_core.models import LeadEvent, User
 from sla_core.periods import Period
+from sla_core.sla.worktime import WorkSetup
 from sla_core.stages import Stage
 from sla_core.terms import AgreementContent, Level
 
@@ -19,7 +20,7 @@ COHORT = {
     Level.DISPOSITION: ("assigned_at", "owner_id"),
     Level.WORKED: ("mql_at", "owner_id"),
     Level.FOLLOW_UP: ("mql_at", "owner_id"),
-    Level.CONVERSION: ("closed_at", "owner_id"),
+    Level.CONVERSION: ("assigned_at", "owner_id"),  # the cohort: handed off in the period
     Level.OPPORTUNITIES: ("opportunity_at", "owner_id"),
     Level.MQL_VOLUME: ("mql_at", "marketer_id"),
     Level.ACCEPTANCE: ("mql_at", "marketer_id"),
@@ -47,8 +48,12 @@ def leads_behind(
     ref: datetime,
     subject_id: int,
     level: Level,
+    setup: WorkSetup | None = None,
 ) -> pd.DataFrame:
     """The leads that made `subject_id`'s figure on `level` in `period`, with each one's clock.
+
+    The clocks are the board's own (`levels.clocks_for` with `setup`, the work time and
+    MQL definitions `service.work_setup` reads): a lead counted met here is met on the board.
 
     `counted` says how the lead counted: met or breached (clock levels), won, opened, or
     the stage it reached (marketing's). Dispositions without a reason show as not made.
@@ -60,7 +65,7 @@ def leads_behind(
     prepared = levels.reasoned_only(mine)
     out = mine[[c for c in SHOWN if c in mine.columns]].copy()
     if level in CLOCK:
-        clocks = levels.clocks_for(prepared, content, ref, None)
+        clocks = levels.clocks_for(prepared, content, ref, setup)
         out["counted"] = clocks[CLOCK[level]].astype(str).to_numpy()
         out["exempt"] = clocks["exempt"].to_numpy()
     else:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sla_core.periods import Calendar, labels_of, zone_info
+from sla_core.sla.levels import sales_verdict
 from sla_core.stages import Stage
 
 GROUP_BY = ("source", "campaign", "marketer", "month")
@@ -153,17 +154,17 @@ def reasons(leads: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
 def marketer_scorecard(
     leads: pd.DataFrame, groups: pd.Series, target_per_month: int, months: int
 ) -> pd.DataFrame:
-    """Per marketer: MQLs vs the target for the months shown, and sales' acceptance rate."""
+    """Per marketer: MQLs vs the target for the months shown, and sales' acceptance rate
+    (MQL quality, the Compliance page's rule `sla.levels.sales_verdict`: of the MQLs sales
+    decided on, the share it accepted)."""
     mql = reached(leads, "mql")
-    dispositioned = mql & (
-        leads["dispositioned_at"].notna() | ~leads["stage"].isin([Stage.MQL.value, Stage.SAL.value])
-    )
+    accepted, decided = sales_verdict(leads["stage"])
     frame = pd.DataFrame(
         {
             "marketer": groups,
             "mqls": mql,
-            "dispositioned": dispositioned,
-            "accepted": dispositioned & reached(leads, "sql"),
+            "dispositioned": mql & decided,
+            "accepted": mql & accepted,
         }
     )
     out = frame.groupby("marketer", sort=True).sum().astype("int64").reset_index()

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
@@ -25,6 +25,7 @@ from sla_core.clock import now, to_micros
 from sla_core.marketing import routing
 from sla_core.models import Role, User
 from sla_core.org import load_org_settings
+from sla_core.people.roster import counts as counted_people
 from sla_core.periods import month_containing, zone_info
 from sla_core.scoring import score_leads
 from sla_core.sla.worktime import load_work_time
@@ -77,14 +78,10 @@ def away_now(*, session: Session, ref: datetime) -> set[int]:
 
 def rep_loads(*, session: Session, away: Collection[int], ref: datetime) -> pd.DataFrame:
     """Active, placed reps who are not away: id, name, leads assigned in 30 days and this
-    month. Placed (`people.placed`): in a team or able to sign in; a person an import
-    created has neither and could not see the leads routed to them."""
+    month. Who counts is `people.counts` (in a team or able to sign in); a person an import
+    created is neither and could not see the leads routed to them."""
     people = session.exec(
-        select(User.id, User.name).where(
-            col(User.role) == Role.SALES_REP.value,
-            col(User.active).is_(True),
-            or_(col(User.team_id).is_not(None), col(User.password_hash).is_not(None)),
-        )
+        select(User.id, User.name).where(col(User.role) == Role.SALES_REP.value, counted_people())
     ).all()
     reps = pd.DataFrame(people, columns=["id", "name"]).astype({"id": "int64"})
     reps = reps[~reps["id"].isin(list(away))].sort_values("id", ignore_index=True)

@@ -1,8 +1,8 @@
-"""Service levels of a period: MQL volume, disposition in time, conversion, opportunities.
+"""The Overview's figures and targets, read from the one service-level computation.
 
-Every function here is a pure, vectorised function of the lead snapshot DataFrame (the
-frame `snapshot.read_leads` returns), the agreement's content, a period (`sla_core.periods`)
-and a reference instant.
+No rule lives here: counts come from `sla.levels.service_levels` over the clocks of
+`sla.clocks.lead_clocks` (the Compliance page, the CLI, the boards and the PDF read the
+same), head counts from `people.headcount`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from datetime import datetime
 import pandas as pd
 
 from sla_core.models import Role
-from sla_core.people.roster import placed
+from sla_core.people.roster import headcount
 from sla_core.periods import Period
-from sla_core.stages import Stage
+from sla_core.sla.levels import service_levels
 from sla_core.terms import AgreementContent
 
 
@@ -32,7 +32,11 @@ class GroupTargets:
 
 @dataclass(frozen=True)
 class Overview:
-    """The month's service levels; a percentage is None when nothing was due yet."""
+    """The month's service levels; a percentage is None when nothing was due yet.
+
+    `conversion_pct` is the cohort rate: `converted` (of the `received` MQLs handed off in
+    the period, those won so far) over `received`; `won` counts the deals won in the
+    period, shown beside. `disposition_running`: clocks not judged yet."""
 
     mqls: int
     disposition_due: int
@@ -41,66 +45,40 @@ class Overview:
     won: int
     conversion_pct: float | None
     opportunities: int
-
-
-def _within(column: pd.Series, period: Period) -> pd.Series:
-    return period.contains(column)
-
-
-def disposition_deadline(leads: pd.DataFrame, hours: int) -> pd.Series:
-    """A lead must be dispositioned within `hours` of its assignment to a rep."""
-    return leads["assigned_at"] + pd.Timedelta(hours=hours)
-
-
-def disposition_outcome(leads: pd.DataFrame, hours: int, ref: datetime) -> pd.DataFrame:
-    """Per lead: whether its disposition is due by `ref` and whether it came in time.
-
-    A lead is due once it was dispositioned or its deadline has passed; one still inside
-    its window and not yet dispositioned is neither met nor breached.
-    """
-    deadline = disposition_deadline(leads, hours)
-    done = leads["dispositioned_at"].notna()
-    due = leads["assigned_at"].notna() & (done | (deadline <= pd.Timestamp(ref)))
-    met = due & done & (leads["dispositioned_at"] <= deadline)
-    return pd.DataFrame({"due": due.astype(bool), "met": met.astype(bool)}, index=leads.index)
-
-
-def conversion_pct(won: int, mqls: int) -> float | None:
-    """Conversion = deals won in the period / MQLs of the period, in percent (None if no MQL)."""
-    return None if mqls == 0 else 100.0 * won / mqls
+    received: int = 0
+    converted: int = 0
+    disposition_running: int = 0
 
 
 def overview(
-    leads: pd.DataFrame, content: AgreementContent, period: Period, ref: datetime
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    content: AgreementContent,
+    period: Period,
+    ref: datetime,
 ) -> Overview:
-    """The service levels of `period`, counted up to `ref` (the end of a past period).
+    """The service levels of `period` as the Overview shows them: a thin reading of the one
+    computation (`sla.levels.service_levels` on the clocks `sla.clocks.lead_clocks` gave at
+    `ref`, in working time, with exemptions), so every surface shows the same figures.
 
-    MQLs: leads whose mql_at falls in the period. Disposition: of the leads assigned in the
-    period whose disposition is due by `ref`, the share dispositioned within the window.
-    Conversion: leads won (closed as won) in the period per MQL of the period.
-    Opportunities: leads whose opportunity_at falls in the period.
+    `leads` and `clocks` are the scope's (same index); `ref` is now, also for a past period:
+    a deadline that fell after the period's end still judges the lead handed off in it.
     """
-    mql_mask = _within(leads["mql_at"], period)
-    mqls = int(mql_mask.sum())
-    assigned = leads[_within(leads["assigned_at"], period)]
-    outcome = disposition_outcome(assigned, content.windows.disposition_hours, ref)
-    due, met = int(outcome["due"].sum()), int(outcome["met"].sum())
-    won = int(((leads["stage"] == Stage.WON.value) & _within(leads["closed_at"], period)).sum())
+    row = service_levels(leads, content, period, ref, None, clocks=clocks).iloc[0]
+    due, met = int(row["disposition_due"]), int(row["dispositioned_in_time"])
+    conversion = row["conversion_pct"]
     return Overview(
-        mqls=mqls,
+        mqls=int(row["mqls"]),
         disposition_due=due,
         disposition_met=met,
         disposition_pct=None if due == 0 else 100.0 * met / due,
-        won=won,
-        conversion_pct=conversion_pct(won, mqls),
-        opportunities=int(_within(leads["opportunity_at"], period).sum()),
+        won=int(row["won"]),
+        conversion_pct=None if pd.isna(conversion) else float(conversion),
+        opportunities=int(row["opportunities"]),
+        received=int(row["mqls_received"]),
+        converted=int(row["converted"]),
+        disposition_running=int(row["disposition_running"]),
     )
-
-
-def headcount(roles: pd.Series) -> dict[Role, int]:
-    """How many active people hold each role (`roles`: one role string per active user)."""
-    counts = roles.value_counts()
-    return {role: int(counts.get(role.value, 0)) for role in Role}
 
 
 def month_targets(content: AgreementContent, *, marketers: int, reps: int) -> GroupTargets:
@@ -122,12 +100,12 @@ def month_targets(content: AgreementContent, *, marketers: int, reps: int) -> Gr
 def targets_for(
     content: AgreementContent, people: pd.DataFrame, owner_id: int | None
 ) -> GroupTargets:
-    """Targets of the view: one rep's own, or those of every placed marketer and rep together.
+    """Targets of the view: one rep's own, or those of every marketer and rep who counts.
 
-    Only people a manager placed in a team count (`people.placed`): those an import created
+    Who counts is `people.placed` (active and placed by a manager): those an import created
     stay out of every head count until someone places them.
     """
     if owner_id is not None:
         return month_targets(content, marketers=0, reps=1)
-    heads = headcount(placed(people)["role"])
+    heads = headcount(people)
     return month_targets(content, marketers=heads[Role.MARKETER], reps=heads[Role.SALES_REP])

@@ -13,11 +13,12 @@ from enum import StrEnum
 import pandas as pd
 
 from sla_core import periods
-from sla_core.models import Role
 from sla_core.org import OrgSettings
 from sla_core.overview import figures
 from sla_core.overview.figures import GroupTargets
+from sla_core.people.roster import active_reps
 from sla_core.periods import Period, PeriodKind
+from sla_core.sla.gauges import pace_of
 from sla_core.terms import AgreementContent
 
 DAYS_PER_MONTH = 365.2425 / 12
@@ -74,15 +75,14 @@ def months_in(period: Period) -> float:
 
 
 def sales_teams(people: pd.DataFrame) -> list[str]:
-    """The teams that active sales reps belong to, by name, sorted."""
-    reps = people[people["active"] & (people["role"] == Role.SALES_REP.value)]
-    return sorted(str(t) for t in reps["team"].dropna().unique())
+    """The teams that sales reps who count (`people.active_reps`) belong to, by name, sorted."""
+    return sorted(str(t) for t in active_reps(people)["team"].dropna().unique())
 
 
 def team_reps(people: pd.DataFrame, team: str) -> list[int]:
-    """The ids of the active sales reps in `team`."""
-    chosen = people["active"] & (people["role"] == Role.SALES_REP.value) & (people["team"] == team)
-    return [int(i) for i in people.loc[chosen, "id"]]
+    """The ids of the sales reps who count (`people.active_reps`) in `team`."""
+    reps = active_reps(people)
+    return [int(i) for i in reps.loc[reps["team"] == team, "id"]]
 
 
 def owned_by(leads: pd.DataFrame, owner_ids: list[int]) -> pd.DataFrame:
@@ -106,13 +106,15 @@ def view_targets(
     owner_id: int | None,
     team: str | None,
     period: Period,
+    ref: datetime | None = None,
 ) -> ViewTargets:
-    """The agreement's monthly targets for the people in view, scaled to the period."""
+    """The agreement's monthly targets for the people in view, scaled to the period; with
+    `ref`, count targets of a running period are pro-rated to the share gone (the pace)."""
     if team is not None and owner_id is None:
         monthly = figures.month_targets(content, marketers=0, reps=len(team_reps(people, team)))
     else:
         monthly = figures.targets_for(content, people, owner_id)
-    months = months_in(period)
+    months = months_in(period) * (1.0 if ref is None else pace_of(period.start, period.end, ref))
     scaled = replace(
         monthly,
         mqls=round(monthly.mqls * months),

@@ -54,7 +54,7 @@ def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
 def _list(args: argparse.Namespace, engine: Engine) -> None:
     with db.session_scope(engine) as session:
         people = people_frame(session=session)
-    rows = people.drop(columns=["id", "team_kind"]).astype(object)
+    rows = people.drop(columns=["id", "team_kind", "counts"]).astype(object)
     rows = rows.where(rows.notna(), None).to_dict("records")
     lines = [
         f"{r['username']:<20} {r['role']:<18} {'login' if r['can_sign_in'] else 'no login':<9} "

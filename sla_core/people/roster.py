@@ -8,7 +8,7 @@ until someone places them, merges them into an existing user, or removes them.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, literal, or_, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, or_, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -22,13 +22,26 @@ from sla_core.people.users import UserError, get_by_username, list_users, signab
 from sla_core.stages import EventKind
 
 
+def counts() -> ColumnElement[bool]:
+    """Who counts, the one rule: active, and placed by a manager (put in a team or given a
+    login). Targets, head counts, pickers, boards and routing all read it (`placed` is
+    the same rule on a `people_frame`); a person an import created counts nowhere until
+    someone places them."""
+    return and_(
+        col(User.active).is_(True),
+        or_(col(User.team_id).is_not(None), col(User.password_hash).is_not(None)),
+    )
+
+
 def people_frame(*, session: Session) -> pd.DataFrame:
-    """Every user: id, username, name, e-mail, role, team, team_kind, active, can_sign_in.
+    """Every user: id, username, name, e-mail, role, team, team_kind, active, can_sign_in,
+    counts (see `counts`).
 
     The one table of people for pages, the CLI and the importer's owner matching.
     """
     team_rows = {t.id: t for t in session.exec(select(Team)).all()}
     people = list_users(session=session)
+    counted = set(session.exec(select(User.id).where(counts())).all())
     placed_in = [team_rows.get(u.team_id) for u in people]
     frame = pd.DataFrame(
         {
@@ -41,14 +54,16 @@ def people_frame(*, session: Session) -> pd.DataFrame:
             "team_kind": [str(t.kind) if t else None for t in placed_in],
             "active": [u.active for u in people],
             "can_sign_in": [u.password_hash is not None for u in people],
+            "counts": [u.id in counted for u in people],
         }
     )
-    return frame.astype({"id": "int64", "active": bool, "can_sign_in": bool})
+    return frame.astype({"id": "int64", "active": bool, "can_sign_in": bool, "counts": bool})
 
 
 def active_reps(people: pd.DataFrame) -> pd.DataFrame:
-    """The active sales reps among `people` (a `people_frame`)."""
-    return people[(people["role"] == Role.SALES_REP.value) & people["active"].astype(bool)]
+    """The sales reps who count (`placed`) among `people` (a `people_frame`)."""
+    chosen = placed(people)
+    return chosen[chosen["role"] == Role.SALES_REP.value]
 
 
 def working_reps(people: pd.DataFrame) -> pd.DataFrame:
@@ -59,12 +74,23 @@ def working_reps(people: pd.DataFrame) -> pd.DataFrame:
 
 
 def placed(people: pd.DataFrame) -> pd.DataFrame:
-    """The people who count in head counts and targets: active, and placed by a manager.
+    """The people who count in head counts, targets, pickers, boards and routing (the
+    `counts` rule, read by `people_frame`): active, and placed by a manager."""
+    return people[people["counts"].astype(bool)]
 
-    Placed means put in a team or given a login; a person an import created has neither
-    until someone places them, so imports never move the targets.
-    """
-    return people[people["active"].astype(bool) & ~people.index.isin(unplaced(people).index)]
+
+def headcount(people: pd.DataFrame) -> dict[Role, int]:
+    """How many people who count (`placed`) hold each role."""
+    roles = placed(people)["role"].value_counts()
+    return {role: int(roles.get(role.value, 0)) for role in Role}
+
+
+def counted_ids(*, session: Session, role: Role | None = None) -> frozenset[int]:
+    """The ids of the people who count (`counts`), of one role or all."""
+    query = select(User.id).where(counts())
+    if role is not None:
+        query = query.where(col(User.role) == role.value)
+    return frozenset(i for i in session.exec(query).all() if i is not None)
 
 
 def unplaced(people: pd.DataFrame) -> pd.DataFrame:

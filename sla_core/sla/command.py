@@ -12,12 +12,12 @@ from sqlmodel import select
 from sla_core import agreement, periods
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import Team, User
+from sla_core.models import Role, Team, TeamKind, User
 from sla_core.org import load_org_settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_heads, load_setup
-from sla_core.sla.gauges import LEVEL_TITLES, Level
-from sla_core.sla.views import Scope, ScopeKind, scope_gauges
+from sla_core.sla.gauges import LEVEL_TITLES, Level, pace_of
+from sla_core.sla.views import Scope, ScopeKind, joint_figure, scope_gauges
 from sla_core.store import snapshot
 
 
@@ -29,8 +29,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         help="the service levels of a month: company, one team or one rep",
     )
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--team", help="a sales team's name (or id)")
-    who.add_argument("--rep", help="a rep's username (or id)")
+    who.add_argument("--team", help="a sales or marketing team's name (or id)")
+    who.add_argument("--rep", help="a rep's or a marketer's username (or id)")
     p.add_argument("--period", help="the month, e.g. 2026-05 (default: this month)")
 
 
@@ -41,13 +41,17 @@ def _scope(args: argparse.Namespace, engine: Engine) -> tuple[Scope, str]:
                      if args.team in (t.name, str(t.id))]  # fmt: skip
             if not found:
                 raise ValueError(f"no team named {args.team!r}")
-            return Scope(ScopeKind.TEAM, found[0].id), found[0].name
+            kind = (
+                ScopeKind.MARKETING_TEAM if found[0].kind == TeamKind.MARKETING else ScopeKind.TEAM
+            )
+            return Scope(kind, found[0].id), found[0].name
         if args.rep:
             people = [u for u in session.exec(select(User)).all()
                       if args.rep in (u.username, str(u.id))]  # fmt: skip
             if not people:
                 raise ValueError(f"no user named {args.rep!r}")
-            return Scope(ScopeKind.REP, people[0].id), people[0].username
+            kind = ScopeKind.MARKETER if people[0].role == Role.MARKETER else ScopeKind.REP
+            return Scope(kind, people[0].id), people[0].username
     return Scope(), "company"
 
 
@@ -77,10 +81,30 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
             "band": row["band"],
             "done": int(row["done"]),
             "due": int(row["due"]),
+            "running": int(row["running"]),
+            **(
+                {"won_in_period": int(row["won_in_period"])}
+                if row["level"] == Level.CONVERSION.value
+                else {}
+            ),
         }
         for _, row in gauges.iterrows()
     ]
-    return {"scope": scope.kind.value, "name": name, "period": period.label, "levels": rows}
+    report: dict[str, Any] = {
+        "scope": scope.kind.value,
+        "name": name,
+        "period": period.label,
+        "pace": round(pace_of(period.start, period.end, ref), 4),
+        "levels": rows,
+    }
+    if scope.kind is ScopeKind.COMPANY:
+        joint = joint_figure(gauges, frame, content, period, ref, heads)
+        report["both_sides_kept"] = {
+            "kept": joint.both_kept,
+            "sales": [joint.sales_kept, joint.sales_judged],
+            "marketing": [joint.marketing_kept, joint.marketing_judged],
+        }
+    return report
 
 
 def _text(report: dict[str, Any]) -> str:
@@ -90,6 +114,8 @@ def _text(report: dict[str, Any]) -> str:
         lines.append(
             f"  {row['title']:<34} {value:>8}  target {row['target']:>8g}  {row['band']:<6}"
             f"  {row['done']}/{row['due']}"
+            + (f"  ({row['running']} still running)" if row["running"] else "")
+            + (f"  {row['won_in_period']} won in the period" if "won_in_period" in row else "")
         )
     return "\n".join(lines)
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from sla_core.agreement import versions
 from sla_core.models import Role, Team, TeamKind, User
 from sla_core.org import load_org_settings
+from sla_core.people.roster import counted_ids
 from sla_core.sla.views import Heads
 from sla_core.sla.worktime import WorkSetup, load_work_time
 from sla_core.terms import MQLDefinition
@@ -46,16 +47,16 @@ def load_setup(*, session: Session) -> WorkSetup:
 
 
 def load_heads(*, session: Session) -> Heads:
-    """Active sales reps and marketers (they set the targets) and everyone's team."""
-    people = session.exec(select(User).where(col(User.active))).all()
+    """The sales reps and marketers who count (`people.counts`: active and placed; they set
+    the targets) and everyone's team."""
     return Heads(
-        reps=frozenset(u.id for u in people if u.id and u.role == Role.SALES_REP),
-        marketers=frozenset(u.id for u in people if u.id and u.role == Role.MARKETER),
+        reps=counted_ids(session=session, role=Role.SALES_REP),
+        marketers=counted_ids(session=session, role=Role.MARKETER),
         team_of=team_of(session=session),
     )
 
 
-def sales_teams(*, session: Session) -> dict[int, str]:
-    """The sales teams by id, by name."""
-    teams = session.exec(select(Team).where(Team.kind == TeamKind.SALES).order_by(col(Team.name)))
+def sales_teams(*, session: Session, kind: TeamKind = TeamKind.SALES) -> dict[int, str]:
+    """The sales teams (or the teams of `kind`) by id, by name."""
+    teams = session.exec(select(Team).where(Team.kind == kind).order_by(col(Team.name)))
     return {t.id: t.name for t in teams.all() if t.id is not None}

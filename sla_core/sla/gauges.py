@@ -24,7 +24,11 @@ class Level(StrEnum):
     OPPORTUNITIES = "opportunities"
     UNWORKED = "unworked"
     MQL_VOLUME = "mql_volume"
+    MQL_QUALITY = "mql_quality"
 
+
+# What a marketer or a marketing team is measured on (no sales level is shown for them).
+MARKETING_GAUGES = (Level.MQL_VOLUME, Level.MQL_QUALITY)
 
 LEVEL_TITLES: dict[Level, str] = {
     Level.DISPOSITION: "Dispositioned within the window",
@@ -34,12 +38,24 @@ LEVEL_TITLES: dict[Level, str] = {
     Level.OPPORTUNITIES: "Opportunities opened",
     Level.UNWORKED: "MQLs left unworked",
     Level.MQL_VOLUME: "MQL volume",
+    Level.MQL_QUALITY: "MQL quality (accepted by sales)",
 }
+ALL_GROUP = "all"
 # Levels that are percentages (the rest are counts).
-PERCENT_LEVELS = frozenset({Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION})
+PERCENT_LEVELS = frozenset(
+    {Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION, Level.MQL_QUALITY}
+)
 GAUGE_COLUMNS = (
-    "group", "level", "value", "target", "attainment", "band", "done", "due", "percent"
+    "group", "level", "value", "target", "attainment", "band", "done", "due", "percent",
+    "running", "won_in_period",
 )  # fmt: skip
+# The clocks still running behind each level (neither met nor breached yet).
+RUNNING = {
+    Level.DISPOSITION: "disposition_running",
+    Level.WORKED: "worked_running",
+    Level.FOLLOW_UP: "follow_up_running",
+    Level.UNWORKED: "worked_running",
+}
 
 
 def _share(done: pd.Series, due: pd.Series) -> pd.Series:
@@ -69,14 +85,19 @@ def gauge_table(
     *,
     reps: pd.Series,
     marketers: pd.Series,
+    pace: float = 1.0,
 ) -> pd.DataFrame:
-    """One row per group and level: value, target, attainment %, band, done and due.
+    """One row per group and level: value, target, attainment %, band, done, due, running.
 
     `levels`: a `service_levels` table; `reps` / `marketers`: headcount per group (same
     index; missing groups count 0). Attainment is value / target x 100 (100 when the
     target is 0); for MQLs left unworked it is 100 when none were left, else 0.
+    `pace`: the share of the period gone (`pace_of`); count targets (MQL volume,
+    opportunities) are judged against that share of the month's target while it runs.
+    `running`: the clocks of the level still running (not judged yet); `won_in_period`
+    (conversion only): the deals won in the period, shown beside the cohort rate.
     """
-    spec = _measures(levels, content, reps=reps, marketers=marketers)
+    spec = _measures(levels, content, reps=reps, marketers=marketers, pace=pace)
     policy = content.service
     parts = []
     for level, (value, target, done, due) in spec.items():
@@ -97,6 +118,12 @@ def gauge_table(
                     "done": done.to_numpy(dtype="int64"),
                     "due": due.to_numpy(dtype="int64"),
                     "percent": level in PERCENT_LEVELS,
+                    "running": _running(levels, level),
+                    "won_in_period": (
+                        levels["won"].to_numpy(dtype="int64")
+                        if level is Level.CONVERSION
+                        else np.zeros(len(levels), dtype="int64")
+                    ),
                 }
             )
         )
@@ -106,14 +133,32 @@ def gauge_table(
 Measure = tuple[pd.Series, object, pd.Series, pd.Series]
 
 
+def _running(levels: pd.DataFrame, level: Level) -> np.ndarray:
+    column = RUNNING.get(level)
+    if column is None or column not in levels:
+        return np.zeros(len(levels), dtype="int64")
+    return np.asarray(levels[column].to_numpy(dtype="int64"))
+
+
+def pace_of(start: pd.Timestamp, end: pd.Timestamp, ref: object) -> float:
+    """The share of [start, end) gone at `ref`: 1 for a period that is over, 0 before it."""
+    gone = (pd.Timestamp(ref) - start) / (end - start)
+    return float(min(max(gone, 0.0), 1.0))
+
+
 def _measures(
-    levels: pd.DataFrame, content: AgreementContent, *, reps: pd.Series, marketers: pd.Series
+    levels: pd.DataFrame,
+    content: AgreementContent,
+    *,
+    reps: pd.Series,
+    marketers: pd.Series,
+    pace: float = 1.0,
 ) -> dict[Level, Measure]:
     """Per level: its value, its target (the agreement's), and the done and due counts."""
     policy, targets = content.service, content.targets
     heads = reps.reindex(levels.index, fill_value=0).astype("float64")
     sellers = marketers.reindex(levels.index, fill_value=0).astype("float64")
-    volume_target = np.where(
+    volume_target = pace * np.where(
         sellers > 0, sellers * targets.mqls_per_marketer, heads * targets.min_mqls_per_rep
     )
     return {
@@ -138,12 +183,12 @@ def _measures(
         Level.CONVERSION: (
             levels["conversion_pct"],
             float(targets.conversion_rate_pct),
-            levels["won"],
+            levels["converted"],
             levels["mqls_received"],
         ),
         Level.OPPORTUNITIES: (
             levels["opportunities"].astype("float64"),
-            heads * targets.opportunities_per_rep,
+            heads * targets.opportunities_per_rep * pace,
             levels["opportunities"],
             levels["opportunities"],
         ),
@@ -160,3 +205,45 @@ def _measures(
             levels["mqls"],
         ),
     }
+
+
+def marketing_gauge_table(
+    levels: pd.DataFrame, content: AgreementContent, *, marketers: int, pace: float = 1.0
+) -> pd.DataFrame:
+    """Marketing's two gauges for one group (`levels`: a one-row `marketing_levels` table):
+    MQL volume against the quota (`mqls_per_marketer` x `marketers`, pro-rated to `pace`)
+    and MQL quality (share of the decided MQLs sales accepted) against `quality_pct`.
+    Both use the MQL volume band of the agreement; `running` is the MQLs still undecided."""
+    policy, targets = content.service, content.targets
+    band = policy.bands.mql_volume
+    row = levels.iloc[0] if len(levels) else pd.Series(0, index=levels.columns)
+    volume = float(row["mqls"])
+    quota = float(targets.mqls_per_marketer * marketers * pace)
+    quality = float(row["quality_pct"]) if int(row["decided"]) else float("nan")
+    goal = float(targets.quality_pct)
+    rows = []
+    for level, value, target, done, due, running in (
+        (Level.MQL_VOLUME, volume, quota, int(row["mqls"]), int(row["mqls"]), 0),
+        (Level.MQL_QUALITY, quality, goal, int(row["accepted"]), int(row["decided"]),
+         int(row["undecided"])),
+    ):  # fmt: skip
+        attainment = (
+            float("nan") if value != value else (100.0 * value / target if target else 100.0)
+        )
+        colour = _band(level, pd.Series([value]), pd.Series([attainment]), band).iloc[0]
+        rows.append(
+            {
+                "group": ALL_GROUP,
+                "level": level.value,
+                "value": value,
+                "target": target,
+                "attainment": attainment,
+                "band": colour,
+                "done": done,
+                "due": due,
+                "percent": level in PERCENT_LEVELS,
+                "running": running,
+                "won_in_period": 0,
+            }  # fmt: skip
+        )
+    return pd.DataFrame(rows, columns=list(GAUGE_COLUMNS))

@@ -3,7 +3,10 @@
 Cohorts: the disposition level judges the leads handed to sales (assigned) in the
 period; the work-within and follow-up levels judge the leads that entered the funnel
 (became MQLs) in the period. Exempt leads (see `exemptions`) never count against sales.
-A lead is "due" once its clock is met or breached; a clock still running is not due yet.
+A lead is "due" once its clock is met or breached; a clock still running is not due yet
+(a clock past its deadline is breached, even while the period runs); the running ones are
+counted beside. Conversion is a cohort rate: of the leads handed off in the period, the
+share won so far (never above 100 %); the deals won in the period are counted beside.
 """
 
 from __future__ import annotations
@@ -39,6 +42,10 @@ LEVEL_COLUMNS: tuple[str, ...] = (
     "conversion_pct",
     "at_risk",
     "overdue",
+    "converted",
+    "disposition_running",
+    "worked_running",
+    "follow_up_running",
 )
 ALL = "all"
 MET, BREACHED = ClockStatus.MET, ClockStatus.BREACHED
@@ -70,6 +77,7 @@ def count_masks(leads: pd.DataFrame, clocks: pd.DataFrame, period: Period) -> di
             hit |= codes == STATUS_ORDER.index(one)
         return hit
 
+    running = (ClockStatus.ON_TRACK, ClockStatus.AT_RISK)
     d_met, d_due = status("disposition_status", MET), status("disposition_status", MET, BREACHED)
     w_met, w_due = status("work_status", MET), status("work_status", MET, BREACHED)
     f_met, f_due = status("follow_up_status", MET), status("follow_up_status", MET, BREACHED)
@@ -91,6 +99,10 @@ def count_masks(leads: pd.DataFrame, clocks: pd.DataFrame, period: Period) -> di
         "won": won & _between(column_micros(leads, "closed_at"), period),
         "at_risk": is_open & status("status", ClockStatus.AT_RISK),
         "overdue": is_open & status("status", BREACHED),
+        "converted": received & won,
+        "disposition_running": received & counted & status("disposition_status", *running),
+        "worked_running": entered & counted & status("work_status", *running),
+        "follow_up_running": entered & counted & status("follow_up_status", *running),
     }
 
 
@@ -114,7 +126,7 @@ def _grouped(counts: dict[str, np.ndarray], key: pd.Series) -> pd.DataFrame:
 
 def _with_conversion(table: pd.DataFrame) -> pd.DataFrame:
     received = table["mqls_received"].where(table["mqls_received"] > 0)
-    table["conversion_pct"] = (100.0 * table["won"] / received).astype("float64")
+    table["conversion_pct"] = (100.0 * table["converted"] / received).astype("float64")
     return table[list(LEVEL_COLUMNS)]
 
 
@@ -143,7 +155,11 @@ def service_levels(
       overdue / settled (enough touches, or qualified or disqualified).
     - unworked: the same MQLs whose work window closed with no touch and no disposition.
     - opportunities: opportunities opened in the period; won: deals won in the period.
-    - conversion_pct: won / mqls_received x 100 (NaN when nothing was received).
+    - converted: of the leads received in the period, those won so far (the cohort).
+    - conversion_pct: converted / mqls_received x 100, at most 100 (NaN when nothing was
+      received).
+    - disposition_running / worked_running / follow_up_running: the same cohorts' clocks
+      still running at `ref` (neither met nor breached yet).
     - at_risk / overdue: leads, whatever their period, still owed an action at `ref`
       whose worst clock is at risk / breached.
     Groups with nothing counted do not appear; unassigned leads count only in "all".
@@ -205,3 +221,52 @@ def levels_by_scope(
     counts = count_masks(leads, clocks, period)
     reps = _with_conversion(_grouped(counts, leads["owner_id"]))
     return Scopes(reps=reps, teams=_teams(reps, team_of), everyone=_everyone(counts))
+
+
+# Marketing's side: an MQL counts for the marketer who produced it, in the month it became
+# an MQL. Sales accepted it once it reached SAL or later; decided on it once accepted,
+# disqualified or returned to nurture. MQL quality = accepted / decided.
+ACCEPTED_STAGES = frozenset({Stage.SAL, Stage.SQL, Stage.OPPORTUNITY, Stage.WON, Stage.LOST})
+TURNED_DOWN_STAGES = frozenset({Stage.DISQUALIFIED, Stage.NURTURE})
+MARKETING_COLUMNS: tuple[str, ...] = ("mqls", "accepted", "decided", "undecided", "quality_pct")
+
+
+def sales_verdict(stage: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per lead: whether sales accepted it (SAL or later) and whether it decided on it
+    (accepted, disqualified or returned to nurture): the rule of MQL quality everywhere."""
+    text = stage.astype("string")
+    accepted = text.isin([s.value for s in ACCEPTED_STAGES]).to_numpy(dtype=bool, na_value=False)
+    turned = text.isin([s.value for s in TURNED_DOWN_STAGES]).to_numpy(dtype=bool, na_value=False)
+    return accepted, accepted | turned
+
+
+def marketing_masks(leads: pd.DataFrame, period: Period) -> dict[str, np.ndarray]:
+    """Per lead: an MQL of the period with a marketer, accepted by sales, decided on."""
+    produced = _between(column_micros(leads, "mql_at"), period) & np.asarray(
+        leads["marketer_id"].notna().to_numpy(dtype=bool)
+    )
+    accepted, decided = sales_verdict(leads["stage"])
+    turned = decided & ~accepted
+    return {
+        "mqls": produced,
+        "accepted": produced & accepted,
+        "decided": produced & (accepted | turned),
+        "undecided": produced & ~(accepted | turned),
+    }
+
+
+def marketing_levels(
+    leads: pd.DataFrame, period: Period, by: str | None = "marketer_id"
+) -> pd.DataFrame:
+    """Marketing's levels of `period`, one row per marketer (by=None: one row "all"):
+    MQLs produced, accepted by sales, decided on, still undecided, and MQL quality
+    (accepted / decided x 100, NaN while nothing was decided)."""
+    masks = marketing_masks(leads, period)
+    if by is None:
+        table = pd.DataFrame({k: [int(v.sum())] for k, v in masks.items()}, index=[ALL])
+        table.index.name = ALL
+    else:
+        table = _grouped(masks, leads[by])
+    decided = table["decided"].where(table["decided"] > 0)
+    table["quality_pct"] = (100.0 * table["accepted"] / decided).astype("float64")
+    return table[list(MARKETING_COLUMNS)]

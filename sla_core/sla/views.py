@@ -15,8 +15,14 @@ import numpy as np
 import pandas as pd
 
 from sla_core.periods import Period, PeriodKind, zone_info
-from sla_core.sla.gauges import Level, gauge_table
-from sla_core.sla.levels import ALL, count_masks, service_levels
+from sla_core.sla.gauges import Level, gauge_table, marketing_gauge_table, pace_of
+from sla_core.sla.levels import (
+    ALL,
+    count_masks,
+    marketing_levels,
+    marketing_masks,
+    service_levels,
+)
 from sla_core.sla.queue import work_queue
 from sla_core.terms import AgreementContent
 
@@ -25,6 +31,12 @@ class ScopeKind(StrEnum):
     COMPANY = "company"
     TEAM = "team"
     REP = "rep"
+    MARKETER = "marketer"
+    MARKETING_TEAM = "marketing_team"
+
+
+# Scopes on marketing's side: measured on MQL volume and quality, never on sales' levels.
+MARKETING_SCOPES = frozenset({ScopeKind.MARKETER, ScopeKind.MARKETING_TEAM})
 
 
 @dataclass(frozen=True)
@@ -46,11 +58,12 @@ def scope_mask(leads: pd.DataFrame, scope: Scope, heads: Heads) -> np.ndarray:
     """Which leads belong to the scope: all, the team's reps' leads, or one rep's."""
     if scope.kind is ScopeKind.COMPANY:
         return np.ones(len(leads), dtype=bool)
-    if scope.kind is ScopeKind.REP:
+    if scope.kind in (ScopeKind.REP, ScopeKind.MARKETER):
         members = [scope.id]
     else:
         members = [p for p, t in heads.team_of.items() if t == scope.id]
-    return np.asarray(leads["owner_id"].isin(members).fillna(False).to_numpy(dtype=bool))
+    whose = "marketer_id" if scope.kind in MARKETING_SCOPES else "owner_id"
+    return np.asarray(leads[whose].isin(members).fillna(False).to_numpy(dtype=bool))
 
 
 def scope_gauges(
@@ -62,8 +75,17 @@ def scope_gauges(
     scope: Scope,
     heads: Heads,
 ) -> pd.DataFrame:
-    """One gauge row per service level for the scope (see gauges.gauge_table)."""
+    """One gauge row per service level for the scope (see gauges.gauge_table); a marketer
+    or a marketing team gets marketing's two gauges (`gauges.marketing_gauge_table`)."""
     mask = scope_mask(leads, scope, heads)
+    pace = pace_of(period.start, period.end, ref)
+    if scope.kind in MARKETING_SCOPES:
+        if scope.kind is ScopeKind.MARKETER:
+            sellers = 1
+        else:
+            sellers = sum(1 for m in heads.marketers if heads.team_of.get(m) == scope.id)
+        produced = marketing_levels(leads.loc[mask], period, None)
+        return marketing_gauge_table(produced, content, marketers=sellers, pace=pace)
     levels = service_levels(leads.loc[mask], content, period, ref, None, clocks=clocks.loc[mask])
     if scope.kind is ScopeKind.COMPANY:
         reps, marketers = len(heads.reps), len(heads.marketers)
@@ -77,6 +99,7 @@ def scope_gauges(
         content,
         reps=pd.Series({ALL: reps}),
         marketers=pd.Series({ALL: marketers}),
+        pace=pace,
     )
 
 
@@ -92,10 +115,11 @@ BEHIND: dict[Level, tuple[str, str]] = {
     Level.DISPOSITION: ("disposition_due", "dispositioned_in_time"),
     Level.WORKED: ("worked_due", "worked_in_time"),
     Level.FOLLOW_UP: ("follow_up_due", "follow_up_met"),
-    Level.CONVERSION: ("mqls_received", "won"),
+    Level.CONVERSION: ("mqls_received", "converted"),
     Level.OPPORTUNITIES: ("opportunities", "opportunities"),
     Level.UNWORKED: ("unworked", "unworked"),
     Level.MQL_VOLUME: ("mqls", "mqls"),
+    Level.MQL_QUALITY: ("decided", "accepted"),
 }
 
 
@@ -108,6 +132,8 @@ def leads_behind(
 ) -> pd.DataFrame:
     """The leads a gauge counts, with whether each met the level (misses first)."""
     counts = count_masks(leads, clocks, period)
+    if level is Level.MQL_QUALITY:
+        counts = {**counts, **marketing_masks(leads, period)}
     judged_name, met_name = BEHIND[level]
     rows = counts[judged_name] & scope_rows
     picked, times = leads.loc[rows], clocks.loc[rows]
@@ -175,3 +201,44 @@ def trend(
             rows.append({"period": span.label, "start": span.start, "level": level.value,
                          "value": value})  # fmt: skip
     return pd.DataFrame(rows, columns=["period", "start", "level", "value"])
+
+
+@dataclass(frozen=True)
+class Joint:
+    """Did both sides keep the SLA in a period? Levels on target (green) of those judged."""
+
+    sales_kept: int
+    sales_judged: int
+    marketing_kept: int
+    marketing_judged: int
+
+    @property
+    def both_kept(self) -> bool:
+        return (self.sales_kept, self.marketing_kept) == (self.sales_judged, self.marketing_judged)
+
+
+def joint_figure(
+    sales: pd.DataFrame,
+    leads: pd.DataFrame,
+    content: AgreementContent,
+    period: Period,
+    ref: datetime,
+    heads: Heads,
+) -> Joint:
+    """The company's sales gauges (`sales`: `scope_gauges` for the company) and marketing's
+    two, counted as levels on target (green) of the levels with something judged: the
+    "both sides kept the SLA" figure."""
+    produced = marketing_levels(leads, period, None)
+    marketing = marketing_gauge_table(
+        produced,
+        content,
+        marketers=len(heads.marketers),
+        pace=pace_of(period.start, period.end, ref),
+    )
+
+    def kept(gauges: pd.DataFrame) -> tuple[int, int]:
+        judged = gauges[gauges["band"] != "none"]
+        return int((judged["band"] == "green").sum()), len(judged)
+
+    (s_kept, s_judged), (m_kept, m_judged) = kept(sales), kept(marketing)
+    return Joint(s_kept, s_judged, m_kept, m_judged)

@@ -1,0 +1,323 @@
+"""Issue 17, Done when: one world, one figure everywhere.
+
+A seeded demo (SQLite), with Mon-Fri 09:00-17:00 working hours set, is read by every
+surface that shows a service level; for several periods and scopes (company, a team, a rep)
+the Overview's figures, the Compliance page (AppTest), the CLI's JSON, the PDF appendix,
+the leaderboard's levels, the points trace and the daily report must agree with the one
+computation (`lead_clocks` + `service_levels` on the scope's leads).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from sla_core import agreement, db, periods
+from sla_core.access import system_actor
+from sla_core.agreement import board as agreement_board
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.demo.world import load_demo
+from sla_core.gamification import service, trace
+from sla_core.models import Role, Team, TeamKind, User
+from sla_core.org import load_org_settings
+from sla_core.overview import figures
+from sla_core.periods import Period
+from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.command import compliance_report
+from sla_core.sla.context import load_heads, load_setup
+from sla_core.sla.daily_command import build_report
+from sla_core.sla.levels import service_levels
+from sla_core.sla.views import Heads, Scope, ScopeKind, scope_mask
+from sla_core.sla.worktime import BusinessHours, WorkTime, save_work_time
+from sla_core.store import snapshot
+from sla_core.terms import Level
+from tests.test_cli import cli
+from ui import data
+
+ROOT = Path(__file__).resolve().parents[1]
+LEADS = 1_500
+
+
+@dataclass(frozen=True)
+class World:
+    url: str
+    engine: Engine
+    passwords: dict[str, str]
+    frame: pd.DataFrame
+    clocks: pd.DataFrame
+    heads: Heads
+    content: agreement.AgreementContent
+    ref: pd.Timestamp
+    months: list[Period]  # this month (running), last month, the one before
+    team: tuple[int, str]  # a sales team: id, name
+    rep: tuple[int, str]  # a rep of that team: id, username
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    path = tmp_path_factory.mktemp("conformance") / "world.db"
+    url = f"sqlite:///{path}"
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    result = load_demo(engine=engine, actor=system_actor(), leads=LEADS, seed=7)
+    with session_scope(engine) as session:
+        save_work_time(session=session, work_time=WorkTime(hours=BusinessHours()),
+                       actor=system_actor())  # fmt: skip
+    with session_scope(engine) as session:
+        setup, heads = load_setup(session=session), load_heads(session=session)
+        content = agreement.governing_version(session=session).content
+        org = load_org_settings(session=session)
+        team = session.exec(select(Team).where(Team.kind == TeamKind.SALES)).first()
+        assert team is not None and team.id is not None
+        rep = session.exec(
+            select(User).where(User.team_id == team.id, User.role == Role.SALES_REP)
+        ).first()
+        assert rep is not None and rep.id is not None
+        team_key, rep_key = (team.id, team.name), (rep.id, rep.username)
+    ref = pd.Timestamp(now())
+    frame = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    clocks = lead_clocks(frame, content, ref.to_pydatetime(), setup)
+    this = periods.month_containing(ref, zone=org.time_zone, calendar=org.calendar)
+    months = [this, periods.shift(this, -1), periods.shift(this, -2)]
+    yield World(url, engine, result.passwords, frame, clocks, heads, content, ref, months,
+                team_key, rep_key)  # fmt: skip
+    engine.dispose()
+
+
+def scopes(w: World) -> list[Scope]:
+    return [Scope(), Scope(ScopeKind.TEAM, w.team[0]), Scope(ScopeKind.REP, w.rep[0])]
+
+
+def truth(w: World, scope: Scope, period: Period) -> pd.Series:
+    """The one computation, by hand: the scope's leads and clocks into `service_levels`."""
+    rows = scope_mask(w.frame, scope, w.heads)
+    return (
+        service_levels(
+            w.frame.loc[rows],
+            w.content,
+            period,
+            w.ref.to_pydatetime(),
+            None,
+            clocks=w.clocks.loc[rows],
+        )
+        .iloc[0]
+        .drop("conversion_pct")
+        .astype("int64")
+    )
+
+
+def test_the_world_has_figures_to_agree_on(world: World) -> None:
+    last = truth(world, Scope(), world.months[1])
+    assert last["disposition_due"] > 50 and last["worked_due"] > 50 and last["mqls_received"] > 50
+    assert 0 < last["dispositioned_in_time"] < last["disposition_due"]  # office hours bite
+
+
+@pytest.mark.parametrize("month", [0, 1, 2])
+def test_overview_and_cli_json_give_the_same_figures(world: World, month: int) -> None:
+    period = world.months[month]
+    for scope in scopes(world):
+        expected = truth(world, scope, period)
+        rows = scope_mask(world.frame, scope, world.heads)
+        stats = figures.overview(world.frame.loc[rows], world.clocks.loc[rows], world.content,
+                                    period, world.ref.to_pydatetime())  # fmt: skip
+        assert (stats.disposition_met, stats.disposition_due) == (
+            expected["dispositioned_in_time"], expected["disposition_due"]), scope  # fmt: skip
+        assert (stats.converted, stats.received, stats.won, stats.mqls) == (
+            expected["converted"], expected["mqls_received"], expected["won"], expected["mqls"])  # fmt: skip
+        args = argparse.Namespace(
+            team=world.team[1] if scope.kind is ScopeKind.TEAM else None,
+            rep=world.rep[1] if scope.kind is ScopeKind.REP else None,
+            period=period.label,
+        )
+        report = compliance_report(args, world.engine)
+        levels = {row["level"]: row for row in report["levels"]}
+        for level, (done, due) in {
+            "disposition": ("dispositioned_in_time", "disposition_due"),
+            "worked": ("worked_in_time", "worked_due"),
+            "follow_up": ("follow_up_met", "follow_up_due"),
+            "conversion": ("converted", "mqls_received"),
+        }.items():
+            assert (levels[level]["done"], levels[level]["due"]) == (
+                expected[done], expected[due]), (scope, level)  # fmt: skip
+        assert levels["conversion"]["won_in_period"] == expected["won"]
+
+
+def test_the_cli_process_prints_the_same_json(world: World) -> None:
+    period = world.months[1]
+    done = cli("compliance", "--period", period.label, "--json", url=world.url)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    levels = {row["level"]: row for row in report["levels"]}
+    expected = truth(world, Scope(), period)
+    judged = [row for row in report["levels"] if row["band"] != "none"]
+    kept = sum(row["band"] == "green" for row in judged)
+    joint = report["both_sides_kept"]  # the joint figure reads the same gauges
+    assert joint["sales"] == [kept, len(judged)]
+    assert joint["kept"] == (joint["sales"][0] == joint["sales"][1]
+                             and joint["marketing"][0] == joint["marketing"][1])  # fmt: skip
+    assert (levels["disposition"]["done"], levels["disposition"]["due"]) == (
+        expected["dispositioned_in_time"], expected["disposition_due"])  # fmt: skip
+
+
+def test_the_pdf_appendix_gives_the_same_figures(world: World) -> None:
+    with session_scope(world.engine) as session:
+        version = agreement.governing_version(session=session).version
+        setup = load_setup(session=session)
+        calendar = load_org_settings(session=session).calendar
+    label, rows = agreement_board.appendix(
+        world.frame, version, world.ref.to_pydatetime(), setup=setup, calendar=calendar
+    )
+    assert label == world.months[1].label
+    expected = truth(world, Scope(), world.months[1])
+    shown = dict(rows)
+    assert shown["Dispositioned within the window"] == (
+        f"{expected['dispositioned_in_time']:,} of {expected['disposition_due']:,}")  # fmt: skip
+    assert shown["MQLs"] == f"{expected['mqls']:,}"
+    assert shown["Deals won"] == f"{expected['won']:,}"
+
+
+@pytest.mark.parametrize("month", [1, 2])
+def test_leaderboard_levels_and_the_points_trace_give_the_same_figures(
+    world: World, month: int
+) -> None:
+    period = world.months[month]
+    with session_scope(world.engine) as session:
+        board = service.board_for(session=session, leads=world.frame, period=period,
+                                  at=world.ref.to_pydatetime())  # fmt: skip
+        setup = service.work_setup(session=session)
+    for rep in sorted(world.heads.reps)[:6]:
+        expected = truth(world, Scope(ScopeKind.REP, rep), period)
+        mine = board.scored[board.scored["subject_id"] == rep].set_index("level")
+        for level, (done, due) in {
+            "disposition": ("dispositioned_in_time", "disposition_due"),
+            "worked": ("worked_in_time", "worked_due"),
+            "conversion": ("converted", "mqls_received"),
+        }.items():
+            if expected[due] == 0 or level not in mine.index:
+                continue
+            assert mine.loc[level, "due"] == expected[due], (rep, level)
+            assert mine.loc[level, "actual"] == pytest.approx(
+                100.0 * expected[done] / expected[due]), (rep, level)  # fmt: skip
+        behind = trace.leads_behind(world.frame, board.rules.content, period,
+                                    world.ref.to_pydatetime(), rep, Level.DISPOSITION, setup)  # fmt: skip
+        counted = behind[~behind["exempt"]]["counted"]
+        assert (int((counted == "met").sum()), int(counted.isin(["met", "breached"]).sum())) == (
+            expected["dispositioned_in_time"], expected["disposition_due"]), rep  # fmt: skip
+
+
+def test_the_daily_report_counts_the_clocks_the_pages_judge(world: World) -> None:
+    """The daily report's breaches of a day are the clocks whose deadline fell that day and
+    that the one computation calls breached (per rep)."""
+    day = (world.ref - timedelta(days=3)).date()
+    label, table = build_report(engine=world.engine, day=day)
+    with session_scope(world.engine) as session:
+        zone = load_org_settings(session=session).time_zone
+        names = {u.id: u.name for u in session.exec(select(User)).all()}
+    span = periods.days_between(day, day, zone=zone)
+    breached = pd.Series(False, index=world.frame.index)
+    for clock in ("disposition", "work"):
+        on_day = span.contains(world.clocks[f"{clock}_deadline"])
+        breached |= on_day & (world.clocks[f"{clock}_status"] == "breached")
+    per_rep = world.frame.loc[breached, "owner_id"].dropna().astype("int64").value_counts()
+    shown = table.set_index("rep")["breached"]
+    for rep, count in per_rep.items():
+        if int(rep) in world.heads.reps:
+            assert shown.get(names[int(rep)], 0) == count, rep
+
+
+def _caption_counts(at: AppTest) -> tuple[int, int]:
+    for caption in at.caption:
+        found = re.match(r"([\d,]+) of ([\d,]+) due", caption.value)
+        if found:
+            return int(found[1].replace(",", "")), int(found[2].replace(",", ""))
+    raise AssertionError([c.value for c in at.caption])
+
+
+def test_the_compliance_page_and_the_overview_page_show_the_same_figures(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", world.url)
+    data.shared_snapshot.clear()
+    manager = "nasrin.f"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.text_input[0].input(manager)
+    at.text_input[1].input(world.passwords[manager])
+    at = next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception
+    last = world.months[1]
+    expected = truth(world, Scope(), last)
+    from sla_core.overview.in_view import PeriodChoice
+
+    at.segmented_control(key="overview_period").set_value(PeriodChoice.LAST_MONTH).run()
+    shown = {m.label: m.proto.delta for m in at.metric}
+    assert shown["Dispositioned in time"].startswith(
+        f"{expected['dispositioned_in_time']:,} of {expected['disposition_due']:,} due"
+    )
+    running = expected["disposition_running"]
+    assert (f", {running:,} still running" in shown["Dispositioned in time"]) == bool(running)
+    at.switch_page("pages/figures.py").run()
+    for scope in scopes(world):
+        at.selectbox(key="compliance_scope").set_value(scope.kind).run()
+        if scope.kind is ScopeKind.TEAM:
+            at.selectbox(key="compliance_team").set_value(scope.id).run()
+        if scope.kind is ScopeKind.REP:
+            at.selectbox(key="compliance_rep").set_value(scope.id).run()
+        for period in world.months[1:]:
+            at.selectbox(key="compliance_period").set_value(period.label).run()
+            assert not at.exception
+            expected = truth(world, scope, period)
+            assert _caption_counts(at) == (
+                expected["dispositioned_in_time"], expected["disposition_due"]), (scope, period)  # fmt: skip
+
+
+def test_a_marketer_is_measured_on_volume_and_quality_on_the_page_and_cli(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marketing measured: the Compliance page's *Marketer* scope shows MQL volume and
+    quality (no sales gauge) with the CLI's figures and `marketing_levels`' counts."""
+    from sla_core.sla.levels import marketing_levels
+
+    marketer = sorted(world.heads.marketers)[0]
+    period = world.months[1]
+    mine = world.frame[(world.frame["marketer_id"] == marketer).fillna(False)]
+    expected = marketing_levels(mine, period, None).iloc[0].drop("quality_pct").astype("int64")
+    with session_scope(world.engine) as session:
+        username = session.get(User, marketer).username  # type: ignore[union-attr]
+    report = compliance_report(
+        argparse.Namespace(team=None, rep=username, period=period.label), world.engine
+    )
+    levels = {row["level"]: row for row in report["levels"]}
+    assert report["scope"] == "marketer" and set(levels) == {"mql_volume", "mql_quality"}
+    assert levels["mql_volume"]["value"] == expected["mqls"] > 0
+    assert (levels["mql_quality"]["done"], levels["mql_quality"]["due"]) == (
+        expected["accepted"], expected["decided"])  # fmt: skip
+    monkeypatch.setenv("DATABASE_URL", world.url)
+    data.shared_snapshot.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.text_input[0].input("nasrin.f")
+    at.text_input[1].input(world.passwords["nasrin.f"])
+    at = next(b for b in at.button if b.label == "Sign in").click().run()
+    at.switch_page("pages/figures.py").run()
+    at.selectbox(key="compliance_scope").set_value(ScopeKind.MARKETER).run()
+    at.selectbox(key="compliance_marketer").set_value(marketer).run()
+    at.selectbox(key="compliance_period").set_value(period.label).run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(
+        c.startswith(f"{expected['accepted']:,} accepted of {expected['decided']:,} decided")
+        for c in captions
+    ), captions
+    assert not any(" of " in c and c.endswith(" due") for c in captions), captions
+    assert not at.tabs or "At risk" not in [t.label for t in at.tabs]
