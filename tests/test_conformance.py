@@ -267,7 +267,7 @@ def test_the_compliance_page_and_the_overview_page_show_the_same_figures(
     )
     running = expected["disposition_running"]
     assert (f", {running:,} still running" in shown["Dispositioned in time"]) == bool(running)
-    at.switch_page("pages/figures.py").run()
+    at.switch_page("pages/compliance.py").run()
     for scope in scopes(world):
         at.selectbox(key="compliance_scope").set_value(scope.kind).run()
         if scope.kind is ScopeKind.TEAM:
@@ -309,7 +309,7 @@ def test_a_marketer_is_measured_on_volume_and_quality_on_the_page_and_cli(
     at.text_input[0].input("nasrin.f")
     at.text_input[1].input(world.passwords["nasrin.f"])
     at = next(b for b in at.button if b.label == "Sign in").click().run()
-    at.switch_page("pages/figures.py").run()
+    at.switch_page("pages/compliance.py").run()
     at.selectbox(key="compliance_scope").set_value(ScopeKind.MARKETER).run()
     at.selectbox(key="compliance_marketer").set_value(marketer).run()
     at.selectbox(key="compliance_period").set_value(period.label).run()

@@ -214,7 +214,7 @@ def test_the_rep_pickers_list_only_reps_who_can_sign_in_and_work(org: Engine) ->
         session.flush()
         frame = roster.people_frame(session=session)
     assert sorted(roster.working_reps(frame)["username"]) == ["rep.one", "rep.two"]
-    assert "imported" in set(roster.active_reps(frame)["username"])  # the wider rule stays
+    assert "imported" not in set(roster.active_reps(frame)["username"])  # one rule: not placed
 
 
 def test_one_rule_decides_who_counts_everywhere(org: Engine) -> None:
