@@ -63,6 +63,19 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 }
 
 
+SALES_SIDE = frozenset({Role.SALES_MANAGER, Role.SALES_REP})
+MARKETING_SIDE = frozenset({Role.MARKETING_MANAGER, Role.MARKETER})
+
+
+def side_of(role: Role | str) -> str | None:
+    """ "sales" or "marketing" for the roles of each team; None for admins and viewers."""
+    if Role(role) in SALES_SIDE:
+        return "sales"
+    if Role(role) in MARKETING_SIDE:
+        return "marketing"
+    return None
+
+
 class PermissionDenied(PermissionError):
     """The signed-in user's role does not allow this."""
 
