@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sla_core.stages import CLOSED, Stage
+from sla_core.lead_fields import DATE_FIELDS, SALES_FIELDS
+from sla_core.stages import CLOSED, TRANSITIONS, Stage
 
 _OPEN = sorted(s.value for s in Stage if s not in CLOSED)
 _NEEDS_CLOSE = (Stage.WON.value, Stage.LOST.value)
@@ -95,3 +96,125 @@ def _after(canon: pd.DataFrame, stored: pd.DataFrame, name: str) -> pd.Series:
     if name == "stage":
         return canon[name].astype("object").where(canon[name].notna(), kept)
     return canon[name]
+
+
+# Stages past MQL: only sales moves a lead into or out of them.
+SALES_STAGES = frozenset(
+    s.value for s in (Stage.SAL, Stage.SQL, Stage.OPPORTUNITY, Stage.WON, Stage.LOST)
+)
+
+
+def check_sales_rules(
+    changed: pd.DataFrame,
+    lines: np.ndarray,
+    stored: pd.DataFrame,
+    *,
+    columns: dict[str, str],
+    sales_side: bool,
+    owners: frozenset[int],
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Which changed rows of stored leads may be written; the others rejected with the reason.
+
+    `stored` holds, per row of `changed`, the stored stage, owner_id and the SALES_FIELDS the
+    file has. Every import moves a stage only along the lifecycle (one agreed step, as on the
+    pages) and hands a lead only to an active, placed sales rep (`owners`, as routing does).
+    A marketing-side import (`sales_side` False) changes none of what sales holds: not the
+    owner, milestones or outcome, no stage past MQL, and no stage of a lead sales holds.
+    """
+    bad = np.zeros(len(changed), dtype=bool)
+    parts: list[pd.DataFrame] = []
+
+    def reject(mask: np.ndarray, field: str, values: pd.Series, reason: str) -> None:
+        mask = mask & ~bad
+        if mask.any():
+            shown = [None if pd.isna(v) else str(v) for v in values.astype("object")[mask]]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "line": lines[mask],
+                        "column": columns.get(field, field),
+                        "value": shown,
+                        "reason": reason,
+                    }
+                )
+            )
+            bad[mask] = True
+
+    was_stage = stored["stage"].astype("object").to_numpy()
+    was_owner = stored["owner_id"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    held = np.isin(was_stage, list(SALES_STAGES)) | (
+        (was_stage == Stage.MQL.value) & ~np.isnan(was_owner)
+    )
+    if not sales_side:
+        for name in SALES_FIELDS:
+            if name in changed.columns:
+                moved = _differs(changed[name], stored[name], name)
+                reject(
+                    moved,
+                    name,
+                    changed[name],
+                    f"only an admin's or a sales manager's import changes {name} of a stored lead",
+                )
+    if "stage" in changed.columns:
+        new_stage = changed["stage"].astype("object")
+        to = new_stage.to_numpy()
+        moves = new_stage.notna().to_numpy() & (to != was_stage)
+        if not sales_side:
+            into_sales = moves & np.isin(to, list(SALES_STAGES))
+            reject(
+                into_sales | (moves & held),
+                "stage",
+                new_stage,
+                "only an admin's or a sales manager's import moves a lead sales holds, "
+                "or moves a lead past MQL",
+            )
+        allowed = np.array(
+            [
+                not m or (Stage(t) in TRANSITIONS.get(Stage(w), frozenset()))
+                for m, t, w in zip(moves, to, was_stage, strict=True)
+            ],
+            dtype=bool,
+        )
+        reject(
+            ~allowed,
+            "stage",
+            new_stage,
+            "the lifecycle does not allow this move from the stored stage "
+            "(one agreed step at a time, as on the pages)",
+        )
+    if sales_side and "owner_id" in changed.columns:
+        owner = changed["owner_id"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        moved = _differs(changed["owner_id"], stored["owner_id"], "owner_id")
+        eligible = np.isin(owner, np.array(sorted(owners), dtype="float64"))
+        reject(
+            moved & ~eligible,
+            "owner_id",
+            changed["owner_id"],
+            "a lead is handed only to an active sales rep placed in a team or given a login",
+        )
+    rejects = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_REJECT_COLUMNS)
+    )
+    return ~bad, rejects
+
+
+def _differs(new: pd.Series, old: pd.Series, name: str) -> np.ndarray:
+    """Where the file's value is not the stored one (both empty counts as equal)."""
+    old = old.set_axis(new.index)
+    if name in DATE_FIELDS:
+        a = pd.to_datetime(new, utc=True).dt.as_unit("us")
+        b = pd.to_datetime(old, utc=True).dt.as_unit("us")
+        same = (a == b).fillna(False) | (a.isna() & b.isna())
+    elif new.dtype.kind in "iuf" or str(new.dtype) in ("Int64", "Float64"):
+        a = new.astype("Float64")
+        b = pd.to_numeric(old, errors="coerce").astype("Float64")
+        same = (a == b).fillna(False) | (a.isna() & b.isna())
+    else:
+        a = new.astype("object")
+        b = old.astype("object")
+        same = pd.Series(
+            [(pd.isna(x) and pd.isna(y)) or x == y for x, y in zip(a, b, strict=True)],
+            index=new.index,
+        )
+    result: np.ndarray = ~same.to_numpy(dtype=bool)
+    return result

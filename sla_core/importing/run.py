@@ -24,7 +24,7 @@ from sla_core.importing.mapping import ImportOptions
 from sla_core.importing.rejects import raw_rows
 from sla_core.importing.validation import Prepared, prepare
 from sla_core.lead_store import upsert_leads
-from sla_core.models import User
+from sla_core.models import Role, User
 from sla_core.store_types import NEW_PEOPLE_COLUMNS, ImportUnit, UpsertResult, summary_line
 
 __all__ = ["ImportFailed", "ImportReport", "batch_rejects", "list_imports", "run_import"]
@@ -133,6 +133,7 @@ def _store(
         columns=prepared.mapping,
         update_only=options.update_only,
         undated_outcomes=options.undated_outcomes,
+        sales_side=Role(actor.role) in (Role.ADMIN, Role.SALES_MANAGER),
     )
 
     def upsert_progress(fraction: float, message: str) -> None:
