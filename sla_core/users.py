@@ -20,6 +20,7 @@ from sla_core.models import Role, Setting, User
 SET_UP = "setup_completed_at"  # the Setting marking a database whose first admin exists
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
 MIN_PASSWORD = 8
+UNPLACED_ROLES = frozenset({Role.SALES_REP, Role.MARKETER})  # whom an import may add
 
 
 class UserError(ValueError):
@@ -85,6 +86,11 @@ def create_unplaced_person(
     existing user, or removes them (see `sla_core.people`).
     """
     require(actor, Permission.IMPORT_LEADS)
+    if Role(role) not in UNPLACED_ROLES:
+        # the same rule as an import's: it names owners (reps) and marketers, nothing more
+        raise UserError(
+            f"a person added without a login is a sales rep or a marketer, not {Role(role).value}"
+        )
     return _insert(session, actor, username, name, role, email, None, None)
 
 
