@@ -242,7 +242,8 @@ if can(user, Permission.MANAGE_POINTS):
                 st.success(_("Recorded. It shows on the board and in the audit trail."))
             except (ValueError, PermissionDenied) as exc:
                 st.error(str(exc))
-    if st.button(_("Close this period"), key="leaderboard_close"):
+    closing_allowed = can(user, Permission.CLOSE_PERIODS)  # an admin: it freezes both teams
+    if closing_allowed and st.button(_("Close this period"), key="leaderboard_close"):
         try:
             with session_scope(engine) as session:
                 outcome = closing.close_period(

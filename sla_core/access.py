@@ -22,6 +22,8 @@ class Permission(StrEnum):
     EXPORT_REPORTS = "export_reports"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_POINTS = "manage_points"
+    # A close stores both teams' standings and badges at once: no one side's manager alone.
+    CLOSE_PERIODS = "close_periods"
 
 
 _ALL = frozenset(Permission)
