@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sla_core import db, users
+from sla_core import db, sessions, users
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
@@ -34,9 +34,15 @@ def _person(url: str, role: Role) -> User:
         user = users.create_user(
             actor=system_actor(), session=session, username=role.value, name="Pat", role=role
         )
+        user_id = user.id or 0
         session.expunge(user)
+        # the page checks the browser's sign-in session is live: give it one
+        _SESSIONS[user_id] = sessions.start(session=session, user_id=user_id).id
     engine.dispose()
     return user
+
+
+_SESSIONS: dict[int, str] = {}
 
 
 def _page(user: User) -> AppTest:
@@ -47,6 +53,7 @@ def _page(user: User) -> AppTest:
         "name": user.name,
         "role": str(user.role),
     }
+    at.session_state["auth_session_id"] = _SESSIONS[user.id or 0]
     return at.run()
 
 
