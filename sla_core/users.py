@@ -10,12 +10,13 @@ import re
 import secrets
 
 import bcrypt
+from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
 from sla_core import audit, sessions
 from sla_core.access import Permission, require, require_self_or
 from sla_core.clock import now
-from sla_core.models import Role, Setting, User
+from sla_core.models import Role, Setting, SignInThrottle, User
 
 SET_UP = "setup_completed_at"  # the Setting marking a database whose first admin exists
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
@@ -123,6 +124,7 @@ def set_password(*, session: Session, username: str, password: str, actor: User)
     user.failed_logins = 0
     session.add(user)
     sessions.end_all(session=session, user_id=user.id, actor=actor)
+    _lift_locks(session, user.username)  # a reset lets the user in again at once
     audit.record(
         session=session,
         actor=actor,
@@ -131,6 +133,36 @@ def set_password(*, session: Session, username: str, password: str, actor: User)
         entity_id=user.username,
     )
     return user
+
+
+def _lift_locks(session: Session, username: str) -> int:
+    """End the account's sign-in locks and failure counts (all addresses); how many rows."""
+    name = username.strip().lower()[:90]
+    result = session.execute(
+        delete(SignInThrottle).where(
+            or_(
+                col(SignInThrottle.key) == f"user:{name}",
+                col(SignInThrottle.key).startswith(f"pair:{name}@", autoescape=True),
+            )
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def unlock(*, session: Session, username: str, actor: User) -> int:
+    """Lift an account's sign-in locks (an admin, or the CLI); returns the rows cleared."""
+    require(actor, Permission.MANAGE_USERS)
+    user = _existing(session, username)
+    cleared = _lift_locks(session, user.username)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.unlock",
+        entity="user",
+        entity_id=user.username,
+        detail=f"{cleared} lock or failure count(s) cleared",
+    )
+    return cleared
 
 
 def set_active(*, session: Session, username: str, active: bool, actor: User) -> User:

@@ -1,4 +1,5 @@
-"""`python -m sla_core users ...`: list, add, set-role, set-password, set-team, set-active."""
+"""`python -m sla_core users ...`: list, add, set-role, set-password, set-team, set-active,
+unlock."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     sa = u_sub.add_parser("set-active", parents=[common])
     sa.add_argument("username")
     sa.add_argument("active", choices=["yes", "no"])
+    ul = u_sub.add_parser("unlock", parents=[common], help="lift an account's sign-in locks")
+    ul.add_argument("username")
 
 
 def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
@@ -112,6 +115,13 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
             team = None if args.team == "-" else args.team
             user = set_team(session=session, username=args.username, team=team, actor=actor)
             _emit(args, {"username": user.username, "team": team}, f"{user.username}: team {team}")
+        elif args.action == "unlock":
+            cleared = users.unlock(session=session, username=args.username, actor=actor)
+            _emit(
+                args,
+                {"username": args.username.strip().lower(), "cleared": cleared},
+                f"{args.username.strip().lower()}: sign-in locks lifted ({cleared} cleared)",
+            )
         elif args.action == "set-active":
             active = args.active == "yes"
             user = users.set_active(

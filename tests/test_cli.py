@@ -101,3 +101,28 @@ def test_users_are_placed_in_teams(tmp_path):
         r["username"]: r["team"] for r in json.loads(cli("users", "list", "--json", url=url).stdout)
     }
     assert listed["finn"] is None
+
+
+def test_users_unlock_lifts_a_lock(tmp_path):
+    from sla_core import db, signin
+    from sla_core.db import session_scope
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli("migrate", url=url).returncode == 0
+    cli("users", "add", "gus", "--role", "admin", "--password", "Gus#20261", url=url)
+    engine = db.make_engine(url)
+    for _ in range(signin.LOCK_AFTER):
+        with session_scope(engine) as session:
+            signin.attempt(session=session, username="gus", password="bad", client="10.0.0.9")
+    with session_scope(engine) as session:
+        locked = signin.attempt(
+            session=session, username="gus", password="Gus#20261", client="10.0.0.9"
+        )
+    assert not locked.ok
+    out = json.loads(cli("users", "unlock", "gus", "--json", url=url).stdout)
+    assert out["username"] == "gus" and out["cleared"] >= 2
+    with session_scope(engine) as session:
+        assert signin.attempt(
+            session=session, username="gus", password="Gus#20261", client="10.0.0.9"
+        ).ok
+    engine.dispose()
