@@ -73,3 +73,16 @@ def test_an_unknown_team_or_period_is_one_clear_line(tmp_path) -> None:  # type:
     assert month.returncode == 1
     assert month.stdout.strip() == "error: '2026-13' is not a period: there is no month 13"
     assert "Traceback" not in month.stderr
+
+
+def test_a_viewer_or_manager_has_no_scorecard(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = _world(tmp_path)
+    engine = db.make_engine(url)
+    with session_scope(engine) as session:
+        session.add(User(username="vic", name="Vic", role=Role.VIEWER))
+        session.add(User(username="sam", name="Sam", role=Role.SALES_MANAGER))
+    engine.dispose()
+    for name in ("vic", "sam"):
+        done = cli("compliance", "--rep", name, "--json", url=url)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "only sales reps and marketers have a scorecard" in json.loads(done.stdout)["error"]

@@ -12,7 +12,7 @@ from sqlmodel import select
 from sla_core import agreement, periods, snapshot
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import Team, User
+from sla_core.models import Role, Team, User
 from sla_core.org import load_org_settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_heads, load_setup
@@ -46,6 +46,11 @@ def _scope(args: argparse.Namespace, engine: Engine) -> tuple[Scope, str]:
                       if args.rep in (u.username, str(u.id))]  # fmt: skip
             if not people:
                 raise ValueError(f"no user named {args.rep!r}")
+            if Role(people[0].role) not in (Role.SALES_REP, Role.MARKETER):
+                raise ValueError(
+                    f"{people[0].username} is a {Role(people[0].role).value}: only sales reps "
+                    "and marketers have a scorecard (use --team, or no option for the company)"
+                )
             return Scope(ScopeKind.REP, people[0].id), people[0].username
     return Scope(), "company"
 
