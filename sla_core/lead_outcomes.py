@@ -104,6 +104,29 @@ SALES_STAGES = frozenset(
 )
 
 
+class _Refusals:
+    """The rows refused so far (each once, with its first reason), as reject rows."""
+
+    def __init__(self, lines: np.ndarray, columns: dict[str, str]) -> None:
+        self.lines, self.columns = lines, columns
+        self.bad = np.zeros(len(lines), dtype=bool)
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: np.ndarray, field: str, values: pd.Series, reason: str) -> None:
+        mask = mask & ~self.bad
+        if mask.any():
+            shown = [None if pd.isna(v) else str(v) for v in values.astype("object")[mask]]
+            column = self.columns.get(field, field)
+            frame = {"line": self.lines[mask], "column": column, "value": shown, "reason": reason}
+            self.parts.append(pd.DataFrame(frame))
+            self.bad[mask] = True
+
+    def rejects(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=_REJECT_COLUMNS)
+        return pd.concat(self.parts, ignore_index=True)
+
+
 def check_sales_rules(
     changed: pd.DataFrame,
     lines: np.ndarray,
@@ -121,81 +144,64 @@ def check_sales_rules(
     A marketing-side import (`sales_side` False) changes none of what sales holds: not the
     owner, milestones or outcome, no stage past MQL, and no stage of a lead sales holds.
     """
-    bad = np.zeros(len(changed), dtype=bool)
-    parts: list[pd.DataFrame] = []
-
-    def reject(mask: np.ndarray, field: str, values: pd.Series, reason: str) -> None:
-        mask = mask & ~bad
-        if mask.any():
-            shown = [None if pd.isna(v) else str(v) for v in values.astype("object")[mask]]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "line": lines[mask],
-                        "column": columns.get(field, field),
-                        "value": shown,
-                        "reason": reason,
-                    }
-                )
-            )
-            bad[mask] = True
-
-    was_stage = stored["stage"].astype("object").to_numpy()
-    was_owner = stored["owner_id"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-    held = np.isin(was_stage, list(SALES_STAGES)) | (
-        (was_stage == Stage.MQL.value) & ~np.isnan(was_owner)
-    )
+    refused = _Refusals(lines, columns)
     if not sales_side:
         for name in SALES_FIELDS:
             if name in changed.columns:
-                moved = _differs(changed[name], stored[name], name)
-                reject(
-                    moved,
+                refused.add(
+                    _differs(changed[name], stored[name], name),
                     name,
                     changed[name],
                     f"only an admin's or a sales manager's import changes {name} of a stored lead",
                 )
     if "stage" in changed.columns:
-        new_stage = changed["stage"].astype("object")
-        to = new_stage.to_numpy()
-        moves = new_stage.notna().to_numpy() & (to != was_stage)
-        if not sales_side:
-            into_sales = moves & np.isin(to, list(SALES_STAGES))
-            reject(
-                into_sales | (moves & held),
-                "stage",
-                new_stage,
-                "only an admin's or a sales manager's import moves a lead sales holds, "
-                "or moves a lead past MQL",
-            )
-        allowed = np.array(
-            [
-                not m or (Stage(t) in TRANSITIONS.get(Stage(w), frozenset()))
-                for m, t, w in zip(moves, to, was_stage, strict=True)
-            ],
-            dtype=bool,
-        )
-        reject(
-            ~allowed,
-            "stage",
-            new_stage,
-            "the lifecycle does not allow this move from the stored stage "
-            "(one agreed step at a time, as on the pages)",
-        )
+        _check_stages(changed["stage"].astype("object"), stored, sales_side, refused)
     if sales_side and "owner_id" in changed.columns:
         owner = changed["owner_id"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-        moved = _differs(changed["owner_id"], stored["owner_id"], "owner_id")
         eligible = np.isin(owner, np.array(sorted(owners), dtype="float64"))
-        reject(
-            moved & ~eligible,
+        refused.add(
+            _differs(changed["owner_id"], stored["owner_id"], "owner_id") & ~eligible,
             "owner_id",
             changed["owner_id"],
             "a lead is handed only to an active sales rep placed in a team or given a login",
         )
-    rejects = (
-        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_REJECT_COLUMNS)
+    return ~refused.bad, refused.rejects()
+
+
+def _check_stages(
+    new_stage: pd.Series, stored: pd.DataFrame, sales_side: bool, refused: _Refusals
+) -> None:
+    """Stage moves: along the lifecycle for everyone; past MQL, or of a lead sales holds
+    (beyond MQL, or an MQL with an owner), only for sales' side."""
+    was_stage = stored["stage"].astype("object").to_numpy()
+    was_owner = stored["owner_id"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    held = np.isin(was_stage, list(SALES_STAGES)) | (
+        (was_stage == Stage.MQL.value) & ~np.isnan(was_owner)
     )
-    return ~bad, rejects
+    to = new_stage.to_numpy()
+    moves = new_stage.notna().to_numpy() & (to != was_stage)
+    if not sales_side:
+        refused.add(
+            moves & (held | np.isin(to, list(SALES_STAGES))),
+            "stage",
+            new_stage,
+            "only an admin's or a sales manager's import moves a lead sales holds, "
+            "or moves a lead past MQL",
+        )
+    allowed = np.array(
+        [
+            not m or Stage(t) in TRANSITIONS.get(Stage(w), frozenset())
+            for m, t, w in zip(moves, to, was_stage, strict=True)
+        ],
+        dtype=bool,
+    )
+    refused.add(
+        ~allowed,
+        "stage",
+        new_stage,
+        "the lifecycle does not allow this move from the stored stage "
+        "(one agreed step at a time, as on the pages)",
+    )
 
 
 def _differs(new: pd.Series, old: pd.Series, name: str) -> np.ndarray:

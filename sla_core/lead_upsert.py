@@ -21,9 +21,16 @@ from sqlalchemy.engine import Engine
 from sla_core.bulk import adbc_connect
 from sla_core.clock import now, to_micros
 from sla_core.import_record import finish_batch, store_rejects
-from sla_core.lead_fields import DATE_FIELDS, IMPORT_FIELDS, SALES_FIELDS
-from sla_core.lead_hashing import canonical, existing_keys, positions, row_hashes, stored_for
-from sla_core.lead_outcomes import check_outcomes, check_sales_rules
+from sla_core.lead_fields import IMPORT_FIELDS
+from sla_core.lead_hashing import (
+    canonical,
+    changed_to_write,
+    existing_keys,
+    positions,
+    row_hashes,
+    stored_for,
+)
+from sla_core.lead_outcomes import check_outcomes
 from sla_core.lead_people import resolve_people
 from sla_core.lead_rows import as_stored, new_lead_columns
 from sla_core.models import BatchStatus
@@ -154,16 +161,9 @@ def _upsert(
         changed_mask = ~same.to_numpy(zero_copy_only=False)
         unchanged = int((~changed_mask).sum())
         new_rows = canon if is_new.all() else canon.loc[is_new]
-        changed_rows = canon.loc[~is_new].loc[changed_mask]
-        changed_ids = existing["id"].to_numpy()[pos[~is_new][changed_mask]]
-        kept = np.ones(len(changed_rows), dtype=bool)
-        if unit is not None and len(changed_rows):
-            kept, refused = _sales_rules(
-                cur, frame, changed_rows, changed_ids, fields, unit, postgres
-            )
-            if not kept.all():
-                changed_rows, changed_ids = changed_rows.loc[kept], changed_ids[kept]
-                late = pd.concat([late, refused], ignore_index=True) if len(late) else refused
+        changed_rows, changed_ids, hashed, late = changed_to_write(
+            cur, frame, (canon, existing, pos, hashes, changed_mask), fields, unit, postgres, late
+        )
     tail = f" (batch {batch_id})" if batch_id is not None else ""
     if len(new_rows):
         report(0.2, f"Storing {len(new_rows):,} new leads{tail}")
@@ -181,8 +181,6 @@ def _upsert(
     if len(changed_rows):
         report(0.7, f"Updating {len(changed_rows):,} changed leads")
         with _timed(seconds, "update changed"):
-            hashed = hashes.filter(pa.array(~is_new)).filter(pa.array(changed_mask))
-            hashed = hashed.filter(pa.array(kept))
             table = as_stored(changed_rows, fields, hashed).append_column(
                 "id", pa.array(changed_ids, pa.int64())
             )
@@ -250,55 +248,6 @@ def _consistent(
         canon, pos = canon.loc[check.keep], pos[check.keep]
         hashes = hashes.filter(pa.array(check.keep))
     return canon, pos, hashes, fields, check.rejects
-
-
-def _sales_rules(
-    cur: Any,
-    frame: pd.DataFrame,
-    changed: pd.DataFrame,
-    ids: np.ndarray,
-    fields: list[str],
-    unit: ImportUnit,
-    postgres: bool,
-) -> tuple[np.ndarray, pd.DataFrame]:
-    """The changed rows of stored leads that keep the lifecycle, routing and the sides'
-    rules (lead_outcomes.check_sales_rules); read only for the rows that changed."""
-    names = [n for n in SALES_FIELDS if n in fields and n != "owner_id"]
-    if "stage" not in fields and not names and "owner_id" not in fields:
-        return np.ones(len(changed), dtype=bool), pd.DataFrame()
-    cur.adbc_ingest(
-        "import_changed", pa.table({"id": pa.array(ids, pa.int64())}), mode="create", temporary=True
-    )
-    picked = ", ".join(f"lead.{n}" for n in ["id", "stage", "owner_id", *names])
-    if not postgres:  # SQLite's driver types each column from its first batch: read in one
-        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "100000000"})
-    cur.execute(f"SELECT {picked} FROM lead JOIN import_changed AS k ON k.id = lead.id")
-    rows = cur.fetch_arrow_table().to_pandas()
-    cur.execute("DROP TABLE import_changed")
-    rows.columns = ["id", "stage", "owner_id", *names]
-    stored = rows.set_index("id").reindex(ids)
-    for name in names:
-        if name in DATE_FIELDS:
-            micros = pd.to_numeric(stored[name], errors="coerce")
-            stored[name] = pd.to_datetime(micros, unit="us", utc=True)
-    cur.execute(
-        "SELECT id FROM \"user\" WHERE active AND role = 'sales_rep'"
-        " AND (team_id IS NOT NULL OR password_hash IS NOT NULL)"
-    )
-    owners = frozenset(int(r[0]) for r in cur.fetchall())
-    lines = (
-        frame.loc[changed.index, "line"].to_numpy()
-        if "line" in frame
-        else changed.index.to_numpy() + 1
-    )
-    return check_sales_rules(
-        changed,
-        lines,
-        stored.reset_index(drop=True),
-        columns=unit.columns,
-        sales_side=unit.sales_side,
-        owners=owners,
-    )
 
 
 def _timed_keys(

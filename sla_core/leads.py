@@ -72,30 +72,25 @@ def _lead_for(session: Session, lead_id: int, actor: User) -> Lead:
 
 
 def _require_team(session: Session, actor: User, owner_id: int | None, lead_id: int) -> None:
-    """A sales manager placed in a team works that team's leads; admins (and a manager
-    placed in no team, as in a one-team organisation) work every team's."""
+    """A sales manager in a team works that team's leads; admins (and a manager in no team,
+    as in a one-team organisation) work every team's."""
     if Role(actor.role) is not Role.SALES_MANAGER or actor.team_id is None or owner_id is None:
         return
     owner = session.get(User, owner_id)
     if owner is None or owner.team_id != actor.team_id:
-        raise PermissionDenied(
-            f"lead {lead_id} belongs to a rep of another team: only that team's manager "
-            "or an admin may work it"
-        )
+        raise PermissionDenied(f"lead {lead_id} belongs to a rep of another team: "
+                               "only that team's manager or an admin may work it")  # fmt: skip
 
 
 def check_owner(session: Session, owner_id: int) -> User:
-    """The person a lead may be handed to: an active sales rep, placed (in a team or given a
-    login) as routing requires; anyone else (a viewer, a marketer, an id nobody has) is refused."""
+    """Whom a lead may be handed to: an active sales rep placed in a team or given a login."""
     owner = session.get(User, owner_id) if owner_id > 0 else None
     if owner is None:
         raise ValueError(f"there is no person with id {owner_id} to hand the lead to")
     placed = owner.team_id is not None or owner.password_hash is not None
     if Role(owner.role) is not Role.SALES_REP or not owner.active or not placed:
-        raise ValueError(
-            f"{owner.name} cannot take leads: only an active sales rep placed in a team "
-            "(or given a login) works a queue"
-        )
+        raise ValueError(f"{owner.name} cannot take leads: only an active sales rep placed "
+                         "in a team (or given a login) works a queue")  # fmt: skip
     return owner
 
 
@@ -188,7 +183,6 @@ def change_stage(
     check_transition(Stage(lead.stage), target)
     text = reason.strip() if reason and reason.strip() else None
     if target in (Stage.NURTURE, Stage.DISQUALIFIED) and text is None:
-        # the same rule as a disposition: nobody leaves the funnel without a reason
         raise IllegalTransition(f"moving a lead to {STAGE_LABELS[target]} needs a reason")
     return _move(
         session, lead, target, EventKind.STAGE, actor, reason=text, seen=seen, at=at or now()

@@ -137,16 +137,9 @@ def set_password(*, session: Session, username: str, password: str, actor: User)
 
 def _lift_locks(session: Session, username: str) -> int:
     """End the account's sign-in locks and failure counts (all addresses); how many rows."""
-    name = username.strip().lower()[:90]
-    result = session.execute(
-        delete(SignInThrottle).where(
-            or_(
-                col(SignInThrottle.key) == f"user:{name}",
-                col(SignInThrottle.key).startswith(f"pair:{name}@", autoescape=True),
-            )
-        )
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    name, key = username.strip().lower()[:90], col(SignInThrottle.key)
+    mine = or_(key == f"user:{name}", key.startswith(f"pair:{name}@", autoescape=True))
+    return int(getattr(session.execute(delete(SignInThrottle).where(mine)), "rowcount", 0) or 0)
 
 
 def unlock(*, session: Session, username: str, actor: User) -> int:

@@ -116,12 +116,8 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
             user = set_team(session=session, username=args.username, team=team, actor=actor)
             _emit(args, {"username": user.username, "team": team}, f"{user.username}: team {team}")
         elif args.action == "unlock":
-            cleared = users.unlock(session=session, username=args.username, actor=actor)
-            _emit(
-                args,
-                {"username": args.username.strip().lower(), "cleared": cleared},
-                f"{args.username.strip().lower()}: sign-in locks lifted ({cleared} cleared)",
-            )
+            name, cleared = args.username, users.unlock(session=session, username=args.username, actor=actor)  # fmt: skip
+            _emit(args, {"username": name, "cleared": cleared}, f"{name}: sign-in locks lifted")
         elif args.action == "set-active":
             active = args.active == "yes"
             user = users.set_active(

@@ -111,16 +111,16 @@ def test_users_unlock_lifts_a_lock(tmp_path):
     assert cli("migrate", url=url).returncode == 0
     cli("users", "add", "gus", "--role", "admin", "--password", "Gus#20261", url=url)
     engine = db.make_engine(url)
-    for _ in range(signin.LOCK_AFTER):
+    for n in range(signin.LOCK_AFTER):  # from many addresses: only the account locks
         with session_scope(engine) as session:
-            signin.attempt(session=session, username="gus", password="bad", client="10.0.0.9")
+            signin.attempt(session=session, username="gus", password="bad", client=f"10.0.1.{n}")
     with session_scope(engine) as session:
         locked = signin.attempt(
             session=session, username="gus", password="Gus#20261", client="10.0.0.9"
         )
     assert not locked.ok
     out = json.loads(cli("users", "unlock", "gus", "--json", url=url).stdout)
-    assert out["username"] == "gus" and out["cleared"] >= 2
+    assert out["username"] == "gus" and out["cleared"] >= 1
     with session_scope(engine) as session:
         assert signin.attempt(
             session=session, username="gus", password="Gus#20261", client="10.0.0.9"

@@ -3,6 +3,10 @@
 Status: draft -> in review -> signed (in force) -> superseded. Only "in review" is stored
 (`in_review_since`); signed and superseded follow from the valid signatures, so no stored
 state can drift from the signatures it summarises.
+
+Long because what is in force depends on the chain of versions (`chain`: a change of who
+must sign needs those who signed the version in force), and status, governing version and
+signing must all read that one chain; splitting it off would import in a circle.
 """
 
 from __future__ import annotations
