@@ -290,8 +290,9 @@ if can(user, Permission.MANAGE_POINTS):
                 st.error(plain(exc))
             except STORAGE_ERRORS as exc:
                 st.error(storage_problem(exc))
+    closing_allowed = can(user, Permission.CLOSE_PERIODS)  # an admin: it freezes both teams
     close_label = _("Close this period") if frozen is None else _("Close again")
-    if st.button(close_label, key="leaderboard_close"):
+    if closing_allowed and st.button(close_label, key="leaderboard_close"):
         try:
             with session_scope(engine) as session:
                 outcome = closing.close_period(

@@ -23,6 +23,8 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_POINTS = "manage_points"
     EDIT_MQL_CRITERIA = "edit_mql_criteria"  # the MQL definition: marketing's, and admins'
+    # A close stores both teams' standings and badges at once: no one side's manager alone.
+    CLOSE_PERIODS = "close_periods"
 
 
 _ALL = frozenset(Permission)
@@ -63,6 +65,19 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     ),
     Role.VIEWER: frozenset({Permission.VIEW_DASHBOARD}),
 }
+
+
+SALES_SIDE = frozenset({Role.SALES_MANAGER, Role.SALES_REP})
+MARKETING_SIDE = frozenset({Role.MARKETING_MANAGER, Role.MARKETER})
+
+
+def side_of(role: Role | str) -> str | None:
+    """ "sales" or "marketing" for the roles of each team; None for admins and viewers."""
+    if Role(role) in SALES_SIDE:
+        return "sales"
+    if Role(role) in MARKETING_SIDE:
+        return "marketing"
+    return None
 
 
 class PermissionDenied(PermissionError):

@@ -13,11 +13,12 @@ from sqlmodel import Session, col
 from sla_core.access import Permission, PermissionDenied, can, require
 from sla_core.clock import UTCTimestamp, now
 from sla_core.db import checked_text
-from sla_core.models import Lead, LeadEvent, User
+from sla_core.models import Lead, LeadEvent, Role, User
 from sla_core.stages import (
     STAGE_LABELS,
     Disposition,
     EventKind,
+    IllegalTransition,
     Stage,
     TouchKind,
     check_disposition,
@@ -57,7 +58,7 @@ def seen_of(row: pd.Series) -> Seen:
 
 
 def _lead_for(session: Session, lead_id: int, actor: User) -> Lead:
-    """The lead, if `actor` may work it: their own, or any lead for a manager."""
+    """The lead, if `actor` may work it: their own, or a lead of their team for a manager."""
     require(actor, Permission.WORK_LEADS)
     lead = session.get(Lead, lead_id)
     if lead is None:
@@ -65,11 +66,36 @@ def _lead_for(session: Session, lead_id: int, actor: User) -> Lead:
     if lead.owner_id is None:
         if not can(actor, Permission.ROUTE_LEADS):
             raise PermissionDenied(f"lead {lead_id} is not assigned to anyone yet")
-    elif lead.owner_id != actor.id and not can(actor, Permission.VIEW_TEAM_QUEUES):
-        raise PermissionDenied(
-            f"lead {lead_id} belongs to another rep: only they or a sales manager may work it"
-        )
+    elif lead.owner_id != actor.id:
+        if not can(actor, Permission.VIEW_TEAM_QUEUES):
+            raise PermissionDenied(
+                f"lead {lead_id} belongs to another rep: only they or a sales manager may work it"
+            )
+        _require_team(session, actor, lead.owner_id, lead_id)
     return lead
+
+
+def _require_team(session: Session, actor: User, owner_id: int | None, lead_id: int) -> None:
+    """A sales manager in a team works that team's leads; admins (and a manager in no team,
+    as in a one-team organisation) work every team's."""
+    if Role(actor.role) is not Role.SALES_MANAGER or actor.team_id is None or owner_id is None:
+        return
+    owner = session.get(User, owner_id)
+    if owner is None or owner.team_id != actor.team_id:
+        raise PermissionDenied(f"lead {lead_id} belongs to a rep of another team: "
+                               "only that team's manager or an admin may work it")  # fmt: skip
+
+
+def check_owner(session: Session, owner_id: int) -> User:
+    """Whom a lead may be handed to: an active sales rep placed in a team or given a login."""
+    owner = session.get(User, owner_id) if owner_id > 0 else None
+    if owner is None:
+        raise ValueError(f"there is no person with id {owner_id} to hand the lead to")
+    placed = owner.team_id is not None or owner.password_hash is not None
+    if Role(owner.role) is not Role.SALES_REP or not owner.active or not placed:
+        raise ValueError(f"{owner.name} cannot take leads: only an active sales rep placed "
+                         "in a team (or given a login) works a queue")  # fmt: skip
+    return owner
 
 
 def _check_seen(lead: Lead, seen: Seen | None) -> None:
@@ -161,8 +187,11 @@ def change_stage(
     lead = _lead_for(session, lead_id, actor)
     _check_seen(lead, seen)
     check_transition(Stage(lead.stage), target)
+    text = reason.strip() if reason and reason.strip() else None
+    if target in (Stage.NURTURE, Stage.DISQUALIFIED) and text is None:
+        raise IllegalTransition(f"moving a lead to {STAGE_LABELS[target]} needs a reason")
     return _move(
-        session, lead, target, EventKind.STAGE, actor, reason=reason, seen=seen, at=at or now()
+        session, lead, target, EventKind.STAGE, actor, reason=text, seen=seen, at=at or now()
     )
 
 
@@ -267,6 +296,9 @@ def reassign(
         raise LookupError(f"lead {lead_id} does not exist")
     if lead.owner_id != seen_owner:
         raise StaleLead(f"lead {lead_id} was reassigned by someone else meanwhile")
+    new_owner = check_owner(session, to_owner)
+    _require_team(session, actor, lead.owner_id, lead_id)
+    _require_team(session, actor, new_owner.id, lead_id)
     at = at or now()
     _write(session, lead, None, {"owner_id": to_owner, "assigned_at": at, "updated_at": at})
     event = LeadEvent(lead_id=lead_id, at=at, kind=EventKind.ASSIGNED, actor_id=actor.id,

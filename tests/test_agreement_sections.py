@@ -294,9 +294,9 @@ def test_the_signer_roles_are_a_section_and_never_empty(engine):
             revision=1,
             section="required_signers",
             base=["sales_manager", "marketing_manager"],
-            value=["sales_manager", "admin"],
+            value=["sales_manager", "marketing_manager", "admin"],
             actor=people["marketing"],
         )
         session.commit()
         content = agreement.load_content(fresh(session, version.id))
-    assert content.required_signers == ("sales_manager", "admin")
+    assert content.required_signers == ("sales_manager", "marketing_manager", "admin")

@@ -187,3 +187,102 @@ def test_a_superseded_version_cannot_be_signed(engine):
                 seen_hash=version.content_hash,
                 actor=people["sales2"],
             )
+
+
+def _signers(session, version, actor, roles):
+    from sla_core.agreement import sections
+
+    current = agreement.load_content(fresh(session, version.id))
+    return sections.save_section(
+        session=session,
+        version_id=version.id,
+        revision=fresh(session, version.id).revision,
+        section="required_signers",
+        base=list(current.required_signers),
+        value=roles,
+        actor=actor,
+    ).version
+
+
+def test_one_side_cannot_name_itself_the_only_signer(engine):
+    # The attack: a sales manager makes the signer list ["sales_manager"], signs, and the
+    # new version supersedes the one both teams signed.
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        sign_fully(session, version.id, people)
+        for actor, roles in (
+            (people["sales"], ["sales_manager"]),
+            (people["marketing"], ["marketing_manager"]),
+            (people["sales"], ["sales_manager", "admin"]),
+        ):
+            with pytest.raises(ValueError, match="a signature from each side"):
+                _signers(session, version, actor, roles)
+            session.rollback()
+        governing = agreement.governing_version(session=session)
+        assert governing.signed and governing.version.id == version.id
+        assert len(agreement.all_versions(session=session)) == 1
+
+
+def test_a_stored_one_sided_version_cannot_be_signed(engine):
+    # A one-sided signer list written before the rule (or straight into the database)
+    # still cannot be put in force by that side alone.
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        sign_fully(session, version.id, people)
+        one_sided = AgreementContent(required_signers=("sales_manager",))
+        draft = AgreementVersion(
+            agreement_id=version.agreement_id,
+            number=2,
+            content=agreement.canonical_json(one_sided),
+            content_hash=agreement.content_hash(one_sided),
+        )
+        session.add(draft)
+        session.commit()
+        with pytest.raises(signing.SigningRefused, match="each side"):
+            signing.sign(
+                session=session,
+                version_id=draft.id,
+                seen_hash=draft.content_hash,
+                actor=people["sales"],
+            )
+        session.rollback()
+        assert agreement.governing_version(session=session).version.id == version.id
+
+
+def test_changing_who_signs_needs_those_who_signed_the_version_in_force(engine):
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        three = ["sales_manager", "marketing_manager", "admin"]
+        version = _signers(session, version, people["admin"], three)
+        session.commit()
+        for who in ("sales", "marketing", "admin"):
+            signing.sign(
+                session=session,
+                version_id=version.id,
+                seen_hash=fresh(session, version.id).content_hash,
+                actor=people[who],
+            )
+        session.commit()
+        assert agreement.governing_version(session=session).version.id == version.id
+        # Both managers drop the admin from the list and sign: not in force without the
+        # admin, who signed the version in force.
+        draft = _signers(session, version, people["sales"], ["sales_manager", "marketing_manager"])
+        session.commit()
+        assert draft.id != version.id
+        sign_fully(session, draft.id, people)
+        assert agreement.statuses(session=session)[draft.id] is not Status.SIGNED
+        assert agreement.governing_version(session=session).version.id == version.id
+        signing.sign(
+            session=session,
+            version_id=draft.id,
+            seen_hash=fresh(session, draft.id).content_hash,
+            actor=people["admin"],
+        )
+        session.commit()
+        assert agreement.statuses(session=session)[draft.id] is Status.SIGNED
+        assert agreement.statuses(session=session)[version.id] is Status.SUPERSEDED
+        # Unchanged list from now on: the two managers alone put the next version in force.
+        third = _edit(session, draft, people["marketing"], 7)
+        session.commit()
+        sign_fully(session, third.id, people)
+        assert agreement.governing_version(session=session).version.id == third.id

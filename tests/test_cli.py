@@ -191,3 +191,29 @@ def test_argument_errors_are_json_under_json(tmp_path, monkeypatch, capsys, word
     status, out, err = _main(monkeypatch, capsys, url, *words)
     assert (status, out) == (2, "")
     assert err.startswith("usage: ") and message in err
+
+
+def test_users_unlock_lifts_a_lock(tmp_path):
+    from sla_core import db
+    from sla_core.db import session_scope
+    from sla_core.people import signin
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli("migrate", url=url).returncode == 0
+    cli("users", "add", "gus", "--role", "admin", "--password", "Gus#20261", url=url)
+    engine = db.make_engine(url)
+    for n in range(signin.LOCK_AFTER):  # from many addresses: only the account locks
+        with session_scope(engine) as session:
+            signin.attempt(session=session, username="gus", password="bad", client=f"10.0.1.{n}")
+    with session_scope(engine) as session:
+        locked = signin.attempt(
+            session=session, username="gus", password="Gus#20261", client="10.0.0.9"
+        )
+    assert not locked.ok
+    out = json.loads(cli("users", "unlock", "gus", "--json", url=url).stdout)
+    assert out["username"] == "gus" and out["cleared"] >= 1
+    with session_scope(engine) as session:
+        assert signin.attempt(
+            session=session, username="gus", password="Gus#20261", client="10.0.0.9"
+        ).ok
+    engine.dispose()

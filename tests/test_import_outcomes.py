@@ -44,6 +44,15 @@ def _lead(engine: Engine, email: str) -> pd.Series:
 
 def test_an_outcome_file_updates_stored_leads_and_keeps_what_it_lacks(engine: Engine) -> None:
     admin = _admin(engine)
+    with session_scope(engine) as session:  # a placed rep: an owner routing may hand to
+        users.create_user(
+            actor=system_actor(),
+            session=session,
+            username="sam",
+            name="Sam Rep",
+            role=Role.SALES_REP,
+            password="samrep123",
+        )
     _import(engine, admin, LEADS)
     outcomes = b"Email,Won date,Deal value,Owner\na@x.io,2024-03-01,12500,Sam Rep\n"
     report = _import(engine, admin, outcomes, constants={"stage": "won"}, update_only=True)
@@ -87,16 +96,17 @@ def test_a_close_date_on_an_open_stage_is_rejected(engine: Engine) -> None:
 def test_won_without_a_close_date_is_rejected_or_dated_today_as_chosen(engine: Engine) -> None:
     admin = _admin(engine)
     _import(engine, admin, LEADS)
-    report = _import(engine, admin, b"Email,Stage\nb@x.io,won\n")
+    # a: opportunity -> won is a move the lifecycle allows (b, a lead, could not be won)
+    report = _import(engine, admin, b"Email,Stage\na@x.io,won\n")
     assert report.rejects["reason"].tolist() == [
         "won or lost without a close date (map the close date, or date such outcomes today)"
     ]
-    assert _lead(engine, "b@x.io")["stage"] == "lead"
-    dated = _import(engine, admin, b"Email,Stage\nb@x.io,won\n", undated_outcomes="today")
+    assert _lead(engine, "a@x.io")["stage"] == "opportunity"
+    dated = _import(engine, admin, b"Email,Stage\na@x.io,won\n", undated_outcomes="today")
     assert (dated.changed, dated.rejected) == (1, 0)
-    lead = _lead(engine, "b@x.io")
+    lead = _lead(engine, "a@x.io")
     assert lead["stage"] == "won" and lead["closed_at"] > pd.Timestamp("2025-01-01", tz="UTC")
-    again = _import(engine, admin, b"Email,Stage\nb@x.io,won\n", undated_outcomes="today")
+    again = _import(engine, admin, b"Email,Stage\na@x.io,won\n", undated_outcomes="today")
     assert again.summary() == "0 new, 0 changed, 1 unchanged, 0 rejected"
 
 

@@ -14,7 +14,7 @@ from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
 from sla_core.models import Role, User
-from sla_core.people import users
+from sla_core.people import sessions, users
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "import_leads.py")
 
@@ -35,9 +35,15 @@ def _person(url: str, role: Role) -> User:
         user = users.create_user(
             actor=system_actor(), session=session, username=role.value, name="Pat", role=role
         )
+        user_id = user.id or 0
         session.expunge(user)
+        # the page checks the browser's sign-in session is live: give it one
+        _SESSIONS[user_id] = sessions.start(session=session, user_id=user_id).id
     engine.dispose()
     return user
+
+
+_SESSIONS: dict[int, str] = {}
 
 
 def _page(user: User) -> AppTest:
@@ -48,6 +54,7 @@ def _page(user: User) -> AppTest:
         "name": user.name,
         "role": str(user.role),
     }
+    at.session_state["auth_session_id"] = _SESSIONS[user.id or 0]
     return at.run()
 
 

@@ -123,7 +123,7 @@ def test_maven_pipeline_imports_and_creates_its_agents(
 
 
 def test_changed_row_updates_the_snapshot_and_records_the_stage_move(engine: Engine) -> None:
-    user = _user(engine)
+    user = _user(engine, Role.ADMIN, "root")  # only sales' side moves a lead past MQL
     _run(engine, b"Id,Email,Stage\n1,a@x.io,mql\n2,b@x.io,lead\n", user)
     report = _run(engine, b"Id,Email,Stage\n1,a@x.io,sql\n2,b@x.io,lead\n3,c@x.io,lead\n", user)
     assert (report.new, report.changed, report.unchanged) == (1, 1, 1)

@@ -34,6 +34,26 @@ def test_illegal_stage_change_writes_nothing(world):
     assert events(engine, lead_id) == []
 
 
+def test_leaving_the_funnel_needs_a_reason_through_change_stage_too(world):
+    engine, rep, _, _, lead_id = world
+    for target in (Stage.DISQUALIFIED, Stage.NURTURE):
+        for reason in (None, "", "   "):
+            with (
+                Session(engine) as session,
+                pytest.raises(IllegalTransition, match="needs a reason"),
+            ):
+                leads.change_stage(
+                    session=session, lead_id=lead_id, target=target, actor=rep, reason=reason
+                )
+    assert events(engine, lead_id) == []
+    with Session(engine) as session:
+        event = leads.change_stage(
+            session=session, lead_id=lead_id, target=Stage.NURTURE, actor=rep, reason=" Bad timing "
+        )
+        session.commit()
+        assert (event.to_stage, event.reason) == ("nurture", "Bad timing")
+
+
 def test_stage_change_stamps_milestone_and_logs_event(world):
     engine, rep, _, _, lead_id = world
     with Session(engine) as session:

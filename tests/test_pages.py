@@ -281,6 +281,7 @@ def test_users_page_refuses_a_rep_even_when_opened_directly(app_url: str) -> Non
     rep = at.session_state["user"]
     page = AppTest.from_file(str(ROOT / "pages" / "users.py"), default_timeout=30)
     page.session_state["user"] = rep
+    page.session_state["auth_session_id"] = at.session_state["auth_session_id"]
     page.run()
     assert not page.exception
     assert [e.value for e in page.error] == ["Users is for admins."]

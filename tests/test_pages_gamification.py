@@ -55,6 +55,9 @@ def test_quarters_are_offered(app_url: str) -> None:  # noqa: F811
 
 def test_a_manager_bonus_needs_a_reason_and_is_audited(app_url: str) -> None:  # noqa: F811
     at = open_board("salesmanager")
+    with session_scope(engine_for(app_url)) as session:  # a sales manager adjusts sales' side
+        rep = session.exec(select(User).where(User.username == "salesrep")).one()
+    at.selectbox(key="leaderboard_adjust_who").set_value(rep.id)
     at.number_input(key="leaderboard_adjust_points").set_value(7)
     button(at, "Record").click().run()
     assert [e.value for e in at.error] == [  # errors may quote data: shown escaped
@@ -69,8 +72,11 @@ def test_a_manager_bonus_needs_a_reason_and_is_audited(app_url: str) -> None:  #
         assert session.exec(select(AuditEntry).where(AuditEntry.action == "point_adjustment")).one()
 
 
-def test_a_manager_closes_a_settled_month_and_not_a_running_one(app_url: str) -> None:  # noqa: F811
-    at = open_board("salesmanager")
+def test_an_admin_closes_a_settled_month_and_not_a_running_one(app_url: str) -> None:  # noqa: F811
+    # a close freezes both teams' standings: no one side's manager is offered it
+    assert "Close this period" not in [b.label for b in open_board("salesmanager").button]
+    assert "Close this period" not in [b.label for b in open_board("marketingmanager").button]
+    at = open_board("admin")
     button(at, "Close this period").click().run()
     assert any("cannot be closed yet" in e.value for e in at.error)
     months = at.selectbox(key="leaderboard_month").options

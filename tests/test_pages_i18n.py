@@ -178,6 +178,7 @@ def test_settings_refuse_everyone_but_admins(app_url: str) -> None:
     at = sign_in("salesmanager")
     page = AppTest.from_file(str(ROOT / "pages" / "settings.py"), default_timeout=30)
     page.session_state["user"] = at.session_state["user"]
+    page.session_state["auth_session_id"] = at.session_state["auth_session_id"]
     page.run()
     assert not page.exception
     assert [e.value for e in page.error] == [

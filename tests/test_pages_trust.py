@@ -16,7 +16,7 @@ from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
-from sla_core.people import users
+from sla_core.people import sessions, users
 from ui.widgets import plain
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,6 +87,8 @@ def test_owner_values_and_file_names_are_never_rendered_as_markdown(app_db: Path
     engine.dispose()
     at = AppTest.from_file(str(ROOT / "pages" / "import_leads.py"), default_timeout=30)
     at.session_state["user"] = {"id": admin.id, "username": "admin", "name": "A", "role": "admin"}
+    with session_scope(engine) as session:
+        at.session_state["auth_session_id"] = sessions.start(session=session, user_id=admin.id).id
     at.session_state["import_report"] = report
     at.run()
     assert not at.exception
@@ -117,9 +119,11 @@ def users_page(app_db: Path, username: str) -> AppTest:
         user = users.get_by_username(session=session, username=username)
         assert user is not None
         signed = {"id": user.id, "username": username, "name": user.name, "role": str(user.role)}
+        session_id = sessions.start(session=session, user_id=user.id or 0).id
     engine.dispose()
     at = AppTest.from_file(str(ROOT / "pages" / "users.py"), default_timeout=30)
     at.session_state["user"] = signed
+    at.session_state["auth_session_id"] = session_id
     return at.run()
 
 

@@ -191,3 +191,45 @@ def test_parallel_sessions_share_one_counter(people: Engine) -> None:
         row = session.get(SignInThrottle, "user:bob")
         assert row is not None and row.locked_until is not None
     assert not attempt(people, "bob", PASSWORD, client="10.0.3.1").ok
+
+
+def _hammer(engine: Engine, username: str, client: str, times: int = signin.LOCK_AFTER) -> None:
+    for _ in range(times):
+        attempt(engine, username, "Wrong#1234", client=client)
+
+
+def test_a_stranger_cannot_lock_the_only_admin_out_of_a_known_address(people: Engine) -> None:
+    # Ann signed in from her office before; a stranger then guesses from elsewhere, renewably.
+    assert attempt(people, "ann", PASSWORD, client="10.1.1.1").ok
+    for n in range(3):
+        _hammer(people, "ann", f"203.0.113.{n}")
+    assert not attempt(people, "ann", PASSWORD, client="203.0.113.77").ok  # strangers: locked
+    assert attempt(people, "ann", PASSWORD, client="10.1.1.1").ok  # her own address: in
+    # guessing from her address too locks that pair (the lock is never lifted for free)
+    _hammer(people, "ann", "10.1.1.1")
+    assert not attempt(people, "ann", PASSWORD, client="10.1.1.1").ok
+
+
+def test_an_admins_reset_or_users_unlock_lifts_an_accounts_lock(people: Engine) -> None:
+    for n in range(2):
+        _hammer(people, "bob", f"203.0.113.{n}")
+    _hammer(people, "bob", "10.2.2.2")
+    assert not attempt(people, "bob", PASSWORD, client="10.2.2.2").ok
+    with session_scope(people) as session:
+        users.set_password(
+            session=session, username="bob", password="Another#123", actor=system_actor()
+        )
+    assert attempt(people, "bob", "Another#123", client="10.2.2.2").ok
+    for n in range(3):  # spread over addresses: only the account locks
+        _hammer(people, "bob", f"198.51.100.{n}", times=4)
+    assert not attempt(people, "bob", "Another#123", client="198.51.100.9").ok
+    with session_scope(people) as session:
+        assert users.unlock(session=session, username="bob", actor=system_actor()) >= 1
+    assert attempt(people, "bob", "Another#123", client="198.51.100.9").ok
+
+
+def test_only_an_admin_unlocks(people: Engine) -> None:
+    with session_scope(people) as session:
+        bob = users.get_by_username(session=session, username="bob")
+        with pytest.raises(PermissionError):
+            users.unlock(session=session, username="ann", actor=bob)

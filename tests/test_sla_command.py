@@ -127,3 +127,16 @@ def test_a_marketer_and_a_marketing_team_are_measured_on_volume_and_quality(tmp_
             50.0, 60.0, 1, 2,
         )  # fmt: skip
         assert (quality["running"], quality["band"]) == (1, "amber")  # 83 % of the target
+
+
+def test_a_viewer_or_manager_has_no_scorecard(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = _world(tmp_path)
+    engine = db.make_engine(url)
+    with session_scope(engine) as session:
+        session.add(User(username="vic", name="Vic", role=Role.VIEWER))
+        session.add(User(username="sam", name="Sam", role=Role.SALES_MANAGER))
+    engine.dispose()
+    for name in ("vic", "sam"):
+        done = cli("compliance", "--rep", name, "--json", url=url)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "only sales reps and marketers have a scorecard" in json.loads(done.stdout)["error"]

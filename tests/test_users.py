@@ -225,6 +225,20 @@ def test_importers_add_unplaced_people_but_not_users(engine):
             users.create_user(
                 session=session, username="x2", name="X", role=Role.SALES_REP, actor=marketer
             )
+        # the domain API holds the import's rule: a marketer never creates an admin (or a
+        # manager, or a viewer) this way
+        for role in (Role.ADMIN, Role.SALES_MANAGER, Role.MARKETING_MANAGER, Role.VIEWER):
+            with pytest.raises(users.UserError, match="a sales rep or a marketer"):
+                users.create_unplaced_person(
+                    session=session,
+                    username=f"sneaky.{role.value}",
+                    name="Sneaky",
+                    role=role,
+                    email=None,
+                    actor=marketer,
+                )
+        session.flush()
+        assert users.get_by_username(session=session, username="sneaky.admin") is None
 
 
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(engine):

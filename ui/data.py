@@ -13,7 +13,9 @@ from sqlmodel import Session
 
 from sla_core import db
 from sla_core.models import User
+from sla_core.people import sessions
 from sla_core.store import refresh, snapshot
+from ui.auth import SID
 from ui.i18n import _
 from ui.widgets import plain
 
@@ -126,9 +128,20 @@ def leads_for(owner_id: int | None) -> pd.DataFrame:
 
 
 def current_user(session: Session) -> User:
-    """The signed-in person as a full User, for permission checks in sla_core."""
+    """The signed-in person as a full User, for permission checks in sla_core.
+
+    Checked against the database on every call, so also in widget callbacks, which run
+    before app.py's sign-in check: a session ended meanwhile (sign-out, a password reset,
+    deactivation) gets no user, and its click writes nothing.
+    """
     signed = st.session_state.get("user")
     user = session.get(User, signed["id"]) if signed else None
+    session_id = st.session_state.get(SID) or ""
+    if (
+        user is not None
+        and sessions.live_user_id(session=session, session_id=session_id) != user.id
+    ):
+        user = None
     if user is None or not user.active:
         st.error(_("You are not signed in (or your account was deactivated)."))
         st.stop()

@@ -9,6 +9,8 @@ from sla_core.db import session_scope
 from sla_core.i18n import preference
 from sla_core.i18n.languages import NATIVE_NAMES, Language
 from sla_core.models import User
+from sla_core.people import sessions
+from ui.auth import SID
 from ui.i18n import _, language, use_language
 
 SWITCH_KEY = "sidebar_language"
@@ -18,7 +20,9 @@ def _save(engine: Engine, user_id: int) -> None:
     chosen = Language(st.session_state[SWITCH_KEY])
     with session_scope(engine) as session:
         actor = session.get(User, user_id)
-        if actor is not None:
+        # a callback runs before the sign-in check: an ended session saves nothing
+        live = sessions.live_user_id(session=session, session_id=st.session_state.get(SID) or "")
+        if actor is not None and live == user_id:
             preference.set_language(session=session, user_id=user_id, language=chosen, actor=actor)
     use_language(chosen)
 

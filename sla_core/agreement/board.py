@@ -14,6 +14,7 @@ from sla_core.agreement.versions import (
     Status,
     load_content,
     signatures,
+    signers_needed,
     statuses,
     valid_signatures,
 )
@@ -66,7 +67,7 @@ def signer_rows(*, session: Session, version: AgreementVersion) -> list[SignerRo
     valid = valid_signatures(version, signatures(session=session, version_id=version.id or 0))
     by_role = {str(s.role): s for s in valid}
     rows = []
-    for role in load_content(version).required_signers:
+    for role in signers_needed(session=session, version_id=version.id or 0):
         sig = by_role.get(role)
         rows.append(
             SignerRow(role, names.get(sig.user_id) if sig else None, sig.signed_at if sig else None)

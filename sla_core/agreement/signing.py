@@ -10,8 +10,10 @@ from sla_core.access import Permission, require
 from sla_core.agreement.versions import (
     StaleRevision,
     Status,
+    check_two_sides,
     load_content,
     signatures,
+    signers_needed,
     statuses,
     valid_signatures,
 )
@@ -83,7 +85,11 @@ def sign(*, session: Session, version_id: int, seen_hash: str, actor: User) -> S
     require(actor, Permission.SIGN_AGREEMENT)
     version = _load(session, version_id)
     role = Role(actor.role)
-    required = load_content(version).required_signers
+    try:
+        check_two_sides(load_content(version))
+    except ValueError as exc:
+        raise SigningRefused(f"version {version.number} cannot be signed: {exc}") from exc
+    required = signers_needed(session=session, version_id=version_id)
     if role.value not in required:
         raise SigningRefused(
             f"{actor.name} signs as {role.value}, but this version needs {', '.join(required)}"

@@ -3,6 +3,10 @@
 Status: draft -> in review -> signed (in force) -> superseded. Only "in review" is stored
 (`in_review_since`); signed and superseded follow from the valid signatures, so no stored
 state can drift from the signatures it summarises.
+
+Long because what is in force depends on the chain of versions (`chain`: a change of who
+must sign needs those who signed the version in force), and status, governing version and
+signing must all read that one chain; splitting it off would import in a circle.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from sla_core import audit
-from sla_core.access import Permission, require
+from sla_core.access import Permission, require, side_of
 from sla_core.clock import now
 from sla_core.models import Agreement, AgreementVersion, Signature, User
 from sla_core.terms import AgreementContent
@@ -95,11 +99,66 @@ def valid_signatures(version: AgreementVersion, sigs: list[Signature]) -> list[S
     return [s for s in sigs if s.voided_at is None and s.content_hash == version.content_hash]
 
 
-def is_in_force(version: AgreementVersion, sigs: list[Signature]) -> bool:
-    """Fully signed: every required role has a valid signature on this exact content."""
-    required = set(load_content(version).required_signers)
+def is_in_force(
+    version: AgreementVersion, sigs: list[Signature], needed: tuple[str, ...] | None = None
+) -> bool:
+    """Fully signed: every needed role (by default the version's own signer list; see
+    `signers_needed`) has a valid signature on this exact content."""
+    required = set(needed if needed is not None else load_content(version).required_signers)
     signed = {s.role for s in valid_signatures(version, sigs)}
     return bool(required) and required <= signed
+
+
+def check_two_sides(content: AgreementContent) -> None:
+    """An agreement between two teams is signed by each: refuse a signer list without at
+    least one sales-side role and one marketing-side role."""
+    sides = {side_of(role) for role in content.required_signers}
+    if not {"sales", "marketing"} <= sides:
+        raise ValueError(
+            "an agreement between two teams needs a signature from each side: name at least "
+            "one sales role and one marketing role among the roles that must sign"
+        )
+
+
+@dataclass(frozen=True)
+class Link:
+    """One version in the chain, oldest first: who must sign it, and whether it is in force."""
+
+    version: AgreementVersion
+    sigs: list[Signature]
+    needed: tuple[str, ...]
+    in_force: bool
+
+
+def chain(*, session: Session) -> list[Link]:
+    """Every version oldest first, with the roles whose signatures put it in force.
+
+    A version needs its own signer list. When that list differs from the list of the
+    version in force before it, the roles that signed that version must sign too: who must
+    sign changes only with the consent of those who signed the agreement in force.
+    """
+    links: list[Link] = []
+    consent: tuple[str, ...] | None = None  # roles that signed the version in force so far
+    base: frozenset[str] | None = None  # that version's own signer list
+    for version in reversed(all_versions(session=session)):
+        own = load_content(version).required_signers
+        needed = own
+        if base is not None and consent is not None and frozenset(own) != base:
+            needed = own + tuple(r for r in consent if r not in own)
+        sigs = signatures(session=session, version_id=version.id or 0)
+        in_force = is_in_force(version, sigs, needed)
+        if in_force:
+            base, consent = frozenset(own), needed
+        links.append(Link(version, sigs, needed, in_force))
+    return links
+
+
+def signers_needed(*, session: Session, version_id: int) -> tuple[str, ...]:
+    """The roles whose signatures put version `version_id` in force (see `chain`)."""
+    for link in chain(session=session):
+        if link.version.id == version_id:
+            return link.needed
+    raise LookupError(f"agreement version {version_id} does not exist")
 
 
 @dataclass(frozen=True)
@@ -122,11 +181,11 @@ def statuses(*, session: Session) -> dict[int, Status]:
     """The status of every version by id: the newest fully signed one is in force."""
     result: dict[int, Status] = {}
     in_force_seen = False
-    for version in all_versions(session=session):
-        sigs = signatures(session=session, version_id=version.id or 0)
+    for link in reversed(chain(session=session)):
+        version, sigs = link.version, link.sigs
         if in_force_seen:
             result[version.id or 0] = Status.SUPERSEDED
-        elif is_in_force(version, sigs):
+        elif link.in_force:
             result[version.id or 0] = Status.SIGNED
             in_force_seen = True
         elif version.in_review_since is not None or valid_signatures(version, sigs):
@@ -142,9 +201,9 @@ def governing_version(*, session: Session) -> Governing:
     if not versions:
         newest = ensure_agreement(session=session)
         return Governing(newest, load_content(newest), False)
-    for version in versions:
-        if is_in_force(version, signatures(session=session, version_id=version.id or 0)):
-            return Governing(version, load_content(version), True)
+    for link in reversed(chain(session=session)):
+        if link.in_force:
+            return Governing(link.version, load_content(link.version), True)
     return Governing(versions[0], load_content(versions[0]), False)
 
 
@@ -170,6 +229,7 @@ def save_draft(
     saving a draft or a version in review voids the signatures it had.
     """
     require(actor, Permission.EDIT_AGREEMENT)
+    check_two_sides(content)
     version = session.get(AgreementVersion, version_id, populate_existing=True)
     if version is None:
         raise LookupError(f"agreement version {version_id} does not exist")

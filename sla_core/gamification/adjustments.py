@@ -6,13 +6,13 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from sla_core import audit
-from sla_core.access import Permission, require
+from sla_core.access import Permission, PermissionDenied, require, side_of
 from sla_core.db import checked_text
 from sla_core.models import PointAdjustment, Role, User
 from sla_core.periods import Period
 
 PLAYERS = frozenset({Role.SALES_REP, Role.MARKETER})
-MAX_POINTS = 1000
+MAX_POINTS = 100  # one bonus or correction moves a standing this much at most
 REASON_LIMIT = 500
 
 
@@ -46,6 +46,11 @@ def add_adjustment(
         raise AdjustmentError(f"{person.name} is not a sales rep or marketer: no points to adjust")
     if actor.id is not None and actor.id == user_id:
         raise AdjustmentError("nobody may adjust their own points")
+    if Role(actor.role) is not Role.ADMIN and side_of(actor.role) != side_of(person.role):
+        raise PermissionDenied(
+            f"{actor.name} manages the {side_of(actor.role)} side: {person.name}'s points "
+            "are for their own side's manager (or an admin) to adjust"
+        )
     entry = PointAdjustment(
         period=period.label,
         calendar=period.calendar.value,

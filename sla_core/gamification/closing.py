@@ -163,8 +163,9 @@ def close_period(
     """Store `period`'s standings; again only when its data changed, with what moved.
 
     Refused before the period has settled (its last SLA clock must have run out first).
+    A close freezes both teams' standings at once, so only an admin (or the CLI) closes.
     """
-    require(actor, Permission.MANAGE_POINTS)
+    require(actor, Permission.CLOSE_PERIODS)
     moment = pd.Timestamp(at or now())
     board = service.board_for(session=session, leads=leads, period=period, at=moment)
     settled = board.settles_at

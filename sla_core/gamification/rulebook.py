@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from sla_core import agreement
+from sla_core.agreement.versions import chain
 from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
 from sla_core.models import AgreementVersion, Signature
@@ -49,9 +50,14 @@ class PeriodRules:
         )
 
 
-def in_force_since(version: AgreementVersion, sigs: list[Signature]) -> datetime | None:
-    """When every required role had signed this exact content (None: not in force)."""
-    required = set(agreement.load_content(version).required_signers)
+def in_force_since(
+    version: AgreementVersion, sigs: list[Signature], needed: tuple[str, ...] | None = None
+) -> datetime | None:
+    """When every needed role (by default the version's own signer list; see
+    `agreement.versions.chain`) had signed this exact content (None: not in force)."""
+    required = set(
+        needed if needed is not None else agreement.load_content(version).required_signers
+    )
     firsts: dict[str, datetime] = {}
     for sig in sigs:
         if sig.content_hash == version.content_hash and str(sig.role) in required:
@@ -64,14 +70,10 @@ def in_force_since(version: AgreementVersion, sigs: list[Signature]) -> datetime
 
 def rules_for(*, session: Session, period: Period) -> PeriodRules:
     """The agreement version whose point rules `period` plays by (see the module rule)."""
-    versions = session.exec(
-        select(AgreementVersion).order_by(col(AgreementVersion.number).desc())
-    ).all()
     start = pd.Timestamp(period.start)
-    for version in versions:
-        since = in_force_since(
-            version, agreement.signatures(session=session, version_id=version.id or 0)
-        )
+    for link in reversed(chain(session=session)):
+        version = link.version
+        since = in_force_since(version, link.sigs, link.needed)
         if since is not None and pd.Timestamp(since) <= start:
             return PeriodRules(
                 agreement.load_content(version), version.id or 0, version.number, True

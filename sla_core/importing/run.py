@@ -23,7 +23,7 @@ from sla_core.importing.batches import (
 from sla_core.importing.mapping import ImportOptions
 from sla_core.importing.rejects import raw_rows, shown
 from sla_core.importing.validation import Prepared, prepare
-from sla_core.models import User
+from sla_core.models import Role, User
 from sla_core.store.results import NEW_PEOPLE_COLUMNS, ImportUnit, UpsertResult, summary_line
 from sla_core.store.writer import upsert_leads
 
@@ -133,6 +133,7 @@ def _store(
         columns=prepared.mapping,
         update_only=options.update_only,
         undated_outcomes=options.undated_outcomes,
+        sales_side=Role(actor.role) in (Role.ADMIN, Role.SALES_MANAGER),
     )
 
     def upsert_progress(fraction: float, message: str) -> None:

@@ -1,5 +1,5 @@
 """`python -m sla_core users ...`: list, add, set-role, set-password, set-team, set-active,
-set-email."""
+set-email, unlock."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     sa = u_sub.add_parser("set-active", parents=[common])
     sa.add_argument("username")
     sa.add_argument("active", choices=["yes", "no"])
+    ul = u_sub.add_parser("unlock", parents=[common], help="lift an account's sign-in locks")
+    ul.add_argument("username")
 
 
 def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
@@ -127,6 +129,9 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
                 {"username": user.username, "email": user.email},
                 f"{user.username}: e-mail {user.email or '-'}",
             )
+        elif args.action == "unlock":
+            name, cleared = args.username, users.unlock(session=session, username=args.username, actor=actor)  # fmt: skip
+            _emit(args, {"username": name, "cleared": cleared}, f"{name}: sign-in locks lifted")
         elif args.action == "set-active":
             active = args.active == "yes"
             user = users.set_active(

@@ -1,7 +1,11 @@
 """Checking a sign-in: equal cost for unknown names, slowing and lockout kept in the database.
 
-Failures count per account ("user:NAME", known or not) and per client address
-("ip:ADDRESS") in one table, so parallel browser sessions share the same counters.
+Failures count per account ("user:NAME", known or not), per client address ("ip:ADDRESS")
+and per account and address together ("pair:NAME@ADDRESS") in one table, so parallel
+browser sessions share the same counters. An address the account signed in from before
+("known:NAME@ADDRESS", for KNOWN_FOR) is not held by the account's or the address's lock,
+only by its own pair's: a stranger's guesses cannot keep a known-good user (the only admin
+included) out. A new password (an admin's reset) or `users unlock` lifts the account's locks.
 Nobody is signed in yet when these run: they are the one place that writes without an actor.
 """
 
@@ -23,6 +27,7 @@ from sla_core.people import sessions, users
 WINDOW = timedelta(minutes=15)  # failures older than this are forgotten
 LOCK_AFTER = 10  # failures within the window that lock the account or address
 LOCK_FOR = timedelta(minutes=15)
+KNOWN_FOR = timedelta(days=90)  # an address the account signed in from stays known this long
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,38 @@ def _dummy_hash() -> str:
 
 
 def keys_for(username: str, client: str | None) -> list[str]:
-    """The throttle keys of an attempt: the account, and the client address when known."""
-    keys = [f"user:{username.strip().lower()[:150]}"]
+    """The throttle keys of an attempt: the account, and with a client address the address
+    and the (account, address) pair."""
+    name = username.strip().lower()[:90]
+    keys = [f"user:{name}"]
     if client:
-        keys.append(f"ip:{client[:150]}")
+        keys += [f"ip:{client[:100]}", f"pair:{name}@{client[:100]}"]
     return keys
+
+
+def known_key(username: str, client: str) -> str:
+    """The row that says this account signed in from this address before."""
+    return f"known:{username.strip().lower()[:90]}@{client[:100]}"
+
+
+def is_known(*, session: Session, username: str, client: str | None, at: datetime) -> bool:
+    """Whether the account signed in successfully from `client` within KNOWN_FOR."""
+    if not client:
+        return False
+    row = session.get(SignInThrottle, known_key(username, client), populate_existing=True)
+    return row is not None and row.window_start > at - KNOWN_FOR
+
+
+def _remember(session: Session, username: str, client: str, at: datetime) -> None:
+    """Mark the (account, address) pair as known-good from `at` on (one upsert)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(SignInThrottle).values(
+        key=known_key(username, client), failures=0, window_start=at
+    )
+    session.execute(
+        statement.on_conflict_do_update(index_elements=["key"], set_={"window_start": at})
+    )
 
 
 def delay_seconds(failures: int) -> float:
@@ -90,17 +122,25 @@ def attempt(
     ).first()
     matches = users.check_password(password, user.password_hash if user else _dummy_hash())
     keys = keys_for(name, client)
-    lock = locked_until(session=session, keys=keys, at=at)
+    # a known address answers only to its own pair's lock, a stranger to all three
+    holding = keys[2:] if is_known(session=session, username=name, client=client, at=at) else keys
+    lock = locked_until(session=session, keys=holding, at=at)
     if lock is not None:
         return Attempt(locked_until=lock)
     if matches and user is not None and user.id is not None:
         session.execute(
-            update(SignInThrottle).where(col(SignInThrottle.key) == keys[0]).values(failures=0)
+            update(SignInThrottle)
+            .where(col(SignInThrottle.key).in_([keys[0], *keys[2:]]))
+            .values(failures=0)
         )
+        if client:
+            _remember(session, name, client, at)
         started = sessions.start(session=session, user_id=user.id, at=at)
         return Attempt(session_id=started.id, user_id=user.id)
     failures = max(_count_failure(session, key, at) for key in keys)
-    return Attempt(failures=failures, locked_until=locked_until(session=session, keys=keys, at=at))
+    return Attempt(
+        failures=failures, locked_until=locked_until(session=session, keys=holding, at=at)
+    )
 
 
 def _count_failure(session: Session, key: str, at: datetime) -> int:

@@ -13,12 +13,13 @@ from email.headerregistry import Address
 from email.utils import parseaddr
 
 import bcrypt
+from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
 from sla_core import audit
 from sla_core.access import Permission, require, require_self_or
 from sla_core.clock import now
-from sla_core.models import Role, Setting, User
+from sla_core.models import Role, Setting, SignInThrottle, User
 from sla_core.people import sessions
 
 SET_UP = "setup_completed_at"  # the Setting marking a database whose first admin exists
@@ -28,6 +29,9 @@ ADDRESS_SHAPE = re.compile(
     r"[^@\s,;:<>()\[\]\"\\]+@[^@\s,;:<>()\[\]\"\\]+\.[^@\s,;:<>()\[\]\"\\.]+"
 )
 MAX_ADDRESS = 254
+
+
+UNPLACED_ROLES = frozenset({Role.SALES_REP, Role.MARKETER})  # whom an import may add
 
 
 class UserError(ValueError):
@@ -135,6 +139,11 @@ def create_unplaced_person(
     existing user, or removes them (see `sla_core.people.roster`).
     """
     require(actor, Permission.IMPORT_LEADS)
+    if Role(role) not in UNPLACED_ROLES:
+        # the same rule as an import's: it names owners (reps) and marketers, nothing more
+        raise UserError(
+            f"a person added without a login is a sales rep or a marketer, not {Role(role).value}"
+        )
     return _insert(session, actor, username, name, role, email, None, None)
 
 
@@ -167,6 +176,7 @@ def set_password(*, session: Session, username: str, password: str, actor: User)
     user.failed_logins = 0
     session.add(user)
     sessions.end_all(session=session, user_id=user.id, actor=actor)
+    _lift_locks(session, user.username)  # a reset lets the user in again at once
     audit.record(
         session=session,
         actor=actor,
@@ -196,6 +206,29 @@ def set_email(*, session: Session, username: str, email: str | None, actor: User
         detail=f"email={address or '-'}",
     )
     return user
+
+
+def _lift_locks(session: Session, username: str) -> int:
+    """End the account's sign-in locks and failure counts (all addresses); how many rows."""
+    name, key = username.strip().lower()[:90], col(SignInThrottle.key)
+    mine = or_(key == f"user:{name}", key.startswith(f"pair:{name}@", autoescape=True))
+    return int(getattr(session.execute(delete(SignInThrottle).where(mine)), "rowcount", 0) or 0)
+
+
+def unlock(*, session: Session, username: str, actor: User) -> int:
+    """Lift an account's sign-in locks (an admin, or the CLI); returns the rows cleared."""
+    require(actor, Permission.MANAGE_USERS)
+    user = _existing(session, username)
+    cleared = _lift_locks(session, user.username)
+    audit.record(
+        session=session,
+        actor=actor,
+        action="user.unlock",
+        entity="user",
+        entity_id=user.username,
+        detail=f"{cleared} lock or failure count(s) cleared",
+    )
+    return cleared
 
 
 def set_active(*, session: Session, username: str, active: bool, actor: User) -> User:

@@ -50,6 +50,11 @@ def _scope(args: argparse.Namespace, engine: Engine) -> tuple[Scope, str]:
                       if args.rep in (u.username, str(u.id))]  # fmt: skip
             if not people:
                 raise ValueError(f"no user named {args.rep!r}")
+            if Role(people[0].role) not in (Role.SALES_REP, Role.MARKETER):
+                raise ValueError(
+                    f"{people[0].username} is a {Role(people[0].role).value}: only sales reps "
+                    "and marketers have a scorecard (use --team, or no option for the company)"
+                )
             kind = ScopeKind.MARKETER if people[0].role == Role.MARKETER else ScopeKind.REP
             return Scope(kind, people[0].id), people[0].username
     return Scope(), "company"

@@ -23,12 +23,12 @@ def mql_history(*, session: Session) -> tuple[tuple[pd.Timestamp, MQLDefinition]
     """The MQL definition of every signed version, from the instant its last required
     signature put it in force, oldest first (empty while nothing is signed)."""
     found = []
-    for version in versions.all_versions(session=session):
-        sigs = versions.signatures(session=session, version_id=version.id or 0)
-        if not versions.is_in_force(version, sigs):
+    for link in versions.chain(session=session):
+        if not link.in_force:
             continue
+        version, sigs = link.version, link.sigs
         content = versions.load_content(version)
-        required = set(content.required_signers)
+        required = set(link.needed)
         valid = [s for s in versions.valid_signatures(version, sigs) if s.role in required]
         since = max(pd.Timestamp(s.signed_at) for s in valid)
         found.append((since, content.mql))

@@ -43,3 +43,16 @@ TIME_COLUMNS: tuple[str, ...] = DATE_FIELDS + ("last_touch_at", "updated_at")
 STORE_TEXT_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("stage",)
 STORE_INT_FIELDS: tuple[str, ...] = INT_FIELDS + PEOPLE_ID_FIELDS
 IMPORT_FIELDS: tuple[str, ...] = STORE_TEXT_FIELDS + STORE_INT_FIELDS + FLOAT_FIELDS + DATE_FIELDS
+# What sales holds on a stored lead: its owner, the milestones of sales' work and the outcome.
+# Only an import by an admin or a sales manager changes these (sla_core.store.outcomes).
+SALES_FIELDS: tuple[str, ...] = (
+    "owner_id",
+    "assigned_at",
+    "first_touch_at",
+    "dispositioned_at",
+    "sql_at",
+    "opportunity_at",
+    "closed_at",
+    "deal_value",
+    "disposition_reason",
+)

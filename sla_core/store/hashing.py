@@ -11,7 +11,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sla_core.store.fields import DATE_FIELDS, FLOAT_FIELDS, STORE_INT_FIELDS
+from sla_core.store.fields import DATE_FIELDS, FLOAT_FIELDS, SALES_FIELDS, STORE_INT_FIELDS
+from sla_core.store.outcomes import check_sales_rules
+from sla_core.store.results import ImportUnit
 
 # Above this many stored leads per imported row, look keys up through a temp table
 # instead of reading every stored key.
@@ -130,3 +132,68 @@ def stored_for(existing: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
     micros[found] = existing["closed_at"].to_numpy(dtype="float64")[pos[found]]
     closed = pd.to_datetime(micros, unit="us", utc=True).astype("datetime64[us, UTC]")
     return pd.DataFrame({"stage": stage, "closed_at": closed})
+
+
+def _stored_sales(cur: Any, ids: np.ndarray, names: list[str], postgres: bool) -> pd.DataFrame:
+    """The stored stage, owner_id and `names` (sales' fields) of the leads `ids`, in order;
+    milestones as UTC timestamps."""
+    cur.adbc_ingest(
+        "import_changed", pa.table({"id": pa.array(ids, pa.int64())}), mode="create", temporary=True
+    )
+    picked = ", ".join(f"lead.{n}" for n in ["id", "stage", "owner_id", *names])
+    if not postgres:  # SQLite's driver types each column from its first batch: read in one
+        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": "100000000"})
+    cur.execute(f"SELECT {picked} FROM lead JOIN import_changed AS k ON k.id = lead.id")
+    rows = cur.fetch_arrow_table().to_pandas()
+    cur.execute("DROP TABLE import_changed")
+    rows.columns = ["id", "stage", "owner_id", *names]
+    stored = rows.set_index("id").reindex(ids)
+    for name in names:
+        if name in DATE_FIELDS:
+            micros = pd.to_numeric(stored[name], errors="coerce")
+            stored[name] = pd.to_datetime(micros, unit="us", utc=True)
+    return stored.reset_index(drop=True)
+
+
+def _placed_reps(cur: Any) -> frozenset[int]:
+    """The ids a lead may be handed to: active sales reps placed in a team or given a login."""
+    cur.execute(
+        "SELECT id FROM \"user\" WHERE active AND role = 'sales_rep'"
+        " AND (team_id IS NOT NULL OR password_hash IS NOT NULL)"
+    )
+    return frozenset(int(r[0]) for r in cur.fetchall())
+
+
+def changed_to_write(
+    cur: Any,
+    frame: pd.DataFrame,
+    classified: tuple[pd.DataFrame, pd.DataFrame, np.ndarray, pa.Array, np.ndarray],
+    fields: list[str],
+    unit: ImportUnit | None,
+    postgres: bool,
+    late: pd.DataFrame,
+) -> tuple[pd.DataFrame, np.ndarray, pa.Array, pd.DataFrame]:
+    """The changed rows of stored leads (rows, ids, fingerprints) to write: with an import,
+    those that keep the lifecycle, routing and the sides' rules (lead_outcomes.
+    check_sales_rules); the others join the rejects."""
+    canon, existing, pos, hashes, changed_mask = classified
+    stored = pos >= 0
+    rows = canon.loc[stored].loc[changed_mask]
+    ids = existing["id"].to_numpy()[pos[stored][changed_mask]]
+    hashed = hashes.filter(pa.array(stored)).filter(pa.array(changed_mask))
+    names = [n for n in SALES_FIELDS if n in fields and n != "owner_id"]
+    if unit is None or not len(rows) or not ({"stage", "owner_id", *names} & set(fields)):
+        return rows, ids, hashed, late
+    lines = frame.loc[rows.index, "line"].to_numpy() if "line" in frame else rows.index + 1
+    keep, refused = check_sales_rules(
+        rows,
+        np.asarray(lines),
+        _stored_sales(cur, ids, names, postgres),
+        columns=unit.columns,
+        sales_side=unit.sales_side,
+        owners=_placed_reps(cur),
+    )
+    if keep.all():
+        return rows, ids, hashed, late
+    late = pd.concat([late, refused], ignore_index=True) if len(late) else refused
+    return rows.loc[keep], ids[keep], hashed.filter(pa.array(keep)), late

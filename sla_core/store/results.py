@@ -64,6 +64,9 @@ class ImportUnit:
     update_only: bool = False
     # won/lost leads without a close date: "reject" them, or date them "today"
     undated_outcomes: str = "reject"
+    # whether the importer may change what sales holds on stored leads (an admin or a sales
+    # manager); a marketing-side import creates leads and changes marketing fields only
+    sales_side: bool = False
 
     @property
     def rejected(self) -> int:
@@ -78,6 +81,7 @@ class ImportUnit:
             "columns": self.columns,
             "update_only": self.update_only,
             "undated_outcomes": self.undated_outcomes,
+            "sales_side": self.sales_side,
         }
 
 

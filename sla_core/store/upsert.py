@@ -23,7 +23,14 @@ from sla_core.models import BatchStatus
 from sla_core.stages import EventKind
 from sla_core.store.bulk import adbc_connect
 from sla_core.store.fields import IMPORT_FIELDS
-from sla_core.store.hashing import canonical, existing_keys, positions, row_hashes, stored_for
+from sla_core.store.hashing import (
+    canonical,
+    changed_to_write,
+    existing_keys,
+    positions,
+    row_hashes,
+    stored_for,
+)
 from sla_core.store.import_record import finish_batch, store_rejects
 from sla_core.store.named_people import resolve_people
 from sla_core.store.outcomes import check_outcomes
@@ -154,8 +161,9 @@ def _upsert(
         changed_mask = ~same.to_numpy(zero_copy_only=False)
         unchanged = int((~changed_mask).sum())
         new_rows = canon if is_new.all() else canon.loc[is_new]
-        changed_rows = canon.loc[~is_new].loc[changed_mask]
-        changed_ids = existing["id"].to_numpy()[pos[~is_new][changed_mask]]
+        changed_rows, changed_ids, hashed, late = changed_to_write(
+            cur, frame, (canon, existing, pos, hashes, changed_mask), fields, unit, postgres, late
+        )
     tail = f" (batch {batch_id})" if batch_id is not None else ""
     if len(new_rows):
         report(0.2, f"Storing {len(new_rows):,} new leads{tail}")
@@ -173,7 +181,6 @@ def _upsert(
     if len(changed_rows):
         report(0.7, f"Updating {len(changed_rows):,} changed leads")
         with _timed(seconds, "update changed"):
-            hashed = hashes.filter(pa.array(~is_new)).filter(pa.array(changed_mask))
             table = as_stored(changed_rows, fields, hashed).append_column(
                 "id", pa.array(changed_ids, pa.int64())
             )
