@@ -99,13 +99,13 @@ def _route(args: argparse.Namespace, engine: Engine) -> int:
         "assigned": result.assigned,
         "dry_run": result.dry_run,
         "reps": [
-            {"id": int(r.id), "name": r.name, "load_30d": int(r.load_30d),
+            {"id": int(r.id), "name": r.name, "month": int(r.month),
              "routed": int(r.routed), "load_after": int(r.load_after)}
             for r in reps.itertuples()
         ],
     }  # fmt: skip
     lines = [result.summary()] + [
-        f"  {r.name:<24} {int(r.routed):>6} routed, {int(r.load_after):>6} in 30 days"
+        f"  {r.name:<24} {int(r.routed):>6} routed, {int(r.load_after):>6} this month"
         for r in reps.itertuples()
     ]
     _emit(args, payload, "\n".join(lines))
