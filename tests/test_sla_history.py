@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
 from sla_core import agreement, users
 from sla_core.access import system_actor
+from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
+from sla_core.marketing.qualification import requalified_volume, requalify, requalify_preview
 from sla_core.marketing.route_run import backlog, rep_loads, reps_over_cap, route
-from sla_core.models import Lead, Role, Team, TeamKind, User
+from sla_core.models import AuditEntry, Lead, LeadEvent, Role, Team, TeamKind, User
 from sla_core.org import OrgSettings, save_org_settings
-from sla_core.periods import Calendar
+from sla_core.periods import Calendar, month_containing
+from sla_core.sla.levels import service_levels
 from sla_core.snapshot import read_leads
+from sla_core.terms import AgreementContent, Criterion, CriterionField, MQLDefinition
+from tests.test_pages_marketing import open_page, template, url  # noqa: F401  (fixtures)
+from ui.data import engine_for
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _user(engine: Engine, role: Role, username: str) -> User:
@@ -122,3 +136,154 @@ def test_an_empty_backlog_has_no_age(engine: Engine) -> None:
     with session_scope(engine) as session:
         left = backlog(session=session)
     assert (left.count, left.oldest, left.oldest_age_days) == (0, None, None)
+
+
+# --- item 3: definitions change the future, not the past ---------------------------------
+
+SOFTWARE_AND_ENGAGED = MQLDefinition(
+    criteria=(
+        Criterion(field=CriterionField.INDUSTRY, weight=50, accepted=("Software",)),
+        Criterion(field=CriterionField.ENGAGEMENT, weight=50, minimum=40),
+    ),
+    threshold=60,
+)
+
+
+def _set_mql(engine: Engine, **changes: object) -> None:
+    """Edit the unsigned draft's MQL definition (and anything else in `changes`)."""
+    with session_scope(engine) as session:
+        version = agreement.ensure_agreement(session=session)
+        content = agreement.load_content(version)
+        mql = changes.pop("mql", content.mql)
+        agreement.save_draft(
+            session=session, version_id=version.id or 0, revision=version.revision,
+            content=content.model_copy(update={"mql": mql, **changes}), actor=system_actor(),
+        )  # fmt: skip
+
+
+def _import(engine: Engine, actor: User, rows: list[str]) -> int:
+    data = ("Id,Email,Stage,Industry,Engagement,Created Date\n" + "\n".join(rows) + "\n").encode()
+    report = run_import(engine=engine, data=data, filename="leads.csv", actor=actor,
+                        options=ImportOptions())  # fmt: skip
+    assert report.rejected == 0
+    return report.batch_id
+
+
+def _stages(engine: Engine) -> dict[str, tuple[str, bool]]:
+    with session_scope(engine) as session:
+        return {
+            lead.lead_key: (lead.stage, lead.requalified_at is not None)
+            for lead in session.exec(select(Lead)).all()
+        }
+
+
+def _backlog_world(engine: Engine) -> User:
+    """Threshold 60. July: o1, o2 Software with engagement 10 (score 50) stay leads; o3
+    Software, 90 (score 100) becomes an MQL. August: o4 Software, 10 (50) stays a lead;
+    o5 Retail, 10 (0). Then the threshold drops to 50."""
+    marketer = _user(engine, Role.MARKETER, "mo")
+    _set_mql(engine, mql=SOFTWARE_AND_ENGAGED)
+    _import(engine, marketer, ["o1,o1@x.io,lead,Software,10,2026-07-03",
+                               "o2,o2@x.io,lead,Software,10,2026-07-20",
+                               "o3,o3@x.io,lead,Software,90,2026-07-21",
+                               "o4,o4@x.io,lead,Software,10,2026-08-02",
+                               "o5,o5@x.io,lead,Retail,10,2026-08-09"])  # fmt: skip
+    _set_mql(engine, mql=SOFTWARE_AND_ENGAGED.model_copy(update={"threshold": 50}))
+    return marketer
+
+
+def test_a_threshold_change_never_requalifies_leads_an_import_did_not_bring(
+    engine: Engine,
+) -> None:
+    """After the drop to 50, an unrelated file with n1 (Software, 10: score 50) makes n1 an
+    MQL, and only n1: o1, o2, o4 (score 50, scored under 60) stay leads."""
+    marketer = _backlog_world(engine)
+    _import(engine, marketer, ["n1,n1@x.io,lead,Software,10,2026-12-01"])
+    assert _stages(engine) == {
+        "o1": ("lead", False), "o2": ("lead", False), "o3": ("mql", False),
+        "o4": ("lead", False), "o5": ("lead", False), "n1": ("mql", False),
+    }  # fmt: skip
+
+
+def test_requalifying_the_backlog_is_previewed_then_applied_flagged_and_audited(
+    engine: Engine,
+) -> None:
+    """Preview: 3 of the 4 leads at `lead` (o1, o2 from July, o4 from August) would become
+    MQLs; one rep with room (max 150, none this month) would receive all 3. Apply: they
+    are MQLs flagged re-qualified, audited, and not inside the month's new MQL volume."""
+    marketer = _backlog_world(engine)
+    (rep,) = _reps(engine, 1, max_cap=150)
+    with session_scope(engine) as session:
+        preview = requalify_preview(session=session, actor=marketer)
+    assert (preview.result.candidates, preview.result.qualified) == (4, 3)
+    assert preview.months.values.tolist() == [["2026-07", 2], ["2026-08", 1]]
+    assert preview.load[["id", "month", "would_get", "month_after"]].values.tolist() == [
+        [rep, 0, 3, 3]
+    ]
+    assert preview.unrouted == 0
+    assert _stages(engine)["o1"] == ("lead", False)  # a preview changes nothing
+    with session_scope(engine) as session:
+        done = requalify(session=session, actor=marketer)
+    assert done.qualified == 3
+    assert _stages(engine) == {
+        "o1": ("mql", True), "o2": ("mql", True), "o3": ("mql", False),
+        "o4": ("mql", True), "o5": ("lead", False),
+    }  # fmt: skip
+    with session_scope(engine) as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "requalify_leads")).one()
+        notes = session.exec(
+            select(LeadEvent.note).where(col(LeadEvent.note).like("re-qualified%"))
+        ).all()
+    assert "3 of 4 leads" in (entry.detail or "")
+    assert len(notes) == 3
+    leads = read_leads(engine)
+    period = month_containing(now())
+    everyone = service_levels(leads, AgreementContent(), period, now(), by=None)
+    # new MQLs this month: o3 alone (qualified by its import); the 3 re-qualified are beside
+    assert int(everyone["mqls"].iloc[0]) == 1
+    assert requalified_volume(leads, period.start, period.end) == 3
+
+
+def test_the_requalify_command_previews_and_applies(engine: Engine) -> None:
+    _backlog_world(engine)
+    address = engine.url.render_as_string(hide_password=False)
+    preview = _cli(address, "requalify", "--preview", "--json")
+    assert (preview["would_qualify"], preview["applied"]) == (3, False)
+    assert preview["months"] == [{"month": "2026-07", "leads": 2}, {"month": "2026-08", "leads": 1}]
+    assert _stages(engine)["o1"] == ("lead", False)
+    applied = _cli(address, "requalify", "--apply", "--json")
+    assert (applied["requalified"], applied["applied"]) == (3, True)
+    assert _stages(engine)["o4"] == ("mql", True)
+
+
+def _cli(address: str, *args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-m", "sla_core", *args],
+        capture_output=True, text=True, env={**os.environ, "DATABASE_URL": address}, cwd=ROOT,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    answer: dict[str, object] = json.loads(done.stdout)
+    return answer
+
+
+def test_the_criteria_page_previews_then_requalifies(url: str) -> None:  # noqa: F811
+    """The page's fixture: b (Retail, size 10, engagement 5: score 20) and d (Healthcare,
+    size 60, engagement 45: 60) wait at `lead`; under the default threshold d alone would
+    become an MQL, from this month, and the one placed rep would receive it."""
+    at = open_page("marketingmanager", "pages/criteria.py")
+    at.button(key="criteria_requalify_preview").click().run()
+    assert not at.exception
+    assert any("1 of 2 leads at stage lead would become MQLs" in t.value for t in at.text)
+    tables = [d.value for d in at.dataframe]
+    months = next(t for t in tables if "leads" in t and "month" in t and len(t.columns) == 2)
+    assert months["leads"].tolist() == [1]
+    load = next(t for t in tables if "would_get" in t)
+    assert load["would_get"].sum() == 1
+    at.button(key="criteria_requalify_apply").click().run()
+    assert not at.exception
+    assert any("1 leads re-qualified as MQLs." in s.value for s in at.success)
+    with session_scope(engine_for(url)) as session:
+        flagged = session.exec(select(Lead.lead_key).where(col(Lead.requalified_at).is_not(None)))
+        assert flagged.all() == ["d@x.com"]
+        assert session.exec(select(AuditEntry).where(AuditEntry.action == "requalify_leads")).one()

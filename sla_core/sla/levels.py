@@ -76,8 +76,10 @@ def count_masks(leads: pd.DataFrame, clocks: pd.DataFrame, period: Period) -> di
     never_worked = clocks["work_done_at"].isna().to_numpy(dtype=bool)
     is_open = clocks["open"].to_numpy(dtype=bool)
     won = (leads["stage"] == Stage.WON.value).to_numpy(dtype=bool, na_value=False)
+    # re-qualified backlog leads are counted beside the month's new MQLs, not inside
+    requalified = ~np.isnan(column_micros(leads, "requalified_at"))
     return {
-        "mqls": entered,
+        "mqls": entered & ~requalified,
         "mqls_received": received,
         "exempt": received & exempt,
         "disposition_due": received & counted & d_due,
