@@ -9,11 +9,12 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from sla_core import agreement, users
+from sla_core import agreement, leads, users
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -24,9 +25,16 @@ from sla_core.marketing.route_run import backlog, rep_loads, reps_over_cap, rout
 from sla_core.models import AuditEntry, Lead, LeadEvent, Role, Team, TeamKind, User
 from sla_core.org import OrgSettings, save_org_settings
 from sla_core.periods import Calendar, month_containing
+from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.context import load_setup
+from sla_core.sla.daily_command import build_report
+from sla_core.sla.handoff import current_rules_id
 from sla_core.sla.levels import service_levels
+from sla_core.sla.reassign import kept_breaches
 from sla_core.snapshot import read_leads
+from sla_core.stages import Disposition
 from sla_core.terms import AgreementContent, Criterion, CriterionField, MQLDefinition
+from tests.slaframes import QUALIFYING
 from tests.test_pages_marketing import open_page, template, url  # noqa: F401  (fixtures)
 from ui.data import engine_for
 
@@ -287,3 +295,180 @@ def test_the_criteria_page_previews_then_requalifies(url: str) -> None:  # noqa:
         flagged = session.exec(select(Lead.lead_key).where(col(Lead.requalified_at).is_not(None)))
         assert flagged.all() == ["d@x.com"]
         assert session.exec(select(AuditEntry).where(AuditEntry.action == "requalify_leads")).one()
+
+
+# --- item 2: history is what happened -----------------------------------------------------
+# Around the clock (no business hours saved), UTC; default windows: disposition 48 h, work
+# within 7 days, 3 follow-ups within the work window. March 2026.
+
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+MARCH = month_containing(T0)
+
+
+def _people(engine: Engine) -> tuple[User, User, User]:
+    ann = _user(engine, Role.SALES_REP, "ann")
+    bob = _user(engine, Role.SALES_REP, "bob")
+    boss = _user(engine, Role.SALES_MANAGER, "boss")
+    return ann, bob, boss
+
+
+def _assigned_lead(
+    engine: Engine, owner: User, key: str = "L1", at: datetime = T0, **profile: object
+) -> int:
+    """An MQL meeting the default definition, assigned to `owner` at `at` under the rules
+    in force then (as routing and reassignment record them)."""
+    with session_scope(engine) as session:
+        lead = Lead(lead_key=key, stage="mql", owner_id=owner.id, created_at=at, mql_at=at,
+                    assigned_at=at, handoff_rules_id=current_rules_id(session=session),
+                    **{**QUALIFYING, **profile})  # fmt: skip
+        session.add(lead)
+        session.flush()
+        return int(lead.id or 0)
+
+
+def _judged(engine: Engine, ref: datetime) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The snapshot, its clocks at `ref`, and March's levels per owner (kept breaches in)."""
+    with session_scope(engine) as session:
+        setup = load_setup(session=session)
+        content = agreement.governing_version(session=session).content
+        kept = kept_breaches(session=session)
+    leads = read_leads(engine)
+    clocks = lead_clocks(leads, content, ref, setup)
+    levels = service_levels(leads, content, MARCH, ref, clocks=clocks, kept=kept)
+    return leads, clocks, levels
+
+
+def _disposition(levels: pd.DataFrame, owner: User) -> tuple[int, int]:
+    if owner.id not in levels.index:
+        return (0, 0)
+    row = levels.loc[owner.id]
+    return int(row["disposition_due"]), int(row["dispositioned_in_time"])
+
+
+def test_a_reassignment_after_the_deadline_leaves_the_breach_with_the_owner_who_missed_it(
+    engine: Engine,
+) -> None:
+    """Ann gets L1 at T0 (due T0 + 48 h) and lets it pass; at T0 + 50 h the manager hands
+    it to Bob, who qualifies it at T0 + 51 h, within his fresh 48 h. March: Ann 1 due, 0 in
+    time (the kept breach); Bob 1 due, 1 in time. Before the fix Ann's breach vanished."""
+    ann, bob, boss = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                       seen_owner=ann.id, at=T0 + timedelta(hours=50))  # fmt: skip
+        leads.disposition(session=session, lead_id=lead_id, outcome=Disposition.QUALIFY,
+                          actor=bob, at=T0 + timedelta(hours=51))  # fmt: skip
+    _, clocks, levels = _judged(engine, T0 + timedelta(days=3))
+    assert _disposition(levels, ann) == (1, 0)
+    assert _disposition(levels, bob) == (1, 1)
+    assert clocks["disposition_status"].tolist() == ["met"]
+    with session_scope(engine) as session:
+        breach = session.exec(select(LeadEvent).where(LeadEvent.kind == "breach")).one()
+    assert (breach.actor_id, breach.reason) == (ann.id, "disposition")
+    assert breach.at == T0 + timedelta(hours=48)
+
+
+def test_a_reassignment_before_the_deadline_ends_the_clock_unjudged(engine: Engine) -> None:
+    """Ann gets L1 at T0; at T0 + 10 h (38 h left) it goes to Bob, who lets his own 48 h
+    pass (due T0 + 58 h). March: Ann nothing due; Bob 1 due, 0 in time."""
+    ann, bob, boss = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                       seen_owner=ann.id, at=T0 + timedelta(hours=10))  # fmt: skip
+    _, clocks, levels = _judged(engine, T0 + timedelta(hours=59))
+    assert _disposition(levels, ann) == (0, 0)
+    assert _disposition(levels, bob) == (1, 0)
+    assert clocks["disposition_deadline"].tolist() == [T0 + timedelta(hours=58)]
+    with session_scope(engine) as session:
+        assert session.exec(select(LeadEvent).where(LeadEvent.kind == "breach")).all() == []
+
+
+def test_a_touch_after_the_work_window_never_changes_the_outcome(engine: Engine) -> None:
+    """3 follow-ups owed within 7 days. Ann calls on day 1 and day 2, then on day 9: at
+    day 8 the duty is breached (2 of 3 inside), and the day-9 call leaves it breached."""
+    ann, _, _ = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        for day in (1, 2):
+            leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=ann,
+                               at=T0 + timedelta(days=day))  # fmt: skip
+    _, before, _ = _judged(engine, T0 + timedelta(days=8))
+    with session_scope(engine) as session:
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=ann,
+                           at=T0 + timedelta(days=9))  # fmt: skip
+    snapshot, after, levels = _judged(engine, T0 + timedelta(days=10))
+    assert before["follow_up_status"].tolist() == after["follow_up_status"].tolist() == ["breached"]
+    assert int(snapshot["touches"].iloc[0]) == 3
+    assert (int(levels.loc[ann.id, "follow_up_due"]), int(levels.loc[ann.id, "follow_up_met"])) == (
+        1,
+        0,
+    )
+
+
+def test_three_touches_inside_the_window_meet_the_duty(engine: Engine) -> None:
+    ann, _, _ = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        for day in (1, 2, 6):
+            leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=ann,
+                               at=T0 + timedelta(days=day))  # fmt: skip
+        stamped = session.get(Lead, lead_id)
+        assert stamped is not None and stamped.follow_up_done_at == T0 + timedelta(days=6)
+    _, clocks, _ = _judged(engine, T0 + timedelta(days=10))
+    assert clocks["follow_up_status"].tolist() == ["met"]
+
+
+def test_a_nurture_with_its_reason_settles_the_follow_up_duty(engine: Engine) -> None:
+    """Ann returns L1 to nurture ("Bad timing") on day 1 without a touch: disposition met,
+    work met (the disposition ends it), follow-ups settled; no duty is left breached."""
+    ann, _, _ = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        leads.disposition(session=session, lead_id=lead_id, outcome=Disposition.NURTURE,
+                          reason="Bad timing", actor=ann, at=T0 + timedelta(days=1))  # fmt: skip
+    _, clocks, _ = _judged(engine, T0 + timedelta(days=10))
+    assert clocks[["disposition_status", "work_status", "follow_up_status"]].values.tolist() == [
+        ["met", "met", "met"]
+    ]
+
+
+def test_editing_the_draft_after_hand_off_does_not_rejudge_earlier_leads(engine: Engine) -> None:
+    """L1 (score 80: engagement 10 misses its 20) is handed off at T0 under 48 h and the
+    threshold 60; then the unsigned draft is cut to 1 h and its threshold raised to 100.
+    At T0 + 5 h L1 is still on track (due T0 + 48 h) and not exempt; L2, the same profile
+    handed off after the edit at T0 + 3 h, is due at T0 + 4 h and exempt (80 < 100)."""
+    ann, _, _ = _people(engine)
+    _assigned_lead(engine, ann, "L1", engagement=10)
+    with session_scope(engine) as session:
+        content = agreement.governing_version(session=session).content
+    stricter = content.mql.model_copy(update={"threshold": 100})
+    windows = content.windows.model_copy(update={"disposition_hours": 1})
+    _set_mql(engine, mql=stricter, windows=windows)
+    _assigned_lead(engine, ann, "L2", at=T0 + timedelta(hours=3), engagement=10)
+    snapshot, clocks, _ = _judged(engine, T0 + timedelta(hours=5))
+    judged = clocks.set_axis(snapshot["lead_key"].astype(str))
+    assert judged.loc["L1", "disposition_deadline"] == T0 + timedelta(hours=48)
+    assert judged.loc["L1", "disposition_status"] == "on_track"
+    assert not judged.loc["L1", "exempt"]
+    assert judged.loc["L2", "disposition_deadline"] == T0 + timedelta(hours=4)
+    assert judged.loc["L2", "exempt"]
+
+
+def test_the_daily_report_credits_each_event_to_its_actor(engine: Engine) -> None:
+    """On March 2 Ann calls L1 twice, then the manager hands it to Bob, who e-mails once:
+    Ann 1 lead worked, 2 touches; Bob 1 lead, 1 touch (before: all 3 to Bob)."""
+    ann, bob, boss = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        for hours in (1, 2):
+            leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=ann,
+                               at=T0 + timedelta(hours=hours))  # fmt: skip
+        leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                       seen_owner=ann.id, at=T0 + timedelta(hours=3))  # fmt: skip
+        leads.record_touch(session=session, lead_id=lead_id, kind="email", actor=bob,
+                           at=T0 + timedelta(hours=4))  # fmt: skip
+    _, table = build_report(engine=engine, day=T0.date())
+    rows = {r["rep"]: (r["worked"], r["touches"]) for r in table.to_dict(orient="records")}
+    assert rows["Ann"] == (1, 2)
+    assert rows["Bob"] == (1, 1)

@@ -28,6 +28,7 @@ from sla_core.models import Lead, Role, User
 from sla_core.org import load_org_settings
 from sla_core.periods import Period, month_containing, zone_info
 from sla_core.scoring import score_leads
+from sla_core.sla.handoff import current_rules_id
 from sla_core.sla.worktime import load_work_time
 from sla_core.stages import EventKind, Stage
 from sla_core.terms import CriterionField
@@ -156,17 +157,18 @@ def backlog(*, session: Session, ref: datetime | None = None) -> Backlog:
     return Backlog(int(count), oldest, ref or now())
 
 
-def _apply(conn: Connection, pairs: pd.DataFrame, actor: User) -> int:
+def _apply(conn: Connection, pairs: pd.DataFrame, actor: User, rules_id: int) -> int:
+    """Claim the planned leads still unassigned, under the rules in force (`rules_id`)."""
     rows = zip(*(pairs[c].tolist() for c in ("lead_id", "rep_id", "score")), strict=True)
     stage_int_rows(conn, "route_rows", ("id", "rep", "score"), rows)
     at = to_micros(now())
     claimed = conn.execute(
         text(
-            "UPDATE lead SET owner_id = r.rep, assigned_at = :at, updated_at = :at"
-            " FROM route_rows AS r"
+            "UPDATE lead SET owner_id = r.rep, assigned_at = :at, updated_at = :at,"
+            " handoff_rules_id = :rules FROM route_rows AS r"
             f" WHERE lead.id = r.id AND lead.owner_id IS NULL AND lead.stage = '{Stage.MQL}'"
         ),
-        {"at": at},
+        {"at": at, "rules": rules_id},
     ).rowcount
     conn.execute(
         text(
@@ -232,7 +234,7 @@ def route(
     planned = routing.summary(pairs, reps)
     if dry_run or pairs.empty:
         return RouteResult(pairs, planned, len(queue), len(pairs), dry_run)
-    claimed = _apply(session.connection(), pairs, actor)
+    claimed = _apply(session.connection(), pairs, actor, current_rules_id(session=session))
     result = RouteResult(pairs, planned, len(queue), claimed, False)
     audit.record(
         session=session, actor=actor, action="route_leads", entity="lead", detail=result.summary()

@@ -149,6 +149,8 @@ class LeadEvent(SQLModel, table=True):
     actor_id: int | None = Field(default=None, sa_type=BigInteger)
     batch_id: int | None = Field(default=None, sa_type=BigInteger)
     note: str | None = Field(default=None, sa_type=Text)
+    # a "breach" kept by the previous owner: when the missed obligation started
+    since: datetime | None = optional_instant()
 
 
 class Reminder(SQLModel, table=True):

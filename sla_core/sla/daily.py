@@ -1,8 +1,10 @@
 """The daily sales report handed on to the service team: per rep, what happened that day.
 
-For one local day (the organisation's zone), per lead owner: leads worked (touched at
-least once), touches logged, leads dispositioned, opportunities opened, and clocks
-breached (a disposition or work deadline that fell on that day and was not met).
+For one local day (the organisation's zone), per rep: leads worked (touched at least once),
+touches logged, leads dispositioned, opportunities opened - each credited to the person who
+did it (the event's actor, not whoever owns the lead now; an event the system recorded goes
+to the lead's owner) - and clocks breached (a disposition or work deadline that fell on
+that day and was not met), charged to the lead's owner.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 import pandas as pd
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from sla_core.access import Permission, require
@@ -34,9 +37,15 @@ def day_span(day: date, zone: str) -> Period:
 
 
 def day_events(*, session: Session, span: Period) -> pd.DataFrame:
-    """The lead events of the day, with the lead's current owner (lead_id, kind, to_stage)."""
+    """The lead events of the day (lead_id, kind, to_stage) and `owner_id`, the person each
+    is credited to: its actor, or the lead's owner when the system recorded it."""
     rows = session.exec(
-        select(LeadEvent.lead_id, LeadEvent.kind, LeadEvent.to_stage, Lead.owner_id)
+        select(
+            LeadEvent.lead_id,
+            LeadEvent.kind,
+            LeadEvent.to_stage,
+            func.coalesce(col(LeadEvent.actor_id), col(Lead.owner_id)),
+        )
         .join(Lead, col(Lead.id) == col(LeadEvent.lead_id))
         .where(
             col(LeadEvent.at) >= span.start.to_pydatetime(),

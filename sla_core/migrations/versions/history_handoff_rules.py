@@ -7,6 +7,8 @@ the instant the follow-up duty was met.
 - lead.requalified_at: the lead became an MQL by re-qualifying the backlog (counted beside,
   not inside, the month's new MQLs).
 - lead.follow_up_done_at: the instant of the touch that met the follow-up duty.
+- leadevent.since: for a "breach" event (a clock the previous owner had breached when the
+  lead was reassigned), when the missed obligation started: its period counts it.
 
 Revision ID: history_handoff_rules
 Revises: scale_lead_assigned_at_index
@@ -36,9 +38,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("handoff_rules_id", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("requalified_at", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("follow_up_done_at", sa.BigInteger(), nullable=True))
+    with op.batch_alter_table("leadevent", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("since", sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("leadevent", schema=None) as batch_op:
+        batch_op.drop_column("since")
     with op.batch_alter_table("lead", schema=None) as batch_op:
         batch_op.drop_column("follow_up_done_at")
         batch_op.drop_column("requalified_at")
