@@ -49,19 +49,26 @@ def exempt_leads(
     score = np.zeros(len(leads), dtype=np.int64)
     threshold = np.zeros(len(leads), dtype=np.int64)
     bounds = [micros(pd.Series([since])).item() for since, _ in history[1:]] + [np.inf]
+    ruled = _by_rules(leads, setup)
+    known = np.zeros(len(leads), dtype=bool)
+    for _, rows in ruled:
+        known[rows] = True
     low = -np.inf
     for (_, definition), high in zip(history, bounds, strict=True):
         span = (handoff >= low) & (handoff < high) if low > -np.inf else handoff < high
+        span &= ~known  # leads whose hand-off recorded its rules are scored below
         if span.any():
-            whole = len(history) == 1  # scoring all beats copying most of a big frame
+            whole = len(history) == 1 and not known.any()  # scoring all beats copying
             part = leads if whole else leads.loc[span]
             scores = score_leads(part, definition).to_numpy()
             score[span] = scores[span] if whole else scores
             threshold[span] = definition.threshold
         low = high
-    for rules_id, rows in _by_rules(leads, setup):
+    for rules_id, rows in ruled:
         definition = setup.rules[rules_id].mql
-        score[rows] = score_leads(leads.iloc[rows], definition).to_numpy()
+        most = 2 * len(rows) > len(leads)  # scoring all beats copying most of a big frame
+        scores = score_leads(leads if most else leads.iloc[rows], definition).to_numpy()
+        score[rows] = scores[rows] if most else scores
         threshold[rows] = definition.threshold
     return Exemptions(~np.isnan(handoff) & (score < threshold), score, threshold)
 
