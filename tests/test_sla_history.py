@@ -472,3 +472,29 @@ def test_the_daily_report_credits_each_event_to_its_actor(engine: Engine) -> Non
     rows = {r["rep"]: (r["worked"], r["touches"]) for r in table.to_dict(orient="records")}
     assert rows["Ann"] == (1, 2)
     assert rows["Bob"] == (1, 1)
+
+
+def test_the_compliance_command_counts_the_kept_breach_for_the_rep_who_missed_it(
+    engine: Engine,
+) -> None:
+    """As in the reassignment case: Ann misses L1's 48 h, Bob gets it at T0 + 50 h and
+    qualifies it in time. March's disposition level: Ann 0 of 1, Bob 1 of 1, company 1 of 2."""
+    ann, bob, boss = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                       seen_owner=ann.id, at=T0 + timedelta(hours=50))  # fmt: skip
+        leads.disposition(session=session, lead_id=lead_id, outcome=Disposition.QUALIFY,
+                          actor=bob, at=T0 + timedelta(hours=51))  # fmt: skip
+    address = engine.url.render_as_string(hide_password=False)
+
+    def disposition(*scope: str) -> tuple[object, object]:
+        report = _cli(address, "compliance", *scope, "--period", "2026-03", "--json")
+        levels = report["levels"]
+        assert isinstance(levels, list)
+        row = next(r for r in levels if r["level"] == "disposition")
+        return row["done"], row["due"]
+
+    assert disposition("--rep", "ann") == (0, 1)
+    assert disposition("--rep", "bob") == (1, 1)
+    assert disposition() == (1, 2)
