@@ -498,3 +498,17 @@ def test_the_compliance_command_counts_the_kept_breach_for_the_rep_who_missed_it
     assert disposition("--rep", "ann") == (0, 1)
     assert disposition("--rep", "bob") == (1, 1)
     assert disposition() == (1, 2)
+
+
+def test_the_daily_report_charges_a_kept_breach_to_the_rep_who_missed_it(engine: Engine) -> None:
+    """Ann's 48 h on L1 end on March 4 at 09:00 and pass; on March 5 the lead goes to Bob.
+    The report for March 4: Ann 1 breached, Bob none (before: nobody, the breach vanished)."""
+    ann, bob, boss = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                       seen_owner=ann.id, at=datetime(2026, 3, 5, 9, tzinfo=UTC))  # fmt: skip
+    _, table = build_report(engine=engine, day=datetime(2026, 3, 4).date())
+    rows = {r["rep"]: r["breached"] for r in table.to_dict(orient="records")}
+    assert rows.get("Ann") == 1
+    assert rows.get("Bob", 0) == 0
