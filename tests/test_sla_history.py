@@ -512,3 +512,12 @@ def test_the_daily_report_charges_a_kept_breach_to_the_rep_who_missed_it(engine:
     rows = {r["rep"]: r["breached"] for r in table.to_dict(orient="records")}
     assert rows.get("Ann") == 1
     assert rows.get("Bob", 0) == 0
+
+
+def test_the_routing_page_shows_the_backlog_and_its_age(url: str) -> None:  # noqa: F811
+    """The page's fixture: two MQLs with no owner, both MQLs since one day ago."""
+    at = open_page("salesmanager", "pages/routing.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Unassigned MQLs"] == "2"
+    assert metrics["Oldest unassigned MQL waits"] == "1.0 days"
+    assert not any("more than the monthly max" in w.value for w in at.warning)
