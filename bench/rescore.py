@@ -90,12 +90,11 @@ def route(mqls: int, reps: int) -> None:
          "since": rng.integers(0, 10**12, mqls)}
     )  # fmt: skip
     team = pd.DataFrame(
-        {"id": np.arange(1, reps + 1), "load_30d": rng.integers(0, 300, reps),
-         "month": rng.integers(0, 200, reps)}
+        {"id": np.arange(1, reps + 1), "month": rng.integers(0, 200, reps)}
     )  # fmt: skip
     best, median = best_ms(lambda: routing.plan(queue, team, 40, 1000))
     given = routing.plan(queue, team, 40, 1000)
-    after = team["load_30d"] + team["id"].map(given["rep_id"].value_counts()).fillna(0)
+    after = team["month"] + team["id"].map(given["rep_id"].value_counts()).fillna(0)
     print(f"routing {mqls:,} MQLs to {reps} reps: best {best:.1f} ms, median {median:.1f} ms; "  # noqa: T201
           f"{len(given):,} assigned, loads after {int(after.min())}..{int(after.max())}")  # fmt: skip
 

@@ -183,7 +183,7 @@ def live() -> None:
     gauges = memo(
         ("sla_gauges", *key),
         lambda: views.scope_gauges(
-            view.leads, view.clocks, view.content, period, view.ref, scope, heads
+            view.leads, view.clocks, view.content, period, view.ref, scope, heads, view.kept
         ),
         stamp=view.ref,
     )

@@ -6,12 +6,12 @@ from sla_core import agreement
 from sla_core.access import Permission, can
 from sla_core.db import session_scope
 from sla_core.marketing import charts as marketing_charts
-from sla_core.marketing import criteria, drafting, preview, suggestions
+from sla_core.marketing import criteria, drafting, preview, qualification, suggestions
 from sla_core.models import Role
 from sla_core.people.roster import headcount
 from sla_core.terms import NUMERIC_CRITERIA, MQLDefinition
 from ui.data import current_user, get_engine, leads_for
-from ui.i18n import _
+from ui.i18n import _, num
 from ui.marketing import comparison, people, prepared
 from ui.navigation import framed
 from ui.widgets import agreement_banner, plain
@@ -278,3 +278,68 @@ if suggestion is not None:
         )
     with st.expander(_("Lift of every criterion value")):
         st.dataframe(suggestion.lifts, hide_index=True, key="criteria_lifts")
+
+if can(user, Permission.IMPORT_LEADS):
+    st.divider()
+    st.subheader(_("Re-qualify the backlog"))
+    st.caption(
+        _(
+            "A new definition applies to leads scored from now on. Leads still at stage lead "
+            "keep the verdict of the definition they were scored under, until you re-qualify "
+            "them here under the one in force. They are counted as re-qualified, beside the "
+            "month's new MQLs."
+        )
+    )
+    if "requalify_done" in st.session_state:
+        st.success(st.session_state.pop("requalify_done"), icon=":material/check:")
+    if st.button(_("Preview re-qualification"), key="criteria_requalify_preview"):
+        with session_scope(get_engine()) as session:
+            st.session_state["requalify_preview"] = qualification.requalify_preview(
+                session=session, actor=user
+            )
+    ahead = st.session_state.get("requalify_preview")
+    if ahead is not None:
+        st.text(
+            _("{n} of {m} leads at stage lead would become MQLs (threshold {t}).").format(
+                n=num(ahead.result.qualified),
+                m=num(ahead.result.candidates),
+                t=ahead.result.threshold,
+            )
+        )
+        st.dataframe(
+            ahead.months,
+            hide_index=True,
+            key="criteria_requalify_months",
+            column_config={"month": _("Created in"), "leads": _("Leads")},
+        )
+        st.dataframe(
+            ahead.load,
+            hide_index=True,
+            key="criteria_requalify_load",
+            column_config={
+                "id": None,
+                "name": _("Rep"),
+                "month": _("Leads this month"),
+                "would_get": _("Would receive"),
+                "month_after": _("Leads this month after"),
+            },
+        )
+        if ahead.unrouted:
+            st.caption(
+                _("{n} would wait unassigned: every rep is at the monthly max.").format(
+                    n=num(ahead.unrouted)
+                )
+            )
+        if st.button(
+            _("Re-qualify {n} leads").format(n=num(ahead.result.qualified)),
+            key="criteria_requalify_apply",
+            type="primary",
+            disabled=ahead.result.qualified == 0,
+        ):
+            with session_scope(get_engine()) as session:
+                done = qualification.requalify(session=session, actor=user)
+            st.session_state.pop("requalify_preview", None)
+            st.session_state["requalify_done"] = _("{n} leads re-qualified as MQLs.").format(
+                n=num(done.qualified)
+            )
+            st.rerun()

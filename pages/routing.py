@@ -31,7 +31,7 @@ agreement_banner(governing)
 st.caption(
     _(
         "Unassigned MQLs go to active reps by score, then age: reps below the monthly "
-        "minimum of {low} first, then the least loaded, never above {high} in 30 days."
+        "minimum of {low} first, then the least loaded, never above {high} per month."
     ).format(low=targets.min_mqls_per_rep, high=targets.max_mqls_per_rep)
 )
 if "routing_done" in st.session_state:
@@ -55,8 +55,8 @@ def preview() -> route_run.RouteResult:
 
 
 # Once per data revision (a write or an assignment is a new one), agreement, reps,
-# away set and settings, shared by every session; each minute (the 30-day window moves)
-# replaces the last one's.
+# away set and settings, shared by every session; each minute (the month turns at a
+# minute in the organisation's zone) replaces the last one's.
 preview_key = (
     "routing_preview",
     governing.version.id,
@@ -73,14 +73,43 @@ except route_run.NoRepAvailable as exc:
     st.caption(plain(exc))
     st.stop()
 
-waiting, routed = st.columns(2)
+with session_scope(get_engine()) as session:
+    waiting_now = route_run.backlog(session=session)
+    over = route_run.reps_over_cap(session=session)
+
+waiting, oldest, routed = st.columns(3)
 waiting.metric(_("Unassigned MQLs"), num(plan.waiting), border=True)
+oldest.metric(
+    _("Oldest unassigned MQL waits"),
+    num(None)
+    if waiting_now.oldest_age_days is None
+    else _("{days} days").format(days=num(waiting_now.oldest_age_days, 1)),
+    border=True,
+)
 routed.metric(_("Would be assigned now"), num(plan.assigned), border=True)
 if plan.waiting > plan.assigned:
     st.warning(
-        _("{left} MQLs stay unassigned: every rep is at the max.").format(
+        _("{left} MQLs stay unassigned: every rep is at the monthly max.").format(
             left=num(plan.waiting - plan.assigned)
         )
+    )
+if not over.empty:
+    st.warning(
+        _("{n} reps hold more than the monthly max of {high} this month.").format(
+            n=num(len(over)), high=num(targets.max_mqls_per_rep)
+        )
+    )
+    st.dataframe(
+        over,
+        hide_index=True,
+        key="routing_over_cap",
+        column_order=reading_order(["name", "month", "over"]),
+        column_config={
+            "id": None,
+            "name": _("Rep"),
+            "month": _("Leads this month"),
+            "over": _("Above the max by"),
+        },
     )
 st.dataframe(
     plan.reps,
@@ -90,10 +119,9 @@ st.dataframe(
     column_config={
         "id": None,
         "name": _("Rep"),
-        "load_30d": _("Leads in the last 30 days"),
         "month": _("Leads this month"),
         "routed": _("Routed now"),
-        "load_after": _("30-day load after"),
+        "load_after": _("Leads this month after"),
     },
 )
 if st.button(

@@ -113,6 +113,7 @@ COMMANDS: dict[str, Handler] = {
     "import": _cmd_import,
     **agreement_command.COMMANDS,
     "qualify": marketing_commands.qualify_command,
+    "requalify": marketing_commands.requalify_command,
     "route": marketing_commands.route_command,
     "funnel": marketing_commands.funnel_command,
     "standings": lambda args, engine: _standings().command(args, engine),
@@ -151,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_command.add_parser(sub, common)
     agreement_command.add_parser(sub, common)
     marketing_commands.add_qualify_parser(sub, common)
+    marketing_commands.add_requalify_parser(sub, common)
     marketing_commands.add_route_parser(sub, common)
     marketing_commands.add_funnel_parser(sub, common)
     _standings().add_parser(sub, common)

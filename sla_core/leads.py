@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, literal, update
+from sqlalchemy import case, func, literal, update
 from sqlmodel import Session, col
 
+from sla_core import agreement
 from sla_core.access import Permission, PermissionDenied, can, require
 from sla_core.clock import UTCTimestamp, now
 from sla_core.db import checked_text
-from sla_core.models import Lead, LeadEvent, Role, User
+from sla_core.models import HandoffRules, Lead, LeadEvent, Role, User
+from sla_core.sla.handoff import current_rules_id
 from sla_core.stages import (
     STAGE_LABELS,
     Disposition,
@@ -25,6 +27,8 @@ from sla_core.stages import (
     check_transition,
     parse_touch,
 )
+from sla_core.store.fields import TIME_COLUMNS
+from sla_core.terms import AgreementContent
 
 # Which milestone a stage change stamps.
 _MILESTONE: dict[Stage, str] = {
@@ -257,6 +261,15 @@ def record_touch(
         note = checked_text(note, field="note", limit=NOTE_LIMIT) or None
     lead = _lead_for(session, lead_id, actor)
     at = at or now()
+    required = _rules_of(session, lead).windows.follow_up_attempts
+    # the touch that reaches the count owed stamps when the follow-up duty was met
+    reached = case(
+        (
+            col(Lead.follow_up_done_at).is_(None) & (col(Lead.touches) + 1 >= required),
+            literal(at, UTCTimestamp()),
+        ),
+        else_=col(Lead.follow_up_done_at),
+    )
     _write(
         session,
         lead,
@@ -265,6 +278,7 @@ def record_touch(
             "touches": col(Lead.touches) + 1,
             "first_touch_at": _keep(col(Lead.first_touch_at), at),
             "last_touch_at": at,
+            "follow_up_done_at": reached,
             "updated_at": at,
         },
     )
@@ -274,6 +288,39 @@ def record_touch(
     session.add(event)
     session.flush()
     return event
+
+
+def _rules_of(session: Session, lead: Lead) -> AgreementContent:
+    """The rules the lead's hand-off recorded, else the agreement governing now."""
+    if lead.handoff_rules_id is not None:
+        rules = session.get(HandoffRules, lead.handoff_rules_id)
+        if rules is not None:
+            return AgreementContent.model_validate_json(rules.content)
+    return agreement.governing_version(session=session).content
+
+
+def _missed_before(
+    session: Session, lead: Lead, at: datetime
+) -> list[tuple[str, datetime, datetime | None]]:
+    """The clocks of the lead's current owner already breached at `at` (clock, deadline,
+    when the obligation started): a reassignment leaves those breaches with them."""
+    from sla_core.sla.clocks import lead_clocks
+    from sla_core.sla.context import load_setup
+
+    row = {c.name: getattr(lead, c.name) for c in Lead.__table__.columns}  # type: ignore[attr-defined]
+    frame = pd.DataFrame([row])
+    for name in TIME_COLUMNS:
+        frame[name] = pd.to_datetime(frame[name], utc=True)
+    clocks = lead_clocks(frame, _rules_of(session, lead), at, load_setup(session=session))
+    missed = []
+    for clock, deadline, since in (
+        ("disposition", "disposition_deadline", lead.assigned_at),
+        ("work", "work_deadline", lead.mql_at),
+        ("follow_up", "work_deadline", lead.mql_at),
+    ):
+        if clocks[f"{clock}_status"].iloc[0] == "breached":
+            missed.append((clock, pd.Timestamp(clocks[deadline].iloc[0]).to_pydatetime(), since))
+    return missed
 
 
 def reassign(
@@ -286,8 +333,12 @@ def reassign(
     note: str | None = None,
     at: datetime | None = None,
 ) -> LeadEvent:
-    """Hand a lead to another rep: a fresh assignment (its clocks restart), one event.
+    """Hand a lead to another rep: a fresh assignment under the rules in force now (its
+    disposition clock restarts for the new owner), one event.
 
+    History stays: a clock the previous owner had already breached stays theirs (one
+    "breach" event per clock, actor: that owner, at: the deadline they missed); a clock
+    still running ends unjudged for them.
     Refused (StaleLead) if the lead is no longer with `seen_owner` or moved on meanwhile.
     """
     require(actor, Permission.ROUTE_LEADS)
@@ -300,7 +351,16 @@ def reassign(
     _require_team(session, actor, lead.owner_id, lead_id)
     _require_team(session, actor, new_owner.id, lead_id)
     at = at or now()
-    _write(session, lead, None, {"owner_id": to_owner, "assigned_at": at, "updated_at": at})
+    missed = _missed_before(session, lead, at) if lead.owner_id is not None else []
+    rules_id = current_rules_id(session=session)
+    _write(session, lead, None, {"owner_id": to_owner, "assigned_at": at, "updated_at": at,
+                                 "handoff_rules_id": rules_id})  # fmt: skip
+    for clock, deadline, since in missed:
+        session.add(
+            LeadEvent(lead_id=lead_id, at=deadline, kind=EventKind.BREACH, reason=clock,
+                      actor_id=seen_owner, since=since, note=f"{clock} missed by "
+                      f"{seen_owner} before reassignment to {to_owner}")
+        )  # fmt: skip
     event = LeadEvent(lead_id=lead_id, at=at, kind=EventKind.ASSIGNED, actor_id=actor.id,
                       note=note or f"reassigned from {seen_owner} to {to_owner}")  # fmt: skip
     session.add(event)

@@ -105,6 +105,8 @@ class EventKind(StrEnum):
     TOUCH = "touch"
     STAGE = "stage"
     DISPOSITION = "disposition"
+    # a clock the previous owner had breached when the lead was reassigned (stays theirs)
+    BREACH = "breach"
 
 
 def parse_touch(value: str) -> TouchKind:

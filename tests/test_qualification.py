@@ -80,11 +80,12 @@ def test_qualify_moves_only_leads_at_lead_that_reach_the_threshold(engine: Engin
     with session_scope(engine) as session:
         events = session.exec(select(LeadEvent).where(LeadEvent.kind == "stage")).all()
         notes = sorted(e.note or "" for e in events)
-        audit = session.exec(select(AuditEntry).where(AuditEntry.action == "qualify_leads")).one()
+        audit = session.exec(select(AuditEntry).where(AuditEntry.action == "requalify_leads")).one()
         hit = session.exec(select(Lead).where(Lead.lead_key == "hit")).one()
+    # without an import batch, qualify re-qualifies the backlog: each move says so
     assert notes == [
-        "agreement v1 (threshold 50), score 100",
-        "agreement v1 (threshold 50), score 50",
+        "re-qualified under agreement v1 (threshold 50), score 100",
+        "re-qualified under agreement v1 (threshold 50), score 50",
     ]
     assert {(e.from_stage, e.to_stage) for e in events} == {("lead", "mql")}
     assert all(e.at == hit.mql_at for e in events)
@@ -118,12 +119,19 @@ def test_a_rep_may_not_qualify(engine: Engine) -> None:
     assert stages(engine)["hit"] == ("lead", False)
 
 
-def test_the_import_hook_commits_its_own_transaction(engine: Engine) -> None:
+def test_the_import_hook_commits_its_own_transaction_for_its_batch_only(engine: Engine) -> None:
     seed(engine)
-    assert qualify_after_import(engine=engine, actor=system_actor()).qualified == 2
+    with session_scope(engine) as session:  # "hit" came with import 7, "half" earlier
+        for lead in session.exec(select(Lead).where(col(Lead.lead_key).in_(["hit", "half"]))):
+            lead.import_batch_id = 7 if lead.lead_key == "hit" else 6
+            session.add(lead)
+    done = qualify_after_import(engine=engine, actor=system_actor(), batch_id=7)
+    assert (done.candidates, done.qualified) == (1, 1)
     with session_scope(engine) as session:
-        mqls = session.exec(select(Lead.id).where(col(Lead.stage) == "mql")).all()
-    assert len(mqls) == 3
+        mqls = session.exec(select(Lead.lead_key).where(col(Lead.stage) == "mql")).all()
+        audit = session.exec(select(AuditEntry).where(AuditEntry.action == "qualify_leads")).one()
+    assert sorted(mqls) == ["crm-mql", "hit"]
+    assert "import #7" in (audit.detail or "")
 
 
 def test_a_kill_between_the_import_and_its_qualification_is_resumed(
@@ -145,6 +153,10 @@ def test_a_kill_between_the_import_and_its_qualification_is_resumed(
     assert stages(engine)["new@x.io"] == ("lead", False)
     monkeypatch.undo()
     other = b"Email,Industry,Engagement,Lifecycle Stage\nother@x.io,Retail,10,lead\n"
-    report = run_import(engine=engine, data=other, filename="b.csv", actor=system_actor())
+    run_import(engine=engine, data=other, filename="b.csv", actor=system_actor())
+    # an import never qualifies leads it did not bring (issue 17): the backlog action does,
+    # as `python -m sla_core qualify` after a killed import (the README says so)
+    assert stages(engine)["new@x.io"] == ("lead", False)
+    with session_scope(engine) as session:
+        qualify(session=session, actor=system_actor())
     assert stages(engine)["new@x.io"] == ("mql", True)
-    assert any("Qualification: 3 of" in note for note in report.notes), report.notes

@@ -124,6 +124,6 @@ def test_quota_edits_are_checked_beside_their_field() -> None:
     assert content.targets.conversion_rate_pct == D("8.5")
     assert describe_quota_changes(current, content) == [
         "Conversion target (%): 7.0 -> 8.5",
-        "Max MQLs per rep (rolling 30 days): 150 -> 120",
+        "Max MQLs per rep (per month): 150 -> 120",
         "Disposition window (hours): 48 -> 24",
     ]

@@ -1,4 +1,4 @@
-"""Routing against the database: caps over 30 days, away reps, events, concurrency, the CLI."""
+"""Routing against the database: caps per month, away reps, events, concurrency, the CLI."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sla_core.db import session_scope
 from sla_core.marketing.route_run import NoRepAvailable, route, spread
 from sla_core.models import AuditEntry, Lead, LeadEvent, Role, Team, TeamKind
 from sla_core.people import users
+from sla_core.periods import month_containing
 
 
 def seed(engine: Engine, *, mqls: int = 10, reps: int = 2, max_cap: int = 5) -> list[int]:
@@ -58,9 +59,9 @@ def seed(engine: Engine, *, mqls: int = 10, reps: int = 2, max_cap: int = 5) -> 
                 Lead(lead_key=f"m{i}", stage="mql", industry="Software", engagement=i * 10,
                      created_at=at, mql_at=at + timedelta(minutes=i))
             )  # fmt: skip
-        # rep0 already holds 2 leads from the last 30 days, plus one 40 days old
-        for j, days in enumerate((1, 2, 40)):
-            old = now() - timedelta(days=days)
+        # rep0 already holds 2 leads from this month, plus one from last month
+        start = month_containing(now()).start.to_pydatetime()
+        for j, old in enumerate((now() - timedelta(minutes=1), start, start - timedelta(days=1))):
             session.add(
                 Lead(lead_key=f"old{j}", stage="sal", owner_id=ids[0], created_at=old,
                      mql_at=old, assigned_at=old)
@@ -76,11 +77,11 @@ def owners(engine: Engine) -> dict[str, int | None]:
         }
 
 
-def test_route_fills_within_the_30_day_max_and_logs_each_assignment(engine: Engine) -> None:
+def test_route_fills_within_the_monthly_max_and_logs_each_assignment(engine: Engine) -> None:
     rep0, rep1 = seed(engine)
     with session_scope(engine) as session:
         result = route(session=session, actor=system_actor())
-    # max 5: rep0 has 2 in 30 days (room 3), rep1 none (room 5): 8 of 10 leads routed
+    # max 5: rep0 has 2 this month (room 3), rep1 none (room 5): 8 of 10 leads routed
     assert (result.waiting, result.assigned) == (10, 8)
     held = list(owners(engine).values())
     assert (held.count(rep0), held.count(rep1), held.count(None)) == (3, 5, 2)
@@ -210,10 +211,10 @@ def test_two_routing_runs_at_once_never_pass_the_max(engine: Engine) -> None:
     assert len(held) == 8
 
 
-def test_rep_loads_count_the_last_30_days_and_this_month(engine: Engine) -> None:
-    """At 2026-03-20 noon (UTC, Gregorian): the 30 days start on 2026-02-18 12:00 and the
-    month on 2026-03-01. Rep 0: 2026-02-10 (neither), 02-25 (30 days), 03-05 and 03-19
-    (both) -> 3 and 2; rep 1 holds nothing; a lead with no owner counts for nobody."""
+def test_rep_loads_count_this_calendar_month(engine: Engine) -> None:
+    """At 2026-03-20 noon (UTC, Gregorian) the month is March. Rep 0: 2026-02-10 and 02-25
+    (February), 03-05 and 03-19 (March) -> 2; rep 1 holds nothing; a lead with no owner
+    counts for nobody."""
     from datetime import UTC, datetime
 
     from sla_core.marketing.route_run import rep_loads
@@ -232,8 +233,8 @@ def test_rep_loads_count_the_last_30_days_and_this_month(engine: Engine) -> None
     ref = datetime(2026, 3, 20, 12, tzinfo=UTC)
     with session_scope(engine) as session:
         loads = rep_loads(session=session, away=(), ref=ref).set_index("id")
-    assert loads.loc[ids[0], ["load_30d", "month"]].tolist() == [3, 2]
-    assert loads.loc[ids[1], ["load_30d", "month"]].tolist() == [0, 0]
+    assert loads.loc[ids[0], "month"] == 2
+    assert loads.loc[ids[1], "month"] == 0
 
 
 def test_a_person_an_import_created_receives_no_routed_leads(engine: Engine) -> None:

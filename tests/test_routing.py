@@ -9,9 +9,8 @@ import pytest
 from sla_core.marketing.routing import plan, shares, water_fill
 
 
-def reps(loads: list[int], months: list[int] | None = None) -> pd.DataFrame:
-    months = months if months is not None else loads
-    return pd.DataFrame({"id": range(101, 101 + len(loads)), "load_30d": loads, "month": months})
+def reps(months: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({"id": range(101, 101 + len(months)), "month": months})
 
 
 def leads(scores: list[int], since: list[int] | None = None) -> pd.DataFrame:
@@ -34,12 +33,12 @@ def test_water_fill_by_hand(base: list[int], room: list[int], count: int, given:
 
 
 def test_reps_below_the_monthly_min_are_filled_first() -> None:
-    # min 10: rep A has 2 this month (owed 8), B 10 (owed 0); 30-day loads 2 and 10
+    # min 10: rep A has 2 this month (owed 8), B 10 (owed 0)
     # 12 leads: 8 to A first, then 4 evened on loads 10 and 10 -> 2 each
     assert shares(reps([2, 10]), 12, min_cap=10, max_cap=100).tolist() == [10, 2]
 
 
-def test_no_rep_passes_the_max_over_30_days() -> None:
+def test_no_rep_passes_the_monthly_max() -> None:
     given = shares(reps([145, 0, 149]), 300, min_cap=0, max_cap=150)
     assert given.tolist() == [5, 150, 1]
 
@@ -56,7 +55,7 @@ def test_fair_spread_over_many_leads() -> None:
     many = leads(rng.integers(0, 100, 1000).tolist())
     team = reps(rng.integers(0, 40, 7).tolist())
     result = plan(many, team, min_cap=0, max_cap=200)
-    after = team["load_30d"] + team["id"].map(result["rep_id"].value_counts()).fillna(0)
+    after = team["month"] + team["id"].map(result["rep_id"].value_counts()).fillna(0)
     assert len(result) == 1000 and result["lead_id"].is_unique
     assert after.max() - after.min() <= 1  # as even as whole leads allow
 

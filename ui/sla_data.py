@@ -16,6 +16,7 @@ from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_setup
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.mailer import SmtpConfig
+from sla_core.sla.reassign import kept_breaches
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store import snapshot
 from sla_core.terms import AgreementContent
@@ -34,6 +35,8 @@ class SlaView:
     ref: datetime
     revision: str
     shared: snapshot.Shared  # memo(...) keeps derived figures for this data revision
+    # the breaches reassignments left with the reps who missed them (reassign.kept_breaches)
+    kept: pd.DataFrame | None = None
 
 
 def setup_key(content: AgreementContent, setup: WorkSetup) -> tuple[str, ...]:
@@ -57,6 +60,7 @@ def sla_view(owner_id: int | None) -> SlaView:
     with db.session_scope(engine_for(db.database_url())) as session:
         governing = agreement.governing_version(session=session)
         setup = load_setup(session=session)
+        kept = kept_breaches(session=session)
     content = governing.content
     shared = current_snapshot()  # re-read from the database only when the data changed
     frame = shared.for_owner(owner_id)
@@ -84,7 +88,7 @@ def sla_view(owner_id: int | None) -> SlaView:
     minute = int(now().timestamp() // 60)  # a new minute replaces the clocks of the last one
     key = ("sla_clocks", owner_id, *setup_key(content, setup))
     ref, clocks = shared.memo(key, compute, stamp=minute, update=update)
-    return SlaView(frame, clocks, content, governing, setup, ref, shared.revision, shared)
+    return SlaView(frame, clocks, content, governing, setup, ref, shared.revision, shared, kept)
 
 
 @dataclass(frozen=True)

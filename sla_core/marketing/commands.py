@@ -1,4 +1,4 @@
-"""`python -m sla_core qualify|route|funnel`: the marketing side from the shell."""
+"""`python -m sla_core qualify|requalify|route|funnel`: the marketing side from the shell."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def add_qualify_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "qualify",
         parents=[common],
-        help="make MQLs of the leads whose score reaches the threshold in force",
+        help="re-qualify the backlog now, as `requalify --apply` (leads flagged re-qualified)",
     )
     p.add_argument("--dry-run", action="store_true", help="count only, change nothing")
 
@@ -42,6 +42,58 @@ def qualify_command(args: argparse.Namespace, engine: Engine) -> int:
         "dry_run": result.dry_run,
     }
     _emit(args, payload, result.summary())
+    return 0
+
+
+def add_requalify_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The `requalify` subcommand's arguments: a preview, or the explicit action."""
+    p = sub.add_parser(
+        "requalify",
+        parents=[common],
+        help="re-qualify the backlog (leads at stage lead) under the definition in force",
+    )
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument(
+        "--preview", action="store_true", help="how many, from which months, each rep's load"
+    )
+    mode.add_argument("--apply", action="store_true", help="re-qualify them (audited)")
+
+
+def requalify_command(args: argparse.Namespace, engine: Engine) -> int:
+    """Preview or apply the re-qualification of the backlog, as the system."""
+    from sla_core.marketing.qualification import requalify, requalify_preview
+
+    with session_scope(engine) as session:
+        preview = requalify_preview(session=session, actor=system_actor())
+        if args.apply:
+            done = requalify(session=session, actor=system_actor())
+    months = [{"month": str(r.month), "leads": int(r.leads)} for r in preview.months.itertuples()]
+    load = [
+        {"id": int(r.id), "name": r.name, "month": int(r.month), "would_get": int(r.would_get),
+         "month_after": int(r.month_after)}
+        for r in preview.load.itertuples()
+    ]  # fmt: skip
+    payload: dict[str, Any] = {
+        "threshold": preview.result.threshold,
+        "version": preview.result.version,
+        "candidates": preview.result.candidates,
+        "would_qualify": preview.result.qualified,
+        "months": months,
+        "load": load,
+        "unrouted": preview.unrouted,
+        "applied": bool(args.apply),
+    }
+    lines = [preview.summary()]
+    if args.apply:
+        payload["requalified"] = done.qualified
+        lines = [f"{done.qualified:,} leads re-qualified as MQLs (audited); {lines[0]}"]
+    lines += [
+        f"  {r.name:<24} {int(r.month):>6} this month, {int(r.would_get):>6} more"
+        for r in preview.load.itertuples()
+    ]
+    if preview.unrouted:
+        lines.append(f"  {preview.unrouted:,} would wait unassigned (every rep at the monthly max)")
+    _emit(args, payload, "\n".join(lines))
     return 0
 
 
@@ -99,13 +151,13 @@ def _route(args: argparse.Namespace, engine: Engine) -> int:
         "assigned": result.assigned,
         "dry_run": result.dry_run,
         "reps": [
-            {"id": int(r.id), "name": r.name, "load_30d": int(r.load_30d),
+            {"id": int(r.id), "name": r.name, "month": int(r.month),
              "routed": int(r.routed), "load_after": int(r.load_after)}
             for r in reps.itertuples()
         ],
     }  # fmt: skip
     lines = [result.summary()] + [
-        f"  {r.name:<24} {int(r.routed):>6} routed, {int(r.load_after):>6} in 30 days"
+        f"  {r.name:<24} {int(r.routed):>6} routed, {int(r.load_after):>6} this month"
         for r in reps.itertuples()
     ]
     _emit(args, payload, "\n".join(lines))

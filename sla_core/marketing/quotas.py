@@ -14,7 +14,7 @@ LABELS: dict[str, str] = {
     "conversion_rate_pct": "Conversion target (%)",
     "opportunities_per_rep": "Opportunities per rep per month",
     "min_mqls_per_rep": "Min MQLs per rep per month",
-    "max_mqls_per_rep": "Max MQLs per rep (rolling 30 days)",
+    "max_mqls_per_rep": "Max MQLs per rep (per month)",
     "quality_pct": "MQL quality target (% accepted by sales)",
     "follow_up_attempts": "Follow-up attempts per lead",
     "disposition_hours": "Disposition window (hours)",

@@ -10,24 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from sla_core import agreement, audit
 from sla_core.access import Permission, require
-from sla_core.clock import now, to_micros
+from sla_core.clock import UTCTimestamp, now, to_micros
 from sla_core.marketing import routing
-from sla_core.models import Role, User
+from sla_core.models import Lead, Role, User
 from sla_core.org import load_org_settings
 from sla_core.people.roster import counts as counted_people
-from sla_core.periods import month_containing, zone_info
+from sla_core.periods import Period, month_containing, zone_info
 from sla_core.scoring import score_leads
+from sla_core.sla.handoff import current_rules_id
 from sla_core.sla.worktime import load_work_time
 from sla_core.stages import EventKind, Stage
 from sla_core.store.bulk import read_arrow, stage_int_rows
@@ -53,7 +54,7 @@ class RouteResult:
     def summary(self) -> str:
         verb = "would be assigned" if self.dry_run else "assigned"
         left = self.waiting - self.assigned
-        tail = f"; {left:,} left unassigned (every rep at the max)" if left > 0 else ""
+        tail = f"; {left:,} left unassigned (every rep at the monthly max)" if left > 0 else ""
         return f"{self.assigned:,} of {self.waiting:,} unassigned MQLs {verb}{tail}"
 
 
@@ -77,18 +78,17 @@ def away_now(*, session: Session, ref: datetime) -> set[int]:
 
 
 def rep_loads(*, session: Session, away: Collection[int], ref: datetime) -> pd.DataFrame:
-    """Active, placed reps who are not away: id, name, leads assigned in 30 days and this
-    month. Who counts is `people.counts` (in a team or able to sign in); a person an import
-    created is neither and could not see the leads routed to them."""
+    """Active, placed reps who are not away: id, name and `month`, the leads assigned to
+    them this month (the month containing `ref` in the organisation's zone and calendar:
+    the agreement's cap is "per rep per month"). Placed (`people.placed`): in a team or
+    able to sign in; a person an import created has neither and could not see the leads
+    routed to them."""
     people = session.exec(
         select(User.id, User.name).where(col(User.role) == Role.SALES_REP.value, counted_people())
     ).all()
     reps = pd.DataFrame(people, columns=["id", "name"]).astype({"id": "int64"})
     reps = reps[~reps["id"].isin(list(away))].sort_values("id", ignore_index=True)
-    settings = load_org_settings(session=session)
-    month = month_containing(ref, zone=settings.time_zone, calendar=settings.calendar)
-    since = to_micros(ref - timedelta(days=30))
-    start = to_micros(month.start.to_pydatetime())
+    month = _month(session, ref)
     # The range alone goes through the (assigned_at, owner_id) index; counted per owner
     # directly (GROUP BY owner_id), SQLite walked every owned lead instead: 1.4 s at 1M.
     # The ordered subquery keeps it from being flattened back into that plan.
@@ -96,35 +96,76 @@ def rep_loads(*, session: Session, away: Collection[int], ref: datetime) -> pd.D
         session.connection()
         .execute(
             text(
-                "SELECT owner_id,"
-                " SUM(CASE WHEN assigned_at >= :since THEN 1 ELSE 0 END),"
-                " SUM(CASE WHEN assigned_at >= :start THEN 1 ELSE 0 END)"
-                " FROM (SELECT owner_id, assigned_at FROM lead WHERE assigned_at >= :low"
+                "SELECT owner_id, COUNT(*)"
+                " FROM (SELECT owner_id, assigned_at FROM lead"
+                " WHERE assigned_at >= :start AND assigned_at < :end"
                 " ORDER BY assigned_at) AS recent"
                 " WHERE owner_id IS NOT NULL GROUP BY owner_id"
             ),
-            {"since": since, "start": start, "low": min(since, start)},
+            {
+                "start": to_micros(month.start.to_pydatetime()),
+                "end": to_micros(month.end.to_pydatetime()),
+            },
         )
         .all()
     )
-    loads = pd.DataFrame(counts, columns=["id", "load_30d", "month"]).astype(
-        {"id": "int64", "load_30d": "int64", "month": "int64"}
-    )
-    reps = reps.merge(loads, on="id", how="left").fillna({"load_30d": 0, "month": 0})
-    return reps.astype({"load_30d": "int64", "month": "int64"})
+    loads = pd.DataFrame(counts, columns=["id", "month"]).astype({"id": "int64", "month": "int64"})
+    reps = reps.merge(loads, on="id", how="left").fillna({"month": 0})
+    return reps.astype({"month": "int64"})
 
 
-def _apply(conn: Connection, pairs: pd.DataFrame, actor: User) -> int:
+def _month(session: Session, ref: datetime) -> Period:
+    settings = load_org_settings(session=session)
+    return month_containing(ref, zone=settings.time_zone, calendar=settings.calendar)
+
+
+def reps_over_cap(*, session: Session, ref: datetime | None = None) -> pd.DataFrame:
+    """Active, placed reps holding more than the agreement's monthly max this month
+    (id, name, month, over); away reps included: the month counts for them too."""
+    ref = ref or now()
+    max_cap = agreement.governing_version(session=session).content.targets.max_mqls_per_rep
+    return routing.over_cap(rep_loads(session=session, away=(), ref=ref), max_cap)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """The unassigned MQLs waiting for a rep: how many, and since when the oldest waits."""
+
+    count: int
+    oldest: datetime | None
+    ref: datetime
+
+    @property
+    def oldest_age_days(self) -> float | None:
+        """How long the oldest has waited, in days (None when nothing waits)."""
+        if self.oldest is None:
+            return None
+        return (self.ref - self.oldest).total_seconds() / 86_400
+
+
+def backlog(*, session: Session, ref: datetime | None = None) -> Backlog:
+    """The unassigned backlog: MQLs with no owner, and the instant the oldest became one."""
+    since = func.coalesce(col(Lead.mql_at), col(Lead.created_at), type_=UTCTimestamp())
+    count, oldest = session.exec(
+        select(func.count(), func.min(since)).where(
+            col(Lead.stage) == Stage.MQL.value, col(Lead.owner_id).is_(None)
+        )
+    ).one()
+    return Backlog(int(count), oldest, ref or now())
+
+
+def _apply(conn: Connection, pairs: pd.DataFrame, actor: User, rules_id: int) -> int:
+    """Claim the planned leads still unassigned, under the rules in force (`rules_id`)."""
     rows = zip(*(pairs[c].tolist() for c in ("lead_id", "rep_id", "score")), strict=True)
     stage_int_rows(conn, "route_rows", ("id", "rep", "score"), rows)
     at = to_micros(now())
     claimed = conn.execute(
         text(
-            "UPDATE lead SET owner_id = r.rep, assigned_at = :at, updated_at = :at"
-            " FROM route_rows AS r"
+            "UPDATE lead SET owner_id = r.rep, assigned_at = :at, updated_at = :at,"
+            " handoff_rules_id = :rules FROM route_rows AS r"
             f" WHERE lead.id = r.id AND lead.owner_id IS NULL AND lead.stage = '{Stage.MQL}'"
         ),
-        {"at": at},
+        {"at": at, "rules": rules_id},
     ).rowcount
     conn.execute(
         text(
@@ -190,7 +231,7 @@ def route(
     planned = routing.summary(pairs, reps)
     if dry_run or pairs.empty:
         return RouteResult(pairs, planned, len(queue), len(pairs), dry_run)
-    claimed = _apply(session.connection(), pairs, actor)
+    claimed = _apply(session.connection(), pairs, actor, current_rules_id(session=session))
     result = RouteResult(pairs, planned, len(queue), claimed, False)
     audit.record(
         session=session, actor=actor, action="route_leads", entity="lead", detail=result.summary()

@@ -2,8 +2,9 @@
 
 Priority: the highest score first, then the oldest. Fairness: reps below the monthly
 minimum are filled towards it first, then every lead goes to the rep with the lowest
-load over the rolling 30 days ("water-filling"), never past the max; each round hands
-one lead to every rep still owed one, so the best leads are spread too, not stacked.
+load this month ("water-filling"), never past the max per month, as the agreement says
+("at most N MQLs per rep per month": the month in the organisation's zone and calendar);
+each round hands one lead to every rep still owed one, so the best leads are spread too.
 """
 
 from __future__ import annotations
@@ -41,20 +42,20 @@ def water_fill(base: np.ndarray, room: np.ndarray, count: int) -> np.ndarray:
 
 
 def shares(reps: pd.DataFrame, leads: int, min_cap: int, max_cap: int) -> np.ndarray:
-    """Leads per rep: first towards the monthly min, then evenly on the 30-day load."""
-    load = reps["load_30d"].to_numpy(dtype=np.int64)
+    """Leads per rep: first towards the monthly min, then evenly on this month's load,
+    never past the monthly max."""
     month = reps["month"].to_numpy(dtype=np.int64)
-    room = np.maximum(max_cap - load, 0)
+    room = np.maximum(max_cap - month, 0)
     owed = np.minimum(np.maximum(min_cap - month, 0), room)
     first = water_fill(month, owed, leads)
-    rest = water_fill(load + first, room - first, leads - int(first.sum()))
+    rest = water_fill(month + first, room - first, leads - int(first.sum()))
     return np.asarray(first + rest, dtype=np.int64)
 
 
 def plan(leads: pd.DataFrame, reps: pd.DataFrame, min_cap: int, max_cap: int) -> pd.DataFrame:
     """Assignments (lead_id, rep_id, score) for `leads` (id, score, since) over `reps`.
 
-    `reps` holds the reps who may receive leads now (id, load_30d, month). Leads beyond
+    `reps` holds the reps who may receive leads now (id, month: leads this month). Leads beyond
     every rep's room stay unassigned (absent from the result).
     """
     columns = ["lead_id", "rep_id", "score"]
@@ -68,7 +69,7 @@ def plan(leads: pd.DataFrame, reps: pd.DataFrame, min_cap: int, max_cap: int) ->
     # loaded first, so each round deals one lead to each of them in priority order
     slot = np.repeat(np.arange(len(reps)), given)
     round_ = np.arange(len(slot)) - np.repeat(np.cumsum(given) - given, given)
-    load = reps["load_30d"].to_numpy(dtype=np.int64)[slot]
+    load = reps["month"].to_numpy(dtype=np.int64)[slot]
     sequence = slot[np.lexsort((slot, load, round_))]
     picked = order[: len(sequence)]
     return pd.DataFrame(
@@ -81,9 +82,16 @@ def plan(leads: pd.DataFrame, reps: pd.DataFrame, min_cap: int, max_cap: int) ->
 
 
 def summary(assignments: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
-    """Per rep: the 30-day load before, the leads routed now, and the load after."""
+    """Per rep: this month's load before, the leads routed now, and the month's load after."""
     routed = assignments["rep_id"].value_counts()
-    out = reps[["id", "name", "load_30d", "month"]].copy() if "name" in reps else reps.copy()
+    out = reps[["id", "name", "month"]].copy() if "name" in reps else reps.copy()
     out["routed"] = out["id"].map(routed).fillna(0).astype("int64")
-    out["load_after"] = out["load_30d"] + out["routed"]
+    out["load_after"] = out["month"] + out["routed"]
     return out.sort_values(["routed", "id"], ascending=[False, True], ignore_index=True)
+
+
+def over_cap(reps: pd.DataFrame, max_cap: int) -> pd.DataFrame:
+    """The reps holding more than the monthly max this month (a manual hand-off or an
+    import can put them there; routing never does): id, name, month, over (by how many)."""
+    over = reps[reps["month"] > max_cap]
+    return over.assign(over=over["month"] - max_cap).reset_index(drop=True)

@@ -13,6 +13,7 @@ from sla_core.models.gamification import BadgeAward, ClosedStanding, PeriodClose
 from sla_core.models.leads import (
     BatchStatus,
     ColumnMapping,
+    HandoffRules,
     ImportBatch,
     ImportReject,
     Lead,
@@ -40,6 +41,7 @@ __all__ = [
     "BatchStatus",
     "ClosedStanding",
     "ColumnMapping",
+    "HandoffRules",
     "ImportBatch",
     "ImportReject",
     "Lead",

@@ -111,6 +111,24 @@ class Lead(SQLModel, table=True):
     updated_at: datetime | None = optional_instant()
     row_hash: str | None = Field(default=None, max_length=32)
     import_batch_id: int | None = Field(default=None, sa_type=BigInteger)
+    # the rules (HandoffRules) the lead's current hand-off is judged by
+    handoff_rules_id: int | None = Field(default=None, sa_type=BigInteger)
+    # became an MQL by re-qualifying the backlog, not as a new lead
+    requalified_at: datetime | None = optional_instant()
+    # the touch that met the follow-up duty (the duty's count of touches, at that instant)
+    follow_up_done_at: datetime | None = optional_instant()
+
+
+class HandoffRules(SQLModel, table=True):
+    """The agreement's content as it stood at a hand-off (the signed version in force or the
+    draft), stored once per distinct content: a lead handed off under it keeps being judged
+    by it whatever the draft becomes later."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int | None = None
+    content_hash: str = Field(unique=True, max_length=64)
+    content: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
 
 
 class LeadEvent(SQLModel, table=True):
@@ -131,6 +149,8 @@ class LeadEvent(SQLModel, table=True):
     actor_id: int | None = Field(default=None, sa_type=BigInteger)
     batch_id: int | None = Field(default=None, sa_type=BigInteger)
     note: str | None = Field(default=None, sa_type=Text)
+    # a "breach" kept by the previous owner: when the missed obligation started
+    since: datetime | None = optional_instant()
 
 
 class Reminder(SQLModel, table=True):

@@ -9,7 +9,11 @@ Rules (all windows from the agreement in force):
   24 hours when the team works around the clock); done at the first touch or the
   disposition, whichever came first.
 - Follow-up: `windows.follow_up_attempts` touches are owed within the work window, unless
-  the lead was qualified or disqualified (no further follow-up owed).
+  the lead was dispositioned (qualified, disqualified or returned to nurture) within it.
+  Only what happened inside the window counts: a touch logged after it never turns a
+  breached duty into a met one.
+- History: each lead is judged by the rules its hand-off recorded (`handoff_rules_id`:
+  windows, follow-ups, MQL definition), whatever the draft says later.
 - A clock not yet done is at risk once `service.at_risk_pct` % of its window is gone and
   breached once its deadline has passed; a clock done by its deadline is met, after it
   breached.
@@ -28,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from sla_core.sla.deadlines import working_times
-from sla_core.sla.exemptions import Exemptions, exempt_leads
+from sla_core.sla.exemptions import Exemptions, exempt_leads, rule_arrays
 from sla_core.sla.timeline import Instants, micros
 from sla_core.sla.worktime import WorkSetup
 from sla_core.stages import AWAITING_DISPOSITION, Stage
@@ -88,25 +92,43 @@ def _status(
     )
 
 
+def follow_up_met_at(leads: pd.DataFrame, at: Instants, required: np.ndarray) -> np.ndarray:
+    """When each lead's follow-up duty was met (NaN: not yet): the touch that reached the
+    count (`follow_up_done_at`), or the disposition - qualify, disqualify or nurture - or
+    the qualification that settled it, whichever came first.
+
+    Leads from a CRM file carry counts, not touch events: their count is met at the last
+    touch; a stage that settles the duty with no date settles it from the start.
+    """
+    made = leads["touches"].fillna(0).to_numpy(dtype=np.int64)
+    by_count = np.where(
+        made >= required,
+        np.where(np.isnan(at["last_touch_at"]), -np.inf, at["last_touch_at"]),
+        np.nan,
+    )
+    by_count = np.where(np.isnan(at["follow_up_done_at"]), by_count, at["follow_up_done_at"])
+    by_count = np.where(required <= 0, -np.inf, by_count)
+    settled = np.fmin(at["dispositioned_at"], at["sql_at"])
+    undated = leads["stage"].isin([*QUALIFIED_STAGES, Stage.DISQUALIFIED.value]).to_numpy(
+        dtype=bool
+    ) & np.isnan(settled)
+    settled = np.where(undated, -np.inf, settled)
+    return np.asarray(np.fmin(by_count, settled))
+
+
 def _follow_up_status(
-    leads: pd.DataFrame,
     work: np.ndarray,
-    required: int,
+    met_at: np.ndarray,
     times: dict[str, np.ndarray],
     *,
-    sql_at: np.ndarray,
     ref: float,
     at_risk: float,
 ) -> np.ndarray:
-    """Follow-ups owed within the work window, unless the lead was (dis)qualified."""
-    made = leads["touches"].fillna(0).to_numpy(dtype=np.int64)
-    settled = (
-        leads["stage"].isin([*QUALIFIED_STAGES, Stage.DISQUALIFIED.value]).to_numpy(dtype=bool)
-    )
-    settled = settled | ~np.isnan(sql_at)
+    """Follow-ups owed within the work window: met only by what happened inside it (a touch
+    or a disposition after the window never turns a breach into a met duty)."""
     pending = work <= _CODES[ClockStatus.EXEMPT]  # not started or exempt
     return np.select(
-        [pending, (made >= required) | settled, ref > times["work_deadline"],
+        [pending, met_at <= times["work_deadline"], ref > times["work_deadline"],
          times["work_share_now"] >= at_risk],
         [work, _CODES[ClockStatus.MET], _CODES[ClockStatus.BREACHED], _CODES[ClockStatus.AT_RISK]],
         default=_CODES[ClockStatus.ON_TRACK],
@@ -171,8 +193,9 @@ def _lead_clocks(
     at_risk = float(content.service.at_risk_pct) / 100
     at = Instants(leads)
     found = exemptions or exempt_leads(leads, content, setup, at)
-    times = working_times(leads, content, now, setup, at)
-    required = content.windows.follow_up_attempts
+    rules = rule_arrays(leads, content, setup)
+    times = working_times(leads, content, now, setup, at, rules)
+    required = rules["follow_ups"]
     codes = _clock_codes(leads, at, times, required, ref=now, at_risk=at_risk, exempt=found.exempt)
     running = {c: np.isnan(times[f"{c}_done"]) & (codes[c] >= _CODES[ClockStatus.ON_TRACK])
                for c in ("disposition", "work")}  # fmt: skip
@@ -215,7 +238,7 @@ def _clock_codes(
     leads: pd.DataFrame,
     at: Instants,
     times: dict[str, np.ndarray],
-    required: int,
+    required: np.ndarray,
     *,
     ref: float,
     at_risk: float,
@@ -235,7 +258,7 @@ def _clock_codes(
         for clock in ("disposition", "work")
     }
     codes["follow_up"] = _follow_up_status(
-        leads, codes["work"], required, times, sql_at=at["sql_at"], ref=ref, at_risk=at_risk
+        codes["work"], follow_up_met_at(leads, at, required), times, ref=ref, at_risk=at_risk
     )
     return codes
 

@@ -17,6 +17,7 @@ from sla_core.org import load_org_settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_heads, load_setup
 from sla_core.sla.gauges import LEVEL_TITLES, Level, pace_of
+from sla_core.sla.reassign import kept_breaches
 from sla_core.sla.views import Scope, ScopeKind, joint_figure, scope_gauges
 from sla_core.store import snapshot
 
@@ -67,6 +68,7 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
         org = load_org_settings(session=session)
         content = agreement.governing_version(session=session).content
         setup, heads = load_setup(session=session), load_heads(session=session)
+        kept = kept_breaches(session=session)
     ref = now()
     period = (
         periods.parse_period(args.period, zone=org.time_zone, calendar=org.calendar)
@@ -76,7 +78,7 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
     owner = scope.id if scope.kind is ScopeKind.REP else None
     frame = snapshot.read_leads(engine, owner_id=owner, columns=snapshot.SNAPSHOT_COLUMNS)
     clocks = lead_clocks(frame, content, ref, setup)
-    gauges = scope_gauges(frame, clocks, content, period, ref, scope, heads)
+    gauges = scope_gauges(frame, clocks, content, period, ref, scope, heads, kept)
     rows = [
         {
             "level": row["level"],

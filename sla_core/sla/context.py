@@ -9,6 +9,7 @@ from sla_core.agreement import versions
 from sla_core.models import Role, Team, TeamKind, User
 from sla_core.org import load_org_settings
 from sla_core.people.roster import counted_ids
+from sla_core.sla.handoff import load_rules
 from sla_core.sla.views import Heads
 from sla_core.sla.worktime import WorkSetup, load_work_time
 from sla_core.terms import MQLDefinition
@@ -37,12 +38,14 @@ def mql_history(*, session: Session) -> tuple[tuple[pd.Timestamp, MQLDefinition]
 
 def load_setup(*, session: Session) -> WorkSetup:
     """Business hours, holidays and away periods, the organisation's zone, everyone's team,
-    and the MQL definitions that were in force (exemptions judge each lead at hand-off)."""
+    and the MQL definitions that were in force (exemptions judge each lead at hand-off),
+    and the rules each hand-off recorded (a lead is judged by the rules of its hand-off)."""
     return WorkSetup(
         work_time=load_work_time(session=session),
         zone=load_org_settings(session=session).time_zone,
         team_of=team_of(session=session),
         mql_history=mql_history(session=session),
+        rules=load_rules(session=session),
     )
 
 

@@ -1,8 +1,10 @@
 """The daily sales report handed on to the service team: per rep, what happened that day.
 
-For one local day (the organisation's zone), per lead owner: leads worked (touched at
-least once), touches logged, leads dispositioned, opportunities opened, and clocks
-breached (a disposition or work deadline that fell on that day and was not met).
+For one local day (the organisation's zone), per rep: leads worked (touched at least once),
+touches logged, leads dispositioned, opportunities opened - each credited to the person who
+did it (the event's actor, not whoever owns the lead now; an event the system recorded goes
+to the lead's owner) - and clocks breached (a disposition or work deadline that fell on
+that day and was not met), charged to the lead's owner.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 import pandas as pd
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from sla_core.access import Permission, require
@@ -34,16 +38,23 @@ def day_span(day: date, zone: str) -> Period:
 
 
 def day_events(*, session: Session, span: Period) -> pd.DataFrame:
-    """The lead events of the day, with the lead's current owner (lead_id, kind, to_stage)."""
-    rows = session.exec(
-        select(LeadEvent.lead_id, LeadEvent.kind, LeadEvent.to_stage, Lead.owner_id)
+    """The lead events of the day (lead_id, kind, to_stage) and `owner_id`, the person each
+    is credited to: its actor, or the lead's owner when the system recorded it."""
+    rows = session.execute(
+        sa_select(
+            col(LeadEvent.lead_id),
+            col(LeadEvent.kind),
+            col(LeadEvent.to_stage),
+            func.coalesce(col(LeadEvent.actor_id), col(Lead.owner_id)),
+            col(LeadEvent.reason),
+        )
         .join(Lead, col(Lead.id) == col(LeadEvent.lead_id))
         .where(
             col(LeadEvent.at) >= span.start.to_pydatetime(),
             col(LeadEvent.at) < span.end.to_pydatetime(),
         )
     ).all()
-    return pd.DataFrame(rows, columns=["lead_id", "kind", "to_stage", "owner_id"])
+    return pd.DataFrame(rows, columns=["lead_id", "kind", "to_stage", "owner_id", "reason"])
 
 
 def daily_table(
@@ -67,11 +78,22 @@ def daily_table(
             .size(),
         }
     )
+    # a clock breached that day and since reassigned stays with the rep who missed it (its
+    # "breach" event, dated at the deadline); the lead's current owner is not charged
+    kept = events[(events["kind"] == EventKind.BREACH.value)
+                  & events.get("reason", pd.Series(dtype=object)).isin(["disposition", "work"])]  # fmt: skip
     breached = pd.Series(False, index=leads.index)
     for clock in ("disposition", "work"):
         on_day = span.contains(clocks[f"{clock}_deadline"])
-        breached |= on_day & (clocks[f"{clock}_status"] == "breached")
-    late = leads.loc[breached, "owner_id"].dropna().astype("int64").value_counts()
+        hit = on_day & (clocks[f"{clock}_status"] == "breached")
+        if clock == "work" and "id" in leads:
+            hit &= ~leads["id"].isin(kept.loc[kept["reason"] == "work", "lead_id"])
+        breached |= hit
+    late = (
+        pd.concat([leads.loc[breached, "owner_id"].dropna(), kept["owner_id"].dropna()])
+        .astype("int64")
+        .value_counts()
+    )
     per = per.join(late.rename("breached"), how="outer").fillna(0).astype("int64")
     per.index = per.index.astype("int64")
     per = per[per.index.isin(list(names))] if names else per

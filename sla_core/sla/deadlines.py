@@ -69,10 +69,29 @@ def _deadlines(
 
 
 def working_times(
-    leads: pd.DataFrame, content: AgreementContent, ref: float, setup: WorkSetup, at: Instants
+    leads: pd.DataFrame,
+    content: AgreementContent,
+    ref: float,
+    setup: WorkSetup,
+    at: Instants,
+    rules: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Deadlines and the share of each window gone, both clocks, one calendar at a time."""
+    """Deadlines and the share of each window gone, both clocks, one calendar at a time.
+
+    `rules`: per lead, the windows its hand-off recorded (`exemptions.rule_arrays`);
+    without it every lead has `content`'s windows.
+    """
     n = len(leads)
+    hours = (
+        rules["disposition_hours"]
+        if rules is not None
+        else np.full(n, float(content.windows.disposition_hours))
+    )
+    days = (
+        rules["work_days"]
+        if rules is not None
+        else np.full(n, float(content.windows.work_within_days))
+    )
     starts = {"disposition": at["assigned_at"], "work": at["mql_at"]}
     disposed = np.fmin(at["dispositioned_at"], at["sql_at"])
     done = {"disposition": disposed, "work": np.fmin(at["first_touch_at"], disposed)}
@@ -87,11 +106,11 @@ def working_times(
         if not mask.any():
             continue
         sizes = {
-            "disposition": content.windows.disposition_hours * HOUR,
-            "work": content.windows.work_within_days * _day_hours(key) * HOUR,
+            "disposition": hours[mask] * HOUR,
+            "work": days[mask] * _day_hours(key) * HOUR,
         }
         begin = np.concatenate([starts[c][mask] for c in starts])
-        window = np.concatenate([np.full(int(mask.sum()), sizes[c]) for c in starts])
+        window = np.concatenate([sizes[c] for c in starts])
         until = np.concatenate([np.fmin(done[c][mask], ref) for c in starts])
         timeline, begun, deadline = _deadlines(begin, window, key, setup, ref)
         share = (timeline.worked(until) - begun) / window

@@ -1,6 +1,8 @@
 """Exemptions: leads that did not meet the MQL definition in force at hand-off.
 
-Such a lead does not count against sales: its clocks show "exempt", with the reason.
+Such a lead does not count against sales: its clocks show "exempt", with the reason. A lead
+whose hand-off recorded its rules (`handoff_rules_id`) is judged by those, whatever the
+agreement or its draft says now; older leads by the signed definitions' history.
 """
 
 from __future__ import annotations
@@ -51,17 +53,59 @@ def exempt_leads(
     score = np.zeros(len(leads), dtype=np.int64)
     threshold = np.zeros(len(leads), dtype=np.int64)
     bounds = [micros(pd.Series([since])).item() for since, _ in history[1:]] + [np.inf]
+    ruled = _by_rules(leads, setup)
+    known = np.zeros(len(leads), dtype=bool)
+    for _, rows in ruled:
+        known[rows] = True
     low = -np.inf
     for (_, definition), high in zip(history, bounds, strict=True):
         span = (handoff >= low) & (handoff < high) if low > -np.inf else handoff < high
+        span &= ~known  # leads whose hand-off recorded its rules are scored below
         if span.any():
-            whole = len(history) == 1  # scoring all beats copying most of a big frame
+            whole = len(history) == 1 and not known.any()  # scoring all beats copying
             part = leads if whole else leads.loc[span]
             scores = score_leads(part, definition).to_numpy()
             score[span] = scores[span] if whole else scores
             threshold[span] = definition.threshold
         low = high
+    for rules_id, rows in ruled:
+        definition = setup.rules[rules_id].mql
+        most = 2 * len(rows) > len(leads)  # scoring all beats copying most of a big frame
+        scores = score_leads(leads if most else leads.iloc[rows], definition).to_numpy()
+        score[rows] = scores[rows] if most else scores
+        threshold[rows] = definition.threshold
     return Exemptions(~np.isnan(handoff) & (score < threshold), score, threshold)
+
+
+def _by_rules(leads: pd.DataFrame, setup: WorkSetup) -> list[tuple[int, np.ndarray]]:
+    """(rules id, positions of the leads handed off under it) for every known rule set."""
+    if not setup.rules or "handoff_rules_id" not in leads:
+        return []
+    codes, ids = pd.factorize(leads["handoff_rules_id"], use_na_sentinel=True)
+    return [
+        (int(rules_id), np.flatnonzero(codes == i))
+        for i, rules_id in enumerate(ids)
+        if int(rules_id) in setup.rules
+    ]
+
+
+def rule_arrays(
+    leads: pd.DataFrame, content: AgreementContent, setup: WorkSetup
+) -> dict[str, np.ndarray]:
+    """Per lead, the windows of the rules its hand-off recorded (else `content`'s):
+    disposition_hours, work_days, follow_ups."""
+    w = content.windows
+    out = {
+        "disposition_hours": np.full(len(leads), float(w.disposition_hours)),
+        "work_days": np.full(len(leads), float(w.work_within_days)),
+        "follow_ups": np.full(len(leads), int(w.follow_up_attempts), dtype=np.int64),
+    }
+    for rules_id, rows in _by_rules(leads, setup):
+        recorded = setup.rules[rules_id].windows
+        out["disposition_hours"][rows] = float(recorded.disposition_hours)
+        out["work_days"][rows] = float(recorded.work_within_days)
+        out["follow_ups"][rows] = int(recorded.follow_up_attempts)
+    return out
 
 
 def exemption_reasons(clocks: pd.DataFrame) -> pd.Series:

@@ -63,12 +63,24 @@ def _between(values: np.ndarray, period: Period) -> np.ndarray:
     return np.asarray((values >= start) & (values < end))
 
 
-def count_masks(leads: pd.DataFrame, clocks: pd.DataFrame, period: Period) -> dict[str, np.ndarray]:
-    """One boolean array per counted rule, one entry per lead."""
+def count_masks(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    period: Period,
+    kept: pd.DataFrame | None = None,
+) -> dict[str, np.ndarray]:
+    """One boolean array per counted rule, one entry per lead.
+
+    `kept` (`reassign.kept_breaches`): a lead whose work window was breached before a
+    reassignment counts that breach for the owner who missed it, not its current owner.
+    """
     received = _between(column_micros(leads, "assigned_at"), period)
     entered = _between(column_micros(leads, "mql_at"), period)
     exempt = clocks["exempt"].to_numpy(dtype=bool)
     counted = ~exempt
+    if kept is not None and len(kept) and "id" in leads:
+        gone = kept.loc[kept["clock"] != "disposition", "lead_id"]
+        entered = entered & ~leads["id"].isin(gone).to_numpy(dtype=bool)
 
     def status(column: str, *wanted: ClockStatus) -> np.ndarray:
         codes = np.asarray(clocks[column].cat.codes)
@@ -84,8 +96,10 @@ def count_masks(leads: pd.DataFrame, clocks: pd.DataFrame, period: Period) -> di
     never_worked = clocks["work_done_at"].isna().to_numpy(dtype=bool)
     is_open = clocks["open"].to_numpy(dtype=bool)
     won = (leads["stage"] == Stage.WON.value).to_numpy(dtype=bool, na_value=False)
+    # re-qualified backlog leads are counted beside the month's new MQLs, not inside
+    requalified = ~np.isnan(column_micros(leads, "requalified_at"))
     return {
-        "mqls": entered,
+        "mqls": _between(column_micros(leads, "mql_at"), period) & ~requalified,
         "mqls_received": received,
         "exempt": received & exempt,
         "disposition_due": received & counted & d_due,
@@ -124,6 +138,42 @@ def _grouped(counts: dict[str, np.ndarray], key: pd.Series) -> pd.DataFrame:
     return table[(table != 0).any(axis=1)]
 
 
+_KEPT_COUNTS = {
+    "disposition": ("disposition_due",),
+    "work": ("worked_due",),
+    "follow_up": ("follow_up_due",),
+}
+
+
+def _kept_counts(kept: pd.DataFrame | None, period: Period) -> pd.DataFrame:
+    """Per owner, the due (and never met) counts of the breaches reassignments left with
+    them, in the period their obligation started."""
+    columns = [c for names in _KEPT_COUNTS.values() for c in names]
+    if kept is None or not len(kept):
+        return pd.DataFrame(columns=columns, dtype="int64")
+    inside = kept[_between(micros(kept["since"]), period) & kept["owner_id"].notna().to_numpy()]
+    table = pd.DataFrame(
+        {
+            name: (inside["clock"] == clock).astype("int64").groupby(inside["owner_id"]).sum()
+            for clock, names in _KEPT_COUNTS.items()
+            for name in names
+        }
+    )
+    table.index = table.index.astype("int64")
+    return table.reindex(columns=columns).fillna(0).astype("int64")
+
+
+def _add_kept(table: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """`table` (rows per owner) with the kept breaches' counts added (new owners appear)."""
+    if counts.empty:
+        return table
+    rows = table.index.union(counts.index)
+    out = table.reindex(rows).fillna(0)
+    for column in counts.columns:
+        out[column] = out[column] + counts[column].reindex(rows).fillna(0)
+    return out.astype({c: "int64" for c in out.columns if c != "conversion_pct"})
+
+
 def _with_conversion(table: pd.DataFrame) -> pd.DataFrame:
     received = table["mqls_received"].where(table["mqls_received"] > 0)
     table["conversion_pct"] = (100.0 * table["converted"] / received).astype("float64")
@@ -140,6 +190,7 @@ def service_levels(
     setup: WorkSetup | None = None,
     clocks: pd.DataFrame | None = None,
     team_of: Mapping[int, int | None] | None = None,
+    kept: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Counts per service level in `period`, one row per value of `by` (None: one row "all").
 
@@ -165,25 +216,32 @@ def service_levels(
     Groups with nothing counted do not appear; unassigned leads count only in "all".
     by="team_id" uses the frame's team_id column, else `team_of` (or `setup.team_of`).
     `clocks` may pass `lead_clocks(leads, content, ref, setup)` already computed.
+    `kept`: the breaches reassignments left with previous owners (`reassign.kept_breaches`),
+    counted due and not met for them (by owner, team and for everyone; not per marketer).
     """
     if clocks is None:
         clocks = lead_clocks(leads, content, ref, setup)
-    counts = count_masks(leads, clocks, period)
+    counts = count_masks(leads, clocks, period, kept)
+    extra = _kept_counts(kept, period)
     if by is None:
-        return _everyone(counts)
+        return _everyone(counts, extra)
     if by == "team_id" and by not in leads:
         teams = team_of if team_of is not None else (setup.team_of if setup else None)
         if teams is None:
             raise ValueError("per team needs a team_id column or team_of (owner -> team)")
-        return _teams(_grouped(counts, leads["owner_id"]), teams)
+        return _teams(_add_kept(_grouped(counts, leads["owner_id"]), extra), teams)
     if by not in leads:
         raise ValueError(f"the leads have no {by!r} column to group by")
-    return _with_conversion(_grouped(counts, leads[by]))
+    grouped = _grouped(counts, leads[by])
+    return _with_conversion(_add_kept(grouped, extra) if by == "owner_id" else grouped)
 
 
-def _everyone(counts: dict[str, np.ndarray]) -> pd.DataFrame:
+def _everyone(counts: dict[str, np.ndarray], extra: pd.DataFrame | None = None) -> pd.DataFrame:
     table = pd.DataFrame({k: [int(v.sum())] for k, v in counts.items()}, index=[ALL])
     table.index.name = ALL
+    if extra is not None and not extra.empty:
+        for column in extra.columns:
+            table[column] += int(extra[column].sum())
     return _with_conversion(table)
 
 
@@ -214,13 +272,15 @@ def levels_by_scope(
     team_of: Mapping[int, int | None],
     clocks: pd.DataFrame | None = None,
     setup: WorkSetup | None = None,
+    kept: pd.DataFrame | None = None,
 ) -> Scopes:
     """`service_levels` by owner, by team and for everyone at once (same rules)."""
     if clocks is None:
         clocks = lead_clocks(leads, content, ref, setup)
-    counts = count_masks(leads, clocks, period)
-    reps = _with_conversion(_grouped(counts, leads["owner_id"]))
-    return Scopes(reps=reps, teams=_teams(reps, team_of), everyone=_everyone(counts))
+    counts = count_masks(leads, clocks, period, kept)
+    extra = _kept_counts(kept, period)
+    reps = _with_conversion(_add_kept(_grouped(counts, leads["owner_id"]), extra))
+    return Scopes(reps=reps, teams=_teams(reps, team_of), everyone=_everyone(counts, extra))
 
 
 # Marketing's side: an MQL counts for the marketer who produced it, in the month it became

@@ -1,6 +1,9 @@
 """Automatic reassignment (optional, in the agreement): a lead whose disposition is overdue
 by `service.reminders.reassign_after_hours` goes to another active rep of the same team,
-the one with the fewest open leads (a rep away today never receives one)."""
+the one with the fewest open leads (a rep away today never receives one).
+
+A reassignment never erases history: the clocks the previous owner had already breached
+stay theirs (`kept_breaches`, counted by `levels.service_levels(..., kept=...)`)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,10 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 
 import pandas as pd
+from sqlmodel import Session, col, select
 
+from sla_core.models import LeadEvent
+from sla_core.stages import EventKind
 from sla_core.terms import AgreementContent
 
 
@@ -53,3 +59,21 @@ def plan_reassignment(
         planned.append({"lead_id": int(row.lead_id), "from_owner": int(row.owner_id), "to_owner": chosen,
                         "overdue_hours": float(row.overdue_hours)})  # fmt: skip
     return pd.DataFrame(planned, columns=["lead_id", "from_owner", "to_owner", "overdue_hours"])
+
+
+KEPT_COLUMNS = ("lead_id", "owner_id", "clock", "since")
+
+
+def kept_breaches(*, session: Session) -> pd.DataFrame:
+    """The breaches reassignments left with the owners who missed them (`leads.reassign`):
+    lead_id, owner_id (who missed it), clock (disposition, work or follow_up) and since
+    (when the obligation started: the period that counts it). Few rows: one per clock
+    breached before a reassignment."""
+    rows = session.exec(
+        select(LeadEvent.lead_id, LeadEvent.actor_id, LeadEvent.reason, LeadEvent.since).where(
+            col(LeadEvent.kind) == EventKind.BREACH.value
+        )
+    ).all()
+    frame = pd.DataFrame(rows, columns=list(KEPT_COLUMNS))
+    frame["since"] = pd.to_datetime(frame["since"], utc=True)
+    return frame

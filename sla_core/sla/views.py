@@ -58,12 +58,16 @@ def scope_mask(leads: pd.DataFrame, scope: Scope, heads: Heads) -> np.ndarray:
     """Which leads belong to the scope: all, the team's reps' leads, or one rep's."""
     if scope.kind is ScopeKind.COMPANY:
         return np.ones(len(leads), dtype=bool)
-    if scope.kind in (ScopeKind.REP, ScopeKind.MARKETER):
-        members = [scope.id]
-    else:
-        members = [p for p, t in heads.team_of.items() if t == scope.id]
+    members = _members(scope, heads)
     whose = "marketer_id" if scope.kind in MARKETING_SCOPES else "owner_id"
     return np.asarray(leads[whose].isin(members).fillna(False).to_numpy(dtype=bool))
+
+
+def _members(scope: Scope, heads: Heads) -> list[int | None]:
+    """The people of a rep, marketer or team scope."""
+    if scope.kind in (ScopeKind.REP, ScopeKind.MARKETER):
+        return [scope.id]
+    return [p for p, t in heads.team_of.items() if t == scope.id]
 
 
 def scope_gauges(
@@ -74,9 +78,14 @@ def scope_gauges(
     ref: datetime,
     scope: Scope,
     heads: Heads,
+    kept: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One gauge row per service level for the scope (see gauges.gauge_table); a marketer
-    or a marketing team gets marketing's two gauges (`gauges.marketing_gauge_table`)."""
+    or a marketing team gets marketing's two gauges (`gauges.marketing_gauge_table`).
+
+    `kept`: the breaches reassignments left with previous owners (`reassign.kept_breaches`);
+    those of the scope's people count for them.
+    """
     mask = scope_mask(leads, scope, heads)
     pace = pace_of(period.start, period.end, ref)
     if scope.kind in MARKETING_SCOPES:
@@ -86,7 +95,12 @@ def scope_gauges(
             sellers = sum(1 for m in heads.marketers if heads.team_of.get(m) == scope.id)
         produced = marketing_levels(leads.loc[mask], period, None)
         return marketing_gauge_table(produced, content, marketers=sellers, pace=pace)
-    levels = service_levels(leads.loc[mask], content, period, ref, None, clocks=clocks.loc[mask])
+    if kept is not None and scope.kind is not ScopeKind.COMPANY:
+        members = _members(scope, heads)
+        kept = kept[kept["owner_id"].isin(members)]
+    levels = service_levels(
+        leads.loc[mask], content, period, ref, None, clocks=clocks.loc[mask], kept=kept
+    )
     if scope.kind is ScopeKind.COMPANY:
         reps, marketers = len(heads.reps), len(heads.marketers)
     elif scope.kind is ScopeKind.TEAM:

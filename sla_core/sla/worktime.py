@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from sla_core.models import User
 from sla_core.org import load_document, save_document
-from sla_core.terms import MQLDefinition
+from sla_core.terms import AgreementContent, MQLDefinition
 
 WORK_TIME_KEY = "work_time"
 
@@ -106,6 +106,8 @@ class WorkSetup:
     zone: str = "UTC"
     team_of: Mapping[int, int | None] = field(default_factory=dict)
     mql_history: tuple[tuple[pd.Timestamp, MQLDefinition], ...] = ()
+    # the rules each hand-off recorded (lead.handoff_rules_id -> the agreement's content then)
+    rules: Mapping[int, AgreementContent] = field(default_factory=dict)
 
 
 def load_work_time(*, session: Session) -> WorkTime:

@@ -38,7 +38,12 @@ DATE_FIELDS: tuple[str, ...] = (
 PEOPLE_ID_FIELDS: tuple[str, ...] = ("marketer_id", "owner_id")
 # Every instant a lead row stores (epoch microseconds): the imported milestones, plus the two
 # only the app sets.
-TIME_COLUMNS: tuple[str, ...] = DATE_FIELDS + ("last_touch_at", "updated_at")
+TIME_COLUMNS: tuple[str, ...] = DATE_FIELDS + (
+    "last_touch_at",
+    "updated_at",
+    "requalified_at",
+    "follow_up_done_at",
+)
 # What the writer stores from an import, by type (stage is text once mapped).
 STORE_TEXT_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("stage",)
 STORE_INT_FIELDS: tuple[str, ...] = INT_FIELDS + PEOPLE_ID_FIELDS

@@ -47,6 +47,8 @@ def _column_hash(values: pd.Series) -> np.ndarray:
         hashed = pd.util.hash_array(distinct, categorize=False)
         return np.where(pc.is_null(text).to_numpy(zero_copy_only=False), _NULL_HASH, hashed)
     encoded = pc.dictionary_encode(text)
+    if len(encoded.dictionary) == 0:  # the column is empty in every row
+        return np.full(len(text), _NULL_HASH, dtype=np.uint64)
     distinct = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
     per_value = pd.util.hash_array(distinct, categorize=False)
     indices = encoded.indices.fill_null(-1).to_numpy()
