@@ -50,6 +50,7 @@ def _user(engine: Engine, role: Role, username: str) -> User:
             username=username,
             name=username.title(),
             role=role,
+            password="Secret#2026x",  # a login: only people who can work a queue take leads
         )
         session.flush()
         session.expunge(user)
