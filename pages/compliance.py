@@ -18,7 +18,7 @@ from sla_core.people.roster import working_reps
 from sla_core.sla import charts, views
 from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import report_recipients, send_daily_report
-from sla_core.sla.daily_command import build_report
+from sla_core.sla.daily import build_report
 from sla_core.sla.gauges import MARKETING_GAUGES, Level, pace_of
 from sla_core.sla.mailer import MailConfigError
 from ui.data import current_user, get_engine

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -12,10 +13,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from sla_core import db
-from sla_core.access import system_actor
-from sla_core.agreement import command as agreement_command
-from sla_core.i18n import command as i18n_command
-from sla_core.marketing import commands as marketing_commands
 from sla_core.people import users
 
 Handler = Callable[[argparse.Namespace, Engine], int]
@@ -49,124 +46,34 @@ def _cmd_migrate(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def _cmd_users(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core.people import command
-
-    return command.command(args, engine)
-
-
-def _cmd_teams(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core.people import teams_command
-
-    return teams_command.command(args, engine)
-
-
-def _cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core.demo import world
-
-    result = world.load_demo(
-        engine=engine, actor=system_actor(), seed=args.seed, leads=args.leads, force=args.force
-    )
-    text = "\n".join(
-        [f"loaded {result.leads} demo leads, {len(result.passwords)} users. Sign in with:"]
-        + [f"  {u:<20} {p}" for u, p in result.passwords.items()]
-    )
-    _emit(args, {"leads": result.leads, "passwords": result.passwords}, text)
-    return 0
+# Each package's command line is its `command` module: `add_parser(sub, common)` registers
+# its subcommands, `command(args, engine)` runs one. Help lists them in this order.
+PACKAGES = (
+    "sla_core.people.command",
+    "sla_core.demo.command",
+    "sla_core.importing.command",
+    "sla_core.agreement.command",
+    "sla_core.marketing.command",
+    "sla_core.gamification.command",
+    "sla_core.sla.command",
+    "sla_core.i18n.command",
+)
 
 
-def _cmd_import(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core.importing import command
-
-    return command.command(args, engine)
-
-
-def _cmd_compliance(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core.sla import command
-
-    return command.command(args, engine)
-
-
-def _cmd_remind(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core.sla import remind_command
-
-    return remind_command.command(args, engine)
-
-
-def _cmd_daily_report(args: argparse.Namespace, engine: Engine) -> int:
-    from sla_core.sla import daily_command
-
-    return daily_command.command(args, engine)
-
-
-def _standings() -> Any:
-    from sla_core.gamification import command
-
-    return command
-
-
-COMMANDS: dict[str, Handler] = {
-    "migrate": _cmd_migrate,
-    "users": _cmd_users,
-    "teams": _cmd_teams,
-    "demo": _cmd_demo,
-    "import": _cmd_import,
-    **agreement_command.COMMANDS,
-    "qualify": marketing_commands.qualify_command,
-    "requalify": marketing_commands.requalify_command,
-    "route": marketing_commands.route_command,
-    "funnel": marketing_commands.funnel_command,
-    "standings": lambda args, engine: _standings().command(args, engine),
-    "compliance": _cmd_compliance,
-    "remind": _cmd_remind,
-    "daily-report": _cmd_daily_report,
-    "translations": i18n_command.command,
-}
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The command line and, per subcommand, the handler that runs it."""
     parser = _Parser(prog="python -m sla_core", description="LeadPact command line")
     common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON for scripts")
     sub = parser.add_subparsers(dest="command", required=True)
-
     sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
-
-    from sla_core.people import command
-
-    command.add_parser(sub, common)
-    from sla_core.people import teams_command
-
-    teams_command.add_parser(sub, common)
-
-    demo_p = sub.add_parser(
-        "demo", parents=[common], help="load the demo data into an empty database"
-    )
-    demo_p.add_argument("--seed", type=int, default=7)
-    demo_p.add_argument("--leads", type=int, default=20_000)
-    demo_p.add_argument(
-        "--force", action="store_true", help="load even if leads exist (adds demo users)"
-    )
-    from sla_core.importing import command as import_command
-
-    import_command.add_parser(sub, common)
-    agreement_command.add_parser(sub, common)
-    marketing_commands.add_qualify_parser(sub, common)
-    marketing_commands.add_requalify_parser(sub, common)
-    marketing_commands.add_route_parser(sub, common)
-    marketing_commands.add_funnel_parser(sub, common)
-    _standings().add_parser(sub, common)
-    from sla_core.sla import command as sla_command
-
-    sla_command.add_parser(sub, common)
-    from sla_core.sla import remind_command
-
-    remind_command.add_parser(sub, common)
-    from sla_core.sla import daily_command
-
-    daily_command.add_parser(sub, common)
-    i18n_command.add_parser(sub, common)
-    return parser
+    handlers: dict[str, Handler] = {"migrate": _cmd_migrate}
+    for name in PACKAGES:
+        module = importlib.import_module(name)
+        before = set(sub.choices)
+        module.add_parser(sub, common)
+        handlers |= dict.fromkeys(set(sub.choices) - before, module.command)
+    return parser, handlers
 
 
 def _fail(args: argparse.Namespace, message: str, status: int) -> int:
@@ -181,7 +88,8 @@ def _fail(args: argparse.Namespace, message: str, status: int) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(words)
+        parser, handlers = build_parser()
+        args = parser.parse_args(words)
     except ArgumentsRefused as exc:
         if "--json" in words:
             print(json.dumps({"error": f"{exc.prog}: {exc.message}"}, ensure_ascii=False))
@@ -191,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         engine = db.make_engine(db.database_url())
         db.migrate(engine)
-        return COMMANDS[args.command](args, engine)
+        return handlers[args.command](args, engine)
     except db.DatabaseUnavailable as exc:
         return _fail(args, str(exc), 2)
     except SQLAlchemyError as exc:

@@ -1,4 +1,7 @@
-"""Leads: the actions that change one lead, each with its event (the snapshot: `snapshot`)."""
+"""Leads: the actions that change one lead, each with its event (the snapshot: `snapshot`).
+
+Long because every action on one lead (touch, stage change, disposition, reassignment) writes through the same guarded UPDATE and event here, with the same permission and side checks.
+"""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ from sla_core.periods import Period
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.command import compliance_report
 from sla_core.sla.context import load_heads, load_setup
-from sla_core.sla.daily_command import build_report
+from sla_core.sla.daily import build_report
 from sla_core.sla.levels import service_levels
 from sla_core.sla.views import Heads, Scope, ScopeKind, scope_mask
 from sla_core.sla.worktime import BusinessHours, WorkTime, save_work_time

@@ -59,8 +59,9 @@ def test_teams_and_quarters(world, capsys):
 
 
 def test_close_stores_then_reports_unchanged(world, capsys):
-    code, out, _ = run(capsys, "--period", "2026-03", "--close")
-    assert code == 0 and "closed 2026-03: revision 1" in out
+    code, out, err = run(capsys, "--period", "2026-03", "--close")
+    assert code == 0, err
+    assert "closed 2026-03: revision 1" in out
     code, out, _ = run(capsys, "--period", "2026-03", "--close")
     assert code == 0 and "2026-03 unchanged since revision 1" in out
 

@@ -314,3 +314,12 @@ def test_only_settings_and_the_clock_read_the_environment() -> None:
         if _reads_environment(ast.parse(source)):
             readers.add(where)
     assert readers - ENVIRONMENT_READERS == {"sla_core/store/worker_main.py"}  # sets, not reads
+
+
+def test_each_package_command_line_lives_in_its_command_module() -> None:
+    stray = sorted(
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "sla_core").rglob("*command*.py")
+        if p.name != "command.py"
+    )
+    assert stray == []

@@ -126,7 +126,7 @@ def test_a_closed_month_shows_its_stored_standings_and_what_changed_since(
 ) -> None:
     """Closed months are frozen: after a late lead lands in a closed month the page still
     shows the stored standings, says the data changed, lists the lead, offers to close again."""
-    at = open_board("salesmanager")
+    at = open_board("admin")  # closing freezes both sides: an admin closes
     months = at.selectbox(key="leaderboard_month").options
     at.selectbox(key="leaderboard_month").select_index(len(months) - 1).run()  # a year ago
     button(at, "Close this period").click().run()

@@ -8,8 +8,7 @@ from sla_core import leads
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role, User
-from sla_core.sla.daily import TOTAL, send_daily_report
-from sla_core.sla.daily_command import build_report
+from sla_core.sla.daily import TOTAL, build_report, send_daily_report
 from sla_core.stages import Disposition
 from tests.slaframes import QUALIFYING
 from tests.test_sla_reminders import config, free_port, smtp

@@ -28,7 +28,7 @@ from sla_core.people import users
 from sla_core.periods import Calendar, month_containing
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_setup
-from sla_core.sla.daily_command import build_report
+from sla_core.sla.daily import build_report
 from sla_core.sla.handoff import current_rules_id
 from sla_core.sla.levels import service_levels
 from sla_core.sla.reassign import kept_breaches

@@ -143,3 +143,8 @@ def reviews_due(args: argparse.Namespace, engine: Engine) -> int:
 
 
 COMMANDS = {"export-pdf": export_pdf, "verify": verify_file, "reviews-due": reviews_due}
+
+
+def command(args: argparse.Namespace, engine: Engine) -> int:
+    """Run one of the agreement package's subcommands."""
+    return COMMANDS[args.command](args, engine)

@@ -4,6 +4,8 @@ Closing recomputes the board as of when the period settled (its last SLA clock r
 and fingerprints the result. Closing again with the same fingerprint stores nothing;
 a different fingerprint (a late edit to one of its leads, a manager's correction) stores
 a new revision together with what moved, so the change is shown, never silent.
+
+Long because closing and reading a closed period (its stored standings, badges and the leads changed since) share one fingerprint and must not drift apart.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def stored_standings(*, session: Session, close_id: int, kind: str = "person") -
     rows = session.exec(
         select(ClosedStanding)
         .where(ClosedStanding.close_id == close_id, ClosedStanding.kind == kind)
-        .order_by(col(ClosedStanding.rank))
+        .order_by(col(ClosedStanding.id))  # as stored: each side ranked on its own, sales first
     ).all()
     return pd.DataFrame(
         [

@@ -97,6 +97,7 @@ def stored_rows_of(board: Board, frozen: closing.Frozen, by: str) -> list[dict[s
             "id": subject,
             "points": float(record["points"]) if by == "team" else int(record["points"]),
             "rules_version": frozen.close.version_number,
+            "side": str(record.get("side", "sales")),  # ranked within its side
         }
         if by == "rep":
             team = live["team"].get(subject) if "team" in live else None

@@ -1,5 +1,5 @@
-"""`python -m sla_core users ...`: list, add, set-role, set-password, set-team, set-active,
-set-email, unlock."""
+"""The people package's command line: `users list|add|set-role|set-password|set-team|
+set-active|set-email|unlock` and `teams list|add|rename`."""
 
 from __future__ import annotations
 
@@ -9,15 +9,28 @@ import sys
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from sla_core import db
 from sla_core.access import system_actor
-from sla_core.models import Role
+from sla_core.models import Role, TeamKind, User
 from sla_core.people import users
 from sla_core.people.roster import people_frame, set_team
+from sla_core.people.teams import create_team, rename_team, team_rows
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The people package's subcommands and their arguments."""
+    _add_users(sub, common)
+    _add_teams(sub, common)
+
+
+def command(args: argparse.Namespace, engine: Engine) -> int:
+    """Run `users` or `teams`."""
+    return _users(args, engine) if args.command == "users" else _teams(args, engine)
+
+
+def _add_users(sub: Any, common: argparse.ArgumentParser) -> None:
     """The `users` subcommand and its actions."""
     p_users = sub.add_parser("users", parents=[common], help="manage users")
     u_sub = p_users.add_subparsers(dest="action", required=True)
@@ -73,7 +86,7 @@ def _password_out(given: str | None, generated: str) -> tuple[dict[str, str], st
     return {"password": generated}, f"password: {generated}"
 
 
-def command(args: argparse.Namespace, engine: Engine) -> int:
+def _users(args: argparse.Namespace, engine: Engine) -> int:
     """Run one `users` action as the system actor (an operator at the server)."""
     if args.action == "list":
         _list(args, engine)
@@ -81,21 +94,7 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
     actor = system_actor()
     with db.session_scope(engine) as session:
         if args.action == "add":
-            generated = users.generate_password()
-            user = users.create_user(
-                session=session,
-                username=args.username,
-                name=args.name or args.username,
-                role=Role(args.role),
-                email=args.email,
-                password=args.password or generated,
-                actor=actor,
-            )
-            if args.team:
-                set_team(session=session, username=user.username, team=args.team, actor=actor)
-            shown, text = _password_out(args.password, generated)
-            payload = {"username": user.username, "role": str(user.role), "team": args.team}
-            _emit(args, payload | shown, f"added {user.username} ({user.role}); {text}")
+            _add_user(args, session, actor)
         elif args.action == "set-role":
             user = users.set_role(
                 session=session, username=args.username, role=Role(args.role), actor=actor
@@ -142,4 +141,54 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
                 {"username": user.username, "active": active},
                 f"{user.username}: active={active}",
             )
+    return 0
+
+
+def _add_user(args: argparse.Namespace, session: Session, actor: User) -> None:
+    """`users add`: a generated password is shown once, a given one never."""
+    generated = users.generate_password()
+    user = users.create_user(
+        session=session,
+        username=args.username,
+        name=args.name or args.username,
+        role=Role(args.role),
+        email=args.email,
+        password=args.password or generated,
+        actor=actor,
+    )
+    if args.team:
+        set_team(session=session, username=user.username, team=args.team, actor=actor)
+    shown, text = _password_out(args.password, generated)
+    payload = {"username": user.username, "role": str(user.role), "team": args.team}
+    _emit(args, payload | shown, f"added {user.username} ({user.role}); {text}")
+
+
+def _add_teams(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The `teams` subcommand and its actions."""
+    p_teams = sub.add_parser("teams", parents=[common], help="list, add or rename teams")
+    t_sub = p_teams.add_subparsers(dest="action", required=True)
+    t_sub.add_parser("list", parents=[common])
+    add = t_sub.add_parser("add", parents=[common])
+    add.add_argument("name")
+    add.add_argument("--kind", required=True, choices=[k.value for k in TeamKind])
+    rename = t_sub.add_parser("rename", parents=[common])
+    rename.add_argument("old")
+    rename.add_argument("new")
+
+
+def _teams(args: argparse.Namespace, engine: Engine) -> int:
+    """Run one `teams` action as the system actor (an operator at the server)."""
+    with db.session_scope(engine) as session:
+        if args.action == "list":
+            rows = team_rows(session=session)
+            lines = [f"{r['name']:<24} {r['kind']:<10} {r['people']} people" for r in rows]
+            _emit(args, rows, "\n".join(lines) or "no teams yet")
+        elif args.action == "add":
+            team = create_team(
+                session=session, name=args.name, kind=TeamKind(args.kind), actor=system_actor()
+            )
+            _emit(args, {"name": team.name, "kind": str(team.kind)}, f"added team {team.name}")
+        else:
+            team = rename_team(session=session, old=args.old, new=args.new, actor=system_actor())
+            _emit(args, {"name": team.name}, f"renamed {args.old} to {team.name}")
     return 0

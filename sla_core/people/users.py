@@ -2,6 +2,8 @@
 
 Every change takes the acting user and checks it. One rule holds across all of them:
 there is always at least one active admin who can sign in (see `_keep_an_admin`).
+
+Long because every change to an account (create, role, password, address, lock, active) keeps the same checks and the last-admin rule in one place.
 """
 
 from __future__ import annotations

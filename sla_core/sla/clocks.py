@@ -184,9 +184,12 @@ def _lead_clocks(
     Columns: disposition_deadline/_share/_status, work_deadline/_share/_status/_done_at,
     follow_ups_made/_required, follow_up_status, status (the worst clock), next_deadline
     (the earliest deadline of a clock still running or overdue), open (sales still owes
-    the lead an action), disposition_running / work_running (not done yet, not exempt), exempt, mql_score, mql_threshold, owner_away, reassign.
+    the lead an action), disposition_running / work_running (not done yet, not exempt),
+    exempt, mql_score, mql_threshold, owner_away, reassign.
     `exemptions`: `exempt_leads(...)` already computed for these leads (it is the costly
     part; a page caches it per data revision and agreement).
+
+    Long because it assembles every clock's columns in one vectorised pass over the chunk.
     """
     setup = setup or WorkSetup()
     now = micros(pd.Series([pd.Timestamp(ref)])).item()

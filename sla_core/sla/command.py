@@ -1,28 +1,66 @@
-"""`python -m sla_core compliance [--team T] [--rep R] [--period 2026-05] [--json]`."""
+"""The sla package's command line: `compliance`, `remind` and `daily-report`.
+
+Long because it holds the three subcommands' arguments, texts and exit statuses; what they
+compute lives in sla.levels, sla.remind and sla.daily.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from sla_core import agreement, periods
+from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Role, Team, TeamKind, User
 from sla_core.org import load_org_settings
+from sla_core.settings import Settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_heads, load_setup
+from sla_core.sla.daily import (
+    build_report,
+    report_recipients,
+    send_daily_report,
+)
 from sla_core.sla.gauges import LEVEL_TITLES, Level, pace_of
+from sla_core.sla.mailer import MailConfigError
 from sla_core.sla.reassign import kept_breaches
+from sla_core.sla.remind import RemindReport, run_reminders
 from sla_core.sla.views import Scope, ScopeKind, joint_figure, scope_gauges
 from sla_core.store import snapshot
 
+REMIND_HELP = """`python -m sla_core remind [--dry-run] [--json]`: the reminder run, for cron.
+
+Exit status: 0 done (or nothing to send), 1 settings refused (the login, STARTTLS, the
+sender: nothing more sent), 3 the SMTP server is unavailable (reminders stay pending for
+the next run), 4 some people's digests were held (each named with its reason; everyone
+else's went, and the held ones are tried again next run)."""
+DAILY_HELP = """`python -m sla_core daily-report [--date D] [--send] [--json]` (default: yesterday).
+
+Exit status: 0 done, 1 bad date or settings, 3 the SMTP server is unavailable."""
+
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The sla package's subcommands and their arguments."""
+    _add_compliance(sub, common)
+    _add_remind(sub, common)
+    _add_daily_report(sub, common)
+
+
+def command(args: argparse.Namespace, engine: Engine) -> int:
+    """Run one of the sla package's subcommands."""
+    run = {"compliance": _compliance, "remind": _remind, "daily-report": _daily_report}
+    return run[args.command](args, engine)
+
+
+def _add_compliance(sub: Any, common: argparse.ArgumentParser) -> None:
     """The `compliance` subcommand's arguments."""
     p = sub.add_parser(
         "compliance",
@@ -114,7 +152,7 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
     return report
 
 
-def _text(report: dict[str, Any]) -> str:
+def _compliance_text(report: dict[str, Any]) -> str:
     lines = [f"{report['name']} ({report['scope']}), {report['period']}"]
     for row in report["levels"]:
         value = "—" if row["value"] is None else f"{row['value']:g}"
@@ -127,12 +165,103 @@ def _text(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def command(args: argparse.Namespace, engine: Engine) -> int:
+def _compliance(args: argparse.Namespace, engine: Engine) -> int:
     """Print the service levels; a bad team, rep or period is one clear line (exit 1)."""
     try:
         report = compliance_report(args, engine)
     except (ValueError, periods.PeriodError) as exc:
         print(json.dumps({"error": str(exc)}) if args.json else f"error: {exc}")  # noqa: T201
         return 1
-    print(json.dumps(report, ensure_ascii=False) if args.json else _text(report))  # noqa: T201
+    print(json.dumps(report, ensure_ascii=False) if args.json else _compliance_text(report))  # noqa: T201
+    return 0
+
+
+EXIT_UNAVAILABLE = 3
+EXIT_HELD = 4
+
+
+def _add_remind(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The `remind` subcommand's arguments."""
+    p = sub.add_parser(
+        "remind",
+        parents=[common],
+        help="record due SLA reminders and e-mail each person a digest (idempotent)",
+        description=REMIND_HELP,
+    )
+    p.add_argument("--dry-run", action="store_true", help="say what is due; write and send nothing")
+
+
+def _remind_text(report: RemindReport) -> str:
+    if report.dry_run:
+        return (
+            f"dry run: {report.due} reminder steps due, {report.new} not recorded yet; "
+            f"{report.reassigned} leads to reassign"
+        )
+    text = (
+        f"{report.due} reminder steps due, {report.new} new; "
+        f"{report.emailed} e-mailed, {report.pending} pending; {report.reassigned} reassigned"
+    )
+    held = [
+        f"held for {h.name} ({h.username}, {h.reminders} reminders): {h.reason}"
+        for h in report.held
+    ]
+    return "\n".join([text, *held, *([report.error] if report.error else [])])
+
+
+def _remind(args: argparse.Namespace, engine: Engine) -> int:
+    """Run the reminders; one clear line on a settings problem."""
+    try:
+        config = Settings.from_environ().smtp()
+    except MailConfigError as exc:
+        print(json.dumps({"error": str(exc)}) if args.json else f"error: {exc}")  # noqa: T201
+        return 1
+    report = run_reminders(engine=engine, actor=system_actor(), config=config,
+                           dry_run=args.dry_run)  # fmt: skip
+    payload = dataclasses.asdict(report)
+    print(json.dumps(payload) if args.json else _remind_text(report))  # noqa: T201
+    if report.refused:
+        return 1
+    if report.pending:
+        return EXIT_UNAVAILABLE
+    return EXIT_HELD if report.held else 0
+
+
+def _add_daily_report(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The `daily-report` subcommand's arguments."""
+    p = sub.add_parser("daily-report", parents=[common], help="per rep: the day's sales work",
+                       description=DAILY_HELP)  # fmt: skip
+    p.add_argument("--date", help="the day, YYYY-MM-DD (default: yesterday, local time)")
+    p.add_argument("--send", action="store_true", help="e-mail it (LEADPACT_DAILY_REPORT_TO)")
+
+
+def _daily_report(args: argparse.Namespace, engine: Engine) -> int:
+    """Print (and with --send e-mail) the daily report."""
+
+    def fail(text: str, code: int = 1) -> int:
+        print(json.dumps({"error": text}) if args.json else f"error: {text}")  # noqa: T201
+        return code
+
+    settings = Settings.from_environ()
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+        config = settings.smtp() if args.send else None
+    except ValueError as exc:  # MailConfigError is a ValueError too
+        return fail(str(exc) if isinstance(exc, MailConfigError) else
+                    f"{args.date!r} is not a date: write it as 2026-05-31")  # fmt: skip
+    label, table = build_report(engine=engine, day=day)
+    sent: list[str] = []
+    if args.send:
+        if config is None:
+            return fail("e-mail is off: set LEADPACT_SMTP_HOST to send the report")
+        with session_scope(engine) as session:
+            to = report_recipients(session=session, listed=settings.daily_report_to)
+        delivery = send_daily_report(config=config, table=table, day=label, to=to,
+                                     actor=system_actor())  # fmt: skip
+        if delivery.error:
+            return fail(delivery.error, 1 if delivery.refused or not to else 3)
+        sent = to
+    rows = table.to_dict(orient="records")
+    print(json.dumps({"date": label, "rows": rows, "sent_to": sent}) if args.json else  # noqa: T201
+          f"Daily sales report, {label}\n{table.to_string(index=False)}"
+          + (f"\nsent to {', '.join(sent)}" if sent else ""))  # fmt: skip
     return 0

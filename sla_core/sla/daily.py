@@ -16,15 +16,23 @@ from email.message import EmailMessage
 import pandas as pd
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from sla_core import agreement
 from sla_core.access import Permission, require
+from sla_core.clock import now
+from sla_core.db import session_scope
 from sla_core.exporting import safe_csv, safe_xlsx
 from sla_core.models import Lead, LeadEvent, Role, User
+from sla_core.org import load_org_settings
 from sla_core.people.users import address_problem
 from sla_core.periods import Period, zone_info
+from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.context import load_setup
 from sla_core.sla.mailer import Delivery, SmtpConfig, deliver
 from sla_core.stages import EventKind, Stage
+from sla_core.store import snapshot
 
 REPORT_COLUMNS = ("rep", "worked", "touches", "dispositioned", "opened", "breached")
 TOTAL = "All reps"
@@ -138,3 +146,21 @@ def send_daily_report(
         filename=f"daily-sales-{day}.xlsx",
     )
     return deliver(config, [message])
+
+
+def build_report(*, engine: Engine, day: date | None) -> tuple[str, pd.DataFrame]:
+    """The day's label and table (yesterday in the organisation's zone by default)."""
+    with session_scope(engine) as session:
+        org = load_org_settings(session=session)
+        content = agreement.governing_version(session=session).content
+        setup = load_setup(session=session)
+        names = {u.id: u.name for u in session.exec(select(User)).all()
+                 if u.id and u.role == Role.SALES_REP}  # fmt: skip
+        ref = now()
+        day = day or (pd.Timestamp(ref).tz_convert(zone_info(org.time_zone)).date()
+                      - timedelta(days=1))  # fmt: skip
+        span = day_span(day, org.time_zone)
+        events = day_events(session=session, span=span)
+    frame = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    clocks = lead_clocks(frame, content, ref, setup)
+    return span.label, daily_table(events, frame, clocks, span, names)

@@ -7,6 +7,8 @@ A lead is "due" once its clock is met or breached; a clock still running is not 
 (a clock past its deadline is breached, even while the period runs); the running ones are
 counted beside. Conversion is a cohort rate: of the leads handed off in the period, the
 share won so far (never above 100 %); the deals won in the period are counted beside.
+
+Long because sales' and marketing's levels are one computation: both sides' figures are counted from the same cohorts and read by every surface.
 """
 
 from __future__ import annotations

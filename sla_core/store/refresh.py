@@ -4,6 +4,8 @@ Each load probes where the data stands (`Mark`); the next load reads only the le
 added or named by an event since then, and builds a new frozen frame from the one before
 (copy-on-write: untouched columns are shared). A first load, many changes, a deletion or a
 rebuilt table read everything again. Both give the same frame (tests/test_snapshot_refresh.py).
+
+Long because finding the rows a write changed and splicing them into a frozen frame must agree column by column with a full read (tests/test_snapshot_refresh.py).
 """
 
 from __future__ import annotations

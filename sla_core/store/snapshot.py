@@ -11,6 +11,8 @@ and **never mutated**: its arrays are read-only (`freeze`), and each caller gets
 view (`frame.copy(deep=False)`) so that adding a column to it leaves the shared frame as
 it was. Filter into new frames; compare categories with `==`/`isin`; to fill gaps in a
 category column, turn it into text first (`col.astype("str")`).
+
+Long because the shared snapshot and its memo (what every page reads) live with the read they cache, so their contract stays in one place.
 """
 
 from __future__ import annotations

@@ -14,11 +14,25 @@ from sla_core.access import system_actor
 from sla_core.db import session_scope
 
 
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The marketing package's subcommands and their arguments."""
+    _add_qualify(sub, common)
+    _add_requalify(sub, common)
+    _add_route(sub, common)
+    _add_funnel(sub, common)
+
+
+def command(args: argparse.Namespace, engine: Engine) -> int:
+    """Run one of the marketing package's subcommands."""
+    run = {"qualify": _qualify, "requalify": _requalify, "route": _route, "funnel": _funnel}
+    return run[args.command](args, engine)
+
+
 def _emit(args: argparse.Namespace, payload: Any, text: str) -> None:
     print(json.dumps(payload, default=str, ensure_ascii=False) if args.json else text)  # noqa: T201
 
 
-def add_qualify_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+def _add_qualify(sub: Any, common: argparse.ArgumentParser) -> None:
     """The `qualify` subcommand's arguments."""
     p = sub.add_parser(
         "qualify",
@@ -28,7 +42,7 @@ def add_qualify_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="count only, change nothing")
 
 
-def qualify_command(args: argparse.Namespace, engine: Engine) -> int:
+def _qualify(args: argparse.Namespace, engine: Engine) -> int:
     """Run qualification as the system; print what it did."""
     from sla_core.marketing.qualification import qualify
 
@@ -45,7 +59,7 @@ def qualify_command(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def add_requalify_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+def _add_requalify(sub: Any, common: argparse.ArgumentParser) -> None:
     """The `requalify` subcommand's arguments: a preview, or the explicit action."""
     p = sub.add_parser(
         "requalify",
@@ -59,7 +73,7 @@ def add_requalify_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     mode.add_argument("--apply", action="store_true", help="re-qualify them (audited)")
 
 
-def requalify_command(args: argparse.Namespace, engine: Engine) -> int:
+def _requalify(args: argparse.Namespace, engine: Engine) -> int:
     """Preview or apply the re-qualification of the backlog, as the system."""
     from sla_core.marketing.qualification import requalify, requalify_preview
 
@@ -97,7 +111,7 @@ def requalify_command(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def add_route_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+def _add_route(sub: Any, common: argparse.ArgumentParser) -> None:
     """The `route` subcommand's arguments."""
     p = sub.add_parser(
         "route",
@@ -122,17 +136,17 @@ def _fail(args: argparse.Namespace, message: str) -> int:
     return 1
 
 
-def route_command(args: argparse.Namespace, engine: Engine) -> int:
+def _route(args: argparse.Namespace, engine: Engine) -> int:
     """Route as the system; print the per-rep plan or result."""
     from sla_core.marketing.route_run import NoRepAvailable
 
     try:
-        return _route(args, engine)
+        return _route_run(args, engine)
     except (NoRepAvailable, LookupError) as exc:
         return _fail(args, str(exc))
 
 
-def _route(args: argparse.Namespace, engine: Engine) -> int:
+def _route_run(args: argparse.Namespace, engine: Engine) -> int:
     from sla_core.clock import now
     from sla_core.marketing.route_run import away_now, route
     from sla_core.people.users import get_by_username
@@ -164,7 +178,7 @@ def _route(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def add_funnel_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+def _add_funnel(sub: Any, common: argparse.ArgumentParser) -> None:
     """The `funnel` subcommand's arguments."""
     p = sub.add_parser(
         "funnel", parents=[common], help="the lead funnel by source, campaign, marketer or month"
@@ -183,7 +197,7 @@ def _day(text: str | None, flag: str) -> date | None:
         raise ValueError(f"{flag} {text!r}: write a date as YYYY-MM-DD") from None
 
 
-def funnel_command(args: argparse.Namespace, engine: Engine) -> int:
+def _funnel(args: argparse.Namespace, engine: Engine) -> int:
     """Print the funnel per group (JSON rows carry group, leads, mqls, won, lost, rates)."""
     from sla_core import browse
     from sla_core.marketing import closed_loop
