@@ -17,9 +17,8 @@ from sla_core.org import load_org_settings
 from sla_core.people.roster import working_reps
 from sla_core.sla import charts, views
 from sla_core.sla.context import load_heads, sales_teams
-from sla_core.sla.daily import report_recipients, send_daily_report
-from sla_core.sla.daily import build_report
-from sla_core.sla.gauges import MARKETING_GAUGES, Level, pace_of
+from sla_core.sla.daily import build_report, report_recipients, send_daily_report
+from sla_core.sla.gauges import MARKETING_GAUGES, GaugeLevel, pace_of
 from sla_core.sla.mailer import MailConfigError
 from ui.data import current_user, get_engine
 from ui.dates import date_input
@@ -41,14 +40,14 @@ with session_scope(get_engine()) as session:
 access.require(user, access.Permission.VIEW_DASHBOARD)
 names = dict(zip(people["id"], people["name"], strict=True))
 titles = {
-    Level.DISPOSITION: _("Dispositioned within the window"),
-    Level.WORKED: _("Worked within the window"),
-    Level.FOLLOW_UP: _("Follow-up attempts made"),
-    Level.CONVERSION: _("Conversion"),
-    Level.OPPORTUNITIES: _("Opportunities opened"),
-    Level.UNWORKED: _("MQLs left unworked"),
-    Level.MQL_VOLUME: _("MQL volume"),
-    Level.MQL_QUALITY: _("MQL quality (accepted by sales)"),
+    GaugeLevel.DISPOSITION: _("Dispositioned within the window"),
+    GaugeLevel.WORKED: _("Worked within the window"),
+    GaugeLevel.FOLLOW_UP: _("Follow-up attempts made"),
+    GaugeLevel.CONVERSION: _("Conversion"),
+    GaugeLevel.OPPORTUNITIES: _("Opportunities opened"),
+    GaugeLevel.UNWORKED: _("MQLs left unworked"),
+    GaugeLevel.MQL_VOLUME: _("MQL volume"),
+    GaugeLevel.MQL_QUALITY: _("MQL quality (accepted by sales)"),
 }
 
 st.title(_("Compliance"))
@@ -118,7 +117,7 @@ period = periods.parse_period(label, zone=zone, calendar=calendar)
 pace = pace_of(period.start, period.end, now())  # count targets are pro-rated while it runs
 
 
-def gauge_spec(view: SlaView, row: dict[str, object], level: Level) -> dict[str, object]:
+def gauge_spec(view: SlaView, row: dict[str, object], level: GaugeLevel) -> dict[str, object]:
     """A gauge's Vega-Lite spec for this reader, built (altair validates, 0.1 s) once per
     figure, language and data revision; the caller gets its own copy."""
     key = ("sla_gauge_spec", language(), level, repr(sorted(row.items())))
@@ -132,7 +131,7 @@ def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
     """Seven gauges in two lines; a click on one selects its level for the list below."""
     for line in (gauges.iloc[:4], gauges.iloc[4:]):
         for column, (_index, row) in zip(st.columns(4), line.iterrows(), strict=False):
-            level = Level(row["level"])
+            level = GaugeLevel(row["level"])
             event = column.vega_lite_chart(
                 spec=gauge_spec(view, row.to_dict(), level),
                 key=f"compliance_gauge_{level.value}",
@@ -142,9 +141,9 @@ def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
             if event and event.get("selection", {}).get(charts.PICK):
                 st.session_state["compliance_level"] = level
             if row["percent"]:
-                if level is Level.CONVERSION:  # a cohort rate: deals won per MQL handed off
+                if level is GaugeLevel.CONVERSION:  # a cohort rate: deals won per MQL handed off
                     counted = _("{done} won of {due} MQLs handed off; {won} won in the period")
-                elif level is Level.MQL_QUALITY:
+                elif level is GaugeLevel.MQL_QUALITY:
                     counted = _("{done} accepted of {due} decided by sales, {running} undecided")
                 elif row["running"]:
                     counted = _("{done} of {due} due, {running} still running")
@@ -159,7 +158,7 @@ def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
                     ),
                     help=_("Click the gauge to list the leads behind it."),
                 )
-            elif row["level"] in (Level.MQL_VOLUME, Level.OPPORTUNITIES) and pace < 1:
+            elif row["level"] in (GaugeLevel.MQL_VOLUME, GaugeLevel.OPPORTUNITIES) and pace < 1:
                 column.caption(
                     _("target {target} at this point of the period").format(
                         target=num(round(row["target"]))
@@ -220,7 +219,7 @@ def live() -> None:
     shown = (
         list(MARKETING_GAUGES)
         if marketing
-        else [lv for lv in Level if lv not in MARKETING_GAUGES[1:]]
+        else [lv for lv in GaugeLevel if lv not in MARKETING_GAUGES[1:]]
     )
     if st.session_state.get("compliance_level") not in shown:
         st.session_state.pop("compliance_level", None)

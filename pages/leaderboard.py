@@ -16,7 +16,7 @@ from sla_core.gamification import leaderboard as lb
 from sla_core.gamification.standings import TIE_RULE
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
-from sla_core.terms import Level
+from sla_core.terms import PointLevel
 from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
 from ui.i18n import _, chart_spec, day, digits, language, num, period_name, reading_order
 from ui.navigation import framed
@@ -198,7 +198,7 @@ with people_tab:
                 with session_scope(engine) as session:
                     setup = service.work_setup(session=session)
                 behind = trace.leads_behind(
-                    frame, board.rules.content, period, now(), subject, Level(level), setup
+                    frame, board.rules.content, period, now(), subject, PointLevel(level), setup
                 )
                 lead_pick = st.dataframe(
                     behind,

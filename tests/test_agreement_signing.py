@@ -4,7 +4,7 @@ from sqlmodel import Session, select
 from sla_core import agreement
 from sla_core.access import PermissionDenied
 from sla_core.agreement import signing
-from sla_core.agreement.versions import Status
+from sla_core.agreement.versions import VersionStatus
 from sla_core.models import AgreementVersion, AuditEntry
 from sla_core.terms import AgreementContent, Targets
 from tests.agreement_helpers import cast, fresh, sign_fully, start
@@ -23,7 +23,7 @@ def _edit(session, version, actor, mqls):
 def test_draft_to_review_to_signed(engine):
     with Session(engine) as session:
         people, version = cast(session), start(session)
-        assert agreement.statuses(session=session)[version.id] is Status.DRAFT
+        assert agreement.statuses(session=session)[version.id] is VersionStatus.DRAFT
         signing.request_review(
             session=session,
             version_id=version.id,
@@ -31,7 +31,7 @@ def test_draft_to_review_to_signed(engine):
             actor=people["marketing"],
         )
         session.commit()
-        assert agreement.statuses(session=session)[version.id] is Status.IN_REVIEW
+        assert agreement.statuses(session=session)[version.id] is VersionStatus.IN_REVIEW
         sig = signing.sign(
             session=session,
             version_id=version.id,
@@ -55,7 +55,7 @@ def test_draft_to_review_to_signed(engine):
         session.commit()
         governing = agreement.governing_version(session=session)
         assert governing.signed and governing.version.id == version.id
-        assert agreement.statuses(session=session)[version.id] is Status.SIGNED
+        assert agreement.statuses(session=session)[version.id] is VersionStatus.SIGNED
         actions = session.exec(select(AuditEntry.action)).all()
         assert actions.count("sign") == 2
 
@@ -128,7 +128,7 @@ def test_editing_a_version_in_review_voids_its_signatures(engine):
         session.commit()
         sigs = agreement.signatures(session=session, version_id=version.id)
         assert len(sigs) == 1 and sigs[0].voided_at is not None
-        assert agreement.statuses(session=session)[version.id] is Status.DRAFT
+        assert agreement.statuses(session=session)[version.id] is VersionStatus.DRAFT
         # even back at the signed text, a voided signature does not come back
         back = AgreementContent()
         agreement.save_draft(
@@ -166,7 +166,10 @@ def test_editing_a_signed_version_makes_a_new_draft_and_the_old_stays_in_force(e
         session.rollback()
         sign_fully(session, draft.id, people)
         states = agreement.statuses(session=session)
-        assert (states[version.id], states[draft.id]) == (Status.SUPERSEDED, Status.SIGNED)
+        assert (states[version.id], states[draft.id]) == (
+            VersionStatus.SUPERSEDED,
+            VersionStatus.SIGNED,
+        )
         governing = agreement.governing_version(session=session)
         assert governing.version.id == draft.id
         assert governing.content.targets.mqls_per_marketer == 300
@@ -270,7 +273,7 @@ def test_changing_who_signs_needs_those_who_signed_the_version_in_force(engine):
         session.commit()
         assert draft.id != version.id
         sign_fully(session, draft.id, people)
-        assert agreement.statuses(session=session)[draft.id] is not Status.SIGNED
+        assert agreement.statuses(session=session)[draft.id] is not VersionStatus.SIGNED
         assert agreement.governing_version(session=session).version.id == version.id
         signing.sign(
             session=session,
@@ -279,8 +282,8 @@ def test_changing_who_signs_needs_those_who_signed_the_version_in_force(engine):
             actor=people["admin"],
         )
         session.commit()
-        assert agreement.statuses(session=session)[draft.id] is Status.SIGNED
-        assert agreement.statuses(session=session)[version.id] is Status.SUPERSEDED
+        assert agreement.statuses(session=session)[draft.id] is VersionStatus.SIGNED
+        assert agreement.statuses(session=session)[version.id] is VersionStatus.SUPERSEDED
         # Unchanged list from now on: the two managers alone put the next version in force.
         third = _edit(session, draft, people["marketing"], 7)
         session.commit()

@@ -42,7 +42,7 @@ from sla_core.sla.levels import service_levels
 from sla_core.sla.views import Heads, Scope, ScopeKind, scope_mask
 from sla_core.sla.worktime import BusinessHours, WorkTime, save_work_time
 from sla_core.store import snapshot
-from sla_core.terms import Level
+from sla_core.terms import PointLevel
 from tests.test_cli import cli
 from ui import data
 
@@ -211,7 +211,7 @@ def test_leaderboard_levels_and_the_points_trace_give_the_same_figures(
             assert mine.loc[level, "actual"] == pytest.approx(
                 100.0 * expected[done] / expected[due]), (rep, level)  # fmt: skip
         behind = trace.leads_behind(world.frame, board.rules.content, period,
-                                    world.ref.to_pydatetime(), rep, Level.DISPOSITION, setup)  # fmt: skip
+                                    world.ref.to_pydatetime(), rep, PointLevel.DISPOSITION, setup)  # fmt: skip
         counted = behind[~behind["exempt"]]["counted"]
         assert (int((counted == "met").sum()), int(counted.isin(["met", "breached"]).sum())) == (
             expected["dispositioned_in_time"], expected["disposition_due"]), rep  # fmt: skip

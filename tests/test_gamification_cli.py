@@ -16,7 +16,7 @@ from sla_core.gamification.board import present_share
 from sla_core.models import Lead
 from sla_core.periods import parse_period
 from sla_core.store import snapshot
-from sla_core.terms import AgreementContent, Level
+from sla_core.terms import AgreementContent, PointLevel
 from tests.gamification_world import at, build, edit_lead
 
 
@@ -99,7 +99,7 @@ def test_a_rep_who_joined_mid_period_owes_part_of_it(world):
         pd.DataFrame({"mqls": [130]}, index=[ids["mo"]]),
         AgreementContent(),
         foot,
-        {Level.MQL_VOLUME},
+        {PointLevel.MQL_VOLUME},
     )
     assert table["goal"].tolist() == [125.0]  # half of the 250 a month
 

@@ -22,7 +22,7 @@ from sla_core.models import (
 )
 from sla_core.periods import parse_period
 from sla_core.store import snapshot
-from sla_core.terms import AgreementContent, Level, LevelRule, PointRules
+from sla_core.terms import AgreementContent, LevelRule, PointLevel, PointRules
 from tests.gamification_world import at, build, edit_lead
 
 MARCH = parse_period("2026-03")
@@ -106,7 +106,7 @@ def test_rules_are_frozen_at_the_period_start(world):
         v1 = agreement.ensure_agreement(session=session)
         _sign(session, v1, at("2026-02-15 00:00"))
         stingy = AgreementContent(
-            points=PointRules(levels=(LevelRule(level=Level.DISPOSITION, met=99),))
+            points=PointRules(levels=(LevelRule(level=PointLevel.DISPOSITION, met=99),))
         )
         v2 = _new_version(session, 2, stingy)
         _sign(session, v2, at("2026-03-20 00:00"))  # signed mid-March

@@ -9,9 +9,15 @@ import pytest
 from pydantic import ValidationError
 
 from sla_core.gamification import goals, points
-from sla_core.terms import AgreementContent, BonusTier, Level, LevelRule, PointRules
+from sla_core.terms import AgreementContent, BonusTier, LevelRule, PointLevel, PointRules
 
-SALES = {Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION, Level.OPPORTUNITIES}
+SALES = {
+    PointLevel.DISPOSITION,
+    PointLevel.WORKED,
+    PointLevel.FOLLOW_UP,
+    PointLevel.CONVERSION,
+    PointLevel.OPPORTUNITIES,
+}
 
 
 def levels(**rows: dict[str, int]) -> pd.DataFrame:
@@ -74,7 +80,7 @@ def test_small_and_large_books_meet_the_same_goal_share():
         r1={"mqls_received": 10, "opportunities": 5},  # quarter load: goal ceil(4.5) = 5
         r2={"mqls_received": 150, "opportunities": 18},  # above minimum load: goal 18
     )
-    got = scored_for(frame, wanted={Level.OPPORTUNITIES})
+    got = scored_for(frame, wanted={PointLevel.OPPORTUNITIES})
     assert got.loc[(1, "opportunities"), "goal"] == 5
     assert got.loc[(2, "opportunities"), "goal"] == 18
     assert got.loc[(1, "opportunities"), "points"] == got.loc[(2, "opportunities"), "points"] == 10
@@ -83,7 +89,7 @@ def test_small_and_large_books_meet_the_same_goal_share():
 def test_joined_mid_month_owes_part_of_the_volume():
     frame = levels(m7={"mqls": 130})
     half = goals.Footing(1, pd.Series({7: 0.5}))
-    got = scored_for(frame, wanted={Level.MQL_VOLUME}, footing=half)
+    got = scored_for(frame, wanted={PointLevel.MQL_VOLUME}, footing=half)
     assert got.loc[(7, "mql_volume"), "goal"] == 125  # 250 * 0.5
     assert got.loc[(7, "mql_volume"), "status"] == "met"
 
@@ -91,21 +97,21 @@ def test_joined_mid_month_owes_part_of_the_volume():
 def test_a_quarter_triples_the_volume_goals():
     frame = levels(m7={"mqls": 700})
     quarter = goals.Footing(3, pd.Series(dtype="float64"))
-    got = scored_for(frame, wanted={Level.MQL_VOLUME}, footing=quarter)
+    got = scored_for(frame, wanted={PointLevel.MQL_VOLUME}, footing=quarter)
     assert got.loc[(7, "mql_volume"), "goal"] == 750
     assert got.loc[(7, "mql_volume"), "status"] == "missed"
 
 
 def test_marketing_acceptance_against_the_quality_target():
     frame = levels(m3={"accepted": 6, "marketing_dispositioned": 10})
-    got = scored_for(frame, wanted={Level.ACCEPTANCE}).loc[(3, "acceptance")]
+    got = scored_for(frame, wanted={PointLevel.ACCEPTANCE}).loc[(3, "acceptance")]
     assert (got["actual"], got["goal"], got["status"]) == (60.0, 60.0, "met")
 
 
 RULES = PointRules(
     levels=(
         LevelRule(
-            level=Level.CONVERSION,
+            level=PointLevel.CONVERSION,
             met=20,
             tiers=(
                 BonusTier(at_pct=Decimal(120), points=5),
@@ -151,7 +157,7 @@ def test_old_versions_load_and_score_with_their_flat_numbers():
     stored = '{"met": 7, "exceeded": 3, "exceeded_by_pct": "20.0", "missed_penalty": 2}'
     rules = PointRules.model_validate_json(stored)
     assert rules.penalties_apply()  # an old penalty was the stick
-    conversion = {r.level: r for r in rules.rules()}[Level.CONVERSION]
+    conversion = {r.level: r for r in rules.rules()}[PointLevel.CONVERSION]
     assert (conversion.met, conversion.tiers[0].at_pct, conversion.penalty) == (
         7,
         Decimal("120.0"),

@@ -11,7 +11,7 @@ import pytest
 
 from sla_core.periods import parse_period
 from sla_core.sla.clocks import lead_clocks
-from sla_core.sla.gauges import Level, gauge_table, pace_of
+from sla_core.sla.gauges import GaugeLevel, gauge_table, pace_of
 from sla_core.sla.levels import service_levels
 from sla_core.sla.views import Heads, Scope, ScopeKind, scope_gauges
 from sla_core.terms import AgreementContent, Windows
@@ -51,7 +51,7 @@ def test_conversion_is_the_cohort_won_so_far_never_above_100() -> None:
         reps=pd.Series({"all": 1}),
         marketers=pd.Series({"all": 0}),
     ).set_index("level")
-    conversion = gauges.loc[Level.CONVERSION.value]
+    conversion = gauges.loc[GaugeLevel.CONVERSION.value]
     assert (conversion["done"], conversion["due"], conversion["won_in_period"]) == (1, 2, 4)
 
 
@@ -98,8 +98,8 @@ def test_a_running_month_judges_volume_against_its_pace() -> None:
     gauges = scope_gauges(
         leads, clocks, CONTENT, MARCH, ref, Scope(ScopeKind.REP, 1), heads
     ).set_index("level")
-    volume = gauges.loc[Level.MQL_VOLUME.value]
+    volume = gauges.loc[GaugeLevel.MQL_VOLUME.value]
     assert volume["target"] == pytest.approx(40 * 10 / 31)
     assert (volume["value"], volume["band"]) == (13, "green")
-    opportunities = gauges.loc[Level.OPPORTUNITIES.value]
+    opportunities = gauges.loc[GaugeLevel.OPPORTUNITIES.value]
     assert opportunities["target"] == pytest.approx(18 * 10 / 31)

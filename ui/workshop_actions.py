@@ -59,16 +59,16 @@ def _comment(version: AgreementVersion, section: str) -> None:
     st.session_state[box] = ""
 
 
-def sign_buttons(user: User, version: AgreementVersion, status: agreement.Status) -> None:
+def sign_buttons(user: User, version: AgreementVersion, status: agreement.VersionStatus) -> None:
     """Ask for signatures, or sign as the user's role; both bound to the hash shown now."""
-    if status is agreement.Status.DRAFT:
+    if status is agreement.VersionStatus.DRAFT:
         st.button(
             _("Ask for signatures (send to review)"),
             key="ws_request_review",
             on_click=_sign_action,
             args=("review", version.id or 0, version.content_hash),
         )
-    if status in (agreement.Status.SIGNED, agreement.Status.SUPERSEDED):
+    if status in (agreement.VersionStatus.SIGNED, agreement.VersionStatus.SUPERSEDED):
         st.success(_("This version is fully signed. Editing any section starts a new draft."))
         return
     if can(user, Permission.SIGN_AGREEMENT):

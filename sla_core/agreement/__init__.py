@@ -3,7 +3,7 @@
 from sla_core.agreement.versions import (
     Governing,
     StaleRevision,
-    Status,
+    VersionStatus,
     all_versions,
     canonical_json,
     content_hash,
@@ -21,7 +21,7 @@ from sla_core.agreement.versions import (
 __all__ = [
     "Governing",
     "StaleRevision",
-    "Status",
+    "VersionStatus",
     "all_versions",
     "canonical_json",
     "content_hash",

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from sla_core.agreement.document import Cover, SignatureLine
 from sla_core.agreement.figures import History
 from sla_core.agreement.versions import (
-    Status,
+    VersionStatus,
     load_content,
     signatures,
     signers_needed,
@@ -44,10 +44,10 @@ GUIDE: tuple[tuple[str, str, str], ...] = (
     ("required_signers", N_("Who must sign the agreement?"), "signers"),
 )
 STATUS_TEXT = {
-    Status.DRAFT: N_("draft"),
-    Status.IN_REVIEW: N_("in review, awaiting signatures"),
-    Status.SIGNED: N_("signed and in force"),
-    Status.SUPERSEDED: N_("superseded"),
+    VersionStatus.DRAFT: N_("draft"),
+    VersionStatus.IN_REVIEW: N_("in review, awaiting signatures"),
+    VersionStatus.SIGNED: N_("signed and in force"),
+    VersionStatus.SUPERSEDED: N_("superseded"),
 }
 
 
@@ -75,7 +75,7 @@ def signer_rows(*, session: Session, version: AgreementVersion) -> list[SignerRo
     return rows
 
 
-def status_of(*, session: Session, version: AgreementVersion) -> Status:
+def status_of(*, session: Session, version: AgreementVersion) -> VersionStatus:
     return statuses(session=session)[version.id or 0]
 
 

@@ -9,7 +9,7 @@ from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.agreement.versions import (
     StaleRevision,
-    Status,
+    VersionStatus,
     check_two_sides,
     load_content,
     signatures,
@@ -59,7 +59,7 @@ def request_review(
     """Mark a draft ready for signatures (draft -> in review)."""
     require(actor, Permission.EDIT_AGREEMENT)
     version = _load(session, version_id)
-    if statuses(session=session)[version_id] is not Status.DRAFT:
+    if statuses(session=session)[version_id] is not VersionStatus.DRAFT:
         raise SigningRefused(f"version {version.number} is not a draft")
     if not _touch(session, version_id, seen_hash, review=True):
         raise StaleRevision(f"version {version.number} changed since you opened it; reload")
@@ -94,7 +94,7 @@ def sign(*, session: Session, version_id: int, seen_hash: str, actor: User) -> S
         raise SigningRefused(
             f"{actor.name} signs as {role.value}, but this version needs {', '.join(required)}"
         )
-    if statuses(session=session)[version_id] is Status.SUPERSEDED:
+    if statuses(session=session)[version_id] is VersionStatus.SUPERSEDED:
         raise SigningRefused(f"version {version.number} is superseded; sign the newest version")
     if not _touch(session, version_id, seen_hash, review=version.in_review_since is None):
         raise StaleRevision(

@@ -33,7 +33,7 @@ from sla_core.agreement import board
 from sla_core.agreement.document import SignatureLine
 from sla_core.agreement.export import EXPORT_ACTION, export_detail
 from sla_core.agreement.pdf import MANIFEST_NAME, Manifest, fully_signed, render
-from sla_core.agreement.versions import Status
+from sla_core.agreement.versions import VersionStatus
 from sla_core.models import AgreementVersion, AuditEntry
 
 
@@ -122,12 +122,12 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
 
     if fully_signed(cover) and cover.signatures != _signatures(session, version):
         return verdict(False, "the signature block differs from the database's")
-    if status not in (Status.SIGNED, Status.SUPERSEDED):
+    if status not in (VersionStatus.SIGNED, VersionStatus.SUPERSEDED):
         return verdict(False, f"version {number} is not signed ({status.value})")
     if not fully_signed(cover):
         return verdict(
             False, f"a draft export of version {number}, made before every signature was in"
         )
     names = [f"{s.name} ({s.role.replace('_', ' ')})" for s in cover.signatures]
-    where = "in force" if status is Status.SIGNED else "signed, since superseded"
+    where = "in force" if status is VersionStatus.SIGNED else "signed, since superseded"
     return verdict(True, f"matches version {number}, {where}; signed by {', '.join(names)}", names)

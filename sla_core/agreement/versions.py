@@ -1,6 +1,6 @@
 """Versions of the agreement: canonical content, hashing, status, what is in force, drafts.
 
-Status: draft -> in review -> signed (in force) -> superseded. Only "in review" is stored
+VersionStatus: draft -> in review -> signed (in force) -> superseded. Only "in review" is stored
 (`in_review_since`); signed and superseded follow from the valid signatures, so no stored
 state can drift from the signatures it summarises.
 
@@ -31,7 +31,7 @@ class StaleRevision(RuntimeError):
     """Someone saved this version since it was opened; nothing was overwritten."""
 
 
-class Status(StrEnum):
+class VersionStatus(StrEnum):
     DRAFT = "draft"
     IN_REVIEW = "in_review"
     SIGNED = "signed"
@@ -177,21 +177,21 @@ def all_versions(*, session: Session) -> list[AgreementVersion]:
     )
 
 
-def statuses(*, session: Session) -> dict[int, Status]:
+def statuses(*, session: Session) -> dict[int, VersionStatus]:
     """The status of every version by id: the newest fully signed one is in force."""
-    result: dict[int, Status] = {}
+    result: dict[int, VersionStatus] = {}
     in_force_seen = False
     for link in reversed(chain(session=session)):
         version, sigs = link.version, link.sigs
         if in_force_seen:
-            result[version.id or 0] = Status.SUPERSEDED
+            result[version.id or 0] = VersionStatus.SUPERSEDED
         elif link.in_force:
-            result[version.id or 0] = Status.SIGNED
+            result[version.id or 0] = VersionStatus.SIGNED
             in_force_seen = True
         elif version.in_review_since is not None or valid_signatures(version, sigs):
-            result[version.id or 0] = Status.IN_REVIEW
+            result[version.id or 0] = VersionStatus.IN_REVIEW
         else:
-            result[version.id or 0] = Status.DRAFT
+            result[version.id or 0] = VersionStatus.DRAFT
     return result
 
 
@@ -234,11 +234,11 @@ def save_draft(
     if version is None:
         raise LookupError(f"agreement version {version_id} does not exist")
     status = statuses(session=session)[version_id]
-    if status is Status.SUPERSEDED:
+    if status is VersionStatus.SUPERSEDED:
         raise StaleRevision(f"version {version.number} is superseded; open the newest version")
     if content.mql != load_content(version).mql:  # sales managers read the MQL criteria
         require(actor, Permission.EDIT_MQL_CRITERIA)
-    if status is Status.SIGNED:
+    if status is VersionStatus.SIGNED:
         return _next_draft(
             session=session,
             version=version,

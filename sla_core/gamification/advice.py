@@ -13,19 +13,25 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sla_core.gamification.board import Board
-from sla_core.gamification.points import Status
-from sla_core.terms import Level, LevelRule
+from sla_core.gamification.points import PointStatus
+from sla_core.terms import LevelRule, PointLevel
 
 UNITS = {
-    Level.DISPOSITION.value: "more leads dispositioned in time",
-    Level.WORKED.value: "more leads worked within the window",
-    Level.FOLLOW_UP.value: "more leads followed up as agreed",
-    Level.ACCEPTANCE.value: "more of your MQLs accepted by sales",
-    Level.CONVERSION.value: "more deals won",
-    Level.OPPORTUNITIES.value: "more opportunities opened",
-    Level.MQL_VOLUME.value: "more MQLs produced",
+    PointLevel.DISPOSITION.value: "more leads dispositioned in time",
+    PointLevel.WORKED.value: "more leads worked within the window",
+    PointLevel.FOLLOW_UP.value: "more leads followed up as agreed",
+    PointLevel.ACCEPTANCE.value: "more of your MQLs accepted by sales",
+    PointLevel.CONVERSION.value: "more deals won",
+    PointLevel.OPPORTUNITIES.value: "more opportunities opened",
+    PointLevel.MQL_VOLUME.value: "more MQLs produced",
 }
-RATES = {Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.ACCEPTANCE, Level.CONVERSION}
+RATES = {
+    PointLevel.DISPOSITION,
+    PointLevel.WORKED,
+    PointLevel.FOLLOW_UP,
+    PointLevel.ACCEPTANCE,
+    PointLevel.CONVERSION,
+}
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class Standing:
     moves: pd.DataFrame  # level, needed, what, points
 
 
-def _count_needed(level: Level, actual: float, goal: float, due: int, pct: float) -> int:
+def _count_needed(level: PointLevel, actual: float, goal: float, due: int, pct: float) -> int:
     """Units still needed to reach `pct` % of goal."""
     if level in RATES:
         have = round(actual * due / 100.0)
@@ -54,10 +60,10 @@ def moves_for(scored: pd.DataFrame, rules: tuple[LevelRule, ...], stick: bool) -
     rows = []
     for rec in scored.itertuples(index=False):
         rule = by_level.get(str(rec.level))
-        if rule is None or pd.isna(rec.actual) or rec.status == Status.NOT_SCORED.value:
+        if rule is None or pd.isna(rec.actual) or rec.status == PointStatus.NOT_SCORED.value:
             continue
-        level = Level(str(rec.level))
-        if rec.status == Status.MISSED.value:
+        level = PointLevel(str(rec.level))
+        if rec.status == PointStatus.MISSED.value:
             target, gain = 100.0, rule.met + (rule.penalty if stick else 0)
         else:
             ahead = [t for t in rule.tiers if float(t.at_pct) > float(rec.pct_to_goal)]

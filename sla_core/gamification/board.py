@@ -18,11 +18,11 @@ from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
 from sla_core.models import Role
 from sla_core.periods import Period, PeriodKind
-from sla_core.terms import MARKETING_LEVELS, Level
+from sla_core.terms import MARKETING_LEVELS, PointLevel
 
 SALES_ROLES = frozenset({Role.SALES_REP.value})
 MARKETING_ROLES = frozenset({Role.MARKETER.value})
-SALES_WANTED = set(Level) - MARKETING_LEVELS
+SALES_WANTED = set(PointLevel) - MARKETING_LEVELS
 MARKETING_WANTED = set(MARKETING_LEVELS)
 
 
@@ -187,7 +187,7 @@ def compute_board(
 
 def _notes(rules: PeriodRules, period: Period, rows: pd.DataFrame) -> list[str]:
     notes = [rules.describe()]
-    missing = set(Level) - {rule.level for rule in rules.content.points.rules()}
+    missing = set(PointLevel) - {rule.level for rule in rules.content.points.rules()}
     if missing:
         names = ", ".join(sorted(level.value.replace("_", " ") for level in missing))
         notes.append(

@@ -17,14 +17,14 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from sla_core.terms import AgreementContent, Level
+from sla_core.terms import AgreementContent, PointLevel
 
-# Level -> (count met, count due) for the rates measured per lead.
-RATE_COLUMNS: dict[Level, tuple[str, str]] = {
-    Level.DISPOSITION: ("dispositioned_in_time", "disposition_due"),
-    Level.WORKED: ("worked_in_time", "worked_due"),
-    Level.FOLLOW_UP: ("follow_up_met", "follow_up_due"),
-    Level.ACCEPTANCE: ("accepted", "marketing_dispositioned"),
+# PointLevel -> (count met, count due) for the rates measured per lead.
+RATE_COLUMNS: dict[PointLevel, tuple[str, str]] = {
+    PointLevel.DISPOSITION: ("dispositioned_in_time", "disposition_due"),
+    PointLevel.WORKED: ("worked_in_time", "worked_due"),
+    PointLevel.FOLLOW_UP: ("follow_up_met", "follow_up_due"),
+    PointLevel.ACCEPTANCE: ("accepted", "marketing_dispositioned"),
 }
 
 LONG_COLUMNS = ["subject_id", "level", "actual", "goal", "pct_to_goal", "due"]
@@ -38,14 +38,14 @@ class Footing:
     present_share: pd.Series  # index subject_id -> 0..1 share of the period they were here
 
 
-def _rate_goal(content: AgreementContent, level: Level) -> Decimal:
+def _rate_goal(content: AgreementContent, level: PointLevel) -> Decimal:
     """The target rate of a per-lead level: sales' from the service policy, marketing's quality."""
     policy = content.service
     return {
-        Level.DISPOSITION: policy.disposition_target_pct,
-        Level.WORKED: policy.worked_target_pct,
-        Level.FOLLOW_UP: policy.follow_up_target_pct,
-        Level.ACCEPTANCE: content.targets.quality_pct,
+        PointLevel.DISPOSITION: policy.disposition_target_pct,
+        PointLevel.WORKED: policy.worked_target_pct,
+        PointLevel.FOLLOW_UP: policy.follow_up_target_pct,
+        PointLevel.ACCEPTANCE: content.targets.quality_pct,
     }[level]
 
 
@@ -59,7 +59,7 @@ def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
     return (100.0 * part / whole.where(whole > 0)).astype("float64")
 
 
-def _block(level: Level, actual: pd.Series, goal: pd.Series, due: pd.Series) -> pd.DataFrame:
+def _block(level: PointLevel, actual: pd.Series, goal: pd.Series, due: pd.Series) -> pd.DataFrame:
     goal = goal.astype("float64")
     ratio = np.where(goal > 0, 100.0 * actual / goal.where(goal > 0), 100.0)
     return pd.DataFrame(
@@ -75,7 +75,7 @@ def _block(level: Level, actual: pd.Series, goal: pd.Series, due: pd.Series) -> 
 
 
 def percent_to_goal(
-    levels: pd.DataFrame, content: AgreementContent, footing: Footing, wanted: set[Level]
+    levels: pd.DataFrame, content: AgreementContent, footing: Footing, wanted: set[PointLevel]
 ) -> pd.DataFrame:
     """One row per (person, level): the actual figure, the goal, percent-to-goal, leads due.
 
@@ -97,26 +97,26 @@ def percent_to_goal(
             actual = _pct(_column(levels, met_col), due)
             blocks.append(_block(level, actual, pd.Series(goal, index=levels.index), due))
     received = _column(levels, "mqls_received")
-    if Level.CONVERSION in wanted:
+    if PointLevel.CONVERSION in wanted:
         actual = (
             _column(levels, "conversion_pct").where(received > 0)
             if "conversion_pct" in levels.columns
             else _pct(_column(levels, "converted"), received)  # the cohort won so far
         )
         goal = pd.Series(float(targets.conversion_rate_pct), index=levels.index)
-        blocks.append(_block(Level.CONVERSION, actual, goal, received))
-    if Level.OPPORTUNITIES in wanted:
+        blocks.append(_block(PointLevel.CONVERSION, actual, goal, received))
+    if PointLevel.OPPORTUNITIES in wanted:
         minimum_load = max(targets.min_mqls_per_rep, 1) * months * share
         load = (received / minimum_load.where(minimum_load > 0)).clip(upper=1.0).fillna(0.0)
         goal = np.ceil(targets.opportunities_per_rep * months * load)
         actual = _column(levels, "opportunities").where(received > 0)
-        blocks.append(_block(Level.OPPORTUNITIES, actual, goal, received))
-    if Level.MQL_VOLUME in wanted:
+        blocks.append(_block(PointLevel.OPPORTUNITIES, actual, goal, received))
+    if PointLevel.MQL_VOLUME in wanted:
         produced = _column(levels, "mqls")
         goal = np.ceil(targets.mqls_per_marketer * months * share)
         # A marketer is due on volume for every day they were with us.
         due = (share > 0).astype("int64")
-        blocks.append(_block(Level.MQL_VOLUME, produced.where(due > 0), goal, due))
+        blocks.append(_block(PointLevel.MQL_VOLUME, produced.where(due > 0), goal, due))
     if not blocks:
         return pd.DataFrame(columns=LONG_COLUMNS)
     return pd.concat(blocks, ignore_index=True)

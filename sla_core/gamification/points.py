@@ -16,7 +16,7 @@ import pandas as pd
 from sla_core.terms import PointRules
 
 
-class Status(StrEnum):
+class PointStatus(StrEnum):
     EXCEEDED = "exceeded"
     MET = "met"
     MISSED = "missed"
@@ -51,20 +51,20 @@ def score(goals: pd.DataFrame, rules: PointRules) -> pd.DataFrame:
     tier = np.where(met, tier, 0)
     status = np.select(
         [met & (tier > 0), met, missed],
-        [Status.EXCEEDED.value, Status.MET.value, Status.MISSED.value],
-        Status.NOT_SCORED.value,
+        [PointStatus.EXCEEDED.value, PointStatus.MET.value, PointStatus.MISSED.value],
+        PointStatus.NOT_SCORED.value,
     )
     return goals.assign(status=status, tier=tier, points=points.astype("int64"))
 
 
 def totals(scored: pd.DataFrame) -> pd.DataFrame:
     """Per person: points, levels met, levels scored and mean percent-to-goal (of scored)."""
-    counted = scored["status"] != Status.NOT_SCORED.value
+    counted = scored["status"] != PointStatus.NOT_SCORED.value
     frame = pd.DataFrame(
         {
             "subject_id": scored["subject_id"],
             "points": scored["points"],
-            "met": scored["status"].isin([Status.MET.value, Status.EXCEEDED.value]),
+            "met": scored["status"].isin([PointStatus.MET.value, PointStatus.EXCEEDED.value]),
             "scored": counted,
             "pct": scored["pct_to_goal"].where(counted).clip(upper=200.0),
         }

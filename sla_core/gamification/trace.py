@@ -13,22 +13,22 @@ from sla_core.models import LeadEvent, User
 from sla_core.periods import Period
 from sla_core.sla.worktime import WorkSetup
 from sla_core.stages import Stage
-from sla_core.terms import AgreementContent, Level
+from sla_core.terms import AgreementContent, PointLevel
 
 # Which instant puts a lead in a level's count for the period, and whose lead it is.
 COHORT = {
-    Level.DISPOSITION: ("assigned_at", "owner_id"),
-    Level.WORKED: ("mql_at", "owner_id"),
-    Level.FOLLOW_UP: ("mql_at", "owner_id"),
-    Level.CONVERSION: ("assigned_at", "owner_id"),  # the cohort: handed off in the period
-    Level.OPPORTUNITIES: ("opportunity_at", "owner_id"),
-    Level.MQL_VOLUME: ("mql_at", "marketer_id"),
-    Level.ACCEPTANCE: ("mql_at", "marketer_id"),
+    PointLevel.DISPOSITION: ("assigned_at", "owner_id"),
+    PointLevel.WORKED: ("mql_at", "owner_id"),
+    PointLevel.FOLLOW_UP: ("mql_at", "owner_id"),
+    PointLevel.CONVERSION: ("assigned_at", "owner_id"),  # the cohort: handed off in the period
+    PointLevel.OPPORTUNITIES: ("opportunity_at", "owner_id"),
+    PointLevel.MQL_VOLUME: ("mql_at", "marketer_id"),
+    PointLevel.ACCEPTANCE: ("mql_at", "marketer_id"),
 }
 CLOCK = {
-    Level.DISPOSITION: "disposition_status",
-    Level.WORKED: "work_status",
-    Level.FOLLOW_UP: "follow_up_status",
+    PointLevel.DISPOSITION: "disposition_status",
+    PointLevel.WORKED: "work_status",
+    PointLevel.FOLLOW_UP: "follow_up_status",
 }
 SHOWN = ["id", "company", "stage", "assigned_at", "mql_at", "dispositioned_at",
          "disposition_reason", "touches", "opportunity_at", "closed_at"]  # fmt: skip
@@ -47,7 +47,7 @@ def leads_behind(
     period: Period,
     ref: datetime,
     subject_id: int,
-    level: Level,
+    level: PointLevel,
     setup: WorkSetup | None = None,
 ) -> pd.DataFrame:
     """The leads that made `subject_id`'s figure on `level` in `period`, with each one's clock.
@@ -60,7 +60,7 @@ def leads_behind(
     """
     instant, whose = COHORT[level]
     mine = leads[(leads[whose] == subject_id).fillna(False) & period.contains(leads[instant])]
-    if level is Level.CONVERSION:
+    if level is PointLevel.CONVERSION:
         mine = mine[mine["stage"] == Stage.WON.value]
     prepared = levels.reasoned_only(mine)
     out = mine[[c for c in SHOWN if c in mine.columns]].copy()

@@ -21,7 +21,7 @@ def working_draft(*, session: Session) -> tuple[AgreementVersion, bool]:
     """The version editors open, and whether it is signed (then a save starts a new draft)."""
     version = agreement.working_version(session=session)
     status = agreement.statuses(session=session).get(version.id or 0)
-    return version, status is agreement.Status.SIGNED
+    return version, status is agreement.VersionStatus.SIGNED
 
 
 def save_edit(

@@ -29,7 +29,7 @@ from sla_core.sla.daily import (
     report_recipients,
     send_daily_report,
 )
-from sla_core.sla.gauges import LEVEL_TITLES, Level, pace_of
+from sla_core.sla.gauges import LEVEL_TITLES, GaugeLevel, pace_of
 from sla_core.sla.mailer import MailConfigError
 from sla_core.sla.reassign import kept_breaches
 from sla_core.sla.remind import RemindReport, run_reminders
@@ -120,7 +120,7 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
     rows = [
         {
             "level": row["level"],
-            "title": LEVEL_TITLES[Level(row["level"])],
+            "title": LEVEL_TITLES[GaugeLevel(row["level"])],
             "value": None if row["value"] != row["value"] else round(float(row["value"]), 2),
             "target": round(float(row["target"]), 2),
             "band": row["band"],
@@ -129,7 +129,7 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
             "running": int(row["running"]),
             **(
                 {"won_in_period": int(row["won_in_period"])}
-                if row["level"] == Level.CONVERSION.value
+                if row["level"] == GaugeLevel.CONVERSION.value
                 else {}
             ),
         }

@@ -16,7 +16,7 @@ import pandas as pd
 from sla_core.terms import AgreementContent, Band
 
 
-class Level(StrEnum):
+class GaugeLevel(StrEnum):
     DISPOSITION = "disposition"
     WORKED = "worked"
     FOLLOW_UP = "follow_up"
@@ -28,22 +28,28 @@ class Level(StrEnum):
 
 
 # What a marketer or a marketing team is measured on (no sales level is shown for them).
-MARKETING_GAUGES = (Level.MQL_VOLUME, Level.MQL_QUALITY)
+MARKETING_GAUGES = (GaugeLevel.MQL_VOLUME, GaugeLevel.MQL_QUALITY)
 
-LEVEL_TITLES: dict[Level, str] = {
-    Level.DISPOSITION: "Dispositioned within the window",
-    Level.WORKED: "Worked within the window",
-    Level.FOLLOW_UP: "Follow-up attempts made",
-    Level.CONVERSION: "Conversion",
-    Level.OPPORTUNITIES: "Opportunities opened",
-    Level.UNWORKED: "MQLs left unworked",
-    Level.MQL_VOLUME: "MQL volume",
-    Level.MQL_QUALITY: "MQL quality (accepted by sales)",
+LEVEL_TITLES: dict[GaugeLevel, str] = {
+    GaugeLevel.DISPOSITION: "Dispositioned within the window",
+    GaugeLevel.WORKED: "Worked within the window",
+    GaugeLevel.FOLLOW_UP: "Follow-up attempts made",
+    GaugeLevel.CONVERSION: "Conversion",
+    GaugeLevel.OPPORTUNITIES: "Opportunities opened",
+    GaugeLevel.UNWORKED: "MQLs left unworked",
+    GaugeLevel.MQL_VOLUME: "MQL volume",
+    GaugeLevel.MQL_QUALITY: "MQL quality (accepted by sales)",
 }
 ALL_GROUP = "all"
 # Levels that are percentages (the rest are counts).
 PERCENT_LEVELS = frozenset(
-    {Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION, Level.MQL_QUALITY}
+    {
+        GaugeLevel.DISPOSITION,
+        GaugeLevel.WORKED,
+        GaugeLevel.FOLLOW_UP,
+        GaugeLevel.CONVERSION,
+        GaugeLevel.MQL_QUALITY,
+    }
 )
 GAUGE_COLUMNS = (
     "group", "level", "value", "target", "attainment", "band", "done", "due", "percent",
@@ -51,10 +57,10 @@ GAUGE_COLUMNS = (
 )  # fmt: skip
 # The clocks still running behind each level (neither met nor breached yet).
 RUNNING = {
-    Level.DISPOSITION: "disposition_running",
-    Level.WORKED: "worked_running",
-    Level.FOLLOW_UP: "follow_up_running",
-    Level.UNWORKED: "worked_running",
+    GaugeLevel.DISPOSITION: "disposition_running",
+    GaugeLevel.WORKED: "worked_running",
+    GaugeLevel.FOLLOW_UP: "follow_up_running",
+    GaugeLevel.UNWORKED: "worked_running",
 }
 
 
@@ -62,9 +68,9 @@ def _share(done: pd.Series, due: pd.Series) -> pd.Series:
     return (100.0 * done / due.where(due > 0)).astype("float64")
 
 
-def _band(level: Level, value: pd.Series, attainment: pd.Series, band: Band) -> pd.Series:
+def _band(level: GaugeLevel, value: pd.Series, attainment: pd.Series, band: Band) -> pd.Series:
     """green / amber / red per group ("none" when nothing was due)."""
-    if level is Level.UNWORKED:
+    if level is GaugeLevel.UNWORKED:
         colour = np.where(
             value <= float(band.green),
             "green",
@@ -102,7 +108,7 @@ def gauge_table(
     parts = []
     for level, (value, target, done, due) in spec.items():
         goal = pd.Series(target, index=levels.index, dtype="float64")
-        if level is Level.UNWORKED:
+        if level is GaugeLevel.UNWORKED:
             attainment = pd.Series(np.where(value <= 0, 100.0, 0.0), index=levels.index)
         else:
             attainment = (100.0 * value / goal.where(goal > 0)).fillna(100.0).where(value.notna())
@@ -121,7 +127,7 @@ def gauge_table(
                     "running": _running(levels, level),
                     "won_in_period": (
                         levels["won"].to_numpy(dtype="int64")
-                        if level is Level.CONVERSION
+                        if level is GaugeLevel.CONVERSION
                         else np.zeros(len(levels), dtype="int64")
                     ),
                 }
@@ -133,7 +139,7 @@ def gauge_table(
 Measure = tuple[pd.Series, object, pd.Series, pd.Series]
 
 
-def _running(levels: pd.DataFrame, level: Level) -> np.ndarray:
+def _running(levels: pd.DataFrame, level: GaugeLevel) -> np.ndarray:
     column = RUNNING.get(level)
     if column is None or column not in levels:
         return np.zeros(len(levels), dtype="int64")
@@ -153,7 +159,7 @@ def _measures(
     reps: pd.Series,
     marketers: pd.Series,
     pace: float = 1.0,
-) -> dict[Level, Measure]:
+) -> dict[GaugeLevel, Measure]:
     """Per level: its value, its target (the agreement's), and the done and due counts."""
     policy, targets = content.service, content.targets
     heads = reps.reindex(levels.index, fill_value=0).astype("float64")
@@ -162,43 +168,43 @@ def _measures(
         sellers > 0, sellers * targets.mqls_per_marketer, heads * targets.min_mqls_per_rep
     )
     return {
-        Level.DISPOSITION: (
+        GaugeLevel.DISPOSITION: (
             _share(levels["dispositioned_in_time"], levels["disposition_due"]),
             float(policy.disposition_target_pct),
             levels["dispositioned_in_time"],
             levels["disposition_due"],
         ),
-        Level.WORKED: (
+        GaugeLevel.WORKED: (
             _share(levels["worked_in_time"], levels["worked_due"]),
             float(policy.worked_target_pct),
             levels["worked_in_time"],
             levels["worked_due"],
         ),
-        Level.FOLLOW_UP: (
+        GaugeLevel.FOLLOW_UP: (
             _share(levels["follow_up_met"], levels["follow_up_due"]),
             float(policy.follow_up_target_pct),
             levels["follow_up_met"],
             levels["follow_up_due"],
         ),
-        Level.CONVERSION: (
+        GaugeLevel.CONVERSION: (
             levels["conversion_pct"],
             float(targets.conversion_rate_pct),
             levels["converted"],
             levels["mqls_received"],
         ),
-        Level.OPPORTUNITIES: (
+        GaugeLevel.OPPORTUNITIES: (
             levels["opportunities"].astype("float64"),
             heads * targets.opportunities_per_rep * pace,
             levels["opportunities"],
             levels["opportunities"],
         ),
-        Level.UNWORKED: (
+        GaugeLevel.UNWORKED: (
             levels["unworked"].astype("float64"),
             0.0,
             levels["unworked"],
             levels["worked_due"],
         ),
-        Level.MQL_VOLUME: (
+        GaugeLevel.MQL_VOLUME: (
             levels["mqls"].astype("float64"),
             pd.Series(volume_target, index=levels.index),
             levels["mqls"],
@@ -223,8 +229,8 @@ def marketing_gauge_table(
     goal = float(targets.quality_pct)
     rows = []
     for level, value, target, done, due, running in (
-        (Level.MQL_VOLUME, volume, quota, int(row["mqls"]), int(row["mqls"]), 0),
-        (Level.MQL_QUALITY, quality, goal, int(row["accepted"]), int(row["decided"]),
+        (GaugeLevel.MQL_VOLUME, volume, quota, int(row["mqls"]), int(row["mqls"]), 0),
+        (GaugeLevel.MQL_QUALITY, quality, goal, int(row["accepted"]), int(row["decided"]),
          int(row["undecided"])),
     ):  # fmt: skip
         attainment = (

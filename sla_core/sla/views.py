@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sla_core.periods import Period, PeriodKind, zone_info
-from sla_core.sla.gauges import Level, gauge_table, marketing_gauge_table, pace_of
+from sla_core.sla.gauges import GaugeLevel, gauge_table, marketing_gauge_table, pace_of
 from sla_core.sla.levels import (
     ALL,
     count_masks,
@@ -125,15 +125,15 @@ def attention(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime, scope_ro
 
 
 # Which counts of `levels._counts` stand behind each gauge: (the leads judged, those met).
-BEHIND: dict[Level, tuple[str, str]] = {
-    Level.DISPOSITION: ("disposition_due", "dispositioned_in_time"),
-    Level.WORKED: ("worked_due", "worked_in_time"),
-    Level.FOLLOW_UP: ("follow_up_due", "follow_up_met"),
-    Level.CONVERSION: ("mqls_received", "converted"),
-    Level.OPPORTUNITIES: ("opportunities", "opportunities"),
-    Level.UNWORKED: ("unworked", "unworked"),
-    Level.MQL_VOLUME: ("mqls", "mqls"),
-    Level.MQL_QUALITY: ("decided", "accepted"),
+BEHIND: dict[GaugeLevel, tuple[str, str]] = {
+    GaugeLevel.DISPOSITION: ("disposition_due", "dispositioned_in_time"),
+    GaugeLevel.WORKED: ("worked_due", "worked_in_time"),
+    GaugeLevel.FOLLOW_UP: ("follow_up_due", "follow_up_met"),
+    GaugeLevel.CONVERSION: ("mqls_received", "converted"),
+    GaugeLevel.OPPORTUNITIES: ("opportunities", "opportunities"),
+    GaugeLevel.UNWORKED: ("unworked", "unworked"),
+    GaugeLevel.MQL_VOLUME: ("mqls", "mqls"),
+    GaugeLevel.MQL_QUALITY: ("decided", "accepted"),
 }
 
 
@@ -141,12 +141,12 @@ def leads_behind(
     leads: pd.DataFrame,
     clocks: pd.DataFrame,
     period: Period,
-    level: Level,
+    level: GaugeLevel,
     scope_rows: np.ndarray,
 ) -> pd.DataFrame:
     """The leads a gauge counts, with whether each met the level (misses first)."""
     counts = count_masks(leads, clocks, period)
-    if level is Level.MQL_QUALITY:
+    if level is GaugeLevel.MQL_QUALITY:
         counts = {**counts, **marketing_masks(leads, period)}
     judged_name, met_name = BEHIND[level]
     rows = counts[judged_name] & scope_rows
@@ -194,7 +194,12 @@ def weeks_up_to(ref: datetime, count: int, *, zone: str, week_start: int) -> lis
     return out
 
 
-TREND_LEVELS = (Level.DISPOSITION, Level.WORKED, Level.FOLLOW_UP, Level.CONVERSION)
+TREND_LEVELS = (
+    GaugeLevel.DISPOSITION,
+    GaugeLevel.WORKED,
+    GaugeLevel.FOLLOW_UP,
+    GaugeLevel.CONVERSION,
+)
 
 
 def trend(

@@ -25,7 +25,7 @@ from sla_core.terms.mql import (
     MQLDefinition,
     default_mql_definition,
 )
-from sla_core.terms.points import MARKETING_LEVELS, BonusTier, Level, LevelRule, PointRules
+from sla_core.terms.points import MARKETING_LEVELS, BonusTier, LevelRule, PointLevel, PointRules
 from sla_core.terms.service import Band, Bands, Reminders, ServicePolicy
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
     "CriterionField",
     "Enforcement",
     "Frozen",
-    "Level",
+    "PointLevel",
     "LevelRule",
     "MQLDefinition",
     "PointRules",

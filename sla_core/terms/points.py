@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from sla_core.terms.base import Frozen
 
 
-class Level(StrEnum):
+class PointLevel(StrEnum):
     """The service levels points are earned on (sales' first, then marketing's)."""
 
     DISPOSITION = "disposition"
@@ -22,7 +22,7 @@ class Level(StrEnum):
     ACCEPTANCE = "acceptance"
 
 
-MARKETING_LEVELS = frozenset({Level.MQL_VOLUME, Level.ACCEPTANCE})
+MARKETING_LEVELS = frozenset({PointLevel.MQL_VOLUME, PointLevel.ACCEPTANCE})
 
 
 class BonusTier(Frozen):
@@ -35,7 +35,7 @@ class BonusTier(Frozen):
 class LevelRule(Frozen):
     """Points for one service level: `met` at 100 % of goal, tiers above, `penalty` below."""
 
-    level: Level
+    level: PointLevel
     met: int = Field(default=10, ge=0)
     tiers: tuple[BonusTier, ...] = ()
     penalty: int = Field(default=0, ge=0)
@@ -84,7 +84,7 @@ class PointRules(Frozen):
         )
         return tuple(
             LevelRule(level=level, met=self.met, tiers=tiers, penalty=self.missed_penalty)
-            for level in Level
+            for level in PointLevel
         )
 
     def penalties_apply(self) -> bool:
