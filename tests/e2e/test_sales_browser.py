@@ -88,7 +88,7 @@ def test_the_gauge_moves_while_a_rep_logs_a_touch(server: str, browser: Any) -> 
     rep = signed_in(browser, server, "rita")
     go_to(rep, "Work queue", rep.get_by_role("button", name="Call").first)
     rep.get_by_role("button", name="Call").first.click()
-    rep.get_by_text("Call logged.").wait_for()
+    rep.get_by_text(re.compile(r"^Call logged on #\d+ ")).wait_for()  # names the lead
 
     # no reload, no click: the fragment refreshes itself and sees the new data revision
     manager.get_by_text("1 of 2 due").first.wait_for(timeout=90_000)
