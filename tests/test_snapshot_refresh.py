@@ -20,7 +20,7 @@ from sla_core import clock, leads
 from sla_core.access import system_actor
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
-from sla_core.models import BatchStatus, ImportBatch, Lead, Role, User
+from sla_core.models import BatchStatus, ImportBatch, Lead, Role, Team, TeamKind, User
 from sla_core.people import users
 from sla_core.stages import IllegalTransition, Stage
 from sla_core.store import refresh, snapshot
@@ -56,7 +56,13 @@ def seed(engine: Engine) -> tuple[User, list[User]]:
         admin = users.create_user(
             actor=system_actor(), session=session, username="boss", name="Boss", role=Role.ADMIN
         )
-        reps = [User(username=f"rep{i}", name=f"Rep {i}", role=Role.SALES_REP) for i in range(3)]
+        team = Team(name="North", kind=TeamKind.SALES)  # only placed reps take leads
+        session.add(team)
+        session.flush()
+        reps = [
+            User(username=f"rep{i}", name=f"Rep {i}", role=Role.SALES_REP, team_id=team.id)
+            for i in range(3)
+        ]
         session.add_all(reps)
         session.flush()
         for i in range(12):

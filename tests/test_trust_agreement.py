@@ -18,6 +18,7 @@ from sla_core.agreement import export, sections
 from sla_core.agreement.document import visible
 from sla_core.terms import AgreementContent
 from tests.agreement_helpers import cast, fresh, start
+from tests.slaframes import sla_frame
 from tests.test_pages import app_url, template_db  # noqa: F401 (fixtures)
 
 REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -32,10 +33,15 @@ HIDDEN_ALL = "".join(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x2
 
 
 def _leads() -> pd.DataFrame:
-    columns = ("mql_at", "assigned_at", "dispositioned_at", "opportunity_at", "closed_at")
-    return pd.DataFrame({"stage": pd.Series([], dtype=str)} | {
-        c: pd.Series([], dtype="datetime64[ns, UTC]") for c in columns
-    })  # fmt: skip
+    """Two leads with every column the service-level computation reads (the appendix)."""
+    return sla_frame(
+        [
+            {"stage": "won", "mql_at": "2026-10-03", "assigned_at": "2026-10-03",
+             "dispositioned_at": "2026-10-04", "sql_at": "2026-10-04",
+             "opportunity_at": "2026-10-10", "closed_at": "2026-10-20"},
+            {"stage": "mql", "mql_at": "2026-10-04", "assigned_at": "2026-10-04"},
+        ]
+    )  # fmt: skip
 
 
 def _store(session: Session, content: AgreementContent) -> None:
