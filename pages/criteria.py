@@ -140,16 +140,16 @@ with shown:
         now_col, before_col, total_col = st.columns(3)
         now_col.metric(
             _("Proposed"),
-            f"{result.proposed:,}",
+            num(result.proposed),
             delta=f"{result.proposed - result.in_force:+,}",
             border=True,
         )
         before_col.metric(
             _("Under v{n} in force").format(n=governing.version.number),
-            f"{result.in_force:,}",
+            num(result.in_force),
             border=True,
         )
-        total_col.metric(_("Leads scored"), f"{result.total:,}", border=True)
+        total_col.metric(_("Leads scored"), num(result.total), border=True)
         if result.proposed == 0 and result.total:
             st.warning(_("No stored lead reaches this threshold."))
         reps = headcount(staff)[Role.SALES_REP]
@@ -263,7 +263,7 @@ suggestion = st.session_state.get("criteria_suggestion")
 if suggestion is not None:
     st.text(
         _("Learned on {train} leads, checked on the {test} newest.").format(
-            train=f"{suggestion.trained_on:,}", test=f"{suggestion.held_out:,}"
+            train=num(suggestion.trained_on), test=num(suggestion.held_out)
         )
     )
     st.dataframe(suggestion.evaluation, hide_index=True, key="criteria_evaluation")

@@ -14,7 +14,7 @@ from sla_core.importing.run import ImportFailed, batch_rejects, list_imports, ru
 from sla_core.importing.saved import save_mapping
 from sla_core.stages import Stage
 from ui.data import current_user, get_engine
-from ui.i18n import _
+from ui.i18n import _, num
 from ui.navigation import framed
 from ui.widgets import plain
 
@@ -145,7 +145,7 @@ if upload is not None and table is not None:
             _("No column gives the created date.")
             if ready.created_column is None
             else _("{count} rows have no created date in column {column}.").format(
-                count=f"{ready.undated:,}", column=ready.created_column
+                count=num(ready.undated), column=ready.created_column
             )
         )
         missing_dates = st.radio(
@@ -225,10 +225,10 @@ if shown is not None:
     report = shown
     st.subheader(_("Report: {file}").format(file=plain(report.filename)))
     cols = st.columns(4)
-    cols[0].metric(_("New"), f"{report.new:,}")
-    cols[1].metric(_("Changed"), f"{report.changed:,}")
-    cols[2].metric(_("Unchanged"), f"{report.unchanged:,}")
-    cols[3].metric(_("Rejected"), f"{report.rejected:,}")
+    cols[0].metric(_("New"), num(report.new))
+    cols[1].metric(_("Changed"), num(report.changed))
+    cols[2].metric(_("Unchanged"), num(report.unchanged))
+    cols[3].metric(_("Rejected"), num(report.rejected))
     for note in report.notes:
         st.caption(plain(note))
     if report.created_people:

@@ -10,7 +10,7 @@ from sla_core import access, browse
 from sla_core.db import session_scope
 from sla_core.stages import STAGE_LABELS, Stage
 from ui.data import current_snapshot, current_user, get_engine
-from ui.i18n import _
+from ui.i18n import _, num
 from ui.navigation import framed
 from ui.widgets import plain
 
@@ -121,7 +121,7 @@ summary, pager = st.columns([3, 1], vertical_alignment="bottom")
 pager.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="leads_page")
 summary.caption(
     _("{found} of {total} leads · page {page} of {pages}").format(
-        found=f"{len(found):,}", total=f"{len(frame):,}", page=f"{page:,}", pages=f"{pages:,}"
+        found=num(len(found)), total=num(len(frame)), page=num(page), pages=num(pages)
     )
 )
 # The table's own toolbar exports nothing (client.disableDataExport): this export is

@@ -20,7 +20,7 @@ from sla_core.stages import (
     TouchKind,
 )
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
-from ui.i18n import _, local_times, org_settings, stage_label
+from ui.i18n import _, local_times, num, org_settings, stage_label
 from ui.navigation import framed
 from ui.sla_data import sla_view
 from ui.widgets import plain
@@ -89,10 +89,10 @@ elif kind == "error":
 
 counts = queue["status"].value_counts()
 total, risk, late, away = st.columns(4)
-total.metric(_("Open leads"), f"{len(queue):,}", border=True)
-risk.metric(_("At risk"), f"{int(counts.get('at_risk', 0)):,}", border=True)
-late.metric(_("Overdue"), f"{int(counts.get('breached', 0)):,}", border=True)
-away.metric(_("Waiting for reassignment"), f"{int(queue['reassign'].sum()):,}", border=True)
+total.metric(_("Open leads"), num(len(queue)), border=True)
+risk.metric(_("At risk"), num(int(counts.get("at_risk", 0))), border=True)
+late.metric(_("Overdue"), num(int(counts.get("breached", 0))), border=True)
+away.metric(_("Waiting for reassignment"), num(int(queue["reassign"].sum())), border=True)
 
 zone = org_settings().time_zone
 status_words = {"at_risk": _("At risk"), "on_track": _("On track"), "breached": _("Late")}

@@ -12,7 +12,7 @@ from sla_core.marketing import calculator, drafting, quotas
 from sla_core.models import Role
 from sla_core.people.roster import headcount
 from ui.data import current_snapshot, current_user, get_engine
-from ui.i18n import _
+from ui.i18n import _, num
 from ui.marketing import people
 from ui.navigation import framed
 from ui.widgets import agreement_banner, plain
@@ -167,30 +167,30 @@ for name, message in problems.items():
 if not problems:
     result = calculator.plan(inputs)
     cells = st.columns(4)
-    cells[0].metric(_("Deals needed"), f"{result.deals:,}", border=True)
-    cells[1].metric(_("Opportunities"), f"{result.opportunities:,}", border=True)
-    cells[2].metric(_("SQLs"), f"{result.sqls:,}", border=True)
-    cells[3].metric(_("MQLs needed per month"), f"{result.mqls:,}", border=True)
+    cells[0].metric(_("Deals needed"), num(result.deals), border=True)
+    cells[1].metric(_("Opportunities"), num(result.opportunities), border=True)
+    cells[2].metric(_("SQLs"), num(result.sqls), border=True)
+    cells[3].metric(_("MQLs needed per month"), num(result.mqls), border=True)
     cells = st.columns(4)
     dash = "—"
     cells[0].metric(
         _("MQLs per marketer"),
-        dash if result.mqls_per_marketer is None else f"{result.mqls_per_marketer:,}",
+        dash if result.mqls_per_marketer is None else num(result.mqls_per_marketer),
         border=True,
     )
     cells[1].metric(
         _("MQLs per rep"),
-        dash if result.mqls_per_rep is None else f"{result.mqls_per_rep:,}",
+        dash if result.mqls_per_rep is None else num(result.mqls_per_rep),
         border=True,
     )
     cells[2].metric(
         _("Opportunities per rep"),
-        dash if result.opportunities_per_rep is None else f"{result.opportunities_per_rep:,}",
+        dash if result.opportunities_per_rep is None else num(result.opportunities_per_rep),
         border=True,
     )
     cells[3].metric(
         _("Cost per MQL"),
-        dash if result.cost_per_mql is None else f"{result.cost_per_mql:,} {currency}",
+        dash if result.cost_per_mql is None else f"{num(float(result.cost_per_mql), 2)} {currency}",
         border=True,
         help=_("The marketing budget divided by the MQLs needed."),
     )

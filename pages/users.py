@@ -10,7 +10,7 @@ from sla_core.models import Role, TeamKind
 from sla_core.people import roster, teams, users
 from sla_core.people.users import role_label
 from ui.data import current_user, get_engine
-from ui.i18n import _
+from ui.i18n import _, num
 from ui.navigation import framed
 from ui.widgets import plain
 
@@ -216,7 +216,7 @@ try:
             )
             st.session_state["users_notice"] = _(
                 "{name} merged into {into}; {moved} leads moved."
-            ).format(name=plain(tidy_user), into=plain(tidy_into), moved=f"{moved:,}")
+            ).format(name=plain(tidy_user), into=plain(tidy_into), moved=num(moved))
         elif remove_clicked and tidy_user:
             roster.remove_person(session=session, username=tidy_user, actor=actor)
             st.session_state["users_notice"] = _("{name} removed.").format(name=plain(tidy_user))

@@ -323,3 +323,15 @@ def test_each_package_command_line_lives_in_its_command_module() -> None:
         if p.name != "command.py"
     )
     assert stray == []
+
+
+def test_numbers_on_pages_go_through_the_language_layer() -> None:
+    # f"{x:,}" writes Latin digits and commas to a Persian or Arabic reader: use ui.i18n.num
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for folder in ("pages", "ui")
+        for p in (ROOT / folder).rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\{[^{}]+:,(\.\d+f)?\}", line)
+    ]
+    assert found == []
