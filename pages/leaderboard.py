@@ -13,7 +13,8 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.gamification import adjustments, charts, closing, service, trace
 from sla_core.gamification import leaderboard as lb
-from sla_core.gamification.standings import TIE_RULE
+from sla_core.gamification.standings import MARKETING_SIDE, SALES_SIDE, TIE_RULE
+from sla_core.models import Role
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import PointLevel
@@ -144,12 +145,16 @@ if view.mine is not None:
 people_tab, teams_tab, badges_tab = st.tabs([_("People"), _("Teams"), _("Badges")])
 shown_people = board.people if frozen is None else frozen.people
 shown_teams = board.teams if frozen is None else frozen.teams
+# each side is ranked on its own: the podium shows the reader's side
+my_side = MARKETING_SIDE if user.role in (Role.MARKETER, Role.MARKETING_MANAGER) else SALES_SIDE
 with people_tab:
     if shown_people.empty:
         st.info(_("Nobody is on the board for this period."))
     else:
         st.vega_lite_chart(
-            spec=spec("podium", lambda: charts.podium(shown_people), frozen is None),
+            spec=spec(
+                "podium", lambda: charts.podium(shown_people, my_side), frozen is None, my_side
+            ),
             key="leaderboard_podium",
         )
         people_table = (
@@ -218,7 +223,9 @@ with teams_tab:
         st.info(_("No team has anyone on the board for this period."))
     else:
         st.vega_lite_chart(
-            spec=spec("team_podium", lambda: charts.podium(shown_teams), frozen is None),
+            spec=spec(
+                "team_podium", lambda: charts.podium(shown_teams, my_side), frozen is None, my_side
+            ),
             key="leaderboard_team_podium",
         )
         team_table = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from sla_core.i18n.languages import N_
@@ -15,9 +16,24 @@ PLACES = {1: (N_("1st"), GOLD, 3.0), 2: (N_("2nd"), SILVER, 2.0), 3: (N_("3rd"),
 SLOTS = {2: 0, 1: 1, 3: 2}
 
 
-def podium_frame(standings: pd.DataFrame) -> pd.DataFrame:
-    """The top three as podium steps: slot (left to right), height, colour and labels."""
-    top = standings[standings["rank"] <= 3]
+def one_side(standings: pd.DataFrame, side: str | None = None) -> pd.DataFrame:
+    """The standings of one side (each side is ranked on its own): `side`, or the first
+    listed. Stored standings carry no side column: their first block of ranks is one side."""
+    if standings.empty:
+        return standings
+    if "side" in standings.columns:
+        sides = list(dict.fromkeys(standings["side"].astype(str)))
+        keep = side if side in sides else sides[0]
+        return standings[standings["side"].astype(str) == keep]
+    ranks = standings["rank"].to_numpy()
+    restart = np.flatnonzero(ranks[1:] < ranks[:-1])
+    return standings.iloc[: restart[0] + 1] if len(restart) else standings
+
+
+def podium_frame(standings: pd.DataFrame, side: str | None = None) -> pd.DataFrame:
+    """One side's top three as podium steps: slot (left to right), height, colour, labels."""
+    ranked = one_side(standings, side)
+    top = ranked[ranked["rank"] <= 3]
     return pd.DataFrame(
         {
             "slot": top["rank"].map(SLOTS).astype("int64"),
@@ -30,9 +46,9 @@ def podium_frame(standings: pd.DataFrame) -> pd.DataFrame:
     ).sort_values("slot")
 
 
-def podium(standings: pd.DataFrame) -> alt.LayerChart:
-    """The first three on a podium (2nd, 1st, 3rd), names and points above the steps."""
-    data = podium_frame(standings)
+def podium(standings: pd.DataFrame, side: str | None = None) -> alt.LayerChart:
+    """One side's first three on a podium (2nd, 1st, 3rd), names and points above the steps."""
+    data = podium_frame(standings, side)
     x = alt.X("slot:O", axis=None, scale=alt.Scale(domain=[0, 1, 2]))
     steps = (
         alt.Chart(data)

@@ -1,0 +1,29 @@
+"""The podium shows one side's first three: sales and marketing are ranked on their own."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sla_core.gamification.charts import podium_frame
+
+
+def _board(with_side: bool) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "rank": [1, 2, 3, 4, 1, 2],
+            "name": ["Ava", "Bo", "Cy", "Di", "Mo", "Ny"],
+            "points": [30, 20, 10, 5, 25, 15],
+            "side": ["sales"] * 4 + ["marketing"] * 2,
+        }
+    )
+    return frame if with_side else frame.drop(columns="side")
+
+
+def test_the_podium_holds_one_side_only() -> None:
+    # before: Ava and Mo shared the first step, Bo and Ny the second (two names stacked)
+    assert podium_frame(_board(True))["name"].tolist() == ["Bo", "Ava", "Cy"]
+    assert podium_frame(_board(True), "marketing")["name"].tolist() == ["Ny", "Mo"]
+
+
+def test_stored_standings_without_a_side_show_their_first_block() -> None:
+    assert podium_frame(_board(False))["name"].tolist() == ["Bo", "Ava", "Cy"]
