@@ -17,8 +17,9 @@ from sla_core.db import session_scope
 from sla_core.models import Lead, User
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.exemptions import exempt_leads
+from tests import test_pages_memo as memo
 from tests.test_pages import app_url, template_db  # noqa: F401 (fixtures)
-from tests.test_pages_memo import STILL, add_mql, open_page, still  # noqa: F401 (fixtures)
+from tests.test_pages_memo import add_mql, open_page, still  # noqa: F401 (fixtures)
 from ui import data, sla_data
 from ui.data import engine_for
 
@@ -50,7 +51,9 @@ def test_after_a_touch_the_clocks_are_carried_over_and_equal_a_full_computation(
     with session_scope(engine_for(app_url)) as session:
         rep = session.exec(select(User).where(User.username == "salesrep")).one()
         lead = session.exec(select(Lead).where(Lead.lead_key == "own")).one()
-        leads.record_touch(session=session, lead_id=lead.id or 0, kind="call", actor=rep, at=STILL)
+        leads.record_touch(
+            session=session, lead_id=lead.id or 0, kind="call", actor=rep, at=memo.STILL
+        )
     at.run()
     assert not at.exception, at.exception
     shared = data.current_snapshot()

@@ -29,7 +29,10 @@ STILL = clock.now()
 
 @pytest.fixture
 def still(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`now()` returns the same instant everywhere the memo keys read it."""
+    """`now()` returns the same instant everywhere the memo keys read it: the instant the
+    test starts (taken at import, it was as old as the run when the whole suite ran)."""
+    global STILL
+    STILL = clock.now()
     for target in (clock, sla_data, service):
         monkeypatch.setattr(target, "now", lambda: STILL)
 
@@ -71,7 +74,7 @@ def test_compliance_reuses_its_gauges_and_sees_a_new_lead(
     at = open_page("salesmanager", "pages/compliance.py")
     first = data.current_snapshot()
     assert {"sla_clocks", "sla_gauges", "sla_gauge_spec"} <= {k[0] for k in first.computed()}
-    at.selectbox(key="compliance_level").set_value(views.Level.MQL_VOLUME).run()
+    at.selectbox(key="compliance_level").set_value(views.GaugeLevel.MQL_VOLUME).run()
     before = len(at.dataframe[0].value)
     at.run()
     assert len(calls) == 1 and not at.exception  # the reruns drew what the first computed
