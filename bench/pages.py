@@ -6,7 +6,7 @@ Run by hand:  .venv/bin/python bench/pages.py [--sizes 10000,1000000] [--databas
 For each size it builds a database by importing the bench's HubSpot-style export (SQLite,
 and PostgreSQL when a URL is given), then measures in a fresh process per database, as the
 app would run it: sign-in to a rendered Overview (cold: the snapshot is loaded then), the
-first render and the rerun of every page app.py registers (found in app.py's source),
+first render and the rerun of every page app.py registers (the registry in ui/navigation.py),
 the app's memory, then the load of all leads and a bare `pd.read_csv` of the same rows
 (written from the loaded frame). Times are medians of `--runs` runs; CPU seconds are
 printed beside the load and the read because the machine is shared.
@@ -18,7 +18,6 @@ Targets: load <= 2x read_csv; sign-in to Overview at 1M <= 3 s; every page rerun
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import resource
@@ -43,20 +42,13 @@ ADMIN, PASSWORD = "benchadmin", "Bench#12345"
 
 
 def registered_pages(only: str = "") -> list[str]:
-    """Every `st.Page("pages/x.py", ...)` that app.py registers, in its order.
+    """Every page of the registry (`ui.navigation.PAGES`) that app.py registers, in its order.
 
     `only`: a comma-separated list of names ("routing,compliance") keeps just those pages.
     """
-    pages = []
-    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", None) == "Page"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and str(node.args[0].value).startswith("pages/")
-        ):
-            pages.append(str(node.args[0].value))
+    from ui.navigation import PAGES
+
+    pages = [spec.path for spec in PAGES]
     names = {f"pages/{n.strip().removesuffix('.py')}.py" for n in only.split(",") if n.strip()}
     return [p for p in dict.fromkeys(pages) if p != "pages/setup.py" and (not names or p in names)]
 

@@ -9,7 +9,6 @@ in the run that signed the user in.
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from datetime import timedelta
@@ -28,6 +27,7 @@ from sla_core.overview.in_view import PeriodChoice
 from sla_core.people import roster, users
 from tests.slaframes import QUALIFYING
 from ui.data import engine_for
+from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -142,7 +142,7 @@ def navigation(at: AppTest) -> set[str]:
 
 
 def registered_in_app() -> list[str]:
-    return re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "app.py").read_text())
+    return [spec.path for spec in PAGES]
 
 
 ALL = set(Role)
