@@ -11,6 +11,7 @@ from sla_core.models import Role
 from sla_core.people.roster import headcount
 from sla_core.terms import NUMERIC_CRITERIA, MQLDefinition
 from ui.data import current_user, get_engine, leads_for
+from ui.flash import flash, show_flash
 from ui.i18n import _, num
 from ui.marketing import comparison, people, prepared
 from ui.navigation import framed
@@ -58,9 +59,7 @@ if draft_signed:
     )
 else:
     st.caption(_("Editing draft v{n} (revision {r}).").format(n=draft.number, r=draft.revision))
-if "criteria_saved" in st.session_state:
-    saved_number = st.session_state.pop("criteria_saved")
-    st.success(_("Saved to draft v{n}.").format(n=saved_number), icon=":material/check:")
+show_flash("criteria")
 if not editable:
     st.info(_("You can look, not change: the MQL criteria are edited by marketing managers."))
 
@@ -231,7 +230,11 @@ with shown:
                             actor=user,
                         )
                         number = saved.number
-                    st.session_state["criteria_saved"] = number
+                    flash(
+                        "criteria",
+                        _("Saved to draft v{n}.").format(n=number),
+                        icon=":material/check:",
+                    )
                     st.session_state.pop("criteria_loaded", None)
                     st.rerun()
                 except agreement.StaleRevision as exc:
@@ -290,8 +293,7 @@ if can(user, Permission.IMPORT_LEADS):
             "month's new MQLs."
         )
     )
-    if "requalify_done" in st.session_state:
-        st.success(st.session_state.pop("requalify_done"), icon=":material/check:")
+    show_flash("criteria.requalify")
     if st.button(_("Preview re-qualification"), key="criteria_requalify_preview"):
         with session_scope(get_engine()) as session:
             st.session_state["requalify_preview"] = qualification.requalify_preview(
@@ -339,7 +341,9 @@ if can(user, Permission.IMPORT_LEADS):
             with session_scope(get_engine()) as session:
                 done = qualification.requalify(session=session, actor=user)
             st.session_state.pop("requalify_preview", None)
-            st.session_state["requalify_done"] = _("{n} leads re-qualified as MQLs.").format(
-                n=num(done.qualified)
+            flash(
+                "criteria.requalify",
+                _("{n} leads re-qualified as MQLs.").format(n=num(done.qualified)),
+                icon=":material/check:",
             )
             st.rerun()

@@ -20,6 +20,7 @@ from sla_core.stages import (
     TouchKind,
 )
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
+from ui.flash import flash, show_flash
 from ui.i18n import _, local_times, num, org_settings, stage_label
 from ui.navigation import framed
 from ui.sla_data import sla_view
@@ -81,11 +82,7 @@ st.caption(
     )
 )
 
-kind, text = st.session_state.pop("queue_message", (None, ""))
-if kind == "success":
-    st.success(text, icon=":material/check_circle:")
-elif kind == "error":
-    st.error(text, icon=":material/error:")
+show_flash("queue")
 
 counts = queue["status"].value_counts()
 total, risk, late, away = st.columns(4)
@@ -153,7 +150,7 @@ def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
     try:
         with session_scope(get_engine()) as session:
             action(session=session, actor=current_user(session), **kwargs)
-        st.session_state["queue_message"] = ("success", done)
+        flash("queue", done)
     except (
         leads.StaleLead,
         access.PermissionDenied,
@@ -161,9 +158,9 @@ def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
         ValueError,
         LookupError,
     ) as exc:
-        st.session_state["queue_message"] = ("error", plain(exc))  # may quote data
+        flash("queue", plain(exc), kind="error")  # may quote data
     except STORAGE_ERRORS as exc:
-        st.session_state["queue_message"] = ("error", storage_problem(exc))
+        flash("queue", storage_problem(exc), kind="error")
 
 
 # Options are lead ids and the label names the lead only: a label that carried the live

@@ -9,6 +9,7 @@ from sla_core.marketing import route_run
 from sla_core.org import load_org_settings
 from sla_core.people.roster import active_reps
 from ui.data import current_snapshot, current_user, get_engine
+from ui.flash import flash, show_flash
 from ui.i18n import _, num, reading_order
 from ui.marketing import people
 from ui.navigation import framed
@@ -34,8 +35,7 @@ st.caption(
         "minimum of {low} first, then the least loaded, never above {high} per month."
     ).format(low=targets.min_mqls_per_rep, high=targets.max_mqls_per_rep)
 )
-if "routing_done" in st.session_state:
-    st.success(plain(st.session_state.pop("routing_done")), icon=":material/check:")
+show_flash("routing")
 
 names = dict(zip(reps["id"].tolist(), reps["name"].tolist(), strict=True))
 away = st.multiselect(
@@ -132,5 +132,5 @@ if st.button(
 ):
     with session_scope(get_engine()) as session:
         done = route_run.route(session=session, actor=user, away=set(away))
-    st.session_state["routing_done"] = done.summary()
+    flash("routing", plain(done.summary()), icon=":material/check:")
     st.rerun()

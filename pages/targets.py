@@ -12,6 +12,7 @@ from sla_core.marketing import calculator, drafting, quotas
 from sla_core.models import Role
 from sla_core.people.roster import headcount
 from ui.data import current_snapshot, current_user, get_engine
+from ui.flash import flash, show_flash
 from ui.i18n import _, num
 from ui.marketing import people
 from ui.navigation import framed
@@ -61,9 +62,7 @@ st.caption(
     if draft_signed
     else _("Editing draft v{n} (revision {r}).").format(n=draft.number, r=draft.revision)
 )
-if "targets_saved" in st.session_state:
-    saved_number = st.session_state.pop("targets_saved")
-    st.success(_("Saved to draft v{n}.").format(n=saved_number), icon=":material/check:")
+show_flash("targets")
 
 st.subheader(_("What each side owes"))
 slots: dict[str, Any] = {}
@@ -239,7 +238,11 @@ if editable and proposed is not None:
                     action="edit_targets",
                     actor=user,
                 )
-                st.session_state["targets_saved"] = saved.number
+                flash(
+                    "targets",
+                    _("Saved to draft v{n}.").format(n=saved.number),
+                    icon=":material/check:",
+                )
                 st.session_state.pop("targets_loaded", None)
             st.rerun()
         except agreement.StaleRevision as exc:

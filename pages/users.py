@@ -10,6 +10,7 @@ from sla_core.models import Role, TeamKind
 from sla_core.people import roster, teams, users
 from sla_core.people.users import role_label
 from ui.data import current_user, get_engine
+from ui.flash import flash, pending, show_flash
 from ui.i18n import _, num
 from ui.navigation import framed
 from ui.widgets import plain
@@ -30,9 +31,7 @@ with session_scope(engine) as session:
 
 st.title(_("Users"))
 
-notice = st.session_state.pop("users_notice", None)
-if notice:
-    st.success(notice, icon=":material/check_circle:")
+show_flash("users")
 
 st.dataframe(
     staff.drop(columns=["id", "team_kind"]).assign(  # empty cells, not "None"
@@ -173,55 +172,61 @@ try:
                 team_id=new_team,
                 actor=actor,
             )
-            st.session_state["users_notice"] = _("Added {name}.").format(
-                name=plain(created.username)
-            )
+            flash("users", _("Added {name}.").format(name=plain(created.username)))
         elif role_clicked and role_user:
             users.set_role(session=session, username=role_user, role=Role(role_value), actor=actor)
-            st.session_state["users_notice"] = _("{name} is now {role}.").format(
-                name=plain(role_user), role=role_label(role_value)
+            flash(
+                "users",
+                _("{name} is now {role}.").format(
+                    name=plain(role_user), role=role_label(role_value)
+                ),
             )
         elif password_clicked and password_user:
             users.set_password(
                 session=session, username=password_user, password=password_value, actor=actor
             )
-            st.session_state["users_notice"] = _("New password set for {name}.").format(
-                name=plain(password_user)
-            )
+            flash("users", _("New password set for {name}.").format(name=plain(password_user)))
         elif active_clicked and active_user:
             active = bool(active_value)
             users.set_active(session=session, username=active_user, active=active, actor=actor)
             done = _("{name} is active.") if active else _("{name} is deactivated.")
-            st.session_state["users_notice"] = done.format(name=plain(active_user))
+            flash("users", done.format(name=plain(active_user)))
         elif team_clicked and team_user:
             roster.set_team(session=session, username=team_user, team=team_value, actor=actor)
-            st.session_state["users_notice"] = _("{name}: team {team}.").format(
-                name=plain(team_user), team=plain(team_value or "—")
+            flash(
+                "users",
+                _("{name}: team {team}.").format(
+                    name=plain(team_user), team=plain(team_value or "—")
+                ),
             )
         elif new_team_clicked:
             made = teams.create_team(
                 session=session, name=new_team_name, kind=TeamKind(new_team_kind), actor=actor
             )
-            st.session_state["users_notice"] = _("Team {team} added.").format(team=plain(made.name))
+            flash("users", _("Team {team} added.").format(team=plain(made.name)))
         elif rename_clicked and rename_old:
             renamed = teams.rename_team(
                 session=session, old=rename_old, new=rename_new, actor=actor
             )
-            st.session_state["users_notice"] = _("{old} is now {new}.").format(
-                old=plain(rename_old), new=plain(renamed.name)
+            flash(
+                "users",
+                _("{old} is now {new}.").format(old=plain(rename_old), new=plain(renamed.name)),
             )
         elif merge_clicked and tidy_user and tidy_into:
             moved = roster.merge_person(
                 session=session, source=tidy_user, target=tidy_into, actor=actor
             )
-            st.session_state["users_notice"] = _(
-                "{name} merged into {into}; {moved} leads moved."
-            ).format(name=plain(tidy_user), into=plain(tidy_into), moved=num(moved))
+            flash(
+                "users",
+                _("{name} merged into {into}; {moved} leads moved.").format(
+                    name=plain(tidy_user), into=plain(tidy_into), moved=num(moved)
+                ),
+            )
         elif remove_clicked and tidy_user:
             roster.remove_person(session=session, username=tidy_user, actor=actor)
-            st.session_state["users_notice"] = _("{name} removed.").format(name=plain(tidy_user))
+            flash("users", _("{name} removed.").format(name=plain(tidy_user)))
 except (users.UserError, access.PermissionDenied) as exc:
     st.error(_("Nothing was changed: {reason}.").format(reason=plain(exc)), icon=":material/error:")
 else:
-    if "users_notice" in st.session_state:
+    if pending("users"):
         st.rerun()

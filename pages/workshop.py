@@ -14,6 +14,7 @@ from sla_core.sla.context import load_setup
 from ui import workshop as ws
 from ui import workshop_actions as actions
 from ui.data import current_snapshot, current_user, get_engine
+from ui.flash import show_flash
 from ui.i18n import _
 from ui.navigation import framed
 from ui.sla_data import setup_key
@@ -58,9 +59,7 @@ st.caption(
 reminder = reviews.reminder_for(governing.content, now().date(), str(user.role))
 if reminder:
     st.warning(_(reminder.text), icon=":material/event:")
-flash = st.session_state.pop("ws_flash", None)
-if flash:
-    {"error": st.error, "success": st.success, "info": st.info}[flash[0]](flash[1])
+show_flash("workshop")
 
 # A radio, not st.tabs: the chosen view survives the rerun a button click causes, and
 # only that view is drawn.

@@ -335,3 +335,54 @@ def test_numbers_on_pages_go_through_the_language_layer() -> None:
         if re.search(r"\{[^{}]+:,(\.\d+f)?\}", line)
     ]
     assert found == []
+
+
+# A message shown after a rerun goes through ui.flash (flash / show_flash), not through a
+# session-state key each page invents.
+FLASH_LIKE = re.compile(r"(message|notice|flash|done|saved)$")
+# The first-run result stays until the admin clicks Continue (app.py reads it): a screen's
+# state, not a message.
+NOT_FLASHES = {"pages/setup.py:setup_done"}
+
+
+def _session_state_keys_written(tree: ast.Module) -> set[str]:
+    """The literal keys assigned with `st.session_state[key] = ...` (or `.setdefault`)."""
+    keys: set[str] = set()
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        for target in targets:
+            if (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Attribute)
+                and target.value.attr == "session_state"
+                and isinstance(target.slice, ast.Constant)
+            ):
+                keys.add(str(target.slice.value))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "setdefault"
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "session_state"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            keys.add(str(node.args[0].value))
+    return keys
+
+
+def test_messages_after_a_rerun_go_through_the_flash_helper() -> None:
+    found = {
+        f"{p.relative_to(ROOT)}:{key}"
+        for folder in ("pages", "ui")
+        for p in (ROOT / folder).rglob("*.py")
+        if p.name != "flash.py"
+        for key in _session_state_keys_written(ast.parse(p.read_text(encoding="utf-8")))
+        if FLASH_LIKE.search(key)
+    }
+    assert found - NOT_FLASHES == set()
+
+
+def test_the_flash_check_sees_an_invented_message_key() -> None:
+    tree = ast.parse('st.session_state["queue_message"] = ("success", done)')
+    assert _session_state_keys_written(tree) == {"queue_message"}

@@ -21,6 +21,7 @@ from streamlit_authenticator.utilities import LoginError
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.people import sessions, signin, users
+from ui.flash import flash, pending, show_flash
 from ui.i18n import _
 from ui.widgets import plain
 
@@ -80,9 +81,11 @@ def _checker(engine: Engine) -> Any:
             return True
         if result.locked_until is not None:
             minutes = max(1, round((result.locked_until - now()).total_seconds() / 60))
-            st.session_state["signin_notice"] = (
+            flash(
+                "signin",
                 f"Too many failed sign-ins for this account or from this address: "
-                f"try again in {minutes} minutes."
+                f"try again in {minutes} minutes.",
+                kind="error",
             )
         time.sleep(signin.delay_seconds(result.failures))
         return False
@@ -122,9 +125,8 @@ def _show_form(authenticator: stauth.Authenticate) -> None:
         except LoginError as exc:
             st.session_state["authentication_status"] = None
             st.error(plain(exc))
-        notice = st.session_state.pop("signin_notice", None)
-        if notice:
-            st.error(notice)
+        if pending("signin"):
+            show_flash("signin")
         elif st.session_state.get("authentication_status") is False:
             st.error(WRONG_PASSWORD)
 

@@ -23,6 +23,7 @@ from sla_core.models import AgreementVersion, Role
 from sla_core.stages import STAGE_LABELS, Stage
 from sla_core.terms import AgreementContent, Enforcement, ReviewCadence
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
+from ui.flash import flash
 from ui.i18n import _
 from ui.widgets import plain
 
@@ -82,21 +83,22 @@ def _save(version: AgreementVersion, section: str, base: Any, revision: int, val
         st.session_state[conflict] = {"theirs": exc.theirs, "revision": exc.revision}
         return
     except (agreement.StaleRevision, ValueError, PermissionError, LookupError) as exc:
-        st.session_state["ws_flash"] = ("error", plain(exc))
+        flash("workshop", plain(exc), kind="error")
         return
     except STORAGE_ERRORS as exc:
-        st.session_state["ws_flash"] = ("error", storage_problem(exc))
+        flash("workshop", storage_problem(exc), kind="error")
         return
     st.session_state.pop(conflict, None)
     if isinstance(value, str):
         st.session_state[_key(version, section, "base")] = (value, saved.version.revision)
     note = _("Saved; merged with the other sections people saved meanwhile.")
-    st.session_state["ws_flash"] = ("success", note if saved.merged else _("Saved."))
+    flash("workshop", note if saved.merged else _("Saved."))
     if saved.version.id != version.id:
         message = _("Version {number} was signed, so your change started draft {new}.")
-        st.session_state["ws_flash"] = (
-            "info",
+        flash(
+            "workshop",
             message.format(number=version.number, new=saved.version.number),
+            kind="info",
         )
 
 

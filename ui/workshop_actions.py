@@ -12,6 +12,7 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Role, User
 from ui.data import STORAGE_ERRORS, current_user, get_engine, leads_for, storage_problem
+from ui.flash import flash
 from ui.i18n import _, language, when
 from ui.widgets import plain
 
@@ -51,10 +52,10 @@ def _comment(version: AgreementVersion, section: str) -> None:
                 actor=current_user(session),
             )
     except (ValueError, PermissionError, LookupError) as exc:
-        st.session_state["ws_flash"] = ("error", plain(exc))
+        flash("workshop", plain(exc), kind="error")
         return
     except STORAGE_ERRORS as exc:
-        st.session_state["ws_flash"] = ("error", storage_problem(exc))
+        flash("workshop", storage_problem(exc), kind="error")
         return
     st.session_state[box] = ""
 
@@ -96,13 +97,13 @@ def _sign_action(action: str, version_id: int, seen_hash: str) -> None:
                     session=session, version_id=version_id, seen_hash=seen_hash, actor=actor
                 )
     except (agreement.StaleRevision, PermissionError, LookupError) as exc:
-        st.session_state["ws_flash"] = ("error", plain(exc))
+        flash("workshop", plain(exc), kind="error")
         return
     except STORAGE_ERRORS as exc:
-        st.session_state["ws_flash"] = ("error", storage_problem(exc))
+        flash("workshop", storage_problem(exc), kind="error")
         return
     done = _("Signed.") if action == "sign" else _("Sent to review.")
-    st.session_state["ws_flash"] = ("success", done)
+    flash("workshop", done)
 
 
 def export_and_verify(user: User, version: AgreementVersion) -> None:
