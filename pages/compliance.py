@@ -1,8 +1,7 @@
 """Compliance: a live gauge per service level for the company, a team or a rep."""
 
-import copy
 from datetime import timedelta
-from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,14 +14,15 @@ from sla_core.exporting import safe_csv, safe_xlsx
 from sla_core.models import TeamKind
 from sla_core.org import load_org_settings
 from sla_core.people.roster import working_reps
-from sla_core.sla import charts, views
+from sla_core.sla import charts, scoped, views
 from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import build_report, report_recipients, send_daily_report
 from sla_core.sla.gauges import MARKETING_GAUGES, GaugeLevel, pace_of
 from sla_core.sla.mailer import MailConfigError
+from ui.charts import memo_chart
 from ui.data import current_user, get_engine
 from ui.dates import date_input
-from ui.i18n import _, chart_spec, digits, language, num, period_name
+from ui.i18n import _, digits, num, period_name
 from ui.navigation import framed
 from ui.sla_data import SlaView, report_list, setup_key, sla_view, smtp_config
 from ui.tables import for_reading
@@ -117,14 +117,12 @@ period = periods.parse_period(label, zone=zone, calendar=calendar)
 pace = pace_of(period.start, period.end, now())  # count targets are pro-rated while it runs
 
 
-def gauge_spec(view: SlaView, row: dict[str, object], level: GaugeLevel) -> dict[str, object]:
-    """A gauge's Vega-Lite spec for this reader, built (altair validates, 0.1 s) once per
-    figure, language and data revision; the caller gets its own copy."""
-    key = ("sla_gauge_spec", language(), level, repr(sorted(row.items())))
-    spec = view.shared.memo(
-        key, lambda: chart_spec(charts.level_gauge(row, titles[level]).to_dict()), reads=()
+def gauge_spec(view: SlaView, row: dict[str, object], level: GaugeLevel) -> dict[str, Any]:
+    """A gauge's Vega-Lite spec for this reader, once per figure, language and revision."""
+    key = ("sla_gauge_spec", level, repr(sorted(row.items())))
+    return memo_chart(
+        view.shared.memo, key, lambda: charts.level_gauge(row, titles[level]), reads=()
     )
-    return copy.deepcopy(spec)
 
 
 def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
@@ -177,22 +175,15 @@ def live() -> None:
     memo = view.shared.memo
     # the clocks' own key (owner, agreement, work time) and who counts for targets; the
     # clocks' instant is the stamp: the next minute's figures replace this minute's
-    key = (scope, label, setup_key(view.content, view.setup), repr(heads))
-    rows = memo(("sla_rows", *key), lambda: views.scope_mask(view.leads, scope, heads))
-    gauges = memo(
-        ("sla_gauges", *key),
-        lambda: views.scope_gauges(
-            view.leads, view.clocks, view.content, period, view.ref, scope, heads, view.kept
-        ),
-        stamp=view.ref,
-    )
+    within = scoped.InScope(
+        view.leads, view.clocks, view.content, setup_key(view.content, view.setup),
+        view.ref, scope, heads, period, label, view.kept,
+    )  # fmt: skip
+    rows = scoped.rows(within, actor=user, memo=memo)
+    gauges = scoped.gauges(within, actor=user, memo=memo)
     agreement_banner(view.governing)
     if scope.kind is views.ScopeKind.COMPANY:
-        joint = memo(
-            ("sla_joint", *key),
-            lambda: views.joint_figure(gauges, view.leads, view.content, period, view.ref, heads),
-            stamp=view.ref,
-        )
+        joint = scoped.joint(within, gauges, actor=user, memo=memo)
         st.metric(
             _("Both sides kept the SLA"),
             _("yes") if joint.both_kept else _("no"),
@@ -232,11 +223,7 @@ def live() -> None:
         )
         or shown[0]
     )
-    behind = memo(
-        ("sla_behind", level, *key),
-        lambda: views.leads_behind(view.leads, view.clocks, period, level, rows),
-        stamp=view.ref,
-    )
+    behind = scoped.behind(within, level, rows, actor=user, memo=memo)
     st.dataframe(
         for_reading(behind.assign(owner=behind["owner_id"].map(names)).drop(columns=["owner_id"])),
         hide_index=True,
@@ -248,11 +235,7 @@ def live() -> None:
         return
     risk_tab, late_tab = st.tabs([_("At risk"), _("Breached, still open")])
     for tab, status in ((risk_tab, "at_risk"), (late_tab, "breached")):
-        listed = memo(
-            ("sla_attention", status, *key),
-            partial(views.attention, view.leads, view.clocks, view.ref, rows, status),
-            stamp=view.ref,
-        )
+        listed = scoped.attention(within, status, rows, actor=user, memo=memo)
         tab.dataframe(
             for_reading(
                 listed.assign(owner=listed["owner_id"].map(names)).drop(
@@ -263,10 +246,10 @@ def live() -> None:
             key=f"compliance_list_{status}",
             height=260,
         )
-    show_trends(view, rows)
+    show_trends(view, within, rows)
 
 
-def show_trends(view: SlaView, rows: np.ndarray) -> None:
+def show_trends(view: SlaView, within: scoped.InScope, rows: np.ndarray) -> None:
     """Weekly and monthly lines of the percentage levels, recomputed every 10 minutes."""
     weekly, monthly = st.tabs([_("Weekly trend"), _("Monthly trend")])
     week_start = {"monday": 0, "saturday": 5, "sunday": 6}[org.week_start.value]
@@ -275,18 +258,16 @@ def show_trends(view: SlaView, rows: np.ndarray) -> None:
         (monthly, "month", months),
     )
     bucket = int(view.ref.timestamp() // 600)  # trends move slowly: recompute every 10 min
-    key = (scope, label, setup_key(view.content, view.setup), repr(heads), language())
     for tab, name, span in spans:
+        data = scoped.trend(within, name, span, rows, actor=user, memo=view.shared.memo)
 
-        def spec(span: list[periods.Period] = span) -> dict[str, object]:
-            data = views.trend(
-                view.leads.loc[rows], view.clocks.loc[rows], view.content, span, view.ref
-            )
-            lines = charts.trend_lines(data, {lv.value: t for lv, t in titles.items()}, "")
-            return chart_spec(lines.to_dict())
+        def lines(data: pd.DataFrame = data) -> Any:
+            return charts.trend_lines(data, {lv.value: t for lv, t in titles.items()}, "")
 
         tab.vega_lite_chart(
-            spec=copy.deepcopy(view.shared.memo(("sla_trend", name, *key), spec, stamp=bucket)),
+            spec=memo_chart(
+                view.shared.memo, ("sla_trend", name, *within.key), lines, stamp=bucket
+            ),
             key=f"compliance_trend_{name}",
         )
 

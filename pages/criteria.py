@@ -41,7 +41,7 @@ COLUMNS = {
 }
 editable = can(user, Permission.EDIT_MQL_CRITERIA)  # sales managers read them
 staff = people()
-ready = prepared(staff)
+ready = prepared(staff, user)
 base = ready.base
 stamp = f"{draft.id}_{draft.revision}"
 generation = st.session_state.get("criteria_generation", 0)

@@ -1,6 +1,5 @@
 """Leaderboard: points for service levels met, per person and per team, by month or quarter."""
 
-import copy
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -18,8 +17,9 @@ from sla_core.models import Role
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import PointLevel
+from ui.charts import memo_chart
 from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
-from ui.i18n import _, chart_spec, day, digits, language, num, period_name, reading_order
+from ui.i18n import _, day, digits, num, period_name, reading_order
 from ui.navigation import framed
 from ui.widgets import plain
 
@@ -61,8 +61,9 @@ board = view.board
 def spec(name: str, build: Callable[[], alt.TopLevelMixin], *extra: Hashable) -> dict[str, Any]:
     """A chart's Vega-Lite spec for this reader, built (and validated by altair, 0.1 s) once
     per board, language and data revision; the caller gets its own copy."""
-    key = ("leaderboard_chart", name, language(), view.key, *extra)
-    return copy.deepcopy(snap.memo(key, lambda: chart_spec(build().to_dict()), stamp=view.stamp))
+    return memo_chart(
+        snap.memo, ("leaderboard_chart", name, view.key, *extra), build, stamp=view.stamp
+    )
 
 
 for note in board.notes:

@@ -43,18 +43,12 @@ with st.container(border=True):
     )
     sources = second.multiselect(
         _("Source"),
-        options=snap.memo(
-            ("choices", owner_id, "source"),
-            lambda: browse.choices(frame, "source"),
-            reads=("source", "owner_id"),
-        ),
+        options=browse.source_choices(frame, actor=user, memo=snap.memo),
         key="leads_sources",
     )
     owner_ids: list[int] = []
     if owner_id is None:
-        present = snap.memo(
-            ("owners", owner_id), lambda: browse.owners_present(frame), reads=("owner_id",)
-        )
+        present = browse.owners_in_view(frame, actor=user, memo=snap.memo)
         owner_ids = third.multiselect(
             _("Owner"),
             options=sorted(present, key=lambda i: owner_names.get(i, "")),
@@ -76,17 +70,7 @@ wanted = browse.LeadFilter(
     created_to=dates[1] if len(dates) > 1 else None,
     text=text,
 )
-# a write that leaves what they read as it was (a logged call) keeps them (`reads`)
-order = snap.memo(
-    ("newest first", owner_id),
-    lambda: browse.newest_first(frame),
-    reads=("created_at", "owner_id"),
-)
-found = snap.memo(
-    ("leads", owner_id, wanted),
-    lambda: browse.matching_positions(frame, wanted, order),
-    reads=browse.FILTERED_COLUMNS,
-)
+found = browse.found_in_view(frame, wanted, actor=user, memo=snap.memo)
 pages = browse.page_count(len(found))
 
 # A narrower filter can leave fewer pages than the page number asked for.

@@ -4,20 +4,19 @@ Figures come from the shared lead snapshot and are computed once per data revisi
 scope, period and minute (`Shared.memo`), so a rerun only draws.
 """
 
-import copy
-
 import streamlit as st
 
 from sla_core import access, agreement, browse, periods
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.org import load_org_settings
-from sla_core.overview import charts, figures, funnel, in_view
+from sla_core.overview import charts, in_view, scoped
 from sla_core.overview.in_view import PERIOD_LABELS, PeriodChoice
 from sla_core.sla import views
 from sla_core.sla.context import load_heads, sales_teams
+from ui.charts import memo_chart
 from ui.data import current_snapshot, current_user, get_engine
-from ui.i18n import _, chart_spec, language, num, pct, period_name, signed, when
+from ui.i18n import _, num, pct, period_name, signed, when
 from ui.navigation import framed
 from ui.sla_data import setup_key, sla_view
 from ui.widgets import agreement_banner, plain
@@ -79,22 +78,14 @@ if team is None:
     shown = views.Scope()
 else:
     shown = views.Scope(views.ScopeKind.TEAM, team_ids.get(team))
-rows = snap.memo(
-    ("overview_rows", owner_id, shown, repr(heads)),
-    lambda: views.scope_mask(sla.leads, shown, heads),
-)
-frame = sla.leads if team is None else sla.leads.loc[rows]
 until = in_view.counted_until(period, sla.ref).floor("min")
-scope_key = (owner_id, team, period.start, period.end, governing.version.id, until)
-stats = snap.memo(
-    ("overview", *scope_key, setup_key(sla.content, sla.setup), repr(heads)),
-    lambda: figures.overview(frame, sla.clocks.loc[rows], content, period, sla.ref),
-    stamp=sla.ref,
-)
-weeks = snap.memo(
-    ("weekly", org.time_zone, org.week_start, *scope_key),
-    lambda: funnel.weekly_mqls(frame, until, zone=org.time_zone, week_start=org.week_start.value),
-)
+within = scoped.InView(
+    sla.leads, sla.clocks, content, setup_key(sla.content, sla.setup), sla.ref, period,
+    until, team, shown, heads, governing.version.id, org.time_zone, org.week_start.value,
+)  # fmt: skip
+rows = scoped.rows(within, actor=user, memo=snap.memo)
+stats = scoped.period_figures(within, rows, actor=user, memo=snap.memo)
+weeks = scoped.weekly_mqls(within, rows, actor=user, memo=snap.memo)
 view = in_view.view_targets(
     content, people, owner_id=owner_id, team=team, period=period, ref=sla.ref
 )
@@ -180,21 +171,21 @@ opportunities.metric(
 )
 
 # Chart specs are built (and validated by altair, 0.1-0.3 s) once per figure and revision.
-gauge = snap.memo(
-    ("gauge", language(), stats.disposition_pct, targets.disposition_pct),
-    lambda: chart_spec(
-        charts.gauge(
-            stats.disposition_pct, targets.disposition_pct, _("Dispositioned in time")
-        ).to_dict()
+gauge = memo_chart(
+    snap.memo,
+    ("gauge", stats.disposition_pct, targets.disposition_pct),
+    lambda: charts.gauge(
+        stats.disposition_pct, targets.disposition_pct, _("Dispositioned in time")
     ),
     reads=(),  # follows from its key
 )
-trend = snap.memo(
-    ("trend", language(), org.week_start, *scope_key),
-    lambda: chart_spec(charts.weekly_trend(weeks).to_dict()),
+trend = memo_chart(
+    snap.memo,
+    ("trend", *scoped.week_key(within, actor=user)),
+    lambda: charts.weekly_trend(weeks),
 )
 left, right = st.columns([2, 3])
 with left:
-    st.vega_lite_chart(spec=copy.deepcopy(gauge), key="overview_gauge", width="content")
+    st.vega_lite_chart(spec=gauge, key="overview_gauge", width="content")
 with right:
-    st.vega_lite_chart(spec=copy.deepcopy(trend), key="overview_trend")
+    st.vega_lite_chart(spec=trend, key="overview_trend")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from sla_core import access, agreement
+from sla_core import agreement
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.marketing import route_run
@@ -48,26 +48,19 @@ away = st.multiselect(
 )
 
 
-def preview() -> route_run.RouteResult:
-    """The dry run (its reps' loads scan every assigned lead: 1.4 s with a million)."""
-    with session_scope(get_engine()) as session:
-        return route_run.route(session=session, actor=user, away=set(away), dry_run=True)
-
-
 # Once per data revision (a write or an assignment is a new one), agreement, reps,
-# away set and settings, shared by every session; each minute (the month turns at a
-# minute in the organisation's zone) replaces the last one's.
-preview_key = (
-    "routing_preview",
+# away set and settings, shared by every session (route_run.preview).
+seen = (
     governing.version.id,
-    tuple(sorted(away)),
     tuple(reps[["id", "name"]].itertuples(index=False, name=None)),
     settings.time_zone,
     settings.calendar,
 )
 try:
-    access.require(user, access.Permission.ROUTE_LEADS)  # a memo hit skips route()'s check
-    plan = current_snapshot().memo(preview_key, preview, stamp=int(now().timestamp() // 60))
+    with session_scope(get_engine()) as session:
+        plan = route_run.preview(
+            session=session, actor=user, away=away, memo=current_snapshot().memo, seen=seen
+        )
 except route_run.NoRepAvailable as exc:
     st.error(_("No active sales rep can receive leads: nothing can be assigned."))
     st.caption(plain(exc))

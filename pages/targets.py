@@ -112,7 +112,7 @@ proposed, errors = quotas.check_quotas(values, content)
 
 st.subheader(_("Reverse funnel: from the revenue goal to the MQLs needed"))
 snap = current_snapshot()  # the history's stage rates: once per data revision
-history = snap.memo(("targets.rates",), lambda: calculator.historical_rates(snap.frame))
+history = calculator.memo_historical_rates(snap.frame, actor=user, memo=snap.memo)
 rates = history or calculator.DEFAULT_RATES
 st.caption(
     _("Stage rates default to this organisation's history; change them to plan.")

@@ -17,7 +17,6 @@ from ui.data import current_snapshot, current_user, get_engine
 from ui.flash import show_flash
 from ui.i18n import _
 from ui.navigation import framed
-from ui.sla_data import setup_key
 from ui.widgets import agreement_banner
 
 framed()
@@ -41,12 +40,9 @@ with session_scope(get_engine()) as session:
 snap = current_snapshot()
 ref = now()
 # last quarter's figures: once per data revision, minute and settings (a rerun only draws)
-history = snap.memo(
-    ("workshop.last_quarter", settings.calendar, *setup_key(content, setup)),
-    lambda: figures.last_quarter(
-        snap.frame, ref=ref, content=content, setup=setup, calendar=settings.calendar
-    ),
-    stamp=int(ref.timestamp() // 60),
+history = figures.memo_last_quarter(
+    snap.frame, actor=user, memo=snap.memo, ref=ref, content=content, setup=setup,
+    calendar=settings.calendar,
 )  # fmt: skip
 
 st.title(_("SLA workshop"))

@@ -138,3 +138,10 @@ def lead_scope(user: User, *, figures: bool = False) -> int | None:
     if figures:
         return None
     raise PermissionDenied(f"{user.name} may not browse leads")
+
+
+def require_organisation_figures(user: User) -> None:
+    """Refuse unless `user` sees the whole organisation's figures (`lead_scope(figures=True)`
+    is None): a rep, whose figures are their own leads', may not read the company's."""
+    if lead_scope(user, figures=True) is not None:
+        raise PermissionDenied(f"{user.name} may not see the whole organisation's figures")

@@ -10,9 +10,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from sla_core import access
 from sla_core.exporting import safe_csv
+from sla_core.models import User
 from sla_core.people.roster import people_frame  # the one people frame (pages still import it here)
 from sla_core.stages import STAGE_LABELS
+from sla_core.store.memo import Memo
 
 PAGE_SIZE = 50
 
@@ -171,6 +174,46 @@ def choices(leads: pd.DataFrame, column: str) -> list[str]:
 def owners_present(leads: pd.DataFrame) -> list[int]:
     """The ids of the people who own at least one of `leads`."""
     return [int(i) for i in pd.unique(leads["owner_id"].dropna())]
+
+
+# The Leads page's memoised views (`sla_core.store.memo`): each works out whose leads the acting
+# user may browse first (`access.lead_scope`, which refuses those who may not) and keys the
+# memo by it, so a hit never hands one person's view to another. `leads` is that view of
+# the shared snapshot (`Shared.for_owner`); a write that leaves the columns they read as
+# they were (a logged call) keeps them (`reads`).
+
+
+def source_choices(leads: pd.DataFrame, *, actor: User, memo: Memo) -> list[str]:
+    """The sources present among the leads `actor` browses (`choices`)."""
+    owner = access.lead_scope(actor)
+    return memo(
+        ("choices", owner, "source"),
+        lambda: choices(leads, "source"),
+        reads=("source", "owner_id"),
+    )
+
+
+def owners_in_view(leads: pd.DataFrame, *, actor: User, memo: Memo) -> list[int]:
+    """The owners of the leads `actor` browses (`owners_present`)."""
+    owner = access.lead_scope(actor)
+    return memo(("owners", owner), lambda: owners_present(leads), reads=("owner_id",))
+
+
+def found_in_view(
+    leads: pd.DataFrame, wanted: LeadFilter, *, actor: User, memo: Memo
+) -> np.ndarray:
+    """Row positions of the leads `actor` browses that match `wanted`, newest first."""
+    owner = access.lead_scope(actor)
+    order = memo(
+        ("newest first", owner),
+        lambda: newest_first(leads),
+        reads=("created_at", "owner_id"),
+    )
+    return memo(
+        ("leads", owner, wanted),
+        lambda: matching_positions(leads, wanted, order),
+        reads=FILTERED_COLUMNS,
+    )
 
 
 __all__ = ["people_frame"]

@@ -386,3 +386,32 @@ def test_messages_after_a_rerun_go_through_the_flash_helper() -> None:
 def test_the_flash_check_sees_an_invented_message_key() -> None:
     tree = ast.parse('st.session_state["queue_message"] = ("success", done)')
     assert _session_state_keys_written(tree) == {"queue_message"}
+
+
+# A memoised figure's key and its permission check live in the domain function that
+# computes it (sla_core.store.memo): a page that looked in the memo itself could skip the check.
+def _memo_calls(tree: ast.Module) -> list[int]:
+    """Lines calling `<anything>.memo(...)` or a local `memo(...)`."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Attribute) and node.func.attr == "memo")
+            or (isinstance(node.func, ast.Name) and node.func.id == "memo")
+        )
+    ]
+
+
+def test_no_page_looks_in_the_memo_itself() -> None:
+    found = [
+        f"{p.relative_to(ROOT)}:{line}"
+        for p in (ROOT / "pages").glob("*.py")
+        for line in _memo_calls(ast.parse(p.read_text(encoding="utf-8")))
+    ]
+    assert found == []
+
+
+def test_the_memo_check_sees_both_spellings() -> None:
+    tree = ast.parse("a = snap.memo(key, f)\nmemo = view.shared.memo\nb = memo(key, f)")
+    assert _memo_calls(tree) == [1, 3]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from sla_core import browse, db, org
 from sla_core.marketing import preview
+from sla_core.models import User
 from sla_core.store import snapshot
 from sla_core.terms import MQLDefinition
 from ui.data import current_snapshot, engine_for
@@ -22,30 +23,30 @@ def people() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The snapshot prepared for rescoring, the memo key it is kept under, and its snapshot."""
+    """The snapshot prepared for rescoring, the memo key it is kept under, its snapshot, and
+    for whom (checked again by each comparison)."""
 
     key: Hashable
     base: preview.ProfileBase
     shared: snapshot.Shared
+    actor: User
 
 
-def prepared(staff: pd.DataFrame) -> Prepared:
+def prepared(staff: pd.DataFrame, actor: User) -> Prepared:
     """The whole snapshot prepared for rescoring, once per data revision (shared, read-only)."""
     with db.session_scope(engine_for(db.database_url())) as session:
         settings = org.load_org_settings(session=session)
     marketers = tuple(zip(staff["id"].tolist(), staff["name"].tolist(), strict=True))
     shared = current_snapshot()
-    key = ("marketing.preview", marketers, settings.time_zone, settings.calendar.value)
-    base = shared.memo(
-        key,
-        lambda: preview.prepare(
-            shared.frame,
-            marketers=dict(marketers),
-            zone=settings.time_zone,
-            calendar=settings.calendar,
-        ),
+    key, base = preview.prepared(
+        shared.frame,
+        actor=actor,
+        memo=shared.memo,
+        marketers=marketers,
+        zone=settings.time_zone,
+        calendar=settings.calendar,
     )
-    return Prepared(key, base, shared)
+    return Prepared(key, base, shared, actor)
 
 
 def comparison(
@@ -53,14 +54,6 @@ def comparison(
 ) -> preview.Preview:
     """Who qualifies under the definition in force and under the proposal, with the
     breakdowns: once per data revision and pair of definitions (a rerun only draws)."""
-    base = ready.base
-    return ready.shared.memo(
-        ("marketing.compare", ready.key, in_force.model_dump_json(), proposal.model_dump_json()),
-        lambda: preview.compare(
-            base,
-            preview.scores(base, in_force),
-            in_force.threshold,
-            preview.scores(base, proposal),
-            proposal.threshold,
-        ),
+    return preview.compared(
+        ready.base, ready.key, in_force, proposal, actor=ready.actor, memo=ready.shared.memo
     )

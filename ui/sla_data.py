@@ -13,13 +13,15 @@ from sla_core import agreement, db
 from sla_core.clock import now
 from sla_core.settings import Settings
 from sla_core.sla.clocks import lead_clocks
-from sla_core.sla.context import load_setup
+from sla_core.sla.context import load_setup, setup_key
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.mailer import SmtpConfig
 from sla_core.sla.reassign import kept_breaches
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store import snapshot
 from sla_core.terms import AgreementContent
+
+__all__ = ["SlaView", "setup_key", "sla_view", "smtp_config", "report_list"]
 from ui.data import current_snapshot, engine_for
 
 
@@ -37,17 +39,6 @@ class SlaView:
     shared: snapshot.Shared  # memo(...) keeps derived figures for this data revision
     # the breaches reassignments left with the reps who missed them (reassign.kept_breaches)
     kept: pd.DataFrame | None = None
-
-
-def setup_key(content: AgreementContent, setup: WorkSetup) -> tuple[str, ...]:
-    """What the clocks depend on beside the leads and the instant, as a memo key."""
-    return (
-        content.model_dump_json(),
-        setup.work_time.model_dump_json(),
-        setup.zone,
-        repr(sorted(setup.team_of.items())),
-        repr([(str(at), d.model_dump_json()) for at, d in setup.mql_history]),
-    )
 
 
 def sla_view(owner_id: int | None) -> SlaView:

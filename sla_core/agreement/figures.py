@@ -11,12 +11,16 @@ from datetime import datetime
 
 import pandas as pd
 
+from sla_core.access import require_organisation_figures
 from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
+from sla_core.models import User
 from sla_core.periods import Calendar, quarter_containing, shift
 from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.context import setup_key
 from sla_core.sla.levels import service_levels
 from sla_core.sla.worktime import WorkSetup
+from sla_core.store.memo import Memo
 from sla_core.terms import AgreementContent
 
 MONTHS_PER_QUARTER = 3
@@ -108,4 +112,24 @@ def last_quarter(
         disposition_in_window_pct=None
         if due == 0
         else 100.0 * int(row["dispositioned_in_time"]) / due,
+    )
+
+
+def memo_last_quarter(
+    leads: pd.DataFrame,
+    *,
+    actor: User,
+    memo: Memo,
+    ref: datetime,
+    content: AgreementContent,
+    setup: WorkSetup,
+    calendar: Calendar,
+) -> History:
+    """`last_quarter` of the whole snapshot `leads`, once per data revision, minute and
+    settings (`memo`), for those who see the organisation's figures (checked first)."""
+    require_organisation_figures(actor)
+    return memo(
+        ("workshop.last_quarter", calendar, *setup_key(content, setup)),
+        lambda: last_quarter(leads, ref=ref, content=content, setup=setup, calendar=calendar),
+        stamp=int(ref.timestamp() // 60),
     )

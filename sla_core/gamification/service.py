@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -19,24 +18,12 @@ from sla_core.models import Team, User
 from sla_core.periods import Period, PeriodKind, make_period, shift
 from sla_core.sla.context import load_setup
 from sla_core.sla.worktime import WorkSetup
+from sla_core.store.memo import Memo as Memo  # the memo's one definition, for callers
+from sla_core.store.memo import no_memo as no_memo
 
 PEOPLE_COLUMNS = ["id", "name", "role", "team_id", "team", "joined_at"]
 # `Shared.memo` of the data revision `leads` is the whole snapshot of: what is derived
 # from the leads alone is computed once per revision and key (see `sla_core.store.snapshot`).
-T = TypeVar("T")
-
-
-class Memo(Protocol):
-    """`Shared.memo`'s signature: compute once per key (and stamp)."""
-
-    def __call__(self, key: Hashable, compute: Callable[[], T], *, stamp: Hashable = None) -> T:
-        """The value of `compute()` for `key`, computed again when `stamp` changed."""
-        ...
-
-
-def no_memo(key: Hashable, compute: Callable[[], T], *, stamp: Hashable = None) -> T:
-    """Compute every time (callers without a shared snapshot)."""
-    return compute()
 
 
 def first_leads(leads: pd.DataFrame) -> pd.Series:

@@ -13,7 +13,10 @@ from decimal import Decimal
 
 import pandas as pd
 
+from sla_core.access import require_organisation_figures
+from sla_core.models import User
 from sla_core.stages import Stage
+from sla_core.store.memo import Memo
 from sla_core.terms import Targets
 
 HUNDRED = Decimal(100)
@@ -179,3 +182,10 @@ def historical_rates(leads: pd.DataFrame) -> StageRates | None:
         return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
 
     return StageRates(pct(sqls, mqls), pct(opportunities, sqls), pct(won, won + lost))
+
+
+def memo_historical_rates(leads: pd.DataFrame, *, actor: User, memo: Memo) -> StageRates | None:
+    """`historical_rates` of the whole snapshot `leads`, once per data revision (`memo`),
+    for those who see the organisation's figures (checked before the memo)."""
+    require_organisation_figures(actor)
+    return memo(("targets.rates",), lambda: historical_rates(leads))

@@ -7,14 +7,17 @@ its distinct values only, and every breakdown is one `np.bincount`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from sla_core.access import require_organisation_figures
+from sla_core.models import User
 from sla_core.periods import Calendar, labels_of
 from sla_core.scoring import accepted_uniques, criterion_met
+from sla_core.store.memo import Memo
 from sla_core.terms import NUMERIC_CRITERIA, Criterion, CriterionField, MQLDefinition, Targets
 
 NONE_LABEL = "(none)"
@@ -219,3 +222,50 @@ def find_lead(leads: pd.DataFrame, wanted: str) -> pd.Series | None:
         match |= leads["id"] == int(text)
     hits = leads[match.fillna(False).astype(bool)]
     return None if hits.empty else hits.iloc[0]
+
+
+# The criteria page's preview, once per data revision in the shared memo (`sla_core.store.memo`):
+# it scores the whole organisation's leads, so who asks is checked before the memo.
+
+
+def prepared(
+    leads: pd.DataFrame,
+    *,
+    actor: User,
+    memo: Memo,
+    marketers: tuple[tuple[int, str], ...],
+    zone: str,
+    calendar: Calendar,
+) -> tuple[Hashable, ProfileBase]:
+    """The whole snapshot `leads` prepared for rescoring (`prepare`) and the memo key it is
+    kept under (`marketers`: id and name of each, for the breakdown by marketer)."""
+    require_organisation_figures(actor)
+    key = ("marketing.preview", marketers, zone, calendar.value)
+    base = memo(
+        key, lambda: prepare(leads, marketers=dict(marketers), zone=zone, calendar=calendar)
+    )
+    return key, base
+
+
+def compared(
+    base: ProfileBase,
+    base_key: Hashable,
+    in_force: MQLDefinition,
+    proposal: MQLDefinition,
+    *,
+    actor: User,
+    memo: Memo,
+) -> Preview:
+    """Who qualifies under the definition in force and under the proposal, with the
+    breakdowns (`compare`): once per prepared base (`base_key`) and pair of definitions."""
+    require_organisation_figures(actor)
+    return memo(
+        ("marketing.compare", base_key, in_force.model_dump_json(), proposal.model_dump_json()),
+        lambda: compare(
+            base,
+            scores(base, in_force),
+            in_force.threshold,
+            scores(base, proposal),
+            proposal.threshold,
+        ),
+    )

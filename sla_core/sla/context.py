@@ -12,7 +12,7 @@ from sla_core.people.roster import counted_ids
 from sla_core.sla.handoff import load_rules
 from sla_core.sla.views import Heads
 from sla_core.sla.worktime import WorkSetup, load_work_time
-from sla_core.terms import MQLDefinition
+from sla_core.terms import AgreementContent, MQLDefinition
 
 
 def team_of(*, session: Session) -> dict[int, int | None]:
@@ -63,3 +63,14 @@ def sales_teams(*, session: Session, kind: TeamKind = TeamKind.SALES) -> dict[in
     """The sales teams (or the teams of `kind`) by id, by name."""
     teams = session.exec(select(Team).where(Team.kind == kind).order_by(col(Team.name)))
     return {t.id: t.name for t in teams.all() if t.id is not None}
+
+
+def setup_key(content: AgreementContent, setup: WorkSetup) -> tuple[str, ...]:
+    """What the clocks depend on beside the leads and the instant, as a memo key."""
+    return (
+        content.model_dump_json(),
+        setup.work_time.model_dump_json(),
+        setup.zone,
+        repr(sorted(setup.team_of.items())),
+        repr([(str(at), d.model_dump_json()) for at, d in setup.mql_history]),
+    )

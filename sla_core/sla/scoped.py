@@ -1,0 +1,142 @@
+"""A scope's service-level figures (the Compliance page's), once per data revision and minute.
+
+Each function checks that the acting user may see the scope, then builds its memo key and
+looks in the shared memo (`sla_core.store.memo`): a figure memoised for a manager is never
+handed to a rep who asks for another scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+from sla_core.access import Permission, require
+from sla_core.models import User
+from sla_core.periods import Period
+from sla_core.sla import views
+from sla_core.sla.gauges import GaugeLevel
+from sla_core.store.memo import Memo
+from sla_core.terms import AgreementContent
+
+
+@dataclass(frozen=True)
+class InScope:
+    """What a scope's figures are computed from: the leads in view with their clocks at
+    `ref`, the agreement, the scope, who counts for targets and the period (`label`).
+
+    `setup`: what the clocks depend on beside the leads (`context.setup_key`).
+    """
+
+    leads: pd.DataFrame
+    clocks: pd.DataFrame
+    content: AgreementContent
+    setup: tuple[str, ...]
+    ref: datetime
+    scope: views.Scope
+    heads: views.Heads
+    period: Period
+    label: str
+    kept: pd.DataFrame | None = None
+
+    @property
+    def key(self) -> tuple[Hashable, ...]:
+        """Names the inputs beside the data revision and the clocks' minute."""
+        return (self.scope, self.label, self.setup, repr(self.heads))
+
+
+def may_see(actor: User, scope: views.Scope) -> None:
+    """Refuse unless `actor` may see `scope`'s figures: their own as a rep (or a viewer of
+    the dashboard), any scope with every lead in view."""
+    require(actor, Permission.VIEW_DASHBOARD)
+    if scope != views.Scope(views.ScopeKind.REP, actor.id):
+        require(actor, Permission.VIEW_ALL_LEADS)
+
+
+def rows(within: InScope, *, actor: User, memo: Memo) -> np.ndarray:
+    """Which leads in view belong to the scope."""
+    may_see(actor, within.scope)
+    return memo(
+        ("sla_rows", *within.key),
+        lambda: views.scope_mask(within.leads, within.scope, within.heads),
+    )
+
+
+def gauges(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
+    """The scope's gauges for the period (`views.scope_gauges`)."""
+    may_see(actor, within.scope)
+    return memo(
+        ("sla_gauges", *within.key),
+        lambda: views.scope_gauges(
+            within.leads,
+            within.clocks,
+            within.content,
+            within.period,
+            within.ref,
+            within.scope,
+            within.heads,
+            within.kept,
+        ),
+        stamp=within.ref,
+    )
+
+
+def joint(within: InScope, sales: pd.DataFrame, *, actor: User, memo: Memo) -> views.Joint:
+    """Whether both sides kept the SLA (`views.joint_figure`; `sales`: the company's gauges)."""
+    may_see(actor, within.scope)
+    return memo(
+        ("sla_joint", *within.key),
+        lambda: views.joint_figure(
+            sales, within.leads, within.content, within.period, within.ref, within.heads
+        ),
+        stamp=within.ref,
+    )
+
+
+def behind(
+    within: InScope, level: GaugeLevel, scoped: np.ndarray, *, actor: User, memo: Memo
+) -> pd.DataFrame:
+    """The leads one gauge counts (`views.leads_behind`; `scoped`: `rows(within)`)."""
+    may_see(actor, within.scope)
+    return memo(
+        ("sla_behind", level, *within.key),
+        lambda: views.leads_behind(within.leads, within.clocks, within.period, level, scoped),
+        stamp=within.ref,
+    )
+
+
+def attention(
+    within: InScope, status: str, scoped: np.ndarray, *, actor: User, memo: Memo
+) -> pd.DataFrame:
+    """The scope's open leads whose worst clock is `status` (`views.attention`)."""
+    may_see(actor, within.scope)
+    return memo(
+        ("sla_attention", status, *within.key),
+        partial(views.attention, within.leads, within.clocks, within.ref, scoped, status),
+        stamp=within.ref,
+    )
+
+
+def trend(
+    within: InScope,
+    name: str,
+    spans: list[Period],
+    scoped: np.ndarray,
+    *,
+    actor: User,
+    memo: Memo,
+) -> pd.DataFrame:
+    """The percentage levels per period of `spans` (`views.trend`), named `name` (week,
+    month); trends move slowly: computed again every ten minutes."""
+    may_see(actor, within.scope)
+    return memo(
+        ("sla_trend_data", name, *within.key),
+        lambda: views.trend(
+            within.leads.loc[scoped], within.clocks.loc[scoped], within.content, spans, within.ref
+        ),
+        stamp=int(within.ref.timestamp() // 600),
+    )
