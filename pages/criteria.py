@@ -6,11 +6,12 @@ from sla_core import agreement
 from sla_core.access import Permission, can
 from sla_core.db import session_scope
 from sla_core.marketing import charts as marketing_charts
-from sla_core.marketing import criteria, drafting, preview, qualification, suggestions
+from sla_core.marketing import criteria, preview, qualification, suggestions
 from sla_core.models import Role
 from sla_core.people.roster import headcount
-from sla_core.terms import NUMERIC_CRITERIA, MQLDefinition
+from sla_core.terms import NUMERIC_CRITERIA
 from ui.data import current_user, get_engine, leads_for
+from ui.draft_editor import DraftEditor
 from ui.flash import flash, show_flash
 from ui.i18n import _, num
 from ui.marketing import comparison, people, prepared
@@ -20,17 +21,10 @@ from ui.widgets import agreement_banner, plain
 framed()
 
 
-def put_in_editor(proposal: MQLDefinition) -> None:
-    """Load a suggestion into fresh editor widgets; the manager still edits and saves."""
-    st.session_state["criteria_loaded"] = proposal
-    st.session_state["criteria_generation"] = st.session_state.get("criteria_generation", 0) + 1
-
-
 with session_scope(get_engine()) as session:
     user = current_user(session)
     governing = agreement.governing_version(session=session)
-    draft, draft_signed = drafting.working_draft(session=session)
-    draft_content = agreement.load_content(draft)
+    draft_editor = DraftEditor.open("criteria", session=session)  # a suggestion loads into it
 
 COLUMNS = {
     "group": _("Group"),
@@ -43,23 +37,15 @@ editable = can(user, Permission.EDIT_MQL_CRITERIA)  # sales managers read them
 staff = people()
 ready = prepared(staff, user)
 base = ready.base
-stamp = f"{draft.id}_{draft.revision}"
-generation = st.session_state.get("criteria_generation", 0)
-if generation:
-    stamp += f"_s{generation}"
-editing = st.session_state.get("criteria_loaded") or draft_content.mql
+draft_content = draft_editor.content
+stamp = draft_editor.stamp
+if draft_editor.generation:
+    stamp += f"_s{draft_editor.generation}"
+editing = draft_editor.loaded() or draft_content.mql
 
 st.title(_("MQL criteria"))
 agreement_banner(governing)
-if draft_signed:
-    st.caption(
-        _("Version {n} is signed; saving opens draft {m} with your changes.").format(
-            n=draft.number, m=draft.number + 1
-        )
-    )
-else:
-    st.caption(_("Editing draft v{n} (revision {r}).").format(n=draft.number, r=draft.revision))
-show_flash("criteria")
+draft_editor.header()
 if not editable:
     st.info(_("You can look, not change: the MQL criteria are edited by marketing managers."))
 
@@ -209,38 +195,14 @@ with shown:
                 )
 
         if editable:
-            changes = criteria.describe_changes(draft_content.mql, proposal)
-            if st.button(
+            draft_editor.save_button(
                 _("Save to the draft"),
-                key="criteria_save",
-                type="primary",
-                disabled=not changes,
-            ):
-                try:
-                    with session_scope(get_engine()) as session:
-                        saved = drafting.save_edit(
-                            session=session,
-                            version_id=draft.id or 0,
-                            revision=draft.revision,
-                            opened=draft_content,
-                            content=draft_content.model_copy(update={"mql": proposal}),
-                            sections=("mql",),
-                            summary=changes,
-                            action="edit_mql_criteria",
-                            actor=user,
-                        )
-                        number = saved.number
-                    flash(
-                        "criteria",
-                        _("Saved to draft v{n}.").format(n=number),
-                        icon=":material/check:",
-                    )
-                    st.session_state.pop("criteria_loaded", None)
-                    st.rerun()
-                except agreement.StaleRevision as exc:
-                    st.error(plain(exc), icon=":material/sync_problem:")
-            for line in changes:
-                st.caption(plain(line))
+                content=draft_content.model_copy(update={"mql": proposal}),
+                sections=("mql",),
+                changes=criteria.describe_changes(draft_content.mql, proposal),
+                action="edit_mql_criteria",
+                actor=user,
+            )
 
 st.divider()
 st.subheader(_("Suggestions from outcomes"))
@@ -276,7 +238,7 @@ if suggestion is not None:
         st.button(
             _("Put the suggestion in the editor"),
             key="criteria_accept",
-            on_click=put_in_editor,
+            on_click=draft_editor.load,
             args=(suggestion.definition,),
         )
     with st.expander(_("Lift of every criterion value")):

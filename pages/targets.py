@@ -8,39 +8,33 @@ import streamlit as st
 from sla_core import agreement, org
 from sla_core.access import Permission, can
 from sla_core.db import session_scope
-from sla_core.marketing import calculator, drafting, quotas
+from sla_core.marketing import calculator, quotas
 from sla_core.models import Role
 from sla_core.people.roster import headcount
 from ui.data import current_snapshot, current_user, get_engine
-from ui.flash import flash, show_flash
+from ui.draft_editor import DraftEditor
 from ui.i18n import _, num
 from ui.marketing import people
 from ui.navigation import framed
-from ui.widgets import agreement_banner, plain
+from ui.widgets import agreement_banner
 
 framed()
-
-
-def use_plan(quotas_from_plan: dict[str, object]) -> None:
-    """Put the calculator's numbers into fresh widgets for those quotas only; every other
-    field keeps what the person set, and saving is still a click away."""
-    st.session_state["targets_loaded"] = quotas_from_plan
-    st.session_state["targets_generation"] = st.session_state.get("targets_generation", 0) + 1
 
 
 with session_scope(get_engine()) as session:
     user = current_user(session)
     governing = agreement.governing_version(session=session)
-    draft, draft_signed = drafting.working_draft(session=session)
-    content = agreement.load_content(draft)
+    draft_editor = DraftEditor.open("targets", session=session)
     currency = org.load_org_settings(session=session).currency
 
 editable = can(user, Permission.EDIT_AGREEMENT)
 staff = people()
 heads = headcount(staff)  # imported, unplaced people do not count
-stamp = f"{draft.id}_{draft.revision}"
-generation = st.session_state.get("targets_generation", 0)
-# Only the fields the plan fills get fresh widgets (a new key) when it is used.
+content = draft_editor.content
+stamp = draft_editor.stamp
+generation = draft_editor.generation
+# Only the fields the plan fills get fresh widgets (a new key) when it is used: the
+# calculator's numbers go into those quotas only, every other field keeps what was set.
 PLAN_FIELDS = ("mqls_per_marketer", "opportunities_per_rep", "conversion_rate_pct")
 
 
@@ -50,19 +44,12 @@ def key_of(name: str) -> str:
     return f"targets_{name}_{stamp}{suffix}"
 
 
-t = content.targets.model_copy(update=st.session_state.get("targets_loaded", {}))
+t = content.targets.model_copy(update=draft_editor.loaded() or {})
 w = content.windows
 
 st.title(_("Targets & quotas"))
 agreement_banner(governing)
-st.caption(
-    _("Version {n} is signed; saving opens draft {m} with your changes.").format(
-        n=draft.number, m=draft.number + 1
-    )
-    if draft_signed
-    else _("Editing draft v{n} (revision {r}).").format(n=draft.number, r=draft.revision)
-)
-show_flash("targets")
+draft_editor.header()
 
 st.subheader(_("What each side owes"))
 slots: dict[str, Any] = {}
@@ -203,7 +190,7 @@ if not problems:
         st.button(
             _("Use these numbers as the quotas"),
             key="targets_use_plan",
-            on_click=use_plan,
+            on_click=draft_editor.load,
             args=({k: v for k, v in from_plan.items() if v is not None},),
             help=_("Sets MQLs per marketer, opportunities per rep and the conversion target."),
         )
@@ -221,31 +208,11 @@ for name, message in errors.items():
         st.error(_(message), icon=":material/error:")
 
 if editable and proposed is not None:
-    changes = quotas.describe_quota_changes(content, proposed)
-    if st.button(
-        _("Save quotas to the draft"), key="targets_save", type="primary", disabled=not changes
-    ):
-        try:
-            with session_scope(get_engine()) as session:
-                saved = drafting.save_edit(
-                    session=session,
-                    version_id=draft.id or 0,
-                    revision=draft.revision,
-                    opened=content,
-                    content=proposed,
-                    sections=("targets", "windows"),
-                    summary=changes,
-                    action="edit_targets",
-                    actor=user,
-                )
-                flash(
-                    "targets",
-                    _("Saved to draft v{n}.").format(n=saved.number),
-                    icon=":material/check:",
-                )
-                st.session_state.pop("targets_loaded", None)
-            st.rerun()
-        except agreement.StaleRevision as exc:
-            st.error(plain(exc), icon=":material/sync_problem:")
-    for line in changes:
-        st.caption(plain(line))
+    draft_editor.save_button(
+        _("Save quotas to the draft"),
+        content=proposed,
+        sections=("targets", "windows"),
+        changes=quotas.describe_quota_changes(content, proposed),
+        action="edit_targets",
+        actor=user,
+    )
