@@ -23,6 +23,7 @@ from sla_core.sla.mailer import MailConfigError
 from ui.data import current_user, get_engine
 from ui.dates import date_input
 from ui.i18n import _, chart_spec, digits, language, num, period_name
+from ui.lead_view import open_picked
 from ui.navigation import framed
 from ui.sla_data import SlaView, report_list, setup_key, sla_view, smtp_config
 from ui.tables import for_reading
@@ -237,12 +238,16 @@ def live() -> None:
         lambda: views.leads_behind(view.leads, view.clocks, period, level, rows),
         stamp=view.ref,
     )
-    st.dataframe(
+    picked = st.dataframe(
         for_reading(behind.assign(owner=behind["owner_id"].map(names)).drop(columns=["owner_id"])),
         hide_index=True,
         key="compliance_behind",
         height=260,
+        on_select="rerun",
+        selection_mode="single-row",
     )
+    st.caption(_("Click a row to open the lead."))
+    open_picked(picked, behind["id"].tolist())
 
     if marketing:  # sales' clocks are not marketing's to keep
         return
@@ -253,7 +258,7 @@ def live() -> None:
             partial(views.attention, view.leads, view.clocks, view.ref, rows, status),
             stamp=view.ref,
         )
-        tab.dataframe(
+        clicked = tab.dataframe(
             for_reading(
                 listed.assign(owner=listed["owner_id"].map(names)).drop(
                     columns=["owner_id", "hours_left"]  # time left reads in words instead
@@ -262,7 +267,10 @@ def live() -> None:
             hide_index=True,
             key=f"compliance_list_{status}",
             height=260,
+            on_select="rerun",
+            selection_mode="single-row",
         )
+        open_picked(clicked, listed["id"].tolist())
     show_trends(view, rows)
 
 

@@ -117,3 +117,14 @@ def test_the_leads_column_picker_is_kept_for_the_session(url: str) -> None:  # n
     at.switch_page("pages/overview.py").run()
     at.switch_page("pages/leads.py").run()
     assert "email" in at.multiselect(key="leads_columns").value
+
+
+def test_a_click_on_a_work_queue_row_opens_the_lead(url: str) -> None:  # noqa: F811
+    at = sign_in("salesrep")
+    at.switch_page("pages/queue.py").run()
+    assert at.dataframe(key="queue_table").value["id"].tolist() == [_id(url, "own")]
+    at.session_state["queue_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.query_params == {"id": str(_id(url, "own"))}
+    assert at.title[0].value == r"own \<b\>Lead\</b\>"
