@@ -57,8 +57,7 @@ def state(lead: pd.Series, clocks: pd.Series, clock: str, ref: datetime) -> Mess
     done = _done_at(lead, clocks, clock)
     if status is ClockStatus.BREACHED:
         if clock == "follow_up":
-            return Message.of(N_("missed: {made} of {owed} touches within the window"),
-                              made=made, owed=owed)  # fmt: skip
+            return Message.of(N_("missed: {owed} touches were due within the window"), owed=owed)
         if not pd.isna(done):
             return Message.of(N_("done {late}"), late=_words(-_hours(done, deadline)))
         return Message.of(N_("{late}, still open"), late=_words(_hours(deadline, ref)))
