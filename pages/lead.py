@@ -117,7 +117,10 @@ with score:
 st.subheader(_("Owners"))
 st.dataframe(owners_table(found), hide_index=True, key="lead_owners")
 st.subheader(_("Events"))
-st.dataframe(events_table(found), hide_index=True, key="lead_events")
+if found.events.empty:
+    st.caption(_("No events recorded yet."))
+else:
+    st.dataframe(events_table(found), hide_index=True, key="lead_events")
 
 
 def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:

@@ -120,8 +120,8 @@ picked = st.multiselect(
     _("Columns"), options=list(labels), format_func=labels.__getitem__, key="leads_columns"
 )
 st.session_state["leads_columns_kept"] = picked
-widths = {"name": 170, "company": 160, "stage": 170, "owner": 130, "mql_at": 130,
-          "touches": 75, "source": 120, "lead_key": 140, "email": 220, "created_at": 130}  # fmt: skip
+widths = {"name": 160, "company": 140, "stage": 170, "owner": 120, "mql_at": 130,
+          "touches": 70, "source": 110, "lead_key": 140, "email": 220, "created_at": 130}  # fmt: skip
 clicked = st.dataframe(
     shown,
     hide_index=True,
