@@ -23,6 +23,7 @@ from ui.charts import memo_chart
 from ui.data import current_user, get_engine
 from ui.dates import date_input
 from ui.i18n import _, digits, num, period_name
+from ui.lead_view import open_picked
 from ui.navigation import framed
 from ui.sla_data import SlaView, report_list, setup_key, sla_view, smtp_config
 from ui.tables import for_reading
@@ -224,19 +225,23 @@ def live() -> None:
         or shown[0]
     )
     behind = scoped.behind(within, level, rows, actor=user, memo=memo)
-    st.dataframe(
+    picked = st.dataframe(
         for_reading(behind.assign(owner=behind["owner_id"].map(names)).drop(columns=["owner_id"])),
         hide_index=True,
         key="compliance_behind",
         height=260,
+        on_select="rerun",
+        selection_mode="single-row",
     )
+    st.caption(_("Click a row to open the lead."))
+    open_picked(picked, behind["id"].tolist())
 
     if marketing:  # sales' clocks are not marketing's to keep
         return
     risk_tab, late_tab = st.tabs([_("At risk"), _("Breached, still open")])
     for tab, status in ((risk_tab, "at_risk"), (late_tab, "breached")):
         listed = scoped.attention(within, status, rows, actor=user, memo=memo)
-        tab.dataframe(
+        clicked = tab.dataframe(
             for_reading(
                 listed.assign(owner=listed["owner_id"].map(names)).drop(
                     columns=["owner_id", "hours_left"]  # time left reads in words instead
@@ -245,7 +250,10 @@ def live() -> None:
             hide_index=True,
             key=f"compliance_list_{status}",
             height=260,
+            on_select="rerun",
+            selection_mode="single-row",
         )
+        open_picked(clicked, listed["id"].tolist())
     show_trends(view, within, rows)
 
 

@@ -20,6 +20,7 @@ from sla_core.terms import PointLevel
 from ui.charts import memo_chart
 from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
 from ui.i18n import _, day, digits, num, period_name, reading_order
+from ui.lead_view import LEAD_PAGE
 from ui.navigation import framed
 from ui.widgets import plain
 
@@ -216,6 +217,12 @@ with people_tab:
                 lead_rows = lead_pick.selection.rows if lead_pick else []
                 if lead_rows:
                     lead_id = int(behind.iloc[lead_rows[0]]["id"])
+                    st.page_link(
+                        LEAD_PAGE,
+                        label=_("Open lead {id}").format(id=num(lead_id)),
+                        icon=":material/person:",
+                        query_params={"id": str(lead_id)},
+                    )
                     with session_scope(engine) as session:
                         events = trace.events_of(session=session, lead_id=lead_id)
                     st.dataframe(events, hide_index=True, key="leaderboard_trace_events")

@@ -11,6 +11,7 @@ from sla_core.db import session_scope
 from sla_core.stages import STAGE_LABELS, Stage
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, num
+from ui.lead_view import open_picked
 from ui.navigation import framed
 from ui.widgets import plain
 
@@ -77,29 +78,51 @@ pages = browse.page_count(len(found))
 if st.session_state.get("leads_page", 1) > pages:
     st.session_state["leads_page"] = pages
 page = int(st.session_state.get("leads_page", 1))
-shown = browse.for_display(browse.page_rows(frame, found, page), people)
+rows = browse.page_rows(frame, found, page)
+shown, shown_ids = browse.for_display(rows, people), rows["id"].astype("int64").tolist()
 
-st.dataframe(
+labels = {
+    "name": _("Name"),
+    "company": _("Company"),
+    "stage": _("Stage"),
+    "owner": _("Owner"),
+    "mql_at": _("MQL since (UTC)"),
+    "touches": _("Touches"),
+    "source": _("Source"),
+    "lead_key": _("ID in the CRM"),
+    "email": _("E-mail"),
+    "created_at": _("Created (UTC)"),
+}
+if owner_id is not None:  # a rep's own leads: they are the owner of every one
+    del labels["owner"]
+# The important columns first; the default set fits 1,400 px beside the menu, unscrolled.
+# The picker's choice is kept for the session (a widget's own state ends with the page).
+if "leads_columns" not in st.session_state:
+    kept = st.session_state.get("leads_columns_kept", list(labels)[:7])
+    st.session_state["leads_columns"] = [c for c in kept if c in labels]
+picked = st.multiselect(
+    _("Columns"), options=list(labels), format_func=labels.__getitem__, key="leads_columns"
+)
+st.session_state["leads_columns_kept"] = picked
+widths = {"name": 160, "company": 140, "stage": 170, "owner": 120, "mql_at": 130,
+          "touches": 70, "source": 110, "lead_key": 140, "email": 220, "created_at": 130}  # fmt: skip
+clicked = st.dataframe(
     shown,
     hide_index=True,
     key="leads_table",
     height=(len(shown) + 1) * ROW_PX + 3,  # every row of the page, no inner scrolling
-    column_order=[  # the CRM's id beside the name: many exports carry no names at all
-        c for c in ["lead_key", *shown.columns[:-1]] if owner_id is None or c != "owner"
-    ],
-    column_config={  # wide enough for their longest usual values; narrow screens scroll
-        "lead_key": st.column_config.TextColumn(_("ID in the CRM"), width=140),
-        "name": st.column_config.TextColumn(_("Name"), width=160),
-        "email": st.column_config.TextColumn(_("E-mail"), width=300),
-        "company": st.column_config.TextColumn(_("Company"), width=160),
-        "stage": st.column_config.TextColumn(_("Stage"), width=190),
-        "source": st.column_config.TextColumn(_("Source"), width=140),
-        "owner": st.column_config.TextColumn(_("Owner"), width=140),
-        "created_at": st.column_config.TextColumn(_("Created (UTC)"), width=130),
-        "mql_at": st.column_config.TextColumn(_("MQL since (UTC)"), width=130),
-        "touches": st.column_config.NumberColumn(_("Touches"), format="localized", width=75),
+    column_order=[c for c in labels if c in picked] or list(labels)[:1],
+    column_config={
+        column: st.column_config.NumberColumn(label, format="localized", width=widths[column])
+        if column == "touches"
+        else st.column_config.TextColumn(label, width=widths[column])
+        for column, label in labels.items()
     },
+    on_select="rerun",
+    selection_mode="single-row",
 )
+st.caption(_("Click a row to open the lead."))
+open_picked(clicked, shown_ids)
 # Below the table, so the table's toolbar never covers the pager.
 summary, pager = st.columns([3, 1], vertical_alignment="bottom")
 pager.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="leads_page")

@@ -22,6 +22,7 @@ from sla_core.stages import (
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
 from ui.flash import flash, show_flash
 from ui.i18n import _, local_times, num, org_settings, stage_label
+from ui.lead_view import open_picked
 from ui.navigation import framed
 from ui.sla_data import sla_view
 from ui.widgets import plain
@@ -111,10 +112,12 @@ def draw(frame: pd.DataFrame, key: str) -> None:
     table = shown(frame)
     deadline = _("Deadline ({zone})").format(zone=zone)
     as_text = not isinstance(table["next_deadline"].dtype, pd.DatetimeTZDtype)  # fa, ar
-    st.dataframe(
+    clicked = st.dataframe(
         table,
         hide_index=True,
         key=key,
+        on_select="rerun",
+        selection_mode="single-row",
         height=min(38 + 35 * max(len(frame), 1), 458),
         column_config={
             "id": st.column_config.NumberColumn(_("Lead"), format="%d", width=70),
@@ -131,6 +134,7 @@ def draw(frame: pd.DataFrame, key: str) -> None:
             "reassign": st.column_config.CheckboxColumn(_("Rep away"), width=80),
         },
     )
+    open_picked(clicked, frame["id"].tolist())  # a row opens the lead page
 
 
 parts = sections(queue)
@@ -140,6 +144,8 @@ if not parts[LATE].empty:
     st.subheader(_("Already late"))
     st.caption(_("Their deadline has passed; the latest miss first. Save the leads above first."))
     draw(parts[LATE], "queue_late_table")
+if not queue.empty:
+    st.caption(_("Click a row to open the lead, or work it below."))
 if queue.empty:
     st.success(_("Nothing is waiting: every lead in this queue has been worked."))
     st.stop()

@@ -354,6 +354,7 @@ def reassign(
     _require_team(session, actor, lead.owner_id, lead_id)
     _require_team(session, actor, new_owner.id, lead_id)
     at = at or now()
+    held_since = lead.assigned_at
     missed = _missed_before(session, lead, at) if lead.owner_id is not None else []
     rules_id = current_rules_id(session=session)
     _write(session, lead, None, {"owner_id": to_owner, "assigned_at": at, "updated_at": at,
@@ -365,6 +366,7 @@ def reassign(
                       f"{seen_owner} before reassignment to {to_owner}")
         )  # fmt: skip
     event = LeadEvent(lead_id=lead_id, at=at, kind=EventKind.ASSIGNED, actor_id=actor.id,
+                      owner_id=to_owner, previous_owner_id=seen_owner, since=held_since,
                       note=note or f"reassigned from {seen_owner} to {to_owner}")  # fmt: skip
     session.add(event)
     session.flush()

@@ -151,6 +151,7 @@ MANAGERS = {Role.ADMIN, Role.SALES_MANAGER, Role.MARKETING_MANAGER}
 PAGE_ROLES: dict[str, set[Role]] = {
     "pages/overview.py": ALL,
     "pages/leads.py": ALL - {Role.VIEWER},
+    "pages/lead.py": ALL - {Role.VIEWER},  # registered out of the menu: opened by links
     "pages/users.py": {Role.ADMIN},
     IMPORT_PAGE: {Role.ADMIN, Role.MARKETING_MANAGER, Role.MARKETER},
     "pages/workshop.py": MANAGERS,

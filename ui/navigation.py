@@ -48,6 +48,7 @@ class PageSpec:
     section: str
     audience: str  # for whom, in words: "{title} is for {audience}."
     opens: Callable[[User], bool]
+    hidden: bool = False  # out of the menu: opened by links from other pages
 
     @property
     def url_path(self) -> str:
@@ -70,6 +71,15 @@ PAGES: tuple[PageSpec, ...] = (
         DAILY,
         N_("sales and marketing"),
         _any(Permission.VIEW_ALL_LEADS, Permission.WORK_OWN_QUEUE),
+    ),
+    PageSpec(
+        "pages/lead.py",
+        N_("Lead"),
+        ":material/person:",
+        DAILY,
+        N_("sales and marketing"),
+        _any(Permission.VIEW_ALL_LEADS, Permission.WORK_OWN_QUEUE),
+        hidden=True,  # one lead: opened from Leads, the queue, Compliance and the Leaderboard
     ),
     PageSpec(
         "pages/compliance.py",
@@ -181,6 +191,8 @@ SETUP = PageSpec(
 
 def page(spec: PageSpec, **options: Any) -> Any:
     """The `st.Page` of one registry entry, titled in the reader's language."""
+    if spec.hidden:
+        options.setdefault("visibility", "hidden")
     return st.Page(spec.path, title=_(spec.title), icon=spec.icon, **options)
 
 

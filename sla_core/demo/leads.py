@@ -130,6 +130,9 @@ def _history(
                     life.valid_touch[:, j], touch_kind=touch_kind)
         )  # fmt: skip
     events = pd.concat(parts, ignore_index=True)
+    # an assignment's actor is the rep it hands the lead to: the owner from then on
+    assigned = events["kind"] == EventKind.ASSIGNED.value
+    events["owner_id"] = events["actor_id"].where(assigned, pd.NA).astype("Int64")
     events = events.sort_values(["at", "seq"], kind="stable").drop(columns="seq")
     return events.reset_index(drop=True)
 

@@ -170,8 +170,8 @@ def _apply(conn: Connection, pairs: pd.DataFrame, actor: User, rules_id: int) ->
     ).rowcount
     conn.execute(
         text(
-            "INSERT INTO leadevent (lead_id, at, kind, actor_id, note)"
-            f" SELECT lead.id, :at, '{EventKind.ASSIGNED}', r.rep,"
+            "INSERT INTO leadevent (lead_id, at, kind, actor_id, owner_id, note)"
+            f" SELECT lead.id, :at, '{EventKind.ASSIGNED}', r.rep, r.rep,"
             " CAST(:note AS TEXT) || CAST(r.score AS TEXT)"
             " FROM lead JOIN route_rows AS r ON r.id = lead.id"
             " WHERE lead.assigned_at = :at AND lead.owner_id = r.rep"

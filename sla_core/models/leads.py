@@ -149,8 +149,13 @@ class LeadEvent(SQLModel, table=True):
     actor_id: int | None = Field(default=None, sa_type=BigInteger)
     batch_id: int | None = Field(default=None, sa_type=BigInteger)
     note: str | None = Field(default=None, sa_type=Text)
-    # a "breach" kept by the previous owner: when the missed obligation started
+    # a "breach" kept by the previous owner: when the missed obligation started;
+    # an "assigned" event: since when the previous owner had held the lead
     since: datetime | None = optional_instant()
+    # an "assigned" event: the rep who owns the lead from then on (the actor assigned it),
+    # and who owned it before (none when it came from the backlog)
+    owner_id: int | None = Field(default=None, sa_type=BigInteger)
+    previous_owner_id: int | None = Field(default=None, sa_type=BigInteger)
 
 
 class Reminder(SQLModel, table=True):

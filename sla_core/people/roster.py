@@ -140,10 +140,12 @@ def merge_person(*, session: Session, source: str, target: str, actor: User) -> 
     note = f"owner {gone.username} merged into {kept.username}"
     owned = sa_select(
         col(Lead.id), literal(now(), UTCTimestamp()), literal(EventKind.ASSIGNED.value), literal(actor.id),
-        literal(note),
+        literal(kept.id), literal(gone.id), literal(note),
     ).where(col(Lead.owner_id) == gone.id)  # fmt: skip
     session.execute(
-        insert(LeadEvent).from_select(["lead_id", "at", "kind", "actor_id", "note"], owned)
+        insert(LeadEvent).from_select(
+            ["lead_id", "at", "kind", "actor_id", "owner_id", "previous_owner_id", "note"], owned
+        )
     )
     moved = _rows(
         session.execute(update(Lead).where(col(Lead.owner_id) == gone.id).values(owner_id=kept.id))

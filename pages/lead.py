@@ -1,0 +1,194 @@
+"""A lead: its profile and score explained, who owned it when, every event, each SLA clock
+in words, the next step, and for whoever works it the queue's actions (`/lead?id=123`)."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sla_core import leads
+from sla_core.access import PermissionDenied
+from sla_core.clock import now
+from sla_core.db import session_scope
+from sla_core.sla.lead_file import LeadFile, LeadNotFound, NotYourLead, lead_file
+from sla_core.stages import (
+    AWAITING_DISPOSITION,
+    DEFAULT_REASONS,
+    Disposition,
+    IllegalTransition,
+    Stage,
+)
+from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
+from ui.i18n import _, num, org_settings, stage_label
+from ui.lead_view import (
+    clocks_table,
+    events_table,
+    owners_table,
+    profile_table,
+    score_table,
+    touch_names,
+)
+from ui.navigation import framed
+from ui.widgets import plain
+
+framed()
+
+raw = str(st.query_params.get("id", "")).strip()
+if not raw:
+    st.info(_("Open a lead from Leads, the work queue, Compliance or the Leaderboard."))
+    st.page_link("pages/leads.py", label=_("Go to Leads"), icon=":material/table_rows:")
+    st.stop()
+if not raw.isdigit():
+    st.error(_("“{id}” is not a lead number.").format(id=plain(raw)))
+    st.stop()
+lead_id = int(raw)
+
+with session_scope(get_engine()) as session:
+    user = current_user(session)
+    try:
+        found: LeadFile = lead_file(session=session, lead_id=lead_id, user=user, ref=now())
+    except LeadNotFound:
+        st.error(_("There is no lead number {id}.").format(id=num(lead_id)))
+        st.stop()
+    except NotYourLead:
+        st.error(
+            _("Lead {id} belongs to another rep: you see only your own leads.").format(
+                id=num(lead_id)
+            ),
+            icon=":material/block:",
+        )
+        st.stop()
+    except PermissionDenied:
+        refused = _("{title} is for {audience}.")  # as the registry's refusal says it
+        st.error(
+            refused.format(title=_("Lead"), audience=_("sales and marketing")),
+            icon=":material/block:",
+        )
+        st.stop()
+
+lead = found.lead
+name = " ".join(str(lead.get(p) or "") for p in ("first_name", "last_name")).strip()
+st.title(plain(name or lead.get("email") or _("Lead {id}").format(id=num(lead_id))))
+st.caption(
+    plain(
+        " · ".join(
+            part
+            for part in (
+                str(lead.get("company") or ""),
+                stage_label(str(lead["stage"])),
+                _("owner: {owner}").format(owner=found.owner) if found.owner else _("no owner"),
+            )
+            if part
+        )
+    )
+)
+
+kind, text = st.session_state.pop("lead_message", (None, ""))
+if kind == "success":
+    st.success(text, icon=":material/check_circle:")
+elif kind == "error":
+    st.error(text, icon=":material/error:")
+
+# the step is our own sentence (numbers and words only, no stored text)
+st.info(_("**Next step:** {step}").format(step=_(found.next_step)), icon=":material/flag:")
+
+zone = org_settings().time_zone
+st.subheader(_("SLA clocks"))
+st.caption(_("Deadlines in {zone}.").format(zone=zone))
+st.dataframe(clocks_table(found), hide_index=True, key="lead_clocks")
+
+profile, score = st.columns(2)
+with profile:
+    st.subheader(_("Profile"))
+    st.dataframe(profile_table(found), hide_index=True, key="lead_profile")
+with score:
+    st.subheader(_("MQL score"))
+    verdict = _("meets the threshold") if found.total >= found.threshold else _("below it")
+    st.markdown(
+        _("**{score}** points against a threshold of **{threshold}**: {verdict}.").format(
+            score=num(found.total), threshold=num(found.threshold), verdict=verdict
+        )
+    )
+    if found.exempt:
+        st.caption(_("Exempt: below the threshold at hand-off, it does not count against sales."))
+    st.dataframe(score_table(found), hide_index=True, key="lead_score")
+
+st.subheader(_("Owners"))
+st.dataframe(owners_table(found), hide_index=True, key="lead_owners")
+st.subheader(_("Events"))
+if found.events.empty:
+    st.caption(_("No events recorded yet."))
+else:
+    st.dataframe(events_table(found), hide_index=True, key="lead_events")
+
+
+def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
+    """One lead action for the signed-in user (the queue's domain calls); the outcome
+    shows at the top of the page."""
+    try:
+        with session_scope(get_engine()) as session:
+            action(session=session, actor=current_user(session), lead_id=lead_id, **kwargs)
+        st.session_state["lead_message"] = ("success", done)
+    except (leads.StaleLead, PermissionDenied, IllegalTransition, ValueError, LookupError) as exc:
+        st.session_state["lead_message"] = ("error", plain(exc))  # may quote data
+    except STORAGE_ERRORS as exc:
+        st.session_state["lead_message"] = ("error", storage_problem(exc))
+
+
+stage = Stage(str(lead["stage"]))
+if not found.may_work or stage not in AWAITING_DISPOSITION:
+    st.stop()
+seen = leads.seen_of(pd.Series(lead))  # the state this page showed: a later change is refused
+
+st.subheader(_("Work this lead"))
+with st.container(border=True):
+    st.markdown(_("**Log a touch**"))
+    for column, (touch, label) in zip(st.columns(4), touch_names().items(), strict=True):
+        column.button(
+            label,
+            key=f"lead_touch_{touch.value}",
+            width="stretch",
+            on_click=_run,
+            args=(leads.record_touch, _("{kind} logged.").format(kind=label)),
+            kwargs={"kind": touch},
+        )
+
+with st.container(border=True):
+    st.markdown(_("**Disposition** (now {stage})").format(stage=stage_label(stage)))
+    qualify, decline = st.columns([1, 3])
+    qualify.button(
+        _("Qualify"),
+        key="lead_qualify",
+        type="primary",
+        on_click=_run,
+        args=(leads.disposition, _("Lead qualified.")),
+        kwargs={"outcome": Disposition.QUALIFY, "seen": seen},
+    )
+    with decline:
+        outcome = st.radio(
+            _("Or"),
+            [Disposition.DISQUALIFY, Disposition.NURTURE],
+            format_func={
+                Disposition.DISQUALIFY: _("Disqualify"),
+                Disposition.NURTURE: _("Return to nurture"),
+            }.__getitem__,
+            horizontal=True,
+            key="lead_outcome",
+        )
+        reason = st.selectbox(
+            _("Reason"),
+            [*DEFAULT_REASONS[outcome], _("Other (write it below)")],
+            index=None,
+            placeholder=_("Choose a reason"),
+            key="lead_reason",
+        )
+        other = st.text_input(_("Other reason"), key="lead_other_reason")
+        given = other if reason == _("Other (write it below)") else reason
+        st.button(
+            _("Save disposition"),
+            key="lead_decline",
+            on_click=_run,
+            args=(leads.disposition, _("Disposition saved.")),
+            kwargs={"outcome": outcome, "reason": given, "seen": seen},
+        )
