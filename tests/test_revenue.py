@@ -13,7 +13,7 @@ from sla_core import cli
 from sla_core.access import PermissionDenied
 from sla_core.models import Role, User
 from sla_core.overview import revenue
-from sla_core.periods import parse_period
+from sla_core.periods import PeriodKind, parse_period
 from tests.conftest import full_realdata
 from tests.leadframes import frame
 
@@ -103,6 +103,16 @@ def test_a_period_with_nothing_closed_has_no_rate_instead_of_zero() -> None:
     empty = revenue.totals(world(), parse_period("2020-01"))
     assert empty == revenue.Revenue(0, 0, 0.0, 0, 0.0, None, None, None)
     assert revenue.revenue_by(world(), parse_period("2020-01"), world()["source"]).empty
+
+
+def test_the_periods_offered_are_the_running_one_and_those_with_a_close() -> None:
+    ref = pd.Timestamp("2026-08-15", tz="UTC")
+    quarters = revenue.period_choices(world(), PeriodKind.QUARTER, ref)
+    assert [p.label for p in quarters] == ["2026-Q3", "2026-Q2", "2026-Q1"]
+    months = revenue.period_choices(world(), PeriodKind.MONTH, pd.Timestamp("2026-05-01", tz="UTC"))
+    assert [p.label for p in months] == ["2026-05", "2026-04", "2026-03"]  # later closes unseen
+    nothing = revenue.period_choices(world().iloc[5:6], PeriodKind.MONTH, ref)
+    assert [p.label for p in nothing] == ["2026-08"]
 
 
 def test_unassigned_and_unknown_groups_and_a_bad_grouping() -> None:

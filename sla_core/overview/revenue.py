@@ -23,7 +23,15 @@ import pandas as pd
 
 from sla_core.access import Permission, require
 from sla_core.models import User
-from sla_core.periods import Period
+from sla_core.periods import (
+    Calendar,
+    Period,
+    PeriodKind,
+    labels_of,
+    month_containing,
+    parse_period,
+    quarter_containing,
+)
 from sla_core.stages import Stage
 
 BY = ("rep", "team", "source")
@@ -153,3 +161,25 @@ def group_labels(leads: pd.DataFrame, by: str, people: pd.DataFrame) -> pd.Serie
     else:
         labels = labels.fillna(owners.astype("string").radd("user "))
     return labels.mask(owners.isna(), UNASSIGNED).astype("string")
+
+
+def period_choices(
+    leads: pd.DataFrame,
+    kind: PeriodKind,
+    ref: pd.Timestamp,
+    *,
+    zone: str = "UTC",
+    calendar: Calendar = Calendar.GREGORIAN,
+) -> list[Period]:
+    """The months or quarters worth reading, newest first: the running one and every one in
+    which a deal closed (in the organisation's zone and calendar)."""
+    closed = leads["stage"].isin([Stage.WON.value, Stage.LOST.value]) & leads["closed_at"].notna()
+    stamps = leads.loc[closed.fillna(False).astype(bool), "closed_at"]
+    stamps = stamps[stamps <= ref]
+    labels: set[str] = set()
+    if len(stamps):  # labels_of cannot label an empty column
+        labels = set(labels_of(stamps, kind, zone=zone, calendar=calendar).dropna().astype(str))
+    containing = month_containing if kind is PeriodKind.MONTH else quarter_containing
+    running = containing(ref, zone=zone, calendar=calendar)
+    found = [parse_period(label, zone=zone, calendar=calendar) for label in labels]
+    return sorted({running, *found}, key=lambda p: p.start, reverse=True)
