@@ -16,6 +16,7 @@ from sla_core.overview import charts, figures, funnel, in_view
 from sla_core.overview.in_view import PERIOD_LABELS, PeriodChoice
 from sla_core.sla import views
 from sla_core.sla.context import load_heads, sales_teams
+from ui import revenue as revenue_section
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, chart_spec, language, num, pct, period_name, signed, when
 from ui.navigation import framed
@@ -198,3 +199,14 @@ with left:
     st.vega_lite_chart(spec=copy.deepcopy(gauge), key="overview_gauge", width="content")
 with right:
     st.vega_lite_chart(spec=copy.deepcopy(trend), key="overview_trend")
+
+if access.can(user, access.Permission.VIEW_ALL_LEADS):  # what the Reports need
+    st.subheader(_("Revenue"))
+    revenue_section.section(
+        people=people,
+        period=period,
+        currency=org.currency,
+        key="overview_revenue",
+        exportable=access.can(user, access.Permission.EXPORT_REPORTS),
+        team=team,
+    )

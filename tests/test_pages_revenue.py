@@ -110,3 +110,29 @@ def test_the_running_quarter_shows_its_open_pipeline_and_no_rate(url: str) -> No
     assert not any(
         str(b.proto.label).startswith("Download the revenue") for b in at.get("download_button")
     )
+
+
+def overview(username: str):  # type: ignore[no-untyped-def]
+    at = sign_in(username)
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_overview_shows_the_periods_revenue_and_follows_the_team(url: str) -> None:
+    at = overview("salesmanager")
+    at.segmented_control(key="overview_period").set_value("custom").run()
+    at.date_input(key="overview_days").set_value((day(4, 1).date(), day(6, 30).date())).run()
+    assert not at.exception, at.exception
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Won value (USD)"] == "4,600" and cards["Win rate"].startswith("60")
+    assert set(at.dataframe[0].value["Rep"]) == {"Ann", "Bob", "Cy"}
+    at.selectbox(key="overview_team").set_value("East").run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Won value (USD)"] == "4,000"
+    assert set(at.dataframe[0].value["Rep"]) == {"Ann", "Bob"}
+
+
+def test_a_rep_sees_no_revenue_on_the_overview(url: str) -> None:
+    at = overview("salesrep")
+    assert "Won value (USD)" not in {m.label for m in at.metric}
