@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import shutil
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from sla_core import agreement, db
 from sla_core.access import system_actor
 from sla_core.db import session_scope
-from sla_core.models import Lead, Role, TeamKind
+from sla_core.models import AuditEntry, Lead, Role, TeamKind
 from sla_core.people import teams, users
 from tests.test_pages import PASSWORD, login_name, sign_in
+from ui.data import engine_for
 
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 
@@ -136,3 +139,32 @@ def test_the_overview_shows_the_periods_revenue_and_follows_the_team(url: str) -
 def test_a_rep_sees_no_revenue_on_the_overview(url: str) -> None:
     at = overview("salesrep")
     assert "Won value (USD)" not in {m.label for m in at.metric}
+
+
+def test_the_calculator_starts_from_history_and_saves_its_inputs_with_the_quotas(
+    url: str,
+) -> None:
+    at = sign_in("salesmanager")
+    at.switch_page("pages/targets.py").run()
+    assert not at.exception, at.exception
+    # the 12 months ending June 2026, the last month with a close: 3 won of 5 closed,
+    # 4,600 / 3 won; Cy's, Ann's and Bob's leads all reached the opportunity (100 %)
+    assert any("Based on July 2025 to June 2026" in c.value for c in at.caption), [
+        c.value for c in at.caption
+    ]
+    assert at.number_input(key="targets_deal").value == pytest.approx(1533.33)
+    assert at.number_input(key="targets_opportunity_to_won").value == 60.0
+    at.number_input(key="targets_goal").set_value(46_000.0).run()
+    at.button(key="targets_use_plan").click().run()
+    at.button(key="targets_save").click().run()
+    assert not at.exception, at.exception
+    with session_scope(engine_for(url)) as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "edit_targets")).one()
+        plan = agreement.load_content(agreement.working_version(session=session)).targets.plan
+    assert "Reverse-funnel inputs: none -> goal 46000" in (entry.detail or "")
+    assert plan is not None and plan.based_on == "2025-07..2026-06"
+    assert plan.deal_size == Decimal("1533.33") and plan.opportunity_to_won == Decimal("60.0")
+    again = sign_in("salesmanager")
+    again.switch_page("pages/targets.py").run()
+    assert again.number_input(key="targets_goal").value == 46_000.0
+    assert any("inputs saved with these quotas" in c.value for c in again.caption)
