@@ -110,11 +110,12 @@ def section(
             "cycle: the median days from a won lead's creation to its close."
         ).format(period=period_name(period))
     )
+    names = {grouping: _(name) for grouping, name in GROUPINGS.items()}  # in this run's language
     by = (
         st.segmented_control(
             _("Revenue by"),
             list(GROUPINGS),
-            format_func=lambda g: _(GROUPINGS[g]),
+            format_func=names.__getitem__,
             default="rep",
             key=f"{key}_by",
         )
