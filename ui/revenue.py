@@ -56,7 +56,7 @@ def cards(total: revenue.Revenue, currency: str) -> None:
     pipeline.metric(
         _("Pipeline value ({currency})").format(currency=currency),
         num(total.pipeline_value),
-        delta=_("{count} opportunities open at the end").format(count=num(total.open)),
+        delta=_("{count} open at the end").format(count=num(total.open)),
         delta_color="off",
         delta_arrow="off",
         border=True,
