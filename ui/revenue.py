@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from sla_core import exporting
 from sla_core.i18n.languages import N_
@@ -13,7 +12,7 @@ from sla_core.overview import revenue
 from sla_core.periods import Period
 from ui.data import current_snapshot
 from ui.i18n import _, num, pct, period_name
-from ui.tables import HEADERS, for_reading
+from ui.tables import for_reading
 
 GROUPINGS = {"rep": N_("Rep"), "team": N_("Team"), "source": N_("Source")}
 # The labels sla_core gives leads outside every group, in the reader's words.
@@ -83,20 +82,24 @@ def cards(total: revenue.Revenue, currency: str) -> None:
     )
 
 
-DECIMALS = {"won": 0, "lost": 0, "open": 0, "won_value": 0, "pipeline_value": 0,
-            "avg_deal": 2, "win_rate_pct": 1, "cycle_days": 1}  # fmt: skip
+# Figures that may not exist (no deal closed, none won): text, "—" when missing (a grid shows
+# a missing number as "None"), in the reader's digits.
+MAYBE = {"avg_deal": 2, "win_rate_pct": 1, "cycle_days": 1}
 
 
-def readable(table: pd.DataFrame, by: str) -> Styler:
+def readable(table: pd.DataFrame, by: str) -> pd.DataFrame:
     """The table in the reader's words and digits: the group column named for the grouping,
-    the outside-every-group labels translated, numbers through the language layer and a
-    figure that does not exist (no deal closed, none won) as "—"."""
-    shown = table.assign(group=table["group"].map(lambda v: _(OUTSIDE[v]) if v in OUTSIDE else v))
-    formats = {
-        _(HEADERS[name]): (lambda v, places=places: num(v, places))
-        for name, places in DECIMALS.items()
-    }
-    return for_reading(shown.rename(columns={"group": by})).style.format(formats, na_rep="—")
+    the outside-every-group labels translated, money to the cent, a missing figure "—"."""
+    shown = table.assign(
+        group=table["group"].map(lambda v: _(OUTSIDE[v]) if v in OUTSIDE else v),
+        won_value=table["won_value"].round(2),
+        pipeline_value=table["pipeline_value"].round(2),
+        **{
+            name: table[name].map(lambda v, places=places: num(None if pd.isna(v) else v, places))
+            for name, places in MAYBE.items()
+        },
+    )
+    return for_reading(shown.rename(columns={"group": by}))
 
 
 def section(
