@@ -14,6 +14,7 @@ from sla_core.overview import charts, in_view, scoped
 from sla_core.overview.in_view import PERIOD_LABELS, PeriodChoice
 from sla_core.sla import views
 from sla_core.sla.context import load_heads, sales_teams
+from ui import revenue as revenue_section
 from ui.charts import memo_chart
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, num, pct, period_name, signed, when
@@ -189,3 +190,15 @@ with left:
     st.vega_lite_chart(spec=gauge, key="overview_gauge", width="content")
 with right:
     st.vega_lite_chart(spec=trend, key="overview_trend")
+
+if access.can(user, access.Permission.VIEW_ALL_LEADS):  # what the Reports need
+    st.subheader(_("Revenue"))
+    revenue_section.section(
+        people=people,
+        period=period,
+        currency=org.currency,
+        key="overview_revenue",
+        exportable=access.can(user, access.Permission.EXPORT_REPORTS),
+        actor=user,
+        team=team,
+    )

@@ -9,9 +9,12 @@ from sla_core.access import Permission, can
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.marketing import charts, closed_loop
+from sla_core.overview import revenue
+from sla_core.periods import PeriodKind
 from sla_core.terms import CriterionField
+from ui import revenue as revenue_section
 from ui.data import current_user, get_engine, leads_for
-from ui.i18n import _, chart, num
+from ui.i18n import _, chart, num, period_name
 from ui.marketing import people
 from ui.navigation import framed
 from ui.tables import for_reading
@@ -30,6 +33,31 @@ zone, calendar = settings.time_zone, settings.calendar
 
 st.title(_("Closed-loop reports"))
 today = now().date()
+
+st.subheader(_("Revenue"))
+kinds = {PeriodKind.MONTH: _("Month"), PeriodKind.QUARTER: _("Quarter")}
+kind_col, period_col = st.columns([1, 2], vertical_alignment="bottom")
+kind = (
+    kind_col.segmented_control(
+        _("Revenue per"), list(kinds), format_func=kinds.__getitem__,
+        default=PeriodKind.QUARTER, key="reports_revenue_kind",
+    )
+    or PeriodKind.QUARTER
+)  # fmt: skip
+choices = revenue.period_choices(snapshot, kind, now(), zone=zone, calendar=calendar)
+revenue_period = period_col.selectbox(
+    _("Closed in"), choices, format_func=period_name, key=f"reports_revenue_{kind.value}"
+)
+revenue_section.section(
+    people=staff,
+    period=revenue_period or choices[0],
+    currency=settings.currency,
+    key="reports_revenue",
+    exportable=can(user, Permission.EXPORT_REPORTS),
+    actor=user,
+)
+
+st.divider()
 picked = st.date_input(
     _("Leads created between"),
     (today - timedelta(days=180), today),

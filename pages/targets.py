@@ -7,13 +7,14 @@ import streamlit as st
 
 from sla_core import agreement, org
 from sla_core.access import Permission, can
+from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.marketing import calculator, quotas
 from sla_core.models import Role
 from sla_core.people.roster import headcount
 from ui.data import current_snapshot, current_user, get_engine
 from ui.draft_editor import DraftEditor
-from ui.i18n import _, num
+from ui.i18n import _, num, period_name
 from ui.marketing import people
 from ui.navigation import framed
 from ui.widgets import agreement_banner
@@ -25,7 +26,8 @@ with session_scope(get_engine()) as session:
     user = current_user(session)
     governing = agreement.governing_version(session=session)
     draft_editor = DraftEditor.open("targets", session=session)
-    currency = org.load_org_settings(session=session).currency
+    org_settings = org.load_org_settings(session=session)
+    currency = org_settings.currency
 
 editable = can(user, Permission.EDIT_AGREEMENT)
 staff = people()
@@ -98,41 +100,69 @@ with sales_col:
 proposed, errors = quotas.check_quotas(values, content)
 
 st.subheader(_("Reverse funnel: from the revenue goal to the MQLs needed"))
-snap = current_snapshot()  # the history's stage rates: once per data revision
-history = calculator.memo_historical_rates(snap.frame, actor=user, memo=snap.memo)
-rates = history or calculator.DEFAULT_RATES
-st.caption(
-    _("Stage rates default to this organisation's history; change them to plan.")
-    if history
-    else _("No closed deals yet: the stage rates start at typical values; change them to plan.")
+snap = current_snapshot()  # the history's defaults: once per data revision and month
+history = calculator.memo_history_defaults(
+    snap.frame,
+    now(),
+    zone=org_settings.time_zone,
+    calendar=org_settings.calendar,
+    actor=user,
+    memo=snap.memo,
 )
+saved_plan = content.targets.plan
+based_on = "" if history is None else history.months.label
+if saved_plan is not None:
+    start = calculator.saved_inputs(saved_plan)
+    st.caption(_("The calculator opens with the inputs saved with these quotas."))
+else:
+    start = calculator.FunnelInputs(
+        revenue_goal=Decimal(100_000),
+        deal_size=(history and history.deal_size) or Decimal(5_000),
+        rates=(history and history.rates) or calculator.DEFAULT_RATES,
+        marketers=heads[Role.MARKETER],
+        reps=heads[Role.SALES_REP],
+        budget=Decimal(20_000),
+    )
+if history is not None and saved_plan is None:
+    st.caption(
+        _(
+            "Based on {first} to {last}: the average deal won and the stage rates default to "
+            "this organisation's history; change them to plan."
+        ).format(first=period_name(history.first), last=period_name(history.last))
+    )
+elif saved_plan is None:
+    st.caption(
+        _("No closed deals yet: the stage rates start at typical values; change them to plan.")
+    )
 goal_col, deal_col, budget_col = st.columns(3)
 goal = goal_col.number_input(
     _("Revenue goal per month ({currency})").format(currency=currency),
-    value=100_000.0, step=10_000.0, key="targets_goal",
+    value=float(start.revenue_goal), step=10_000.0, key="targets_goal",
 )  # fmt: skip
 deal = deal_col.number_input(
     _("Average deal size ({currency})").format(currency=currency),
-    value=5_000.0, step=500.0, key="targets_deal",
+    value=float(start.deal_size), step=500.0, key="targets_deal",
 )  # fmt: skip
 budget = budget_col.number_input(
     _("Marketing budget per month ({currency})").format(currency=currency),
-    value=20_000.0, step=1_000.0, key="targets_budget",
+    value=float(start.budget), step=1_000.0, key="targets_budget",
 )  # fmt: skip
 rate_cols = st.columns(3)
 rate_names = ("mql_to_sql", "sql_to_opportunity", "opportunity_to_won")
 rate_labels = (_("MQL → SQL (%)"), _("SQL → opportunity (%)"), _("Opportunity → won (%)"))
 rate_values = [
-    col.number_input(label, value=float(getattr(rates, name)), step=1.0, key=f"targets_{name}")
+    col.number_input(
+        label, value=float(getattr(start.rates, name)), step=1.0, key=f"targets_{name}"
+    )
     for col, name, label in zip(rate_cols, rate_names, rate_labels, strict=True)
 ]
 team_cols = st.columns(3)
 marketers = team_cols[0].number_input(
-    _("Marketers"), value=heads[Role.MARKETER], step=1,
+    _("Marketers"), value=start.marketers, step=1,
     key="targets_marketers",
 )  # fmt: skip
 reps = team_cols[1].number_input(
-    _("Sales reps"), value=heads[Role.SALES_REP], step=1,
+    _("Sales reps"), value=start.reps, step=1,
     key="targets_reps",
 )  # fmt: skip
 inputs = calculator.FunnelInputs(
@@ -185,6 +215,7 @@ if not problems:
         "mqls_per_marketer": result.mqls_per_marketer,
         "opportunities_per_rep": result.opportunities_per_rep,
         "conversion_rate_pct": result.conversion_pct,
+        "plan": calculator.plan_inputs(inputs, based_on),  # saved with the quotas
     }
     if editable:
         st.button(
@@ -208,6 +239,7 @@ for name, message in errors.items():
         st.error(_(message), icon=":material/error:")
 
 if editable and proposed is not None:
+    proposed = quotas.with_plan(proposed, (draft_editor.loaded() or {}).get("plan"))
     draft_editor.save_button(
         _("Save quotas to the draft"),
         content=proposed,

@@ -56,6 +56,7 @@ PACKAGES = (
     "sla_core.marketing.command",
     "sla_core.gamification.command",
     "sla_core.sla.command",
+    "sla_core.overview.command",
     "sla_core.i18n.command",
 )
 

@@ -87,17 +87,21 @@ def test_a_team_overview_is_refused_to_whoever_may_not_see_team_queues() -> None
         overview.rows(within, actor=person(4, Role.MARKETING_MANAGER), memo=shared.memo)
 
 
-def test_the_organisations_stage_rates_are_refused_to_a_rep() -> None:
+def test_the_organisations_history_defaults_are_refused_to_a_rep() -> None:
     shared = Shared("r1", leads())
-    shared.memo(("targets.rates",), lambda: MEMOISED)
+    shared.memo(("targets.history", "UTC", Calendar.GREGORIAN), lambda: MEMOISED, stamp="2026-12")
     manager = person(1, Role.MARKETING_MANAGER)
-    assert calculator.memo_historical_rates(shared.frame, actor=manager, memo=shared.memo) is (
-        MEMOISED
-    )
+    ref = pd.Timestamp("2026-12-06", tz="UTC")
+
+    def read(actor: User) -> object:
+        return calculator.memo_history_defaults(
+            shared.frame, ref, zone="UTC", calendar=Calendar.GREGORIAN, actor=actor,
+            memo=shared.memo,
+        )  # fmt: skip
+
+    assert read(manager) is MEMOISED
     with pytest.raises(PermissionDenied):
-        calculator.memo_historical_rates(
-            shared.frame, actor=person(2, Role.SALES_REP), memo=shared.memo
-        )
+        read(person(2, Role.SALES_REP))
 
 
 def test_browsing_is_refused_to_a_viewer_even_when_memoised() -> None:

@@ -220,8 +220,11 @@ def test_the_calculators_numbers_become_the_quotas_on_save(url: str) -> None:
     assert revision(url) == 1
     at.button(key="targets_save").click().run()
     assert audit(url, "edit_targets") == [
-        "v1 revision 2: Conversion target (%): 7.0 -> 2.0; Opportunities per rep per month: 18 -> 10"
-    ]  # 250 per marketer was already the quota; 80 opportunities / 8 reps; 20 % x 40 % x 25 %
+        "v1 revision 2: Conversion target (%): 7.0 -> 2.0; Opportunities per rep per month: "
+        "18 -> 10; Reverse-funnel inputs: none -> goal 100000.0, deal 5000.0, rates "
+        "20.0 / 40.0 / 25.0 %, 4 marketers, 8 reps, budget 20000.0"
+    ]  # 250 per marketer was already the quota; 80 opportunities / 8 reps; 20 % x 40 % x 25 %;
+    # the calculator's inputs are saved with the quotas (no deal closed: no history read)
 
 
 def test_criteria_breakdowns_by_marketer_month_and_rep_load(url: str) -> None:

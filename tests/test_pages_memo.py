@@ -152,7 +152,7 @@ def test_criteria_reuses_its_preview_and_scores_a_new_lead(
     ("page", "owner", "name"),
     [
         ("pages/workshop.py", figures, "last_quarter"),
-        ("pages/targets.py", calculator, "historical_rates"),
+        ("pages/targets.py", calculator, "history_defaults"),
     ],
 )
 def test_history_figures_are_reused_until_a_write(

@@ -57,6 +57,14 @@ HEADERS = {
     "target": N_("Target"),
     "target_pct": N_("% of target"),
     "acceptance_pct": N_("Acceptance %"),
+    # revenue (sla_core.overview.revenue)
+    "rep": N_("Rep"),
+    "team": N_("Team"),
+    "won_value": N_("Won value"),
+    "open": N_("Open at the end"),
+    "pipeline_value": N_("Pipeline value"),
+    "avg_deal": N_("Average deal"),
+    "cycle_days": N_("Median cycle (days)"),
 }
 # States of the SLA clocks (sla_core.sla.clocks.ClockStatus).
 STATES = {

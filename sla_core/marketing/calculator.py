@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import pandas as pd
 
 from sla_core.access import require_organisation_figures
 from sla_core.models import User
+from sla_core.overview import revenue
+from sla_core.periods import Calendar, Period, PeriodKind, month_containing, shift
 from sla_core.stages import Stage
 from sla_core.store.memo import Memo
-from sla_core.terms import Targets
+from sla_core.terms import PlanInputs, Targets
 
 HUNDRED = Decimal(100)
 # Main-path stages at or after each milestone (won and lost both passed the opportunity).
@@ -184,8 +187,95 @@ def historical_rates(leads: pd.DataFrame) -> StageRates | None:
     return StageRates(pct(sqls, mqls), pct(opportunities, sqls), pct(won, won + lost))
 
 
-def memo_historical_rates(leads: pd.DataFrame, *, actor: User, memo: Memo) -> StageRates | None:
-    """`historical_rates` of the whole snapshot `leads`, once per data revision (`memo`),
-    for those who see the organisation's figures (checked before the memo)."""
+@dataclass(frozen=True)
+class History:
+    """The calculator's defaults from what happened in `months` (the whole months read):
+    the average deal won and the stage rates, opportunity -> won being the win rate (won
+    out of won and lost, by close date). None where the history has no figure."""
+
+    months: Period
+    first: Period
+    last: Period
+    deal_size: Decimal | None
+    rates: StageRates | None
+
+
+def history_defaults(
+    leads: pd.DataFrame,
+    ref: pd.Timestamp,
+    *,
+    zone: str = "UTC",
+    calendar: Calendar = Calendar.GREGORIAN,
+    count: int = 12,
+) -> History | None:
+    """Defaults from the `count` months ending with the last month (up to `ref`) in which a
+    deal closed; None when no deal has closed. The deal size and win rate are
+    `overview.revenue`'s figures over those months; MQL -> SQL and SQL -> opportunity
+    are `historical_rates` of the leads created in them."""
+    closed = leads["stage"].isin([Stage.WON.value, Stage.LOST.value]) & leads["closed_at"].notna()
+    stamps = leads.loc[closed.fillna(False).astype(bool), "closed_at"]
+    stamps = stamps[stamps <= ref]
+    if stamps.empty:
+        return None
+    last = month_containing(stamps.max(), zone=zone, calendar=calendar)
+    first = shift(last, 1 - count)
+    months = Period(first.start, last.end, f"{first.label}..{last.label}", PeriodKind.CUSTOM,
+                    calendar, zone)  # fmt: skip
+    total = revenue.totals(leads, months)
+    created = leads[months.contains(leads["created_at"])]
+    rates = historical_rates(created) if len(created) else None
+    if rates is not None and total.win_rate_pct:
+        rates = StageRates(rates.mql_to_sql, rates.sql_to_opportunity, _tenth(total.win_rate_pct))
+    deal = None if not total.avg_deal else Decimal(str(round(total.avg_deal, 2)))
+    return History(months, first, last, deal, rates)
+
+
+def memo_history_defaults(
+    leads: pd.DataFrame,
+    ref: pd.Timestamp | datetime,
+    *,
+    zone: str,
+    calendar: Calendar,
+    actor: User,
+    memo: Memo,
+) -> History | None:
+    """`history_defaults` of the whole snapshot `leads` once per data revision and month
+    (`memo`), for those who see the organisation's figures (checked before the memo)."""
     require_organisation_figures(actor)
-    return memo(("targets.rates",), lambda: historical_rates(leads))
+    return memo(
+        ("targets.history", zone, calendar),
+        lambda: history_defaults(leads, pd.Timestamp(ref), zone=zone, calendar=calendar),
+        stamp=pd.Timestamp(ref).strftime("%Y-%m"),
+    )
+
+
+def _tenth(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+def plan_inputs(inputs: FunnelInputs, based_on: str = "") -> PlanInputs:
+    """The calculator's inputs as the agreement keeps them with the quotas they gave."""
+    r = inputs.rates
+    return PlanInputs(
+        revenue_goal=inputs.revenue_goal,
+        deal_size=inputs.deal_size,
+        mql_to_sql=r.mql_to_sql,
+        sql_to_opportunity=r.sql_to_opportunity,
+        opportunity_to_won=r.opportunity_to_won,
+        marketers=inputs.marketers,
+        reps=inputs.reps,
+        budget=inputs.budget,
+        based_on=based_on,
+    )
+
+
+def saved_inputs(saved: PlanInputs) -> FunnelInputs:
+    """The inputs saved with the quotas, back in the calculator's form."""
+    return FunnelInputs(
+        revenue_goal=saved.revenue_goal,
+        deal_size=saved.deal_size,
+        rates=StageRates(saved.mql_to_sql, saved.sql_to_opportunity, saved.opportunity_to_won),
+        marketers=saved.marketers,
+        reps=saved.reps,
+        budget=saved.budget,
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sla_core.terms import AgreementContent, Targets, Windows
+from sla_core.terms import AgreementContent, PlanInputs, Targets, Windows
 
 LABELS: dict[str, str] = {
     "mqls_per_marketer": "MQLs per marketer per month",
@@ -20,6 +20,7 @@ LABELS: dict[str, str] = {
     "disposition_hours": "Disposition window (hours)",
     "work_within_days": "Work every MQL within (days)",
     "remind_before_hours": "Remind reps before a deadline (hours)",
+    "plan": "Reverse-funnel inputs",
 }
 TARGET_FIELDS = tuple(Targets.model_fields)
 WINDOW_FIELDS = tuple(Windows.model_fields)
@@ -68,6 +69,20 @@ def check_quotas(
     return content, {}
 
 
+def with_plan(content: AgreementContent, plan: PlanInputs | None) -> AgreementContent:
+    """`content` whose targets keep the calculator inputs `plan` (unchanged without one)."""
+    if plan is None:
+        return content
+    return content.model_copy(update={"targets": content.targets.model_copy(update={"plan": plan})})
+
+
+def _said(value: object) -> str:
+    """A quota, or the calculator inputs, as the change log writes them."""
+    if value is None:
+        return "none"
+    return value.summary() if isinstance(value, PlanInputs) else str(value)
+
+
 def describe_quota_changes(old: AgreementContent, new: AgreementContent) -> list[str]:
     """One line per changed quota or window: "Max MQLs per rep ...: 150 -> 120"."""
     lines = []
@@ -76,5 +91,5 @@ def describe_quota_changes(old: AgreementContent, new: AgreementContent) -> list
         for name in type(before).model_fields:
             was, now = getattr(before, name), getattr(after, name)
             if was != now:
-                lines.append(f"{LABELS.get(name, name)}: {was} -> {now}")
+                lines.append(f"{LABELS.get(name, name)}: {_said(was)} -> {_said(now)}")
     return lines

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from sla_core.i18n.languages import N_
 from sla_core.models import Role
@@ -43,6 +44,7 @@ __all__ = [
     "PointLevel",
     "LevelRule",
     "MQLDefinition",
+    "PlanInputs",
     "PointRules",
     "Reminders",
     "Review",
@@ -55,8 +57,34 @@ __all__ = [
 ]
 
 
+class PlanInputs(Frozen):
+    """What the reverse-funnel calculator was given when its numbers became the quotas
+    (money per month in the organisation's currency, rates in per cent), and the months of
+    history its defaults came from ("" when none was read)."""
+
+    revenue_goal: Decimal = Field(ge=0)
+    deal_size: Decimal = Field(gt=0)
+    mql_to_sql: Decimal = Field(gt=0, le=100)
+    sql_to_opportunity: Decimal = Field(gt=0, le=100)
+    opportunity_to_won: Decimal = Field(gt=0, le=100)
+    marketers: int = Field(ge=0)
+    reps: int = Field(ge=0)
+    budget: Decimal = Field(default=Decimal(0), ge=0)
+    based_on: str = ""
+
+    def summary(self) -> str:
+        """One line for the change log: goal, deal size, the three rates and the team."""
+        return (
+            f"goal {self.revenue_goal}, deal {self.deal_size}, rates {self.mql_to_sql} / "
+            f"{self.sql_to_opportunity} / {self.opportunity_to_won} %, {self.marketers} "
+            f"marketers, {self.reps} reps, budget {self.budget}"
+            + (f" (history {self.based_on})" if self.based_on else "")
+        )
+
+
 class Targets(Frozen):
-    """Quotas per person per month (the article's example figures by default)."""
+    """Quotas per person per month (the article's example figures by default), and the
+    calculator inputs they were planned from, when they were."""
 
     mqls_per_marketer: int = Field(default=250, ge=0)
     conversion_rate_pct: Decimal = Field(default=Decimal("7.0"), ge=0, le=100)
@@ -64,6 +92,15 @@ class Targets(Frozen):
     min_mqls_per_rep: int = Field(default=40, ge=0)
     max_mqls_per_rep: int = Field(default=150, ge=0)
     quality_pct: Decimal = Field(default=Decimal("60.0"), ge=0, le=100)
+    plan: PlanInputs | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_an_empty_plan(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # No plan writes no key: versions saved before plans existed keep their hash.
+        data = handler(self)
+        if self.plan is None and isinstance(data, dict):
+            data.pop("plan", None)
+        return data
 
     @model_validator(mode="after")
     def _caps(self) -> Targets:
