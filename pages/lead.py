@@ -20,6 +20,7 @@ from sla_core.stages import (
     Stage,
 )
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
+from ui.flash import flash, show_flash
 from ui.i18n import _, num, org_settings, stage_label
 from ui.lead_view import (
     clocks_table,
@@ -84,11 +85,7 @@ st.caption(
     )
 )
 
-kind, text = st.session_state.pop("lead_message", (None, ""))
-if kind == "success":
-    st.success(text, icon=":material/check_circle:")
-elif kind == "error":
-    st.error(text, icon=":material/error:")
+show_flash("lead")
 
 # the step is our own sentence (numbers and words only, no stored text)
 st.info(_("**Next step:** {step}").format(step=_(found.next_step)), icon=":material/flag:")
@@ -129,11 +126,11 @@ def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
     try:
         with session_scope(get_engine()) as session:
             action(session=session, actor=current_user(session), lead_id=lead_id, **kwargs)
-        st.session_state["lead_message"] = ("success", done)
+        flash("lead", done)
     except (leads.StaleLead, PermissionDenied, IllegalTransition, ValueError, LookupError) as exc:
-        st.session_state["lead_message"] = ("error", plain(exc))  # may quote data
+        flash("lead", plain(exc), kind="error")  # may quote data
     except STORAGE_ERRORS as exc:
-        st.session_state["lead_message"] = ("error", storage_problem(exc))
+        flash("lead", storage_problem(exc), kind="error")
 
 
 stage = Stage(str(lead["stage"]))
