@@ -25,8 +25,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
 from sla_core import agreement, db
-from sla_core.agreement import signing
 from sla_core.access import system_actor
+from sla_core.agreement import signing
 from sla_core.db import session_scope
 from sla_core.demo.world import PEOPLE, load_demo
 from sla_core.models import Role, User
