@@ -11,7 +11,7 @@ from sla_core.models import Role
 from sla_core.people.roster import headcount
 from sla_core.terms import NUMERIC_CRITERIA, MQLDefinition
 from ui.data import current_user, get_engine, leads_for
-from ui.i18n import _, num
+from ui.i18n import _, chart, num
 from ui.marketing import comparison, people, prepared
 from ui.navigation import framed
 from ui.widgets import agreement_banner, plain
@@ -182,7 +182,7 @@ with shown:
         else:
             if view == "month":
                 st.altair_chart(
-                    marketing_charts.preview_months(result.breakdown["month"]),
+                    chart(marketing_charts.preview_months(result.breakdown["month"], _)),
                     key="criteria_months",
                 )
             st.dataframe(
@@ -201,7 +201,19 @@ with shown:
             else:
                 explained = preview.explain(lead, proposal)
                 total, is_mql = preview.verdict(explained, proposal.threshold)
-                st.dataframe(explained, hide_index=True, key="criteria_explained")
+                named = {f.value: _(label) for f, label in criteria.LABELS.items()}
+                st.dataframe(
+                    explained.assign(criterion=explained["criterion"].map(named)),
+                    hide_index=True,
+                    key="criteria_explained",
+                    column_config={
+                        "criterion": _("Criterion"),
+                        "value": _("Value"),
+                        "met": _("Met"),
+                        "points": _("Points"),
+                        "of": _("Of"),
+                    },
+                )
                 verdict = _("an MQL") if is_mql else _("not an MQL")
                 st.text(
                     _("{total} of {threshold} points needed: {verdict}.").format(

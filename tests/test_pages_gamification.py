@@ -102,7 +102,7 @@ def test_a_bonus_reason_with_a_nul_or_a_storage_error_is_one_line(
     button(at, "Record").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        plain("the reason contains a NUL character at position 5: remove it")  # data is escaped
+        plain("The reason contains a NUL character at position 5: remove it")  # data is escaped
     ]
 
     def full(*_args: object, **_kwargs: object) -> None:
