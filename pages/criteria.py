@@ -14,7 +14,7 @@ from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _, chart, num
 from ui.marketing import comparison, people, prepared
 from ui.navigation import framed
-from ui.widgets import agreement_banner, plain
+from ui.widgets import agreement_banner, clause, plain
 
 framed()
 
@@ -270,7 +270,7 @@ if st.button(_("Suggest criteria from outcomes"), key="criteria_suggest"):
         )
     except suggestions.NotEnoughOutcomes as exc:
         st.session_state.pop("criteria_suggestion", None)
-        st.warning(_("No suggestion: {why}.").format(why=plain(exc)), icon=":material/info:")
+        st.warning(_("No suggestion: {why}.").format(why=clause(exc)), icon=":material/info:")
 suggestion = st.session_state.get("criteria_suggestion")
 if suggestion is not None:
     st.text(

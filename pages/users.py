@@ -12,7 +12,7 @@ from sla_core.people.users import role_label
 from ui.data import current_user, get_engine
 from ui.i18n import _, num
 from ui.navigation import framed
-from ui.widgets import plain
+from ui.widgets import clause, plain
 
 framed()
 
@@ -221,7 +221,9 @@ try:
             roster.remove_person(session=session, username=tidy_user, actor=actor)
             st.session_state["users_notice"] = _("{name} removed.").format(name=plain(tidy_user))
 except (users.UserError, access.PermissionDenied) as exc:
-    st.error(_("Nothing was changed: {reason}.").format(reason=plain(exc)), icon=":material/error:")
+    st.error(
+        _("Nothing was changed: {reason}.").format(reason=clause(exc)), icon=":material/error:"
+    )
 else:
     if "users_notice" in st.session_state:
         st.rerun()

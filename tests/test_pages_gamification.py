@@ -61,7 +61,7 @@ def test_a_manager_bonus_needs_a_reason_and_is_audited(app_url: str) -> None:  #
     at.number_input(key="leaderboard_adjust_points").set_value(7)
     button(at, "Record").click().run()
     assert [e.value for e in at.error] == [  # errors may quote data: shown escaped
-        plain("a bonus or correction needs a reason: say why, in a sentence")
+        plain("A bonus or correction needs a reason: say why, in a sentence")
     ]
     at.text_input(key="leaderboard_adjust_reason").input("Took over a colleague's queue")
     button(at, "Record").click().run()

@@ -331,7 +331,7 @@ def test_a_bad_holiday_is_named_and_nothing_is_saved(url: str) -> None:
     at.text_area(key="work_time_holidays").input("2026-12-25\nChristmas")
     at.button(key="work_time_save").click().run()
     assert [e.value for e in at.error] == [  # it quotes what was typed: shown escaped
-        plain("holiday 2 ('Christmas') is not a date: write 2026-12-25")
+        plain("Holiday 2 ('Christmas') is not a date: write 2026-12-25")
     ]
     with session_scope(engine_for(url)) as session:
         assert load_work_time(session=session) == WorkTime()

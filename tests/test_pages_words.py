@@ -326,3 +326,14 @@ def test_no_internal_name_reaches_a_reader(
             look(f"{spec.path}: {state}")
     report = [f"{token!r} in {kind} on {seen}" for (token, _page, kind), seen in found.items()]
     assert report == [], "\n".join(sorted(report))
+
+
+def test_a_domain_error_shown_alone_reads_as_a_sentence() -> None:
+    """sla_core writes errors for the command line too ("the reason ..."): a page showing one
+    on its own starts it with a capital; quoted inside a sentence it stays as written."""
+    from ui.widgets import clause, plain
+
+    error = ValueError("the reason contains a NUL character: remove it")
+    assert plain(error) == r"The reason contains a NUL character\: remove it"
+    assert clause(error) == r"the reason contains a NUL character\: remove it"
+    assert plain("the data stays as it is") == "the data stays as it is"

@@ -27,6 +27,12 @@ def plain(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", shown)
 
 
+def clause(exc: BaseException) -> str:
+    """A domain error quoted inside a sentence of the page ("Nothing was changed: {reason}."):
+    escaped like `plain`, but as written, not capitalised."""
+    return plain(str(exc))
+
+
 def agreement_status(governing: Governing) -> str:
     """The one line saying which agreement version is in force, or that it is a draft."""
     number = governing.version.number
