@@ -51,6 +51,8 @@ NOT_WORDS = re.compile(
     r"|:material/\w+:"  # icon
     r"|`python -m sla_core [^`]*`"  # a command the reader types (the Import page's large files)
 )
+# Boxes that show a message: each is a sentence (a domain error shown raw starts in lower case).
+ALERTS = {"error", "warning", "info", "success"}
 # Keys of the proto messages that carry words a reader sees.
 READER_FIELDS = {
     "body", "label", "help", "placeholder", "options", "captions", "delta",
@@ -312,7 +314,10 @@ def test_no_internal_name_reaches_a_reader(
 
     def look(where: str) -> None:
         for kind, text in reader_strings(at):
-            for token in offenders(text):
+            tokens = offenders(text)
+            if kind in ALERTS and text[:1].islower():  # a raw domain error
+                tokens.append("a lower-case first word")
+            for token in tokens:
                 page = where.split(":")[0]
                 found.setdefault((token, page, kind), f"{where}: {text[:120]!r}")
 
