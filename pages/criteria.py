@@ -13,10 +13,10 @@ from sla_core.terms import NUMERIC_CRITERIA
 from ui.data import current_user, get_engine, leads_for
 from ui.draft_editor import DraftEditor
 from ui.flash import flash, show_flash
-from ui.i18n import _, num
+from ui.i18n import _, chart, num
 from ui.marketing import comparison, people, prepared
 from ui.navigation import framed
-from ui.widgets import agreement_banner, plain
+from ui.widgets import agreement_banner, clause, plain
 
 framed()
 
@@ -167,7 +167,7 @@ with shown:
         else:
             if view == "month":
                 st.altair_chart(
-                    marketing_charts.preview_months(result.breakdown["month"]),
+                    chart(marketing_charts.preview_months(result.breakdown["month"], _)),
                     key="criteria_months",
                 )
             st.dataframe(
@@ -186,7 +186,19 @@ with shown:
             else:
                 explained = preview.explain(lead, proposal)
                 total, is_mql = preview.verdict(explained, proposal.threshold)
-                st.dataframe(explained, hide_index=True, key="criteria_explained")
+                named = {f.value: _(label) for f, label in criteria.LABELS.items()}
+                st.dataframe(
+                    explained.assign(criterion=explained["criterion"].map(named)),
+                    hide_index=True,
+                    key="criteria_explained",
+                    column_config={
+                        "criterion": _("Criterion"),
+                        "value": _("Value"),
+                        "met": _("Met"),
+                        "points": _("Points"),
+                        "of": _("Of"),
+                    },
+                )
                 verdict = _("an MQL") if is_mql else _("not an MQL")
                 st.text(
                     _("{total} of {threshold} points needed: {verdict}.").format(
@@ -223,7 +235,7 @@ if st.button(_("Suggest criteria from outcomes"), key="criteria_suggest"):
         )
     except suggestions.NotEnoughOutcomes as exc:
         st.session_state.pop("criteria_suggestion", None)
-        st.warning(_("No suggestion: {why}.").format(why=plain(exc)), icon=":material/info:")
+        st.warning(_("No suggestion: {why}.").format(why=clause(exc)), icon=":material/info:")
 suggestion = st.session_state.get("criteria_suggestion")
 if suggestion is not None:
     st.text(

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from sla_core.access import Permission, PermissionDenied, can
+from sla_core.agreement.rules_text import POINT_LEVELS
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.gamification import adjustments, charts, closing, service, trace
@@ -22,9 +23,16 @@ from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, 
 from ui.i18n import _, day, digits, num, period_name, reading_order
 from ui.lead_view import LEAD_PAGE
 from ui.navigation import framed
+from ui.tables import for_reading
 from ui.widgets import plain
 
 framed()
+
+
+def level_name(level: str) -> str:
+    """A service level points are earned on, as the agreement names it."""
+    return _(POINT_LEVELS.get(str(level), str(level)))
+
 
 engine = get_engine()
 with session_scope(engine) as session:
@@ -140,7 +148,7 @@ if view.mine is not None:
                 needed=num(move.needed),
                 what=_(move.what),
                 points=digits(f"{move.points:g}"),
-                level=_(move.level),
+                level=level_name(move.level),
             )
         )
 
@@ -191,7 +199,9 @@ with people_tab:
             except PermissionDenied as exc:
                 st.info(plain(exc))
             else:
-                levels = lb.levels_of(board, subject).rename(columns=_)
+                levels = lb.levels_of(board, subject)
+                named = lb.LEVEL_TABLE["level"]
+                levels = levels.assign(**{named: levels[named].map(level_name)}).rename(columns=_)
                 st.dataframe(
                     levels,
                     column_order=reading_order(list(levels.columns)),
@@ -200,7 +210,10 @@ with people_tab:
                 )
                 scored = board.scored[board.scored["subject_id"] == subject]["level"].tolist()
                 level = st.selectbox(
-                    _("Show the leads behind"), options=scored, key="leaderboard_trace_level"
+                    _("Show the leads behind"),
+                    options=scored,
+                    format_func=level_name,
+                    key="leaderboard_trace_level",
                 )
                 with session_scope(engine) as session:
                     setup = service.work_setup(session=session)
@@ -208,7 +221,7 @@ with people_tab:
                     frame, board.rules.content, period, now(), subject, PointLevel(level), setup
                 )
                 lead_pick = st.dataframe(
-                    behind,
+                    for_reading(behind),
                     hide_index=True,
                     on_select="rerun",
                     selection_mode="single-row",
@@ -225,7 +238,9 @@ with people_tab:
                     )
                     with session_scope(engine) as session:
                         events = trace.events_of(session=session, lead_id=lead_id)
-                    st.dataframe(events, hide_index=True, key="leaderboard_trace_events")
+                    st.dataframe(
+                        for_reading(events), hide_index=True, key="leaderboard_trace_events"
+                    )
 with teams_tab:
     if shown_teams.empty:
         st.info(_("No team has anyone on the board for this period."))

@@ -25,6 +25,7 @@ from ui.i18n import _, local_times, num, org_settings, stage_label
 from ui.lead_view import open_picked
 from ui.navigation import framed
 from ui.sla_data import sla_view
+from ui.tables import TOUCHES
 from ui.widgets import plain
 
 framed()
@@ -183,12 +184,7 @@ seen = leads.seen_of(row)
 
 with st.container(border=True):
     st.markdown(_("**Log a touch**"))
-    touch_names = {
-        TouchKind.CALL: _("Call"),
-        TouchKind.EMAIL: _("E-mail"),
-        TouchKind.MEETING: _("Meeting"),
-        TouchKind.VOICEMAIL: _("Voicemail"),
-    }
+    touch_names = {touch: _(TOUCHES[touch.value]) for touch in TouchKind}
     for column, (touch, label) in zip(st.columns(4), touch_names.items(), strict=True):
         column.button(
             label,

@@ -8,10 +8,9 @@ from sla_core import agreement, exporting, org
 from sla_core.access import Permission, can
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.marketing import charts, closed_loop
+from sla_core.marketing import charts, closed_loop, criteria
 from sla_core.overview import revenue
 from sla_core.periods import PeriodKind
-from sla_core.terms import CriterionField
 from ui import revenue as revenue_section
 from ui.data import current_user, get_engine, leads_for
 from ui.i18n import _, chart, num, period_name
@@ -79,7 +78,7 @@ if leads.empty:
     st.info(_("No lead was created in this range."))
     st.stop()
 left, right = st.columns(2)
-left.altair_chart(chart(charts.stage_bars(table)), key="reports_stages")
+left.altair_chart(chart(charts.stage_bars(table, _)), key="reports_stages")
 right.altair_chart(chart(charts.conversion_bars(table)), key="reports_conversion")
 st.dataframe(for_reading(table), hide_index=True, key="reports_funnel")
 
@@ -89,7 +88,7 @@ st.dataframe(for_reading(stages_table), hide_index=True, key="reports_times")
 
 st.subheader(_("Why leads came back: disqualification and nurture reasons"))
 reason_labels = {"source": _("Source")} | {
-    f.value: f.value.replace("_", " ") for f in CriterionField
+    f.value: _(label) for f, label in criteria.LABELS.items()
 }
 reason_by = st.selectbox(
     _("Reasons by"),

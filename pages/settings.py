@@ -14,7 +14,7 @@ from sla_core.periods import Calendar
 from ui.data import current_user, get_engine
 from ui.i18n import _, day, language, org_settings, period_name, remember_org_settings, when
 from ui.navigation import framed
-from ui.widgets import plain
+from ui.widgets import clause
 
 framed()
 
@@ -85,7 +85,7 @@ if saved:
         with session_scope(engine) as session:
             stored = org.save_org_settings(session=session, settings=wanted, actor=user)
     except (ValidationError, PermissionDenied) as exc:
-        st.error(_("The settings were not saved: {reason}").format(reason=plain(exc)))
+        st.error(_("The settings were not saved: {reason}").format(reason=clause(exc)))
     else:
         remember_org_settings(stored)
         st.success(_("Settings saved."), icon=":material/check_circle:")

@@ -10,7 +10,7 @@ from sla_core.people.roster import people_frame
 from ui.data import get_engine
 from ui.i18n import _, num
 from ui.navigation import framed
-from ui.widgets import plain
+from ui.widgets import clause, plain
 
 framed()
 
@@ -87,7 +87,7 @@ if submitted:
             admin_name = admin.username
     except users.UserError as exc:
         st.error(
-            _("Could not create the admin: {reason}.").format(reason=plain(exc)),
+            _("Could not create the admin: {reason}.").format(reason=clause(exc)),
             icon=":material/error:",
         )
         st.stop()

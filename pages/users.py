@@ -13,7 +13,7 @@ from ui.data import current_user, get_engine
 from ui.flash import flash, pending, show_flash
 from ui.i18n import _, num
 from ui.navigation import framed
-from ui.widgets import plain
+from ui.widgets import clause, plain
 
 framed()
 
@@ -226,7 +226,9 @@ try:
             roster.remove_person(session=session, username=tidy_user, actor=actor)
             flash("users", _("{name} removed.").format(name=plain(tidy_user)))
 except (users.UserError, access.PermissionDenied) as exc:
-    st.error(_("Nothing was changed: {reason}.").format(reason=plain(exc)), icon=":material/error:")
+    st.error(
+        _("Nothing was changed: {reason}.").format(reason=clause(exc)), icon=":material/error:"
+    )
 else:
     if pending("users"):
         st.rerun()

@@ -133,7 +133,7 @@ elif view == "history":
                     _("When (UTC)"): f"{c.at:%Y-%m-%d %H:%M:%S}",
                     _("Who"): c.who,
                     _("Version"): c.version,
-                    _("What"): c.action.replace("_", " "),
+                    _("What"): _(discussion.action_words(c.action)),
                     _("Detail"): c.detail,
                 }
                 for c in changes

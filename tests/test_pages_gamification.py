@@ -61,7 +61,7 @@ def test_a_manager_bonus_needs_a_reason_and_is_audited(app_url: str) -> None:  #
     at.number_input(key="leaderboard_adjust_points").set_value(7)
     button(at, "Record").click().run()
     assert [e.value for e in at.error] == [  # errors may quote data: shown escaped
-        plain("a bonus or correction needs a reason: say why, in a sentence")
+        plain("A bonus or correction needs a reason: say why, in a sentence")
     ]
     at.text_input(key="leaderboard_adjust_reason").input("Took over a colleague's queue")
     button(at, "Record").click().run()
@@ -102,7 +102,7 @@ def test_a_bonus_reason_with_a_nul_or_a_storage_error_is_one_line(
     button(at, "Record").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        plain("the reason contains a NUL character at position 5: remove it")  # data is escaped
+        plain("The reason contains a NUL character at position 5: remove it")  # data is escaped
     ]
 
     def full(*_args: object, **_kwargs: object) -> None:

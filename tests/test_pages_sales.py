@@ -72,7 +72,7 @@ def test_a_rep_sees_their_open_lead_and_logs_a_call_in_one_click(url: str) -> No
 def test_a_disposition_without_a_reason_is_refused_on_the_page(url: str) -> None:
     at = _queue_as("salesrep")
     button(at, "Save disposition").click().run()
-    assert [e.value for e in at.error] == ["a disqualify disposition needs a reason"]
+    assert [e.value for e in at.error] == ["A disqualify disposition needs a reason"]  # a sentence
     assert _own_lead(url).stage == "mql"
 
 
@@ -331,7 +331,7 @@ def test_a_bad_holiday_is_named_and_nothing_is_saved(url: str) -> None:
     at.text_area(key="work_time_holidays").input("2026-12-25\nChristmas")
     at.button(key="work_time_save").click().run()
     assert [e.value for e in at.error] == [  # it quotes what was typed: shown escaped
-        plain("holiday 2 ('Christmas') is not a date: write 2026-12-25")
+        plain("Holiday 2 ('Christmas') is not a date: write 2026-12-25")
     ]
     with session_scope(engine_for(url)) as session:
         assert load_work_time(session=session) == WorkTime()
@@ -359,8 +359,8 @@ def _decline_with(at, reason: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("reason", "message"),
     [
-        ("x" * 301, "the reason may be at most 300 characters (301 given)"),
-        ("no\x00budget", "the reason contains a NUL character at position 3: remove it"),
+        ("x" * 301, "The reason may be at most 300 characters (301 given)"),
+        ("no\x00budget", "The reason contains a NUL character at position 3: remove it"),
     ],
 )
 def test_a_reason_the_database_cannot_keep_is_one_clear_line(

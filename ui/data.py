@@ -17,7 +17,7 @@ from sla_core.people import sessions
 from sla_core.store import refresh, snapshot
 from ui.auth import SID
 from ui.i18n import _
-from ui.widgets import plain
+from ui.widgets import clause, plain
 
 LOG = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def open_engine() -> Engine | None:
         return engine_for(db.database_url())
     except db.DatabaseUnavailable as exc:
         st.error(
-            _("The database cannot be used: {reason}").format(reason=plain(exc)),
+            _("The database cannot be used: {reason}").format(reason=clause(exc)),
             icon=":material/error:",
         )
         return None

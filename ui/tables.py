@@ -65,6 +65,19 @@ HEADERS = {
     "pipeline_value": N_("Pipeline value"),
     "avg_deal": N_("Average deal"),
     "cycle_days": N_("Median cycle (days)"),
+    # the points trace (sla_core.gamification.trace)
+    "dispositioned_at": N_("Dispositioned"),
+    "disposition_reason": N_("Reason"),
+    "opportunity_at": N_("Opportunity opened"),
+    "closed_at": N_("Closed"),
+    "counted": N_("Counted as"),
+    "exempt": N_("Exempt"),
+    "at": N_("When"),
+    "kind": N_("What"),
+    "touch": N_("Touch"),
+    "from": N_("From"),
+    "to": N_("To"),
+    "by": N_("By"),
 }
 # States of the SLA clocks (sla_core.sla.clocks.ClockStatus).
 STATES = {
@@ -75,7 +88,29 @@ STATES = {
     "at_risk": N_("at risk"),
     "breached": N_("breached"),
 }
-STATE_COLUMNS = ("status", "disposition", "worked", "follow_up")
+STATE_COLUMNS = ("status", "disposition", "worked", "follow_up", "counted")
+STAGE_COLUMNS = ("stage", "from", "to")
+# What a lead's history records (sla_core.stages.EventKind) and the ways a rep reaches a
+# lead (TouchKind), as a reader calls them.
+EVENTS = {
+    "created": N_("Created"),
+    "assigned": N_("Assigned"),
+    "touch": N_("Touch"),
+    "stage": N_("Stage change"),
+    "disposition": N_("Disposition"),
+    "breach": N_("Missed before a reassignment"),
+}
+TOUCHES = {
+    "call": N_("Call"),
+    "email": N_("E-mail"),
+    "meeting": N_("Meeting"),
+    "voicemail": N_("Voicemail"),
+}
+
+
+def _in_words(values: pd.Series, words: dict[str, str]) -> pd.Series:
+    """`values` whose keys `words` knows, in the reader's words (the others as they are)."""
+    return values.astype("string").map(lambda v: _(words[v]) if v in words else v)
 
 
 def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
@@ -87,9 +122,12 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     names.update({state: _(text) for state, text in STATES.items()})
     changed = {
         column: frame[column].astype("string").map(lambda v: names.get(v, v))
-        for column in ("stage", *STATE_COLUMNS)
+        for column in (*STAGE_COLUMNS, *STATE_COLUMNS)
         if column in frame
     }
+    for column, words in (("kind", EVENTS), ("touch", TOUCHES)):
+        if column in frame:
+            changed[column] = _in_words(frame[column], words)
     if "countdown" in frame:  # "in 10 h", "3 days late": Messages, in the reader's words
         changed["countdown"] = frame["countdown"].map(lambda v: _(v) if v else v)
     instants = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]

@@ -18,9 +18,19 @@ def plain(text: object) -> str:
 
     The one way user data (names, file names, values from files, error messages quoting
     them) enters st.markdown, st.info, st.error and the like: `![x](http://...)` stays text
-    and never makes the browser fetch anything.
+    and never makes the browser fetch anything. A domain error (an exception) reads as a
+    sentence: sla_core writes its messages for the command line too, starting in lower case.
     """
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    shown = str(text)
+    if isinstance(text, BaseException):
+        shown = shown[:1].upper() + shown[1:]
+    return _MARKDOWN.sub(r"\\\1", shown)
+
+
+def clause(exc: BaseException) -> str:
+    """A domain error quoted inside a sentence of the page ("Nothing was changed: {reason}."):
+    escaped like `plain`, but as written, not capitalised."""
+    return plain(str(exc))
 
 
 def agreement_status(governing: Governing) -> str:

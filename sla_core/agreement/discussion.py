@@ -11,9 +11,26 @@ from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.agreement.sections import SECTIONS
 from sla_core.db import checked_text
+from sla_core.i18n.languages import N_
 from sla_core.models import AgreementComment, AgreementVersion, AuditEntry, User
 
 MAX_COMMENT = 4000
+# What the audit records about a version, as "Who changed what" says it (translated there).
+ACTION_WORDS = {
+    "new_draft": N_("Started a new draft"),
+    "save_draft": N_("Saved the draft"),
+    "edit_mql_criteria": N_("Edited the MQL criteria"),
+    "edit_targets": N_("Edited the targets"),
+    "comment": N_("Commented"),
+    "request_review": N_("Asked for review"),
+    "sign": N_("Signed"),
+    "export_pdf": N_("Exported the PDF"),
+}
+
+
+def action_words(action: str) -> str:
+    """An audited action in words (English; an action this map does not know, spelled out)."""
+    return ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True)

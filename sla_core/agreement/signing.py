@@ -17,8 +17,14 @@ from sla_core.agreement.versions import (
     statuses,
     valid_signatures,
 )
+from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.models import AgreementVersion, Role, Signature, User
+
+
+def role_name(role: str) -> str:
+    """A role in words ("Sales manager"), as the audit trail and refusals write it."""
+    return ROLE_NAMES[Role(role)] if role in set(Role) else role
 
 
 class SigningRefused(PermissionError):
@@ -92,7 +98,8 @@ def sign(*, session: Session, version_id: int, seen_hash: str, actor: User) -> S
     required = signers_needed(session=session, version_id=version_id)
     if role.value not in required:
         raise SigningRefused(
-            f"{actor.name} signs as {role.value}, but this version needs {', '.join(required)}"
+            f"{actor.name} signs as {role_name(role)}, but this version needs "
+            f"{' and '.join(role_name(r) for r in required)}"
         )
     if statuses(session=session)[version_id] is VersionStatus.SUPERSEDED:
         raise SigningRefused(f"version {version.number} is superseded; sign the newest version")
@@ -108,7 +115,9 @@ def sign(*, session: Session, version_id: int, seen_hash: str, actor: User) -> S
         if s.role == role.value
     ]
     if taken:
-        raise SigningRefused(f"the {role.value} role has already signed version {version.number}")
+        raise SigningRefused(
+            f"The {role_name(role)} role has already signed version {version.number}"
+        )
     signature = Signature(
         version_id=version_id, user_id=actor.id or 0, role=role, content_hash=seen_hash
     )
@@ -120,7 +129,7 @@ def sign(*, session: Session, version_id: int, seen_hash: str, actor: User) -> S
         action="sign",
         entity="agreement_version",
         entity_id=version_id,
-        detail=f"signed as {role.value}; content {seen_hash}",
+        detail=f"Signed as {role_name(role)}; content {seen_hash}",
     )
     session.flush()
     return signature

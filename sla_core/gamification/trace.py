@@ -74,9 +74,13 @@ def leads_behind(
 
 
 def events_of(*, session: Session, lead_id: int) -> pd.DataFrame:
-    """A lead's history, oldest first: when, what, from and to stage, reason, by whom."""
+    """A lead's history, oldest first: when, what, from and to stage, reason, and by whom
+    (the person's name; empty for the system)."""
     rows = session.exec(
-        select(LeadEvent).where(LeadEvent.lead_id == lead_id).order_by(col(LeadEvent.at))
+        select(LeadEvent, User.name)
+        .join(User, col(User.id) == col(LeadEvent.actor_id), isouter=True)
+        .where(LeadEvent.lead_id == lead_id)
+        .order_by(col(LeadEvent.at))
     ).all()
     return pd.DataFrame(
         [
@@ -87,9 +91,9 @@ def events_of(*, session: Session, lead_id: int) -> pd.DataFrame:
                 "from": e.from_stage,
                 "to": e.to_stage,
                 "reason": e.reason,
-                "actor_id": e.actor_id,
+                "by": name or "",
             }  # fmt: skip
-            for e in rows
+            for e, name in rows
         ],
-        columns=["at", "kind", "touch", "from", "to", "reason", "actor_id"],
+        columns=["at", "kind", "touch", "from", "to", "reason", "by"],
     )

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sla_core.i18n.languages import N_
 from sla_core.terms import NUMERIC_CRITERIA, Criterion, CriterionField, MQLDefinition
 
+# The criteria as the MQL criteria page names them (translated where shown).
 LABELS: dict[CriterionField, str] = {
-    CriterionField.INDUSTRY: "Industry",
-    CriterionField.COMPANY_SIZE: "Company size (employees)",
-    CriterionField.DEPARTMENT: "Department",
-    CriterionField.JOB_TITLE: "Job title",
-    CriterionField.TECHNOGRAPHICS: "Technographics",
-    CriterionField.ENGAGEMENT: "Content engagement",
+    CriterionField.INDUSTRY: N_("Industry"),
+    CriterionField.COMPANY_SIZE: N_("Company size (employees)"),
+    CriterionField.DEPARTMENT: N_("Department"),
+    CriterionField.JOB_TITLE: N_("Job title"),
+    CriterionField.TECHNOGRAPHICS: N_("Technographics"),
+    CriterionField.ENGAGEMENT: N_("Content engagement"),
 }
 THRESHOLD = "threshold"
 
