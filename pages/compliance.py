@@ -20,6 +20,8 @@ from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import build_report, report_recipients, send_daily_report
 from sla_core.sla.gauges import MARKETING_GAUGES, GaugeLevel, pace_of
 from sla_core.sla.mailer import MailConfigError
+from sla_core.sla.side_by_side import Side
+from ui import side_by_side
 from ui.data import current_user, get_engine
 from ui.dates import date_input
 from ui.i18n import _, chart_spec, digits, language, num, period_name
@@ -293,6 +295,16 @@ def show_trends(view: SlaView, rows: np.ndarray) -> None:
 
 live()
 
+if access.can(user, access.Permission.VIEW_ALL_LEADS):  # every rep and team side by side
+    side_by_side.section(
+        sla_view(None),
+        heads,
+        period=period,
+        names=names,
+        teams={Side.SALES: teams, Side.MARKETING: marketing_teams},
+        titles=titles,
+        may_export=access.can(user, access.Permission.EXPORT_REPORTS),
+    )
 
 if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
     _("Show the daily sales report"), key="compliance_daily"
