@@ -47,13 +47,13 @@ def row(b, name):
     return b.people.set_index("name").loc[name]
 
 
-def test_dispositions_count_only_with_a_reason(world):
+def test_dispositions_count_when_made_reason_or_not(world):
     engine, _ = world
     b = board(engine)
     assert (row(b, "Ava")["disposition_due"], row(b, "Ava")["dispositioned_in_time"]) == (2, 2)
     assert (row(b, "Bo")["disposition_due"], row(b, "Bo")["dispositioned_in_time"]) == (2, 1)
-    # Cy disqualified in time but gave no reason: treated as never dispositioned
-    assert (row(b, "Cy")["disposition_due"], row(b, "Cy")["dispositioned_in_time"]) == (1, 0)
+    # Cy disqualified in time with no reason: it happened, it counts (the ledger's rule)
+    assert (row(b, "Cy")["disposition_due"], row(b, "Cy")["dispositioned_in_time"]) == (1, 1)
     scored = b.scored.set_index(["subject_id", "level"])
     assert scored.loc[(int(row(b, "Ava")["subject_id"]), "disposition"), "points"] == 10
     assert scored.loc[(int(row(b, "Bo")["subject_id"]), "disposition"), "points"] == 0
