@@ -21,7 +21,7 @@ from sla_core.sla.daily import build_report, report_recipients, send_daily_repor
 from sla_core.sla.gauges import MARKETING_GAUGES, GaugeLevel, pace_of
 from sla_core.sla.mailer import MailConfigError
 from sla_core.sla.side_by_side import Side
-from ui import side_by_side
+from ui import hand_off, side_by_side
 from ui.data import current_user, get_engine
 from ui.dates import date_input
 from ui.i18n import _, chart_spec, digits, language, num, period_name
@@ -295,9 +295,12 @@ def show_trends(view: SlaView, rows: np.ndarray) -> None:
 
 live()
 
-if access.can(user, access.Permission.VIEW_ALL_LEADS):  # every rep and team side by side
+if access.can(user, access.Permission.VIEW_ALL_LEADS):  # the hand-off; everyone side by side
+    everyone = sla_view(None)
+    st.subheader(_("Waiting for a rep"))
+    hand_off.show_backlog(everyone.content.targets.max_mqls_per_rep)
     side_by_side.section(
-        sla_view(None),
+        everyone,
         heads,
         period=period,
         names=names,

@@ -1,9 +1,11 @@
-"""AppTest: the Compliance page's "All reps" section, against the reps' own gauges."""
+"""AppTest: the Compliance page's "All reps" section, against the reps' own gauges, and
+its view of the hand-off (the backlog, the reps over the cap), as Routing shows it."""
 
 from __future__ import annotations
 
 import io
 import math
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ from sqlmodel import select
 
 from sla_core import leads
 from sla_core.access import system_actor
+from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.exporting import safe_xlsx
 from sla_core.models import Lead, User
@@ -120,3 +123,35 @@ def test_the_sections_export_opens_and_neutralises_a_formula_name() -> None:
     assert cells[0][:3] == ("Name", "disposition", "disposition: band")
     assert cells[1][0] == "'@SUM(A1:A9)"
     assert {c[2] for c in cells[1:]} <= {"green", "amber", "red", "nothing judged yet"}
+
+
+def _overload(url: str, extra: int) -> None:
+    """`extra` more MQLs handed to the rep this month."""
+    with session_scope(engine_for(url)) as session:
+        rep = session.exec(select(User).where(User.username == "salesrep")).one()
+        at = now() - timedelta(minutes=5)
+        session.add_all(
+            Lead(lead_key=f"load{i}", stage="mql", owner_id=rep.id, created_at=at, mql_at=at,
+                 assigned_at=at, updated_at=at, **QUALIFYING)
+            for i in range(extra)
+        )  # fmt: skip
+
+
+def test_compliance_shows_the_backlog_and_the_reps_over_the_cap_as_routing_does(url: str) -> None:
+    _overload(url, 150)  # with their own lead: 151 this month, the max is 150
+    shown = {}
+    for page in (COMPLIANCE, "pages/routing.py"):
+        at = sign_in("salesmanager")
+        at.switch_page(page).run()
+        assert not at.exception and not at.error
+        metrics = {m.label: m.value for m in at.metric}
+        over = next(d.value for d in at.dataframe if "over" in d.value.columns)
+        over = over.drop(columns="id")
+        warned = [w.value for w in at.warning if "more than the monthly max" in w.value]
+        shown[page] = (metrics["Oldest unassigned MQL waits"], over.to_dict("records"), warned)
+        assert metrics["Unassigned MQLs"] == "1"  # the template's lead with no owner
+    assert shown[COMPLIANCE] == shown["pages/routing.py"]
+    oldest, over, warned = shown[COMPLIANCE]
+    assert oldest == "1.0 days"
+    assert over == [{"name": "Test sales_rep", "month": 151, "over": 1}]
+    assert warned == ["1 reps hold more than the monthly max of 150 this month."]
