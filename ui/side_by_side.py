@@ -140,7 +140,9 @@ def _styled(shown: pd.DataFrame, found: Board) -> Styler:
         shade = [f"background-color: {BAND_COLOURS[str(b)]}33" for b in bands[level.value].tolist()]
         styler = styler.apply(lambda _col, s=shade: s, subset=[column])
         writer = pct if level in PERCENT_LEVELS else num
-        styler = styler.format(lambda v, w=writer: "—" if pd.isna(v) else w(v), subset=[column])
+        styler = styler.format(
+            lambda v, w=writer: "—" if pd.isna(v) else w(v), subset=[column], na_rep="—"
+        )
     return styler.format(num, subset=[names[-1]])
 
 
