@@ -72,7 +72,7 @@ def twelve_boards(leads: pd.DataFrame, people: pd.DataFrame, split: list[float])
     """The standings of the 12 months of 2026: the measured work (clocks, then the boards)."""
     tic = time.perf_counter()
     rules = PeriodRules(AgreementContent(), 1, 1, True)
-    prepared = levels.reasoned_only(leads)
+    prepared = leads
     clocks = levels.clocks_for(prepared, rules.content, REFERENCE, None)
     split.append(time.perf_counter() - tic)
     periods = recent(parse_period("2026-12"), 12)

@@ -19,6 +19,8 @@ from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import build_report, report_recipients, send_daily_report
 from sla_core.sla.gauges import MARKETING_GAUGES, GaugeLevel, pace_of
 from sla_core.sla.mailer import MailConfigError
+from sla_core.sla.side_by_side import Side
+from ui import hand_off, side_by_side
 from ui.charts import memo_chart
 from ui.data import current_user, get_engine
 from ui.dates import date_input
@@ -282,6 +284,19 @@ def show_trends(view: SlaView, within: scoped.InScope, rows: np.ndarray) -> None
 
 live()
 
+if access.can(user, access.Permission.VIEW_ALL_LEADS):  # the hand-off; everyone side by side
+    everyone = sla_view(None)
+    st.subheader(_("Waiting for a rep"))
+    hand_off.show_backlog(everyone.content.targets.max_mqls_per_rep)
+    side_by_side.section(
+        everyone,
+        heads,
+        period=period,
+        names=names,
+        teams={Side.SALES: teams, Side.MARKETING: marketing_teams},
+        titles=titles,
+        may_export=access.can(user, access.Permission.EXPORT_REPORTS),
+    )
 
 if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
     _("Show the daily sales report"), key="compliance_daily"

@@ -181,7 +181,7 @@ with people_tab:
             key="leaderboard_people",
         )
         st.caption(_(TIE_RULE))
-        top = board.people["name"].head(5).tolist()
+        top = shown_people["name"].head(5).tolist()
         if view.mine is not None:
             me = board.people.loc[board.people["subject_id"] == user.id, "name"].tolist()
             top = list(dict.fromkeys([*top[:4], *me]))
@@ -199,7 +199,17 @@ with people_tab:
             except PermissionDenied as exc:
                 st.info(plain(exc))
             else:
-                levels = lb.levels_of(board, subject)
+                with session_scope(engine) as session:
+                    levels = lb.levels_of(board, subject, session=session, frozen=frozen)
+                if levels is None:  # closed before the levels were kept with the standings
+                    st.info(
+                        _(
+                            "This period was closed before its points per level were kept: "
+                            "the levels below are computed from today's data."
+                        )
+                    )
+                    levels = lb.levels_of(board, subject)
+                assert levels is not None  # live levels always exist
                 named = lb.LEVEL_TABLE["level"]
                 levels = levels.assign(**{named: levels[named].map(level_name)}).rename(columns=_)
                 st.dataframe(
@@ -217,6 +227,17 @@ with people_tab:
                 )
                 with session_scope(engine) as session:
                     setup = service.work_setup(session=session)
+                if frozen is not None:
+                    stored_note = (
+                        _(
+                            "{count} of this period's leads changed since it was closed (listed "
+                            "above): the leads below are today's data and may not add up to "
+                            "the stored points."
+                        ).format(count=num(len(frozen.leads)))
+                        if frozen.changed
+                        else _("The leads below are today's data; they match what was stored.")
+                    )
+                    st.caption(stored_note)
                 behind = trace.leads_behind(
                     frame, board.rules.content, period, now(), subject, PointLevel(level), setup
                 )

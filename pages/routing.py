@@ -8,6 +8,7 @@ from sla_core.db import session_scope
 from sla_core.marketing import route_run
 from sla_core.org import load_org_settings
 from sla_core.people.roster import active_reps
+from ui import hand_off
 from ui.data import current_snapshot, current_user, get_engine
 from ui.flash import flash, show_flash
 from ui.i18n import _, num, reading_order
@@ -66,17 +67,13 @@ except route_run.NoRepAvailable as exc:
     st.caption(plain(exc))
     st.stop()
 
-with session_scope(get_engine()) as session:
-    waiting_now = route_run.backlog(session=session)
-    over = route_run.reps_over_cap(session=session)
+waiting_now, over = hand_off.read(targets.max_mqls_per_rep)
 
 waiting, oldest, routed = st.columns(3)
 waiting.metric(_("Unassigned MQLs"), num(plan.waiting), border=True)
 oldest.metric(
     _("Oldest unassigned MQL waits"),
-    num(None)
-    if waiting_now.oldest_age_days is None
-    else _("{days} days").format(days=num(waiting_now.oldest_age_days, 1)),
+    hand_off.oldest_text(waiting_now),
     border=True,
 )
 routed.metric(_("Would be assigned now"), num(plan.assigned), border=True)
@@ -86,24 +83,7 @@ if plan.waiting > plan.assigned:
             left=num(plan.waiting - plan.assigned)
         )
     )
-if not over.empty:
-    st.warning(
-        _("{n} reps hold more than the monthly max of {high} this month.").format(
-            n=num(len(over)), high=num(targets.max_mqls_per_rep)
-        )
-    )
-    st.dataframe(
-        over,
-        hide_index=True,
-        key="routing_over_cap",
-        column_order=reading_order(["name", "month", "over"]),
-        column_config={
-            "id": None,
-            "name": _("Rep"),
-            "month": _("Leads this month"),
-            "over": _("Above the max by"),
-        },
-    )
+hand_off.show_over_cap(over, targets.max_mqls_per_rep, key="routing_over_cap")
 st.dataframe(
     plan.reps,
     hide_index=True,

@@ -4,8 +4,8 @@ March 2026 (UTC), default agreement (48-hour disposition window, every due lead 
 dispositioned in time for the level to be met):
 - Ava (North): two leads, both dispositioned within a day, with a reason -> disposition met.
 - Bo (North): two leads, one dispositioned after 3 days -> disposition missed.
-- Cy (South): one lead, disqualified in time but WITHOUT a reason -> it does not count,
-  so the lead is treated as never dispositioned: disposition missed.
+- Cy (South): one lead, disqualified in time but WITHOUT a reason (as imported CRM data
+  are) -> it counts as made, as on the Compliance page: disposition met.
 - Mo (marketing) produced all five MQLs.
 April has one lead of Ava's, which the closing tests edit to show March does not move.
 """

@@ -1,6 +1,6 @@
 """Issue 17, Done when: one world, one figure everywhere.
 
-A seeded demo (SQLite), with Mon-Fri 09:00-17:00 working hours set, is read by every
+A seeded demo (SQLite, and PostgreSQL when configured), with Mon-Fri 09:00-17:00 working hours set, is read by every
 surface that shows a service level; for several periods and scopes (company, a team, a rep)
 the Overview's figures, the Compliance page (AppTest), the CLI's JSON, the PDF appendix,
 the leaderboard's levels, the points trace and the daily report must agree with the one
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,6 +44,7 @@ from sla_core.sla.views import Heads, Scope, ScopeKind, scope_mask
 from sla_core.sla.worktime import BusinessHours, WorkTime, save_work_time
 from sla_core.store import snapshot
 from sla_core.terms import PointLevel
+from tests.conftest import PG_URL
 from tests.test_cli import cli
 from ui import data
 
@@ -65,12 +67,29 @@ class World:
     rep: tuple[int, str]  # a rep of that team: id, username
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Engine]]:
+    """A migrated, empty database and its URL (for the CLI and the pages): SQLite, and
+    PostgreSQL (a schema of its own) when LEADPACT_TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('conformance') / 'world.db'}"
+        engine = db.make_engine(url)
+        db.migrate(engine)
+        yield url, engine
+        engine.dispose()
+        return
+    schema = f"{request.getfixturevalue('pg_schema')}_conf_{uuid.uuid4().hex[:6]}"
+    with db.scratch_schema(PG_URL or "", schema) as engine:
+        yield engine.url.render_as_string(hide_password=False), engine
+
+
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    path = tmp_path_factory.mktemp("conformance") / "world.db"
-    url = f"sqlite:///{path}"
-    engine = db.make_engine(url)
-    db.migrate(engine)
+def world(database: tuple[str, Engine]) -> Iterator[World]:
+    url, engine = database
     result = load_demo(engine=engine, actor=system_actor(), leads=LEADS, seed=7)
     with session_scope(engine) as session:
         save_work_time(session=session, work_time=WorkTime(hours=BusinessHours()),
@@ -93,7 +112,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     months = [this, periods.shift(this, -1), periods.shift(this, -2)]
     yield World(url, engine, result.passwords, frame, clocks, heads, content, ref, months,
                 team_key, rep_key)  # fmt: skip
-    engine.dispose()
 
 
 def scopes(w: World) -> list[Scope]:

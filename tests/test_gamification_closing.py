@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
@@ -47,13 +48,13 @@ def row(b, name):
     return b.people.set_index("name").loc[name]
 
 
-def test_dispositions_count_only_with_a_reason(world):
+def test_dispositions_count_when_made_reason_or_not(world):
     engine, _ = world
     b = board(engine)
     assert (row(b, "Ava")["disposition_due"], row(b, "Ava")["dispositioned_in_time"]) == (2, 2)
     assert (row(b, "Bo")["disposition_due"], row(b, "Bo")["dispositioned_in_time"]) == (2, 1)
-    # Cy disqualified in time but gave no reason: treated as never dispositioned
-    assert (row(b, "Cy")["disposition_due"], row(b, "Cy")["dispositioned_in_time"]) == (1, 0)
+    # Cy disqualified in time with no reason: it happened, it counts (the ledger's rule)
+    assert (row(b, "Cy")["disposition_due"], row(b, "Cy")["dispositioned_in_time"]) == (1, 1)
     scored = b.scored.set_index(["subject_id", "level"])
     assert scored.loc[(int(row(b, "Ava")["subject_id"]), "disposition"), "points"] == 10
     assert scored.loc[(int(row(b, "Bo")["subject_id"]), "disposition"), "points"] == 0
@@ -275,3 +276,43 @@ def test_a_closed_period_shows_what_was_stored_and_names_the_leads_changed_since
     again = _close(engine)  # closing again stores the new standings; nothing is left changed
     assert again.stored and again.close.revision == 2
     assert not _frozen(engine)[1].changed
+
+
+def test_a_closed_periods_trend_and_trace_read_what_was_stored(world):
+    """Issue 17: after closing March, a late correction moves Bo's live points; March's
+    trend point and Bo's points per level still read what was stored at closing, and the
+    notice lists the changed lead."""
+    from sla_core.gamification import leaderboard as lb
+
+    engine, ids = world
+
+    def view():
+        with Session(engine) as session:
+            boss = session.get(User, ids["boss"])
+            shown = lb.leaderboard(
+                session=session, leads=snapshot.read_leads(engine), period=MARCH, viewer=boss
+            )
+            levels = lb.levels_of(shown.board, ids["bo"], session=session, frozen=shown.frozen)
+            return shown, levels
+
+    def march(trend, who):
+        return trend[(trend["period"] == "2026-03") & (trend["name"] == who)]["points"].item()
+
+    closed = _close(engine)
+    before, stored_levels = view()
+    assert stored_levels is not None and list(stored_levels["Points"]) == list(
+        lb.levels_of(before.board, ids["bo"])["Points"]
+    )
+    bo_points, north_points = march(before.trend_people, "Bo"), march(before.trend_teams, "North")
+    later = closed.close.closed_at + timedelta(days=2)
+    edit_lead(engine, "b2", dispositioned_at=at("2026-03-05 12:00"), updated_at=later)
+    after, levels_after = view()
+    assert row(after.board, "Bo")["points"] > bo_points  # the live board moved
+    assert march(after.trend_people, "Bo") == bo_points  # the trend did not
+    assert march(after.trend_teams, "North") == north_points
+    pd.testing.assert_frame_equal(levels_after, stored_levels)  # nor the trace's levels
+    assert not lb.levels_of(after.board, ids["bo"]).equals(stored_levels)
+    assert after.frozen is not None and after.frozen.changed
+    with Session(engine) as session:
+        b2 = session.exec(select(Lead).where(Lead.lead_key == "b2")).one().id
+    assert list(after.frozen.leads["id"]) == [b2]

@@ -101,7 +101,7 @@ def compute_boards(
     All slots are scored and ranked in one pass (a year of months costs little more than
     one). Reps are scored on sales' levels, marketers on marketing's; a person who joined
     after a period ended is left out of it. Each slot's `clocks` are
-    `levels.clocks_for(levels.reasoned_only(leads), rules.content, ref, setup)`.
+    `levels.clocks_for(leads, rules.content, ref, setup)`.
     """
     counted = levels.counted_columns(leads)
     metrics, players, settled = [], [], []
@@ -178,7 +178,7 @@ def compute_board(
 ) -> Board:
     """The board of one period (see `compute_boards`); clocks are computed when not given."""
     if clocks is None:
-        clocks = levels.clocks_for(levels.reasoned_only(leads), rules.content, ref, None)
+        clocks = levels.clocks_for(leads, rules.content, ref, None)
     if mask is None:
         mask = levels.touching(leads, period)
     extra = adjustments if adjustments is not None else pd.Series(dtype="int64")

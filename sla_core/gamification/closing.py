@@ -93,6 +93,20 @@ def stored_standings(*, session: Session, close_id: int, kind: str = "person") -
     )
 
 
+def stored_levels(*, session: Session, close_id: int, subject_id: int) -> pd.DataFrame | None:
+    """A person's scored levels as stored with a close (the points trace of a closed
+    period); None when that close stored none (closed before levels were kept)."""
+    row = session.exec(
+        select(ClosedStanding).where(
+            ClosedStanding.close_id == close_id,
+            ClosedStanding.kind == "person",
+            ClosedStanding.subject_id == subject_id,
+        )
+    ).first()
+    levels = None if row is None else json.loads(row.metrics).get("levels")
+    return None if levels is None else pd.DataFrame(levels, columns=LEVEL_COLUMNS)
+
+
 def diff(before: pd.DataFrame, after: pd.DataFrame) -> list[dict[str, object]]:
     """Who moved between two standings: points and rank before and after (pure)."""
     old = before.set_index("subject_id")[["name", "points", "rank"]]
@@ -117,8 +131,26 @@ def diff(before: pd.DataFrame, after: pd.DataFrame) -> list[dict[str, object]]:
     return out
 
 
-def _rows(close_id: int, kind: str, frame: pd.DataFrame) -> list[ClosedStanding]:
+# What a person's stored row keeps of their scored levels (the points trace's table).
+LEVEL_COLUMNS = ["level", "actual", "goal", "pct_to_goal", "due", "status", "points"]
+
+
+def _levels(scored: pd.DataFrame | None, subject: object) -> list[dict[str, object]] | None:
+    """One person's scored levels as stored at closing (JSON-ready)."""
+    if scored is None:
+        return None
+    mine = scored.loc[scored["subject_id"] == subject, LEVEL_COLUMNS]
+    return json.loads(mine.to_json(orient="records", double_precision=10))  # type: ignore[no-any-return]
+
+
+def _rows(
+    close_id: int, kind: str, frame: pd.DataFrame, scored: pd.DataFrame | None = None
+) -> list[ClosedStanding]:
+    """The stored rows of one kind; a person's metrics keep their scored levels too."""
     metrics = frame[METRICS].astype("int64").to_dict("records")
+    if scored is not None:
+        for m, subject in zip(metrics, frame["subject_id"], strict=True):
+            m["levels"] = _levels(scored, subject)
     return [
         ClosedStanding(
             close_id=close_id,
@@ -196,7 +228,7 @@ def close_period(
         closed_by=actor.id,
     )
     _insert(session, close)
-    session.add_all(_rows(close.id or 0, "person", board.people))
+    session.add_all(_rows(close.id or 0, "person", board.people, board.scored))
     session.add_all(_rows(close.id or 0, "team", board.teams))
     from sla_core.gamification import awards
 

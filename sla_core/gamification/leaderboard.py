@@ -12,6 +12,7 @@ from sla_core.access import Permission, require
 from sla_core.gamification import awards, badges, closing, service, standings
 from sla_core.gamification.advice import Standing, standing_of
 from sla_core.gamification.board import Board
+from sla_core.gamification.closing import Frozen
 from sla_core.i18n.languages import N_
 from sla_core.models import PeriodClose, User
 from sla_core.periods import (
@@ -117,8 +118,10 @@ def leaderboard(
         board=board,
         closed=None if frozen is None else frozen.close,
         frozen=frozen,
-        trend_people=done.trend_people,
-        trend_teams=done.trend_teams,
+        trend_people=as_stored(session=session, periods=periods, trend=done.trend_people),
+        trend_teams=as_stored(
+            session=session, periods=periods, trend=done.trend_teams, kind="team"
+        ),
         quarter_label=quarter.label,
         quarter_winner=done.quarter_winner,
         mine=standing_of(board, viewer.id) if viewer.id is not None and frozen is None else None,
@@ -128,6 +131,22 @@ def leaderboard(
         stamp=stamp,
         marketing_winner=done.marketing_winner,
     )
+
+
+def as_stored(
+    *, session: Session, periods: list[Period], trend: pd.DataFrame, kind: str = "person"
+) -> pd.DataFrame:
+    """The trend with each closed period's rows replaced by the standings stored when it
+    was closed (a closed period reads as stored, never live)."""
+    parts = []
+    for each in periods:
+        close = closing.latest_close(session=session, period=each)
+        if close is None:
+            parts.append(trend[trend["period"] == each.label])
+            continue
+        stored = closing.stored_standings(session=session, close_id=close.id or 0, kind=kind)
+        parts.append(stored.assign(period=each.label))
+    return pd.concat(parts, ignore_index=True) if parts else trend
 
 
 def earning(board: Board, trend_people: pd.DataFrame) -> pd.DataFrame:
@@ -232,7 +251,16 @@ def table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     return shown.round(dict.fromkeys(numeric, 1))
 
 
-def levels_of(board: Board, subject_id: int) -> pd.DataFrame:
-    """One person's scored levels on `board`: where each point came from."""
+def levels_of(
+    board: Board, subject_id: int, *, session: Session | None = None, frozen: Frozen | None = None
+) -> pd.DataFrame | None:
+    """One person's scored levels: where each point came from. For a closed period
+    (`frozen`, read through `session`) the levels stored at closing; None when that close
+    kept none (the caller then says the live ones differ)."""
+    if frozen is not None and session is not None:
+        stored = closing.stored_levels(
+            session=session, close_id=frozen.close.id or 0, subject_id=subject_id
+        )
+        return None if stored is None else table(stored, LEVEL_TABLE).reset_index(drop=True)
     mine = board.scored[board.scored["subject_id"] == subject_id]
     return table(mine, LEVEL_TABLE).reset_index(drop=True)

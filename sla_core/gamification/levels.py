@@ -1,9 +1,9 @@
 """The service levels points are earned on, per person, for one period.
 
 Sales' levels come from `sla_core.sla.levels.service_levels` (the one place their rules
-live); this module only prepares its input (dispositions without a reason do not earn
-points), hands it just the leads that touch the period, and adds marketing's levels:
-MQLs produced and sales' acceptance of them.
+live, and the same input the Compliance page reads: a disposition counts when it was
+made, with or without a recorded reason); this module hands it just the leads that touch
+the period, and adds marketing's levels: MQLs produced and sales' acceptance of them.
 """
 
 from __future__ import annotations
@@ -32,24 +32,6 @@ NOT_CLOCKED = ("email", "first_name", "last_name", "company", "country", "source
                "import_batch_id", "last_touch_at", "updated_at")  # fmt: skip
 # What the period counts read of a lead, once its clocks are known.
 COUNTED = ("owner_id", "marketer_id", "stage", *MILESTONES)
-
-
-def reasoned_only(leads: pd.DataFrame) -> pd.DataFrame:
-    """A copy where a disposition without a reason counts as not made (qualifying is its own).
-
-    Only dispositions with a recorded reason earn points: a lead disqualified or sent back
-    to nurture without a reason is treated as never dispositioned.
-    """
-    suspect = leads["dispositioned_at"].notna() & leads["sql_at"].isna()
-    if not suspect.any():
-        return leads
-    reason = leads.loc[suspect, "disposition_reason"].astype("string").str.strip()
-    blank = reason.isna() | (reason == "")
-    if not blank.any():
-        return leads
-    unreasoned = pd.Series(False, index=leads.index)
-    unreasoned.loc[blank.index[blank.to_numpy(bool)]] = True
-    return leads.assign(dispositioned_at=leads["dispositioned_at"].mask(unreasoned))
 
 
 def clocks_for(
@@ -129,7 +111,7 @@ def sales_levels(
 ) -> pd.DataFrame:
     """Sales' service levels per rep (indexed by owner id), from the leads touching `period`.
 
-    `clocks`: those leads' clocks, computed on `reasoned_only` leads.
+    `clocks`: those leads' clocks (`clocks_for`).
     """
     frame = service_levels(leads, content, period, ref, by="owner_id", clocks=clocks)
     frame.index = frame.index.astype("int64")

@@ -115,8 +115,7 @@ def inputs(
     """
     people = players(session=session, leads=leads, memo=memo)
     setup = work_setup(session=session, people=people)
-    reasoned = memo(("gamification.reasoned",), lambda: levels.reasoned_only(leads))
-    return Inputs(reasoned, people, setup, pd.Timestamp(at or now()))
+    return Inputs(leads, people, setup, pd.Timestamp(at or now()))
 
 
 @dataclass(frozen=True)

@@ -56,16 +56,16 @@ def leads_behind(
     MQL definitions `service.work_setup` reads): a lead counted met here is met on the board.
 
     `counted` says how the lead counted: met or breached (clock levels), won, opened, or
-    the stage it reached (marketing's). Dispositions without a reason show as not made.
+    the stage it reached (marketing's). A disposition counts when it was made, with or
+    without a recorded reason, as on the Compliance page.
     """
     instant, whose = COHORT[level]
     mine = leads[(leads[whose] == subject_id).fillna(False) & period.contains(leads[instant])]
     if level is PointLevel.CONVERSION:
         mine = mine[mine["stage"] == Stage.WON.value]
-    prepared = levels.reasoned_only(mine)
     out = mine[[c for c in SHOWN if c in mine.columns]].copy()
     if level in CLOCK:
-        clocks = levels.clocks_for(prepared, content, ref, setup)
+        clocks = levels.clocks_for(mine, content, ref, setup)
         out["counted"] = clocks[CLOCK[level]].astype(str).to_numpy()
         out["exempt"] = clocks["exempt"].to_numpy()
     else:
