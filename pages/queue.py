@@ -21,6 +21,7 @@ from sla_core.stages import (
 )
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
 from ui.i18n import _, local_times, num, org_settings, stage_label
+from ui.mail import reminders_now
 from ui.navigation import framed
 from ui.sla_data import sla_view
 from ui.widgets import plain
@@ -66,6 +67,9 @@ if not mine.empty:
                 "emailed": st.column_config.CheckboxColumn(_("E-mailed")),
             },
         )
+
+if access.can(user, access.Permission.SEND_REMINDERS):
+    reminders_now(user)
 
 view = sla_view(int(rep_id or 0))
 queue = work_queue(view.leads, view.clocks, view.ref)
