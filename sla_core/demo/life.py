@@ -42,7 +42,7 @@ REP_STYLE: dict[str, tuple[float, ...]] = {
     "laggard": (22, 40, 0.060, 0.060, 0.22, 0.40, 1.6, 0.45, 0.22, 0.85),
 }  # fmt: skip
 NA = np.array(None, dtype=object)
-LATE_H = 5 * 24.0  # median hours until a neglected lead is touched at last
+LATE_H = 8 * 24.0  # median hours until a neglected lead is touched at last (past 48 office hours)
 
 
 def _lognormal(
@@ -184,6 +184,7 @@ def _handoff(
     first_touch = assigned_at + _lognormal(rng, param["touch_h"][rep], 1.0, n)
     neglected = rng.random(n) < param["never"][rep]
     disp_at = assigned_at + _lognormal(rng, param["disp_h"][rep], 0.6, n)
+    after_touch = rng.integers(10 * MINUTE, 3 * HOUR, n)
     stuck = rng.random(n) < param["stuck"][rep]
     u = rng.random(n)
     qualify, disqualify = param["qualify"][rep], param["qualify"][rep] + param["disqualify"][rep]
@@ -191,9 +192,9 @@ def _handoff(
     # A neglected or stuck lead is worked at last, days late (a breach on the record), so
     # the queues hold the last weeks' forgotten leads, not six months of them.
     first_touch = np.where(neglected, assigned_at + _lognormal(rng, LATE_H, 0.5, n), first_touch)
-    disp_at = np.where(stuck, assigned_at + _lognormal(rng, 1.5 * LATE_H, 0.5, n), disp_at)
+    disp_at = np.where(stuck, assigned_at + _lognormal(rng, LATE_H, 0.5, n), disp_at)
     touched = assigned & (first_touch <= end)
-    disp_at = np.maximum(disp_at, first_touch + rng.integers(10 * MINUTE, 3 * HOUR, n))
+    disp_at = np.maximum(disp_at, first_touch + after_touch)
     done = touched & (disp_at <= end)
     return {
         "mql_at": mql_at, "became_mql": became_mql, "assigned_at": assigned_at,
