@@ -26,6 +26,7 @@ from ui.data import current_user, get_engine
 from ui.dates import date_input
 from ui.i18n import _, digits, num, period_name
 from ui.lead_view import open_picked
+from ui.mail import not_set_up
 from ui.navigation import framed
 from ui.sla_data import SlaView, report_list, setup_key, sla_view, smtp_config
 from ui.tables import for_reading
@@ -317,13 +318,13 @@ if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
     )  # fmt: skip
     if send_col.button(_("Send by e-mail"), key="compliance_daily_send"):
         try:
-            config = smtp_config()
+            config, problem = smtp_config(), ""
         except MailConfigError as exc:
             config, problem = None, plain(exc)
-        else:
-            problem = _("E-mail is not set up (no SMTP host in the settings).")
-        if config is None:
+        if problem:
             st.error(problem)
+        elif config is None:
+            not_set_up(user)
         else:
             with session_scope(get_engine()) as session:
                 to = report_recipients(session=session, listed=report_list())

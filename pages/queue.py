@@ -23,6 +23,7 @@ from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
 from ui.flash import flash, show_flash
 from ui.i18n import _, local_times, num, org_settings, stage_label
 from ui.lead_view import open_picked
+from ui.mail import reminders_now
 from ui.navigation import framed
 from ui.sla_data import sla_view
 from ui.tables import TOUCHES
@@ -69,6 +70,9 @@ if not mine.empty:
                 "emailed": st.column_config.CheckboxColumn(_("E-mailed")),
             },
         )
+
+if access.can(user, access.Permission.SEND_REMINDERS):
+    reminders_now(user)
 
 view = sla_view(int(rep_id or 0))
 queue = work_queue(view.leads, view.clocks, view.ref)

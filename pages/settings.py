@@ -1,4 +1,4 @@
-"""Settings: how the organisation keeps time and money (admins only)."""
+"""Settings: how the organisation keeps time and money, and its e-mail (admins only)."""
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +13,7 @@ from sla_core.org import OrgSettings, Weekday
 from sla_core.periods import Calendar
 from ui.data import current_user, get_engine
 from ui.i18n import _, day, language, org_settings, period_name, remember_org_settings, when
+from ui.mail import smtp_section
 from ui.navigation import framed
 from ui.widgets import clause
 
@@ -104,3 +105,6 @@ st.caption(
         last=day(last_day),
     )
 )
+
+st.divider()
+smtp_section(user)

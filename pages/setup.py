@@ -5,6 +5,7 @@ import streamlit as st
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.demo import world
+from sla_core.exporting import safe_csv
 from sla_core.people import first_run, users
 from sla_core.people.roster import people_frame
 from ui.data import get_engine
@@ -35,11 +36,15 @@ if done is not None:
         )
         with session_scope(get_engine()) as session:
             people = people_frame(session=session)
-        st.dataframe(
-            first_run.login_sheet(done["passwords"], people),
-            hide_index=True,
-            key="setup_passwords_table",
-        )
+        sheet = first_run.login_sheet(done["passwords"], people)
+        st.dataframe(sheet, hide_index=True, key="setup_passwords_table")
+        st.caption(_("Copy them with the copy button of the box below, or download them."))
+        st.code(first_run.login_text(sheet), language=None)
+        st.download_button(
+            _("Download the passwords (CSV)"), data=safe_csv(sheet),
+            file_name="leadpact-demo-passwords.csv", mime="text/csv",
+            key="setup_passwords_csv", on_click="ignore", icon=":material/download:",
+        )  # fmt: skip
     if st.button(_("Continue to sign in"), key="setup_continue", type="primary"):
         st.session_state.pop("setup_done", None)
         st.rerun()

@@ -15,6 +15,7 @@ from sla_core.settings import Settings
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import load_setup, setup_key
 from sla_core.sla.exemptions import Exemptions, exempt_leads
+from sla_core.sla.mail_settings import effective_config
 from sla_core.sla.mailer import SmtpConfig
 from sla_core.sla.reassign import kept_breaches
 from sla_core.sla.worktime import WorkSetup
@@ -22,7 +23,8 @@ from sla_core.store import snapshot
 from sla_core.terms import AgreementContent
 
 __all__ = ["SlaView", "setup_key", "sla_view", "smtp_config", "report_list"]
-from ui.data import current_snapshot, engine_for
+
+from ui.data import current_snapshot, engine_for, get_engine
 
 
 @dataclass(frozen=True)
@@ -113,14 +115,16 @@ def _rescored(
 
 
 def smtp_config() -> SmtpConfig | None:
-    """SMTP settings from Streamlit secrets ([smtp] host, port, ...) or the environment."""
+    """SMTP settings from Streamlit secrets ([smtp] host, port, ...), else those stored on
+    the Settings page with the environment's LEADPACT_SMTP_* winning over each stored value."""
     try:
         section = dict(st.secrets["smtp"])
     except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
         section = {}
     if section:
         return SmtpConfig.from_mapping(section, prefix="")
-    return Settings.from_environ().smtp()
+    with db.session_scope(get_engine()) as session:
+        return effective_config(session=session, environ_values=Settings.from_environ().smtp_values)
 
 
 def report_list() -> tuple[str, ...]:

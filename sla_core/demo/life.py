@@ -33,7 +33,7 @@ class Cast:
 
 
 # How a rep works: hours to first touch and to disposition (medians), the chance an MQL is
-# never touched or never dispositioned, the outcome mix, follow-ups, and the deal funnel.
+# neglected (touched only days late) or stuck (dispositioned only days late), the outcome mix, follow-ups, and the deal funnel.
 REP_PARAMS = ("touch_h", "disp_h", "never", "stuck", "qualify", "disqualify", "touches",
               "opportunity", "win", "weight")  # fmt: skip
 REP_STYLE: dict[str, tuple[float, ...]] = {
@@ -42,6 +42,7 @@ REP_STYLE: dict[str, tuple[float, ...]] = {
     "laggard": (22, 40, 0.060, 0.060, 0.22, 0.40, 1.6, 0.45, 0.22, 0.85),
 }  # fmt: skip
 NA = np.array(None, dtype=object)
+LATE_H = 8 * 24.0  # median hours until a neglected lead is touched at last (past 48 office hours)
 
 
 def _lognormal(
@@ -181,13 +182,20 @@ def _handoff(
     rep[assigned] = _route(rng, (assigned_at[assigned] - start) // MONTH, param["weight"], cap)
 
     first_touch = assigned_at + _lognormal(rng, param["touch_h"][rep], 1.0, n)
-    touched = assigned & (rng.random(n) >= param["never"][rep]) & (first_touch <= end)
+    neglected = rng.random(n) < param["never"][rep]
     disp_at = assigned_at + _lognormal(rng, param["disp_h"][rep], 0.6, n)
-    disp_at = np.maximum(disp_at, first_touch + rng.integers(10 * MINUTE, 3 * HOUR, n))
-    done = touched & (rng.random(n) >= param["stuck"][rep]) & (disp_at <= end)
+    after_touch = rng.integers(10 * MINUTE, 3 * HOUR, n)
+    stuck = rng.random(n) < param["stuck"][rep]
     u = rng.random(n)
     qualify, disqualify = param["qualify"][rep], param["qualify"][rep] + param["disqualify"][rep]
     outcome = np.where(u < qualify, 0, np.where(u < disqualify, 1, 2))
+    # A neglected or stuck lead is worked at last, days late (a breach on the record), so
+    # the queues hold the last weeks' forgotten leads, not six months of them.
+    first_touch = np.where(neglected, assigned_at + _lognormal(rng, LATE_H, 0.5, n), first_touch)
+    disp_at = np.where(stuck, assigned_at + _lognormal(rng, LATE_H, 0.5, n), disp_at)
+    touched = assigned & (first_touch <= end)
+    disp_at = np.maximum(disp_at, first_touch + after_touch)
+    done = touched & (disp_at <= end)
     return {
         "mql_at": mql_at, "became_mql": became_mql, "assigned_at": assigned_at,
         "assigned": assigned, "rep": rep, "first_touch": first_touch, "touched": touched,

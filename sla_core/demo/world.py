@@ -1,5 +1,8 @@
 """A realistic, seeded demo: six months of a sales & marketing operation ending 'now'.
 
+The agreement is in force (v1 signed by both managers, v2 under discussion) and last
+quarter is closed with its badges (`story`).
+
 The people are created through `users.create_user` (bcrypt, so they can sign in); the leads
 and their event history are generated with numpy in bulk and written over ADBC in one
 transaction. The same seed and reference give the same leads; passwords are new each load.
@@ -8,7 +11,7 @@ transaction. The same seed and reference give the same leads; passwords are new 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -18,8 +21,9 @@ from sqlmodel import Session, SQLModel, col, func, select
 
 from sla_core import agreement, clock
 from sla_core.access import Permission, require
+from sla_core.demo import story
 from sla_core.demo.leads import generate
-from sla_core.demo.life import Cast
+from sla_core.demo.life import SPAN_DAYS, Cast
 from sla_core.models import Lead, Role, Team, TeamKind, User
 from sla_core.people import users
 from sla_core.store.bulk import arrow_schema, bulk_writer
@@ -105,6 +109,7 @@ def load_demo(
         passwords, ids = _people(engine, actor)
         frames = generate(cast=_cast(ids), seed=seed, n=leads, reference=ref)
         _write(engine, *frames)
+        story.tell(engine=engine, ids=ids, ref=ref, start=ref - timedelta(days=SPAN_DAYS))
     except BaseException as exc:
         _undo_people(engine, before, team_ids)
         if isinstance(exc, Exception) and not isinstance(exc, ValueError):

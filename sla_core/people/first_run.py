@@ -69,3 +69,8 @@ def login_sheet(passwords: dict[str, str], people: pd.DataFrame) -> pd.DataFrame
     merged = sheet.merge(people[["username", "name", "role", "team"]], on="username", how="left")
     merged = merged.assign(rank=merged["role"].map(order)).sort_values(["rank", "username"])
     return merged[["username", "name", "role", "team", "password"]].reset_index(drop=True)
+
+
+def login_text(sheet: pd.DataFrame) -> str:
+    """The login sheet as plain aligned text, one line per user (to copy in one click)."""
+    return str(sheet.fillna("").to_string(index=False))

@@ -30,7 +30,8 @@ from sla_core.sla.daily import (
     send_daily_report,
 )
 from sla_core.sla.gauges import LEVEL_TITLES, GaugeLevel, pace_of
-from sla_core.sla.mailer import MailConfigError
+from sla_core.sla.mail_settings import effective_config
+from sla_core.sla.mailer import MailConfigError, SmtpConfig
 from sla_core.sla.reassign import kept_breaches
 from sla_core.sla.remind import RemindReport, run_reminders
 from sla_core.sla.views import Scope, ScopeKind, joint_figure, scope_gauges
@@ -211,7 +212,7 @@ def _remind_text(report: RemindReport) -> str:
 def _remind(args: argparse.Namespace, engine: Engine) -> int:
     """Run the reminders; one clear line on a settings problem."""
     try:
-        config = Settings.from_environ().smtp()
+        config = _smtp(engine, Settings.from_environ())
     except MailConfigError as exc:
         print(json.dumps({"error": str(exc)}) if args.json else f"error: {exc}")  # noqa: T201
         return 1
@@ -224,6 +225,12 @@ def _remind(args: argparse.Namespace, engine: Engine) -> int:
     if report.pending:
         return EXIT_UNAVAILABLE
     return EXIT_HELD if report.held else 0
+
+
+def _smtp(engine: Engine, settings: Settings) -> SmtpConfig | None:
+    """The SMTP settings in force: those stored on the Settings page, the environment's win."""
+    with session_scope(engine) as session:
+        return effective_config(session=session, environ_values=settings.smtp_values)
 
 
 def _add_daily_report(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -244,7 +251,7 @@ def _daily_report(args: argparse.Namespace, engine: Engine) -> int:
     settings = Settings.from_environ()
     try:
         day = date.fromisoformat(args.date) if args.date else None
-        config = settings.smtp() if args.send else None
+        config = _smtp(engine, settings) if args.send else None
     except ValueError as exc:  # MailConfigError is a ValueError too
         return fail(str(exc) if isinstance(exc, MailConfigError) else
                     f"{args.date!r} is not a date: write it as 2026-05-31")  # fmt: skip
@@ -252,7 +259,7 @@ def _daily_report(args: argparse.Namespace, engine: Engine) -> int:
     sent: list[str] = []
     if args.send:
         if config is None:
-            return fail("e-mail is off: set LEADPACT_SMTP_HOST to send the report")
+            return fail("e-mail is off: set it up on the Settings page (or LEADPACT_SMTP_HOST)")
         with session_scope(engine) as session:
             to = report_recipients(session=session, listed=settings.daily_report_to)
         delivery = send_daily_report(config=config, table=table, day=label, to=to,

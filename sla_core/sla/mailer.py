@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 PREFIX = "LEADPACT_SMTP_"
 SECURITIES = ("starttls", "ssl", "none")
+PENDING = "what was not sent stays pending for the next run"
 
 
 class MailConfigError(ValueError):
@@ -50,7 +51,9 @@ class SmtpConfig:
             raise MailConfigError(f"SMTP port {port_text!r} is not a number")
         user, password = get("USER"), get("PASSWORD")
         if user and not password:
-            raise MailConfigError("an SMTP user needs a password (LEADPACT_SMTP_PASSWORD)")
+            raise MailConfigError(
+                "an SMTP user needs a password (Settings page, or LEADPACT_SMTP_PASSWORD)"
+            )
         sender = get("SENDER") or user or f"leadpact@{host}"
         return cls(host, int(port_text), security, user, password, sender)
 
@@ -89,16 +92,15 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
             server.close()
             raise SettingsRefused(
                 f"the SMTP server {config.host}:{config.port} does not offer STARTTLS: "
-                "set LEADPACT_SMTP_SECURITY to ssl (with its port), or to none only on a "
-                "trusted network"
+                "set the security to ssl (with its port), or to none only on a trusted network "
+                "(Settings page, or LEADPACT_SMTP_SECURITY)"
             ) from None
     return server
 
 
 def _unavailable(config: SmtpConfig, exc: BaseException) -> Unavailable:
     return Unavailable(
-        f"the SMTP server {config.host}:{config.port} is unavailable ({exc}); "
-        "what was not sent stays pending for the next run"
+        f"the SMTP server {config.host}:{config.port} is unavailable ({exc}); {PENDING}"
     )
 
 
@@ -126,7 +128,8 @@ class Outbox:
         except smtplib.SMTPAuthenticationError as exc:
             raise SettingsRefused(
                 f"the SMTP server refused the login of {config.user!r}: "
-                f"check LEADPACT_SMTP_USER and _PASSWORD ({exc.smtp_code})"
+                f"check the user and password (Settings page, or LEADPACT_SMTP_USER and _PASSWORD) "
+                f"({exc.smtp_code})"
             ) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise _unavailable(config, exc) from None
@@ -145,8 +148,8 @@ class Outbox:
             raise MessageRefused(f"the SMTP server refused the recipient ({codes})") from None
         except smtplib.SMTPSenderRefused as exc:
             raise SettingsRefused(
-                f"the SMTP server refused the sender {self.config.sender!r}: check "
-                f"LEADPACT_SMTP_SENDER ({exc.smtp_code} {_said(exc.smtp_error)})"
+                f"the SMTP server refused the sender {self.config.sender!r}: check the sender "
+                f"(Settings page, or LEADPACT_SMTP_SENDER) ({exc.smtp_code} {_said(exc.smtp_error)})"
             ) from None
         except smtplib.SMTPDataError as exc:
             raise MessageRefused(

@@ -69,6 +69,17 @@ class RemindReport:
     reassigned: int = 0  # leads handed to another rep (planned, in a dry run)
     recipients: list[str] = field(default_factory=list)
     held: list[Held] = field(default_factory=list)  # digests not sent, each with its reason
+    sent: list[Sent] = field(default_factory=list)  # digests the server accepted, by person
+
+
+@dataclass
+class Sent:
+    """A person's digest this run e-mailed, and how many reminders it carried."""
+
+    username: str
+    name: str
+    email: str
+    reminders: int
 
 
 @dataclass
@@ -144,7 +155,10 @@ def run_reminders(
         report.new += record_review_notices(session=session, notices=notices, actor=actor, at=ref)
     report.reassigned = _reassign(engine, plan, actor, ref)
     if config is None:
-        report.error = "e-mail is off (no LEADPACT_SMTP_HOST): reminders are in-app only"
+        report.error = (
+            "e-mail is off (no SMTP host on the Settings page or in LEADPACT_SMTP_HOST): "
+            "reminders are in-app only"
+        )
         return report
     _send(engine, config, report, actor)
     return report
@@ -182,10 +196,12 @@ def _send(engine: Engine, config: SmtpConfig, report: RemindReport, actor: User)
                 report.error, report.refused = str(exc), isinstance(exc, SettingsRefused)
                 return
             with session_scope(engine) as session:
-                report.emailed += mark_sent(session=session, ids=ids, token=token, at=now(),
-                                            actor=actor)  # fmt: skip
+                marked = mark_sent(session=session, ids=ids, token=token, at=now(), actor=actor)
+            report.emailed += marked
             report.recipients.append(person.email or "")
+            report.sent.append(Sent(person.username, person.name, person.email or "", marked))
     report.recipients.sort()
+    report.sent.sort(key=lambda s: s.email)
 
 
 def _build(person: User, rows: list[Reminder], session: Session) -> tuple[EmailMessage | None, str]:
