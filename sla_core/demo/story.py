@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from sla_core import agreement
-from sla_core.access import system_actor
+from sla_core.access import Permission, require, system_actor
 from sla_core.agreement import discussion, signing
 from sla_core.gamification import closing
 from sla_core.models import AgreementComment, AgreementVersion, Role, Signature, User
@@ -86,9 +86,12 @@ COMMENTS: tuple[tuple[str, str, str, int], ...] = (  # author, section, text, ho
 )
 
 
-def tell(*, engine: Engine, ids: dict[str, int], ref: datetime, start: datetime) -> None:
-    """The agreement's story and last quarter's close (see the module); an agreement someone
-    already worked on (signed, or edited) is left as it is."""
+def tell(
+    *, engine: Engine, ids: dict[str, int], ref: datetime, start: datetime, actor: User
+) -> None:
+    """The agreement's story and last quarter's close (see the module), for whoever loads
+    the demo; an agreement someone already worked on (signed, or edited) is left as it is."""
+    require(actor, Permission.MANAGE_USERS)
     with Session(engine) as session:
         people = {name: session.get(User, i) for name, i in ids.items()}
         first = agreement.ensure_agreement(session=session)
