@@ -89,9 +89,8 @@ COMMENTS: tuple[tuple[str, str, str, int], ...] = (  # author, section, text, ho
 def tell(
     *, engine: Engine, ids: dict[str, int], ref: datetime, start: datetime, actor: User
 ) -> None:
-    """The agreement's story and last quarter's close (see the module); an agreement someone
-    already worked on (signed, or edited) is left as it is. `actor` seeds the demo (an
-    admin: the one who may create its people)."""
+    """The agreement's story and last quarter's close (see the module), for whoever loads
+    the demo; an agreement someone already worked on (signed, or edited) is left as it is."""
     require(actor, Permission.MANAGE_USERS)
     with Session(engine) as session:
         people = {name: session.get(User, i) for name, i in ids.items()}

@@ -109,9 +109,8 @@ def load_demo(
         passwords, ids = _people(engine, actor)
         frames = generate(cast=_cast(ids), seed=seed, n=leads, reference=ref)
         _write(engine, *frames)
-        story.tell(
-            engine=engine, ids=ids, ref=ref, start=ref - timedelta(days=SPAN_DAYS), actor=actor
-        )
+        story.tell(engine=engine, ids=ids, ref=ref, start=ref - timedelta(days=SPAN_DAYS),
+                   actor=actor)  # fmt: skip
     except BaseException as exc:
         _undo_people(engine, before, team_ids)
         if isinstance(exc, Exception) and not isinstance(exc, ValueError):
