@@ -316,3 +316,27 @@ def test_a_closed_periods_trend_and_trace_read_what_was_stored(world):
     with Session(engine) as session:
         b2 = session.exec(select(Lead).where(Lead.lead_key == "b2")).one().id
     assert list(after.frozen.leads["id"]) == [b2]
+
+
+def test_a_close_stored_before_levels_were_kept_says_so(world):
+    """A revision stored before closes kept the levels has none: `levels_of` says so (None)
+    and the page then labels the levels it shows as today's."""
+    from sla_core.gamification import leaderboard as lb
+    from sla_core.models import ClosedStanding
+
+    engine, ids = world
+    closed = _close(engine)
+    with Session(engine) as session:
+        for standing in session.exec(select(ClosedStanding)).all():
+            metrics = json.loads(standing.metrics)
+            metrics.pop("levels", None)
+            standing.metrics = json.dumps(metrics, sort_keys=True)
+            session.add(standing)
+        session.commit()
+        live, frozen = _frozen(engine)
+        assert (
+            closing.stored_levels(session=session, close_id=closed.close.id, subject_id=ids["bo"])
+            is None
+        )
+        assert lb.levels_of(live, ids["bo"], session=session, frozen=frozen) is None
+        assert not frozen.changed  # the standings themselves are untouched

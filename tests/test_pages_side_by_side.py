@@ -16,7 +16,8 @@ from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.exporting import safe_xlsx
-from sla_core.models import Lead, User
+from sla_core.models import Lead, Role, User
+from sla_core.people import users
 from tests.slaframes import QUALIFYING
 from tests.test_pages import app_url, sign_in, template_db  # noqa: F401 (fixtures)
 from tests.test_pages_sales import _gauges
@@ -48,6 +49,12 @@ def url(app_url: str) -> str:  # noqa: F811
         own = session.exec(select(Lead).where(Lead.lead_key == "own")).one()
         leads.disposition(session=session, lead_id=own.id, outcome=leads.Disposition.QUALIFY,
                           actor=system_actor())  # fmt: skip
+    with session_scope(engine_for(app_url)) as session:  # a second rep, a lead gone late
+        zed = users.create_user(actor=system_actor(), session=session, username="zed",
+                                name="Zed", role=Role.SALES_REP, password="Zed#12345x")  # fmt: skip
+        late = now() - timedelta(hours=60)
+        session.add(Lead(lead_key="zed1", stage="mql", owner_id=zed.id, created_at=late,
+                         mql_at=late, assigned_at=late, updated_at=late, **QUALIFYING))  # fmt: skip
     return app_url
 
 
@@ -73,7 +80,7 @@ def test_all_reps_equals_each_reps_own_gauges(url: str) -> None:
     assert list(table.columns) == SALES_COLUMNS
     with session_scope(engine_for(url)) as session:
         reps = {u.name: u.id for u in session.exec(select(User)).all() if u.role == "sales_rep"}
-    assert list(table["Name"]) == list(reps)  # the counted reps, nobody else
+    assert list(table["Name"]) == list(reps) == ["Test sales_rep", "Zed"]  # who counts
     assert table.iloc[0]["Dispositioned within the window"] == 100.0
     for _, row in table.iterrows():  # every rep against the rep's own gauges
         at.selectbox(key="compliance_scope").set_value("rep").run()

@@ -76,6 +76,7 @@ def section(
         hide_index=True,
         key="compliance_all_table",
         column_order=reading_order(_shown_columns(found, titles)),
+        placeholder="—",  # nothing judged yet (the grid ignores the Styler for missing cells)
     )
     st.caption(_("Colours are the gauges' bands; click a column header to sort."))
     if may_export:
