@@ -9,7 +9,6 @@ in the run that signed the user in.
 
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -26,123 +25,28 @@ from sla_core.models import Lead, Role, SignInThrottle
 from sla_core.overview.in_view import PeriodChoice
 from sla_core.people import roster, users
 from tests.slaframes import QUALIFYING
+from tests.support import apptest
+from tests.support.apptest import (  # noqa: F401 (modules that import them from here)
+    APP,
+    FRAME_STATE,
+    PASSWORD,
+    ROOT,
+    button,
+    login_name,
+    navigation,
+    registered_in_app,
+    rerun_frame,
+    sign_in,
+)
 from ui.data import engine_for
-from ui.navigation import PAGES
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-PASSWORD = "Secret#123"
+# The common template's fixtures (tests/support/apptest.py), used here; other modules
+# import them from tests.support.apptest.
+template_db = apptest.template_db
+app_url = apptest.app_url
+
 IMPORT_PAGE = "pages/import_leads.py"
 LEADERBOARD = "pages/leaderboard.py"
-
-
-def login_name(role: Role) -> str:
-    return role.value.replace("_", "")
-
-
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file with one user per role and three leads, built once (bcrypt is slow)."""
-    path = tmp_path_factory.mktemp("template") / "app.db"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.migrate(engine)
-    with session_scope(engine) as session:
-        ids = {
-            role: users.create_user(
-                actor=system_actor(),
-                session=session,
-                username=login_name(role),
-                name=f"Test {role.value}",
-                role=role,
-                password=PASSWORD,
-            ).id
-            for role in Role
-        }
-        at = now() - timedelta(days=1)
-        owners = (("own", ids[Role.SALES_REP]), ("other", ids[Role.ADMIN]), ("none", None))
-        for key, owner in owners:
-            session.add(
-                Lead(
-                    lead_key=key,
-                    first_name=key,
-                    last_name="<b>Lead</b>",
-                    email=f"{key}@example.com",
-                    stage="mql",
-                    source="webinar",
-                    owner_id=owner,
-                    created_at=at,
-                    mql_at=at,
-                    assigned_at=at if owner else None,
-                    updated_at=at,
-                )
-            )
-    engine.dispose()  # the last connection checkpoints the WAL into the file
-    return path
-
-
-@pytest.fixture
-def app_url(template_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A private copy of the template database; DATABASE_URL points at it."""
-    path = tmp_path / "app.db"
-    shutil.copyfile(template_db, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-def sign_in(username: str, password: str = PASSWORD) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(password)
-    return button(at, "Sign in").click().run()
-
-
-def button(at: AppTest, label: str):  # type: ignore[no-untyped-def]
-    return next(b for b in at.button if b.label == label)
-
-
-def rerun_frame(at: AppTest) -> AppTest:
-    """Run app.py again with this session's sign-in state (a rerun of the frame itself)."""
-    fresh = AppTest.from_file(APP, default_timeout=30)
-    for key in FRAME_STATE:
-        if key in at.session_state:
-            fresh.session_state[key] = at.session_state[key]
-    return fresh.run()
-
-
-FRAME_STATE = (
-    "authentication_status",
-    "username",
-    "name",
-    "email",
-    "roles",
-    "logout",
-    "user",
-    "app_logout_requested",
-    "setup_done",
-    "auth_session_id",
-)
-
-
-def navigation(at: AppTest) -> set[str]:
-    """The page files app.py registered with st.navigation in the last full run.
-
-    AppTest.switch_page accepts exactly those (it refuses a file the navigation does not
-    hold); the probe leaves the session on the default page, Overview.
-    """
-    shown = set()
-    for page in registered_in_app():
-        try:
-            at.switch_page(page)
-        except ValueError:
-            continue
-        shown.add(page)
-    at.switch_page("pages/overview.py")
-    return shown
-
-
-def registered_in_app() -> list[str]:
-    return [spec.path for spec in PAGES]
 
 
 ALL = set(Role)

@@ -18,7 +18,7 @@ from sla_core.models import Lead, User
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.exemptions import exempt_leads
 from tests import test_pages_memo as memo
-from tests.test_pages import app_url, template_db  # noqa: F401 (fixtures)
+from tests.support.apptest import app_url, template_db  # noqa: F401 (fixtures)
 from tests.test_pages_memo import add_mql, open_page, still  # noqa: F401 (fixtures)
 from ui import data, sla_data
 from ui.data import engine_for

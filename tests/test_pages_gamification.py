@@ -11,7 +11,7 @@ from sla_core.db import session_scope
 from sla_core.gamification.leaderboard import period_choices
 from sla_core.models import AuditEntry, Lead, PointAdjustment, Role, User
 from sla_core.periods import Calendar, PeriodKind
-from tests.test_pages import app_url, button, login_name, sign_in, template_db  # noqa: F401
+from tests.support.apptest import app_url, button, login_name, sign_in, template_db  # noqa: F401
 from ui.data import engine_for
 from ui.widgets import plain
 

@@ -2,47 +2,35 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from sla_core import db, org
-from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role, User
 from sla_core.org import Weekday
-from sla_core.people import users
 from sla_core.periods import Calendar
-from tests.test_pages import navigation
+from tests.support.apptest import (
+    ROOT,
+    build_template,
+    navigation,
+    one_user_per_role,
+    private_copy,
+    rerun_frame,
+    sign_in,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-PASSWORD = "Secret#123"
 
-
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One user per role (usernames as the role without "_") and a few leads, built once."""
-    path = tmp_path_factory.mktemp("i18n") / "app.db"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.migrate(engine)
+def _persian_leads(engine: Engine) -> None:
+    """One user per role (usernames as the role without "_") and a few leads."""
+    ids = one_user_per_role(engine, name="آزمون {role}")
     with session_scope(engine) as session:
-        ids = {
-            role: users.create_user(
-                actor=system_actor(),
-                session=session,
-                username=role.value.replace("_", ""),
-                name=f"آزمون {role.value}",
-                role=role,
-                password=PASSWORD,
-            ).id
-            for role in Role
-        }
         at = now() - timedelta(days=1)
         for key, owner in (("own", ids[Role.SALES_REP]), ("other", ids[Role.ADMIN])):
             session.add(
@@ -61,17 +49,17 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     updated_at=at,
                 )
             )
-    engine.dispose()
-    return path
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One user per role and a few leads with Persian names, built once."""
+    return build_template(tmp_path_factory, "i18n", _persian_leads)
 
 
 @pytest.fixture
 def app_url(template_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    path = tmp_path / "app.db"
-    shutil.copyfile(template_db, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+    return private_copy(template_db, tmp_path, monkeypatch)
 
 
 def speak(url: str, username: str, language: str) -> None:
@@ -81,28 +69,6 @@ def speak(url: str, username: str, language: str) -> None:
         user.language = language
         session.add(user)
     engine.dispose()
-
-
-def sign_in(username: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(PASSWORD)
-    return next(b for b in at.button if b.label == "Sign in").click().run()
-
-
-def rerun_frame(at: AppTest) -> AppTest:
-    """Run app.py again with this session's state (after a first run, AppTest reruns the page)."""
-    fresh = AppTest.from_file(APP, default_timeout=30)
-    for key in FRAME_STATE:
-        if key in at.session_state:
-            fresh.session_state[key] = at.session_state[key]
-    return fresh.run()
-
-
-FRAME_STATE = (
-    "authentication_status", "username", "name", "email", "roles", "user", "language",
-    "auth_session_id",
-)  # fmt: skip
 
 
 def test_the_switch_saves_the_language_and_the_sidebar_speaks_it(app_url: str) -> None:

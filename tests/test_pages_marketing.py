@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from sla_core import agreement, db
+from sla_core import agreement
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, AuditEntry, Lead, Role
 from sla_core.people import users
-from tests.test_pages import PASSWORD, login_name, navigation, sign_in
+from tests.support.apptest import (
+    build_template,
+    navigation,
+    one_user_per_role,
+    private_copy,
+    sign_in,
+)
 from ui.data import engine_for
 
 STAMP = "1_1"  # draft id 1 at revision 1: the widget keys of a fresh database
@@ -25,15 +31,12 @@ STAMP = "1_1"  # draft id 1 at revision 1: the widget keys of a fresh database
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One user per role, two reps, and a few leads with profiles (built once: bcrypt is slow)."""
-    path = tmp_path_factory.mktemp("marketing") / "app.db"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.migrate(engine)
+    return build_template(tmp_path_factory, "marketing", _fill)
+
+
+def _fill(engine: Engine) -> None:
+    one_user_per_role(engine)
     with session_scope(engine) as session:
-        for role in Role:
-            users.create_user(actor=system_actor(),
-                session=session, username=login_name(role), name=f"Test {role.value}",
-                role=role, password=PASSWORD,
-            )  # fmt: skip
         users.create_user(
             actor=system_actor(),
             session=session,
@@ -51,16 +54,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                      engagement=engagement, stage=stage, source="Webinar", created_at=at,
                      mql_at=at if stage == "mql" else None)
             )  # fmt: skip
-    engine.dispose()
-    return path
 
 
 @pytest.fixture
 def url(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    path = tmp_path / "app.db"
-    shutil.copyfile(template, path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    return f"sqlite:///{path}"
+    return private_copy(template, tmp_path, monkeypatch)
 
 
 def open_page(username: str, page: str) -> AppTest:

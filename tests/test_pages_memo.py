@@ -20,7 +20,7 @@ from sla_core.gamification import adjustments, leaderboard, service
 from sla_core.marketing import calculator, preview, route_run
 from sla_core.models import Lead, User
 from sla_core.sla import views
-from tests.test_pages import app_url, sign_in, template_db  # noqa: F401 (fixtures)
+from tests.support.apptest import app_url, sign_in, template_db  # noqa: F401 (fixtures)
 from ui import data, sla_data
 from ui.data import engine_for
 

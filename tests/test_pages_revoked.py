@@ -12,7 +12,7 @@ from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import LeadEvent, Signature
 from sla_core.people import users
-from tests.test_pages import app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
+from tests.support.apptest import app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
 from tests.test_pages_sales import _own_lead, url  # noqa: F401 (fixture)
 from ui.data import engine_for
 

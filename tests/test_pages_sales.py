@@ -18,7 +18,7 @@ from sla_core.models import Lead, LeadEvent, Role
 from sla_core.people import users
 from sla_core.sla import views
 from tests.slaframes import QUALIFYING
-from tests.test_pages import app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
+from tests.support.apptest import app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
 from ui.data import engine_for
 from ui.widgets import plain
 

@@ -15,7 +15,7 @@ from sla_core.overview import in_view
 from sla_core.overview.in_view import PeriodChoice, signed
 from sla_core.sla.gauges import pace_of
 from tests import test_pages
-from tests.test_pages import sign_in
+from tests.support.apptest import sign_in
 from ui import data
 from ui.data import engine_for
 

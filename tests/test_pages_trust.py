@@ -4,7 +4,6 @@ outside app.py's guard.)"""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,8 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
 from sla_core.people import sessions, users
+from tests.support.apptest import PASSWORD, ROOT, build_template, private_copy
 from ui.widgets import plain
-
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
-PASSWORD = "Secret#123"
 
 
 def seed(engine) -> None:  # type: ignore[no-untyped-def]
@@ -39,28 +35,13 @@ def seed(engine) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("trust") / "app.db"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.migrate(engine)
-    seed(engine)
-    engine.dispose()
-    return path
+    return build_template(tmp_path_factory, "trust", seed)
 
 
 @pytest.fixture
 def app_db(template_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "app.db"
-    shutil.copyfile(template_db, path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    return path
-
-
-def sign_in(username: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30).run()
-    at.text_input[0].input(username)
-    at.text_input[1].input(PASSWORD)
-    next(b for b in at.button if b.label == "Sign in").click().run()
-    return at
+    private_copy(template_db, tmp_path, monkeypatch)
+    return tmp_path / "app.db"
 
 
 def one_clear_line(at: AppTest) -> str:

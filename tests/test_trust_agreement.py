@@ -19,7 +19,7 @@ from sla_core.agreement.document import visible
 from sla_core.terms import AgreementContent
 from tests.agreement_helpers import cast, fresh, start
 from tests.slaframes import sla_frame
-from tests.test_pages import app_url, template_db  # noqa: F401 (fixtures)
+from tests.support.apptest import app_url, template_db  # noqa: F401 (fixtures)
 
 REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 IMAGE = "![x](http://127.0.0.1:9/x.png)"
@@ -131,7 +131,7 @@ def test_the_workshop_page_saves_text_without_an_override_and_saves_it_again(
 
     from sla_core.db import session_scope
     from sla_core.models import User
-    from tests.test_pages import sign_in
+    from tests.support.apptest import sign_in
     from ui.data import engine_for
 
     at = sign_in("marketingmanager")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sla_core.exporting import printable, safe_csv, safe_xlsx
-from tests.test_pages import app_url, template_db  # noqa: F401 (fixtures)
+from tests.support.apptest import app_url, template_db  # noqa: F401 (fixtures)
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(1)"]
 BELL = "Ann\x07 Smith"
@@ -103,7 +103,7 @@ def test_a_control_character_in_stored_data_never_breaks_the_reports_page(
     from sla_core.clock import now
     from sla_core.db import session_scope
     from sla_core.models import Lead
-    from tests.test_pages import sign_in
+    from tests.support.apptest import sign_in
     from ui.data import engine_for
 
     at_time = now() - timedelta(days=2)

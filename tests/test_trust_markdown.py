@@ -10,7 +10,6 @@ only in its escaped form, never as a raw image, link or tag.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -36,7 +35,7 @@ from sla_core.models import (
 from sla_core.people import users
 from sla_core.periods import month_containing
 from sla_core.stages import EventKind
-from tests.test_pages import PASSWORD, login_name, navigation, sign_in
+from tests.support.apptest import PASSWORD, login_name, navigation, private_copy, sign_in
 
 IMG = "![x](http://127.0.0.1:9/x.png)"
 LINK = "[l](javascript:alert(1))"
@@ -119,10 +118,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def world(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    path = tmp_path / "app.db"
-    shutil.copyfile(template, path)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-    yield f"sqlite:///{path}"
+    yield private_copy(template, tmp_path, monkeypatch)
 
 
 def _texts(node: Any) -> Iterator[tuple[str, str]]:

@@ -12,38 +12,19 @@ from typing import Any
 import jwt
 import pytest
 
-from sla_core import db
-from sla_core.access import system_actor
 from sla_core.clock import now
-from sla_core.db import session_scope
 from sla_core.models import Lead, Role
-from sla_core.people import users
 from tests.e2e.steps import settle, sign_in
+from tests.support.seeding import person, seeded
 from ui.auth import COOKIE_NAME
 
 PASSWORD = "Manager#2026"
 
 
 def seed(url: str) -> None:
-    engine = db.make_engine(url)
-    db.migrate(engine)
-    with session_scope(engine) as session:
-        users.create_user(
-            actor=system_actor(),
-            session=session,
-            username="admin",
-            name="Ada Admin",
-            role=Role.ADMIN,
-            password=PASSWORD,
-        )
-        manager = users.create_user(
-            actor=system_actor(),
-            session=session,
-            username="manager",
-            name="Mia Manager",
-            role=Role.SALES_MANAGER,
-            password=PASSWORD,
-        )
+    with seeded(url) as session:
+        person(session, "admin", "Ada Admin", Role.ADMIN, PASSWORD)
+        manager = person(session, "manager", "Mia Manager", Role.SALES_MANAGER, PASSWORD)
         start = now() - timedelta(days=20)
         for i in range(40):
             at = start + timedelta(hours=12 * i)
@@ -61,7 +42,6 @@ def seed(url: str) -> None:
                     updated_at=at,
                 )
             )
-    engine.dispose()
 
 
 @pytest.fixture

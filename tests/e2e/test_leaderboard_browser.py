@@ -10,44 +10,21 @@ from typing import Any
 
 import pytest
 
-from sla_core import db
-from sla_core.access import system_actor
 from sla_core.clock import now
-from sla_core.db import session_scope
 from sla_core.models import Lead, Role
-from sla_core.people import users
 from tests.e2e.steps import go_to, open_page, settle, sign_in
 from tests.gamification_world import PROFILE
+from tests.support.seeding import person, seeded
 
 PASSWORD = "Leader#2026"
 
 
 def seed(url: str) -> None:
-    engine = db.make_engine(url)
-    db.migrate(engine)
-    with session_scope(engine) as session:
-        users.create_user(
-            actor=system_actor(),
-            session=session,
-            username="admin",
-            name="Ada Admin",
-            role=Role.ADMIN,
-            password=PASSWORD,
-        )
-        users.create_user(
-            actor=system_actor(),
-            session=session, username="boss", name="Bea Boss", role=Role.SALES_MANAGER,
-            password=PASSWORD,
-        )  # fmt: skip
+    with seeded(url) as session:
+        person(session, "admin", "Ada Admin", Role.ADMIN, PASSWORD)
+        person(session, "boss", "Bea Boss", Role.SALES_MANAGER, PASSWORD)
         reps = [
-            users.create_user(
-                actor=system_actor(),
-                session=session,
-                username=f"rep{i}",
-                name=f"Rep {name}",
-                role=Role.SALES_REP,
-                password=PASSWORD,
-            )  # fmt: skip
+            person(session, f"rep{i}", f"Rep {name}", Role.SALES_REP, PASSWORD)
             for i, name in enumerate(("Amal", "Bruno"))
         ]
         start = now() - timedelta(days=3)
@@ -68,7 +45,6 @@ def seed(url: str) -> None:
                     updated_at=at,
                 )  # fmt: skip
             )
-    engine.dispose()
 
 
 @pytest.fixture

@@ -9,27 +9,20 @@ from typing import Any
 
 import pytest
 
-from sla_core import db
-from sla_core.access import system_actor
 from sla_core.clock import now
-from sla_core.db import session_scope
 from sla_core.models import Lead, Role
-from sla_core.people import users
 from tests.e2e.steps import go_to, open_page, sign_in
+from tests.support.seeding import person, seeded
 
 
 @pytest.fixture
 def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
     """An admin (else the setup screen shows), a marketing manager and 40 leads whose scores spread over the default criteria."""
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    engine = db.make_engine(url)
-    db.migrate(engine)
     at = now() - timedelta(days=3)
-    with session_scope(engine) as session:
-        users.create_user(actor=system_actor(), session=session, username="root", name="Root", role=Role.ADMIN,
-                          password="Secret#123")  # fmt: skip
-        users.create_user(actor=system_actor(), session=session, username="mona", name="Mona",
-                          role=Role.MARKETING_MANAGER, password="Secret#123")  # fmt: skip
+    with seeded(url) as session:
+        person(session, "root", "Root", Role.ADMIN, "Secret#123")
+        person(session, "mona", "Mona", Role.MARKETING_MANAGER, "Secret#123")
         for i in range(40):
             session.add(
                 Lead(lead_key=f"k{i}", email=f"k{i}@x.io", industry="Software",
@@ -37,7 +30,6 @@ def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
                      source="=cmd|' /C calc'!A0" if i == 0 else "Webinar",
                      stage="won" if i % 7 == 0 else "lead", created_at=at)
             )  # fmt: skip
-    engine.dispose()
     return start_app(url)
 
 

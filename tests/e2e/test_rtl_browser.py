@@ -9,12 +9,9 @@ from typing import Any
 
 import pytest
 
-from sla_core import db
-from sla_core.access import system_actor
-from sla_core.db import session_scope
 from sla_core.models import Role
-from sla_core.people import users
 from tests.e2e.steps import sign_in
+from tests.support.seeding import person, seeded
 
 PASSWORD = "Manager#2026"
 
@@ -22,23 +19,10 @@ PASSWORD = "Manager#2026"
 @pytest.fixture
 def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
     url = f"sqlite:///{tmp_path / 'rtl.db'}"
-    engine = db.make_engine(url)
-    db.migrate(engine)
-    with session_scope(engine) as session:
-        users.create_user(
-            actor=system_actor(),
-            session=session,
-            username="admin",
-            name="Ada",
-            role=Role.ADMIN,
-            password=PASSWORD,
-        )
-        manager = users.create_user(actor=system_actor(),
-            session=session, username="nasrin", name="نسرین فرهادی", role=Role.SALES_MANAGER,
-            password=PASSWORD,
-        )  # fmt: skip
+    with seeded(url) as session:
+        person(session, "admin", "Ada", Role.ADMIN, PASSWORD)
+        manager = person(session, "nasrin", "نسرین فرهادی", Role.SALES_MANAGER, PASSWORD)
         manager.language = "fa"
-    engine.dispose()
     return start_app(url)
 
 

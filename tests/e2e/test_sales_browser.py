@@ -12,13 +12,10 @@ from typing import Any
 
 import pytest
 
-from sla_core import db
-from sla_core.access import system_actor
-from sla_core.db import session_scope
 from sla_core.models import Lead, Role
-from sla_core.people import users
 from tests.e2e.steps import go_to, open_page, sign_in
 from tests.slaframes import QUALIFYING
+from tests.support.seeding import person, seeded
 
 PASSWORD = "Sales#2026x"
 SHOTS = Path(os.environ.get("LEADPACT_SHOTS", "/tmp"))
@@ -31,17 +28,11 @@ WORLD_NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 
 def seed(url: str) -> None:
     """Rep Rita's fresh MQL (not due yet) and Sam's lead never worked in 7 days (breached)."""
-    engine = db.make_engine(url)
-    db.migrate(engine)
-    with session_scope(engine) as session:
-        users.create_user(actor=system_actor(), session=session, username="admin", name="Ada Admin", role=Role.ADMIN,
-                          password=PASSWORD)  # fmt: skip
-        users.create_user(actor=system_actor(), session=session, username="mia", name="Mia Manager",
-                          role=Role.SALES_MANAGER, password=PASSWORD)  # fmt: skip
-        rita = users.create_user(actor=system_actor(), session=session, username="rita", name="Rita Rep",
-                                 role=Role.SALES_REP, password=PASSWORD)  # fmt: skip
-        sam = users.create_user(actor=system_actor(), session=session, username="sam", name="Sam Rep",
-                                role=Role.SALES_REP, password=PASSWORD)  # fmt: skip
+    with seeded(url) as session:
+        person(session, "admin", "Ada Admin", Role.ADMIN, PASSWORD)
+        person(session, "mia", "Mia Manager", Role.SALES_MANAGER, PASSWORD)
+        rita = person(session, "rita", "Rita Rep", Role.SALES_REP, PASSWORD)
+        sam = person(session, "sam", "Sam Rep", Role.SALES_REP, PASSWORD)
         for key, owner, age in (
             ("fresh", rita, timedelta(hours=5)),
             ("old", sam, timedelta(days=8)),
@@ -50,7 +41,6 @@ def seed(url: str) -> None:
             session.add(Lead(lead_key=key, first_name=key.title(), stage="mql", owner_id=owner.id,
                              created_at=at, mql_at=at, assigned_at=at, updated_at=at,
                              **QUALIFYING))  # fmt: skip
-    engine.dispose()
 
 
 @pytest.fixture

@@ -15,35 +15,24 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from sla_core import db
-from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
-from sla_core.people import users
 from tests.conftest import PG_URL
 from tests.e2e.steps import NAV, go_to, open_page, settle, shot, sign_in
+from tests.support.seeding import person, seeded
 
 PASSWORD = "Admin#2026"
 
 
 def seed(url: str) -> None:
-    engine = db.make_engine(url)
-    db.migrate(engine)
-    with session_scope(engine) as session:
+    with seeded(url) as session:
         for username, role, password in (
             ("admin", Role.ADMIN, PASSWORD),
             ("ghost", Role.ADMIN, None),  # a second admin without a login
             ("rep", Role.SALES_REP, PASSWORD),
         ):
-            users.create_user(
-                session=session,
-                username=username,
-                name=username.title(),
-                role=role,
-                password=password,
-                actor=system_actor(),
-            )
-    engine.dispose()
+            person(session, username, username.title(), role, password)
 
 
 @pytest.fixture
@@ -166,10 +155,7 @@ def test_postgres_going_away_after_start_is_one_line(
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with db.scratch_schema(PG_URL, schema) as engine:
         with session_scope(engine) as session:
-            users.create_user(
-                session=session, username="admin", name="Admin", role=Role.ADMIN,
-                password=PASSWORD, actor=system_actor(),
-            )  # fmt: skip
+            person(session, "admin", "Admin", Role.ADMIN, PASSWORD)
         base = make_url(db.normalise_url(PG_URL))
         proxy = Proxy(base.host or "127.0.0.1", base.port or 5432)
         url = base.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)

@@ -11,42 +11,24 @@ import pytest
 from playwright.sync_api import expect
 
 from sla_core import agreement, db
-from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Role
-from sla_core.people import users
 from tests.e2e.steps import go_to, open_page, settle, sign_in
+from tests.support.seeding import person, seeded
 
 PASSWORD = "Workshop#2026"
 SECTION = "2. Who are the stakeholders"
 
 
 def seed(url: str) -> None:
-    engine = db.make_engine(url)
-    db.migrate(engine)
-    with session_scope(engine) as session:
-        users.create_user(
-            actor=system_actor(),
-            session=session,
-            username="admin",
-            name="Ada Admin",
-            role=Role.ADMIN,
-            password=PASSWORD,
-        )
+    with seeded(url) as session:
+        person(session, "admin", "Ada Admin", Role.ADMIN, PASSWORD)
         for username, name, role in (
             ("samsales", "Sam Sales", Role.SALES_MANAGER),
             ("miamarketing", "Mia Marketing", Role.MARKETING_MANAGER),
         ):
-            users.create_user(
-                actor=system_actor(),
-                session=session,
-                username=username,
-                name=name,
-                role=role,
-                password=PASSWORD,
-            )
+            person(session, username, name, role, PASSWORD)
         agreement.ensure_agreement(session=session)
-    engine.dispose()
 
 
 @pytest.fixture
