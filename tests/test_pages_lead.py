@@ -3,10 +3,13 @@ a viewer; and a row of Leads opens it (issue 19 items 4 and 6)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, LeadEvent
 from tests.test_pages import ROOT, app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
@@ -124,6 +127,26 @@ def test_a_click_on_a_work_queue_row_opens_the_lead(url: str) -> None:  # noqa: 
     at.switch_page("pages/queue.py").run()
     assert at.dataframe(key="queue_table").value["id"].tolist() == [_id(url, "own")]
     at.session_state["queue_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.query_params == {"id": str(_id(url, "own"))}
+    assert at.title[0].value == r"own \<b\>Lead\</b\>"
+
+
+def test_a_click_on_a_compliance_list_row_opens_the_lead(url: str) -> None:  # noqa: F811
+    """The rep's lead handed off three days ago is breached (48 h): the manager's "breached,
+    still open" list holds it, and a click on its row opens it."""
+    with session_scope(engine_for(url)) as session:
+        lead = session.exec(select(Lead).where(Lead.lead_key == "own")).one()
+        lead.assigned_at = lead.mql_at = lead.created_at = now() - timedelta(days=3)
+        session.add(lead)
+    at = sign_in("salesmanager")
+    at.switch_page("pages/compliance.py").run()
+    assert not at.exception
+    assert len(at.dataframe(key="compliance_list_breached").value) == 1  # the rep's lead
+    at.session_state["compliance_list_breached"] = {
+        "selection": {"rows": [0], "columns": [], "cells": []}
+    }
     at.run()
     assert not at.exception
     assert at.query_params == {"id": str(_id(url, "own"))}
