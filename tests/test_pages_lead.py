@@ -151,3 +151,25 @@ def test_a_click_on_a_compliance_list_row_opens_the_lead(url: str) -> None:  # n
     assert not at.exception
     assert at.query_params == {"id": str(_id(url, "own"))}
     assert at.title[0].value == r"own \<b\>Lead\</b\>"
+
+
+def test_the_leaderboard_points_trace_links_to_the_lead(url: str) -> None:  # noqa: F811
+    """A manager picks the rep on the board, then a lead behind their points: a link opens
+    that lead's page."""
+    at = sign_in("salesmanager")
+    at.switch_page("pages/leaderboard.py").run()
+    assert not at.exception
+    names = at.dataframe(key="leaderboard_people").value.iloc[:, 1].tolist()
+    row = next(i for i, n in enumerate(names) if n == "Test sales_rep")
+    at.session_state["leaderboard_people"] = {
+        "selection": {"rows": [row], "columns": [], "cells": []}
+    }
+    at.run()
+    at.session_state["leaderboard_trace_leads"] = {
+        "selection": {"rows": [0], "columns": [], "cells": []}
+    }
+    at.run()
+    assert not at.exception
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == [f"Open lead {_id(url, 'own')}"]
+    assert links[0].proto.query_string == f"id={_id(url, 'own')}"
