@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import Lead, LeadEvent
+from sla_core.models import Lead, LeadEvent, User
 from tests.test_pages import ROOT, app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
 from tests.test_pages_sales import url  # noqa: F401 (fixture)
 from ui.data import engine_for
@@ -173,3 +173,18 @@ def test_the_leaderboard_points_trace_links_to_the_lead(url: str) -> None:  # no
     links = at.get("page_link")
     assert [link.proto.label for link in links] == [f"Open lead {_id(url, 'own')}"]
     assert links[0].proto.query_string == f"id={_id(url, 'own')}"
+
+
+def test_the_lead_page_speaks_persian(url: str) -> None:  # noqa: F811
+    """Headers, clock names and states, the next step: Persian words and digits."""
+    with session_scope(engine_for(url)) as session:
+        rep = session.exec(select(User).where(User.username == "salesrep")).one()
+        rep.language = "fa"
+        session.add(rep)
+    at = _open("salesrep", _id(url, "own"))
+    assert [s.value for s in at.subheader][:2] == ["زمان‌سنج‌های توافق سطح خدمات", "مشخصات"]
+    clocks = at.dataframe[0].value
+    assert list(clocks.columns) == ["زمان‌سنج", "مسئول", "مهلت", "وضعیت"]
+    assert clocks.iloc[:, 0].tolist() == ["تعیین وضعیت", "نخستین تماس", "پیگیری‌ها"]
+    assert all(not any(c.isascii() and c.isalpha() for c in s) for s in clocks.iloc[:, 3])
+    assert "گام بعدی" in at.info[0].value
