@@ -108,6 +108,8 @@ def test_the_address_opens_the_lead_after_sign_in_and_a_manager_reads_it(
     sign_in(manager, "mia", PASSWORD, ready="Fiona Fresh")
     assert manager.locator("[data-testid='stException']").count() == 0
     manager.screenshot(path=str(SHOTS / "lead_manager.png"), full_page=True)
+    manager.get_by_role("button", name="Save disposition").scroll_into_view_if_needed()
+    manager.screenshot(path=str(SHOTS / "lead_manager_actions.png"), full_page=True)
     go_to(manager, "Leads", "Leads")
     manager.locator(TABLE).first.wait_for()
     settle(manager)
