@@ -188,3 +188,4 @@ def test_the_lead_page_speaks_persian(url: str) -> None:  # noqa: F811
     assert clocks.iloc[:, 0].tolist() == ["تعیین وضعیت", "نخستین تماس", "پیگیری‌ها"]
     assert all(not any(c.isascii() and c.isalpha() for c in s) for s in clocks.iloc[:, 3])
     assert "گام بعدی" in at.info[0].value
+    assert "۲۰۰" in at.dataframe[2].value.iloc[:, 1].tolist()  # the company size, fa digits
