@@ -21,7 +21,7 @@ from sla_core.stages import (
 )
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
 from ui.flash import flash, show_flash
-from ui.i18n import _, num, org_settings, stage_label
+from ui.i18n import _, num, org_settings, reading_order, stage_label
 from ui.lead_view import (
     clocks_table,
     events_table,
@@ -90,15 +90,21 @@ show_flash("lead")
 # the step is our own sentence (numbers and words only, no stored text)
 st.info(_("**Next step:** {step}").format(step=_(found.next_step)), icon=":material/flag:")
 
+
+def table(frame: pd.DataFrame, key: str) -> None:
+    """One of the page's tables, its columns in the reader's order (right to left in fa, ar)."""
+    st.dataframe(frame, hide_index=True, key=key, column_order=reading_order(list(frame.columns)))
+
+
 zone = org_settings().time_zone
 st.subheader(_("SLA clocks"))
 st.caption(_("Deadlines in {zone}.").format(zone=zone))
-st.dataframe(clocks_table(found), hide_index=True, key="lead_clocks")
+table(clocks_table(found), "lead_clocks")
 
 profile, score = st.columns(2)
 with profile:
     st.subheader(_("Profile"))
-    st.dataframe(profile_table(found), hide_index=True, key="lead_profile")
+    table(profile_table(found), "lead_profile")
 with score:
     st.subheader(_("MQL score"))
     verdict = _("meets the threshold") if found.total >= found.threshold else _("below it")
@@ -109,15 +115,15 @@ with score:
     )
     if found.exempt:
         st.caption(_("Exempt: below the threshold at hand-off, it does not count against sales."))
-    st.dataframe(score_table(found), hide_index=True, key="lead_score")
+    table(score_table(found), "lead_score")
 
 st.subheader(_("Owners"))
-st.dataframe(owners_table(found), hide_index=True, key="lead_owners")
+table(owners_table(found), "lead_owners")
 st.subheader(_("Events"))
 if found.events.empty:
     st.caption(_("No events recorded yet."))
 else:
-    st.dataframe(events_table(found), hide_index=True, key="lead_events")
+    table(events_table(found), "lead_events")
 
 
 def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:

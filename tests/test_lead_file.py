@@ -10,13 +10,17 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from sla_core import leads
-from sla_core.access import PermissionDenied
+from sla_core.access import PermissionDenied, system_actor
+from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import Role
+from sla_core.marketing.route_run import route
+from sla_core.models import Lead, LeadEvent, Role, User
 from sla_core.sla.lead_file import LeadNotFound, NotYourLead, lead_file
 from sla_core.stages import Disposition
+from tests.test_route_run import seed
 from tests.test_sla_history import T0, _assigned_lead, _people, _user
 
 
@@ -105,3 +109,28 @@ def test_a_closed_lead_needs_nothing_more(engine: Engine) -> None:
         "disqualified",
         "No budget",
     )
+
+
+def test_routing_then_a_reassignment_gives_each_owner_their_span(engine: Engine) -> None:
+    """Routing hands m0 to a rep (its event records that rep as the owner); the manager
+    then hands it to the other rep: the lead's owners are the first rep, then the second,
+    the first one's span ending at the reassignment."""
+    rep0, rep1 = seed(engine, mqls=1, max_cap=10)
+    with session_scope(engine) as session:
+        route(session=session, actor=system_actor())
+    with session_scope(engine) as session:
+        lead = session.exec(select(Lead).where(Lead.lead_key == "m0")).one()
+        first, routed_at = lead.owner_id, lead.assigned_at
+        event = session.exec(select(LeadEvent).where(LeadEvent.kind == "assigned")).one()
+        assert (event.owner_id, event.previous_owner_id) == (first, None)
+        boss = session.exec(select(User).where(User.username == "boss")).one()
+        second = rep1 if first == rep0 else rep0
+        later = now() + timedelta(hours=1)
+        leads.reassign(session=session, lead_id=lead.id or 0, to_owner=second, actor=boss,
+                       seen_owner=first, at=later)  # fmt: skip
+        found = lead_file(session=session, lead_id=lead.id or 0, user=boss, ref=later)
+    assert found.owners["owner_id"].tolist() == [first, second]
+    assert found.owners["since"].tolist() == [routed_at, later]
+    assert found.owners["until"].iloc[0] == later
+    assert found.events["owner"].dropna().tolist() == [f"Rep {rep_index}" for rep_index in
+                                                      (int(first == rep1), int(second == rep1))]  # fmt: skip

@@ -3,12 +3,15 @@ a viewer; and a row of Leads opens it (issue 19 items 4 and 6)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import Lead, LeadEvent
+from sla_core.models import Lead, LeadEvent, User
 from tests.test_pages import ROOT, app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
 from tests.test_pages_sales import url  # noqa: F401 (fixture)
 from ui.data import engine_for
@@ -128,3 +131,61 @@ def test_a_click_on_a_work_queue_row_opens_the_lead(url: str) -> None:  # noqa: 
     assert not at.exception
     assert at.query_params == {"id": str(_id(url, "own"))}
     assert at.title[0].value == r"own \<b\>Lead\</b\>"
+
+
+def test_a_click_on_a_compliance_list_row_opens_the_lead(url: str) -> None:  # noqa: F811
+    """The rep's lead handed off three days ago is breached (48 h): the manager's "breached,
+    still open" list holds it, and a click on its row opens it."""
+    with session_scope(engine_for(url)) as session:
+        lead = session.exec(select(Lead).where(Lead.lead_key == "own")).one()
+        lead.assigned_at = lead.mql_at = lead.created_at = now() - timedelta(days=3)
+        session.add(lead)
+    at = sign_in("salesmanager")
+    at.switch_page("pages/compliance.py").run()
+    assert not at.exception
+    assert len(at.dataframe(key="compliance_list_breached").value) == 1  # the rep's lead
+    at.session_state["compliance_list_breached"] = {
+        "selection": {"rows": [0], "columns": [], "cells": []}
+    }
+    at.run()
+    assert not at.exception
+    assert at.query_params == {"id": str(_id(url, "own"))}
+    assert at.title[0].value == r"own \<b\>Lead\</b\>"
+
+
+def test_the_leaderboard_points_trace_links_to_the_lead(url: str) -> None:  # noqa: F811
+    """A manager picks the rep on the board, then a lead behind their points: a link opens
+    that lead's page."""
+    at = sign_in("salesmanager")
+    at.switch_page("pages/leaderboard.py").run()
+    assert not at.exception
+    names = at.dataframe(key="leaderboard_people").value.iloc[:, 1].tolist()
+    row = next(i for i, n in enumerate(names) if n == "Test sales_rep")
+    at.session_state["leaderboard_people"] = {
+        "selection": {"rows": [row], "columns": [], "cells": []}
+    }
+    at.run()
+    at.session_state["leaderboard_trace_leads"] = {
+        "selection": {"rows": [0], "columns": [], "cells": []}
+    }
+    at.run()
+    assert not at.exception
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == [f"Open lead {_id(url, 'own')}"]
+    assert links[0].proto.query_string == f"id={_id(url, 'own')}"
+
+
+def test_the_lead_page_speaks_persian(url: str) -> None:  # noqa: F811
+    """Headers, clock names and states, the next step: Persian words and digits."""
+    with session_scope(engine_for(url)) as session:
+        rep = session.exec(select(User).where(User.username == "salesrep")).one()
+        rep.language = "fa"
+        session.add(rep)
+    at = _open("salesrep", _id(url, "own"))
+    assert [s.value for s in at.subheader][:2] == ["زمان‌سنج‌های توافق سطح خدمات", "مشخصات"]
+    clocks = at.dataframe[0].value
+    assert list(clocks.columns) == ["زمان‌سنج", "مسئول", "مهلت", "وضعیت"]
+    assert clocks.iloc[:, 0].tolist() == ["تعیین وضعیت", "نخستین تماس", "پیگیری‌ها"]
+    assert all(not any(c.isascii() and c.isalpha() for c in s) for s in clocks.iloc[:, 3])
+    assert "گام بعدی" in at.info[0].value
+    assert "۲۰۰" in at.dataframe[2].value.iloc[:, 1].tolist()  # the company size, fa digits

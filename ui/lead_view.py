@@ -4,6 +4,7 @@ reaches the screen; instants read in the organisation's zone and the reader's ca
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Real
 from typing import Any
 
 import pandas as pd
@@ -120,7 +121,7 @@ def score_table(found: LeadFile) -> pd.DataFrame:
         {
             _("Criterion"): [_(CRITERION_NAMES[CriterionField(f)]) for f in score["field"]],
             _("Lead's value"): [
-                "—" if v is None else (num(v) if isinstance(v, int | float) else str(v))
+                "—" if v is None else (num(float(v)) if isinstance(v, Real) else str(v))
                 for v in score["value"]
             ],
             _("Met"): [_("yes") if m else _("no") for m in score["met"]],
@@ -157,8 +158,8 @@ def profile_table(found: LeadFile) -> pd.DataFrame:
             continue
         if isinstance(value, pd.Timestamp):
             shown = when(value)
-        elif isinstance(value, int | float):
-            shown = num(value)
+        elif isinstance(value, Real):
+            shown = num(float(value))  # numpy's integers too
         else:
             shown = str(value)
         rows.append({_("What"): _(label), _("Value"): shown})

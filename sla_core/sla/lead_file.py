@@ -91,8 +91,9 @@ class LeadFile:
 def lead_file(*, session: Session, lead_id: int, user: User, ref: datetime) -> LeadFile:
     """The file of the lead `user` may see (see `open_lead` for the refusals)."""
     lead = open_lead(session=session, lead_id=lead_id, user=user)
-    names = {u.id: u.name for u in session.exec(select(User)).all() if u.id is not None}
-    roles = {u.id: Role(u.role) for u in session.exec(select(User)).all() if u.id is not None}
+    people = [u for u in session.exec(select(User)).all() if u.id is not None]
+    names = {u.id: u.name for u in people if u.id is not None}
+    roles = {u.id: Role(u.role) for u in people if u.id is not None}
     setup = load_setup(session=session)
     content = agreement.governing_version(session=session).content
     frame = lead_frame(lead)

@@ -98,6 +98,8 @@ def clock_lines(
                      "state": Message.of(N_("missed before the lead was reassigned"))})  # fmt: skip
     frame = pd.DataFrame(rows, columns=list(CLOCK_COLUMNS))
     frame["deadline"] = pd.to_datetime(frame["deadline"], utc=True)
+    # objects, not text: each state stays a Message the page translates
+    frame["state"] = pd.Series([row["state"] for row in rows], index=frame.index, dtype=object)
     return frame
 
 

@@ -108,6 +108,8 @@ def test_the_address_opens_the_lead_after_sign_in_and_a_manager_reads_it(
     sign_in(manager, "mia", PASSWORD, ready="Fiona Fresh")
     assert manager.locator("[data-testid='stException']").count() == 0
     manager.screenshot(path=str(SHOTS / "lead_manager.png"), full_page=True)
+    manager.get_by_role("button", name="Save disposition").scroll_into_view_if_needed()
+    manager.screenshot(path=str(SHOTS / "lead_manager_actions.png"), full_page=True)
     go_to(manager, "Leads", "Leads")
     manager.locator(TABLE).first.wait_for()
     settle(manager)
@@ -116,3 +118,22 @@ def test_the_address_opens_the_lead_after_sign_in_and_a_manager_reads_it(
     rep = open_page(browser, f"{server}/lead?id={fresh + 1}")  # Sam's lead
     sign_in(rep, "rita", PASSWORD, ready=rep.get_by_text("belongs to another rep"))
     rep.screenshot(path=str(SHOTS / "lead_refused.png"), full_page=True)
+
+
+def test_a_persian_reader_gets_the_lead_page_right_to_left(
+    world: tuple[str, str, int], browser: Any
+) -> None:
+    server, url, fresh = world
+    engine = db.make_engine(url)
+    with session_scope(engine) as session:
+        rita = session.exec(select(User).where(User.username == "rita")).one()
+        rita.language = "fa"
+        session.add(rita)
+    engine.dispose()
+    rep = open_page(browser, f"{server}/lead?id={fresh}")
+    sign_in(rep, "rita", PASSWORD, ready="Fiona Fresh")
+    rep.get_by_text("گام بعدی").wait_for()
+    settle(rep)
+    assert rep.locator("[data-testid='stException']").count() == 0
+    rep.wait_for_timeout(3000)  # the tables draw on a canvas a moment after the page
+    rep.screenshot(path=str(SHOTS / "lead_rep_fa.png"), full_page=True)
