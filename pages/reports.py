@@ -45,8 +45,12 @@ kind = (
     or PeriodKind.QUARTER
 )  # fmt: skip
 choices = revenue.period_choices(snapshot, kind, now(), zone=zone, calendar=calendar)
+period_names = {p: period_name(p) for p in choices}  # in this run's language
 revenue_period = period_col.selectbox(
-    _("Closed in"), choices, format_func=period_name, key=f"reports_revenue_{kind.value}"
+    _("Closed in"),
+    choices,
+    format_func=period_names.__getitem__,
+    key=f"reports_revenue_{kind.value}",
 )
 revenue_section.section(
     people=staff,
