@@ -32,11 +32,10 @@ def figures(
     staff = tuple(zip(people["id"], people["name"], people["team"], strict=True))
 
     def compute() -> tuple[revenue.Revenue, pd.DataFrame]:
-        leads = snap.frame
+        leads = revenue.deal_rows(snap.frame)
         if team is not None:
             leads = leads[revenue.group_labels(leads, "team", people) == team]
-        groups = revenue.group_labels(leads, by, people)
-        return revenue.totals(leads, period), revenue.revenue_by(leads, period, groups)
+        return revenue.totals(leads, period), revenue.revenue_table(leads, period, by, people)
 
     return snap.memo(("revenue", period.start, period.end, by, team, staff), compute)
 

@@ -50,6 +50,9 @@ COLUMNS = (
     "cycle_days",
 )
 _DAY = 86_400.0
+# The snapshot columns revenue reads.
+READS = ("stage", "deal_value", "created_at", "opportunity_at", "closed_at", "owner_id", "source")
+_DEAL_STAGES = (Stage.OPPORTUNITY.value, Stage.WON.value, Stage.LOST.value)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def deals(leads: pd.DataFrame, period: Period) -> pd.DataFrame:
     won = (stage == Stage.WON.value).fillna(False).astype(bool) & closed_in
     lost = (stage == Stage.LOST.value).fillna(False).astype(bool) & closed_in
     began = leads["opportunity_at"].fillna(leads["created_at"])
-    on_path = stage.isin([Stage.OPPORTUNITY.value, Stage.WON.value, Stage.LOST.value])
+    on_path = stage.isin(_DEAL_STAGES)
     still_open = closed_at.isna() | (closed_at >= period.end)
     is_open = (on_path & (began < period.end) & still_open).fillna(False).astype(bool)
     cycle = (closed_at - leads["created_at"]).dt.total_seconds() / _DAY
@@ -97,9 +100,26 @@ def deals(leads: pd.DataFrame, period: Period) -> pd.DataFrame:
     )
 
 
+def deal_rows(leads: pd.DataFrame) -> pd.DataFrame:
+    """The leads that can count at all: those at stage opportunity, won or lost (a fraction
+    of a big snapshot; everything below reads only them)."""
+    keep = leads["stage"].isin(_DEAL_STAGES).fillna(False).astype(bool).to_numpy()
+    return leads.loc[keep, [c for c in READS if c in leads]]
+
+
+def revenue_table(
+    leads: pd.DataFrame, period: Period, by: str, people: pd.DataFrame
+) -> pd.DataFrame:
+    """`revenue_by` per rep, team or source (`group_labels`), labelling the deals only."""
+    rows = deal_rows(leads)
+    return revenue_by(rows, period, group_labels(rows, by, people))
+
+
 def revenue_by(leads: pd.DataFrame, period: Period, groups: pd.Series) -> pd.DataFrame:
     """Per group (rows with a deal won, lost or open): the revenue figures (`COLUMNS`),
     largest won value first, then by name."""
+    keep = leads["stage"].isin(_DEAL_STAGES).fillna(False).astype(bool)
+    leads, groups = leads[keep], groups[keep]
     frame = deals(leads, period)
     frame["group"] = groups.astype("string").fillna(NONE_LABEL)
     active = frame[frame["won"] | frame["lost"] | frame["open"]]
@@ -122,7 +142,8 @@ def revenue_by(leads: pd.DataFrame, period: Period, groups: pd.Series) -> pd.Dat
 
 def totals(leads: pd.DataFrame, period: Period) -> Revenue:
     """Everyone's revenue figures in `period` (the same computation as one group)."""
-    table = revenue_by(leads, period, pd.Series("all", index=leads.index, dtype="string"))
+    rows = deal_rows(leads)
+    table = revenue_by(rows, period, pd.Series("all", index=rows.index, dtype="string"))
     if table.empty:
         return Revenue(0, 0, 0.0, 0, 0.0, None, None, None)
     row = table.iloc[0]
@@ -175,7 +196,8 @@ def period_choices(
     which a deal closed (in the organisation's zone and calendar)."""
     closed = leads["stage"].isin([Stage.WON.value, Stage.LOST.value]) & leads["closed_at"].notna()
     stamps = leads.loc[closed.fillna(False).astype(bool), "closed_at"]
-    stamps = stamps[stamps <= ref]
+    # every zone's offset is a multiple of 15 minutes: the quarter-hours keep each local day
+    stamps = stamps[stamps <= ref].dt.floor("15min").drop_duplicates()
     labels: set[str] = set()
     if len(stamps):  # labels_of cannot label an empty column
         labels = set(labels_of(stamps, kind, zone=zone, calendar=calendar).dropna().astype(str))
