@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from sla_core import agreement, exporting, org
@@ -9,7 +10,6 @@ from sla_core.access import Permission, can
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.marketing import charts, closed_loop
-from sla_core.overview import revenue
 from sla_core.periods import PeriodKind
 from sla_core.terms import CriterionField
 from ui import revenue as revenue_section
@@ -44,7 +44,7 @@ kind = (
     )
     or PeriodKind.QUARTER
 )  # fmt: skip
-choices = revenue.period_choices(snapshot, kind, now(), zone=zone, calendar=calendar)
+choices = revenue_section.period_options(kind, pd.Timestamp(now()), zone, calendar)
 period_names = {p: period_name(p) for p in choices}  # in this run's language
 revenue_period = period_col.selectbox(
     _("Closed in"),

@@ -9,7 +9,13 @@ import streamlit as st
 from sla_core import exporting
 from sla_core.i18n.languages import N_
 from sla_core.overview import revenue
-from sla_core.periods import Period
+from sla_core.periods import (
+    Calendar,
+    Period,
+    PeriodKind,
+    month_containing,
+    quarter_containing,
+)
 from ui.data import current_snapshot
 from ui.i18n import _, num, pct, period_name
 from ui.tables import for_reading
@@ -38,6 +44,21 @@ def figures(
         return revenue.totals(leads, period), revenue.revenue_table(leads, period, by, people)
 
     return snap.memo(("revenue", period.start, period.end, by, team, staff), compute)
+
+
+def period_options(
+    kind: PeriodKind, ref: pd.Timestamp, zone: str, calendar: Calendar
+) -> list[Period]:
+    """The months or quarters the Reports offer (`revenue.period_choices`), once per data
+    revision and running period."""
+    snap = current_snapshot()
+    containing = month_containing if kind is PeriodKind.MONTH else quarter_containing
+    running = containing(ref, zone=zone, calendar=calendar)
+    return snap.memo(
+        ("revenue.periods", kind, zone, calendar),
+        lambda: revenue.period_choices(snap.frame, kind, ref, zone=zone, calendar=calendar),
+        stamp=running.label,
+    )
 
 
 def cards(total: revenue.Revenue, currency: str) -> None:
