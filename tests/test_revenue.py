@@ -230,3 +230,19 @@ def test_periods_are_cut_in_the_organisations_zone_and_jalali_calendar() -> None
     assert (first.won, first.lost, first.won_value, first.win_rate_pct) == (4, 1, 4600.0, 80.0)
     utc = revenue.totals(leads, parse_period("1405-Q1", calendar=Calendar.JALALI))
     assert (utc.won, utc.won_value) == (3, 4500.0)
+
+
+def test_the_calculator_defaults_read_the_twelve_months_ending_with_the_last_close() -> None:
+    from decimal import Decimal as D
+
+    from sla_core.marketing.calculator import StageRates, history_defaults
+
+    found = history_defaults(world(), pd.Timestamp("2026-08-15", tz="UTC"))
+    assert found is not None
+    assert (found.first.label, found.last.label) == ("2025-08", "2026-07")
+    # won in those months: 1,000 + 3,000 + 500 + 700 of 4 wins; lost 2: 4 of 6 closed;
+    # every lead was created in them: 9 reached SQL, 8 of them the opportunity
+    assert found.deal_size == D("1300.0")
+    assert found.rates == StageRates(D("100.0"), D("88.9"), D("66.7"))
+    before = history_defaults(world(), pd.Timestamp("2026-03-01", tz="UTC"))
+    assert before is None  # no deal had closed yet
