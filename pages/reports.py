@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from sla_core import agreement, exporting, org
@@ -12,7 +13,7 @@ from sla_core.marketing import charts, closed_loop, criteria
 from sla_core.overview import revenue
 from sla_core.periods import PeriodKind
 from ui import revenue as revenue_section
-from ui.data import current_user, get_engine, leads_for
+from ui.data import current_snapshot, current_user, get_engine, leads_for
 from ui.i18n import _, chart, num, period_name
 from ui.marketing import people
 from ui.navigation import framed
@@ -43,9 +44,17 @@ kind = (
     )
     or PeriodKind.QUARTER
 )  # fmt: skip
-choices = revenue.period_choices(snapshot, kind, now(), zone=zone, calendar=calendar)
+shared = current_snapshot()
+choices = revenue.memo_period_choices(
+    shared.frame, kind, pd.Timestamp(now()), zone=zone, calendar=calendar, actor=user,
+    memo=shared.memo,
+)  # fmt: skip
+period_names = {p: period_name(p) for p in choices}  # in this run's language
 revenue_period = period_col.selectbox(
-    _("Closed in"), choices, format_func=period_name, key=f"reports_revenue_{kind.value}"
+    _("Closed in"),
+    choices,
+    format_func=period_names.__getitem__,
+    key=f"reports_revenue_{kind.value}",
 )
 revenue_section.section(
     people=staff,

@@ -111,26 +111,19 @@ history = calculator.memo_history_defaults(
 )
 saved_plan = content.targets.plan
 based_on = "" if history is None else history.months.label
+start = calculator.starting_inputs(
+    saved_plan, history, marketers=heads[Role.MARKETER], reps=heads[Role.SALES_REP]
+)
 if saved_plan is not None:
-    start = calculator.saved_inputs(saved_plan)
     st.caption(_("The calculator opens with the inputs saved with these quotas."))
-else:
-    start = calculator.FunnelInputs(
-        revenue_goal=Decimal(100_000),
-        deal_size=(history and history.deal_size) or Decimal(5_000),
-        rates=(history and history.rates) or calculator.DEFAULT_RATES,
-        marketers=heads[Role.MARKETER],
-        reps=heads[Role.SALES_REP],
-        budget=Decimal(20_000),
-    )
-if history is not None and saved_plan is None:
+elif history is not None:
     st.caption(
         _(
             "Based on {first} to {last}: the average deal won and the stage rates default to "
             "this organisation's history; change them to plan."
         ).format(first=period_name(history.first), last=period_name(history.last))
     )
-elif saved_plan is None:
+else:
     st.caption(
         _("No closed deals yet: the stage rates start at typical values; change them to plan.")
     )

@@ -13,7 +13,7 @@ from sla_core import cli
 from sla_core.access import PermissionDenied
 from sla_core.models import Role, User
 from sla_core.overview import revenue
-from sla_core.periods import PeriodKind, parse_period
+from sla_core.periods import Calendar, PeriodKind, parse_period
 from tests.conftest import full_realdata
 from tests.leadframes import frame
 
@@ -60,6 +60,11 @@ def world() -> pd.DataFrame:
         deal(3, "opportunity", 50.0, "Web", "2026-07-02"),
         deal(None, "sql", 80.0, "Web", "2026-04-02"),
     ]
+    return leads_of(rows)
+
+
+def leads_of(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A snapshot frame of `rows` (`deal` dicts), deal values included."""
     leads = frame(rows)
     leads["deal_value"] = [r["deal_value"] for r in rows]
     return leads
@@ -210,3 +215,34 @@ def test_the_cli_refuses_a_bad_period_or_grouping_in_one_line(
     assert "invalid choice: 'month'" in json.loads(capsys.readouterr().out)["error"]
     assert cli.main(["revenue", "--period", "2017-05"]) == 0
     assert capsys.readouterr().out.strip() == "2017-05: no deal won, lost or open"
+
+
+def test_periods_are_cut_in_the_organisations_zone_and_jalali_calendar() -> None:
+    tehran = {"zone": "Asia/Tehran", "calendar": Calendar.JALALI}
+    ref = pd.Timestamp("2026-08-15", tz="UTC")  # 1405-05-24
+    quarters = revenue.period_choices(world(), PeriodKind.QUARTER, ref, **tehran)
+    assert [p.label for p in quarters] == ["1405-Q2", "1405-Q1"]
+    # 1405-Q1 runs from 21 March 2026, local midnight in Tehran (20:30 UTC the day before):
+    # a win closed at 21:00 UTC on 20 March is in it there, and in 1404-Q4 by UTC
+    extra = leads_of([deal(2, "won", 100.0, "Web", "2026-03-01", "2026-03-20T21:00")])
+    leads = pd.concat([world(), extra], ignore_index=True)
+    first = revenue.totals(leads, parse_period("1405-Q1", **tehran))
+    assert (first.won, first.lost, first.won_value, first.win_rate_pct) == (4, 1, 4600.0, 80.0)
+    utc = revenue.totals(leads, parse_period("1405-Q1", calendar=Calendar.JALALI))
+    assert (utc.won, utc.won_value) == (3, 4500.0)
+
+
+def test_the_calculator_defaults_read_the_twelve_months_ending_with_the_last_close() -> None:
+    from decimal import Decimal as D
+
+    from sla_core.marketing.calculator import StageRates, history_defaults
+
+    found = history_defaults(world(), pd.Timestamp("2026-08-15", tz="UTC"))
+    assert found is not None
+    assert (found.first.label, found.last.label) == ("2025-08", "2026-07")
+    # won in those months: 1,000 + 3,000 + 500 + 700 of 4 wins; lost 2: 4 of 6 closed;
+    # every lead was created in them: 9 reached SQL, 8 of them the opportunity
+    assert found.deal_size == D("1300.0")
+    assert found.rates == StageRates(D("100.0"), D("88.9"), D("66.7"))
+    before = history_defaults(world(), pd.Timestamp("2026-03-01", tz="UTC"))
+    assert before is None  # no deal had closed yet

@@ -269,6 +269,24 @@ def plan_inputs(inputs: FunnelInputs, based_on: str = "") -> PlanInputs:
     )
 
 
+def starting_inputs(
+    saved: PlanInputs | None, history: History | None, *, marketers: int, reps: int
+) -> FunnelInputs:
+    """What the calculator opens with: the inputs saved with the quotas; else the history's
+    deal size and stage rates (each where it has one), typical values for the rest and
+    the team as it is."""
+    if saved is not None:
+        return saved_inputs(saved)
+    return FunnelInputs(
+        revenue_goal=Decimal(100_000),
+        deal_size=(history.deal_size if history else None) or Decimal(5_000),
+        rates=(history.rates if history else None) or DEFAULT_RATES,
+        marketers=marketers,
+        reps=reps,
+        budget=Decimal(20_000),
+    )
+
+
 def saved_inputs(saved: PlanInputs) -> FunnelInputs:
     """The inputs saved with the quotas, back in the calculator's form."""
     return FunnelInputs(

@@ -46,7 +46,7 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
         else month_containing(now(), zone=zone, calendar=calendar)
     )
     leads = read_leads(engine)
-    table = revenue.revenue_by(leads, period, revenue.group_labels(leads, args.by, people))
+    table = revenue.revenue_table(leads, period, args.by, people)
     rows = [_row(record, args.by, period.label) for record in table.to_dict("records")]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))  # noqa: T201

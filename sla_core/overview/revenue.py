@@ -51,6 +51,9 @@ COLUMNS = (
     "cycle_days",
 )
 _DAY = 86_400.0
+# The snapshot columns revenue reads.
+READS = ("stage", "deal_value", "created_at", "opportunity_at", "closed_at", "owner_id", "source")
+_DEAL_STAGES = (Stage.OPPORTUNITY.value, Stage.WON.value, Stage.LOST.value)
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,10 @@ def memo_figures(
     staff = tuple(zip(people["id"], people["name"], people["team"], strict=True))
 
     def compute() -> tuple[Revenue, pd.DataFrame]:
-        chosen = leads
+        chosen = deal_rows(leads)
         if team is not None:
-            chosen = leads[group_labels(leads, "team", people) == team]
-        groups = group_labels(chosen, by, people)
-        return totals(chosen, period), revenue_by(chosen, period, groups)
+            chosen = chosen[group_labels(chosen, "team", people) == team]
+        return totals(chosen, period), revenue_table(chosen, period, by, people)
 
     return memo(("revenue", period.start, period.end, by, team, staff), compute)
 
@@ -106,7 +108,7 @@ def deals(leads: pd.DataFrame, period: Period) -> pd.DataFrame:
     won = (stage == Stage.WON.value).fillna(False).astype(bool) & closed_in
     lost = (stage == Stage.LOST.value).fillna(False).astype(bool) & closed_in
     began = leads["opportunity_at"].fillna(leads["created_at"])
-    on_path = stage.isin([Stage.OPPORTUNITY.value, Stage.WON.value, Stage.LOST.value])
+    on_path = stage.isin(_DEAL_STAGES)
     still_open = closed_at.isna() | (closed_at >= period.end)
     is_open = (on_path & (began < period.end) & still_open).fillna(False).astype(bool)
     cycle = (closed_at - leads["created_at"]).dt.total_seconds() / _DAY
@@ -123,9 +125,26 @@ def deals(leads: pd.DataFrame, period: Period) -> pd.DataFrame:
     )
 
 
+def deal_rows(leads: pd.DataFrame) -> pd.DataFrame:
+    """The leads that can count at all: those at stage opportunity, won or lost (a fraction
+    of a big snapshot; everything below reads only them)."""
+    keep = leads["stage"].isin(_DEAL_STAGES).fillna(False).astype(bool).to_numpy()
+    return leads.loc[keep, [c for c in READS if c in leads]]
+
+
+def revenue_table(
+    leads: pd.DataFrame, period: Period, by: str, people: pd.DataFrame
+) -> pd.DataFrame:
+    """`revenue_by` per rep, team or source (`group_labels`), labelling the deals only."""
+    rows = deal_rows(leads)
+    return revenue_by(rows, period, group_labels(rows, by, people))
+
+
 def revenue_by(leads: pd.DataFrame, period: Period, groups: pd.Series) -> pd.DataFrame:
     """Per group (rows with a deal won, lost or open): the revenue figures (`COLUMNS`),
     largest won value first, then by name."""
+    keep = leads["stage"].isin(_DEAL_STAGES).fillna(False).astype(bool)
+    leads, groups = leads[keep], groups[keep]
     frame = deals(leads, period)
     frame["group"] = groups.astype("string").fillna(NONE_LABEL)
     active = frame[frame["won"] | frame["lost"] | frame["open"]]
@@ -148,7 +167,8 @@ def revenue_by(leads: pd.DataFrame, period: Period, groups: pd.Series) -> pd.Dat
 
 def totals(leads: pd.DataFrame, period: Period) -> Revenue:
     """Everyone's revenue figures in `period` (the same computation as one group)."""
-    table = revenue_by(leads, period, pd.Series("all", index=leads.index, dtype="string"))
+    rows = deal_rows(leads)
+    table = revenue_by(rows, period, pd.Series("all", index=rows.index, dtype="string"))
     if table.empty:
         return Revenue(0, 0, 0.0, 0, 0.0, None, None, None)
     row = table.iloc[0]
@@ -189,6 +209,28 @@ def group_labels(leads: pd.DataFrame, by: str, people: pd.DataFrame) -> pd.Serie
     return labels.mask(owners.isna(), UNASSIGNED).astype("string")
 
 
+def memo_period_choices(
+    leads: pd.DataFrame,
+    kind: PeriodKind,
+    ref: pd.Timestamp,
+    *,
+    zone: str,
+    calendar: Calendar,
+    actor: User,
+    memo: Memo,
+) -> list[Period]:
+    """`period_choices` once per data revision and running period (`memo`), for those who
+    may read revenue (checked first)."""
+    require_reader(actor)
+    containing = month_containing if kind is PeriodKind.MONTH else quarter_containing
+    running = containing(ref, zone=zone, calendar=calendar)
+    return memo(
+        ("revenue.periods", kind, zone, calendar),
+        lambda: period_choices(leads, kind, ref, zone=zone, calendar=calendar),
+        stamp=running.label,
+    )
+
+
 def period_choices(
     leads: pd.DataFrame,
     kind: PeriodKind,
@@ -201,7 +243,8 @@ def period_choices(
     which a deal closed (in the organisation's zone and calendar)."""
     closed = leads["stage"].isin([Stage.WON.value, Stage.LOST.value]) & leads["closed_at"].notna()
     stamps = leads.loc[closed.fillna(False).astype(bool), "closed_at"]
-    stamps = stamps[stamps <= ref]
+    # every zone's offset is a multiple of 15 minutes: the quarter-hours keep each local day
+    stamps = stamps[stamps <= ref].dt.floor("15min").drop_duplicates()
     labels: set[str] = set()
     if len(stamps):  # labels_of cannot label an empty column
         labels = set(labels_of(stamps, kind, zone=zone, calendar=calendar).dropna().astype(str))

@@ -69,7 +69,10 @@ def test_manager_signs_in_and_sees_the_overview_gauge(server: str, browser: Any)
     page.wait_for_load_state("networkidle")
 
     assert page.get_by_role("heading", name="Overview").count() == 1
-    assert page.locator("[data-testid='stMetric']").count() == 4
+    page.get_by_role("heading", name="Revenue").wait_for()
+    settle(page)
+    # the four service levels, then the five revenue cards (a manager reads the Reports)
+    assert page.locator("[data-testid='stMetric']").count() == 9
     nav = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
     words = [text.split()[-1] for text in nav]
     # a sales manager: the overview first, the leads, the pages other issues add; no Users
