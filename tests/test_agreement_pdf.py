@@ -18,14 +18,18 @@ from sla_core import agreement, cli
 from sla_core.access import system_actor
 from sla_core.agreement import export, pdf, reviews, verify
 from sla_core.terms import AgreementContent, Review, Targets
-from tests.agreement_helpers import cast, fresh, sign_fully, start
+from tests.agreement_helpers import COMPLETE, cast, complete_content, fresh, sign_fully, start
 from tests.slaframes import sla_frame
 
 REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PERSIAN = "هدف ما رشد ۲۰٪ فروش در سال ۲۰۲۷ است"
-CONTENT = AgreementContent(
+CONTENT = complete_content(
     targets=Targets(mqls_per_marketer=212, opportunities_per_rep=17),
-    workshop={"company_goals": PERSIAN + " with Acme GmbH", "stakeholders": "Sam and Mia"},
+    workshop={
+        **COMPLETE["workshop"],
+        "company_goals": PERSIAN + " with Acme GmbH",
+        "stakeholders": "Sam and Mia",
+    },
     marketing_commitments="Deliver 212 MQLs per marketer per month.",
 )
 
@@ -202,7 +206,7 @@ def test_a_superseded_version_still_verifies_as_superseded(engine):
             session=session,
             version_id=version_id,
             revision=fresh(session, version_id).revision,
-            content=AgreementContent(),
+            content=complete_content(),
             actor=people["marketing"],
         )
         session.commit()

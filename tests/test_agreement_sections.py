@@ -8,7 +8,7 @@ from sla_core.agreement import discussion, sections
 from sla_core.agreement.markdown import diff
 from sla_core.models import AuditEntry
 from sla_core.terms import AgreementContent, Targets
-from tests.agreement_helpers import cast, fresh, sign_fully, start
+from tests.agreement_helpers import COMPLETE, cast, fresh, sign_fully, start
 
 GOALS = "workshop.company_goals"
 
@@ -27,7 +27,7 @@ def test_a_section_save_changes_only_that_section(engine):
         )
         session.commit()
         content = agreement.load_content(fresh(session, version.id))
-    assert content.workshop == {"company_goals": "Grow 20 % in 2027"}
+    assert content.workshop == {**COMPLETE["workshop"], "company_goals": "Grow 20 % in 2027"}
     assert content.targets == Targets()
     assert (saved.version.revision, saved.merged) == (2, False)
 

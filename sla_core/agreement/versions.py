@@ -24,7 +24,7 @@ from sla_core import audit
 from sla_core.access import Permission, require, side_of
 from sla_core.clock import now
 from sla_core.models import Agreement, AgreementVersion, Signature, User
-from sla_core.terms import AgreementContent
+from sla_core.terms import ADDED_LATER, AgreementContent
 
 
 class StaleRevision(RuntimeError):
@@ -39,9 +39,17 @@ class VersionStatus(StrEnum):
 
 
 def canonical_json(content: AgreementContent) -> str:
-    """The one JSON text of `content`: sorted keys, no whitespace, decimals as strings."""
+    """The one JSON text of `content`: sorted keys, no whitespace, decimals as strings.
+
+    The fields added after the first versions (`ADDED_LATER`) are left out while unset, so
+    a version stored before them keeps its text and hash, and its signatures stand.
+    """
+    unset = {name for name in ADDED_LATER if getattr(content, name) is None}
     return json.dumps(
-        content.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        content.model_dump(mode="json", exclude=unset),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
 
 
