@@ -94,8 +94,15 @@ def test_extracted_text_has_the_numbers_names_and_hash_on_every_page(engine):
         "sales manager",
         "Appendix: compliance, 2026-10",
         "Deliver 212 MQLs per marketer per month.",
+        "Company\nAcme Ltd",
+        "Parties\nSales team and Marketing team",
+        "Effective from\n2026-01-01",
+        "Term\n12 months",
+        "Name: Sam Sales",
+        "Name: Mia Marketing",
     ):
         assert expected in text, expected
+    assert text.count("Signature: ____") == 2  # a line per signer
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

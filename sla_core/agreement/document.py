@@ -222,6 +222,38 @@ def _enforcement(content: AgreementContent, w: Wording) -> list[Block]:
     ]
 
 
+def _parties(content: AgreementContent, w: Wording) -> list[Block]:
+    """Who agrees, from when and for how long."""
+    unwritten = w.t(N_("(not written yet)"))
+    start = w.day(content.effective_from) if content.effective_from else w.t(N_("(no date set)"))
+    term = content.term_months
+    return [
+        Para((content.company or "").strip() or unwritten, label=w.t(N_("Company"))),
+        Para(w.join(content.parties), label=w.t(N_("Parties"))),
+        Para(start, label=w.t(N_("Effective from"))),
+        Para(
+            w._n("{count} month", "{count} months", term) if term else w.t(N_("(not set)")),
+            label=w.t(N_("Term")),
+        ),
+    ]
+
+
+def _signature_lines(cover: Cover, w: Wording) -> list[Block]:
+    """One line per signer to sign by hand: the role, the name and the date when signed."""
+    blank = "_" * 28
+    lines: list[Block] = []
+    for s in cover.signatures:
+        when = w.instant(s.signed_at) if s.signed_at else blank
+        text = w.t(
+            N_("Signature: {line}   Name: {name}   Date: {date}"),
+            line=blank,
+            name=s.name or blank,
+            date=when,
+        )
+        lines.append(Para(text, label=w.role(s.role)))
+    return lines
+
+
 def content_blocks(content: AgreementContent, w: Wording = ENGLISH) -> list[Block]:
     """The agreement's content, section by section (what signatures and diffs cover), with
     what people wrote drawn without bidi overrides or control characters."""
@@ -233,7 +265,7 @@ def _content_blocks(content: AgreementContent, w: Wording) -> list[Block]:
     next_review = w.day(review.next_review) if review.next_review else w.t(N_("(no date set)"))
     return [
         Heading(content.title, 0),
-        Para(w.join(content.parties), label=w.t(N_("Parties"))),
+        *_parties(content, w),
         *_definitions(content, w),
         Heading(w.t(N_("2. Goals and stakeholders"))),
         *_answer(content, "company_goals", w),
@@ -271,8 +303,10 @@ def document(content: AgreementContent, cover: Cover, w: Wording = ENGLISH) -> l
     cover_blocks: list[Block] = [
         Heading(w.t(N_("10. Signatures"))),
         Table(headers, sig_rows, (2, 2, 2)),
+        *_signature_lines(cover, w),
         Para(w.t(N_("Content hash (SHA-256): {hash}"), hash=cover.content_hash)),
         Heading(period),
         Table((w.t(N_("Measure")), w.t(N_("Figure"))), cover.appendix, (3, 1)),
     ]
-    return [*blocks[:2], status, *blocks[2:], *(_visible(b) for b in cover_blocks)]
+    head = 1 + len(_parties(content, w))  # the title and the parties, then the version line
+    return [*blocks[:head], status, *blocks[head:], *(_visible(b) for b in cover_blocks)]
