@@ -5,7 +5,7 @@ import streamlit as st
 
 from sla_core import agreement, org
 from sla_core.access import Permission, can
-from sla_core.agreement import board, discussion, document, figures, markdown, reviews
+from sla_core.agreement import board, completeness, discussion, document, figures, markdown, reviews
 from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -29,6 +29,8 @@ with session_scope(get_engine()) as session:
     version = agreement.working_version(session=session)
     content = agreement.load_content(version)
     status = board.status_of(session=session, version=version)
+    missing = completeness.missing(content)
+    signed_at = board.signed_by(session=session, version=version, user=user)
     signers = board.signer_rows(session=session, version=version)
     governing = agreement.governing_version(session=session)
     settings = org.load_org_settings(session=session)
@@ -116,7 +118,7 @@ elif view == "sign":
         key="ws_signers",
     )
     st.text(_("Content hash: {hash}").format(hash=version.content_hash))
-    actions.sign_buttons(user, version, status)
+    actions.sign_buttons(user, version, status, missing, signed_at)
 
 elif view == "history":
     numbers = [v.number for v in versions]

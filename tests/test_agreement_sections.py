@@ -300,3 +300,46 @@ def test_the_signer_roles_are_a_section_and_never_empty(engine):
         session.commit()
         content = agreement.load_content(fresh(session, version.id))
     assert content.required_signers == ("sales_manager", "marketing_manager", "admin")
+
+
+def test_enforcement_and_point_rules_are_one_section_that_never_disagrees():
+    from sla_core.terms import Enforcement
+
+    content = AgreementContent()
+    value = sections.section_value(content, "enforcement")
+    assert value == {
+        "enforcement": "both",
+        "met": 10,
+        "exceeded": 5,
+        "exceeded_by_pct": "10.0",
+        "missed_penalty": 0,
+    }
+    stick = sections.with_section(content, "enforcement", {**value, "missed_penalty": 3})
+    assert (stick.points.stick, stick.points.missed_penalty) == (True, 3)
+    carrot = sections.with_section(stick, "enforcement", {**value, "enforcement": "carrot"})
+    assert (carrot.enforcement, carrot.points.stick) == (Enforcement.CARROT, False)
+    for wrong, said in (
+        ({**value, "enforcement": "carrot", "missed_penalty": 2}, "carrot alone costs no"),
+        ({**value, "enforcement": "stick", "missed_penalty": 0}, "set a penalty above 0"),
+        ({**value, "met": -1, "missed_penalty": 2}, "0 or more"),
+    ):
+        with pytest.raises(ValueError, match=said):
+            sections.with_section(content, "enforcement", wrong)
+    assert "points" not in sections.SECTIONS  # the numbers are never saved without the words
+
+
+def test_parties_and_term_is_one_section():
+    content = sections.with_section(
+        AgreementContent(),
+        "parties_and_term",
+        {"company": " ", "parties": ["Inside sales", "Growth"], "effective_from": "2027-01-01",
+         "term_months": 12},
+    )  # fmt: skip
+    assert (content.company, content.parties, content.effective_from, content.term_months) == (
+        None,
+        ("Inside sales", "Growth"),
+        "2027-01-01",
+        12,
+    )
+    with pytest.raises(ValueError, match="parties_and_term"):
+        sections.with_section(content, "parties_and_term", {"effective_from": "2027-13-01"})

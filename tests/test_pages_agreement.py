@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from sqlmodel import select
 
 from sla_core import agreement
 from sla_core.agreement import sections, signing
 from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Signature, User
+from sla_core.terms import Enforcement
 from tests import test_pages as frame
+from tests.agreement_helpers import COMPLETE, complete
+from ui import workshop as ws
 from ui.data import engine_for
 
 # the frame's fixtures: a database with one user per role, and signing in through app.py
@@ -31,10 +37,17 @@ def _version(url: str) -> AgreementVersion:
         return agreement.working_version(session=session)
 
 
+def _complete(url: str, **changes: Any) -> AgreementVersion:
+    """The working draft made complete (test setup), so that it can be signed."""
+    with session_scope(engine_for(url)) as session:
+        version = agreement.working_version(session=session)
+        return complete(session, version.id or 0, **changes)
+
+
 def test_the_workshop_lists_every_section_with_last_quarters_figures(app_url: str) -> None:
     at = _open("marketingmanager")
     assert [t.value for t in at.title] == ["SLA workshop"]
-    assert len(at.expander) == 18
+    assert len(at.expander) == 19
     captions = " ".join(c.value for c in at.caption)
     assert "draft: 250 MQLs per marketer per month" in captions
     assert not at.error
@@ -81,6 +94,7 @@ def test_a_conflict_shows_their_text_beside_mine_and_the_merge_saves(app_url: st
 
 
 def test_signing_what_changed_since_opening_is_refused_on_the_page(app_url: str) -> None:
+    _complete(app_url)
     at = _open("salesmanager")
     at.radio(key="ws_view").set_value("sign").run()  # the page shows the hash it will sign
     version = _version(app_url)
@@ -91,7 +105,7 @@ def test_signing_what_changed_since_opening_is_refused_on_the_page(app_url: str)
             version_id=version.id or 0,
             revision=version.revision,
             section=GOALS,
-            base="",
+            base=COMPLETE["workshop"]["company_goals"],
             value="changed meanwhile",
             actor=editor,
         )
@@ -107,6 +121,7 @@ def test_signing_what_changed_since_opening_is_refused_on_the_page(app_url: str)
 
 
 def test_export_and_verify_on_the_page(app_url: str) -> None:
+    _complete(app_url)
     with session_scope(engine_for(app_url)) as session:
         version = agreement.working_version(session=session)
         for name in ("salesmanager", "marketingmanager"):
@@ -123,3 +138,83 @@ def test_export_and_verify_on_the_page(app_url: str) -> None:
     assert not at.exception
     assert any("signed and in force" in c.value for c in at.caption)
     assert len(at.get("download_button")) == 2
+
+
+def test_an_incomplete_draft_lists_what_is_missing_and_cannot_be_signed(app_url: str) -> None:
+    at = _open("salesmanager")
+    at.radio(key="ws_view").set_value("sign").run()
+    assert not at.exception
+    assert any("not complete" in w.value for w in at.warning)
+    listed = " ".join(m.value for m in at.markdown)
+    assert "No answer yet to “What are the company's goals" in listed
+    assert "The company's name is not written" in listed
+    assert "The next review date is not set" in listed
+    assert at.button(key="ws_sign").disabled
+    assert at.button(key="ws_request_review").disabled
+
+
+def test_after_signing_the_button_gives_way_to_signed_by_you(app_url: str) -> None:
+    _complete(app_url)
+    at = _open("salesmanager")
+    at.radio(key="ws_view").set_value("sign").run()
+    assert not at.warning
+    at.button(key="ws_sign").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Signed by you on ") for s in at.success)
+    assert not [b for b in at.button if b.key == "ws_sign"]
+
+
+def test_the_parties_and_term_section_saves_company_date_and_term(app_url: str) -> None:
+    at = _open("marketingmanager")
+    version = _version(app_url)
+    section = "parties_and_term"
+    stored = sections.section_value(agreement.load_content(version), section)
+    tag = ws._digest(stored)
+    at.text_input(key=f"ws_{version.id}_{section}_company_{tag}").input("Acme Ltd")
+    at.date_input(key=f"ws_{version.id}_{section}_effective_{tag}").set_value(date(2027, 1, 1))
+    at.number_input(key=f"ws_{version.id}_{section}_term_{tag}").set_value(12).run()
+    at.button(key=f"ws_{version.id}_{section}_save_{tag}").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Saved."]
+    content = agreement.load_content(_version(app_url))
+    assert (content.company, content.effective_from, content.term_months) == (
+        "Acme Ltd",
+        "2027-01-01",
+        12,
+    )
+
+
+def test_the_enforcement_section_edits_the_point_rules_with_it(app_url: str) -> None:
+    at = _open("marketingmanager")
+    version = _version(app_url)
+    stored = sections.section_value(agreement.load_content(version), "enforcement")
+    tag = ws._digest(stored)
+    prefix = f"ws_{version.id}_enforcement"
+    at.number_input(key=f"{prefix}_met_{tag}").set_value(12)
+    at.number_input(key=f"{prefix}_penalty_both_{tag}").set_value(4).run()
+    at.button(key=f"{prefix}_save_{tag}").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Saved."]
+    content = agreement.load_content(_version(app_url))
+    assert (content.points.met, content.points.missed_penalty, content.points.stick) == (
+        12,
+        4,
+        True,
+    )
+    # the stick without a penalty would say "missed ones cost points" and cost none: refused
+    version = _version(app_url)
+    stored = sections.section_value(agreement.load_content(version), "enforcement")
+    tag = ws._digest(stored)
+    at.number_input(key=f"{prefix}_penalty_both_{tag}").set_value(0).run()
+    at.button(key=f"{prefix}_save_{tag}").click().run()
+    assert any("set a penalty above 0" in e.value for e in at.error)
+    # the carrot alone turns the stick off and the penalty to 0, together
+    at.radio(key=f"{prefix}_mode_{tag}").set_value(Enforcement.CARROT).run()
+    assert at.number_input(key=f"{prefix}_penalty_carrot_{tag}").disabled
+    at.button(key=f"{prefix}_save_{tag}").click().run()
+    content = agreement.load_content(_version(app_url))
+    assert (content.enforcement, content.points.stick, content.points.missed_penalty) == (
+        Enforcement.CARROT,
+        False,
+        0,
+    )

@@ -196,15 +196,9 @@ def _widgets(
         return _key(version, section, f"{part}_{tag}")
 
     if kind == "enforcement":
-        options = list(Enforcement)
-        return st.radio(
-            _("Enforcement"),
-            options,
-            index=options.index(Enforcement(stored)),
-            format_func=lambda e: ENFORCEMENT_LABELS[e],
-            key=key("mode"),
-            label_visibility="collapsed",
-        ).value
+        return _enforcement(stored, key)
+    if kind == "parties":
+        return _parties(stored, key)
     if kind == "review":
         cadence = st.selectbox(
             _("Cadence"),
@@ -259,3 +253,77 @@ def _numbers(
         if line:
             st.caption(line)
     return result
+
+
+def _enforcement(stored: dict[str, Any], key: Any) -> dict[str, Any]:
+    """The enforcement chosen and the point rules that carry it out, saved together."""
+    options = list(Enforcement)
+    mode = st.radio(
+        _("Enforcement"),
+        options,
+        index=options.index(Enforcement(stored["enforcement"])),
+        format_func=lambda e: ENFORCEMENT_LABELS[e],
+        key=key("mode"),
+    )
+    chosen = mode or Enforcement(stored["enforcement"])
+    left, middle = st.columns(2)
+    met = left.number_input(
+        _("Points for meeting a service level"), value=int(stored["met"]), min_value=0,
+        step=1, key=key("met"),
+    )  # fmt: skip
+    exceeded = middle.number_input(
+        _("Extra points for exceeding it"), value=int(stored["exceeded"]), min_value=0,
+        step=1, key=key("exceeded"),
+    )  # fmt: skip
+    left, middle = st.columns(2)
+    by = left.number_input(
+        _("Exceeded means above the goal by (%)"), value=float(stored["exceeded_by_pct"]),
+        min_value=0.0, step=5.0, key=key("by"),
+    )  # fmt: skip
+    carrot = chosen is Enforcement.CARROT
+    penalty = middle.number_input(
+        _("Points a missed service level costs (the stick)"),
+        value=0 if carrot else int(stored["missed_penalty"]),
+        min_value=0,
+        step=1,
+        disabled=carrot,
+        key=key(f"penalty_{chosen.value}"),
+    )
+    if carrot:
+        st.caption(_("The carrot alone: a missed service level costs no points."))
+    return {
+        "enforcement": chosen.value,
+        "met": int(met),
+        "exceeded": int(exceeded),
+        "exceeded_by_pct": f"{by:.1f}",
+        "missed_penalty": 0 if carrot else int(penalty),
+    }
+
+
+def _parties(stored: dict[str, Any], key: Any) -> dict[str, Any]:
+    """The company, both teams, the effective date and the term."""
+    company = st.text_input(_("Company"), value=stored["company"] or "", key=key("company"))
+    teams = list(stored["parties"]) + [""] * max(0, 2 - len(stored["parties"]))
+    left, right = st.columns(2)
+    parties = [
+        column.text_input(label, value=team, key=key(f"party_{index}"))
+        for index, (column, label, team) in enumerate(
+            zip((left, right), (_("Sales team"), _("Marketing team")), teams[:2], strict=True)
+        )
+    ]
+    left, right = st.columns(2)
+    start = left.date_input(
+        _("Effective from"),
+        value=date.fromisoformat(stored["effective_from"]) if stored["effective_from"] else None,
+        key=key("effective"),
+    )
+    term = right.number_input(
+        _("Term (months)"), value=stored["term_months"], min_value=1, max_value=120, step=1,
+        placeholder=_("not set"), key=key("term"),
+    )  # fmt: skip
+    return {
+        "company": company.strip() or None,
+        "parties": [*parties, *teams[2:]],
+        "effective_from": start.isoformat() if isinstance(start, date) else None,
+        "term_months": int(term) if term is not None else None,
+    }

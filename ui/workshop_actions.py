@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import streamlit as st
 
 from sla_core import agreement
 from sla_core.access import Permission, can
-from sla_core.agreement import discussion, export, signing, verify
+from sla_core.agreement import completeness, discussion, export, signing, verify
 from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -59,17 +61,34 @@ def _comment(version: AgreementVersion, section: str) -> None:
     st.session_state[box] = ""
 
 
-def sign_buttons(user: User, version: AgreementVersion, status: agreement.VersionStatus) -> None:
-    """Ask for signatures, or sign as the user's role; both bound to the hash shown now."""
+def sign_buttons(
+    user: User,
+    version: AgreementVersion,
+    status: agreement.VersionStatus,
+    missing: list[str],
+    signed_at: datetime | None,
+) -> None:
+    """Ask for signatures, or sign as the user's role; both bound to the hash shown now.
+
+    An incomplete version shows what it still lacks, and neither button works until it is
+    complete (sla_core refuses too); a signer who signed this content sees when instead.
+    """
+    if missing and status is not agreement.VersionStatus.SIGNED:
+        st.warning(_("Not ready to sign: this version is not complete. Still missing:"))
+        st.markdown("\n".join(f"- {plain(_(line))}" for line in missing))
     if status is agreement.VersionStatus.DRAFT:
         st.button(
             _("Ask for signatures (send to review)"),
             key="ws_request_review",
             on_click=_sign_action,
             args=("review", version.id or 0, version.content_hash),
+            disabled=bool(missing),
         )
     if status in (agreement.VersionStatus.SIGNED, agreement.VersionStatus.SUPERSEDED):
         st.success(_("This version is fully signed. Editing any section starts a new draft."))
+        return
+    if signed_at is not None:
+        st.success(_("Signed by you on {when}.").format(when=when(signed_at)))
         return
     if can(user, Permission.SIGN_AGREEMENT):
         st.button(
@@ -80,6 +99,7 @@ def sign_buttons(user: User, version: AgreementVersion, status: agreement.Versio
             type="primary",
             on_click=_sign_action,
             args=("sign", version.id or 0, version.content_hash),
+            disabled=bool(missing),
         )
 
 
@@ -95,6 +115,11 @@ def _sign_action(action: str, version_id: int, seen_hash: str) -> None:
                 signing.request_review(
                     session=session, version_id=version_id, seen_hash=seen_hash, actor=actor
                 )
+    except completeness.Incomplete as exc:
+        lines = "\n".join(f"- {plain(_(line))}" for line in exc.missing)
+        refused = _("Not ready to sign: this version is not complete. Still missing:")
+        st.session_state["ws_flash"] = ("error", f"{refused}\n\n{lines}")
+        return
     except (agreement.StaleRevision, PermissionError, LookupError) as exc:
         st.session_state["ws_flash"] = ("error", plain(exc))
         return
