@@ -151,4 +151,4 @@ elif view == "history":
     )
 
 else:
-    actions.export_and_verify(user, version)
+    actions.export_and_verify(user, [v.number for v in versions], governing.version.number)

@@ -13,7 +13,7 @@ from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Signature, User
 from sla_core.terms import Enforcement
 from tests import test_pages as frame
-from tests.agreement_helpers import COMPLETE, complete
+from tests.agreement_helpers import COMPLETE, complete, complete_content, sign_fully
 from ui import workshop as ws
 from ui.data import engine_for
 
@@ -218,3 +218,39 @@ def test_the_enforcement_section_edits_the_point_rules_with_it(app_url: str) -> 
         False,
         0,
     )
+
+
+def test_any_version_can_be_exported_and_a_draft_says_it_is_marked(app_url: str) -> None:
+    from sla_core.agreement.export import EXPORT_ACTION
+    from sla_core.models import AuditEntry
+
+    _complete(app_url)
+    with session_scope(engine_for(app_url)) as session:
+        people = {
+            name: session.exec(select(User).where(User.username == name)).one()
+            for name in ("salesmanager", "marketingmanager")
+        }
+        sign_fully(session, _version(app_url).id or 0, {
+            "sales": people["salesmanager"], "marketing": people["marketingmanager"]
+        })  # fmt: skip
+        draft = agreement.save_draft(
+            session=session,
+            version_id=_version(app_url).id or 0,
+            revision=_version(app_url).revision,
+            content=complete_content(title="Version two"),
+            actor=people["marketingmanager"],
+        )
+        draft_id = draft.id
+    at = _open("admin")
+    at.radio(key="ws_view").set_value("export").run()
+    assert at.selectbox(key="ws_export_version").value == 1  # the version in force
+    at.selectbox(key="ws_export_version").set_value(2).run()
+    at.button(key="ws_export").click().run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Version 2, draft." in captions and "marked DRAFT" in captions
+    with session_scope(engine_for(app_url)) as session:
+        exported = session.exec(
+            select(AuditEntry.entity_id).where(AuditEntry.action == EXPORT_ACTION)
+        ).all()
+    assert exported == [str(draft_id)]

@@ -9,6 +9,7 @@ import streamlit as st
 from sla_core import agreement
 from sla_core.access import Permission, can
 from sla_core.agreement import completeness, discussion, export, signing, verify
+from sla_core.agreement.pdf import fully_signed
 from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -130,36 +131,22 @@ def _sign_action(action: str, version_id: int, seen_hash: str) -> None:
     st.session_state["ws_flash"] = ("success", done)
 
 
-def export_and_verify(user: User, version: AgreementVersion) -> None:
-    """Downloads of the version in force (else the newest draft), and a PDF check."""
+def export_and_verify(user: User, numbers: list[int], in_force: int) -> None:
+    """Downloads of any version (by default the one in force, else the newest draft; a
+    version not fully signed carries its DRAFT mark), and a PDF check."""
     st.subheader(_("Export"))
     if not can(user, Permission.EXPORT_REPORTS):
         st.caption(_("Your role may not export the agreement."))
-    elif st.button(_("Prepare the PDF and Markdown"), key="ws_export"):
-        with session_scope(get_engine()) as session:
-            actor = current_user(session)
-            frame = leads_for(None)
-            data, manifest = export.export_pdf(
-                session=session, number=None, leads=frame, ref=now(), actor=actor,
-                language=language(),
-            )  # fmt: skip
-            text = export.export_markdown(
-                session=session, number=None, leads=frame, ref=now(), actor=actor,
-                language=language(),
-            )  # fmt: skip
-        name = f"sla-v{manifest.cover.number}"
-        st.caption(
-            _("Version {number}, {status}.").format(
-                number=manifest.cover.number, status=_(manifest.cover.status)
-            )
+    else:
+        number = st.selectbox(
+            _("Version to export"),
+            numbers,
+            index=numbers.index(in_force) if in_force in numbers else 0,
+            format_func=lambda n: _("Version {number}").format(number=n),
+            key="ws_export_version",
         )
-        left, right = st.columns(2)
-        left.download_button(
-            _("Download the PDF"), data, f"{name}.pdf", "application/pdf", key="ws_pdf"
-        )
-        right.download_button(
-            _("Download Markdown"), text, f"{name}.md", "text/markdown", key="ws_md"
-        )
+        if st.button(_("Prepare the PDF and Markdown"), key="ws_export"):
+            _downloads(number)
     st.subheader(_("Verify a PDF"))
     upload = st.file_uploader(
         _("Is this PDF a signed version of our agreement?"), type=None, key="ws_verify"
@@ -171,3 +158,31 @@ def export_and_verify(user: User, version: AgreementVersion) -> None:
             st.success(_("Valid: {reason}.").format(reason=plain(verdict.reason)))
         else:
             st.error(_("Not valid: {reason}.").format(reason=plain(verdict.reason)))
+
+
+def _downloads(number: int) -> None:
+    """The PDF and Markdown of version `number`, each put on record by sla_core."""
+    with session_scope(get_engine()) as session:
+        actor = current_user(session)
+        frame = leads_for(None)
+        data, manifest = export.export_pdf(
+            session=session, number=number, leads=frame, ref=now(), actor=actor,
+            language=language(),
+        )  # fmt: skip
+        text = export.export_markdown(
+            session=session, number=number, leads=frame, ref=now(), actor=actor,
+            language=language(),
+        )  # fmt: skip
+    name = f"sla-v{manifest.cover.number}"
+    st.caption(
+        _("Version {number}, {status}.").format(
+            number=manifest.cover.number, status=_(manifest.cover.status)
+        )
+    )
+    if not fully_signed(manifest.cover):
+        st.caption(_("Not signed: every page of the PDF is marked DRAFT, for circulation."))
+    left, right = st.columns(2)
+    left.download_button(
+        _("Download the PDF"), data, f"{name}.pdf", "application/pdf", key="ws_pdf"
+    )
+    right.download_button(_("Download Markdown"), text, f"{name}.md", "text/markdown", key="ws_md")
