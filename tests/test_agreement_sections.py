@@ -343,3 +343,43 @@ def test_parties_and_term_is_one_section():
     )
     with pytest.raises(ValueError, match="parties_and_term"):
         sections.with_section(content, "parties_and_term", {"effective_from": "2027-13-01"})
+
+
+def test_the_readable_diff_is_by_section_and_word():
+    from sla_core.agreement import changes
+    from sla_core.agreement.wording import Wording
+
+    old = AgreementContent(workshop={"company_goals": "We grow 10 % next year"})
+    new = AgreementContent(
+        workshop={"company_goals": "We grow 20 % next year"},
+        targets=Targets(mqls_per_marketer=300),
+    )
+    found = changes.compare(old, new, Wording())
+    assert [c.title for c in found] == ["2. Goals and stakeholders", "4. Targets and quotas"]
+    changed = [(r.kind.value, r.text.strip()) for r in found[0].runs if r.kind != "same"]
+    assert changed == [("removed", "10"), ("added", "20")]
+    assert changes.compare(old, old, Wording()) == []
+
+
+def test_revisions_are_kept_and_a_conflict_names_who_saved(engine):
+    from sla_core.agreement import revisions
+
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        sections.save_section(
+            session=session, version_id=version.id, revision=1, section=GOALS,
+            base=COMPLETE["workshop"]["company_goals"], value="Theirs", actor=people["sales"],
+        )  # fmt: skip
+        session.commit()
+        kept = revisions.of_version(session=session, version_id=version.id)
+        assert [r.revision for r in kept] == [2, 1]
+        assert agreement.load_content(fresh(session, version.id)).workshop["company_goals"] == (
+            "Theirs"
+        )
+        with pytest.raises(sections.StaleSection) as conflict:
+            sections.save_section(
+                session=session, version_id=version.id, revision=1, section=GOALS,
+                base=COMPLETE["workshop"]["company_goals"], value="Mine",
+                actor=people["marketing"],
+            )  # fmt: skip
+    assert conflict.value.saved_by == "Sam Sales"

@@ -16,6 +16,7 @@ from tests import test_pages as frame
 from tests.agreement_helpers import COMPLETE, complete, complete_content, sign_fully
 from ui import workshop as ws
 from ui.data import engine_for
+from ui.widgets import plain
 
 # the frame's fixtures: a database with one user per role, and signing in through app.py
 template_db = frame.template_db
@@ -84,6 +85,8 @@ def test_a_conflict_shows_their_text_beside_mine_and_the_merge_saves(app_url: st
     at.button(key=f"ws_{version.id}_{GOALS}_save").click().run()
     assert not at.exception
     assert at.text_area(key=f"ws_{version.id}_{GOALS}_theirs").value == "Theirs: grow 10 %"
+    who = plain("Test sales_manager")  # the name is escaped where Markdown shows it
+    assert any(w.value.startswith(f"{who} saved this section") for w in at.warning)
     assert at.text_area(key=box).value == "Mine: grow 30 %"
     at.text_area(key=box).input("Merged: grow 20 %")
     at.button(key=f"ws_{version.id}_{GOALS}_save_merged").click().run()
@@ -254,3 +257,33 @@ def test_any_version_can_be_exported_and_a_draft_says_it_is_marked(app_url: str)
             select(AuditEntry.entity_id).where(AuditEntry.action == EXPORT_ACTION)
         ).all()
     assert exported == [str(draft_id)]
+
+
+def test_the_diff_between_versions_and_revisions_is_word_by_word(app_url: str) -> None:
+    at = _open("marketingmanager")
+    version = _version(app_url)
+    with session_scope(engine_for(app_url)) as session:
+        editor = session.exec(select(User).where(User.username == "marketingmanager")).one()
+        for value in (
+            "We grow 10 % [click](http://x.example)",
+            "We grow 20 % [click](http://x.example)",
+        ):
+            current = agreement.load_content(_version(app_url))
+            sections.save_section(
+                session=session, version_id=version.id or 0,
+                revision=_version(app_url).revision, section=GOALS,
+                base=sections.section_value(current, GOALS), value=value, actor=editor,
+            )  # fmt: skip
+            session.commit()
+    at.radio(key="ws_view").set_value("history").run()
+    at.radio(key="ws_diff_between").set_value("revisions").run()
+    assert not at.exception
+    assert len(at.selectbox(key="ws_rev_old").options) == 3  # revision 1 and two saves
+    text = " ".join(m.value for m in at.markdown)
+    assert "**2\\. Goals and stakeholders**" in text
+    assert ":green-background[We grow 20 % \\[click\\]\\(http\\://x\\.example\\)]" in text
+    assert "](http" not in text  # the link people wrote stays text
+    at.selectbox(key="ws_rev_old").set_value(1).run()  # revision 2 → the newest
+    text = " ".join(m.value for m in at.markdown)
+    assert ":red-background[~~10~~]:green-background[20]" in text.replace(" ", "")
+    assert "Targets" not in text  # a section that says the same is left out

@@ -79,7 +79,11 @@ def _save(version: AgreementVersion, section: str, base: Any, revision: int, val
                 actor=current_user(session),
             )
     except sections.StaleSection as exc:
-        st.session_state[conflict] = {"theirs": exc.theirs, "revision": exc.revision}
+        st.session_state[conflict] = {
+            "theirs": exc.theirs,
+            "revision": exc.revision,
+            "by": exc.saved_by,
+        }
         return
     except (agreement.StaleRevision, ValueError, PermissionError, LookupError) as exc:
         st.session_state["ws_flash"] = ("error", plain(exc))
@@ -111,7 +115,7 @@ def text_section(version: AgreementVersion, content: AgreementContent, section: 
     st.session_state[base_key] = (base, revision)
     conflict = st.session_state.get(_key(version, section, "conflict"))
     if conflict:
-        st.warning(_("Someone else saved this section since you opened it. Merge below."))
+        st.warning(_conflict_note(conflict, _("Merge below.")))
         theirs, mine = st.columns(2)
         theirs.text_area(
             _("Their text (saved)"),
@@ -144,6 +148,17 @@ def text_section(version: AgreementVersion, content: AgreementContent, section: 
     )
 
 
+def _conflict_note(conflict: dict[str, Any], then: str) -> str:
+    """Who saved the other text (escaped: a name is data), then what to do."""
+    if conflict.get("by"):
+        said = _("{name} saved this section since you opened it.").format(
+            name=plain(conflict["by"])
+        )
+    else:
+        said = _("Someone else saved this section since you opened it.")
+    return f"{said} {then}"
+
+
 def _save_text(version: AgreementVersion, section: str) -> None:
     base, revision = st.session_state[_key(version, section, "base")]
     _save(version, section, base, revision, st.session_state[_key(version, section, "text")])
@@ -173,7 +188,7 @@ def structured_section(
     tag = _digest(stored)
     conflict = st.session_state.get(_key(version, section, "conflict"))
     if conflict:
-        st.warning(_("Someone else saved this section since you opened it; theirs:"))
+        st.warning(_conflict_note(conflict, _("Their text:")))
         st.json(conflict["theirs"])
     value = _widgets(version, section, kind, stored, tag, history)
     st.button(

@@ -66,6 +66,11 @@ class SignerRow:
     signed_at: datetime | None
 
 
+def names(*, session: Session) -> dict[int | None, str]:
+    """Every user's name by id."""
+    return {u.id: u.name for u in session.exec(select(User)).all()}
+
+
 def signer_rows(*, session: Session, version: AgreementVersion) -> list[SignerRow]:
     """One row per required role: who signed this exact content, and when (or nobody yet)."""
     names = {u.id: u.name for u in session.exec(select(User)).all()}

@@ -54,12 +54,22 @@ MAX_MERGE_ATTEMPTS = 5
 class StaleSection(StaleRevision):
     """Someone else changed this section since it was opened; nothing was overwritten."""
 
-    def __init__(self, message: str, *, section: str, theirs: Any, mine: Any, revision: int):
+    def __init__(
+        self,
+        message: str,
+        *,
+        section: str,
+        theirs: Any,
+        mine: Any,
+        revision: int,
+        saved_by: str | None = None,
+    ):
         super().__init__(message)
         self.section = section
         self.theirs = theirs
         self.mine = mine
         self.revision = revision
+        self.saved_by = saved_by  # who saved the text that is there now
 
 
 def _check(section: str) -> None:
@@ -197,12 +207,15 @@ def save_section(
         if version.revision != revision:
             theirs = section_value(current, section)
             if not _same(theirs, base):
+                editor = session.get(User, version.updated_by) if version.updated_by else None
+                who = editor.name if editor else None
                 raise StaleSection(
-                    f"{section} was changed by someone else since you opened it",
+                    f"{section} was changed by {who or 'someone else'} since you opened it",
                     section=section,
                     theirs=theirs,
                     mine=value,
                     revision=version.revision,
+                    saved_by=who,
                 )
             revision, merged = version.revision, True
         content = with_section(current, section, value)

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from sla_core import audit
 from sla_core.access import Permission, require, side_of
+from sla_core.agreement import revisions
 from sla_core.clock import now
 from sla_core.models import Agreement, AgreementVersion, Signature, User
 from sla_core.terms import ADDED_LATER, AgreementContent
@@ -82,7 +83,20 @@ def ensure_agreement(*, session: Session, actor_id: int | None = None) -> Agreem
     )
     session.add(version)
     session.flush()
+    _keep(session, version, actor_id)
     return version
+
+
+def _keep(session: Session, version: AgreementVersion, actor_id: int | None) -> None:
+    """Record the content `version` holds now at its revision (see `revisions`)."""
+    revisions.record(
+        session=session,
+        version_id=version.id or 0,
+        revision=version.revision,
+        content=version.content,
+        content_hash=version.content_hash,
+        actor_id=actor_id,
+    )
 
 
 def _newest(session: Session) -> AgreementVersion | None:
@@ -256,6 +270,8 @@ def save_draft(
             section=section,
         )
     _bump(session, version, revision, content, actor)
+    session.refresh(version)
+    _keep(session, version, actor.id)
     voided = _void_signatures(session, version_id)
     detail = (f"{section}: " if section else "") + f"revision {revision} -> {revision + 1}"
     audit.record(
@@ -347,6 +363,7 @@ def _next_draft(
         raise StaleRevision(
             f"someone started version {version.number + 1} at the same moment; reload"
         ) from exc
+    _keep(session, draft, actor.id)
     audit.record(
         session=session,
         actor=actor,
