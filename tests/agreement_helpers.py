@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from sla_core import agreement
+from sla_core.agreement import revisions
 from sla_core.models import AgreementVersion, Role, User
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Review
 
@@ -17,7 +18,7 @@ COMPLETE: dict[str, Any] = {
     "company": "Acme Ltd",
     "effective_from": "2026-01-01",
     "term_months": 12,
-    "review": Review(next_review="2027-01-01"),
+    "review": Review(next_review="2027-06-30"),
 }
 
 
@@ -34,6 +35,9 @@ def complete(session: Session, version_id: int, **changes: Any) -> AgreementVers
     version.content = agreement.canonical_json(content)
     version.content_hash = agreement.content_hash(content)
     session.add(version)
+    for kept in revisions.of_version(session=session, version_id=version_id)[:1]:
+        kept.content, kept.content_hash = version.content, version.content_hash  # as if saved
+        session.add(kept)
     session.flush()
     return version
 

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from sla_core import audit
 from sla_core.access import Permission, require, side_of
-from sla_core.agreement import revisions
+from sla_core.agreement import resign, revisions
 from sla_core.clock import now
 from sla_core.models import Agreement, AgreementVersion, Signature, User
 from sla_core.terms import ADDED_LATER, AgreementContent
@@ -248,7 +248,8 @@ def save_draft(
     The check and the bump are one UPDATE ... WHERE revision = :seen, so two people saving
     at the same instant cannot both win, whatever the database's isolation level. Saving
     a signed version starts the next version as a draft (the signed one stays in force);
-    saving a draft or a version in review voids the signatures it had.
+    saving a draft or a version in review voids the signatures it had, and each other
+    signer gets a notice (`resign.notify`: in the app and by e-mail).
     """
     require(actor, Permission.EDIT_AGREEMENT)
     check_two_sides(content)
@@ -269,10 +270,13 @@ def save_draft(
             actor=actor,
             section=section,
         )
+    standing = resign.standing(session=session, version=version)
     _bump(session, version, revision, content, actor)
     session.refresh(version)
     _keep(session, version, actor.id)
     voided = _void_signatures(session, version_id)
+    others = [s for s in standing if s.user_id != actor.id]  # the editor knows already
+    resign.notify(session=session, version=version, voided=others)
     detail = (f"{section}: " if section else "") + f"revision {revision} -> {revision + 1}"
     audit.record(
         session=session,
