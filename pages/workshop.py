@@ -11,6 +11,7 @@ from sla_core.agreement import (
     discussion,
     document,
     figures,
+    resign,
     reviews,
     revisions,
 )
@@ -40,6 +41,7 @@ with session_scope(get_engine()) as session:
     content = agreement.load_content(version)
     status = board.status_of(session=session, version=version)
     missing = completeness.missing(content)
+    voided = resign.notices_for(session=session, user=user)
     signed_at = board.signed_by(session=session, version=version, user=user)
     signers = board.signer_rows(session=session, version=version)
     governing = agreement.governing_version(session=session)
@@ -78,6 +80,7 @@ st.caption(
 reminder = reviews.reminder_for(governing.content, now().date(), str(user.role))
 if reminder:
     st.warning(_(reminder.text), icon=":material/event:")
+diffs.voided_notices(voided)
 flash = st.session_state.pop("ws_flash", None)
 if flash:
     {"error": st.error, "success": st.success, "info": st.info}[flash[0]](flash[1])

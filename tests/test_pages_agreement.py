@@ -287,3 +287,41 @@ def test_the_diff_between_versions_and_revisions_is_word_by_word(app_url: str) -
     text = " ".join(m.value for m in at.markdown)
     assert ":red-background[~~10~~]:green-background[20]" in text.replace(" ", "")
     assert "Targets" not in text  # a section that says the same is left out
+
+
+def test_an_edit_that_voids_signatures_warns_and_the_signer_sees_what_changed(
+    app_url: str,
+) -> None:
+    _complete(app_url)
+    with session_scope(engine_for(app_url)) as session:
+        signer = session.exec(select(User).where(User.username == "salesmanager")).one()
+        version = agreement.working_version(session=session)
+        signing.sign(
+            session=session, version_id=version.id or 0, seen_hash=version.content_hash,
+            actor=signer,
+        )  # fmt: skip
+    at = _open("marketingmanager")
+    version = _version(app_url)
+    box, save = f"ws_{version.id}_{GOALS}_text", f"ws_{version.id}_{GOALS}_save"
+    at.text_area(key=box).input("We grow 20 % in 2027.")
+    at.button(key=save).click().run()
+    assert not at.exception
+    who = plain("Test sales_manager")
+    assert any(f"{who} will have to sign again" in w.value for w in at.warning)
+    with session_scope(engine_for(app_url)) as session:  # nothing saved yet
+        assert agreement.valid_signatures(
+            _version(app_url), agreement.signatures(session=session, version_id=version.id or 0)
+        )
+    at.button(key=f"ws_{version.id}_{GOALS}_confirm").click().run()
+    assert [s.value for s in at.success] == ["Saved."]
+    with session_scope(engine_for(app_url)) as session:
+        sigs = agreement.signatures(session=session, version_id=version.id or 0)
+    assert [s.voided_at is not None for s in sigs] == [True]
+
+    signer_view = _open("salesmanager")
+    assert any("after you signed it" in w.value for w in signer_view.warning)
+    shown = " ".join(m.value for m in signer_view.markdown)
+    assert ":green-background[grow 20 % in 2027\\.]" in shown
+    notice = next(b for b in signer_view.button if b.key.startswith("ws_notice_"))
+    notice.click().run()
+    assert not any("after you signed it" in w.value for w in signer_view.warning)

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from sla_core import agreement
-from sla_core.agreement import sections
+from sla_core.agreement import resign, sections
 from sla_core.agreement.figures import History
 from sla_core.agreement.wording import CADENCE_NAMES, ROLE_NAMES
 from sla_core.db import session_scope
@@ -64,11 +64,28 @@ def _key(version: AgreementVersion, section: str, part: str) -> str:
     return f"ws_{version.id}_{section}_{part}"
 
 
-def _save(version: AgreementVersion, section: str, base: Any, revision: int, value: Any) -> None:
-    """Save one section (a button callback); a conflict is kept to show both texts."""
+def _save(
+    version: AgreementVersion,
+    section: str,
+    base: Any,
+    revision: int,
+    value: Any,
+    confirmed: bool = False,
+) -> None:
+    """Save one section (a button callback); a conflict is kept to show both texts.
+
+    A save that would void signatures is held until the editor confirms, having been told
+    who will have to sign again (`_pending_warning`).
+    """
     conflict = _key(version, section, "conflict")
     try:
         with session_scope(get_engine()) as session:
+            names = resign.would_void(session=session, version_id=version.id or 0)
+            if names and not confirmed:
+                st.session_state[_key(version, section, "pending")] = {
+                    "names": names, "args": (base, revision, value)
+                }  # fmt: skip
+                return
             saved = sections.save_section(
                 session=session,
                 version_id=version.id or 0,
@@ -92,6 +109,7 @@ def _save(version: AgreementVersion, section: str, base: Any, revision: int, val
         st.session_state["ws_flash"] = ("error", storage_problem(exc))
         return
     st.session_state.pop(conflict, None)
+    st.session_state.pop(_key(version, section, "pending"), None)
     if isinstance(value, str):
         st.session_state[_key(version, section, "base")] = (value, saved.version.revision)
     note = _("Saved; merged with the other sections people saved meanwhile.")
@@ -146,6 +164,33 @@ def text_section(version: AgreementVersion, content: AgreementContent, section: 
         on_click=_save_text,
         args=(version, section),
     )
+    _pending_warning(version, section)
+
+
+def _pending_warning(version: AgreementVersion, section: str) -> None:
+    """The held save: who will have to sign again, and whether to save anyway."""
+    pending = st.session_state.get(_key(version, section, "pending"))
+    if not pending:
+        return
+    names = ", ".join(plain(name) for name in pending["names"])
+    st.warning(
+        _("Saving voids the signatures already given: {names} will have to sign again, and "
+          "each of them is told what changed.").format(names=names)
+    )  # fmt: skip
+    left, right = st.columns(2)
+    left.button(
+        _("Save and void the signatures"),
+        key=_key(version, section, "confirm"),
+        type="primary",
+        on_click=_save,
+        args=(version, section, *pending["args"], True),
+    )
+    right.button(
+        _("Keep the signatures (do not save)"),
+        key=_key(version, section, "cancel"),
+        on_click=st.session_state.pop,
+        args=(_key(version, section, "pending"), None),
+    )
 
 
 def _conflict_note(conflict: dict[str, Any], then: str) -> str:
@@ -197,6 +242,7 @@ def structured_section(
         on_click=_save,
         args=(version, section, stored, version.revision, value),
     )
+    _pending_warning(version, section)
 
 
 def _widgets(

@@ -13,10 +13,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from sla_core.agreement import changes
+from sla_core.agreement import changes, resign
 from sla_core.agreement.discussion import Change
 from sla_core.agreement.wording import Wording
+from sla_core.db import session_scope
 from sla_core.terms import AgreementContent
+from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
 from ui.i18n import _, language, when
 from ui.widgets import plain
 
@@ -103,3 +105,35 @@ def who_changed_what(log: list[Change]) -> None:
         hide_index=True,
         key="ws_changes",
     )
+
+
+def voided_notices(notices: list[resign.ResignNotice]) -> None:
+    """The reader's signatures voided by an edit: what changed since they signed, and a
+    button to put the notice away."""
+    for notice in notices:
+        st.warning(
+            _("Version {number} was changed on {when}, after you signed it: your signature was voided. Read what changed, then sign again.").format(
+                number=notice.version_number, when=when(notice.voided_at)
+            ),
+            icon=":material/history_edu:",
+        )  # fmt: skip
+        with st.expander(_("What changed since I signed"), expanded=True):
+            if notice.signed is None:
+                st.caption(_("The text you signed was saved before each revision was kept: compare the versions under Changes and diff."))  # fmt: skip
+            else:
+                show_changes(
+                    SavedText(_("what you signed"), notice.signed),
+                    SavedText(_("version {number} now").format(number=notice.version_number), notice.now),
+                )  # fmt: skip
+            st.button(_("Got it"), key=f"ws_notice_{notice.id}", on_click=_dismiss,
+                      args=(notice.id,))  # fmt: skip
+
+
+def _dismiss(notice_id: int) -> None:
+    try:
+        with session_scope(get_engine()) as session:
+            resign.dismiss(session=session, notice_id=notice_id, actor=current_user(session))
+    except LookupError as exc:
+        st.session_state["ws_flash"] = ("error", plain(exc))
+    except STORAGE_ERRORS as exc:
+        st.session_state["ws_flash"] = ("error", storage_problem(exc))
