@@ -294,7 +294,8 @@ def test_a_layout_change_does_not_invalidate_pdfs_exported_before(engine, monkey
 
 
 def _document_text(content: AgreementContent) -> str:
-    from sla_core.agreement.document import Heading, Para, Table, content_blocks
+    from sla_core.agreement.blocks import Heading, Para, Table
+    from sla_core.agreement.document import content_blocks
 
     lines = []
     for block in content_blocks(content):

@@ -142,7 +142,7 @@ def export_and_verify(user: User, numbers: list[int], in_force: int) -> None:
             _("Version to export"),
             numbers,
             index=numbers.index(in_force) if in_force in numbers else 0,
-            format_func=lambda n: _("Version {number}").format(number=n),
+            format_func={n: _("Version {number}").format(number=n) for n in numbers}.__getitem__,
             key="ws_export_version",
         )
         if st.button(_("Prepare the PDF and Markdown"), key="ws_export"):

@@ -133,7 +133,7 @@ def _dismiss(notice_id: int) -> None:
     try:
         with session_scope(get_engine()) as session:
             resign.dismiss(session=session, notice_id=notice_id, actor=current_user(session))
-    except LookupError as exc:
+    except (LookupError, PermissionError) as exc:
         st.session_state["ws_flash"] = ("error", plain(exc))
     except STORAGE_ERRORS as exc:
         st.session_state["ws_flash"] = ("error", storage_problem(exc))

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sla_core.agreement.document import Block, Heading, Para, content_blocks
+from sla_core.agreement.blocks import Block, Heading, Para
+from sla_core.agreement.document import content_blocks
 from sla_core.agreement.wording import Wording
 from sla_core.terms import AgreementContent
 

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from sla_core.access import Permission, require_self_or
 from sla_core.agreement import revisions
 from sla_core.clock import now
 from sla_core.i18n.languages import N_
@@ -131,10 +132,11 @@ def _notice(session: Session, user: User, row: Reminder) -> ResignNotice | None:
 
 
 def dismiss(*, session: Session, notice_id: int, actor: User) -> None:
-    """Mark one of the actor's own notices read (another person's is left alone)."""
+    """Mark a notice read: one's own, or anyone's with the right to send reminders."""
     row = session.get(Reminder, notice_id)
-    if row is None or row.recipient_id != actor.id or row.clock != RESIGN:
-        raise LookupError(f"there is no notice {notice_id} for {actor.name}")
+    if row is None or row.clock != RESIGN:
+        raise LookupError(f"there is no notice {notice_id}")
+    require_self_or(actor, row.recipient_id, Permission.SEND_REMINDERS)
     row.read_at = now()
     session.add(row)
     session.flush()

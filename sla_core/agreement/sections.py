@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from sla_core.agreement.document import visible
+from sla_core.agreement.blocks import visible
 from sla_core.agreement.versions import StaleRevision, load_content, save_draft
 from sla_core.models import AgreementVersion, User
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Enforcement
