@@ -175,7 +175,7 @@ def test_the_parties_and_term_section_saves_company_date_and_term(app_url: str) 
     tag = ws._digest(stored)
     at.text_input(key=f"ws_{version.id}_{section}_company_{tag}").input("Acme Ltd")
     at.date_input(key=f"ws_{version.id}_{section}_effective_{tag}").set_value(date(2027, 1, 1))
-    at.number_input(key=f"ws_{version.id}_{section}_term_{tag}").set_value(12).run()
+    at.number_input(key=f"ws_{version.id}_{section}_term_{tag}").set_value(12)
     at.button(key=f"ws_{version.id}_{section}_save_{tag}").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Saved."]
@@ -194,7 +194,7 @@ def test_the_enforcement_section_edits_the_point_rules_with_it(app_url: str) -> 
     tag = ws._digest(stored)
     prefix = f"ws_{version.id}_enforcement"
     at.number_input(key=f"{prefix}_met_{tag}").set_value(12)
-    at.number_input(key=f"{prefix}_penalty_both_{tag}").set_value(4).run()
+    at.number_input(key=f"{prefix}_penalty_{tag}").set_value(4)
     at.button(key=f"{prefix}_save_{tag}").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == ["Saved."]
@@ -208,12 +208,11 @@ def test_the_enforcement_section_edits_the_point_rules_with_it(app_url: str) -> 
     version = _version(app_url)
     stored = sections.section_value(agreement.load_content(version), "enforcement")
     tag = ws._digest(stored)
-    at.number_input(key=f"{prefix}_penalty_both_{tag}").set_value(0).run()
+    at.number_input(key=f"{prefix}_penalty_{tag}").set_value(0)
     at.button(key=f"{prefix}_save_{tag}").click().run()
     assert any("set a penalty above 0" in e.value for e in at.error)
     # the carrot alone turns the stick off and the penalty to 0, together
-    at.radio(key=f"{prefix}_mode_{tag}").set_value(Enforcement.CARROT).run()
-    assert at.number_input(key=f"{prefix}_penalty_carrot_{tag}").disabled
+    at.radio(key=f"{prefix}_mode_{tag}").set_value(Enforcement.CARROT)
     at.button(key=f"{prefix}_save_{tag}").click().run()
     content = agreement.load_content(_version(app_url))
     assert (content.enforcement, content.points.stick, content.points.missed_penalty) == (

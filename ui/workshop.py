@@ -200,21 +200,27 @@ def structured_section(
     kind: str,
     history: History | None,
 ) -> None:
-    """Numbers, choices and stage texts: widgets keyed by the stored value, one save."""
+    """Numbers, choices and stage texts: widgets keyed by the stored value, one save.
+
+    The widgets sit in a form, so the save sees what was typed last: a button callback
+    would be handed the values of the run before (a number typed, then Save clicked at
+    once, saved the old number).
+    """
     stored = sections.section_value(content, section)
     tag = _digest(stored)
     conflict = st.session_state.get(_key(version, section, "conflict"))
     if conflict:
         st.warning(_conflict_note(conflict, _("Their text:")))
         st.json(conflict["theirs"])
-    value = _widgets(version, section, kind, stored, tag, history)
-    st.button(
-        _("Save this section"),
-        key=_key(version, section, f"save_{tag}"),
-        on_click=_save,
-        args=(version, section, stored, version.revision, value),
-    )
+    with st.form(_key(version, section, f"form_{tag}"), border=False):
+        value = _widgets(version, section, kind, stored, tag, history)
+        saved = st.form_submit_button(
+            _("Save this section"), key=_key(version, section, f"save_{tag}")
+        )
     _pending_warning(version, section)
+    if saved:
+        _save(version, section, stored, version.revision, value)
+        st.rerun()
 
 
 def _widgets(

@@ -72,14 +72,12 @@ def enforcement(stored: dict[str, Any], key: Any) -> dict[str, Any]:
     carrot = chosen is Enforcement.CARROT
     penalty = middle.number_input(
         _("Points a missed service level costs (the stick)"),
-        value=0 if carrot else int(stored["missed_penalty"]),
+        value=int(stored["missed_penalty"]),
         min_value=0,
         step=1,
-        disabled=carrot,
-        key=key(f"penalty_{chosen.value}"),
+        help=_("The carrot alone: a missed service level costs no points."),
+        key=key("penalty"),
     )
-    if carrot:
-        st.caption(_("The carrot alone: a missed service level costs no points."))
     return {
         "enforcement": chosen.value,
         "met": int(met),
