@@ -13,9 +13,12 @@ from typing import Any
 import pypdf
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
 from sla_core import agreement, db
+from sla_core.agreement import sections, signing
 from sla_core.db import session_scope
+from sla_core.models import User
 from tests.agreement_helpers import COMPLETE, complete
 from tests.e2e.steps import settle, shot
 from tests.e2e.test_workshop_browser import open_workshop, seed
@@ -102,4 +105,39 @@ def test_a_workshop_walked_to_signature(almost: tuple[str, str], browser: Any) -
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert "Acme Ltd" in text and "12 months" in text and "Name: Sam Sales" in text
     assert "DRAFT" not in text
+    _no_error(sam)
+
+
+def test_a_voided_signer_sees_what_changed_since_signing(
+    almost: tuple[str, str], browser: Any
+) -> None:
+    server, url = almost
+    engine = db.make_engine(url)
+    with session_scope(engine) as session:
+        version = complete(session, agreement.working_version(session=session).id or 0)
+        people = {u.username: u for u in session.exec(select(User)).all()}
+        signing.sign(
+            session=session, version_id=version.id or 0, seen_hash=version.content_hash,
+            actor=people["samsales"],
+        )  # fmt: skip
+        sections.save_section(
+            session=session, version_id=version.id or 0,
+            revision=agreement.working_version(session=session).revision,
+            section="workshop.company_goals", base=COMPLETE["workshop"]["company_goals"],
+            value="We agree to grow 20 % in 2027.", actor=people["miamarketing"],
+        )  # fmt: skip
+    engine.dispose()
+    sam = open_workshop(browser, server, "samsales")
+    expect(sam.get_by_text("after you signed it: your signature was voided")).to_be_visible()
+    expect(sam.get_by_text("What changed since I signed")).to_be_visible()
+    shot(sam, "workshop_voided_notice")
+    _no_error(sam)
+    sam.get_by_role("button", name="Got it").click()
+    settle(sam)
+    expect(sam.get_by_text("What changed since I signed")).to_have_count(0)
+    _view(sam, "Changes and diff")
+    sam.get_by_text("Between saved revisions of version 1").click()
+    settle(sam)
+    expect(sam.get_by_text("2. Goals and stakeholders")).to_be_visible()
+    shot(sam, "workshop_revision_diff")
     _no_error(sam)
