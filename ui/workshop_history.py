@@ -19,7 +19,7 @@ from sla_core.agreement.wording import Wording
 from sla_core.db import session_scope
 from sla_core.terms import AgreementContent
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
-from ui.i18n import _, language, when
+from ui.i18n import _, _n, language, num, when
 from ui.widgets import plain
 
 
@@ -58,11 +58,12 @@ def show_changes(old: SavedText, new: SavedText) -> None:
     if not found:
         st.caption(_("The two texts say the same."))
         return
-    st.caption(
-        _("{count} sections changed from {old} to {new}: added words on green, removed ones struck through.").format(
-            count=len(found), old=old.label, new=new.label
-        )
+    said = _n(
+        "{count} section changed from {old} to {new}: added words on green, removed ones struck through.",
+        "{count} sections changed from {old} to {new}: added words on green, removed ones struck through.",
+        len(found),
     )  # fmt: skip
+    st.caption(said.format(count=num(len(found)), old=old.label, new=new.label))
     for change in found:
         st.markdown(f"**{plain(change.title)}**")
         st.markdown(marked(change.runs))

@@ -49,7 +49,10 @@ def _lines(block: Block) -> list[str]:
     if isinstance(block, Heading):
         return []
     if isinstance(block, Para):
-        return [f"{block.label}: {block.text}" if block.label else block.text]
+        if not block.label:
+            return [block.text]
+        joint = " " if block.label.rstrip().endswith(("?", ":", "؟")) else ": "
+        return [f"{block.label}{joint}{block.text}"]
     return [" · ".join(row) for row in block.rows]
 
 
