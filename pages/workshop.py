@@ -5,14 +5,25 @@ import streamlit as st
 
 from sla_core import agreement, org
 from sla_core.access import Permission, can
-from sla_core.agreement import board, discussion, document, figures, markdown, reviews
+from sla_core.agreement import (
+    board,
+    completeness,
+    discussion,
+    document,
+    figures,
+    resign,
+    reviews,
+    revisions,
+)
 from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Role
 from sla_core.sla.context import load_setup
+from sla_core.terms import AgreementContent
 from ui import workshop as ws
 from ui import workshop_actions as actions
+from ui import workshop_history as diffs
 from ui.data import current_snapshot, current_user, get_engine
 from ui.flash import show_flash
 from ui.i18n import _
@@ -29,6 +40,9 @@ with session_scope(get_engine()) as session:
     version = agreement.working_version(session=session)
     content = agreement.load_content(version)
     status = board.status_of(session=session, version=version)
+    missing = completeness.missing(content)
+    voided = resign.notices_for(session=session, user=user)
+    signed_at = board.signed_by(session=session, version=version, user=user)
     signers = board.signer_rows(session=session, version=version)
     governing = agreement.governing_version(session=session)
     settings = org.load_org_settings(session=session)
@@ -36,6 +50,14 @@ with session_scope(get_engine()) as session:
     versions = agreement.all_versions(session=session)
     changes = discussion.history(session=session, limit=100)
     texts = {v.number: agreement.load_content(v) for v in versions}
+    names = board.names(session=session)
+    saved = [
+        diffs.SavedText(
+            diffs.revision_label(version.number, r.revision, names.get(r.saved_by), r.saved_at),
+            AgreementContent.model_validate_json(r.content),
+        )
+        for r in revisions.of_version(session=session, version_id=version.id or 0)
+    ]
 
 snap = current_snapshot()
 ref = now()
@@ -55,6 +77,7 @@ st.caption(
 reminder = reviews.reminder_for(governing.content, now().date(), str(user.role))
 if reminder:
     st.warning(_(reminder.text), icon=":material/event:")
+diffs.voided_notices(voided)
 show_flash("workshop")
 
 # A radio, not st.tabs: the chosen view survives the rerun a button click causes, and
@@ -111,37 +134,34 @@ elif view == "sign":
         key="ws_signers",
     )
     st.text(_("Content hash: {hash}").format(hash=version.content_hash))
-    actions.sign_buttons(user, version, status)
+    actions.sign_buttons(user, version, status, missing, signed_at)
 
 elif view == "history":
-    numbers = [v.number for v in versions]
-    left, right = st.columns(2)
-    old = left.selectbox(_("From version"), numbers, index=len(numbers) - 1, key="ws_diff_old")
-    new = right.selectbox(_("To version"), numbers, index=0, key="ws_diff_new")
-    text = markdown.diff(
-        texts[old], texts[new], old_name=f"version {old}", new_name=f"version {new}"
+    between = st.radio(
+        _("Compare"),
+        ["versions", "revisions"],
+        format_func={
+            "versions": _("Between versions"),
+            "revisions": _("Between saved revisions of version {number}").format(
+                number=version.number
+            ),
+        }.__getitem__,
+        horizontal=True,
+        key="ws_diff_between",
     )
-    if text:
-        st.code(text, language="diff", wrap_lines=True)
-    else:
-        st.caption(_("The two versions say the same."))
-    st.subheader(_("Who changed what"))
-    st.dataframe(
-        pd.DataFrame(
+    if between == "versions":
+        diffs.pick_and_compare(
             [
-                {
-                    _("When (UTC)"): f"{c.at:%Y-%m-%d %H:%M:%S}",
-                    _("Who"): c.who,
-                    _("Version"): c.version,
-                    _("What"): _(discussion.action_words(c.action)),
-                    _("Detail"): c.detail,
-                }
-                for c in changes
-            ]
-        ),
-        hide_index=True,
-        key="ws_changes",
-    )
+                diffs.SavedText(_("Version {number}").format(number=n), text)
+                for n, text in texts.items()
+            ],
+            "ws_diff",
+        )
+    elif len(saved) < 2:
+        st.caption(_("This version has one saved revision so far: nothing to compare yet."))
+    else:
+        diffs.pick_and_compare(saved, "ws_rev")
+    diffs.who_changed_what(changes)
 
 else:
-    actions.export_and_verify(user, version)
+    actions.export_and_verify(user, [v.number for v in versions], governing.version.number)

@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from sla_core import agreement
+from sla_core.agreement import revisions
 from sla_core.models import AgreementVersion, Role, User
+from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Review
+
+# What a complete agreement needs beyond the defaults (sla_core.agreement.completeness):
+# every workshop question answered, the company, effective date, term and next review.
+COMPLETE: dict[str, Any] = {
+    "workshop": {key: f"We agree on {key.replace('_', ' ')}." for key, _ in WORKSHOP_QUESTIONS},
+    "company": "Acme Ltd",
+    "effective_from": "2026-01-01",
+    "term_months": 12,
+    "review": Review(next_review="2027-06-30"),
+}
+
+
+def complete_content(**changes: Any) -> AgreementContent:
+    """Content ready to sign: the defaults, everything completeness asks for, `changes`."""
+    return AgreementContent(**{**COMPLETE, **changes})
+
+
+def complete(session: Session, version_id: int, **changes: Any) -> AgreementVersion:
+    """Write complete content into a draft directly (test setup, not an edit: no revision,
+    no audit), so that it can be asked to sign and signed."""
+    version = fresh(session, version_id)
+    content = complete_content(**changes)
+    version.content = agreement.canonical_json(content)
+    version.content_hash = agreement.content_hash(content)
+    session.add(version)
+    for kept in revisions.of_version(session=session, version_id=version_id)[:1]:
+        kept.content, kept.content_hash = version.content, version.content_hash  # as if saved
+        session.add(kept)
+    session.flush()
+    return version
 
 
 def person(session: Session, username: str, role: Role, name: str | None = None) -> User:
@@ -47,6 +81,8 @@ def sign_fully(session: Session, version_id: int, people: dict[str, User]) -> No
 
 
 def start(session: Session) -> AgreementVersion:
+    """Version 1, complete (see `complete`), committed."""
     version = agreement.ensure_agreement(session=session)
+    version = complete(session, version.id or 0)
     session.commit()
     return version

@@ -18,14 +18,18 @@ from sla_core import agreement, cli
 from sla_core.access import system_actor
 from sla_core.agreement import export, pdf, reviews, verify
 from sla_core.terms import AgreementContent, Review, Targets
-from tests.agreement_helpers import cast, fresh, sign_fully, start
+from tests.agreement_helpers import COMPLETE, cast, complete_content, fresh, sign_fully, start
 from tests.slaframes import sla_frame
 
 REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PERSIAN = "هدف ما رشد ۲۰٪ فروش در سال ۲۰۲۷ است"
-CONTENT = AgreementContent(
+CONTENT = complete_content(
     targets=Targets(mqls_per_marketer=212, opportunities_per_rep=17),
-    workshop={"company_goals": PERSIAN + " with Acme GmbH", "stakeholders": "Sam and Mia"},
+    workshop={
+        **COMPLETE["workshop"],
+        "company_goals": PERSIAN + " with Acme GmbH",
+        "stakeholders": "Sam and Mia",
+    },
     marketing_commitments="Deliver 212 MQLs per marketer per month.",
 )
 
@@ -90,8 +94,15 @@ def test_extracted_text_has_the_numbers_names_and_hash_on_every_page(engine):
         "sales manager",
         "Appendix: compliance, 2026-10",
         "Deliver 212 MQLs per marketer per month.",
+        "Company\nAcme Ltd",
+        "Parties\nSales team and Marketing team",
+        "Effective from\n2026-01-01",
+        "Term\n12 months",
+        "Name: Sam Sales",
+        "Name: Mia Marketing",
     ):
         assert expected in text, expected
+    assert text.count("Signature: ____") == 2  # a line per signer
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -202,7 +213,7 @@ def test_a_superseded_version_still_verifies_as_superseded(engine):
             session=session,
             version_id=version_id,
             revision=fresh(session, version_id).revision,
-            content=AgreementContent(),
+            content=complete_content(),
             actor=people["marketing"],
         )
         session.commit()
@@ -283,7 +294,8 @@ def test_a_layout_change_does_not_invalidate_pdfs_exported_before(engine, monkey
 
 
 def _document_text(content: AgreementContent) -> str:
-    from sla_core.agreement.document import Heading, Para, Table, content_blocks
+    from sla_core.agreement.blocks import Heading, Para, Table
+    from sla_core.agreement.document import content_blocks
 
     lines = []
     for block in content_blocks(content):

@@ -8,7 +8,7 @@ from sla_core.agreement import discussion, sections
 from sla_core.agreement.markdown import diff
 from sla_core.models import AuditEntry
 from sla_core.terms import AgreementContent, Targets
-from tests.agreement_helpers import cast, fresh, sign_fully, start
+from tests.agreement_helpers import COMPLETE, cast, fresh, sign_fully, start
 
 GOALS = "workshop.company_goals"
 
@@ -27,7 +27,7 @@ def test_a_section_save_changes_only_that_section(engine):
         )
         session.commit()
         content = agreement.load_content(fresh(session, version.id))
-    assert content.workshop == {"company_goals": "Grow 20 % in 2027"}
+    assert content.workshop == {**COMPLETE["workshop"], "company_goals": "Grow 20 % in 2027"}
     assert content.targets == Targets()
     assert (saved.version.revision, saved.merged) == (2, False)
 
@@ -300,3 +300,86 @@ def test_the_signer_roles_are_a_section_and_never_empty(engine):
         session.commit()
         content = agreement.load_content(fresh(session, version.id))
     assert content.required_signers == ("sales_manager", "marketing_manager", "admin")
+
+
+def test_enforcement_and_point_rules_are_one_section_that_never_disagrees():
+    from sla_core.terms import Enforcement
+
+    content = AgreementContent()
+    value = sections.section_value(content, "enforcement")
+    assert value == {
+        "enforcement": "both",
+        "met": 10,
+        "exceeded": 5,
+        "exceeded_by_pct": "10.0",
+        "missed_penalty": 0,
+    }
+    stick = sections.with_section(content, "enforcement", {**value, "missed_penalty": 3})
+    assert (stick.points.stick, stick.points.missed_penalty) == (True, 3)
+    carrot = sections.with_section(stick, "enforcement", {**value, "enforcement": "carrot"})
+    assert (carrot.enforcement, carrot.points.stick) == (Enforcement.CARROT, False)
+    for wrong, said in (
+        ({**value, "enforcement": "carrot", "missed_penalty": 2}, "carrot alone costs no"),
+        ({**value, "enforcement": "stick", "missed_penalty": 0}, "set a penalty above 0"),
+        ({**value, "met": -1, "missed_penalty": 2}, "0 or more"),
+    ):
+        with pytest.raises(ValueError, match=said):
+            sections.with_section(content, "enforcement", wrong)
+    assert "points" not in sections.SECTIONS  # the numbers are never saved without the words
+
+
+def test_parties_and_term_is_one_section():
+    content = sections.with_section(
+        AgreementContent(),
+        "parties_and_term",
+        {"company": " ", "parties": ["Inside sales", "Growth"], "effective_from": "2027-01-01",
+         "term_months": 12},
+    )  # fmt: skip
+    assert (content.company, content.parties, content.effective_from, content.term_months) == (
+        None,
+        ("Inside sales", "Growth"),
+        "2027-01-01",
+        12,
+    )
+    with pytest.raises(ValueError, match="parties_and_term"):
+        sections.with_section(content, "parties_and_term", {"effective_from": "2027-13-01"})
+
+
+def test_the_readable_diff_is_by_section_and_word():
+    from sla_core.agreement import changes
+    from sla_core.agreement.wording import Wording
+
+    old = AgreementContent(workshop={"company_goals": "We grow 10 % next year"})
+    new = AgreementContent(
+        workshop={"company_goals": "We grow 20 % next year"},
+        targets=Targets(mqls_per_marketer=300),
+    )
+    found = changes.compare(old, new, Wording())
+    assert [c.title for c in found] == ["2. Goals and stakeholders", "4. Targets and quotas"]
+    changed = [(r.kind.value, r.text.strip()) for r in found[0].runs if r.kind != "same"]
+    assert changed == [("removed", "10"), ("added", "20")]
+    assert changes.compare(old, old, Wording()) == []
+
+
+def test_revisions_are_kept_and_a_conflict_names_who_saved(engine):
+    from sla_core.agreement import revisions
+
+    with Session(engine) as session:
+        people, version = cast(session), start(session)
+        sections.save_section(
+            session=session, version_id=version.id, revision=1, section=GOALS,
+            base=COMPLETE["workshop"]["company_goals"], value="Theirs", actor=people["sales"],
+        )  # fmt: skip
+        session.commit()
+        kept = revisions.of_version(session=session, version_id=version.id)
+        assert [r.revision for r in kept] == [2, 1]
+        assert agreement.load_content(fresh(session, version.id)).workshop["company_goals"] == (
+            "Theirs"
+        )
+        with pytest.raises(sections.StaleSection) as conflict:
+            sections.save_section(
+                session=session, version_id=version.id, revision=1, section=GOALS,
+                base=COMPLETE["workshop"]["company_goals"], value="Mine",
+                actor=people["marketing"],
+            )  # fmt: skip
+    assert conflict.value.saved_by == "Sam Sales"

@@ -6,8 +6,8 @@ from sla_core.access import PermissionDenied
 from sla_core.agreement import signing
 from sla_core.agreement.versions import VersionStatus
 from sla_core.models import AgreementVersion, AuditEntry
-from sla_core.terms import AgreementContent, Targets
-from tests.agreement_helpers import cast, fresh, sign_fully, start
+from sla_core.terms import Targets
+from tests.agreement_helpers import cast, complete_content, fresh, sign_fully, start
 
 
 def _edit(session, version, actor, mqls):
@@ -15,7 +15,7 @@ def _edit(session, version, actor, mqls):
         session=session,
         version_id=version.id,
         revision=fresh(session, version.id).revision,
-        content=AgreementContent(targets=Targets(mqls_per_marketer=mqls)),
+        content=complete_content(targets=Targets(mqls_per_marketer=mqls)),
         actor=actor,
     )
 
@@ -130,7 +130,7 @@ def test_editing_a_version_in_review_voids_its_signatures(engine):
         assert len(sigs) == 1 and sigs[0].voided_at is not None
         assert agreement.statuses(session=session)[version.id] is VersionStatus.DRAFT
         # even back at the signed text, a voided signature does not come back
-        back = AgreementContent()
+        back = complete_content()
         agreement.save_draft(
             session=session,
             version_id=version.id,
@@ -232,7 +232,7 @@ def test_a_stored_one_sided_version_cannot_be_signed(engine):
     with Session(engine) as session:
         people, version = cast(session), start(session)
         sign_fully(session, version.id, people)
-        one_sided = AgreementContent(required_signers=("sales_manager",))
+        one_sided = complete_content(required_signers=("sales_manager",))
         draft = AgreementVersion(
             agreement_id=version.agreement_id,
             number=2,
@@ -289,3 +289,32 @@ def test_changing_who_signs_needs_those_who_signed_the_version_in_force(engine):
         session.commit()
         sign_fully(session, third.id, people)
         assert agreement.governing_version(session=session).version.id == third.id
+
+
+def test_an_incomplete_version_cannot_be_sent_for_signatures_or_signed(engine):
+    from sla_core.agreement.completeness import Incomplete, missing
+
+    with Session(engine) as session:
+        people = cast(session)
+        version = agreement.ensure_agreement(session=session)  # the defaults: not complete
+        session.commit()
+        for step in (signing.request_review, signing.sign):
+            with pytest.raises(Incomplete) as refused:
+                step(
+                    session=session,
+                    version_id=version.id,
+                    seen_hash=version.content_hash,
+                    actor=people["sales"],
+                )
+            session.rollback()
+            lines = refused.value.missing
+            assert len(lines) == 14  # ten questions, company, effective date, term, review
+            assert "No answer yet to “What are the company's goals" in lines[0]
+            assert "The company's name is not written" in lines
+            assert "The next review date is not set" in str(refused.value)
+        assert agreement.signatures(session=session, version_id=version.id) == []
+        assert missing(complete_content()) == []
+        assert missing(complete_content(company="  ", parties=("Sales", ""))) == [
+            "The company's name is not written",
+            "Name both teams that are party to the agreement",
+        ]

@@ -61,6 +61,10 @@ ALLOWED = {
     "sla_core/agreement/versions.py:ensure_agreement",
     # Writes the audit entry of an actor its caller has just checked.
     "sla_core/audit.py:record",
+    # Keep the record of a save (the revision's text; the notices of the signatures it
+    # voided) for the save their only caller (agreement.versions) has just checked.
+    "sla_core/agreement/revisions.py:record",
+    "sla_core/agreement/resign.py:notify",
     # The import's plumbing: its only caller (importing.run.run_import) checks the actor first.
     "sla_core/store/writer.py:upsert_leads",
     "sla_core/store/upsert.py:upsert_in_process",

@@ -20,8 +20,7 @@ from sla_core.agreement import export, pdf, verify
 from sla_core.agreement.document import Cover
 from sla_core.i18n import glossary
 from sla_core.i18n.languages import Language
-from sla_core.terms import AgreementContent
-from tests.agreement_helpers import cast, sign_fully, start
+from tests.agreement_helpers import COMPLETE, cast, complete_content, sign_fully, start
 from tests.slaframes import sla_frame
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -31,14 +30,14 @@ MARKS = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u200e\u200f")
 EMPTY = sla_frame([{}]).iloc[0:0]  # a snapshot with no lead (every column the clocks read)
 
 CONTENT = {
-    Language.PERSIAN: AgreementContent(
+    Language.PERSIAN: complete_content(
         title="توافق‌نامه سطح خدمات فروش و بازاریابی",
         parties=("تیم فروش", "تیم بازاریابی"),
         stage_definitions=glossary.stage_definitions(Language.PERSIAN),
-        workshop={"company_goals": "هدف ما رشد فروش با شرکت Acme GmbH است"},
+        workshop={**COMPLETE["workshop"], "company_goals": "هدف ما رشد فروش با شرکت Acme GmbH است"},
         marketing_commitments="هر بازاریاب باید ۲۵۰ سرنخ مطلوب در ماه تولید کند",
     ),
-    Language.ARABIC: AgreementContent(
+    Language.ARABIC: complete_content(
         title="اتفاقية مستوى الخدمة للمبيعات والتسويق",
         parties=("فريق المبيعات", "فريق التسويق"),
         stage_definitions=glossary.stage_definitions(Language.ARABIC),

@@ -18,7 +18,7 @@ from sla_core.models import Reminder, Role, User
 from sla_core.sla.remind import notifications, run_reminders
 from sla_core.sla.review_notices import REVIEW, due_review_notices
 from sla_core.terms import AgreementContent, Review
-from tests.agreement_helpers import cast, person, sign_fully, start
+from tests.agreement_helpers import cast, complete_content, person, sign_fully, start
 from tests.test_sla_reminders import Inbox, config, free_port, smtp
 
 REF = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -48,7 +48,7 @@ def engine(engine):  # type: ignore[no-untyped-def]
             session=session,
             version_id=version.id,
             revision=1,
-            content=AgreementContent(review=Review(next_review=REVIEW_DAY.isoformat())),
+            content=complete_content(review=Review(next_review=REVIEW_DAY.isoformat())),
             actor=people["marketing"],
         )
         session.commit()

@@ -7,6 +7,7 @@ from sla_core.agreement.signing import sign
 from sla_core.db import session_scope
 from sla_core.models import Role, User
 from sla_core.sla.context import load_setup, mql_history
+from tests.agreement_helpers import complete
 
 
 def test_nothing_signed_means_no_history(engine) -> None:  # type: ignore[no-untyped-def]
@@ -17,7 +18,7 @@ def test_nothing_signed_means_no_history(engine) -> None:  # type: ignore[no-unt
 
 def test_a_signed_version_is_in_force_from_its_last_required_signature(engine) -> None:  # type: ignore[no-untyped-def]
     with session_scope(engine) as session:
-        version = versions.ensure_agreement(session=session)
+        version = complete(session, versions.ensure_agreement(session=session).id)
         sales = User(username="s", name="S", role=Role.SALES_MANAGER)
         marketing = User(username="m", name="M", role=Role.MARKETING_MANAGER)
         session.add_all([sales, marketing])

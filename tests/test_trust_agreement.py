@@ -15,7 +15,7 @@ from sqlmodel import Session
 from sla_core import agreement
 from sla_core.access import system_actor
 from sla_core.agreement import export, sections
-from sla_core.agreement.document import visible
+from sla_core.agreement.blocks import visible
 from sla_core.terms import AgreementContent
 from tests.agreement_helpers import cast, fresh, start
 from tests.slaframes import sla_frame

@@ -15,46 +15,18 @@ from typing import Any
 import streamlit as st
 
 from sla_core import agreement
-from sla_core.agreement import sections
+from sla_core.agreement import resign, sections
 from sla_core.agreement.figures import History
 from sla_core.agreement.wording import CADENCE_NAMES, ROLE_NAMES
 from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Role
 from sla_core.stages import STAGE_LABELS, Stage
-from sla_core.terms import AgreementContent, Enforcement, ReviewCadence
+from sla_core.terms import AgreementContent, ReviewCadence
+from ui import workshop_terms as terms
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
 from ui.flash import flash
 from ui.i18n import _
 from ui.widgets import plain
-
-ENFORCEMENT_LABELS = {
-    Enforcement.CARROT: _("Carrot: rewards for meeting and beating service levels"),
-    Enforcement.STICK: _("Stick: penalties for missing service levels"),
-    Enforcement.BOTH: _("Both carrot and stick"),
-}
-TARGET_FIELDS = (
-    ("mqls_per_marketer", _("MQLs per marketer per month")),
-    ("conversion_rate_pct", _("MQL to customer conversion, %")),
-    ("opportunities_per_rep", _("Opportunities per rep per month")),
-    ("min_mqls_per_rep", _("MQLs per rep per month, at least")),
-    ("max_mqls_per_rep", _("MQLs per rep per month, at most")),
-    ("quality_pct", _("MQL quality, %")),
-)
-WINDOW_FIELDS = (
-    ("disposition_hours", _("Disposition within (hours)")),
-    ("work_within_days", _("Work every MQL within (days)")),
-    ("follow_up_attempts", _("Follow-up attempts")),
-    ("remind_before_hours", _("Remind before a window closes (hours)")),
-)
-HISTORY_OF = {
-    "mqls_per_marketer": "mqls_per_marketer",
-    "conversion_rate_pct": "conversion_pct",
-    "opportunities_per_rep": "opportunities_per_rep",
-    "min_mqls_per_rep": "min_mqls_per_rep",
-    "max_mqls_per_rep": "max_mqls_per_rep",
-    "quality_pct": "quality_pct",
-    "disposition_hours": "disposition_in_window_pct",
-}
 
 
 def _digest(value: Any) -> str:
@@ -65,11 +37,28 @@ def _key(version: AgreementVersion, section: str, part: str) -> str:
     return f"ws_{version.id}_{section}_{part}"
 
 
-def _save(version: AgreementVersion, section: str, base: Any, revision: int, value: Any) -> None:
-    """Save one section (a button callback); a conflict is kept to show both texts."""
+def _save(
+    version: AgreementVersion,
+    section: str,
+    base: Any,
+    revision: int,
+    value: Any,
+    confirmed: bool = False,
+) -> None:
+    """Save one section (a button callback); a conflict is kept to show both texts.
+
+    A save that would void signatures is held until the editor confirms, having been told
+    who will have to sign again (`_pending_warning`).
+    """
     conflict = _key(version, section, "conflict")
     try:
         with session_scope(get_engine()) as session:
+            names = resign.would_void(session=session, version_id=version.id or 0)
+            if names and not confirmed:
+                st.session_state[_key(version, section, "pending")] = {
+                    "names": names, "args": (base, revision, value)
+                }  # fmt: skip
+                return
             saved = sections.save_section(
                 session=session,
                 version_id=version.id or 0,
@@ -80,7 +69,11 @@ def _save(version: AgreementVersion, section: str, base: Any, revision: int, val
                 actor=current_user(session),
             )
     except sections.StaleSection as exc:
-        st.session_state[conflict] = {"theirs": exc.theirs, "revision": exc.revision}
+        st.session_state[conflict] = {
+            "theirs": exc.theirs,
+            "revision": exc.revision,
+            "by": exc.saved_by,
+        }
         return
     except (agreement.StaleRevision, ValueError, PermissionError, LookupError) as exc:
         flash("workshop", plain(exc), kind="error")
@@ -89,6 +82,7 @@ def _save(version: AgreementVersion, section: str, base: Any, revision: int, val
         flash("workshop", storage_problem(exc), kind="error")
         return
     st.session_state.pop(conflict, None)
+    st.session_state.pop(_key(version, section, "pending"), None)
     if isinstance(value, str):
         st.session_state[_key(version, section, "base")] = (value, saved.version.revision)
     note = _("Saved; merged with the other sections people saved meanwhile.")
@@ -113,7 +107,7 @@ def text_section(version: AgreementVersion, content: AgreementContent, section: 
     st.session_state[base_key] = (base, revision)
     conflict = st.session_state.get(_key(version, section, "conflict"))
     if conflict:
-        st.warning(_("Someone else saved this section since you opened it. Merge below."))
+        st.warning(_conflict_note(conflict, _("Merge below.")))
         theirs, mine = st.columns(2)
         theirs.text_area(
             _("Their text (saved)"),
@@ -144,6 +138,44 @@ def text_section(version: AgreementVersion, content: AgreementContent, section: 
         on_click=_save_text,
         args=(version, section),
     )
+    _pending_warning(version, section)
+
+
+def _pending_warning(version: AgreementVersion, section: str) -> None:
+    """The held save: who will have to sign again, and whether to save anyway."""
+    pending = st.session_state.get(_key(version, section, "pending"))
+    if not pending:
+        return
+    names = ", ".join(plain(name) for name in pending["names"])
+    st.warning(
+        _("Saving voids the signatures already given: {names} will have to sign again, and "
+          "each of them is told what changed.").format(names=names)
+    )  # fmt: skip
+    left, right = st.columns(2)
+    left.button(
+        _("Save and void the signatures"),
+        key=_key(version, section, "confirm"),
+        type="primary",
+        on_click=_save,
+        args=(version, section, *pending["args"], True),
+    )
+    right.button(
+        _("Keep the signatures (do not save)"),
+        key=_key(version, section, "cancel"),
+        on_click=st.session_state.pop,
+        args=(_key(version, section, "pending"), None),
+    )
+
+
+def _conflict_note(conflict: dict[str, Any], then: str) -> str:
+    """Who saved the other text (escaped: a name is data), then what to do."""
+    if conflict.get("by"):
+        said = _("{name} saved this section since you opened it.").format(
+            name=plain(conflict["by"])
+        )
+    else:
+        said = _("Someone else saved this section since you opened it.")
+    return f"{said} {then}"
 
 
 def _save_text(version: AgreementVersion, section: str) -> None:
@@ -170,20 +202,27 @@ def structured_section(
     kind: str,
     history: History | None,
 ) -> None:
-    """Numbers, choices and stage texts: widgets keyed by the stored value, one save."""
+    """Numbers, choices and stage texts: widgets keyed by the stored value, one save.
+
+    The widgets sit in a form, so the save sees what was typed last: a button callback
+    would be handed the values of the run before (a number typed, then Save clicked at
+    once, saved the old number).
+    """
     stored = sections.section_value(content, section)
     tag = _digest(stored)
     conflict = st.session_state.get(_key(version, section, "conflict"))
     if conflict:
-        st.warning(_("Someone else saved this section since you opened it; theirs:"))
+        st.warning(_conflict_note(conflict, _("Their text:")))
         st.json(conflict["theirs"])
-    value = _widgets(version, section, kind, stored, tag, history)
-    st.button(
-        _("Save this section"),
-        key=_key(version, section, f"save_{tag}"),
-        on_click=_save,
-        args=(version, section, stored, version.revision, value),
-    )
+    with st.form(_key(version, section, f"form_{tag}"), border=False):
+        value = _widgets(version, section, kind, stored, tag, history)
+        saved = st.form_submit_button(
+            _("Save this section"), key=_key(version, section, f"save_{tag}")
+        )
+    _pending_warning(version, section)
+    if saved:
+        _save(version, section, stored, version.revision, value)
+        st.rerun()
 
 
 def _widgets(
@@ -198,15 +237,9 @@ def _widgets(
         return _key(version, section, f"{part}_{tag}")
 
     if kind == "enforcement":
-        options = list(Enforcement)
-        return st.radio(
-            _("Enforcement"),
-            options,
-            index=options.index(Enforcement(stored)),
-            format_func=lambda e: ENFORCEMENT_LABELS[e],
-            key=key("mode"),
-            label_visibility="collapsed",
-        ).value
+        return terms.enforcement(stored, key)
+    if kind == "parties":
+        return terms.parties(stored, key)
     if kind == "review":
         cadence = st.selectbox(
             _("Cadence"),
@@ -235,29 +268,6 @@ def _widgets(
             stage: st.text_input(STAGE_LABELS[Stage(stage)], value=text, key=key(stage))
             for stage, text in stored.items()
         }
-    return _numbers(TARGET_FIELDS if kind == "targets" else WINDOW_FIELDS, stored, key, history)
-
-
-def _numbers(
-    fields: tuple[tuple[str, str], ...],
-    stored: dict[str, Any],
-    key: Any,
-    history: History | None,
-) -> dict[str, Any]:
-    """Number inputs for targets or windows, each with last quarter's figure under it."""
-    result = dict(stored)
-    for name, label in fields:
-        current = stored[name]
-        is_pct = isinstance(current, str)
-        number = st.number_input(
-            label,
-            value=float(current) if is_pct else int(current),
-            min_value=0.0 if is_pct else 0,
-            step=0.5 if is_pct else 1,
-            key=key(name),
-        )
-        result[name] = f"{number:.1f}" if is_pct else int(number)
-        line = history.sentence(HISTORY_OF[name]) if history and name in HISTORY_OF else None
-        if line:
-            st.caption(line)
-    return result
+    return terms.numbers(
+        terms.TARGET_FIELDS if kind == "targets" else terms.WINDOW_FIELDS, stored, key, history
+    )

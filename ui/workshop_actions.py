@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import streamlit as st
 
 from sla_core import agreement
 from sla_core.access import Permission, can
-from sla_core.agreement import discussion, export, signing, verify
+from sla_core.agreement import completeness, discussion, export, signing, verify
+from sla_core.agreement.pdf import fully_signed
 from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.db import session_scope
@@ -60,17 +63,34 @@ def _comment(version: AgreementVersion, section: str) -> None:
     st.session_state[box] = ""
 
 
-def sign_buttons(user: User, version: AgreementVersion, status: agreement.VersionStatus) -> None:
-    """Ask for signatures, or sign as the user's role; both bound to the hash shown now."""
+def sign_buttons(
+    user: User,
+    version: AgreementVersion,
+    status: agreement.VersionStatus,
+    missing: list[str],
+    signed_at: datetime | None,
+) -> None:
+    """Ask for signatures, or sign as the user's role; both bound to the hash shown now.
+
+    An incomplete version shows what it still lacks, and neither button works until it is
+    complete (sla_core refuses too); a signer who signed this content sees when instead.
+    """
+    if missing and status is not agreement.VersionStatus.SIGNED:
+        st.warning(_("Not ready to sign: this version is not complete. Still missing:"))
+        st.markdown("\n".join(f"- {plain(_(line))}" for line in missing))
     if status is agreement.VersionStatus.DRAFT:
         st.button(
             _("Ask for signatures (send to review)"),
             key="ws_request_review",
             on_click=_sign_action,
             args=("review", version.id or 0, version.content_hash),
+            disabled=bool(missing),
         )
     if status in (agreement.VersionStatus.SIGNED, agreement.VersionStatus.SUPERSEDED):
         st.success(_("This version is fully signed. Editing any section starts a new draft."))
+        return
+    if signed_at is not None:
+        st.success(_("Signed by you on {when}.").format(when=when(signed_at)))
         return
     if can(user, Permission.SIGN_AGREEMENT):
         st.button(
@@ -81,6 +101,7 @@ def sign_buttons(user: User, version: AgreementVersion, status: agreement.Versio
             type="primary",
             on_click=_sign_action,
             args=("sign", version.id or 0, version.content_hash),
+            disabled=bool(missing),
         )
 
 
@@ -96,6 +117,11 @@ def _sign_action(action: str, version_id: int, seen_hash: str) -> None:
                 signing.request_review(
                     session=session, version_id=version_id, seen_hash=seen_hash, actor=actor
                 )
+    except completeness.Incomplete as exc:
+        lines = "\n".join(f"- {plain(_(line))}" for line in exc.missing)
+        refused = _("Not ready to sign: this version is not complete. Still missing:")
+        flash("workshop", f"{refused}\n\n{lines}", kind="error")
+        return
     except (agreement.StaleRevision, PermissionError, LookupError) as exc:
         flash("workshop", plain(exc), kind="error")
         return
@@ -106,36 +132,22 @@ def _sign_action(action: str, version_id: int, seen_hash: str) -> None:
     flash("workshop", done)
 
 
-def export_and_verify(user: User, version: AgreementVersion) -> None:
-    """Downloads of the version in force (else the newest draft), and a PDF check."""
+def export_and_verify(user: User, numbers: list[int], in_force: int) -> None:
+    """Downloads of any version (by default the one in force, else the newest draft; a
+    version not fully signed carries its DRAFT mark), and a PDF check."""
     st.subheader(_("Export"))
     if not can(user, Permission.EXPORT_REPORTS):
         st.caption(_("Your role may not export the agreement."))
-    elif st.button(_("Prepare the PDF and Markdown"), key="ws_export"):
-        with session_scope(get_engine()) as session:
-            actor = current_user(session)
-            frame = leads_for(None)
-            data, manifest = export.export_pdf(
-                session=session, number=None, leads=frame, ref=now(), actor=actor,
-                language=language(),
-            )  # fmt: skip
-            text = export.export_markdown(
-                session=session, number=None, leads=frame, ref=now(), actor=actor,
-                language=language(),
-            )  # fmt: skip
-        name = f"sla-v{manifest.cover.number}"
-        st.caption(
-            _("Version {number}, {status}.").format(
-                number=manifest.cover.number, status=_(manifest.cover.status)
-            )
+    else:
+        number = st.selectbox(
+            _("Version to export"),
+            numbers,
+            index=numbers.index(in_force) if in_force in numbers else 0,
+            format_func={n: _("Version {number}").format(number=n) for n in numbers}.__getitem__,
+            key="ws_export_version",
         )
-        left, right = st.columns(2)
-        left.download_button(
-            _("Download the PDF"), data, f"{name}.pdf", "application/pdf", key="ws_pdf"
-        )
-        right.download_button(
-            _("Download Markdown"), text, f"{name}.md", "text/markdown", key="ws_md"
-        )
+        if st.button(_("Prepare the PDF and Markdown"), key="ws_export"):
+            _downloads(number)
     st.subheader(_("Verify a PDF"))
     upload = st.file_uploader(
         _("Is this PDF a signed version of our agreement?"), type=None, key="ws_verify"
@@ -147,3 +159,31 @@ def export_and_verify(user: User, version: AgreementVersion) -> None:
             st.success(_("Valid: {reason}.").format(reason=plain(verdict.reason)))
         else:
             st.error(_("Not valid: {reason}.").format(reason=plain(verdict.reason)))
+
+
+def _downloads(number: int) -> None:
+    """The PDF and Markdown of version `number`, each put on record by sla_core."""
+    with session_scope(get_engine()) as session:
+        actor = current_user(session)
+        frame = leads_for(None)
+        data, manifest = export.export_pdf(
+            session=session, number=number, leads=frame, ref=now(), actor=actor,
+            language=language(),
+        )  # fmt: skip
+        text = export.export_markdown(
+            session=session, number=number, leads=frame, ref=now(), actor=actor,
+            language=language(),
+        )  # fmt: skip
+    name = f"sla-v{manifest.cover.number}"
+    st.caption(
+        _("Version {number}, {status}.").format(
+            number=manifest.cover.number, status=_(manifest.cover.status)
+        )
+    )
+    if not fully_signed(manifest.cover):
+        st.caption(_("Not signed: every page of the PDF is marked DRAFT, for circulation."))
+    left, right = st.columns(2)
+    left.download_button(
+        _("Download the PDF"), data, f"{name}.pdf", "application/pdf", key="ws_pdf"
+    )
+    right.download_button(_("Download Markdown"), text, f"{name}.md", "text/markdown", key="ws_md")

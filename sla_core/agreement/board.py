@@ -30,16 +30,21 @@ from sla_core.sla.levels import marketing_levels
 from sla_core.sla.worktime import WorkSetup
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent
 
-# (section, title, kind): the workshop's guided order. Kinds: text, stages, enforcement,
-# review, targets, windows.
+# (section, title, kind): the workshop's guided order. Kinds: text, parties, stages,
+# enforcement (with the point rules), review, targets, windows, signers.
 GUIDE: tuple[tuple[str, str, str], ...] = (
     *((f"workshop.{key}", question, "text") for key, question in WORKSHOP_QUESTIONS),
+    ("parties_and_term", N_("Who agrees, from when and for how long?"), "parties"),
     ("marketing_commitments", N_("What does marketing commit to?"), "text"),
     ("sales_commitments", N_("What does sales commit to?"), "text"),
     ("stage_definitions", N_("How do we define each stage?"), "stages"),
     ("targets", N_("Targets and quotas"), "targets"),
     ("windows", N_("SLA windows"), "windows"),
-    ("enforcement", N_("How is the agreement enforced?"), "enforcement"),
+    (
+        "enforcement",
+        N_("How is the agreement enforced, and what is it worth in points?"),
+        "enforcement",
+    ),
     ("review", N_("When do we review the agreement?"), "review"),
     ("required_signers", N_("Who must sign the agreement?"), "signers"),
 )
@@ -61,6 +66,11 @@ class SignerRow:
     signed_at: datetime | None
 
 
+def names(*, session: Session) -> dict[int | None, str]:
+    """Every user's name by id."""
+    return {u.id: u.name for u in session.exec(select(User)).all()}
+
+
 def signer_rows(*, session: Session, version: AgreementVersion) -> list[SignerRow]:
     """One row per required role: who signed this exact content, and when (or nobody yet)."""
     names = {u.id: u.name for u in session.exec(select(User)).all()}
@@ -73,6 +83,12 @@ def signer_rows(*, session: Session, version: AgreementVersion) -> list[SignerRo
             SignerRow(role, names.get(sig.user_id) if sig else None, sig.signed_at if sig else None)
         )
     return rows
+
+
+def signed_by(*, session: Session, version: AgreementVersion, user: User) -> datetime | None:
+    """When `user` signed this exact content of `version` (None: not, or voided since)."""
+    valid = valid_signatures(version, signatures(session=session, version_id=version.id or 0))
+    return next((s.signed_at for s in valid if s.user_id == user.id), None)
 
 
 def status_of(*, session: Session, version: AgreementVersion) -> VersionStatus:

@@ -7,62 +7,18 @@ one language (`Wording`): the fixed texts translated, what people wrote as writt
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 
+from sla_core.agreement.blocks import Block, Heading, Para, Table, _visible
 from sla_core.agreement.rules_text import band_rows, point_rows
 from sla_core.agreement.wording import Wording
-from sla_core.exporting import CONTROL_CHARACTERS
 from sla_core.i18n.languages import N_
 from sla_core.stages import Stage
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Criterion, Enforcement
 
 QUESTIONS = dict(WORKSHOP_QUESTIONS)
 ENGLISH = Wording()
-# Characters that change how text reads without being seen: the bidi embeddings, overrides
-# and isolates (U+202A-U+202E, U+2066-U+2069; one U+202E reversed a sentence in the signed
-# PDF), NUL and the other control characters (tab and line breaks kept).
-HIDDEN = re.compile(f"[\u202a-\u202e\u2066-\u2069]|{CONTROL_CHARACTERS}")
-
-
-def visible(text: str) -> str:
-    """`text` without the characters that would change how it reads unseen (see HIDDEN)."""
-    return HIDDEN.sub("", text)
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 1
-
-
-@dataclass(frozen=True)
-class Para:
-    text: str
-    label: str = ""  # shown bold before the text
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    widths: tuple[int, ...] = field(default=())  # relative column widths
-
-
-Block = Heading | Para | Table
-
-
-def _visible(block: Block) -> Block:
-    if isinstance(block, Heading):
-        return replace(block, text=visible(block.text))
-    if isinstance(block, Para):
-        return replace(block, text=visible(block.text), label=visible(block.label))
-    return replace(
-        block,
-        headers=tuple(visible(h) for h in block.headers),
-        rows=tuple(tuple(visible(c) for c in row) for row in block.rows),
-    )
 
 
 @dataclass(frozen=True)
@@ -222,6 +178,38 @@ def _enforcement(content: AgreementContent, w: Wording) -> list[Block]:
     ]
 
 
+def _parties(content: AgreementContent, w: Wording) -> list[Block]:
+    """Who agrees, from when and for how long."""
+    unwritten = w.t(N_("(not written yet)"))
+    start = w.day(content.effective_from) if content.effective_from else w.t(N_("(no date set)"))
+    term = content.term_months
+    return [
+        Para((content.company or "").strip() or unwritten, label=w.t(N_("Company"))),
+        Para(w.join(content.parties), label=w.t(N_("Parties"))),
+        Para(start, label=w.t(N_("Effective from"))),
+        Para(
+            w._n("{count} month", "{count} months", term) if term else w.t(N_("(not set)")),
+            label=w.t(N_("Term")),
+        ),
+    ]
+
+
+def _signature_lines(cover: Cover, w: Wording) -> list[Block]:
+    """One line per signer to sign by hand: the role, the name and the date when signed."""
+    blank = "_" * 28
+    lines: list[Block] = []
+    for s in cover.signatures:
+        when = w.instant(s.signed_at) if s.signed_at else blank
+        text = w.t(
+            N_("Signature: {line}   Name: {name}   Date: {date}"),
+            line=blank,
+            name=s.name or blank,
+            date=when,
+        )
+        lines.append(Para(text, label=w.role(s.role)))
+    return lines
+
+
 def content_blocks(content: AgreementContent, w: Wording = ENGLISH) -> list[Block]:
     """The agreement's content, section by section (what signatures and diffs cover), with
     what people wrote drawn without bidi overrides or control characters."""
@@ -233,7 +221,7 @@ def _content_blocks(content: AgreementContent, w: Wording) -> list[Block]:
     next_review = w.day(review.next_review) if review.next_review else w.t(N_("(no date set)"))
     return [
         Heading(content.title, 0),
-        Para(w.join(content.parties), label=w.t(N_("Parties"))),
+        *_parties(content, w),
         *_definitions(content, w),
         Heading(w.t(N_("2. Goals and stakeholders"))),
         *_answer(content, "company_goals", w),
@@ -271,8 +259,10 @@ def document(content: AgreementContent, cover: Cover, w: Wording = ENGLISH) -> l
     cover_blocks: list[Block] = [
         Heading(w.t(N_("10. Signatures"))),
         Table(headers, sig_rows, (2, 2, 2)),
+        *_signature_lines(cover, w),
         Para(w.t(N_("Content hash (SHA-256): {hash}"), hash=cover.content_hash)),
         Heading(period),
         Table((w.t(N_("Measure")), w.t(N_("Figure"))), cover.appendix, (3, 1)),
     ]
-    return [*blocks[:2], status, *blocks[2:], *(_visible(b) for b in cover_blocks)]
+    head = 1 + len(_parties(content, w))  # the title and the parties, then the version line
+    return [*blocks[:head], status, *blocks[head:], *(_visible(b) for b in cover_blocks)]

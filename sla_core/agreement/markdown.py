@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from sla_core.agreement.document import Block, Cover, Heading, Para, Table, content_blocks, document
+from sla_core.agreement.blocks import Block, Heading, Para, Table
+from sla_core.agreement.document import Cover, content_blocks, document
 from sla_core.agreement.wording import Wording
 from sla_core.terms import AgreementContent
 

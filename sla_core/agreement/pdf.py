@@ -22,16 +22,8 @@ import fpdf
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from sla_core.agreement.document import (
-    Block,
-    Cover,
-    Heading,
-    Para,
-    SignatureLine,
-    Table,
-    document,
-    visible,
-)
+from sla_core.agreement.blocks import Block, Heading, Para, Table, visible
+from sla_core.agreement.document import Cover, SignatureLine, document
 from sla_core.agreement.wording import Wording
 from sla_core.i18n.languages import N_, Language, is_rtl, parse_language
 from sla_core.terms import AgreementContent

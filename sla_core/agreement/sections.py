@@ -21,10 +21,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from sla_core.agreement.document import visible
+from sla_core.agreement.blocks import visible
 from sla_core.agreement.versions import StaleRevision, load_content, save_draft
 from sla_core.models import AgreementVersion, User
-from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent
+from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Enforcement
 
 WORKSHOP_PREFIX = "workshop."
 TOP_LEVEL = (
@@ -33,16 +33,20 @@ TOP_LEVEL = (
     "marketing_commitments",
     "sales_commitments",
     "stage_definitions",
-    "enforcement",
     "review",
     "required_signers",
     "mql",
     "targets",
     "windows",
-    "points",
 )
+# Sections that edit several fields at once (see `_composite_value` / `_with_composite`):
+# who agrees and for how long; how the agreement is enforced together with the point rules
+# that enforce it, so the enforcement sentence and the numbers are always saved together.
+PARTIES_AND_TERM = "parties_and_term"
+ENFORCEMENT_RULES = "enforcement"  # with the point rules (no section edits them alone)
+COMPOSITE = (PARTIES_AND_TERM, ENFORCEMENT_RULES)
 SECTIONS: tuple[str, ...] = (
-    tuple(WORKSHOP_PREFIX + key for key, _ in WORKSHOP_QUESTIONS) + TOP_LEVEL
+    tuple(WORKSHOP_PREFIX + key for key, _ in WORKSHOP_QUESTIONS) + TOP_LEVEL + COMPOSITE
 )
 MAX_MERGE_ATTEMPTS = 5
 
@@ -50,12 +54,22 @@ MAX_MERGE_ATTEMPTS = 5
 class StaleSection(StaleRevision):
     """Someone else changed this section since it was opened; nothing was overwritten."""
 
-    def __init__(self, message: str, *, section: str, theirs: Any, mine: Any, revision: int):
+    def __init__(
+        self,
+        message: str,
+        *,
+        section: str,
+        theirs: Any,
+        mine: Any,
+        revision: int,
+        saved_by: str | None = None,
+    ):
         super().__init__(message)
         self.section = section
         self.theirs = theirs
         self.mine = mine
         self.revision = revision
+        self.saved_by = saved_by  # who saved the text that is there now
 
 
 def _check(section: str) -> None:
@@ -68,7 +82,57 @@ def section_value(content: AgreementContent, section: str) -> Any:
     _check(section)
     if section.startswith(WORKSHOP_PREFIX):
         return content.workshop.get(section.removeprefix(WORKSHOP_PREFIX), "")
+    if section in COMPOSITE:
+        return _composite_value(content, section)
     return content.model_dump(mode="json")[section]
+
+
+def _composite_value(content: AgreementContent, section: str) -> dict[str, Any]:
+    data = content.model_dump(mode="json")
+    if section == PARTIES_AND_TERM:
+        return {k: data[k] for k in ("company", "parties", "effective_from", "term_months")}
+    points = data["points"]
+    return {
+        "enforcement": data["enforcement"],
+        **{k: points[k] for k in ("met", "exceeded", "exceeded_by_pct", "missed_penalty")},
+    }
+
+
+def _with_composite(data: dict[str, Any], section: str, value: Any) -> None:
+    """Put a composite section's `value` into the content's JSON `data`."""
+    if not isinstance(value, dict):
+        raise ValueError(f"{section}: expected the section's fields")
+    if section == PARTIES_AND_TERM:
+        for key in ("company", "parties", "effective_from", "term_months"):
+            data[key] = value.get(key, data[key])
+        if isinstance(data["company"], str) and not data["company"].strip():
+            data["company"] = None
+        return
+    mode = str(value.get("enforcement", data["enforcement"]))
+    points = dict(data["points"])
+    for key in ("met", "exceeded", "exceeded_by_pct", "missed_penalty"):
+        points[key] = value.get(key, points[key])
+    for key in ("met", "exceeded", "missed_penalty"):
+        if not isinstance(points[key], int) or points[key] < 0:
+            raise ValueError(f"{section}: {key}: points are a whole number, 0 or more")
+    _agree(section, mode, int(points["missed_penalty"]))
+    points["stick"] = mode != Enforcement.CARROT.value  # the stick is the enforcement chosen
+    data["enforcement"], data["points"] = mode, points
+
+
+def _agree(section: str, mode: str, penalty: int) -> None:
+    """The enforcement sentence and the penalty say the same: a stick costs points, a
+    carrot alone costs none."""
+    if mode == Enforcement.CARROT.value and penalty:
+        raise ValueError(
+            f"{section}: the carrot alone costs no points for a miss: set the penalty to 0, "
+            "or choose the stick"
+        )
+    if mode != Enforcement.CARROT.value and not penalty:
+        raise ValueError(
+            f"{section}: the stick means a missed service level costs points: set a penalty "
+            "above 0, or choose the carrot alone"
+        )
 
 
 def _visible_texts(value: Any) -> Any:
@@ -100,6 +164,8 @@ def with_section(content: AgreementContent, section: str, value: Any) -> Agreeme
         else:
             answers.pop(key, None)
         data["workshop"] = answers
+    elif section in COMPOSITE:
+        _with_composite(data, section, value)
     else:
         data[section] = value
     try:
@@ -141,12 +207,15 @@ def save_section(
         if version.revision != revision:
             theirs = section_value(current, section)
             if not _same(theirs, base):
+                editor = session.get(User, version.updated_by) if version.updated_by else None
+                who = editor.name if editor else None
                 raise StaleSection(
-                    f"{section} was changed by someone else since you opened it",
+                    f"{section} was changed by {who or 'someone else'} since you opened it",
                     section=section,
                     theirs=theirs,
                     mine=value,
                     revision=version.revision,
+                    saved_by=who,
                 )
             revision, merged = version.revision, True
         content = with_section(current, section, value)

@@ -7,6 +7,7 @@ from sqlmodel import Session, col
 
 from sla_core import audit
 from sla_core.access import Permission, require
+from sla_core.agreement.completeness import require_complete
 from sla_core.agreement.versions import (
     StaleRevision,
     VersionStatus,
@@ -67,6 +68,7 @@ def request_review(
     version = _load(session, version_id)
     if statuses(session=session)[version_id] is not VersionStatus.DRAFT:
         raise SigningRefused(f"version {version.number} is not a draft")
+    require_complete(load_content(version), number=version.number, doing="sent for signatures")
     if not _touch(session, version_id, seen_hash, review=True):
         raise StaleRevision(f"version {version.number} changed since you opened it; reload")
     audit.record(
@@ -84,7 +86,8 @@ def request_review(
 def sign(*, session: Session, version_id: int, seen_hash: str, actor: User) -> Signature:
     """Sign version `version_id` as `actor`'s role, bound to `seen_hash`.
 
-    Refused when the content changed since the signer opened it (hash differs), when the
+    Refused when the version is not complete (`completeness.Incomplete`, with the list of
+    what is missing), when the content changed since the signer opened it (hash differs), when the
     signer's role is not one the agreement requires, when that role already signed this
     content, or when the version is superseded.
     """
@@ -95,6 +98,7 @@ def sign(*, session: Session, version_id: int, seen_hash: str, actor: User) -> S
         check_two_sides(load_content(version))
     except ValueError as exc:
         raise SigningRefused(f"version {version.number} cannot be signed: {exc}") from exc
+    require_complete(load_content(version), number=version.number, doing="signed")
     required = signers_needed(session=session, version_id=version_id)
     if role.value not in required:
         raise SigningRefused(

@@ -22,9 +22,10 @@ from sqlmodel import Session, col, select
 
 from sla_core import audit
 from sla_core.access import Permission, require, side_of
+from sla_core.agreement import resign, revisions
 from sla_core.clock import now
 from sla_core.models import Agreement, AgreementVersion, Signature, User
-from sla_core.terms import AgreementContent
+from sla_core.terms import ADDED_LATER, AgreementContent
 
 
 class StaleRevision(RuntimeError):
@@ -39,9 +40,17 @@ class VersionStatus(StrEnum):
 
 
 def canonical_json(content: AgreementContent) -> str:
-    """The one JSON text of `content`: sorted keys, no whitespace, decimals as strings."""
+    """The one JSON text of `content`: sorted keys, no whitespace, decimals as strings.
+
+    The fields added after the first versions (`ADDED_LATER`) are left out while unset, so
+    a version stored before them keeps its text and hash, and its signatures stand.
+    """
+    unset = {name for name in ADDED_LATER if getattr(content, name) is None}
     return json.dumps(
-        content.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        content.model_dump(mode="json", exclude=unset),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
 
 
@@ -74,7 +83,20 @@ def ensure_agreement(*, session: Session, actor_id: int | None = None) -> Agreem
     )
     session.add(version)
     session.flush()
+    _keep(session, version, actor_id)
     return version
+
+
+def _keep(session: Session, version: AgreementVersion, actor_id: int | None) -> None:
+    """Record the content `version` holds now at its revision (see `revisions`)."""
+    revisions.record(
+        session=session,
+        version_id=version.id or 0,
+        revision=version.revision,
+        content=version.content,
+        content_hash=version.content_hash,
+        actor_id=actor_id,
+    )
 
 
 def _newest(session: Session) -> AgreementVersion | None:
@@ -226,7 +248,8 @@ def save_draft(
     The check and the bump are one UPDATE ... WHERE revision = :seen, so two people saving
     at the same instant cannot both win, whatever the database's isolation level. Saving
     a signed version starts the next version as a draft (the signed one stays in force);
-    saving a draft or a version in review voids the signatures it had.
+    saving a draft or a version in review voids the signatures it had, and each other
+    signer gets a notice (`resign.notify`: in the app and by e-mail).
     """
     require(actor, Permission.EDIT_AGREEMENT)
     check_two_sides(content)
@@ -247,8 +270,13 @@ def save_draft(
             actor=actor,
             section=section,
         )
+    standing = resign.standing(session=session, version=version)
     _bump(session, version, revision, content, actor)
+    session.refresh(version)
+    _keep(session, version, actor.id)
     voided = _void_signatures(session, version_id)
+    others = [s for s in standing if s.user_id != actor.id]  # the editor knows already
+    resign.notify(session=session, version=version, voided=others)
     detail = (f"{section}: " if section else "") + f"revision {revision} -> {revision + 1}"
     audit.record(
         session=session,
@@ -339,6 +367,7 @@ def _next_draft(
         raise StaleRevision(
             f"someone started version {version.number + 1} at the same moment; reload"
         ) from exc
+    _keep(session, draft, actor.id)
     audit.record(
         session=session,
         actor=actor,

@@ -3,11 +3,17 @@
 - `columns`: shared column types (BIG_ID, optional_instant)
 - `people`: Role, TeamKind, Setting, Team, User, AuditEntry, SignInSession, SignInThrottle
 - `leads`: BatchStatus, ImportBatch, ImportReject, ColumnMapping, Lead, LeadEvent, Reminder
-- `agreement`: Agreement, AgreementVersion, Signature, AgreementComment
+- `agreement`: Agreement, AgreementVersion, Signature, AgreementComment, AgreementRevision
 - `gamification`: PointAdjustment, PeriodClose, ClosedStanding, BadgeAward
 """
 
-from sla_core.models.agreement import Agreement, AgreementComment, AgreementVersion, Signature
+from sla_core.models.agreement import (
+    Agreement,
+    AgreementComment,
+    AgreementRevision,
+    AgreementVersion,
+    Signature,
+)
 from sla_core.models.columns import BIG_ID
 from sla_core.models.gamification import BadgeAward, ClosedStanding, PeriodClose, PointAdjustment
 from sla_core.models.leads import (
@@ -35,6 +41,7 @@ __all__ = [
     "BIG_ID",
     "Agreement",
     "AgreementComment",
+    "AgreementRevision",
     "AgreementVersion",
     "AuditEntry",
     "BadgeAward",

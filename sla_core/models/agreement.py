@@ -59,3 +59,18 @@ class AgreementComment(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="user.id")
     at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)
     text: str = Field(sa_type=Text)
+
+
+class AgreementRevision(SQLModel, table=True):
+    """The content of a version as one save left it: what the diff between revisions of a
+    draft, and "what changed since I signed" (by the signature's hash), compare."""
+
+    __table_args__ = (UniqueConstraint("version_id", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="agreementversion.id", index=True)
+    revision: int
+    content: str = Field(sa_type=Text)
+    content_hash: str = Field(max_length=64)
+    saved_by: int | None = Field(default=None, foreign_key="user.id")
+    saved_at: datetime = Field(default_factory=now, sa_type=UTCTimestamp)

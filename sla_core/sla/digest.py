@@ -1,7 +1,7 @@
 """The reminder e-mail: one digest per person, in that person's language.
 
-Overdue leads first, then the others by deadline; the agreement's review notices above
-them. Lead data (names, companies) stays as stored; everything LeadPact writes is
+Overdue leads first, then the others by deadline; the agreement's review notices and
+notices of voided signatures above them. Lead data (names, companies) stays as stored; everything LeadPact writes is
 translated, and its numbers, dates and times take the language's own digits.
 """
 
@@ -11,6 +11,8 @@ from email.message import EmailMessage
 
 from sqlmodel import Session
 
+from sla_core.agreement.resign import RESIGN
+from sla_core.agreement.resign import notice_text as resign_text
 from sla_core.agreement.wording import Wording
 from sla_core.i18n.languages import N_, parse_language
 from sla_core.i18n.message import Message
@@ -37,6 +39,8 @@ def reminder_text(reminder: Reminder, lead: Lead | None, person: User) -> str:
 def _line(write: Wording, reminder: Reminder, lead: Lead | None) -> str:
     if reminder.clock == REVIEW:
         return "- " + _sentence(write, notice_text(reminder))
+    if reminder.clock == RESIGN:
+        return "- " + _sentence(write, resign_text(reminder))
     who = " ".join(p for p in (lead.first_name, lead.last_name) if p) if lead else ""
     company = f" ({lead.company})" if lead and lead.company else ""
     values = {
@@ -54,7 +58,7 @@ def _line(write: Wording, reminder: Reminder, lead: Lead | None) -> str:
     )
 
 
-def _subject(write: Wording, leads: int, late: int, notices: bool) -> str:
+def _subject(write: Wording, leads: int, late: int, notices: bool, voided: bool = False) -> str:
     parts = []
     if leads:
         parts.append(write._n("{count} lead needs you", "{count} leads need you", leads))
@@ -62,6 +66,8 @@ def _subject(write: Wording, leads: int, late: int, notices: bool) -> str:
             parts[-1] += write.t(N_(", {late} overdue"), late=write.digits(str(late)))
     if notices:
         parts.append(write.t(N_("the SLA review is near")))
+    if voided:
+        parts.append(write.t(N_("the SLA changed after you signed it")))
     return "LeadPact: " + "; ".join(parts)
 
 
@@ -69,13 +75,16 @@ def digest(person: User, reminders: list[Reminder], session: Session) -> EmailMe
     """One e-mail listing every reminder of one person, overdue first, in their language."""
     write = Wording(parse_language(person.language))
     notices = [r for r in reminders if r.clock == REVIEW]
-    about_leads = [r for r in reminders if r.clock != REVIEW]
+    voided = [r for r in reminders if r.clock == RESIGN]
+    about_leads = [r for r in reminders if r.clock not in (REVIEW, RESIGN)]
     ordered = sorted(about_leads, key=lambda r: (r.step != BREACH, r.deadline))
     late = sum(r.step == BREACH for r in about_leads)
     message = EmailMessage()
     message["To"] = person.email or ""
-    message["Subject"] = _subject(write, len(about_leads), late, bool(notices))
+    message["Subject"] = _subject(write, len(about_leads), late, bool(notices), bool(voided))
     body = [write.t(N_("Hello {name},"), name=person.name), ""]
+    if voided:
+        body += [_line(write, r, None) for r in voided] + [""]
     if notices:
         body += [write.t(N_("The service level agreement is up for review:")), ""]
         body += [_line(write, r, None) for r in notices]

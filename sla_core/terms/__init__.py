@@ -9,6 +9,7 @@ ambiguously (they serialise as strings such as "7.0").
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -30,6 +31,7 @@ from sla_core.terms.points import MARKETING_LEVELS, BonusTier, LevelRule, PointL
 from sla_core.terms.service import Band, Bands, Reminders, ServicePolicy
 
 __all__ = [
+    "ADDED_LATER",
     "MARKETING_LEVELS",
     "NUMERIC_CRITERIA",
     "WORKSHOP_QUESTIONS",
@@ -138,6 +140,9 @@ class Review(Frozen):
     next_review: str | None = None  # ISO date
 
 
+# Fields written into the canonical JSON only when set (None: left out, as before them).
+ADDED_LATER = ("company", "effective_from", "term_months")
+
 WORKSHOP_QUESTIONS: tuple[tuple[str, str], ...] = (
     ("company_goals", N_("What are the company's goals and how will we reach them?")),
     ("stakeholders", N_("Who are the stakeholders and what do they need from the SLA?")),
@@ -186,6 +191,11 @@ class AgreementContent(Frozen):
     marketing_commitments: str = ""
     sales_commitments: str = ""
     enforcement: Enforcement = Enforcement.BOTH
+    # Added after the first versions were signed: written into the canonical JSON only
+    # when set (see ADDED_LATER), so the hash of every version stored before stays the same.
+    company: str | None = None
+    effective_from: str | None = None  # ISO date the agreement takes effect
+    term_months: int | None = Field(default=None, ge=1, le=120)
 
     @model_validator(mode="after")
     def _stages_known(self) -> AgreementContent:
@@ -200,4 +210,6 @@ class AgreementContent(Frozen):
             raise ValueError(f"unknown signer roles: {', '.join(strangers)}")
         if len(set(self.required_signers)) != len(self.required_signers):
             raise ValueError("a signer role is listed twice")
+        if self.effective_from is not None:
+            date.fromisoformat(self.effective_from)  # a ValueError names the bad date
         return self
