@@ -86,6 +86,11 @@ COMMENTS: tuple[tuple[str, str, str, int], ...] = (  # author, section, text, ho
 )
 
 
+# Who signs the demo's agreement: the company and its two sides (completeness asks for them).
+COMPANY = "Persepolis Software"
+PARTIES = ("Sales (Enterprise Sales and Mid-Market Sales)", "Growth Marketing")
+
+
 def tell(
     *, engine: Engine, ids: dict[str, int], ref: datetime, start: datetime, actor: User
 ) -> None:
@@ -114,9 +119,15 @@ def _agreement(
     sales, marketing = people["nasrin.f"], people["elena.p"]
     assert sales is not None and marketing is not None  # the demo just created them
     content = agreement.load_content(first)
+    signed = start - timedelta(days=10)
     answered = content.model_copy(
         update={"workshop": ANSWERS, "marketing_commitments": MARKETING_COMMITMENTS,
-                "sales_commitments": SALES_COMMITMENTS}
+                "sales_commitments": SALES_COMMITMENTS, "company": COMPANY,
+                "parties": PARTIES, "effective_from": signed.date().isoformat(),
+                "term_months": 12,
+                "review": content.review.model_copy(
+                    update={"next_review": (ref + timedelta(days=45)).date().isoformat()}
+                )}
     )  # fmt: skip
     v1 = agreement.save_draft(session=session, version_id=first.id or 0, revision=first.revision,
                               content=answered, actor=marketing)  # fmt: skip
@@ -137,7 +148,6 @@ def _agreement(
         remark = discussion.add_comment(session=session, version_id=v2.id or 0, section=section,
                                         text=text, actor=people[author] or sales)  # fmt: skip
         _set(session, AgreementComment, remark.id, at=ref - timedelta(hours=hours))
-    signed = start - timedelta(days=10)
     _set(session, AgreementVersion, v1.id, created_at=signed - timedelta(days=14),
          updated_at=signed - timedelta(days=3), in_review_since=signed - timedelta(days=2))  # fmt: skip
     for offset, sig in enumerate(agreement.signatures(session=session, version_id=v1.id or 0)):
