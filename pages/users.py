@@ -50,6 +50,7 @@ st.dataframe(
         "team": st.column_config.TextColumn(_("Team")),
         "active": st.column_config.CheckboxColumn(_("Active")),
         "can_sign_in": st.column_config.CheckboxColumn(_("Can sign in")),
+        "counts": st.column_config.CheckboxColumn(_("Counts in targets")),
     },
 )
 

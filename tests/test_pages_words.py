@@ -317,6 +317,8 @@ def test_no_internal_name_reaches_a_reader(
             tokens = offenders(text)
             if kind in ALERTS and text[:1].islower():  # a raw domain error
                 tokens.append("a lower-case first word")
+            if kind == "table header" and text[:1].islower():  # a frame's own column name
+                tokens.append("a lower-case header")
             for token in tokens:
                 page = where.split(":")[0]
                 found.setdefault((token, page, kind), f"{where}: {text[:120]!r}")
