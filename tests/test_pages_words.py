@@ -90,6 +90,8 @@ def table_strings(frame: Any) -> Iterator[tuple[str, str]]:
         if conf.get("hidden") or (order and str(column) not in order):
             continue
         yield "table header", str(conf.get("label") or column)
+        for option in (conf.get("type_config") or {}).get("options") or []:
+            yield f"table choice ({conf.get('label') or column})", str(option)
         if data[column].dtype == object or pd.api.types.is_string_dtype(data[column]):
             for value in data[column].dropna().astype(str).unique()[:200]:
                 yield f"table cell ({conf.get('label') or column})", value
@@ -270,10 +272,29 @@ def every_option(at: AppTest, key: str) -> Iterator[str]:
         yield option
 
 
+# A CRM export as a marketer uploads it: its own headers and stage names, a size, an owner.
+EXPORT = (
+    b"Record ID,Email,First Name,Last Name,Company,Lifecycle Stage,Lead Status,Lead Source,"
+    b"Number of Employees,Industry,Create Date,Contact owner\n"
+    b"9001,ann.lee@example.com,Ann,Lee,Acme,marketingqualifiedlead,New,Webinar,120,Software,"
+    b"2026-11-02,sara.k\n"
+    b"9002,bo.chen@example.com,Bo,Chen,Initech,salesqualifiedlead,Connected,Referral,40,Retail,"
+    b"2026-11-03,nobody.here\n"
+    b"9003,not-an-email,Cy,Diaz,Umbrella,lead,,Event,many,Healthcare,someday,\n"
+)
+
+
 def exercise(at: AppTest, page: str) -> Iterator[str]:
     """Open what a page hides behind a choice; yields a name for each state looked at."""
     selections = Selections(at)
-    if page == "pages/criteria.py":
+    if page == "pages/import_leads.py" and at.get("file_uploader"):
+        at.get("file_uploader")[0].set_value(("crm_export.csv", EXPORT, "text/csv"))
+        at.run()
+        yield "a file uploaded"
+        if any(b.key == "import_run" for b in at.button):
+            at.button(key="import_run").click().run()
+            yield "the file imported"
+    elif page == "pages/criteria.py":
         if any(t.key == "criteria_explain" for t in at.text_input):
             at.text_input(key="criteria_explain").input("1").run()
             yield "one lead explained"
