@@ -23,6 +23,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import FileUploader
 
 from sla_core import agreement, db
 from sla_core.access import system_actor
@@ -288,7 +289,9 @@ def exercise(at: AppTest, page: str) -> Iterator[str]:
     """Open what a page hides behind a choice; yields a name for each state looked at."""
     selections = Selections(at)
     if page == "pages/import_leads.py" and at.get("file_uploader"):
-        at.get("file_uploader")[0].set_value(("crm_export.csv", EXPORT, "text/csv"))
+        uploader = at.get("file_uploader")[0]
+        assert isinstance(uploader, FileUploader)
+        uploader.set_value(("crm_export.csv", EXPORT, "text/csv"))
         at.run()
         yield "a file uploaded"
         if any(b.key == "import_run" for b in at.button):
