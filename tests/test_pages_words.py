@@ -315,6 +315,8 @@ def exercise(at: AppTest, page: str) -> Iterator[str]:
                 if selections.pick("leaderboard_trace_leads"):
                     yield f"the trace of one lead ({option})"
     elif page == "pages/compliance.py":
+        for option in every_option(at, "compliance_level"):
+            yield f"the leads behind {option}"
         for option in every_option(at, "compliance_scope"):
             yield f"compliance of one {option}"
     elif page == "pages/reports.py":
