@@ -17,6 +17,8 @@ from ui.widgets import clause, plain
 framed()
 
 ROLES = [r.value for r in Role]
+# Names computed now, in this run's language (a format_func may be called after the run).
+ROLE_WORDS = {role: _(role_label(role)) for role in ROLES}
 engine = get_engine()
 
 with session_scope(engine) as session:
@@ -36,7 +38,7 @@ if notice:
 
 st.dataframe(
     staff.drop(columns=["id", "team_kind"]).assign(  # empty cells, not "None"
-        role=staff["role"].map(role_label),
+        role=staff["role"].map(ROLE_WORDS),
         email=staff["email"].fillna(""),
         team=staff["team"].fillna(""),
     ),
@@ -77,7 +79,7 @@ with add, st.form("users_add_form", clear_on_submit=True):
         _("Role"),
         ROLES,
         index=ROLES.index(Role.SALES_REP.value),
-        format_func=role_label,
+        format_func=ROLE_WORDS.__getitem__,
         key="users_add_role",
     )
     new_team = left.selectbox(
@@ -94,7 +96,9 @@ with add, st.form("users_add_form", clear_on_submit=True):
 
 with role_tab, st.form("users_role_form"):
     role_user = st.selectbox(_("User"), usernames, key="users_role_user")
-    role_value = st.selectbox(_("New role"), ROLES, format_func=role_label, key="users_role_value")
+    role_value = st.selectbox(
+        _("New role"), ROLES, format_func=ROLE_WORDS.__getitem__, key="users_role_value"
+    )
     role_clicked = st.form_submit_button(_("Change role"), key="users_role_submit")
 
 with team_tab, st.form("users_team_form"):
@@ -180,7 +184,7 @@ try:
         elif role_clicked and role_user:
             users.set_role(session=session, username=role_user, role=Role(role_value), actor=actor)
             st.session_state["users_notice"] = _("{name} is now {role}.").format(
-                name=plain(role_user), role=role_label(role_value)
+                name=plain(role_user), role=_(role_label(role_value))
             )
         elif password_clicked and password_user:
             users.set_password(

@@ -285,6 +285,22 @@ EXPORT = (
 )
 
 
+def close_twice(at: AppTest) -> Iterator[str]:
+    """An admin closes a settled month, gives a bonus in it and closes it again (who moved)."""
+    if not any(b.key == "leaderboard_close" for b in at.button):
+        return
+    at.selectbox(key="leaderboard_month").select_index(2).run()  # settled
+    at.button(key="leaderboard_close").click().run()
+    yield "a month closed"
+    at.selectbox(key="leaderboard_adjust_who").select_index(0)
+    at.text_input(key="leaderboard_adjust_reason").input("Ran the spring webinar")
+    next(b for b in at.button if b.label == "Record").click().run()
+    yield "a bonus in a closed month"
+    at.button(key="leaderboard_close").click().run()
+    yield "the month closed again"
+    at.selectbox(key="leaderboard_month").select_index(0).run()
+
+
 def exercise(at: AppTest, page: str) -> Iterator[str]:
     """Open what a page hides behind a choice; yields a name for each state looked at."""
     selections = Selections(at)
@@ -306,6 +322,7 @@ def exercise(at: AppTest, page: str) -> Iterator[str]:
                 at.segmented_control(key="criteria_view").set_value(view).run()
                 yield f"broken down by {view}"
     elif page == "pages/leaderboard.py":
+        yield from close_twice(at)
         if selections.pick("leaderboard_people"):
             yield "a person's points"
             levels = [s for s in at.selectbox if s.key == "leaderboard_trace_level"]

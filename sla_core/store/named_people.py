@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.models import Role
+from sla_core.models.people import ROLE_NAMES
 from sla_core.people.users import address_problem
 from sla_core.store.results import NEW_PEOPLE_COLUMNS
 
