@@ -14,7 +14,7 @@ from sla_core.importing.run import ImportFailed, batch_rejects, list_imports, ru
 from sla_core.importing.saved import save_mapping
 from sla_core.stages import Stage
 from ui.data import current_user, get_engine
-from ui.i18n import _, num
+from ui.i18n import _, num, stage_label
 from ui.navigation import framed
 from ui.widgets import plain
 
@@ -117,8 +117,15 @@ if upload is not None and table is not None:
     stages = stage_table(table, options)
     if len(stages):
         st.subheader(_("Stages"))
+        # shown in words ("SAL (sales accepted)", "Lead status"), read back as keys
+        words = {s.value: stage_label(s.value) for s in Stage}
+        fields = {"stage": _("Stage"), "lead_status": _("Lead status")}
+        keys = {shown: key for key, shown in (words | fields).items()}
         stages = st.data_editor(
-            stages,
+            stages.assign(
+                stage=stages["stage"].map(lambda v: words.get(v, v)),
+                field=stages["field"].map(lambda v: fields.get(v, v)),
+            ),
             hide_index=True,
             disabled=["field", "value", "rows"],
             column_config={
@@ -126,11 +133,11 @@ if upload is not None and table is not None:
                 "value": _("Value in the file"),
                 "rows": _("Rows"),
                 "stage": st.column_config.SelectboxColumn(
-                    _("Our stage"), options=[s.value for s in Stage]
+                    _("Our stage"), options=list(words.values())
                 ),
             },
             key=f"import_stages_{chosen}",
-        )
+        ).replace({"stage": keys, "field": keys})
     options = build_options(
         base,
         edited,

@@ -20,7 +20,15 @@ from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import PointLevel
 from ui.charts import memo_chart
 from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
-from ui.i18n import _, day, digits, num, period_name, reading_order
+from ui.i18n import (
+    _,
+    day,
+    digits,
+    num,
+    period_name,
+    reading_order,
+    stage_label,
+)
 from ui.lead_view import LEAD_PAGE
 from ui.navigation import framed
 from ui.tables import for_reading
@@ -95,7 +103,8 @@ if frozen is not None:
             icon=":material/warning:",
         )
         if not frozen.leads.empty:
-            changed_table = lb.table(frozen.leads, {k: _(v) for k, v in lb.CHANGED_TABLE.items()})
+            changed = frozen.leads.assign(stage=frozen.leads["stage"].map(stage_label))
+            changed_table = lb.table(changed, {k: _(v) for k, v in lb.CHANGED_TABLE.items()})
             st.dataframe(
                 changed_table,
                 column_order=reading_order(list(changed_table.columns)),
@@ -354,8 +363,11 @@ if can(user, Permission.MANAGE_POINTS):
                     _("Closed: revision {revision} stored.").format(revision=outcome.close.revision)
                 )
                 if outcome.change:
+                    moved = {k: _(v) for k, v in lb.MOVED_TABLE.items()}
                     st.dataframe(
-                        pd.DataFrame(outcome.change), hide_index=True, key="leaderboard_change"
+                        lb.table(pd.DataFrame(outcome.change), moved),
+                        hide_index=True,
+                        key="leaderboard_change",
                     )
             else:
                 st.info(_("Nothing changed since the last close; nothing stored."))

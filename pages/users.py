@@ -18,6 +18,8 @@ from ui.widgets import clause, plain
 framed()
 
 ROLES = [r.value for r in Role]
+# Names computed now, in this run's language (a format_func may be called after the run).
+ROLE_WORDS = {role: _(role_label(role)) for role in ROLES}
 engine = get_engine()
 
 with session_scope(engine) as session:
@@ -35,7 +37,7 @@ show_flash("users")
 
 st.dataframe(
     staff.drop(columns=["id", "team_kind"]).assign(  # empty cells, not "None"
-        role=staff["role"].map(role_label),
+        role=staff["role"].map(ROLE_WORDS),
         email=staff["email"].fillna(""),
         team=staff["team"].fillna(""),
     ),
@@ -49,6 +51,7 @@ st.dataframe(
         "team": st.column_config.TextColumn(_("Team")),
         "active": st.column_config.CheckboxColumn(_("Active")),
         "can_sign_in": st.column_config.CheckboxColumn(_("Can sign in")),
+        "counts": st.column_config.CheckboxColumn(_("Counts in targets")),
     },
 )
 
@@ -75,7 +78,7 @@ with add, st.form("users_add_form", clear_on_submit=True):
         _("Role"),
         ROLES,
         index=ROLES.index(Role.SALES_REP.value),
-        format_func=role_label,
+        format_func=ROLE_WORDS.__getitem__,
         key="users_add_role",
     )
     new_team = left.selectbox(
@@ -92,7 +95,9 @@ with add, st.form("users_add_form", clear_on_submit=True):
 
 with role_tab, st.form("users_role_form"):
     role_user = st.selectbox(_("User"), usernames, key="users_role_user")
-    role_value = st.selectbox(_("New role"), ROLES, format_func=role_label, key="users_role_value")
+    role_value = st.selectbox(
+        _("New role"), ROLES, format_func=ROLE_WORDS.__getitem__, key="users_role_value"
+    )
     role_clicked = st.form_submit_button(_("Change role"), key="users_role_submit")
 
 with team_tab, st.form("users_team_form"):
@@ -178,7 +183,7 @@ try:
             flash(
                 "users",
                 _("{name} is now {role}.").format(
-                    name=plain(role_user), role=role_label(role_value)
+                    name=plain(role_user), role=_(role_label(role_value))
                 ),
             )
         elif password_clicked and password_user:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sla_core.models import Role, User
+from sla_core.models.people import ROLE_NAMES
 
 
 class Permission(StrEnum):
@@ -102,7 +103,8 @@ def require(user: User, permission: Permission) -> None:
     """Raise PermissionDenied unless `user` may do `permission`."""
     if not can(user, permission):
         raise PermissionDenied(
-            f"{user.name} ({Role(user.role).value}) may not {permission.value.replace('_', ' ')}"
+            f"{user.name} ({ROLE_NAMES[Role(user.role)]}) may not "
+            f"{permission.value.replace('_', ' ')}"
         )
 
 

@@ -72,7 +72,7 @@ def test_two_imports_at_once_create_each_new_owner_once(engine: Engine) -> None:
     assert errors == []
     assert _people(engine) == sorted(OWNERS)  # not "michael.miller2"
     created = sorted(name for report in reports for name in report.created_people)
-    assert created == sorted(f"{name} (sales_rep)" for name in OWNERS)
+    assert created == sorted(f"{name} (Sales rep)" for name in OWNERS)
     leads = read_leads(engine).set_index("lead_key")
     with session_scope(engine) as session:
         ids = {u.name: u.id for u in session.exec(select(User)).all()}

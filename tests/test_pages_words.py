@@ -23,6 +23,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import FileUploader
 
 from sla_core import agreement, db
 from sla_core.access import system_actor
@@ -90,6 +91,8 @@ def table_strings(frame: Any) -> Iterator[tuple[str, str]]:
         if conf.get("hidden") or (order and str(column) not in order):
             continue
         yield "table header", str(conf.get("label") or column)
+        for option in (conf.get("type_config") or {}).get("options") or []:
+            yield f"table choice ({conf.get('label') or column})", str(option)
         if data[column].dtype == object or pd.api.types.is_string_dtype(data[column]):
             for value in data[column].dropna().astype(str).unique()[:200]:
                 yield f"table cell ({conf.get('label') or column})", value
@@ -270,10 +273,47 @@ def every_option(at: AppTest, key: str) -> Iterator[str]:
         yield option
 
 
+# A CRM export as a marketer uploads it: its own headers and stage names, a size, an owner.
+EXPORT = (
+    b"Record ID,Email,First Name,Last Name,Company,Lifecycle Stage,Lead Status,Lead Source,"
+    b"Number of Employees,Industry,Create Date,Contact owner\n"
+    b"9001,ann.lee@example.com,Ann,Lee,Acme,marketingqualifiedlead,New,Webinar,120,Software,"
+    b"2026-11-02,sara.k\n"
+    b"9002,bo.chen@example.com,Bo,Chen,Initech,salesqualifiedlead,Connected,Referral,40,Retail,"
+    b"2026-11-03,nobody.here\n"
+    b"9003,not-an-email,Cy,Diaz,Umbrella,lead,,Event,many,Healthcare,someday,\n"
+)
+
+
+def close_twice(at: AppTest) -> Iterator[str]:
+    """An admin closes a settled month, gives a bonus in it and closes it again (who moved)."""
+    if not any(b.key == "leaderboard_close" for b in at.button):
+        return
+    at.selectbox(key="leaderboard_month").select_index(2).run()  # settled
+    at.button(key="leaderboard_close").click().run()
+    yield "a month closed"
+    at.selectbox(key="leaderboard_adjust_who").select_index(0)
+    at.text_input(key="leaderboard_adjust_reason").input("Ran the spring webinar")
+    next(b for b in at.button if b.label == "Record").click().run()
+    yield "a bonus in a closed month"
+    at.button(key="leaderboard_close").click().run()
+    yield "the month closed again"
+    at.selectbox(key="leaderboard_month").select_index(0).run()
+
+
 def exercise(at: AppTest, page: str) -> Iterator[str]:
     """Open what a page hides behind a choice; yields a name for each state looked at."""
     selections = Selections(at)
-    if page == "pages/criteria.py":
+    if page == "pages/import_leads.py" and at.get("file_uploader"):
+        uploader = at.get("file_uploader")[0]
+        assert isinstance(uploader, FileUploader)
+        uploader.set_value(("crm_export.csv", EXPORT, "text/csv"))
+        at.run()
+        yield "a file uploaded"
+        if any(b.key == "import_run" for b in at.button):
+            at.button(key="import_run").click().run()
+            yield "the file imported"
+    elif page == "pages/criteria.py":
         if any(t.key == "criteria_explain" for t in at.text_input):
             at.text_input(key="criteria_explain").input("1").run()
             yield "one lead explained"
@@ -282,6 +322,7 @@ def exercise(at: AppTest, page: str) -> Iterator[str]:
                 at.segmented_control(key="criteria_view").set_value(view).run()
                 yield f"broken down by {view}"
     elif page == "pages/leaderboard.py":
+        yield from close_twice(at)
         if selections.pick("leaderboard_people"):
             yield "a person's points"
             levels = [s for s in at.selectbox if s.key == "leaderboard_trace_level"]
@@ -291,6 +332,8 @@ def exercise(at: AppTest, page: str) -> Iterator[str]:
                 if selections.pick("leaderboard_trace_leads"):
                     yield f"the trace of one lead ({option})"
     elif page == "pages/compliance.py":
+        for option in every_option(at, "compliance_level"):
+            yield f"the leads behind {option}"
         for option in every_option(at, "compliance_scope"):
             yield f"compliance of one {option}"
     elif page == "pages/reports.py":
@@ -317,6 +360,8 @@ def test_no_internal_name_reaches_a_reader(
             tokens = offenders(text)
             if kind in ALERTS and text[:1].islower():  # a raw domain error
                 tokens.append("a lower-case first word")
+            if kind == "table header" and text[:1].islower():  # a frame's own column name
+                tokens.append("a lower-case header")
             for token in tokens:
                 page = where.split(":")[0]
                 found.setdefault((token, page, kind), f"{where}: {text[:120]!r}")

@@ -18,9 +18,9 @@ from sla_core.agreement.versions import (
     statuses,
     valid_signatures,
 )
-from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.clock import now
 from sla_core.models import AgreementVersion, Role, Signature, User
+from sla_core.models.people import ROLE_NAMES
 
 
 def role_name(role: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from sla_core.i18n import catalogue, dates, glossary, numbers
 from sla_core.i18n.languages import N_, Language
 from sla_core.models import Role
+from sla_core.models.people import ROLE_NAMES as ROLE_NAMES  # re-exported: one map of roles
 from sla_core.periods import Calendar
 from sla_core.stages import STAGE_LABELS, Stage
 from sla_core.terms import CriterionField, Enforcement, ReviewCadence
@@ -30,14 +31,6 @@ ENFORCEMENT_TEXT = {
     Enforcement.BOTH: N_(
         "Carrot and stick: service levels met earn points, missed ones cost points."
     ),
-}
-ROLE_NAMES = {
-    Role.ADMIN: N_("Admin"),
-    Role.SALES_MANAGER: N_("Sales manager"),
-    Role.MARKETING_MANAGER: N_("Marketing manager"),
-    Role.SALES_REP: N_("Sales rep"),
-    Role.MARKETER: N_("Marketer"),
-    Role.VIEWER: N_("Viewer"),
 }
 CADENCE_NAMES = {
     ReviewCadence.MONTHLY: N_("monthly"),

@@ -233,6 +233,13 @@ CHANGED_TABLE = {
     "stage": N_("Stage"),
     "updated_at": N_("Changed (UTC)"),
 }
+MOVED_TABLE = {  # closing.diff: who moved when a period was closed again
+    "name": N_("Name"),
+    "points_before": N_("Points before"),
+    "points_after": N_("Points after"),
+    "rank_before": N_("Rank before"),
+    "rank_after": N_("Rank after"),
+}
 LEVEL_TABLE = {
     "level": N_("Service level"),
     "actual": N_("Actual"),

@@ -17,6 +17,11 @@ LAYOUT_LABELS = {
     "hubspot": "HubSpot contacts",
     "salesforce": "Salesforce leads",
 }
+# The mappings shipped with the app (mappings/*.json), by what they read.
+SHIPPED_LABELS = {
+    "maven_crm": "Maven CRM sales pipeline",
+    "x_education": "X Education leads",
+}
 _KIND_LABELS = {"layout": "layout", "shipped": "shipped mapping", "saved": "saved mapping"}
 # A layout is recognised when this many of its export's own headers are in the file.
 _LAYOUT_MIN = 4
@@ -35,7 +40,8 @@ class MappingChoice:
 
     @property
     def label(self) -> str:
-        shown = LAYOUT_LABELS.get(self.name, self.name) if self.kind == "layout" else self.name
+        names = {"layout": LAYOUT_LABELS, "shipped": SHIPPED_LABELS}.get(self.kind, {})
+        shown = names.get(self.name, self.name)  # a saved mapping: the name it was saved as
         return f"{shown} ({_KIND_LABELS[self.kind]})"
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import String, Text
 from sqlmodel import Field, SQLModel
 
 from sla_core.clock import UTCTimestamp, now
+from sla_core.i18n.languages import N_
 from sla_core.models.columns import optional_instant
 
 
@@ -19,6 +20,17 @@ class Role(StrEnum):
     SALES_REP = "sales_rep"
     MARKETER = "marketer"
     VIEWER = "viewer"
+
+
+# Each role as a reader calls it (translated where shown): the one map of role words.
+ROLE_NAMES = {
+    Role.ADMIN: N_("Admin"),
+    Role.SALES_MANAGER: N_("Sales manager"),
+    Role.MARKETING_MANAGER: N_("Marketing manager"),
+    Role.SALES_REP: N_("Sales rep"),
+    Role.MARKETER: N_("Marketer"),
+    Role.VIEWER: N_("Viewer"),
+}
 
 
 class TeamKind(StrEnum):

@@ -22,6 +22,7 @@ from sla_core import audit
 from sla_core.access import Permission, require, require_self_or
 from sla_core.clock import now
 from sla_core.models import Role, Setting, SignInThrottle, User
+from sla_core.models.people import ROLE_NAMES
 from sla_core.people import sessions
 
 SET_UP = "setup_completed_at"  # the Setting marking a database whose first admin exists
@@ -108,8 +109,8 @@ def generate_password() -> str:
 
 
 def role_label(role: str | Role) -> str:
-    """How a role reads on screen: "sales_manager" -> "Sales manager"."""
-    return Role(role).value.replace("_", " ").capitalize()
+    """How a role reads ("sales_manager" -> "Sales manager"; a page translates it with `_`)."""
+    return ROLE_NAMES[Role(role)]
 
 
 def get_by_username(*, session: Session, username: str) -> User | None:

@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from sla_core.models import Role
+from sla_core.models.people import ROLE_NAMES
 from sla_core.people.users import address_problem
 from sla_core.store.results import NEW_PEOPLE_COLUMNS
 
@@ -49,7 +51,7 @@ def resolve_people(
             key = str(value).strip().casefold()
             if key not in index:
                 index[key] = _insert(cur, str(value), kind, taken, postgres, stamp, actor_id, batch)
-                created.append(f"{value} ({NEW_ROLE[kind]})")
+                created.append(f"{value} ({ROLE_NAMES[Role(NEW_ROLE[kind])]})")
             ids[str(value)] = index[key]
         filled = names.map(ids).astype("Int64")
         target = _TARGET[kind]

@@ -69,8 +69,8 @@ SAMPLES = ROOT / "tests" / "fixtures" / "realdata"
 @pytest.mark.parametrize(
     ("name", "mapping", "rows"),
     [
-        ("maven_sales_pipeline_sample.csv", "maven_crm (shipped mapping)", "220"),
-        ("x_education_leads_sample.csv", "x_education (shipped mapping)", "300"),
+        ("maven_sales_pipeline_sample.csv", "Maven CRM sales pipeline (shipped mapping)", "220"),
+        ("x_education_leads_sample.csv", "X Education leads (shipped mapping)", "300"),
     ],
 )
 def test_real_files_import_through_the_page_with_no_manual_mapping(
