@@ -317,7 +317,13 @@ with badges_tab:
         if view.my_badges.empty:
             st.caption(_("None yet: they are awarded when a period is closed."))
         else:
-            st.dataframe(view.my_badges, hide_index=True, key="leaderboard_badges")
+            my_badges = lb.table(view.my_badges, {k: _(v) for k, v in lb.MY_BADGE_TABLE.items()})
+            st.dataframe(
+                my_badges,
+                column_order=reading_order(list(my_badges.columns)),
+                hide_index=True,
+                key="leaderboard_badges",
+            )
 
 if can(user, Permission.MANAGE_POINTS):
     with st.expander(_("Bonus or correction")), st.form("leaderboard_adjust_form"):

@@ -227,6 +227,13 @@ BADGE_TABLE = {
     "tier": N_("Tier"),
     "detail": N_("Why"),
 }
+# One person's own badges, every closed period (`awards`): the period first.
+MY_BADGE_TABLE = {
+    "period": N_("Period"),
+    "badge": N_("Badge"),
+    "tier": N_("Tier"),
+    "detail": N_("Why"),
+}
 CHANGED_TABLE = {
     "id": N_("Lead"),
     "name": N_("Name"),
