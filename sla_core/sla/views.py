@@ -19,6 +19,7 @@ from sla_core.sla.gauges import GaugeLevel, gauge_table, marketing_gauge_table, 
 from sla_core.sla.levels import (
     ALL,
     count_masks,
+    levels_by_period,
     marketing_levels,
     marketing_masks,
     service_levels,
@@ -209,14 +210,19 @@ def trend(
     spans: list[Period],
     ref: datetime,
 ) -> pd.DataFrame:
-    """The percentage levels per period (label, start, level, value; value NaN if none due)."""
+    """The percentage levels per period (label, start, level, value; value NaN if none due).
+
+    Every period's levels come from one pass over the leads (`levels.levels_by_period`,
+    the rules of `service_levels`), and their gauges from one `gauge_table` (a row each).
+    """
+    levels = levels_by_period(leads, clocks, spans)
+    gauges = gauge_table(levels, content, reps=pd.Series(dtype="int64"),
+                         marketers=pd.Series(dtype="int64"))  # fmt: skip
     rows = []
-    for span in spans:
-        levels = service_levels(leads, content, span, ref, None, clocks=clocks)
-        gauges = gauge_table(levels, content, reps=pd.Series(dtype="int64"),
-                             marketers=pd.Series(dtype="int64"))  # fmt: skip
+    for position, span in enumerate(spans):
+        mine = gauges[gauges["group"] == position]
         for level in TREND_LEVELS:
-            value = gauges.loc[gauges["level"] == level.value, "value"].iloc[0]
+            value = mine.loc[mine["level"] == level.value, "value"].iloc[0]
             rows.append({"period": span.label, "start": span.start, "level": level.value,
                          "value": value})  # fmt: skip
     return pd.DataFrame(rows, columns=["period", "start", "level", "value"])
