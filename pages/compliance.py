@@ -20,6 +20,7 @@ from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import build_report, report_recipients, send_daily_report
 from sla_core.sla.gauges import MARKETING_GAUGES, GaugeLevel, pace_of
 from sla_core.sla.mailer import MailConfigError
+from sla_core.sla.tally import Tally
 from ui.data import current_user, get_engine
 from ui.dates import date_input
 from ui.i18n import _, chart_spec, digits, language, num, period_name
@@ -179,13 +180,25 @@ def live() -> None:
     # clocks' instant is the stamp: the next minute's figures replace this minute's
     key = (scope, label, setup_key(view.content, view.setup), repr(heads))
     rows = memo(("sla_rows", *key), lambda: views.scope_mask(view.leads, scope, heads))
+    counted = None
+    if scope.kind not in views.MARKETING_SCOPES:  # after a write: the changed leads recounted
+        counted = memo(
+            ("sla_gauge_tally", *key, kept_key(view)),
+            lambda: views.gauge_tally(view.leads, view.clocks, period, scope, heads, view.kept),
+            stamp=minute_of(view),
+            update=lambda old, _: views.regauge(
+                old, view.shared.fresh_rows(old.index, view.leads), view.leads, view.clocks,
+                scope, heads, view.kept,
+            ),
+        )  # fmt: skip
     gauges = memo(
         ("sla_gauges", *key),
         lambda: views.scope_gauges(
-            view.leads, view.clocks, view.content, period, view.ref, scope, heads, view.kept
+            view.leads, view.clocks, view.content, period, view.ref, scope, heads, view.kept,
+            counted,
         ),
         stamp=view.ref,
-    )
+    )  # fmt: skip
     agreement_banner(view.governing)
     if scope.kind is views.ScopeKind.COMPANY:
         joint = memo(
@@ -266,8 +279,19 @@ def live() -> None:
     show_trends(view, rows)
 
 
+def minute_of(view: SlaView) -> int:
+    """The minute the clocks were computed in: their figures are recounted in the next."""
+    return int(view.ref.timestamp() // 60)
+
+
+def kept_key(view: SlaView) -> str:
+    """What the breaches reassignments left with others are, as a memo key."""
+    return "" if view.kept is None else view.kept.to_json(date_unit="us")
+
+
 def show_trends(view: SlaView, rows: np.ndarray) -> None:
-    """Weekly and monthly lines of the percentage levels, recomputed every 10 minutes."""
+    """Weekly and monthly lines of the percentage levels, recomputed every 10 minutes (a
+    write in between recounts the leads it changed)."""
     weekly, monthly = st.tabs([_("Weekly trend"), _("Monthly trend")])
     week_start = {"monday": 0, "saturday": 5, "sunday": 6}[org.week_start.value]
     spans = (
@@ -275,18 +299,33 @@ def show_trends(view: SlaView, rows: np.ndarray) -> None:
         (monthly, "month", months),
     )
     bucket = int(view.ref.timestamp() // 600)  # trends move slowly: recompute every 10 min
-    key = (scope, label, setup_key(view.content, view.setup), repr(heads), language())
-    for tab, name, span in spans:
+    key = (scope, label, setup_key(view.content, view.setup), repr(heads))
 
-        def spec(span: list[periods.Period] = span) -> dict[str, object]:
-            data = views.trend(
-                view.leads.loc[rows], view.clocks.loc[rows], view.content, span, view.ref
-            )
+    def recount(old: Tally, _delta: object) -> Tally:
+        fresh = view.shared.fresh_rows(old.index, view.leads)
+        return views.regauge(old, fresh, view.leads, view.clocks, scope, heads)
+
+    for tab, name, span in spans:
+        counted = view.shared.memo(
+            ("sla_trend_tally", name, *key),
+            partial(views.scope_tally, view.leads, view.clocks, span, scope, heads),
+            stamp=bucket,
+            update=recount,
+        )
+        data = view.shared.memo(  # the rows, once per figures (a write seldom moves them)
+            ("sla_trend_rows", name, *key, counted.table.to_json()),
+            partial(views.tally_trend, counted, view.content),
+            reads=(),
+        )
+
+        def spec(data: pd.DataFrame = data) -> dict[str, object]:
             lines = charts.trend_lines(data, {lv.value: t for lv, t in titles.items()}, "")
             return chart_spec(lines.to_dict())
 
+        # the chart is built (altair, ~0.1 s) once per figures and language
+        figures = ("sla_trend_spec", name, language(), data.to_json(date_unit="us"))
         tab.vega_lite_chart(
-            spec=copy.deepcopy(view.shared.memo(("sla_trend", name, *key), spec, stamp=bucket)),
+            spec=copy.deepcopy(view.shared.memo(figures, spec, reads=())),
             key=f"compliance_trend_{name}",
         )
 

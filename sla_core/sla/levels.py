@@ -234,6 +234,15 @@ def levels_by_period(
     row per period by position, from one pass over the leads (`cohorts.period_counts`)."""
     placed = cohorts.place(leads, spans)
     table = cohorts.period_counts(placed, cohorts.conditions(leads, clocks, kept))
+    return period_levels(table, spans, kept=kept)
+
+
+def period_levels(
+    counts: pd.DataFrame, spans: list[Period], *, kept: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The levels of `spans` from their counts (`cohorts.period_counts` or a `tally.Tally`'s
+    table, one row per period by position): the kept breaches added, conversion worked out."""
+    table = counts.copy()
     for row, span in enumerate(spans):
         extra = _kept_counts(kept, span)
         for column in extra.columns:
@@ -281,6 +290,11 @@ MARKETING_COLUMNS: tuple[str, ...] = ("mqls", "accepted", "decided", "undecided"
 def sales_verdict(stage: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per lead: whether sales accepted it (SAL or later) and whether it decided on it
     (accepted, disqualified or returned to nurture): the rule of MQL quality everywhere."""
+    if isinstance(stage.dtype, pd.CategoricalDtype):  # judge each category once, not each lead
+        accepted, decided = sales_verdict(pd.Series(stage.cat.categories))
+        codes = stage.cat.codes.to_numpy()
+        known = codes >= 0
+        return known & accepted[codes], known & decided[codes]
     text = stage.astype("string")
     accepted = text.isin([s.value for s in ACCEPTED_STAGES]).to_numpy(dtype=bool, na_value=False)
     turned = text.isin([s.value for s in TURNED_DOWN_STAGES]).to_numpy(dtype=bool, na_value=False)
