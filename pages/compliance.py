@@ -247,7 +247,14 @@ def live() -> None:
     )
     behind = memo(
         ("sla_behind", level, *key),
-        lambda: views.leads_behind(view.leads, view.clocks, period, level, rows),
+        lambda: views.leads_behind(
+            view.leads,
+            view.clocks,
+            period,
+            level,
+            rows,
+            counted if view.kept is None or view.kept.empty else None,  # counted as the list
+        ),
         stamp=view.ref,
     )
     st.dataframe(

@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sla_core.sla import tally
+from sla_core.sla import tally, views
 from sla_core.sla.clocks import lead_clocks
 from sla_core.store.snapshot import Delta, Shared
 from tests.test_sla_cohorts import CONTENT, MONTHS, REF, WEEKS, frame, lead
@@ -71,3 +71,17 @@ def test_kept_counts_equal_counting_again(
         scope = in_scope(view.iloc[fresh])
         counted = tally.retally(counted, view, clocks, take, fresh, scope)
         same(counted, tally.tally(view, clocks, spans, in_scope(view)))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=st.lists(lead(), min_size=1, max_size=20), month=st.integers(0, len(MONTHS) - 1))
+def test_the_leads_behind_a_gauge_read_from_the_counts_are_the_same(
+    first: list[dict[str, Any]], month: int
+) -> None:
+    leads = frame(first)
+    clocks = lead_clocks(leads, CONTENT, REF)
+    period, scope = MONTHS[month], in_scope(leads)
+    counted = tally.tally(leads, clocks, [period], scope)
+    for level in views.BEHIND:
+        got = views.leads_behind(leads, clocks, period, level, scope, counted)
+        pd.testing.assert_frame_equal(got, views.leads_behind(leads, clocks, period, level, scope))

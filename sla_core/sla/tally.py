@@ -58,6 +58,14 @@ def _counts(size: int, where: dict[str, np.ndarray], bits: np.ndarray) -> np.nda
     return out
 
 
+def holds(counted: Tally, name: str, position: int) -> np.ndarray:
+    """Per lead: whether it counts in `name` (a `cohorts.COHORT` key) of the period at
+    `position` of `counted.spans`: what `levels.count_masks` says for that period."""
+    bit = ((counted.bits >> np.uint32(NAMES.index(name))) & np.uint32(1)).astype(bool)
+    column = COHORT[name]
+    return bit if column is None else bit & (counted.where[column] == position)
+
+
 def _table(counts: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(counts.T, columns=list(NAMES), index=pd.RangeIndex(counts.shape[1]))
 

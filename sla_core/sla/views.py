@@ -197,12 +197,20 @@ def leads_behind(
     period: Period,
     level: GaugeLevel,
     scope_rows: np.ndarray,
+    counted: Tally | None = None,
 ) -> pd.DataFrame:
-    """The leads a gauge counts, with whether each met the level (misses first)."""
-    counts = count_masks(leads, clocks, period)
-    if level is GaugeLevel.MQL_QUALITY:
-        counts = {**counts, **marketing_masks(leads, period)}
+    """The leads a gauge counts, with whether each met the level (misses first).
+
+    `counted`: a `gauge_tally` of the same leads, clocks, period and scope counted with no
+    kept breaches (the counts are then read from it instead of counting every lead).
+    """
     judged_name, met_name = BEHIND[level]
+    if level is GaugeLevel.MQL_QUALITY:
+        counts = marketing_masks(leads, period)
+    elif counted is not None:
+        counts = {name: tally.holds(counted, name, 0) for name in (judged_name, met_name)}
+    else:
+        counts = count_masks(leads, clocks, period)
     rows = counts[judged_name] & scope_rows
     picked, times = leads.loc[rows], clocks.loc[rows]
     name = (
