@@ -71,7 +71,10 @@ period = period_col.selectbox(
 snap = current_snapshot()
 frame = snap.frame.copy(deep=False)  # a view: adding a column leaves the shared one alone
 with session_scope(engine) as session:
-    view = lb.leaderboard(session=session, leads=frame, period=period, viewer=user, memo=snap.memo)
+    view = lb.leaderboard(
+        session=session, leads=frame, period=period, viewer=user, memo=snap.memo,
+        splice=snap.spliced,
+    )  # fmt: skip
 board = view.board
 
 

@@ -93,14 +93,16 @@ def leaderboard(
     period: Period,
     viewer: User,
     memo: service.Memo = service.no_memo,
+    splice: service.Splice | None = None,
 ) -> Leaderboard:
     """The board of `period` for `viewer` (anyone on the dashboard may look).
 
     `memo`: the shared snapshot's memo when `leads` is that whole snapshot: the scoring
-    then runs once per data revision, rules, people, settings, bonuses and minute.
+    then runs once per data revision, rules, people, settings, bonuses and minute;
+    `splice`: its `spliced` (after a write only the changed leads' clocks are computed).
     """
     require(viewer, Permission.VIEW_DASHBOARD)
-    data = service.inputs(session=session, leads=leads, memo=memo)
+    data = service.inputs(session=session, leads=leads, memo=memo, splice=splice)
     periods = recent(period, TREND_PERIODS)
     quarter = (
         period

@@ -93,13 +93,13 @@ def period_masks(leads: pd.DataFrame, periods: list[Period]) -> list[np.ndarray]
     bounds = np.array(
         [[periods[i].start.value // 1000, periods[i].end.value // 1000] for i in order]
     ).ravel()
-    hits = np.full((len(MILESTONES), len(leads)), -1, dtype=np.int32)
-    for row, column in enumerate(MILESTONES):
-        micros = leads[column].to_numpy(dtype="datetime64[us]").astype(np.int64)
-        where = np.searchsorted(bounds, micros, side="right")
-        inside = (where % 2 == 1) & ~np.isnat(leads[column].to_numpy(dtype="datetime64[us]"))
-        hits[row] = np.where(inside, order[np.minimum(where // 2, len(order) - 1)], -1)
-    return [(hits == k).any(axis=0) for k in range(len(periods))]
+    touched = np.zeros((len(periods), len(leads)), dtype=bool)
+    for column in MILESTONES:
+        instants = leads[column].to_numpy(dtype="datetime64[us]")
+        where = np.searchsorted(bounds, instants.astype(np.int64), side="right")
+        inside = np.flatnonzero((where % 2 == 1) & ~np.isnat(instants))
+        touched[order[np.minimum(where[inside] // 2, len(order) - 1)], inside] = True
+    return list(touched)
 
 
 def sales_levels(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +24,14 @@ from sla_core.store.memo import no_memo as no_memo
 PEOPLE_COLUMNS = ["id", "name", "role", "team_id", "team", "joined_at"]
 # `Shared.memo` of the data revision `leads` is the whole snapshot of: what is derived
 # from the leads alone is computed once per revision and key (see `sla_core.store.snapshot`).
+
+
+# `Shared.spliced`: a per-lead frame of the previous data revision brought up to date by
+# computing the changed and added leads' rows only.
+Splice = Callable[
+    [pd.DataFrame, pd.DataFrame, Callable[[pd.DataFrame, np.ndarray], pd.DataFrame]],
+    pd.DataFrame,
+]
 
 
 def first_leads(leads: pd.DataFrame) -> pd.Series:
@@ -59,7 +67,11 @@ def players(*, session: Session, leads: pd.DataFrame, memo: Memo = no_memo) -> p
         },
         columns=PEOPLE_COLUMNS,
     )
-    first = memo(("gamification.first_leads",), lambda: first_leads(leads))
+    first = memo(  # a touch leaves it: only new leads, owners and creation dates move it
+        ("gamification.first_leads",),
+        lambda: first_leads(leads),
+        reads=("owner_id", "marketer_id", "created_at"),
+    )
     # reindex, not map: map casts through float64 when nobody has a lead yet (an empty
     # `first`) and fails on a fresh database.
     earliest = first.reindex(frame["id"].to_numpy()).set_axis(frame.index)
@@ -103,19 +115,55 @@ class Inputs:
     people: pd.DataFrame
     setup: WorkSetup
     ref: pd.Timestamp
+    memo: Memo = no_memo  # the shared snapshot's, when `leads` is that whole snapshot
+    splice: Splice | None = None  # and its `spliced`: clocks kept from the last revision
 
 
 def inputs(
-    *, session: Session, leads: pd.DataFrame, at: datetime | None = None, memo: Memo = no_memo
+    *,
+    session: Session,
+    leads: pd.DataFrame,
+    at: datetime | None = None,
+    memo: Memo = no_memo,
+    splice: Splice | None = None,
 ) -> Inputs:
     """Read the players and the work-time setup once; `at` is the instant counted up to.
 
     `memo`: the shared snapshot's memo when `leads` is that whole snapshot (then the
-    leads in `Inputs` are shared by every session: never write into them).
+    leads in `Inputs` are shared by every session: never write into them); `splice`: its
+    `spliced`, so that after a write only the changed leads' clocks are computed again.
     """
     people = players(session=session, leads=leads, memo=memo)
     setup = work_setup(session=session, people=people)
-    return Inputs(leads, people, setup, pd.Timestamp(at or now()))
+    return Inputs(leads, people, setup, pd.Timestamp(at or now()), memo, splice)
+
+
+def clocks_of(data: Inputs, rules: PeriodRules) -> pd.DataFrame:
+    """Every lead's clocks under `rules` at `data.ref` (`levels.clocks_for`): with a shared
+    snapshot, once per minute, and after a write only the changed leads' (as the
+    Compliance page keeps its clocks: the others stay as computed within the minute)."""
+    ref = data.ref.to_pydatetime()
+
+    def compute(rows: pd.DataFrame, _at: object = None) -> pd.DataFrame:
+        return levels.clocks_for(rows, rules.content, ref, data.setup)
+
+    splice = data.splice
+    if splice is None:
+        return compute(data.leads)
+    setup = data.setup
+    key = (
+        "gamification.clocks",
+        rules.content.model_dump_json(),
+        setup.work_time.model_dump_json(),
+        setup.zone,
+        tuple((str(at), d.model_dump_json()) for at, d in setup.mql_history),
+    )
+    return data.memo(
+        key,
+        lambda: compute(data.leads),
+        stamp=Batch.stamp(data),
+        update=lambda old, _: splice(old, data.leads, compute),
+    )
 
 
 @dataclass(frozen=True)
@@ -174,9 +222,7 @@ def score_batch(data: Inputs, batch: Batch) -> list[Board]:
     slots = []
     for period, rules, extra in zip(periods, batch.rules, batch.extras, strict=True):
         if rules.version_id not in clocks:
-            clocks[rules.version_id] = levels.clocks_for(
-                data.leads, rules.content, data.ref.to_pydatetime(), data.setup
-            )
+            clocks[rules.version_id] = clocks_of(data, rules)
         slots.append(Slot(period, rules, extra, clocks[rules.version_id], masks[period.label]))
     return compute_boards(data.leads, data.people, slots, data.ref.to_pydatetime())
 

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from sla_core.periods import Period
-from sla_core.sla.clocks import STATUS_ORDER, ClockStatus, lead_clocks
+from sla_core.sla import cohorts
+from sla_core.sla.clocks import ClockStatus, lead_clocks
 from sla_core.sla.timeline import column_micros, micros
 from sla_core.sla.worktime import WorkSetup
 from sla_core.stages import Stage
@@ -61,8 +62,7 @@ def attach_teams(leads: pd.DataFrame, team_of: Mapping[int, int | None]) -> pd.D
 
 
 def _between(values: np.ndarray, period: Period) -> np.ndarray:
-    start, end = (micros(pd.Series([t])).item() for t in (period.start, period.end))
-    return np.asarray((values >= start) & (values < end))
+    return cohorts.between(values, period)
 
 
 def count_masks(
@@ -71,55 +71,22 @@ def count_masks(
     period: Period,
     kept: pd.DataFrame | None = None,
 ) -> dict[str, np.ndarray]:
-    """One boolean array per counted rule, one entry per lead.
+    """One boolean array per counted rule, one entry per lead (the rules: `cohorts`).
 
     `kept` (`reassign.kept_breaches`): a lead whose work window was breached before a
     reassignment counts that breach for the owner who missed it, not its current owner.
     """
-    received = _between(column_micros(leads, "assigned_at"), period)
-    entered = _between(column_micros(leads, "mql_at"), period)
-    exempt = clocks["exempt"].to_numpy(dtype=bool)
-    counted = ~exempt
-    if kept is not None and len(kept) and "id" in leads:
-        gone = kept.loc[kept["clock"] != "disposition", "lead_id"]
-        entered = entered & ~leads["id"].isin(gone).to_numpy(dtype=bool)
-
-    def status(column: str, *wanted: ClockStatus) -> np.ndarray:
-        codes = np.asarray(clocks[column].cat.codes)
-        hit = np.zeros(len(codes), dtype=bool)
-        for one in wanted:
-            hit |= codes == STATUS_ORDER.index(one)
-        return hit
-
-    running = (ClockStatus.ON_TRACK, ClockStatus.AT_RISK)
-    d_met, d_due = status("disposition_status", MET), status("disposition_status", MET, BREACHED)
-    w_met, w_due = status("work_status", MET), status("work_status", MET, BREACHED)
-    f_met, f_due = status("follow_up_status", MET), status("follow_up_status", MET, BREACHED)
-    never_worked = clocks["work_done_at"].isna().to_numpy(dtype=bool)
-    is_open = clocks["open"].to_numpy(dtype=bool)
-    won = (leads["stage"] == Stage.WON.value).to_numpy(dtype=bool, na_value=False)
-    # re-qualified backlog leads are counted beside the month's new MQLs, not inside
-    requalified = ~np.isnan(column_micros(leads, "requalified_at"))
-    return {
-        "mqls": _between(column_micros(leads, "mql_at"), period) & ~requalified,
-        "mqls_received": received,
-        "exempt": received & exempt,
-        "disposition_due": received & counted & d_due,
-        "dispositioned_in_time": received & counted & d_met,
-        "worked_due": entered & counted & w_due,
-        "worked_in_time": entered & counted & w_met,
-        "follow_up_due": entered & counted & f_due,
-        "follow_up_met": entered & counted & f_met,
-        "unworked": entered & counted & status("work_status", BREACHED) & never_worked,
-        "opportunities": _between(column_micros(leads, "opportunity_at"), period),
-        "won": won & _between(column_micros(leads, "closed_at"), period),
-        "at_risk": is_open & status("status", ClockStatus.AT_RISK),
-        "overdue": is_open & status("status", BREACHED),
-        "converted": received & won,
-        "disposition_running": received & counted & status("disposition_status", *running),
-        "worked_running": entered & counted & status("work_status", *running),
-        "follow_up_running": entered & counted & status("follow_up_status", *running),
-    }
+    inside: dict[str, np.ndarray] = {}
+    out = {}
+    for name, holds in cohorts.conditions(leads, clocks, kept).items():
+        column = cohorts.COHORT[name]
+        if column is None:
+            out[name] = holds
+            continue
+        if column not in inside:
+            inside[column] = _between(column_micros(leads, column), period)
+        out[name] = inside[column] & holds
+    return out
 
 
 def _grouped(counts: dict[str, np.ndarray], key: pd.Series) -> pd.DataFrame:
@@ -256,6 +223,33 @@ def _teams(reps: pd.DataFrame, team_of: Mapping[int, int | None]) -> pd.DataFram
     return _with_conversion(rolled)
 
 
+def levels_by_period(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    spans: list[Period],
+    *,
+    kept: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """`service_levels(..., by=None)` of each of `spans` (periods that do not overlap), one
+    row per period by position, from one pass over the leads (`cohorts.period_counts`)."""
+    placed = cohorts.place(leads, spans)
+    table = cohorts.period_counts(placed, cohorts.conditions(leads, clocks, kept))
+    return period_levels(table, spans, kept=kept)
+
+
+def period_levels(
+    counts: pd.DataFrame, spans: list[Period], *, kept: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The levels of `spans` from their counts (`cohorts.period_counts` or a `tally.Tally`'s
+    table, one row per period by position): the kept breaches added, conversion worked out."""
+    table = counts.copy()
+    for row, span in enumerate(spans):
+        extra = _kept_counts(kept, span)
+        for column in extra.columns:
+            table.loc[row, column] += int(extra[column].sum())
+    return _with_conversion(table)
+
+
 @dataclass(frozen=True)
 class Scopes:
     """Service levels per rep, per team and for everyone, from one pass over the leads."""
@@ -296,6 +290,11 @@ MARKETING_COLUMNS: tuple[str, ...] = ("mqls", "accepted", "decided", "undecided"
 def sales_verdict(stage: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per lead: whether sales accepted it (SAL or later) and whether it decided on it
     (accepted, disqualified or returned to nurture): the rule of MQL quality everywhere."""
+    if isinstance(stage.dtype, pd.CategoricalDtype):  # judge each category once, not each lead
+        accepted, decided = sales_verdict(pd.Series(stage.cat.categories))
+        codes = stage.cat.codes.to_numpy()
+        known = codes >= 0
+        return known & accepted[codes], known & decided[codes]
     text = stage.astype("string")
     accepted = text.isin([s.value for s in ACCEPTED_STAGES]).to_numpy(dtype=bool, na_value=False)
     turned = text.isin([s.value for s in TURNED_DOWN_STAGES]).to_numpy(dtype=bool, na_value=False)

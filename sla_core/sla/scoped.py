@@ -7,7 +7,7 @@ handed to a rep who asks for another scope.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -20,6 +20,7 @@ from sla_core.models import User
 from sla_core.periods import Period
 from sla_core.sla import views
 from sla_core.sla.gauges import GaugeLevel
+from sla_core.sla.tally import Tally
 from sla_core.store.memo import Memo
 from sla_core.terms import AgreementContent
 
@@ -29,7 +30,9 @@ class InScope:
     """What a scope's figures are computed from: the leads in view with their clocks at
     `ref`, the agreement, the scope, who counts for targets and the period (`label`).
 
-    `setup`: what the clocks depend on beside the leads (`context.setup_key`).
+    `setup`: what the clocks depend on beside the leads (`context.setup_key`); `fresh`:
+    the shared snapshot's `fresh_rows` (which leads a write changed), so that counts kept
+    per lead are brought up to date from those leads alone.
     """
 
     leads: pd.DataFrame
@@ -42,6 +45,7 @@ class InScope:
     period: Period
     label: str
     kept: pd.DataFrame | None = None
+    fresh: Callable[[pd.Index, pd.DataFrame], tuple[np.ndarray, np.ndarray]] | None = None
 
     @property
     def key(self) -> tuple[Hashable, ...]:
@@ -66,9 +70,34 @@ def rows(within: InScope, *, actor: User, memo: Memo) -> np.ndarray:
     )
 
 
+def _gauge_tally(within: InScope, memo: Memo) -> Tally | None:
+    """What the scope's sales gauges count, kept per lead for the clocks' minute: after a
+    write only the changed leads are counted again (`views.regauge`). None for marketing."""
+    if within.scope.kind in views.MARKETING_SCOPES:
+        return None
+    kept = "" if within.kept is None else within.kept.to_json(date_unit="us")
+    fresh = within.fresh
+
+    def recount(old: Tally, _delta: object) -> Tally:
+        assert fresh is not None
+        changed = fresh(old.index, within.leads)
+        return views.regauge(old, changed, within.leads, within.clocks, within.scope,
+                             within.heads, within.kept)  # fmt: skip
+
+    return memo(
+        ("sla_gauge_tally", *within.key, kept),
+        lambda: views.gauge_tally(
+            within.leads, within.clocks, within.period, within.scope, within.heads, within.kept
+        ),  # fmt: skip
+        stamp=int(within.ref.timestamp() // 60),
+        update=recount if fresh is not None else None,
+    )
+
+
 def gauges(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
     """The scope's gauges for the period (`views.scope_gauges`)."""
     may_see(actor, within.scope)
+    counted = _gauge_tally(within, memo)
     return memo(
         ("sla_gauges", *within.key),
         lambda: views.scope_gauges(
@@ -80,6 +109,7 @@ def gauges(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
             within.scope,
             within.heads,
             within.kept,
+            counted,
         ),
         stamp=within.ref,
     )
@@ -102,9 +132,14 @@ def behind(
 ) -> pd.DataFrame:
     """The leads one gauge counts (`views.leads_behind`; `scoped`: `rows(within)`)."""
     may_see(actor, within.scope)
+    # the kept counts give the list only when no reassignment left a breach with another
+    plain = within.kept is None or within.kept.empty
+    counted = _gauge_tally(within, memo) if plain else None
     return memo(
         ("sla_behind", level, *within.key),
-        lambda: views.leads_behind(within.leads, within.clocks, within.period, level, scoped),
+        lambda: views.leads_behind(
+            within.leads, within.clocks, within.period, level, scoped, counted
+        ),
         stamp=within.ref,
     )
 
@@ -122,21 +157,30 @@ def attention(
 
 
 def trend(
-    within: InScope,
-    name: str,
-    spans: list[Period],
-    scoped: np.ndarray,
-    *,
-    actor: User,
-    memo: Memo,
+    within: InScope, name: str, spans: list[Period], *, actor: User, memo: Memo
 ) -> pd.DataFrame:
-    """The percentage levels per period of `spans` (`views.trend`), named `name` (week,
-    month); trends move slowly: computed again every ten minutes."""
+    """The percentage levels per period of `spans` (`views.tally_trend`), named `name` (week,
+    month). The counts are kept per lead and counted afresh every ten minutes; a write in
+    between recounts only the leads it changed."""
     may_see(actor, within.scope)
-    return memo(
-        ("sla_trend_data", name, *within.key),
-        lambda: views.trend(
-            within.leads.loc[scoped], within.clocks.loc[scoped], within.content, spans, within.ref
-        ),
+    fresh = within.fresh
+
+    def recount(old: Tally, _delta: object) -> Tally:
+        assert fresh is not None
+        changed = fresh(old.index, within.leads)
+        return views.regauge(old, changed, within.leads, within.clocks, within.scope,
+                             within.heads)  # fmt: skip
+
+    counted = memo(
+        ("sla_trend_tally", name, *within.key),
+        partial(
+            views.scope_tally, within.leads, within.clocks, spans, within.scope, within.heads
+        ),  # fmt: skip
         stamp=int(within.ref.timestamp() // 600),
+        update=recount if fresh is not None else None,
+    )
+    return memo(  # the rows, once per figures (a write seldom moves them)
+        ("sla_trend_rows", name, *within.key, counted.table.to_json()),
+        partial(views.tally_trend, counted, within.content),
+        reads=(),
     )

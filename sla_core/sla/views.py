@@ -15,15 +15,19 @@ import numpy as np
 import pandas as pd
 
 from sla_core.periods import Period, PeriodKind, zone_info
+from sla_core.sla import tally
 from sla_core.sla.gauges import GaugeLevel, gauge_table, marketing_gauge_table, pace_of
 from sla_core.sla.levels import (
     ALL,
     count_masks,
+    levels_by_period,
     marketing_levels,
     marketing_masks,
+    period_levels,
     service_levels,
 )
 from sla_core.sla.queue import work_queue
+from sla_core.sla.tally import Tally
 from sla_core.terms import AgreementContent
 
 
@@ -79,12 +83,14 @@ def scope_gauges(
     scope: Scope,
     heads: Heads,
     kept: pd.DataFrame | None = None,
+    counted: Tally | None = None,
 ) -> pd.DataFrame:
     """One gauge row per service level for the scope (see gauges.gauge_table); a marketer
     or a marketing team gets marketing's two gauges (`gauges.marketing_gauge_table`).
 
     `kept`: the breaches reassignments left with previous owners (`reassign.kept_breaches`);
-    those of the scope's people count for them.
+    those of the scope's people count for them. `counted`: `gauge_tally` of the same
+    leads, clocks, period, scope and breaches (the levels are then read from it).
     """
     mask = scope_mask(leads, scope, heads)
     pace = pace_of(period.start, period.end, ref)
@@ -95,12 +101,16 @@ def scope_gauges(
             sellers = sum(1 for m in heads.marketers if heads.team_of.get(m) == scope.id)
         produced = marketing_levels(leads.loc[mask], period, None)
         return marketing_gauge_table(produced, content, marketers=sellers, pace=pace)
-    if kept is not None and scope.kind is not ScopeKind.COMPANY:
-        members = _members(scope, heads)
-        kept = kept[kept["owner_id"].isin(members)]
-    levels = service_levels(
-        leads.loc[mask], content, period, ref, None, clocks=clocks.loc[mask], kept=kept
-    )
+    kept = scope_kept(kept, scope, heads)
+    if counted is not None:  # the same counts, kept up to date lead by lead
+        levels = period_levels(counted.table, [period], kept=kept)
+        levels.index = pd.Index([ALL], name=ALL)
+    elif mask.all():  # the whole company: no copy of every lead
+        levels = service_levels(leads, content, period, ref, None, clocks=clocks, kept=kept)
+    else:
+        levels = service_levels(
+            leads.loc[mask], content, period, ref, None, clocks=clocks.loc[mask], kept=kept
+        )
     if scope.kind is ScopeKind.COMPANY:
         reps, marketers = len(heads.reps), len(heads.marketers)
     elif scope.kind is ScopeKind.TEAM:
@@ -115,6 +125,50 @@ def scope_gauges(
         marketers=pd.Series({ALL: marketers}),
         pace=pace,
     )
+
+
+def scope_kept(kept: pd.DataFrame | None, scope: Scope, heads: Heads) -> pd.DataFrame | None:
+    """The breaches reassignments left with the scope's people (all for the company)."""
+    if kept is not None and scope.kind is not ScopeKind.COMPANY:
+        return kept[kept["owner_id"].isin(_members(scope, heads))]
+    return kept
+
+
+def gauge_tally(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    period: Period,
+    scope: Scope,
+    heads: Heads,
+    kept: pd.DataFrame | None = None,
+) -> Tally:
+    """What the scope's sales gauges count (`scope_gauges(..., counted=)`), kept per lead
+    so that a write updates it (`regauge`) instead of counting every lead again."""
+    mask = scope_mask(leads, scope, heads)
+    return tally.tally(leads, clocks, [period], mask, scope_kept(kept, scope, heads))
+
+
+def regauge(
+    old: Tally,
+    fresh: tuple[np.ndarray, np.ndarray],
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    scope: Scope,
+    heads: Heads,
+    kept: pd.DataFrame | None = None,
+) -> Tally:
+    """`old` (a `gauge_tally` or a trend's `scope_tally`) brought to `leads` and `clocks`;
+    `fresh`: `Shared.fresh_rows(old.index, leads)` (where each lead was, which changed)."""
+    take, rows = fresh
+    mask = scope_mask(leads.iloc[rows], scope, heads)
+    return tally.retally(old, leads, clocks, take, rows, mask, scope_kept(kept, scope, heads))
+
+
+def scope_tally(
+    leads: pd.DataFrame, clocks: pd.DataFrame, spans: list[Period], scope: Scope, heads: Heads
+) -> Tally:
+    """The counts of a trend's `spans` over the scope's leads, kept per lead (`regauge`)."""
+    return tally.tally(leads, clocks, spans, scope_mask(leads, scope, heads))
 
 
 def attention(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime, scope_rows: np.ndarray,
@@ -143,12 +197,20 @@ def leads_behind(
     period: Period,
     level: GaugeLevel,
     scope_rows: np.ndarray,
+    counted: Tally | None = None,
 ) -> pd.DataFrame:
-    """The leads a gauge counts, with whether each met the level (misses first)."""
-    counts = count_masks(leads, clocks, period)
-    if level is GaugeLevel.MQL_QUALITY:
-        counts = {**counts, **marketing_masks(leads, period)}
+    """The leads a gauge counts, with whether each met the level (misses first).
+
+    `counted`: a `gauge_tally` of the same leads, clocks, period and scope counted with no
+    kept breaches (the counts are then read from it instead of counting every lead).
+    """
     judged_name, met_name = BEHIND[level]
+    if level is GaugeLevel.MQL_QUALITY:
+        counts = marketing_masks(leads, period)
+    elif counted is not None:
+        counts = {name: tally.holds(counted, name, 0) for name in (judged_name, met_name)}
+    else:
+        counts = count_masks(leads, clocks, period)
     rows = counts[judged_name] & scope_rows
     picked, times = leads.loc[rows], clocks.loc[rows]
     name = (
@@ -209,14 +271,30 @@ def trend(
     spans: list[Period],
     ref: datetime,
 ) -> pd.DataFrame:
-    """The percentage levels per period (label, start, level, value; value NaN if none due)."""
+    """The percentage levels per period (label, start, level, value; value NaN if none due).
+
+    Every period's levels come from one pass over the leads (`levels.levels_by_period`,
+    the rules of `service_levels`).
+    """
+    return trend_of(levels_by_period(leads, clocks, spans), content, spans)
+
+
+def tally_trend(counted: Tally, content: AgreementContent) -> pd.DataFrame:
+    """`trend`'s rows from a `scope_tally` (kept up to date lead by lead)."""
+    return trend_of(period_levels(counted.table, counted.spans), content, counted.spans)
+
+
+def trend_of(levels: pd.DataFrame, content: AgreementContent, spans: list[Period]) -> pd.DataFrame:
+    """`trend`'s rows from the levels of `spans` (one row per period by position, as
+    `levels.levels_by_period` or `levels.period_levels` of a `tally.Tally` give them); the
+    gauges of every period come from one `gauge_table` (a row each)."""
+    gauges = gauge_table(levels, content, reps=pd.Series(dtype="int64"),
+                         marketers=pd.Series(dtype="int64"))  # fmt: skip
     rows = []
-    for span in spans:
-        levels = service_levels(leads, content, span, ref, None, clocks=clocks)
-        gauges = gauge_table(levels, content, reps=pd.Series(dtype="int64"),
-                             marketers=pd.Series(dtype="int64"))  # fmt: skip
+    for position, span in enumerate(spans):
+        mine = gauges[gauges["group"] == position]
         for level in TREND_LEVELS:
-            value = gauges.loc[gauges["level"] == level.value, "value"].iloc[0]
+            value = mine.loc[mine["level"] == level.value, "value"].iloc[0]
             rows.append({"period": span.label, "start": span.start, "level": level.value,
                          "value": value})  # fmt: skip
     return pd.DataFrame(rows, columns=["period", "start", "level", "value"])

@@ -247,8 +247,15 @@ class Shared:
         revision's `view` (the frame, or rows of it): where each row of `view` was (-1: not
         there) and the positions in `view` of the rows to compute again (new or changed)."""
         assert self.delta is not None
-        take = previous.get_indexer(view.index)
-        fresh = (take < 0) | view.index.isin(self.delta.positions)
+        labels = view.index
+        if _counting(previous) and _counting(labels):  # 0, 1, 2, ...: no lookup needed
+            take = np.arange(len(labels))
+            take[len(previous) :] = -1
+        else:
+            take = previous.get_indexer(labels)
+        fresh = take < 0
+        at = labels.get_indexer(self.frame.index[self.delta.positions])  # the changed rows
+        fresh[at[at >= 0]] = True
         return take, np.flatnonzero(fresh)
 
     def spliced(
@@ -291,6 +298,11 @@ class Shared:
             lambda: owner_view(self.frame, owner_id),
             update=lambda view, _: self.refiltered(view, lambda f: f["owner_id"] == owner_id),
         )
+
+
+def _counting(index: pd.Index) -> bool:
+    """Whether `index` labels its rows 0, 1, 2, ... (a snapshot's own index)."""
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
 def _updated(delta: Delta) -> int:
