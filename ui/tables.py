@@ -78,6 +78,9 @@ HEADERS = {
     "from": N_("From"),
     "to": N_("To"),
     "by": N_("By"),
+    # the daily report (sla_core.sla.daily)
+    "opened": N_("Opportunities opened"),
+    "breached": N_("Breached"),
 }
 # States of the SLA clocks (sla_core.sla.clocks.ClockStatus).
 STATES = {

@@ -97,7 +97,6 @@ def _gauge_tally(within: InScope, memo: Memo) -> Tally | None:
 def gauges(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
     """The scope's gauges for the period (`views.scope_gauges`)."""
     may_see(actor, within.scope)
-    counted = _gauge_tally(within, memo)
     return memo(
         ("sla_gauges", *within.key),
         lambda: views.scope_gauges(
@@ -109,7 +108,7 @@ def gauges(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
             within.scope,
             within.heads,
             within.kept,
-            counted,
+            _gauge_tally(within, memo),
         ),
         stamp=within.ref,
     )
@@ -134,11 +133,15 @@ def behind(
     may_see(actor, within.scope)
     # the kept counts give the list only when no reassignment left a breach with another
     plain = within.kept is None or within.kept.empty
-    counted = _gauge_tally(within, memo) if plain else None
     return memo(
         ("sla_behind", level, *within.key),
         lambda: views.leads_behind(
-            within.leads, within.clocks, within.period, level, scoped, counted
+            within.leads,
+            within.clocks,
+            within.period,
+            level,
+            scoped,
+            _gauge_tally(within, memo) if plain else None,
         ),
         stamp=within.ref,
     )

@@ -2,6 +2,9 @@
 
 A scope is the whole company, one sales team or one rep. Every figure uses the same
 rules as `levels.service_levels`, on the scope's leads.
+
+Long because the gauges, the lists behind them and the trends of one scope share its mask
+and the counts kept per lead (`tally`): split apart, each would choose its leads again.
 """
 
 from __future__ import annotations
