@@ -1,9 +1,6 @@
 """A lead: its profile and score explained, who owned it when, every event, each SLA clock
 in words, the next step, and for whoever works it the queue's actions (`/lead?id=123`)."""
 
-from collections.abc import Callable
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -14,21 +11,18 @@ from sla_core.db import session_scope
 from sla_core.sla.lead_file import LeadFile, LeadNotFound, NotYourLead, lead_file
 from sla_core.stages import (
     AWAITING_DISPOSITION,
-    DEFAULT_REASONS,
-    Disposition,
-    IllegalTransition,
     Stage,
 )
-from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
-from ui.flash import flash, show_flash
+from ui.data import current_user, get_engine
+from ui.flash import show_flash
 from ui.i18n import _, num, org_settings, reading_order, stage_label
+from ui.lead_actions import disposition_box, touch_box
 from ui.lead_view import (
     clocks_table,
     events_table,
     owners_table,
     profile_table,
     score_table,
-    touch_names,
 )
 from ui.navigation import framed
 from ui.widgets import plain
@@ -126,72 +120,12 @@ else:
     table(events_table(found), "lead_events")
 
 
-def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
-    """One lead action for the signed-in user (the queue's domain calls); the outcome
-    shows at the top of the page."""
-    try:
-        with session_scope(get_engine()) as session:
-            action(session=session, actor=current_user(session), lead_id=lead_id, **kwargs)
-        flash("lead", done)
-    except (leads.StaleLead, PermissionDenied, IllegalTransition, ValueError, LookupError) as exc:
-        flash("lead", plain(exc), kind="error")  # may quote data
-    except STORAGE_ERRORS as exc:
-        flash("lead", storage_problem(exc), kind="error")
-
-
 stage = Stage(str(lead["stage"]))
 if not found.may_work or stage not in AWAITING_DISPOSITION:
     st.stop()
 seen = leads.seen_of(pd.Series(lead))  # the state this page showed: a later change is refused
 
 st.subheader(_("Work this lead"))
-with st.container(border=True):
-    st.markdown(_("**Log a touch**"))
-    for column, (touch, label) in zip(st.columns(4), touch_names().items(), strict=True):
-        column.button(
-            label,
-            key=f"lead_touch_{touch.value}",
-            width="stretch",
-            on_click=_run,
-            args=(leads.record_touch, _("{kind} logged.").format(kind=label)),
-            kwargs={"kind": touch},
-        )
-
-with st.container(border=True):
-    st.markdown(_("**Disposition** (now {stage})").format(stage=stage_label(stage)))
-    qualify, decline = st.columns([1, 3])
-    qualify.button(
-        _("Qualify"),
-        key="lead_qualify",
-        type="primary",
-        on_click=_run,
-        args=(leads.disposition, _("Lead qualified.")),
-        kwargs={"outcome": Disposition.QUALIFY, "seen": seen},
-    )
-    with decline:
-        outcome = st.radio(
-            _("Or"),
-            [Disposition.DISQUALIFY, Disposition.NURTURE],
-            format_func={
-                Disposition.DISQUALIFY: _("Disqualify"),
-                Disposition.NURTURE: _("Return to nurture"),
-            }.__getitem__,
-            horizontal=True,
-            key="lead_outcome",
-        )
-        reason = st.selectbox(
-            _("Reason"),
-            [*DEFAULT_REASONS[outcome], _("Other (write it below)")],
-            index=None,
-            placeholder=_("Choose a reason"),
-            key="lead_reason",
-        )
-        other = st.text_input(_("Other reason"), key="lead_other_reason")
-        given = other if reason == _("Other (write it below)") else reason
-        st.button(
-            _("Save disposition"),
-            key="lead_decline",
-            on_click=_run,
-            args=(leads.disposition, _("Disposition saved.")),
-            kwargs={"outcome": outcome, "reason": given, "seen": seen},
-        )
+lead_name = plain(f"#{lead_id} {name}" if name else f"#{lead_id}")  # shown through Markdown
+touch_box("lead", "lead", lead_id=lead_id, lead_name=lead_name)
+disposition_box("lead", "lead", lead_id=lead_id, lead_name=lead_name, stage=stage, seen=seen)

@@ -1,8 +1,5 @@
 """Work queue: a rep's open leads by SLA deadline; log a touch, a disposition or a deal."""
 
-from collections.abc import Callable
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -12,21 +9,16 @@ from sla_core.people.roster import working_reps
 from sla_core.sla.queue import LATE, SAVE, sections, work_queue
 from sla_core.sla.remind import notifications
 from sla_core.stages import (
-    DEFAULT_REASONS,
-    STAGE_LABELS,
-    Disposition,
-    IllegalTransition,
     Stage,
-    TouchKind,
 )
-from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
-from ui.flash import flash, show_flash
+from ui.data import current_user, get_engine
+from ui.flash import show_flash
 from ui.i18n import _, local_times, num, org_settings, stage_label
+from ui.lead_actions import disposition_box, run, touch_box
 from ui.lead_view import open_picked
 from ui.mail import reminders_now
 from ui.navigation import framed
 from ui.sla_data import sla_view
-from ui.tables import TOUCHES
 from ui.widgets import plain
 
 framed()
@@ -156,24 +148,6 @@ if queue.empty:
     st.stop()
 
 
-def _run(action: Callable[..., Any], done: str, **kwargs: Any) -> None:
-    """Run one lead action for the signed-in user; the outcome shows above the buttons."""
-    try:
-        with session_scope(get_engine()) as session:
-            action(session=session, actor=current_user(session), **kwargs)
-        flash("queue", done)
-    except (
-        leads.StaleLead,
-        access.PermissionDenied,
-        IllegalTransition,
-        ValueError,
-        LookupError,
-    ) as exc:
-        flash("queue", plain(exc), kind="error")  # may quote data
-    except STORAGE_ERRORS as exc:
-        flash("queue", storage_problem(exc), kind="error")
-
-
 # Options are lead ids and the label names the lead only: a label that carried the live
 # countdown changed with every write or minute, and the browser, holding a label that was
 # gone, fell back to the first lead, so the next click acted on a lead the rep never picked.
@@ -186,61 +160,9 @@ lead_name = plain(names_of[lead_id])  # shown through Markdown in the confirmati
 row = view.leads.loc[view.leads["id"] == lead_id].iloc[0]
 seen = leads.seen_of(row)
 
-with st.container(border=True):
-    st.markdown(_("**Log a touch**"))
-    touch_names = {touch: _(TOUCHES[touch.value]) for touch in TouchKind}
-    for column, (touch, label) in zip(st.columns(4), touch_names.items(), strict=True):
-        column.button(
-            label,
-            key=f"queue_touch_{touch.value}",
-            width="stretch",
-            on_click=_run,
-            args=(
-                leads.record_touch,
-                _("{kind} logged on {lead}.").format(kind=label, lead=lead_name),
-            ),
-            kwargs={"lead_id": int(lead_id), "kind": touch},
-        )
-
+touch_box("queue", "queue", lead_id=int(lead_id), lead_name=lead_name)
 stage = Stage(row["stage"])
-with st.container(border=True):
-    st.markdown(_("**Disposition** (now {stage})").format(stage=STAGE_LABELS[stage]))
-    qualify, decline = st.columns([1, 3])
-    qualify.button(
-        _("Qualify"),
-        key="queue_qualify",
-        type="primary",
-        on_click=_run,
-        args=(leads.disposition, _("{lead} qualified.").format(lead=lead_name)),
-        kwargs={"lead_id": int(lead_id), "outcome": Disposition.QUALIFY, "seen": seen},
-    )
-    with decline:
-        outcome = st.radio(
-            _("Or"),
-            [Disposition.DISQUALIFY, Disposition.NURTURE],
-            format_func={
-                Disposition.DISQUALIFY: _("Disqualify"),
-                Disposition.NURTURE: _("Return to nurture"),
-            }.__getitem__,
-            horizontal=True,
-            key="queue_outcome",
-        )
-        reason = st.selectbox(
-            _("Reason"),
-            [*DEFAULT_REASONS[outcome], _("Other (write it below)")],
-            index=None,
-            placeholder=_("Choose a reason"),
-            key="queue_reason",
-        )
-        other = st.text_input(_("Other reason"), key="queue_other_reason")
-        given = other if reason == _("Other (write it below)") else reason
-        st.button(
-            _("Save disposition"),
-            key="queue_decline",
-            on_click=_run,
-            args=(leads.disposition, _("Disposition saved for {lead}.").format(lead=lead_name)),
-            kwargs={"lead_id": int(lead_id), "outcome": outcome, "reason": given, "seen": seen},
-        )
+disposition_box("queue", "queue", lead_id=int(lead_id), lead_name=lead_name, stage=stage, seen=seen)
 
 with st.container(border=True):
     value_col, open_col = st.columns([2, 1], vertical_alignment="bottom")
@@ -250,7 +172,11 @@ with st.container(border=True):
     open_col.button(
         _("Open opportunity"),
         key="queue_open_opportunity",
-        on_click=_run,
-        args=(leads.open_opportunity, _("Opportunity opened on {lead}.").format(lead=lead_name)),
+        on_click=run,
+        args=(
+            "queue",
+            leads.open_opportunity,
+            _("Opportunity opened on {lead}.").format(lead=lead_name),
+        ),
         kwargs={"lead_id": int(lead_id), "value": value, "seen": seen},
     )

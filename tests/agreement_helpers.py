@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from sla_core import agreement
+from sla_core import agreement, db
 from sla_core.agreement import revisions
+from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Role, User
 from sla_core.terms import WORKSHOP_QUESTIONS, AgreementContent, Review
 
@@ -86,3 +87,15 @@ def start(session: Session) -> AgreementVersion:
     version = complete(session, version.id or 0)
     session.commit()
     return version
+
+
+def complete_at(url: str, **changes: Any) -> AgreementVersion:
+    """The working draft of the database at `url` made complete (test setup), so that it can
+    be asked to sign and signed."""
+    engine = db.make_engine(url)
+    try:
+        with session_scope(engine) as session:
+            version = agreement.working_version(session=session)
+            return complete(session, version.id or 0, **changes)
+    finally:
+        engine.dispose()

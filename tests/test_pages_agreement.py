@@ -13,7 +13,7 @@ from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Signature, User
 from sla_core.terms import Enforcement
 from tests import test_pages as frame
-from tests.agreement_helpers import COMPLETE, complete, complete_content, sign_fully
+from tests.agreement_helpers import COMPLETE, complete_at, complete_content, sign_fully
 from ui import workshop as ws
 from ui.data import engine_for
 from ui.widgets import plain
@@ -40,9 +40,7 @@ def _version(url: str) -> AgreementVersion:
 
 def _complete(url: str, **changes: Any) -> AgreementVersion:
     """The working draft made complete (test setup), so that it can be signed."""
-    with session_scope(engine_for(url)) as session:
-        version = agreement.working_version(session=session)
-        return complete(session, version.id or 0, **changes)
+    return complete_at(url, **changes)
 
 
 def test_the_workshop_lists_every_section_with_last_quarters_figures(app_url: str) -> None:

@@ -15,6 +15,7 @@ from sla_core.models import Lead, LeadEvent, User
 from tests.test_pages import ROOT, app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
 from tests.test_pages_sales import url  # noqa: F401 (fixture)
 from ui.data import engine_for
+from ui.widgets import plain
 
 LEAD = "pages/lead.py"
 
@@ -33,7 +34,8 @@ def _open(username: str, lead_id: int | str) -> AppTest:
 
 
 def test_a_rep_opens_their_own_lead_and_logs_a_call(url: str) -> None:  # noqa: F811
-    at = _open("salesrep", _id(url, "own"))
+    own = _id(url, "own")
+    at = _open("salesrep", own)
     assert at.title[0].value == r"own \<b\>Lead\</b\>"  # escaped: shown as text
     assert not at.error
     assert [s.value for s in at.subheader][:2] == ["SLA clocks", "Profile"]
@@ -43,7 +45,7 @@ def test_a_rep_opens_their_own_lead_and_logs_a_call(url: str) -> None:  # noqa: 
     assert all("_" not in str(v) for v in words)  # words, never stored codes
     assert "Next step" in at.info[0].value
     button(at, "Call").click().run()
-    assert [s.value for s in at.success] == ["Call logged."]
+    assert [s.value for s in at.success] == [f"Call logged on {plain(f'#{own} own <b>Lead</b>')}."]
     events = at.dataframe[4].value
     assert events["What"].iloc[0] == "Touch: Call"
     assert events["Who"].iloc[0] == "Test sales_rep"
@@ -53,10 +55,13 @@ def test_a_rep_opens_their_own_lead_and_logs_a_call(url: str) -> None:  # noqa: 
 
 
 def test_a_rep_disqualifies_with_a_reason_on_the_lead_page(url: str) -> None:  # noqa: F811
-    at = _open("salesrep", _id(url, "own"))
+    own = _id(url, "own")
+    at = _open("salesrep", own)
     at.selectbox(key="lead_reason").select("No budget").run()
     button(at, "Save disposition").click().run()
-    assert [s.value for s in at.success] == ["Disposition saved."]
+    assert [s.value for s in at.success] == [
+        f"Disposition saved for {plain(f'#{own} own <b>Lead</b>')}."
+    ]
     assert at.info[0].value.endswith("Nothing: the lead is closed.")
     assert not [b for b in at.button if b.label == "Qualify"]  # nothing left to do here
     with session_scope(engine_for(url)) as session:

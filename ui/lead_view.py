@@ -13,9 +13,10 @@ import streamlit as st
 from sla_core.agreement.wording import CRITERION_NAMES
 from sla_core.i18n.languages import N_
 from sla_core.sla.lead_file import LeadFile
-from sla_core.stages import EventKind, TouchKind
+from sla_core.stages import EventKind
 from sla_core.terms import CriterionField
 from ui.i18n import _, num, stage_label, when
+from ui.tables import TOUCHES
 
 LEAD_PAGE = "pages/lead.py"
 
@@ -25,15 +26,6 @@ def open_picked(event: Any, ids: Sequence[int]) -> None:
     rows = event.selection.rows if event else []
     if rows:
         st.switch_page(LEAD_PAGE, query_params={"id": str(int(ids[rows[0]]))})
-
-
-def touch_names() -> dict[TouchKind, str]:
-    return {
-        TouchKind.CALL: _("Call"),
-        TouchKind.EMAIL: _("E-mail"),
-        TouchKind.MEETING: _("Meeting"),
-        TouchKind.VOICEMAIL: _("Voicemail"),
-    }
 
 
 def clock_names() -> dict[str, str]:
@@ -61,7 +53,7 @@ def _event_words(row: pd.Series) -> str:
         return _("Assigned")
     if kind is EventKind.TOUCH:
         touch = row["touch_kind"]
-        said = touch_names().get(TouchKind(touch)) if touch else None
+        said = _(TOUCHES[touch]) if touch in TOUCHES else None
         return _("Touch: {kind}").format(kind=said) if said else _("Touch")
     if kind is EventKind.BREACH:
         clock = clock_names().get(str(row["reason"]), "")
