@@ -76,7 +76,7 @@ def smtp_section(user: User) -> None:
 def _form(user: User, stored: MailSettings) -> None:
     with st.form("smtp_form"):
         host = st.text_input(_("SMTP server"), value=stored.host, key="smtp_host",
-                             placeholder="smtp.example.com")  # fmt: skip
+                             placeholder=_("smtp.example.com"))  # fmt: skip
         port = st.text_input(_("Port"), value=str(stored.port or ""), key="smtp_port",
                              help=_("Empty: 587 for STARTTLS, 465 for SSL."))  # fmt: skip
         security = st.radio(_("Security"), options=list(SECURITIES), horizontal=True,
@@ -93,7 +93,7 @@ def _form(user: User, stored: MailSettings) -> None:
         forget = st.checkbox(_("Remove the stored password"), key="smtp_forget",
                              disabled=not stored.has_password)  # fmt: skip
         sender = st.text_input(_("Sender address"), value=stored.sender, key="smtp_sender",
-                               placeholder="leadpact@example.com")  # fmt: skip
+                               placeholder=_("leadpact@example.com"))  # fmt: skip
         saved = st.form_submit_button(_("Save e-mail settings"), key="smtp_save")
     if not saved:
         return
