@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from sla_core.access import system_actor
+from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Role, SignInThrottle
 from sla_core.people import sessions, signin, users
@@ -87,17 +88,17 @@ def attempt(engine: Engine, username: str, password: str, client: str | None = "
 def cookie_of(engine: Engine, username: str) -> str:
     result = attempt(engine, username, PASSWORD)
     assert result.ok
-    exp = (datetime.now(UTC) + timedelta(days=1)).timestamp()
+    exp = (now() + timedelta(days=1)).timestamp()
     return token({"username": username, "exp_date": exp, "sid": result.session_id})
 
 
 def test_a_cookie_copied_before_sign_out_no_longer_signs_in(people: Engine) -> None:
     cookie = cookie_of(people, "bob")
-    assert cookie_username(people, cookie, KEY, datetime.now(UTC)) == "bob"
-    sid = cookie_claims(cookie, KEY, datetime.now(UTC))[1]  # type: ignore[index]
+    assert cookie_username(people, cookie, KEY, now()) == "bob"
+    sid = cookie_claims(cookie, KEY, now())[1]  # type: ignore[index]
     with session_scope(people) as session:
         sessions.end(session=session, session_id=sid)
-    assert cookie_username(people, cookie, KEY, datetime.now(UTC)) is None
+    assert cookie_username(people, cookie, KEY, now()) is None
 
 
 @pytest.mark.parametrize(
@@ -114,14 +115,14 @@ def test_a_new_password_or_deactivation_ends_every_session(people: Engine, chang
     with session_scope(people) as session:
         change(session)
     for cookie in (first, second):
-        assert cookie_username(people, cookie, KEY, datetime.now(UTC)) is None
+        assert cookie_username(people, cookie, KEY, now()) is None
 
 
 def test_another_users_session_id_in_my_cookie_is_refused(people: Engine) -> None:
     ann = attempt(people, "ann", PASSWORD)
-    exp = (datetime.now(UTC) + timedelta(days=1)).timestamp()
+    exp = (now() + timedelta(days=1)).timestamp()
     mixed = token({"username": "bob", "exp_date": exp, "sid": ann.session_id})
-    assert cookie_username(people, mixed, KEY, datetime.now(UTC)) is None
+    assert cookie_username(people, mixed, KEY, now()) is None
 
 
 def test_an_unknown_name_costs_a_password_check_too(people: Engine) -> None:
@@ -149,7 +150,7 @@ def test_an_account_locks_after_repeated_failures_even_from_many_addresses(peopl
             username="bob",
             password=PASSWORD,
             client="10.9.9.9",
-            at=datetime.now(UTC) + signin.LOCK_FOR + timedelta(seconds=1),
+            at=now() + signin.LOCK_FOR + timedelta(seconds=1),
         )
     assert later.ok
 
@@ -163,7 +164,7 @@ def test_an_address_locks_after_failures_on_many_names(people: Engine) -> None:
 
 
 def test_old_failures_are_forgotten(people: Engine) -> None:
-    start = datetime.now(UTC)
+    start = now()
     with session_scope(people) as session:
         for _ in range(signin.LOCK_AFTER - 1):
             signin.attempt(session=session, username="bob", password="x", client=None, at=start)
