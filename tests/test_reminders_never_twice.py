@@ -123,6 +123,9 @@ def _cli(engine: Engine, port: int, *args: str) -> subprocess.Popen[str]:
         "LEADPACT_SMTP_PORT": str(port),
         "LEADPACT_SMTP_SECURITY": "none",
         "LEADPACT_SMTP_SENDER": "sla@example.com",
+        # the child's clock starts where this process's stands now (a clock set for the run
+        # would otherwise start over in every child, behind the parent)
+        "LEADPACT_CLOCK": now().isoformat(),
     }
     return subprocess.Popen([sys.executable, "-m", "sla_core", "remind", *args], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
