@@ -57,9 +57,12 @@ def _pdf(engine, tmp_path: Path, language: Language) -> Path:  # type: ignore[no
             actor=people["marketing"],
         )
         session.commit()
+        # In the content's language: the parties and stage definitions are the glossary's
+        # defaults, which an English export would show in English (`wording.shown_text`).
         data, _ = export.export_pdf(
-            session=session, number=None, leads=EMPTY, ref=REF, actor=system_actor()
-        )
+            session=session, number=None, leads=EMPTY, ref=REF, actor=system_actor(),
+            language=language,
+        )  # fmt: skip
     path = tmp_path / f"{language.value}.pdf"
     path.write_bytes(data)
     return path

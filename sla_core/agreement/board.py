@@ -106,9 +106,9 @@ def working_hours(setup: WorkSetup, w: Wording = ENGLISH) -> str:
         return w.t(N_("around the clock, {zone}"), zone=setup.zone)
     return w.t(
         N_("{days} {start}-{end}, {zone}; holidays and time away do not count"),
-        days=", ".join(w.t(WEEKDAYS[d]) for d in sorted(hours.weekdays)),
-        start=f"{hours.start:%H:%M}",
-        end=f"{hours.end:%H:%M}",
+        days=w.listing([w.t(WEEKDAYS[d]) for d in sorted(hours.weekdays)]),
+        start=w.digits(f"{hours.start:%H:%M}"),
+        end=w.digits(f"{hours.end:%H:%M}"),
         zone=setup.zone,
     )
 

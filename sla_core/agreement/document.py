@@ -47,7 +47,7 @@ def _answer(content: AgreementContent, key: str, w: Wording) -> list[Block]:
 
 def _accepted(criterion: Criterion, w: Wording) -> str:
     if criterion.accepted:
-        return ", ".join(criterion.accepted)
+        return w.listing(criterion.accepted)
     low, high = criterion.minimum, criterion.maximum
     if low is not None and high is not None:
         return w.t(N_("{low} to {high}"), low=w.n(low), high=w.n(high))
@@ -58,7 +58,9 @@ def _accepted(criterion: Criterion, w: Wording) -> str:
 
 def _definitions(content: AgreementContent, w: Wording) -> list[Block]:
     defined = content.stage_definitions  # stored with sorted keys: print in lifecycle order
-    rows = tuple((w.stage(s), defined[s.value]) for s in Stage if s.value in defined)
+    rows = tuple(
+        (w.stage(s), w.definition(s, defined[s.value])) for s in Stage if s.value in defined
+    )
     return [
         Heading(w.t(N_("1. Definitions"))),
         Table((w.t(N_("Stage")), w.t(N_("Definition"))), rows, (1, 3)),
@@ -114,7 +116,7 @@ def _hours(hours: int, w: Wording) -> str:
 def _service_rows(content: AgreementContent, w: Wording) -> tuple[tuple[str, str], ...]:
     service = content.service
     never = w.t(N_("never"))
-    ladder = ", ".join(w.pct(p) for p in service.reminders.rep_at_pct) or never
+    ladder = w.listing([w.pct(p) for p in service.reminders.rep_at_pct]) or never
     reassign = service.reminders.reassign_after_hours
     return (
         (
@@ -185,7 +187,7 @@ def _parties(content: AgreementContent, w: Wording) -> list[Block]:
     term = content.term_months
     return [
         Para((content.company or "").strip() or unwritten, label=w.t(N_("Company"))),
-        Para(w.join(content.parties), label=w.t(N_("Parties"))),
+        Para(w.join(w.parties(content.parties)), label=w.t(N_("Parties"))),
         Para(start, label=w.t(N_("Effective from"))),
         Para(
             w._n("{count} month", "{count} months", term) if term else w.t(N_("(not set)")),
@@ -220,7 +222,7 @@ def _content_blocks(content: AgreementContent, w: Wording) -> list[Block]:
     review = content.review
     next_review = w.day(review.next_review) if review.next_review else w.t(N_("(no date set)"))
     return [
-        Heading(content.title, 0),
+        Heading(w.title(content.title), 0),
         *_parties(content, w),
         *_definitions(content, w),
         Heading(w.t(N_("2. Goals and stakeholders"))),
@@ -237,7 +239,7 @@ def _content_blocks(content: AgreementContent, w: Wording) -> list[Block]:
         Heading(w.t(N_("9. Review"))),
         Para(w.cadence(review.cadence), label=w.t(N_("Cadence"))),
         Para(next_review, label=w.t(N_("Next review"))),
-        Para(", ".join(w.role(r) for r in content.required_signers), label=w.t(N_("Signed by"))),
+        Para(w.listing([w.role(r) for r in content.required_signers]), label=w.t(N_("Signed by"))),
     ]
 
 

@@ -14,6 +14,7 @@ from sla_core.agreement import board, markdown
 from sla_core.agreement.pdf import Manifest, render
 from sla_core.agreement.versions import governing_version, load_content
 from sla_core.agreement.wording import Wording
+from sla_core.i18n import dates
 from sla_core.i18n.languages import Language
 from sla_core.models import AgreementVersion, User
 from sla_core.org import load_org_settings
@@ -44,7 +45,8 @@ def manifest_for(
 ) -> Manifest:
     """What the export of `version` in `language` shows at `ref` (appendix: the last month)."""
     setup = load_setup(session=session)
-    calendar = load_org_settings(session=session).calendar
+    # the month in the reader's calendar (Jalali for Persian), cut in the organisation's zone
+    calendar = dates.display_calendar(language, load_org_settings(session=session).calendar)
     period, rows = board.appendix(
         leads, version, ref, Wording(language), setup=setup, calendar=calendar
     )

@@ -228,13 +228,13 @@ def _render(manifest: Manifest, total_pages: int | None) -> FPDF:
     pdf.set_title(
         w.t(
             N_("{title}, version {number}"),
-            title=visible(content.title),
+            title=visible(w.title(content.title)),
             number=w.n(manifest.cover.number),
         )
     )
     if not w.english:  # English PDFs stay byte for byte as before languages
         pdf.set_lang(manifest.language.value)
-    pdf.set_author(visible(w.join(content.parties)))
+    pdf.set_author(visible(w.join(w.parties(content.parties))))
     pdf.set_subject(f"SHA-256 {manifest.cover.content_hash}")
     pdf.set_creator(RENDERER)
     pdf.set_producer(RENDERER)

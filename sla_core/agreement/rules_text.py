@@ -73,7 +73,7 @@ def point_rows(content: AgreementContent, w: Wording) -> tuple[tuple[str, str], 
                 w.t(
                     N_("met {met}; {tiers}; missed {missed}"),
                     met=signed_points(rule.met, w),
-                    tiers=", ".join(tiers) or w.t(N_("no bonus")),
+                    tiers=w.listing(tiers) or w.t(N_("no bonus")),
                     missed=signed_points(-rule.penalty if stick else 0, w),
                 ),
             )

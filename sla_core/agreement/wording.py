@@ -6,6 +6,11 @@ English message ids marked with N_ and translated through the gettext catalogues
 and dates take the language's digits and calendar. What people wrote stays as written.
 
 English keeps exactly the wording and formats the document always had.
+
+The agreement's default texts (its title, the two parties, the stage definitions) exist
+in all three languages: `default_text(key, language)`. A stored text that is one of those
+defaults, in any language, is shown in the reader's language (`shown_text`); a text a
+team wrote itself stays as written.
 """
 
 from __future__ import annotations
@@ -22,6 +27,14 @@ from sla_core.models.people import ROLE_NAMES as ROLE_NAMES  # re-exported: one 
 from sla_core.periods import Calendar
 from sla_core.stages import STAGE_LABELS, Stage
 from sla_core.terms import CriterionField, Enforcement, ReviewCadence
+
+# The agreement's default texts, as `terms.AgreementContent` stores them (in English).
+DEFAULT_TEXTS = {
+    "title": N_("Sales & Marketing Service Level Agreement"),
+    "party.sales": N_("Sales team"),
+    "party.marketing": N_("Marketing team"),
+}
+STAGE_KEY = "stage."  # "stage.mql": a stage's definition (the glossary's, per language)
 
 ENFORCEMENT_TEXT = {
     Enforcement.CARROT: N_(
@@ -46,6 +59,37 @@ CRITERION_NAMES = {
     CriterionField.TECHNOGRAPHICS: N_("Technographics"),
     CriterionField.ENGAGEMENT: N_("Engagement"),
 }
+
+
+def default_text(key: str, language: Language) -> str:
+    """The agreement's default text `key` in `language`.
+
+    Keys: "title", "party.sales", "party.marketing", and "stage.<stage>" (the stage's
+    definition as the glossary writes it, e.g. "stage.mql").
+    """
+    if key.startswith(STAGE_KEY):
+        stage = Stage(key.removeprefix(STAGE_KEY))
+        return glossary.STAGES[stage].definitions[language]
+    return catalogue.translate(DEFAULT_TEXTS[key], language)
+
+
+def shown_text(stored: str, key: str, language: Language) -> str:
+    """What a reader in `language` sees of the stored text `key`: a default text (in any
+    of the languages) is shown as `language`'s default; what a team wrote stays as written."""
+    return default_text(key, language) if is_default(stored, key) else stored
+
+
+def is_default(stored: str, key: str) -> bool:
+    """Whether `stored` is the default text `key` in one of the languages."""
+    return any(stored.strip() == default_text(key, other) for other in Language)
+
+
+def shown_party(name: str, language: Language) -> str:
+    """A party's name for a reader in `language` ("Sales team": fa "تیم فروش")."""
+    for key in ("party.sales", "party.marketing"):
+        if is_default(name, key):
+            return default_text(key, language)
+    return name
 
 
 @dataclass(frozen=True)
@@ -125,4 +169,25 @@ class Wording:
         """Names joined: "A and B", fa "A و B" (each name as written)."""
         if self.english or len(items) < 2:
             return " and ".join(items)
-        return self.t(N_("{names} and {last}"), names="، ".join(items[:-1]), last=items[-1])
+        return self.t(N_("{names} and {last}"), names=self.listing(items[:-1]), last=items[-1])
+
+    @property
+    def comma(self) -> str:
+        """The list separator: ", ", in Persian and Arabic "، "."""
+        return ", " if self.english else "، "
+
+    def listing(self, items: list[str] | tuple[str, ...]) -> str:
+        """Items separated by this language's comma: "A, B", fa "A، B"."""
+        return self.comma.join(items)
+
+    def title(self, stored: str) -> str:
+        """The agreement's title: the default in this language, else as the team wrote it."""
+        return shown_text(stored, "title", self.language)
+
+    def parties(self, stored: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """The parties: the default names in this language, the others as written."""
+        return tuple(shown_party(name, self.language) for name in stored)
+
+    def definition(self, stage: Stage, stored: str) -> str:
+        """A stage's definition: the glossary's in this language when `stored` is a default."""
+        return shown_text(stored, STAGE_KEY + stage.value, self.language)
