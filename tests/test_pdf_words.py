@@ -204,6 +204,8 @@ def test_the_persian_appendix_is_titled_with_the_jalali_month_and_local_figures(
     assert pdf.has("-۵") and pdf.has("+۵") and pdf.has("۱۱۲٫۵٪")  # penalty, bonus, its mark
     assert pdf.shows("۹ تیر ۱۴۰۶")  # the next review (2027-06-30), Jalali
     assert pdf.shows("۱. تعاریف") and pdf.shows("۱۰. امضاها")  # section numbers
+    # a Persian line that starts with a Latin acronym still reads right to left as a whole
+    assert "MQLهای پذیرفته‌شده توسط فروش" in pdf.text.splitlines()
 
 
 def test_the_arabic_appendix_is_titled_with_the_gregorian_month(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

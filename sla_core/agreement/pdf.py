@@ -123,6 +123,11 @@ def _rtl(text: str) -> bool:
     return False
 
 
+def _has_rtl(text: str) -> bool:
+    """Whether `text` has a right-to-left letter anywhere."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+
 class _AgreementPDF(FPDF):
     def __init__(self, cover: Cover, total_pages: int | None, wording: Wording) -> None:
         super().__init__(format="A4")
@@ -135,6 +140,16 @@ class _AgreementPDF(FPDF):
         self.set_text_shaping(True)
         self.set_auto_page_break(True, margin=20)
         self.set_margins(18, 18, 18)
+
+    def multi_cell(
+        self, w: float, h: float | None = None, text: str = "", *args: Any, **kwargs: Any
+    ) -> Any:
+        """Right to left, a text with any Persian or Arabic word reads right to left as a
+        whole ("MQLها" must not read as a Latin line because it starts with "MQL"); a text
+        without one (a name, a figure) keeps the direction of its first letter."""
+        if self.rtl:
+            self.set_text_shaping(True, direction="rtl" if _has_rtl(text) else None)
+        return super().multi_cell(w, h, text, *args, **kwargs)
 
     def header(self) -> None:
         if fully_signed(self.cover):
