@@ -266,7 +266,7 @@ def _daily_report(args: argparse.Namespace, engine: Engine) -> int:
                                      actor=system_actor())  # fmt: skip
         if delivery.error:
             return fail(delivery.error, 1 if delivery.refused or not to else 3)
-        sent = to
+        sent = [str(address) for address in to]
     rows = table.to_dict(orient="records")
     print(json.dumps({"date": label, "rows": rows, "sent_to": sent}) if args.json else  # noqa: T201
           f"Daily sales report, {label}\n{table.to_string(index=False)}"

@@ -5,6 +5,10 @@ touches logged, leads dispositioned, opportunities opened - each credited to the
 did it (the event's actor, not whoever owns the lead now; an event the system recorded goes
 to the lead's owner) - and clocks breached (a disposition or work deadline that fell on
 that day and was not met), charged to the lead's owner.
+
+The e-mail speaks each recipient's language (that of the person with the address; English
+for an address nobody has): subject and body translated, the day in the reader's calendar,
+counts in the reader's digits. The CSV and XLSX attachments stay as they are, for tools.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func
@@ -21,9 +26,11 @@ from sqlmodel import Session, col, select
 
 from sla_core import agreement
 from sla_core.access import Permission, require
+from sla_core.agreement.wording import Wording
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.exporting import safe_csv, safe_xlsx
+from sla_core.i18n.languages import N_, Language, parse_language
 from sla_core.models import Lead, LeadEvent, Role, User
 from sla_core.org import load_org_settings
 from sla_core.people.users import address_problem
@@ -35,7 +42,25 @@ from sla_core.stages import EventKind, Stage
 from sla_core.store import snapshot
 
 REPORT_COLUMNS = ("rep", "worked", "touches", "dispositioned", "opened", "breached")
-TOTAL = "All reps"
+TOTAL = N_("All reps")
+REP_LINE = N_(
+    "{rep}: {worked} leads worked, {touches} touches, {dispositioned} dispositioned, "
+    "{opened} opportunities opened, {breached} windows missed"
+)
+
+
+class Recipient(str):
+    """An address the daily report goes to, and the language its reader reads."""
+
+    language: Language
+
+    def __new__(cls, address: str, language: Language = Language.ENGLISH) -> Recipient:
+        made = super().__new__(cls, address)
+        made.language = language
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Recipient, (str(self), self.language))
 
 
 def day_span(day: date, zone: str) -> Period:
@@ -110,33 +135,41 @@ def daily_table(
     return pd.concat([table[list(REPORT_COLUMNS)], total], ignore_index=True)
 
 
-def report_recipients(*, session: Session, listed: Sequence[str] = ()) -> list[str]:
+def report_recipients(*, session: Session, listed: Sequence[str] = ()) -> list[Recipient]:
     """The addresses the settings list (LEADPACT_DAILY_REPORT_TO), else every active sales
-    manager's e-mail."""
+    manager's e-mail; each with its reader's language (see the module)."""
+    people = session.exec(select(User).where(col(User.email).is_not(None))).all()
+    spoken: dict[str, Language] = {}
+    for user in sorted(people, key=lambda u: not u.active):  # an active person's first
+        spoken.setdefault((user.email or "").strip().lower(), parse_language(user.language))
     if listed:
-        return list(listed)
-    managers = session.exec(
-        select(User).where(User.role == Role.SALES_MANAGER, col(User.active))
-    ).all()
-    return [m.email for m in managers if m.email]
+        addresses = list(listed)
+    else:
+        managers = [u for u in people if u.role == Role.SALES_MANAGER and u.active]
+        addresses = [m.email for m in managers if m.email]
+    return [Recipient(a, spoken.get(a.strip().lower(), Language.ENGLISH)) for a in addresses]
 
 
-def send_daily_report(
-    *, config: SmtpConfig, table: pd.DataFrame, day: str, to: Sequence[str], actor: User
-) -> Delivery:
-    """E-mail the report (text in the body, CSV and XLSX attached, formulas neutralised)."""
-    require(actor, Permission.EXPORT_REPORTS)
-    if not to:
-        return Delivery((), "nobody to send the daily report to: set LEADPACT_DAILY_REPORT_TO")
-    problems = [problem for problem in map(address_problem, to) if problem]
-    if problems:  # e.g. a line break, which would add a header: refuse the send, say which
-        return Delivery((), f"the daily report was not sent: the address {problems[0]}; fix "
-                        "LEADPACT_DAILY_REPORT_TO or that manager's e-mail (users set-email)",
-                        refused=True)  # fmt: skip
+def _body(table: pd.DataFrame, day: str, w: Wording) -> str:
+    """The report as text: English keeps its table; fa/ar one sentence per rep (a plain-text
+    table does not read right to left), every count in the reader's digits."""
+    intro = w.t(N_("The sales team's day, {day}:"), day=day)
+    if w.english:
+        return f"{intro}\n\n{table.to_string(index=False)}\n"
+    lines = [
+        "- " + w.t(REP_LINE, rep=w.t(TOTAL) if row["rep"] == TOTAL else row["rep"],
+                   **{c: w.n(int(row[c])) for c in REPORT_COLUMNS[1:] if c in row})
+        for row in table.to_dict(orient="records")
+    ]  # fmt: skip
+    return "\n".join([intro, "", *lines, ""])
+
+
+def _report_message(table: pd.DataFrame, day: str, to: Sequence[str], w: Wording) -> EmailMessage:
+    shown = w.day(day) if _is_iso_day(day) else w.digits(day)
     message = EmailMessage()
     message["To"] = ", ".join(to)
-    message["Subject"] = f"LeadPact daily sales report, {day}"
-    message.set_content(f"The sales team's day, {day}:\n\n{table.to_string(index=False)}\n")
+    message["Subject"] = w.t(N_("LeadPact daily sales report, {day}"), day=shown)
+    message.set_content(_body(table, shown, w))
     message.add_attachment(safe_csv(table), maintype="text", subtype="csv",
                            filename=f"daily-sales-{day}.csv")  # fmt: skip
     message.add_attachment(
@@ -145,7 +178,39 @@ def send_daily_report(
         subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         filename=f"daily-sales-{day}.xlsx",
     )
-    return deliver(config, [message])
+    return message
+
+
+def _is_iso_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def send_daily_report(
+    *, config: SmtpConfig, table: pd.DataFrame, day: str, to: Sequence[str], actor: User
+) -> Delivery:
+    """E-mail the report (text in the body, CSV and XLSX attached, formulas neutralised),
+    one message per language the recipients read (a plain address reads English)."""
+    require(actor, Permission.EXPORT_REPORTS)
+    if not to:
+        return Delivery((), "nobody to send the daily report to: set LEADPACT_DAILY_REPORT_TO")
+    problems = [problem for problem in map(address_problem, to) if problem]
+    if problems:  # e.g. a line break, which would add a header: refuse the send, say which
+        return Delivery((), f"the daily report was not sent: the address {problems[0]}; fix "
+                        "LEADPACT_DAILY_REPORT_TO or that manager's e-mail (users set-email)",
+                        refused=True)  # fmt: skip
+    by_language: dict[Language, list[str]] = {}
+    for address in to:  # one message per language, in the order the languages first appear
+        language = getattr(address, "language", Language.ENGLISH)
+        by_language.setdefault(language, []).append(str(address))
+    messages = [
+        _report_message(table, day, addresses, Wording(language))
+        for language, addresses in by_language.items()
+    ]
+    return deliver(config, messages)
 
 
 def build_report(*, engine: Engine, day: date | None) -> tuple[str, pd.DataFrame]:

@@ -36,9 +36,17 @@ def reminder_text(reminder: Reminder, lead: Lead | None, person: User) -> str:
     return _line(Wording(parse_language(person.language)), reminder, lead)[2:]
 
 
+def _review(write: Wording, notice: str) -> str:
+    """A review notice, its day in the reader's calendar ("2026-12-02", fa "۱۱ آذر ۱۴۰۵")."""
+    if isinstance(notice, Message) and "day" in notice.values:
+        values = {**notice.values, "day": write.day(str(notice.values["day"]))}
+        return _sentence(write, Message(notice.template, values))
+    return _sentence(write, notice)
+
+
 def _line(write: Wording, reminder: Reminder, lead: Lead | None) -> str:
     if reminder.clock == REVIEW:
-        return "- " + _sentence(write, notice_text(reminder))
+        return "- " + _review(write, notice_text(reminder))
     if reminder.clock == RESIGN:
         return "- " + _sentence(write, resign_text(reminder))
     who = " ".join(p for p in (lead.first_name, lead.last_name) if p) if lead else ""
@@ -46,7 +54,7 @@ def _line(write: Wording, reminder: Reminder, lead: Lead | None) -> str:
     values = {
         "lead": f"#{write.digits(str(reminder.lead_id))} {who}{company}".rstrip(),
         "what": write.t(WHAT.get(reminder.clock, reminder.clock)),
-        "when": write.digits(f"{reminder.deadline:%Y-%m-%d %H:%M}") + " UTC",
+        "when": write.instant(reminder.deadline),  # fa: Jalali date, Persian digits
     }
     if reminder.step == BREACH:
         return "- " + write.t(N_("OVERDUE: lead {lead}: {what} was due {when}"), **values)

@@ -16,7 +16,9 @@ from sqlmodel import Session
 
 from sla_core import audit
 from sla_core.access import Permission, require
+from sla_core.agreement.wording import Wording
 from sla_core.clock import now
+from sla_core.i18n.languages import N_, parse_language
 from sla_core.models import Setting, User
 from sla_core.people.users import address_problem
 from sla_core.sla.mailer import (
@@ -127,13 +129,15 @@ def send_test_email(*, config: SmtpConfig, actor: User) -> str | None:
     problem = address_problem(address)
     if problem:
         return f"your e-mail address {problem}: correct it on the Users page first"
+    write = Wording(parse_language(actor.language))  # in the admin's own language
     message = EmailMessage()
     message["To"] = address
-    message["Subject"] = "LeadPact test e-mail"
-    message.set_content(
-        f"This is a test e-mail from LeadPact, sent {now():%Y-%m-%d %H:%M} UTC at the "
-        f"request of {actor.name}. E-mail works: reminders and reports can go out."
+    message["Subject"] = write.t(N_("LeadPact test e-mail"))
+    sentence = N_(
+        "This is a test e-mail from LeadPact, sent {when} at the request of {name}. "
+        "E-mail works: reminders and reports can go out."
     )
+    message.set_content(write.t(sentence, when=write.instant(now()), name=actor.name))
     try:
         with Outbox(config) as outbox:
             outbox.send(message)
