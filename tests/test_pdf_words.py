@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from sla_core import agreement
+from sla_core import agreement, cli
 from sla_core.access import system_actor
 from sla_core.agreement import export
 from sla_core.agreement.blocks import Block, Heading, Para
@@ -244,3 +244,22 @@ def test_a_team_s_own_text_stays_as_written_and_any_default_reads_in_the_reader_
     assert "Money in the bank." in drawn
     assert default_text("party.sales", language) + " " in " ".join(drawn)
     assert glossary.stage_definitions(language)[Stage.LEAD.value] in drawn
+
+
+def test_export_pdf_says_what_it_wrote_in_the_document_s_language(
+    engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    if engine.url.get_backend_name() != "sqlite":
+        pytest.skip("the CLI runs on the SQLite file (PostgreSQL schemas are per engine)")
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    with Session(engine) as session:
+        version = start(session)
+        content_hash = version.content_hash
+    out = tmp_path / "sla.pdf"
+    assert cli.main(["export-pdf", "--out", str(out), "--language", "ar"]) == 0
+    said = capsys.readouterr().out.strip()
+    assert said.startswith(f"كُتب {out}: الإصدار ١ (مسودة)، ") and content_hash in said
+    kept = (str(out), content_hash, "SHA-256")
+    assert offences([Shown("cli", _without(said, kept))]) == []
+    assert cli.main(["export-pdf", "--out", str(out)]) == 0  # English, as before
+    assert capsys.readouterr().out.startswith(f"wrote {out}: version 1 (draft), ")

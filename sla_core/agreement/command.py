@@ -14,9 +14,11 @@ from sqlalchemy.engine import Engine
 from sla_core.access import system_actor
 from sla_core.agreement import export, reviews, verify
 from sla_core.agreement.versions import governing_version
+from sla_core.agreement.wording import Wording
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.i18n.languages import Language
+from sla_core.i18n import numbers
+from sla_core.i18n.languages import N_, Language
 from sla_core.store import snapshot
 
 EXIT_INVALID = 1
@@ -109,12 +111,17 @@ def export_pdf(args: argparse.Namespace, engine: Engine) -> int:
         # no export on record (issue 18.15).
         write_files(files)
     cover = manifest.cover
+    w = Wording(language)  # the manager who asked for a Persian PDF reads Persian here too
+    said = w.t(
+        N_("wrote {file}: version {number} ({status}), {size} bytes, SHA-256 {hash}"),
+        file=args.out, number=w.n(cover.number), status=w.t(cover.status),
+        size=numbers.format_number(len(data), language), hash=cover.content_hash,
+    )  # fmt: skip
     _print(
         args,
         {"file": str(args.out), "version": cover.number, "status": cover.status,
          "content_hash": cover.content_hash, "bytes": len(data), "language": language.value},
-        f"wrote {args.out}: version {cover.number} ({cover.status}), {len(data):,} bytes, "
-        f"SHA-256 {cover.content_hash}",
+        said,
     )  # fmt: skip
     return 0
 
