@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,11 +27,13 @@ from sla_core import agreement, cli
 from sla_core.access import system_actor
 from sla_core.agreement import export
 from sla_core.agreement.blocks import Block, Heading, Para
+from sla_core.agreement.board import working_hours
 from sla_core.agreement.document import content_blocks, document
 from sla_core.agreement.wording import Wording, default_text, shown_party, shown_text
 from sla_core.i18n import glossary
 from sla_core.i18n.languages import Language
 from sla_core.models import Role
+from sla_core.sla.worktime import BusinessHours, WorkSetup, WorkTime
 from sla_core.stages import Stage
 from sla_core.terms import (
     WORKSHOP_QUESTIONS,
@@ -263,3 +265,17 @@ def test_export_pdf_says_what_it_wrote_in_the_document_s_language(
     assert offences([Shown("cli", _without(said, kept))]) == []
     assert cli.main(["export-pdf", "--out", str(out)]) == 0  # English, as before
     assert capsys.readouterr().out.startswith(f"wrote {out}: version 1 (draft), ")
+
+
+def test_the_working_hours_read_in_the_reader_s_words_digits_and_week() -> None:
+    hours = BusinessHours(weekdays=(0, 1, 2, 5, 6), start=time(8, 30), end=time(16, 0))
+    setup = WorkSetup(work_time=WorkTime(hours=hours), zone="Asia/Tehran")
+    assert working_hours(setup, Wording(Language.PERSIAN)) == (
+        "شنبه، یکشنبه، دوشنبه، سه‌شنبه، چهارشنبه ۰۸:۳۰-۱۶:۰۰، Asia/Tehran؛ "
+        "تعطیلات و غیبت‌ها شمرده نمی‌شوند"
+    )  # the Persian week starts on Saturday
+    arabic = working_hours(setup, Wording(Language.ARABIC))
+    assert arabic.startswith("الاثنين، الثلاثاء، الأربعاء، السبت، الأحد ٠٨:٣٠-١٦:٠٠")
+    assert working_hours(setup) == (
+        "Mon, Tue, Wed, Sat, Sun 08:30-16:00, Asia/Tehran; holidays and time away do not count"
+    )

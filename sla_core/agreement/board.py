@@ -104,9 +104,14 @@ def working_hours(setup: WorkSetup, w: Wording = ENGLISH) -> str:
     hours = setup.work_time.hours
     if hours is None:
         return w.t(N_("around the clock, {zone}"), zone=setup.zone)
+    start = dates.WEEKDAYS.index(dates.default_week_start(w.language))  # Persian: Saturday
+
+    def first(day: int) -> int:
+        return (day - start) % 7
+
     return w.t(
         N_("{days} {start}-{end}, {zone}; holidays and time away do not count"),
-        days=w.listing([w.t(WEEKDAYS[d]) for d in sorted(hours.weekdays)]),
+        days=w.listing([w.t(WEEKDAYS[d]) for d in sorted(hours.weekdays, key=first)]),
         start=w.digits(f"{hours.start:%H:%M}"),
         end=w.digits(f"{hours.end:%H:%M}"),
         zone=setup.zone,
