@@ -18,8 +18,9 @@ from sqlmodel import Session, select
 from sla_core import agreement
 from sla_core.access import system_actor
 from sla_core.db import session_scope
-from sla_core.models import Lead, Role, User
+from sla_core.models import Lead, Reminder, Role, User
 from sla_core.sla.daily import TOTAL, report_recipients, send_daily_report
+from sla_core.sla.digest import reminder_text
 from sla_core.sla.mail_settings import send_test_email
 from sla_core.sla.remind import run_reminders
 from sla_core.terms import Review
@@ -149,3 +150,20 @@ def test_the_test_e_mail_speaks_the_admin_s_language(world, inbox, port):  # typ
     mail = _to(inbox, "ada@example.com")
     assert mail["Subject"] == "رسالة تجريبية من LeadPact"
     assert offences(_read(mail)) == []
+
+
+def test_a_reminder_step_with_a_fraction_takes_the_reader_s_decimal_mark() -> None:
+    deadline = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    reminder = Reminder(lead_id=7, clock="disposition", step="rep_62.5", recipient_id=1,
+                        deadline=deadline, created_at=REF)  # fmt: skip
+    lead = Lead(lead_key="k", first_name="آرش", stage="mql", created_at=REF)
+    persian = reminder_text(reminder, lead, User(username="r", name="ر", role=Role.SALES_REP,
+                                                 language="fa"))  # fmt: skip
+    assert (
+        persian
+        == "سرنخ #۷ آرش: مهلت تعیین تکلیف تا ۱۴۰۵/۰۹/۰۱ ۱۰:۰۰ (UTC) (۶۲٫۵٪ از بازه گذشته است)"
+    )
+    english = reminder_text(reminder, lead, User(username="e", name="E", role=Role.SALES_REP))
+    assert (
+        english == "lead #7 آرش: disposition due 2026-11-22 10:00 UTC (62.5 % of the window gone)"
+    )

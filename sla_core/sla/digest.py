@@ -7,6 +7,7 @@ translated, and its numbers, dates and times take the language's own digits.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from email.message import EmailMessage
 
 from sqlmodel import Session
@@ -61,7 +62,7 @@ def _line(write: Wording, reminder: Reminder, lead: Lead | None) -> str:
     share = reminder.step.removeprefix("rep_")
     return "- " + write.t(
         N_("lead {lead}: {what} due {when} ({share} % of the window gone)"),
-        share=write.digits(share),
+        share=write.n(Decimal(share)),  # a step of 62.5 % reads "۶۲٫۵" in Persian
         **values,
     )
 
