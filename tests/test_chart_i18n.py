@@ -153,7 +153,7 @@ def test_month_labels_of_a_jalali_organisation_are_named_in_data_order() -> None
     assert [row["period"] for row in _rows(spec)][::2] == ["مهر ۱۴۰۵", "آبان ۱۴۰۵", "آذر ۱۴۰۵"]
     tooltip = {entry["field"]: entry["title"] for entry in spec["encoding"]["tooltip"]}
     assert tooltip["period"] == f"{RLI}{_fa('Period')}{PDI}"
-    assert tooltip["value"] == f"{RLI}%{PDI}"
+    assert tooltip["value"] == f"{RLI}٪{PDI}"
 
 
 def test_week_labels_read_as_days_of_the_readers_calendar() -> None:

@@ -27,6 +27,7 @@ FONT = "Vazirmatn"
 RLI, PDI = "\u2067", "\u2069"
 # The labels of axes and legends (stage names, people's names) likewise: "MQLها".
 LABEL_EXPR = f"'{RLI}' + datum.label + '{PDI}'"
+RTL_PADDING = {"left": 5, "top": 5, "right": 14, "bottom": 5}
 _LEGENDS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeDash")
 _DIGITS = {Language.PERSIAN: PERSIAN_DIGITS, Language.ARABIC: ARABIC_INDIC_DIGITS}
 
@@ -136,7 +137,8 @@ def _localise_texts(spec: dict[str, Any], text: Callable[[str], str]) -> dict[st
 
 
 def _isolated(translate: Callable[[str], str]) -> Callable[[str], str]:
-    return lambda text: f"{RLI}{translate(text)}{PDI}" if text.strip() else text
+    """Right-to-left words: isolated, with the Arabic percent sign (a bare "%" title)."""
+    return lambda text: f"{RLI}{translate(text).replace('%', '٪')}{PDI}" if text.strip() else text
 
 
 def localise_spec(
@@ -174,4 +176,6 @@ def localise_spec(
         config["axis"] = {"labelExpr": LABEL_EXPR, **dict(config.get("axis") or {})}
         config["title"] = {"anchor": "end", **dict(config.get("title") or {})}  # at the right
         localised["config"] = config
+        # room for the value axis's title: Arabic letters rise above the height Vega allows
+        localised.setdefault("padding", RTL_PADDING)
     return localised
