@@ -198,7 +198,7 @@ with people_tab:
             me = board.people.loc[board.people["subject_id"] == user.id, "name"].tolist()
             top = list(dict.fromkeys([*top[:4], *me]))
         st.vega_lite_chart(
-            spec=spec("trend", lambda: charts.trend(view.trend_people, top), tuple(top)),
+            spec=spec("trend", lambda: charts.trend(view.trend_people, top, _), tuple(top)),
             key="leaderboard_trend",
         )
         rows = picked.selection.rows if picked else []
@@ -297,7 +297,7 @@ with teams_tab:
         )
         teams = board.teams["name"].tolist()
         st.vega_lite_chart(
-            spec=spec("team_trend", lambda: charts.trend(view.trend_teams, teams)),
+            spec=spec("team_trend", lambda: charts.trend(view.trend_teams, teams, _)),
             key="leaderboard_team_trend",
         )
 with badges_tab:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Hashable
 from typing import Any
 
 from sla_core.store.memo import Memo
-from ui.i18n import chart_spec, language
+from ui.i18n import chart_spec, language, org_settings
 
 
 def memo_chart(
@@ -21,9 +21,11 @@ def memo_chart(
 ) -> dict[str, Any]:
     """The Vega-Lite spec of the chart `build()` makes (an altair chart), in this reader's
     language, kept under `key` (which names the figures it draws). The figures themselves
-    come from domain functions that checked who asks."""
+    come from domain functions that checked who asks. The organisation's calendar and zone
+    name the chart's dates."""
+    org = org_settings()
     spec = memo(
-        (*key, language()),
+        (*key, language(), org.calendar, org.time_zone),
         lambda: chart_spec(build().to_dict()),
         stamp=stamp,
         reads=reads,

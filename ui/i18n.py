@@ -130,18 +130,24 @@ def period_name(period: Period) -> str:
 
 
 def chart(figure: alt.Chart) -> alt.Chart:
-    """An altair chart for this reader: translated titles; right to left, mirrored axes."""
-    if language() is Language.ENGLISH:
+    """An altair chart for this reader: translated titles, dates in the reader's calendar;
+    right to left, mirrored axes."""
+    if _plain_dates():
         return figure
-    spec = charts.localise_spec(
-        figure.to_dict(), language=language(), translate=_, text=_chart_text
-    )
-    return type(figure).from_dict(spec, validate=False)
+    return type(figure).from_dict(chart_spec(figure.to_dict()), validate=False)
 
 
 def chart_spec(spec: dict[str, object]) -> dict[str, object]:
     """A Vega-Lite spec (an altair chart's `to_dict()`) for this reader, like `chart`."""
-    return charts.localise_spec(spec, language=language(), translate=_, text=_chart_text)
+    org = org_settings()
+    return charts.localise_spec(
+        spec,
+        language=language(),
+        translate=_,
+        text=_chart_text,
+        calendar=org.calendar,
+        zone=org.time_zone,
+    )
 
 
 _FIGURE = re.compile(r"^(target|goal)\s+(.+)$")
@@ -156,10 +162,8 @@ def _chart_text(text: str) -> str:
         shown = _(_FIGURE_TEMPLATES[match.group(1)]).format(value=match.group(2))
     else:
         shown = _(text)
-    shown = (
-        shown.replace(" %", numbers.PERCENT_SIGN[language()]).replace("%", "٪") if rtl() else shown
-    )
-    return digits(shown)
+    # "90.4 %" reads "۹۰٫۴٪" as on the metric card beside the gauge
+    return numbers.local_figures(shown, language())
 
 
 def _plain_dates() -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -14,6 +16,11 @@ BRONZE = "#b0703c"
 PLACES = {1: (N_("1st"), GOLD, 3.0), 2: (N_("2nd"), SILVER, 2.0), 3: (N_("3rd"), BRONZE, 1.4)}
 # Podium order left to right: 2nd, 1st, 3rd.
 SLOTS = {2: 0, 1: 1, 3: 2}
+OTHERS = N_("others")  # the trend's grey lines: everyone not highlighted
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def one_side(standings: pd.DataFrame, side: str | None = None) -> pd.DataFrame:
@@ -57,7 +64,11 @@ def podium(standings: pd.DataFrame, side: str | None = None) -> alt.LayerChart:
             x=x,
             y=alt.Y("height:Q", axis=None, scale=alt.Scale(domain=[0, 4.2])),
             color=alt.Color("colour:N", scale=None, legend=None),
-            tooltip=[alt.Tooltip("name:N"), alt.Tooltip("points:N"), alt.Tooltip("place:N")],
+            tooltip=[
+                alt.Tooltip("name:N", title=N_("Name")),
+                alt.Tooltip("points:N", title=N_("Points")),
+                alt.Tooltip("place:N", title=N_("Rank")),
+            ],
         )
     )
     names = steps.mark_text(dy=-26, fontSize=14, fontWeight="bold").encode(text="name:N")
@@ -72,26 +83,35 @@ def podium(standings: pd.DataFrame, side: str | None = None) -> alt.LayerChart:
     return chart
 
 
-def trend(history: pd.DataFrame, highlight: list[str]) -> alt.Chart:
-    """Points per period (x) per person or team (a line each); `highlight` ones in colour."""
+def trend(
+    history: pd.DataFrame, highlight: list[str], translate: Callable[[str], str] = _same
+) -> alt.Chart:
+    """Points per period (x) per person or team (a line each); `highlight` ones in colour,
+    the others grey (named through `translate`, the page's `_`: a legend's names are data,
+    which the page's chart localising leaves)."""
+    others = translate(OTHERS)
     data = history[["period", "name", "points"]].copy()
-    data["shown"] = data["name"].where(data["name"].isin(highlight), "others")
+    data["shown"] = data["name"].where(data["name"].isin(highlight), others)
     chart: alt.Chart = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:O", title=None),
-            y=alt.Y("points:Q", title="Points"),
+            x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("points:Q", title=N_("Points")),
             detail="name:N",
             color=alt.Color(
                 "shown:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=[*highlight, "others"],
+                    domain=[*highlight, others],
                     range=[*alt_palette(len(highlight)), "#d0d0d0"],
                 ),
             ),
-            tooltip=["period:O", "name:N", "points:Q"],
+            tooltip=[
+                alt.Tooltip("period:O", title=N_("Period")),
+                alt.Tooltip("name:N", title=N_("Name")),
+                alt.Tooltip("points:Q", title=N_("Points")),
+            ],
         )
         .properties(height=260)
     )

@@ -1,7 +1,13 @@
-"""Charts for Persian and Arabic readers: translated titles, mirrored axes, local digits.
+"""Charts for Persian and Arabic readers: translated titles, mirrored axes, local digits,
+dates in the reader's calendar (sla_core.i18n.chart_dates).
 
 Works on the Vega-Lite spec of any altair chart, so the chart builders in sla_core stay
 language-free: they mark their titles with N_() and the page localises the chart it draws.
+
+Charts are drawn left to right even on a right-to-left page (ui/rtl.py): Vega aligns its
+texts by "start" and "end", which a right-to-left page would swap. The mirroring is the
+spec's: the x axis runs from the right, the value axis and the title stand on the right,
+legends on the left; every translated text is a right-to-left isolate.
 """
 
 from __future__ import annotations
@@ -9,10 +15,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sla_core.i18n import dates
+from sla_core.i18n.chart_dates import localise_dates
 from sla_core.i18n.languages import Language, is_rtl
 from sla_core.i18n.numbers import ARABIC_INDIC_DIGITS, PERSIAN_DIGITS
+from sla_core.periods import Calendar
 
 FONT = "Vazirmatn"
+# Right-to-left isolate: a translated title holding a Latin word ("MQL") or a figure
+# ("هدف ۹۰٪") keeps its right-to-left order (charts are drawn left to right, ui/rtl.py).
+RLI, PDI = "\u2067", "\u2069"
+# The labels of axes and legends (stage names, people's names) likewise: "MQLها".
+LABEL_EXPR = f"'{RLI}' + datum.label + '{PDI}'"
+RTL_PADDING = {"left": 5, "top": 5, "right": 14, "bottom": 5}
+_LEGENDS = ("color", "fill", "stroke", "shape", "size", "opacity", "strokeDash")
 _DIGITS = {Language.PERSIAN: PERSIAN_DIGITS, Language.ARABIC: ARABIC_INDIC_DIGITS}
 
 
@@ -74,6 +90,15 @@ def _mirror_encoding(encoding: dict[str, Any]) -> dict[str, Any]:
     y: Any = mirrored.get("y")
     if _plotted(y) and y.get("axis", {}) is not None:
         mirrored["y"] = {**y, "axis": {**dict(y.get("axis") or {}), "orient": "right"}}
+    for name in _LEGENDS:
+        channel: Any = mirrored.get(name)
+        if _plotted(channel) and channel.get("legend", {}) is not None:
+            legend = dict(channel.get("legend") or {})
+            # away from the value axis, which stands on the right
+            if legend.get("orient", "right") == "right":
+                legend["orient"] = "left"
+            legend.setdefault("labelExpr", LABEL_EXPR)
+            mirrored[name] = {**channel, "legend": legend}
     return mirrored
 
 
@@ -111,25 +136,46 @@ def _localise_texts(spec: dict[str, Any], text: Callable[[str], str]) -> dict[st
     return {**spec, "datasets": datasets}
 
 
+def _isolated(translate: Callable[[str], str]) -> Callable[[str], str]:
+    """Right-to-left words: isolated, with the Arabic percent sign (a bare "%" title)."""
+    return lambda text: f"{RLI}{translate(text).replace('%', '٪')}{PDI}" if text.strip() else text
+
+
 def localise_spec(
     spec: dict[str, Any],
     *,
     language: Language,
     translate: Callable[[str], str],
     text: Callable[[str], str] | None = None,
+    calendar: Calendar = Calendar.GREGORIAN,
+    zone: str = "UTC",
 ) -> dict[str, Any]:
     """A Vega-Lite spec for readers of `language`: titles translated (and the words text
-    marks print, through `text`); for fa and ar, mirrored axes, local digits in axis
-    numbers, and the Vazirmatn font."""
-    if language is Language.ENGLISH:
+    marks print, through `text`); dates and period labels in the reader's calendar, month
+    names and digits (`calendar` is the organisation's, `zone` its time zone); for fa and
+    ar, mirrored axes, local digits and separators in axis numbers, and the Vazirmatn font.
+
+    English in the Gregorian calendar is left as it is."""
+    shown_in = dates.display_calendar(language, calendar)
+    if language is Language.ENGLISH and shown_in is Calendar.GREGORIAN:
         return spec
-    localised: dict[str, Any] = _translate_titles(spec, translate)
+    localised: dict[str, Any] = localise_dates(
+        spec, language=language, calendar=calendar, zone=zone
+    )
+    if language is Language.ENGLISH:
+        return localised
+    rtl = is_rtl(language)
+    localised = _translate_titles(localised, _isolated(translate) if rtl else translate)
     if text is not None:
-        localised = _localise_texts(localised, text)
-    if is_rtl(language):
+        localised = _localise_texts(localised, _isolated(text) if rtl else text)
+    if rtl:
         localised = _mirror(localised)
         config = dict(localised.get("config") or {})
         config["locale"] = {**dict(config.get("locale") or {}), "number": number_locale(language)}
         config["font"] = FONT
+        config["axis"] = {"labelExpr": LABEL_EXPR, **dict(config.get("axis") or {})}
+        config["title"] = {"anchor": "end", **dict(config.get("title") or {})}  # at the right
         localised["config"] = config
+        # room for the value axis's title: Arabic letters rise above the height Vega allows
+        localised.setdefault("padding", RTL_PADDING)
     return localised

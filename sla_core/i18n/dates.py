@@ -123,15 +123,26 @@ def format_instant(
 
 def period_name(period: Period, language: Language) -> str:
     """A period as a reader names it: "May 2026", "Q2 2026", fa "اردیبهشت ۱۴۰۵"."""
-    parts = period.label.replace("Q", "").split("-")
+    return label_name(period.label, period.kind, period.calendar, language)
+
+
+def label_name(label: str, kind: PeriodKind, calendar: Calendar, language: Language) -> str:
+    """A month's or quarter's label ("2026-05", "2026-Q2", in `calendar`) as a reader names it."""
+    parts = label.replace("Q", "").split("-")
     if len(parts) != 2 or not all(part.isdigit() for part in parts):
-        return local_digits(period.label, language)  # a custom range keeps its own label
+        return local_digits(label, language)  # a custom range keeps its own label
     year, month = (int(part) for part in parts)
-    if period.kind is PeriodKind.QUARTER:
+    if kind is PeriodKind.QUARTER:
         text = _QUARTER[language].format(n=month, year=year)
     else:
-        text = f"{month_names(language, period.calendar)[month - 1]} {year}"
+        text = f"{month_names(language, calendar)[month - 1]} {year}"
     return local_digits(text, language)
+
+
+def day_and_month(day: date, language: Language, calendar: Calendar) -> str:
+    """A date without its year, for chart axes: "3 May", fa "۱۳ اردیبهشت"."""
+    _year, month, number = calendar_parts(day, calendar)
+    return local_digits(f"{number} {month_names(language, calendar)[month - 1]}", language)
 
 
 def format_instants(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from sla_core.i18n.languages import Language
@@ -62,3 +63,17 @@ def format_signed(value: Number, language: Language, decimals: int = 0) -> str:
     sign = "+" if value > 0 else "-" if value < 0 else ""
     magnitude: Number = -value if value < 0 else value
     return sign + format_number(magnitude, language, decimals)
+
+
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+_GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def local_figures(text: str, language: Language) -> str:
+    """`text` whose figures ("90.4 %", "1,250") are written as `language` writes numbers:
+    fa "۹۰٫۴٪", "۱٬۲۵۰" (a chart's printed figure reads like the metric card beside it)."""
+    if language is Language.ENGLISH:
+        return text
+    text = _GROUP_COMMA.sub(_GROUP, _DECIMAL_POINT.sub(_DECIMAL, text))
+    text = text.replace(" %", PERCENT_SIGN[language]).replace("%", PERCENT_SIGN[language])
+    return local_digits(text, language)

@@ -7,6 +7,8 @@ import math
 import altair as alt
 import pandas as pd
 
+from sla_core.i18n.languages import N_
+
 MET = "#2e7d32"
 SHORT = "#e07b00"
 TRACK = "#e6e6e6"
@@ -64,7 +66,7 @@ def gauge(value: float | None, target: float, title: str) -> alt.LayerChart:
             theta2=(angle - 0.015) % (2 * math.pi) + 0.03,
             color=INK,
         )
-        .encode(tooltip=[alt.Tooltip("t:Q", title="target %")], **centre)
+        .encode(tooltip=[alt.Tooltip("t:Q", title=N_("target %"))], **centre)
     )
     label = "—" if value is None else f"{value:.1f} %"
     figure = (
@@ -83,7 +85,7 @@ def gauge(value: float | None, target: float, title: str) -> alt.LayerChart:
     )
 
 
-def weekly_trend(weeks: pd.DataFrame, title: str = "MQLs per week") -> alt.Chart:
+def weekly_trend(weeks: pd.DataFrame, title: str = N_("MQLs per week")) -> alt.Chart:
     """Bars of MQLs per week from a frame with columns `week` and `mqls`."""
     most = weeks["mqls"].max() if len(weeks) else 0
     top = max(1, int(most) if pd.notna(most) else 0)
@@ -93,7 +95,7 @@ def weekly_trend(weeks: pd.DataFrame, title: str = "MQLs per week") -> alt.Chart
         .encode(
             x=alt.X(
                 "yearmonthdate(week):O",
-                title="week starting",
+                title=N_("week starting"),
                 axis=alt.Axis(format="%d %b", labelAngle=0),
             ),
             # whole numbers only: an empty quarter drew "0.000000" on the axis
@@ -104,7 +106,7 @@ def weekly_trend(weeks: pd.DataFrame, title: str = "MQLs per week") -> alt.Chart
                 scale=alt.Scale(domainMin=0, domainMax=top),
             ),
             tooltip=[
-                alt.Tooltip("week:T", title="week of", format="%d %b %Y"),
+                alt.Tooltip("week:T", title=N_("week of"), format="%d %b %Y"),
                 alt.Tooltip("mqls:Q", title="MQLs"),
             ],
         )

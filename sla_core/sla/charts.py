@@ -9,6 +9,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from sla_core.i18n.languages import N_
+
 BAND_COLOURS = {"green": "#2e7d32", "amber": "#f0a202", "red": "#c62828", "none": "#9e9e9e"}
 TRACK = "#e6e6e6"
 INK = "#31333f"
@@ -103,9 +105,9 @@ def trend_lines(trend: pd.DataFrame, titles: Mapping[str, str], title: str) -> a
             y=alt.Y("value:Q", title="%", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom")),
             tooltip=[
-                alt.Tooltip("period:O"),
-                alt.Tooltip("name:N", title="level"),
-                alt.Tooltip("value:Q", format=".1f"),
+                alt.Tooltip("period:O", title=N_("Period")),
+                alt.Tooltip("name:N", title=N_("Service level")),
+                alt.Tooltip("value:Q", title="%", format=".1f"),
             ],
         )
         .properties(title=title, height=240)
