@@ -24,6 +24,8 @@ from sla_core.access import Permission, require
 from sla_core.demo import story
 from sla_core.demo.leads import generate
 from sla_core.demo.life import SPAN_DAYS, Cast
+from sla_core.demo.vocabulary import ENGLISH, Vocabulary, vocabulary
+from sla_core.i18n.languages import Language
 from sla_core.models import Lead, Role, Team, TeamKind, User
 from sla_core.people import users
 from sla_core.store.bulk import arrow_schema, bulk_writer
@@ -89,9 +91,12 @@ def load_demo(
     leads: int = 20_000,
     force: bool = False,
     reference: datetime | None = None,
+    language: Language | str = Language.ENGLISH,
 ) -> DemoResult:
-    """Fill an empty database with six months of a realistic sales & marketing operation."""
+    """Fill an empty database with six months of a realistic sales & marketing operation,
+    told in `language` ("en", "fa" or "ar": the company's people, leads and agreement)."""
     require(actor, Permission.MANAGE_USERS)
+    words = vocabulary(language)
     if leads < 1:
         raise ValueError("the demo needs at least one lead")
     ref = reference or clock.now()
@@ -106,11 +111,11 @@ def load_demo(
         before = set(session.exec(select(User.id)).all())
         team_ids = set(session.exec(select(Team.id)).all())
     try:
-        passwords, ids = _people(engine, actor)
-        frames = generate(cast=_cast(ids), seed=seed, n=leads, reference=ref)
+        passwords, ids = _people(engine, actor, words)
+        frames = generate(cast=_cast(ids), seed=seed, n=leads, reference=ref, words=words)
         _write(engine, *frames)
         story.tell(engine=engine, ids=ids, ref=ref, start=ref - timedelta(days=SPAN_DAYS),
-                   actor=actor)  # fmt: skip
+                   actor=actor, words=words)  # fmt: skip
     except BaseException as exc:
         _undo_people(engine, before, team_ids)
         if isinstance(exc, Exception) and not isinstance(exc, ValueError):
@@ -122,17 +127,20 @@ def load_demo(
     return DemoResult(leads=leads, passwords=passwords)
 
 
-def _people(engine: Engine, actor: User) -> tuple[dict[str, str], dict[str, int]]:
+def _people(
+    engine: Engine, actor: User, words: Vocabulary = ENGLISH
+) -> tuple[dict[str, str], dict[str, int]]:
     """Create (or, on a forced reload, re-key) the demo people; returns passwords and ids."""
     passwords: dict[str, str] = {}
     ids: dict[str, int] = {}
+    team_name = dict(zip((name for name, _ in TEAMS), words.teams, strict=True))
     with Session(engine) as session:
         agreement.ensure_agreement(session=session)
-        teams = {t.name: t for t in session.exec(select(Team)).all()}
+        existing = {t.name: t for t in session.exec(select(Team)).all()}
+        teams: dict[str, Team] = {}
         for name, kind in TEAMS:
-            if name not in teams:
-                teams[name] = Team(name=name, kind=kind)
-                session.add(teams[name])
+            teams[name] = existing.get(team_name[name]) or Team(name=team_name[name], kind=kind)
+            session.add(teams[name])
         session.flush()
         people = PEOPLE if users.signable_admins(session=session) else (ADMIN, *PEOPLE)
         for person in people:
@@ -147,7 +155,7 @@ def _people(engine: Engine, actor: User) -> tuple[dict[str, str], dict[str, int]
                 user = users.create_user(
                     session=session,
                     username=_free_username(session, person.username),
-                    name=person.name,
+                    name=words.people.get(person.username, person.name),
                     role=person.role,
                     email=email,
                     password=password,

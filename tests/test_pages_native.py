@@ -1,0 +1,150 @@
+"""Issue 20's meta-test: every page, in Persian and in Arabic, shows its reader no Latin.
+
+A Persian (and an Arabic) demo world is built once per module: its people, teams, leads
+and agreement are written in that language (`python -m sla_core demo --language fa|ar`),
+so whatever a page still shows in Latin letters or Latin digits is the interface's. For a
+user of every role, in each language, every page of the navigation is visited and what
+it shows (tests/i18n_audit.py: titles, captions, texts, labels, options, help, metrics,
+tabs, expanders, table headers and cells, chart titles) must hold no Latin word outside
+code spans and product names, and no Latin digit. A failure lists page, kind and text.
+
+The audit itself is pinned on tiny synthetic pages: it must see an English caption, a
+Latin digit, an English table header and chart title, and pass a Persian page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from sla_core.access import system_actor
+from sla_core.db import session_scope
+from sla_core.demo.world import load_demo
+from sla_core.models import Role, User
+from sla_core.people import users
+from tests.i18n_audit import Offence, offences, shown
+from tests.support.apptest import PASSWORD, build_template, navigation, private_copy, sign_in
+
+LANGUAGES = ("fa", "ar")
+LEADS = 1_500
+# A demo user of every role.
+USERS = {
+    Role.ADMIN: "demo.admin",
+    Role.SALES_MANAGER: "nasrin.f",
+    Role.MARKETING_MANAGER: "elena.p",
+    Role.SALES_REP: "daniel.o",
+    Role.MARKETER: "amir.h",
+    Role.VIEWER: "ravi.s",
+}
+
+
+def _world(language: str) -> Callable[[Engine], None]:
+    def fill(engine: Engine) -> None:
+        load_demo(engine=engine, actor=system_actor(), leads=LEADS, language=language)
+        with session_scope(engine) as session:
+            for user in session.exec(select(User)).all():
+                user.language = language
+                session.add(user)
+            for username in USERS.values():
+                users.set_password(
+                    session=session, username=username, password=PASSWORD, actor=system_actor()
+                )
+
+    return fill
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The Persian and the Arabic demo world, each built once for the module."""
+    return {
+        language: build_template(tmp_path_factory, f"native-{language}", _world(language))
+        for language in LANGUAGES
+    }
+
+
+def _report(found: dict[str, list[Offence]]) -> str:
+    lines = []
+    for page, items in sorted(found.items()):
+        lines.append(f"{page}: {len(items)}")
+        seen = set()
+        for item in items:
+            key = (item.kind, item.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            lines.append(f"    {item.kind} [{item.what} {item.found!r}]: {item.text[:160]!r}")
+    return "\n".join(lines)
+
+
+def visit_every_page(username: str) -> dict[str, list[Offence]]:
+    """What each page of `username`'s navigation shows that is not in the reader's script."""
+    at = sign_in(username)
+    assert not at.exception, at.exception
+    found: dict[str, list[Offence]] = {}
+    for page in sorted(navigation(at)):
+        at.switch_page(page).run()
+        if at.exception:
+            found[page] = [Offence("exception", str(at.exception[0].value), "error", "")]
+            continue
+        if items := offences(shown(at)):
+            found[page] = items
+    return found
+
+
+@pytest.mark.parametrize("role", list(USERS), ids=[r.value for r in USERS])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_speaks_the_readers_language(
+    language: str,
+    role: Role,
+    worlds: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    private_copy(worlds[language], tmp_path, monkeypatch)
+    found = visit_every_page(USERS[role])
+    assert not found, f"{language}, {role.value}: Latin on these pages\n" + _report(found)
+
+
+# --- The audit is pinned: it sees what it must, and passes what is right --------------------
+
+
+def _english_page() -> None:
+    import altair as alt
+    import pandas as pd
+    import streamlit as st
+
+    st.caption("Hello 12")
+    st.dataframe(pd.DataFrame({"Owner": ["سارا"]}))
+    frame = pd.DataFrame({"x": [1], "y": [2]})
+    st.altair_chart(alt.Chart(frame, title="Leads per month").mark_bar().encode(x="x", y="y"))
+
+
+def _persian_page() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    st.title("نمای کلی")
+    st.caption("۱۲ سرنخ در خطر، ۳٫۵٪ از MQLها · `demo.admin` · sara.k@brightpath.example")
+    st.metric("سرنخ‌ها", "۱٬۲۳۴")
+    st.dataframe(pd.DataFrame({"مالک": ["سارا"], "تعداد": ["۳"]}))
+
+
+def test_the_audit_sees_an_english_caption_a_latin_digit_a_header_and_a_chart_title() -> None:
+    at = AppTest.from_function(_english_page).run()
+    found = {(o.kind, o.what, o.found) for o in offences(shown(at))}
+    assert ("caption.body", "word", "Hello") in found
+    assert ("caption.body", "digit", "1") in found
+    assert any(kind.endswith(".header") and word == "Owner" for kind, _, word in found)
+    assert any(kind.startswith("chart.") and word == "Leads" for kind, _, word in found)
+
+
+def test_the_audit_passes_a_persian_page() -> None:
+    at = AppTest.from_function(_persian_page).run()
+    texts = shown(at)
+    assert {t.text for t in texts} >= {"نمای کلی", "سرنخ‌ها", "۱٬۲۳۴", "مالک", "سارا"}
+    assert offences(texts) == []
