@@ -31,11 +31,12 @@ LATIN_OK = frozenset(
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 _LATIN_DIGIT = re.compile(r"[0-9]")
-# Not read: code spans, Material icons, e-mail addresses, links, time-zone names,
-# placeholders a test left unformatted would show up as themselves.
+# Not read: code spans, Material icons, e-mail addresses, links, time-zone names, the
+# keys a CRM gave its records; placeholders a test left unformatted show up as themselves.
 _SKIP = re.compile(
     r"`[^`]*`|:material/[a-z0-9_]+:|[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+|"
     r"\b[A-Z][A-Za-z]+/[A-Za-z0-9_/+-]+|"  # time-zone names (IANA identifiers)
+    r"\b[A-Za-z]+(?:-[0-9]+)+\b|"  # record keys a CRM gave a lead (demo-7-000123, CRM-1042)
     r"<[^>]+>|&[a-z]+;"
 )
 
@@ -100,6 +101,8 @@ def _table(kind: str, data: bytes) -> list[Shown]:
             continue
         for cell in frame[column].tolist()[:200]:
             if cell is None or (isinstance(cell, float) and cell != cell):
+                continue
+            if isinstance(cell, bool):  # a true/false column is drawn as checkboxes
                 continue
             found.append(Shown(f"{kind}.cell", str(cell)))
     return found
@@ -176,11 +179,22 @@ def shown(at: Any) -> list[Shown]:
     return _walk(at.main) + _walk(at.sidebar)
 
 
-def offences(texts: list[Shown]) -> list[Offence]:
-    """Latin-letter words (outside product names and code) and Latin digits in `texts`."""
+def offences(texts: list[Shown], identifiers: frozenset[str] = frozenset()) -> list[Offence]:
+    """Latin-letter words (outside product names and code) and Latin digits in `texts`.
+
+    `identifiers` are the world's own Latin identifiers a page may show as they are (the
+    usernames people sign in with): only those exact tokens are passed over.
+    """
+    ids = (
+        re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(identifiers))) + r")(?![\w.])")
+        if identifiers
+        else None
+    )
     found = []
     for item in texts:
         plain = _SKIP.sub(" ", item.text)
+        if ids is not None:
+            plain = ids.sub(" ", plain)
         for word in _LATIN_WORD.findall(plain):
             if word not in LATIN_OK:
                 found.append(Offence(item.kind, item.text, "word", word))

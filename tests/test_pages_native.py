@@ -14,6 +14,7 @@ Latin digit, an English table header and chart title, and pass a Persian page.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,13 +23,21 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from sla_core import db
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.demo.world import load_demo
 from sla_core.models import Role, User
 from sla_core.people import users
-from tests.i18n_audit import Offence, offences, shown
-from tests.support.apptest import PASSWORD, build_template, navigation, private_copy, sign_in
+from tests.i18n_audit import Offence, Shown, offences, shown
+from tests.support.apptest import (
+    APP,
+    PASSWORD,
+    build_template,
+    navigation,
+    private_copy,
+    sign_in,
+)
 
 LANGUAGES = ("fa", "ar")
 LEADS = 1_500
@@ -81,8 +90,15 @@ def _report(found: dict[str, list[Offence]]) -> str:
     return "\n".join(lines)
 
 
+def _usernames() -> frozenset[str]:
+    """The world's usernames: identifiers people sign in with, Latin in every language."""
+    with session_scope(db.make_engine(os.environ["DATABASE_URL"])) as session:
+        return frozenset(session.exec(select(User.username)).all())
+
+
 def visit_every_page(username: str) -> dict[str, list[Offence]]:
     """What each page of `username`'s navigation shows that is not in the reader's script."""
+    identifiers = _usernames()
     at = sign_in(username)
     assert not at.exception, at.exception
     found: dict[str, list[Offence]] = {}
@@ -91,7 +107,7 @@ def visit_every_page(username: str) -> dict[str, list[Offence]]:
         if at.exception:
             found[page] = [Offence("exception", str(at.exception[0].value), "error", "")]
             continue
-        if items := offences(shown(at)):
+        if items := offences(shown(at), identifiers):
             found[page] = items
     return found
 
@@ -107,7 +123,8 @@ def test_every_page_speaks_the_readers_language(
 ) -> None:
     private_copy(worlds[language], tmp_path, monkeypatch)
     found = visit_every_page(USERS[role])
-    assert not found, f"{language}, {role.value}: Latin on these pages\n" + _report(found)
+    if found:
+        pytest.fail(f"{language}, {role.value}: Latin on these pages\n{_report(found)}", False)
 
 
 # --- The audit is pinned: it sees what it must, and passes what is right --------------------
@@ -148,3 +165,53 @@ def test_the_audit_passes_a_persian_page() -> None:
     texts = shown(at)
     assert {t.text for t in texts} >= {"نمای کلی", "سرنخ‌ها", "۱٬۲۳۴", "مالک", "سارا"}
     assert offences(texts) == []
+
+
+def _table_page() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    st.dataframe(
+        pd.DataFrame({"شناسه در CRM": ["demo-7-000123"], "پذیرفته": [True], "سرنخ‌ها": [1449]})
+    )
+
+
+def test_the_audit_reads_a_number_cell_but_not_a_record_key_or_a_checkbox() -> None:
+    at = AppTest.from_function(_table_page).run()
+    found = [(o.kind, o.what, o.text) for o in offences(shown(at))]
+    assert found == [("dataframe.cell", "digit", "1449")]
+
+
+def test_the_audit_passes_over_the_worlds_usernames_only() -> None:
+    texts = [Shown("dataframe.cell", "sara.k"), Shown("caption.body", "sara.k signed in")]
+    assert [o.found for o in offences(texts, frozenset({"sara.k"}))] == ["signed"]
+    assert [o.found for o in offences(texts, frozenset({"sara"}))] == ["sara", "sara"]
+
+
+# --- First run: the demo comes in the language of the person setting up --------------------
+
+
+def test_setup_loads_the_demo_in_the_language_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sla_core.demo import world
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    asked: list[object] = []
+
+    def load(**kwargs: object) -> world.DemoResult:
+        asked.append(kwargs.get("language"))
+        return world.DemoResult(leads=0, passwords={})
+
+    monkeypatch.setattr(world, "load_demo", load)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["language"] = "fa"
+    at.run()
+    for key, value in (("setup_username", "boss"), ("setup_name", "بهاره بهرامی"),
+                       ("setup_email", "boss@example.com"), ("setup_password", "Boss#2026x"),
+                       ("setup_password_again", "Boss#2026x")):  # fmt: skip
+        at.text_input(key=key).input(value)
+    at.checkbox(key="setup_load_demo").set_value(True)
+    at.button(key="setup_submit").click().run()
+    assert not at.exception
+    assert asked == ["fa"]

@@ -1,6 +1,6 @@
 """The Persian demo: a Tehran software company's leads, people, teams and agreement.
 
-Long because it is a table of words: the same tuples as the English demo (same lengths, so
+A table of words: the same tuples as the English demo (same lengths, so
 the same seed draws the same figures), in Persian. "Latin|فارسی" entries carry the Latin
 spelling that mailbox names are made of.
 """
