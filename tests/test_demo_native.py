@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, func, select
 
 from sla_core import agreement, db
 from sla_core.access import system_actor
@@ -18,7 +19,9 @@ from sla_core.demo.leads import generate
 from sla_core.demo.life import Cast
 from sla_core.demo.vocabulary import ENGLISH, vocabulary
 from sla_core.demo.world import PEOPLE, load_demo
-from sla_core.models import Team, User
+from sla_core.models import Lead, Setting, Team, User
+from sla_core.org import ORG_KEY, OrgSettings, Weekday, load_org_settings, save_org_settings
+from sla_core.periods import Calendar
 from sla_core.scoring import qualifies
 from sla_core.stages import Stage
 from sla_core.terms import default_stage_definitions
@@ -105,3 +108,41 @@ def test_the_persian_demo_people_teams_and_agreement_are_persian(persian: Engine
     assert industry.accepted == words.good_industries
     # the default stage definitions are the code's: another layer shows them translated
     assert content.stage_definitions == default_stage_definitions()
+
+
+def test_the_persian_demo_keeps_tehran_time_the_jalali_calendar_and_rials(persian: Engine) -> None:
+    with Session(persian) as session:
+        org = load_org_settings(session=session)
+        deals = [v for v in session.exec(select(Lead.deal_value)).all() if v is not None]
+    assert (org.time_zone, org.calendar, org.week_start, org.currency) == (
+        "Asia/Tehran",
+        Calendar.JALALI,
+        Weekday.SATURDAY,
+        "IRR",
+    )
+    assert deals and min(deals) >= 5_000 * 1_000_000  # the dollars' deals, in rials
+
+
+def test_a_native_demo_leaves_chosen_settings_and_a_failed_one_keeps_none(
+    tmp_path: Path,
+) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    db.migrate(engine)
+    with Session(engine) as session:  # an imported lead that collides with a demo key
+        session.add(Lead(lead_key="demo-7-000001", import_batch_id=1, created_at=REF))
+        session.commit()
+    with pytest.raises(ValueError, match="nothing was kept"):
+        load_demo(engine=engine, actor=system_actor(), leads=50, force=True, reference=REF,
+                  language="ar")  # fmt: skip
+    with Session(engine) as session:
+        assert session.get(Setting, ORG_KEY) is None
+        assert session.exec(select(func.count()).select_from(Team)).one() == 0
+        save_org_settings(session=session, settings=OrgSettings(currency="EUR"),
+                          actor=system_actor())  # fmt: skip
+        session.commit()
+        session.exec(delete(Lead))  # type: ignore[call-overload]
+        session.commit()
+    load_demo(engine=engine, actor=system_actor(), leads=50, reference=REF, language="ar")
+    with Session(engine) as session:
+        assert load_org_settings(session=session) == OrgSettings(currency="EUR")
+    engine.dispose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sla_core.demo.vocabulary import Vocabulary
 from sla_core.i18n.languages import Language
+from sla_core.org import OrgSettings, Weekday
 
 ARABIC = Vocabulary(
     language=Language.ARABIC,
@@ -151,5 +152,7 @@ ARABIC = Vocabulary(
         "إذن ٢٢٠ MQL لكل مسوّق، مع نسبة جودة أعلى؟",
     ),
     company="شركة الدرعية للبرمجيات",
+    org=OrgSettings(time_zone="Asia/Riyadh", week_start=Weekday.SUNDAY, currency="SAR"),
+    deal_scale=3.75,  # riyals to the dollar
     parties=("المبيعات (مبيعات الشركات الكبرى ومبيعات الشركات المتوسطة)", "تسويق النمو"),
 )  # fmt: skip

@@ -47,6 +47,8 @@ def generate(
     keys = np.char.add(f"demo-{seed}-", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
     marketer_id = cast.marketer_ids[marketer]
     leads = _snapshot(life, frame, keys, marketer_id, cast.rep_ids)
+    if words.deal_scale != 1:  # the company's currency, in round hundreds
+        leads["deal_value"] = (leads["deal_value"] * words.deal_scale).round(-2)
     return leads, _history(rng, life, keys, marketer_id, cast.rep_ids)
 
 

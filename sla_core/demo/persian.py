@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sla_core.demo.vocabulary import Vocabulary
 from sla_core.i18n.languages import Language
+from sla_core.org import OrgSettings, Weekday
+from sla_core.periods import Calendar
 
 PERSIAN = Vocabulary(
     language=Language.PERSIAN,
@@ -150,5 +152,8 @@ PERSIAN = Vocabulary(
         "پس ۲۲۰ MQL برای هر بازاریاب، با سهم کیفیت بالاتر؟",
     ),
     company="نرم‌افزار تخت جمشید",
+    org=OrgSettings(time_zone="Asia/Tehran", calendar=Calendar.JALALI,
+                    week_start=Weekday.SATURDAY, currency="IRR"),
+    deal_scale=1_000_000,  # rials: a 16,000-dollar deal is some 16 billion rials
     parties=("فروش (فروش سازمانی و فروش بازار میانی)", "بازاریابی رشد"),
 )  # fmt: skip

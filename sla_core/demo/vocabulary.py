@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sla_core.demo import profiles, story
 from sla_core.i18n.languages import Language
+from sla_core.org import OrgSettings
 from sla_core.terms import MQLDefinition, default_mql_definition
 from sla_core.terms.mql import CriterionField
 
@@ -50,6 +51,10 @@ class Vocabulary:
     comments: tuple[str, str, str, str] = ("", "", "", "")
     company: str = ""
     parties: tuple[str, str] = ("", "")
+    # how the company keeps time and money (None: leave the organisation's settings alone),
+    # and deal values in its currency: the English demo's dollars times `deal_scale`
+    org: OrgSettings | None = None
+    deal_scale: float = 1.0
 
     def mql_definition(self) -> MQLDefinition:
         """The default MQL definition, its text criteria in this vocabulary's values."""

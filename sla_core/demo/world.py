@@ -20,13 +20,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, func, select
 
 from sla_core import agreement, clock
-from sla_core.access import Permission, require
+from sla_core.access import Permission, can, require
 from sla_core.demo import story
 from sla_core.demo.leads import generate
 from sla_core.demo.life import SPAN_DAYS, Cast
 from sla_core.demo.vocabulary import ENGLISH, Vocabulary, vocabulary
 from sla_core.i18n.languages import Language
-from sla_core.models import Lead, Role, Team, TeamKind, User
+from sla_core.models import Lead, Role, Setting, Team, TeamKind, User
+from sla_core.org import ORG_KEY, save_org_settings
 from sla_core.people import users
 from sla_core.store.bulk import arrow_schema, bulk_writer
 
@@ -110,6 +111,7 @@ def load_demo(
     with Session(engine) as session:
         before = set(session.exec(select(User.id)).all())
         team_ids = set(session.exec(select(Team.id)).all())
+        org_chosen = session.get(Setting, ORG_KEY) is not None
     try:
         passwords, ids = _people(engine, actor, words)
         frames = generate(cast=_cast(ids), seed=seed, n=leads, reference=ref, words=words)
@@ -117,7 +119,7 @@ def load_demo(
         story.tell(engine=engine, ids=ids, ref=ref, start=ref - timedelta(days=SPAN_DAYS),
                    actor=actor, words=words)  # fmt: skip
     except BaseException as exc:
-        _undo_people(engine, before, team_ids)
+        _undo_people(engine, before, team_ids, org_chosen)
         if isinstance(exc, Exception) and not isinstance(exc, ValueError):
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ValueError(
@@ -136,6 +138,7 @@ def _people(
     team_name = dict(zip((name for name, _ in TEAMS), words.teams, strict=True))
     with Session(engine) as session:
         agreement.ensure_agreement(session=session)
+        _org(session, words, actor)
         existing = {t.name: t for t in session.exec(select(Team)).all()}
         teams: dict[str, Team] = {}
         for name, kind in TEAMS:
@@ -166,6 +169,15 @@ def _people(
             ids[person.username] = int(user.id or 0)
         session.commit()
     return passwords, ids
+
+
+def _org(session: Session, words: Vocabulary, actor: User) -> None:
+    """A Persian or Arabic company keeps its own time and money (Tehran, Jalali, rials),
+    unless someone already chose the organisation's settings."""
+    if words.org is None or session.get(Setting, ORG_KEY) is not None:
+        return
+    if can(actor, Permission.MANAGE_SETTINGS):
+        save_org_settings(session=session, settings=words.org, actor=actor)
 
 
 def _free_username(session: Session, wanted: str) -> str:
@@ -221,10 +233,17 @@ def _write(engine: Engine, leads: pd.DataFrame, events: pd.DataFrame) -> None:
 
 
 def _undo_people(
-    engine: Engine, users_before: set[int | None], teams_before: set[int | None]
+    engine: Engine,
+    users_before: set[int | None],
+    teams_before: set[int | None],
+    org_chosen: bool = True,
 ) -> None:
-    """A failed load leaves no demo people behind (leads were rolled back already)."""
+    """A failed load leaves no demo people behind (leads were rolled back already), nor
+    the organisation settings a Persian or Arabic demo chose."""
     with Session(engine) as session:
+        org = None if org_chosen else session.get(Setting, ORG_KEY)
+        if org is not None:
+            session.delete(org)
         for user in session.exec(select(User)).all():
             if user.id not in users_before:
                 session.delete(user)
