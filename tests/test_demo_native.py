@@ -110,17 +110,23 @@ def test_the_persian_demo_people_teams_and_agreement_are_persian(persian: Engine
     assert content.stage_definitions == default_stage_definitions()
 
 
-def test_the_persian_demo_keeps_tehran_time_the_jalali_calendar_and_rials(persian: Engine) -> None:
+def test_the_persian_demo_keeps_tehran_time_and_the_jalali_calendar(persian: Engine) -> None:
     with Session(persian) as session:
         org = load_org_settings(session=session)
-        deals = [v for v in session.exec(select(Lead.deal_value)).all() if v is not None]
     assert (org.time_zone, org.calendar, org.week_start, org.currency) == (
         "Asia/Tehran",
         Calendar.JALALI,
         Weekday.SATURDAY,
-        "IRR",
+        "USD",
     )
-    assert deals and min(deals) >= 5_000 * 1_000_000  # the dollars' deals, in rials
+
+
+def test_the_arabic_demo_deals_are_in_riyals() -> None:
+    leads, _ = generate(cast=CAST, seed=7, n=N, reference=REF, words=vocabulary("ar"))
+    deals = leads["deal_value"].dropna()
+    assert vocabulary("ar").org is not None and vocabulary("ar").org.currency == "SAR"
+    assert len(deals) and deals.min() >= 5_000 * 3.75 and deals.max() > 80_000
+    assert (deals % 100 == 0).all()
 
 
 def test_a_native_demo_leaves_chosen_settings_and_a_failed_one_keeps_none(
