@@ -20,15 +20,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 from streamlit.testing.v1 import AppTest
 
 from sla_core import db
 from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.demo.world import load_demo
-from sla_core.models import Role, User
+from sla_core.models import Lead, Role, User
 from sla_core.people import users
+from sla_core.stages import Stage
 from tests.i18n_audit import Offence, Shown, offences, shown
 from tests.support.apptest import (
     APP,
@@ -96,14 +97,33 @@ def _usernames() -> frozenset[str]:
         return frozenset(session.exec(select(User.username)).all())
 
 
+def _a_worked_lead() -> int:
+    """A lead the rep worked to its end (touches, a disposition with its reason): its file
+    shows the most. The rep's own, so every role that opens lead files may open it."""
+    with session_scope(db.make_engine(os.environ["DATABASE_URL"])) as session:
+        rep = session.exec(select(User.id).where(User.username == USERS[Role.SALES_REP])).one()
+        lead = session.exec(
+            select(Lead.id)
+            .where(Lead.owner_id == rep, Lead.stage == Stage.NURTURE.value)
+            .order_by(col(Lead.touches).desc(), col(Lead.id))
+        ).first()
+    assert lead is not None
+    return lead
+
+
 def visit_every_page(username: str) -> dict[str, list[Offence]]:
-    """What each page of `username`'s navigation shows that is not in the reader's script."""
+    """What each page of `username`'s navigation shows that is not in the reader's script;
+    the lead file (a hidden page) with a worked lead open."""
     identifiers = _usernames()
+    lead = _a_worked_lead()
     at = sign_in(username)
     assert not at.exception, at.exception
     found: dict[str, list[Offence]] = {}
-    for page in sorted(navigation(at)):
-        at.switch_page(page).run()
+    pages = sorted(navigation(at))
+    for page in pages + (["pages/lead.py?id"] if "pages/lead.py" in pages else []):
+        if page.endswith("?id"):
+            at.query_params["id"] = str(lead)
+        at.switch_page(page.removesuffix("?id")).run()
         if at.exception:
             found[page] = [Offence("exception", str(at.exception[0].value), "error", "")]
             continue
