@@ -71,6 +71,19 @@ def test_a_native_demo_tells_the_english_story(language: str) -> None:
         assert share == pytest.approx((english["stage"] == stage.value).mean(), abs=0.03), stage
 
 
+@pytest.mark.parametrize(
+    ("language", "zone", "weekend"), [("fa", "Asia/Tehran", {3, 4}), ("ar", "Asia/Riyadh", {4, 5})]
+)
+def test_native_leads_arrive_in_local_office_hours_and_working_days(
+    language: str, zone: str, weekend: set[int]
+) -> None:
+    leads, _ = generate(cast=CAST, seed=7, n=N, reference=REF, words=vocabulary(language))
+    local = pd.to_datetime(leads["created_at"].astype("int64"), unit="us", utc=True)
+    local = local.dt.tz_convert(zone)
+    assert local.dt.hour.between(8, 17).mean() > 0.7
+    assert local.dt.day_of_week.isin(weekend).mean() < 0.15  # a working day's share is 0.2
+
+
 def test_the_english_demo_is_the_default_and_unchanged() -> None:
     default, _ = generate(cast=CAST, seed=7, n=300, reference=REF)
     named, _ = generate(cast=CAST, seed=7, n=300, reference=REF, words=vocabulary("en"))

@@ -152,6 +152,8 @@ ARABIC = Vocabulary(
         "إذن ٢٢٠ MQL لكل مسوّق، مع نسبة جودة أعلى؟",
     ),
     company="شركة الدرعية للبرمجيات",
+    weekend=(4, 5),  # Friday and Saturday
+    utc_offset_hours=3.0,  # Riyadh
     org=OrgSettings(time_zone="Asia/Riyadh", week_start=Weekday.SUNDAY, currency="SAR"),
     deal_scale=3.75,  # riyals to the dollar
     parties=("المبيعات (مبيعات الشركات الكبرى ومبيعات الشركات المتوسطة)", "تسويق النمو"),

@@ -38,7 +38,8 @@ def generate(
     rng = np.random.default_rng(seed)
     end = clock.to_micros(reference)
     start = end - SPAN_DAYS * DAY
-    created = arrivals(rng, start, end, n)
+    created = arrivals(rng, start, end, n, weekend=words.weekend,
+                       utc_offset_hours=words.utc_offset_hours)  # fmt: skip
     marketer, frame = profiles(rng, cast.marketer_styles, created, words)
     is_mql = qualifies(frame, words.mql_definition()).to_numpy()
     size = frame["company_size"].fillna(100).to_numpy(dtype=float)

@@ -153,6 +153,8 @@ PERSIAN = Vocabulary(
     ),
     company="نرم‌افزار تخت جمشید",
     # deals stay in dollars: in rials (some 16 billion a deal) they overflow the metric cards
+    weekend=(3, 4),  # Thursday and Friday
+    utc_offset_hours=3.5,  # Tehran
     org=OrgSettings(time_zone="Asia/Tehran", calendar=Calendar.JALALI,
                     week_start=Weekday.SATURDAY),
     parties=("فروش (فروش سازمانی و فروش بازار میانی)", "بازاریابی رشد"),

@@ -55,6 +55,10 @@ class Vocabulary:
     # and deal values in its currency: the English demo's dollars times `deal_scale`
     org: OrgSettings | None = None
     deal_scale: float = 1.0
+    # when leads arrive: not on the weekend (0 = Monday), in office hours of a zone this
+    # many hours ahead of UTC (None: hours from the span's start, as the English demo does)
+    weekend: tuple[int, ...] = (5, 6)
+    utc_offset_hours: float | None = None
 
     def mql_definition(self) -> MQLDefinition:
         """The default MQL definition, its text criteria in this vocabulary's values."""
