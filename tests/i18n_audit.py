@@ -142,8 +142,46 @@ def _chart(spec_text: str) -> list[Shown]:
             for item in node:
                 walk(item, where)
 
-    walk(json.loads(spec_text), "")
-    return found
+    spec = json.loads(spec_text)
+    walk(spec, "")
+    return found + _axis_labels(spec)
+
+
+# What a chart's axes print without a locale: Vega's English month names and Latin digits.
+TIME_TICKS = "Jan Feb Mar … (a time axis without a time locale prints English month names)"
+NUMBER_TICKS = "0 20 40 … (a number axis without a number locale prints Latin digits)"
+
+
+def _axis_labels(spec: dict[str, Any]) -> list[Shown]:
+    """The tick labels of the chart's axes, as far as the spec decides their script: a time
+    axis needs `config.locale.time` (or its own labelExpr), a number axis
+    `config.locale.number`; an axis that draws no labels prints nothing."""
+    locale = (spec.get("config") or {}).get("locale") or {}
+    found: list[Shown] = []
+
+    def axes(node: Any) -> None:
+        if isinstance(node, dict):
+            for channel, enc in (node.get("encoding") or {}).items():
+                if channel not in ("x", "y") or not isinstance(enc, dict):
+                    continue
+                axis = enc.get("axis", {})
+                if axis is None or (isinstance(axis, dict) and (
+                        axis.get("labels") is False or "labelExpr" in axis)):  # fmt: skip
+                    continue
+                temporal = enc.get("type") == "temporal" or "timeUnit" in enc
+                if temporal and "time" not in locale:
+                    found.append(Shown("chart.axis_labels", TIME_TICKS))
+                elif enc.get("type") == "quantitative" and "number" not in locale:
+                    found.append(Shown("chart.axis_labels", NUMBER_TICKS))
+            for key, value in node.items():
+                if key not in ("encoding", "datasets", "data", "config"):
+                    axes(value)
+        elif isinstance(node, list):
+            for item in node:
+                axes(item)
+
+    axes(spec)
+    return list(dict.fromkeys(found))
 
 
 def _walk(node: Any) -> list[Shown]:

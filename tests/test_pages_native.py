@@ -30,7 +30,7 @@ from sla_core.demo.world import load_demo
 from sla_core.models import Lead, Role, User
 from sla_core.people import users
 from sla_core.stages import Stage
-from tests.i18n_audit import Offence, Shown, offences, shown
+from tests.i18n_audit import NUMBER_TICKS, TIME_TICKS, Offence, Shown, offences, shown
 from tests.support.apptest import (
     APP,
     PASSWORD,
@@ -200,6 +200,28 @@ def test_the_audit_reads_a_number_cell_but_not_a_record_key_or_a_checkbox() -> N
     at = AppTest.from_function(_table_page).run()
     found = [(o.kind, o.what, o.text) for o in offences(shown(at))]
     assert found == [("dataframe.cell", "digit", "1449")]
+
+
+def _chart_page() -> None:
+    import altair as alt
+    import pandas as pd
+    import streamlit as st
+
+    from sla_core.i18n.charts import localise_spec
+    from sla_core.i18n.languages import Language
+
+    frame = pd.DataFrame({"هفته": pd.to_datetime(["2026-05-04"]), "MQLها": [12]})
+    figure = alt.Chart(frame).mark_bar().encode(x="هفته:T", y="MQLها:Q")
+    st.altair_chart(figure)  # an English chart: English months, Latin digits
+    spec = localise_spec(figure.to_dict(), language=Language.PERSIAN, translate=str)
+    st.altair_chart(alt.Chart.from_dict(spec, validate=False))  # local digits; months?
+
+
+def test_the_audit_reads_what_a_charts_axes_print() -> None:
+    at = AppTest.from_function(_chart_page).run()
+    ticks = [o.text for o in offences(shown(at)) if o.kind == "chart.axis_labels"]
+    assert ticks.count(TIME_TICKS) == 2  # no chart here has a time locale
+    assert ticks.count(NUMBER_TICKS) == 2  # a word and a digit, on the English chart only
 
 
 def test_the_audit_passes_over_the_worlds_usernames_only() -> None:
