@@ -88,38 +88,34 @@ def _element_texts(kind: str, message: dict[str, Any]) -> list[Shown]:
     return found
 
 
-def _table(kind: str, data: bytes) -> list[Shown]:
-    """The headers and cells of an Arrow table (the index is not shown in our tables)."""
+def _table(
+    kind: str, data: bytes, columns: str = "", order: list[str] | None = None
+) -> list[Shown]:
+    """The headers and cells of an Arrow table as the grid draws them: a column's label
+    from its column config (else its name); hidden columns, columns left out of
+    `column_order` and the index are not drawn; a true/false column is checkboxes."""
     if not data:
         return []
-    table = pa.ipc.open_stream(io.BytesIO(data)).read_all()
-    frame = table.to_pandas()
-    found = [Shown(f"{kind}.header", str(c)) for c in frame.columns
-             if not str(c).startswith("__index_level")]  # fmt: skip
+    config = json.loads(columns) if columns else {}
+    frame = pa.ipc.open_stream(io.BytesIO(data)).read_all().to_pandas()
+    found: list[Shown] = []
     for column in frame.columns:
-        if str(column).startswith("__index_level"):
+        name = str(column)
+        setting = config.get(name) if isinstance(config.get(name), dict) else {}
+        if name.startswith("__index_level") or setting.get("hidden") or (
+                order and name not in order):  # fmt: skip
             continue
+        found.append(Shown(f"{kind}.header", str(setting.get("label") or name)))
+        if setting.get("help"):
+            found.append(Shown(f"{kind}.help", str(setting["help"])))
+        for option in (setting.get("type_config") or {}).get("options") or []:
+            found.append(Shown(f"{kind}.option", str(option)))
         for cell in frame[column].tolist()[:200]:
             if cell is None or (isinstance(cell, float) and cell != cell):
                 continue
             if isinstance(cell, bool):  # a true/false column is drawn as checkboxes
                 continue
             found.append(Shown(f"{kind}.cell", str(cell)))
-    return found
-
-
-def _column_config(kind: str, columns: str) -> list[Shown]:
-    if not columns:
-        return []
-    config = json.loads(columns)
-    found = []
-    for setting in config.values():
-        if isinstance(setting, dict):
-            for key in ("label", "help"):
-                if setting.get(key):
-                    found.append(Shown(f"{kind}.{key}", str(setting[key])))
-            for option in (setting.get("type_config") or {}).get("options") or []:
-                found.append(Shown(f"{kind}.option", str(option)))
     return found
 
 
@@ -202,9 +198,9 @@ def _walk(node: Any) -> list[Shown]:
         return found
     if kind in ("arrow_data_frame", "dataframe", "table", "arrow_table"):
         arrow = getattr(proto, "arrow_data", None)
-        found += _table(kind, arrow.data if arrow is not None else getattr(proto, "data", b""))
-        found += _column_config(kind, getattr(proto, "columns", ""))
-        return found
+        data = arrow.data if arrow is not None else getattr(proto, "data", b"")
+        order = list(getattr(proto, "column_order", []) or [])
+        return found + _table(kind, data, getattr(proto, "columns", ""), order)
     if kind in ("arrow_vega_lite_chart", "vega_lite_chart"):
         return _chart(proto.spec)
     if hasattr(proto, "DESCRIPTOR"):

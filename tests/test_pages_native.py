@@ -191,15 +191,24 @@ def _table_page() -> None:
     import pandas as pd
     import streamlit as st
 
+    frame = pd.DataFrame(
+        {"lead_key": ["demo-7-000123"], "accepted": [True], "leads": [1449],
+         "internal": ["hidden"], "left_out": ["not drawn"]}
+    )  # fmt: skip
     st.dataframe(
-        pd.DataFrame({"شناسه در CRM": ["demo-7-000123"], "پذیرفته": [True], "سرنخ‌ها": [1449]})
-    )
+        frame,
+        column_config={"lead_key": "شناسه در CRM", "accepted": "پذیرفته",
+                       "leads": st.column_config.NumberColumn("سرنخ‌ها"), "internal": None},
+        column_order=["lead_key", "accepted", "leads", "internal"],
+    )  # fmt: skip
+    st.dataframe(pd.DataFrame({"Owner": ["سارا"]}), hide_index=True)
 
 
-def test_the_audit_reads_a_number_cell_but_not_a_record_key_or_a_checkbox() -> None:
+def test_the_audit_reads_a_table_as_the_grid_draws_it() -> None:
     at = AppTest.from_function(_table_page).run()
     found = [(o.kind, o.what, o.text) for o in offences(shown(at))]
-    assert found == [("dataframe.cell", "digit", "1449")]
+    # the grid draws the labels, not the column names, and no hidden or left-out column
+    assert found == [("dataframe.cell", "digit", "1449"), ("dataframe.header", "word", "Owner")]
 
 
 def _chart_page() -> None:
