@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -165,3 +166,20 @@ def test_a_native_demo_leaves_chosen_settings_and_a_failed_one_keeps_none(
     with Session(engine) as session:
         assert load_org_settings(session=session) == OrgSettings(currency="EUR")
     engine.dispose()
+
+
+def test_the_command_line_loads_the_demo_in_the_language_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sla_core import cli
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert cli.main(["migrate"]) == 0
+    assert cli.main(["demo", "--language", "ar", "--leads", "40", "--json"]) == 0
+    loaded = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert loaded["leads"] == 40 and "elena.p" in loaded["passwords"]
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with Session(engine) as session:
+        assert {t.name for t in session.exec(select(Team)).all()} == set(vocabulary("ar").teams)
+    engine.dispose()
+    assert cli.main(["demo", "--language", "xx"]) != 0  # refused: en, fa or ar
