@@ -147,6 +147,31 @@ def test_every_page_speaks_the_readers_language(
         pytest.fail(f"{language}, {role.value}: Latin on these pages\n{_report(found)}", False)
 
 
+@pytest.mark.parametrize("screen", ["sign-in", "setup"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_screens_before_signing_in_speak_the_readers_language(
+    language: str,
+    screen: str,
+    worlds: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sign-in form (a world with users) and the first-run setup (an empty database),
+    in the language the reader chose in the sidebar."""
+    if screen == "sign-in":
+        private_copy(worlds[language], tmp_path, monkeypatch)
+    else:
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["language"] = language
+    at.run()
+    assert not at.exception, at.exception
+    assert at.text_input  # the form is there
+    found = offences(shown(at))
+    if found:
+        pytest.fail(f"{language}, {screen}: Latin\n{_report({screen: found})}", False)
+
+
 # --- The audit is pinned: it sees what it must, and passes what is right --------------------
 
 
@@ -237,6 +262,14 @@ def test_the_audit_passes_over_the_worlds_usernames_only() -> None:
     texts = [Shown("dataframe.cell", "sara.k"), Shown("caption.body", "sara.k signed in")]
     assert [o.found for o in offences(texts, frozenset({"sara.k"}))] == ["signed"]
     assert [o.found for o in offences(texts, frozenset({"sara"}))] == ["sara", "sara"]
+    # a placeholder may show an example username, and nothing else in Latin
+    examples = [Shown("text_input.placeholder", "مثلاً sara.ahmadi"),
+                Shown("text_input.placeholder", "e.g. sara.ahmadi"),
+                Shown("caption.body", "مثلاً sara.ahmadi")]  # fmt: skip
+    assert [(o.kind, o.found) for o in offences(examples)] == [
+        ("text_input.placeholder", "e"),
+        ("caption.body", "sara"),
+    ]
 
 
 # --- First run: the demo comes in the language of the person setting up --------------------
