@@ -9,7 +9,7 @@ from sla_core.exporting import safe_csv
 from sla_core.people import first_run, users
 from sla_core.people.roster import people_frame
 from ui.data import get_engine
-from ui.i18n import _, num
+from ui.i18n import _, language, num
 from ui.navigation import framed
 from ui.widgets import clause, plain
 
@@ -100,7 +100,13 @@ if submitted:
     if load_demo:
         try:
             with st.spinner(_("Loading the demo data…")):
-                loaded = world.load_demo(engine=engine, actor=system_actor(), seed=7, leads=20_000)
+                loaded = world.load_demo(
+                    engine=engine,
+                    actor=system_actor(),
+                    seed=7,
+                    leads=20_000,
+                    language=language(),
+                )
         except ValueError as exc:  # the demo says why in one line and keeps nothing
             result["demo_error"] = str(exc)
         else:

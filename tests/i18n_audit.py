@@ -31,13 +31,18 @@ LATIN_OK = frozenset(
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 _LATIN_DIGIT = re.compile(r"[0-9]")
-# Not read: code spans, Material icons, e-mail addresses, links, time-zone names,
-# placeholders a test left unformatted would show up as themselves.
+# Not read: code spans, Material icons, e-mail addresses, links, time-zone names, the
+# keys a CRM gave its records; placeholders a test left unformatted show up as themselves.
 _SKIP = re.compile(
     r"`[^`]*`|:material/[a-z0-9_]+:|[\w.+-]+@[\w-]+(\.[\w-]+)+|https?://\S+|"
     r"\b[A-Z][A-Za-z]+/[A-Za-z0-9_/+-]+|"  # time-zone names (IANA identifiers)
+    r"\b[A-Za-z]+(?:-[0-9]+)+\b|"  # record keys a CRM gave a lead (demo-7-000123, CRM-1042)
     r"<[^>]+>|&[a-z]+;"
 )
+
+
+# A username as a placeholder's example shows it: lower-case words joined by dots.
+_USERNAME = re.compile(r"(?<![\w.])[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+(?![\w.])")
 
 
 @dataclass(frozen=True)
@@ -87,36 +92,34 @@ def _element_texts(kind: str, message: dict[str, Any]) -> list[Shown]:
     return found
 
 
-def _table(kind: str, data: bytes) -> list[Shown]:
-    """The headers and cells of an Arrow table (the index is not shown in our tables)."""
+def _table(
+    kind: str, data: bytes, columns: str = "", order: list[str] | None = None
+) -> list[Shown]:
+    """The headers and cells of an Arrow table as the grid draws them: a column's label
+    from its column config (else its name); hidden columns, columns left out of
+    `column_order` and the index are not drawn; a true/false column is checkboxes."""
     if not data:
         return []
-    table = pa.ipc.open_stream(io.BytesIO(data)).read_all()
-    frame = table.to_pandas()
-    found = [Shown(f"{kind}.header", str(c)) for c in frame.columns
-             if not str(c).startswith("__index_level")]  # fmt: skip
+    config = json.loads(columns) if columns else {}
+    frame = pa.ipc.open_stream(io.BytesIO(data)).read_all().to_pandas()
+    found: list[Shown] = []
     for column in frame.columns:
-        if str(column).startswith("__index_level"):
+        name = str(column)
+        setting = config.get(name) if isinstance(config.get(name), dict) else {}
+        if name.startswith("__index_level") or setting.get("hidden") or (
+                order and name not in order):  # fmt: skip
             continue
+        found.append(Shown(f"{kind}.header", str(setting.get("label") or name)))
+        if setting.get("help"):
+            found.append(Shown(f"{kind}.help", str(setting["help"])))
+        for option in (setting.get("type_config") or {}).get("options") or []:
+            found.append(Shown(f"{kind}.option", str(option)))
         for cell in frame[column].tolist()[:200]:
             if cell is None or (isinstance(cell, float) and cell != cell):
                 continue
+            if isinstance(cell, bool):  # a true/false column is drawn as checkboxes
+                continue
             found.append(Shown(f"{kind}.cell", str(cell)))
-    return found
-
-
-def _column_config(kind: str, columns: str) -> list[Shown]:
-    if not columns:
-        return []
-    config = json.loads(columns)
-    found = []
-    for setting in config.values():
-        if isinstance(setting, dict):
-            for key in ("label", "help"):
-                if setting.get(key):
-                    found.append(Shown(f"{kind}.{key}", str(setting[key])))
-            for option in (setting.get("type_config") or {}).get("options") or []:
-                found.append(Shown(f"{kind}.option", str(option)))
     return found
 
 
@@ -139,8 +142,46 @@ def _chart(spec_text: str) -> list[Shown]:
             for item in node:
                 walk(item, where)
 
-    walk(json.loads(spec_text), "")
-    return found
+    spec = json.loads(spec_text)
+    walk(spec, "")
+    return found + _axis_labels(spec)
+
+
+# What a chart's axes print without a locale: Vega's English month names and Latin digits.
+TIME_TICKS = "Jan Feb Mar … (a time axis without a time locale prints English month names)"
+NUMBER_TICKS = "0 20 40 … (a number axis without a number locale prints Latin digits)"
+
+
+def _axis_labels(spec: dict[str, Any]) -> list[Shown]:
+    """The tick labels of the chart's axes, as far as the spec decides their script: a time
+    axis needs `config.locale.time` (or its own labelExpr), a number axis
+    `config.locale.number`; an axis that draws no labels prints nothing."""
+    locale = (spec.get("config") or {}).get("locale") or {}
+    found: list[Shown] = []
+
+    def axes(node: Any) -> None:
+        if isinstance(node, dict):
+            for channel, enc in (node.get("encoding") or {}).items():
+                if channel not in ("x", "y") or not isinstance(enc, dict):
+                    continue
+                axis = enc.get("axis", {})
+                if axis is None or (isinstance(axis, dict) and (
+                        axis.get("labels") is False or "labelExpr" in axis)):  # fmt: skip
+                    continue
+                temporal = enc.get("type") == "temporal" or "timeUnit" in enc
+                if temporal and "time" not in locale:
+                    found.append(Shown("chart.axis_labels", TIME_TICKS))
+                elif enc.get("type") == "quantitative" and "number" not in locale:
+                    found.append(Shown("chart.axis_labels", NUMBER_TICKS))
+            for key, value in node.items():
+                if key not in ("encoding", "datasets", "data", "config"):
+                    axes(value)
+        elif isinstance(node, list):
+            for item in node:
+                axes(item)
+
+    axes(spec)
+    return list(dict.fromkeys(found))
 
 
 def _walk(node: Any) -> list[Shown]:
@@ -161,9 +202,9 @@ def _walk(node: Any) -> list[Shown]:
         return found
     if kind in ("arrow_data_frame", "dataframe", "table", "arrow_table"):
         arrow = getattr(proto, "arrow_data", None)
-        found += _table(kind, arrow.data if arrow is not None else getattr(proto, "data", b""))
-        found += _column_config(kind, getattr(proto, "columns", ""))
-        return found
+        data = arrow.data if arrow is not None else getattr(proto, "data", b"")
+        order = list(getattr(proto, "column_order", []) or [])
+        return found + _table(kind, data, getattr(proto, "columns", ""), order)
     if kind in ("arrow_vega_lite_chart", "vega_lite_chart"):
         return _chart(proto.spec)
     if hasattr(proto, "DESCRIPTOR"):
@@ -176,11 +217,24 @@ def shown(at: Any) -> list[Shown]:
     return _walk(at.main) + _walk(at.sidebar)
 
 
-def offences(texts: list[Shown]) -> list[Offence]:
-    """Latin-letter words (outside product names and code) and Latin digits in `texts`."""
+def offences(texts: list[Shown], identifiers: frozenset[str] = frozenset()) -> list[Offence]:
+    """Latin-letter words (outside product names and code) and Latin digits in `texts`.
+
+    `identifiers` are the world's own Latin identifiers a page may show as they are (the
+    usernames people sign in with): only those exact tokens are passed over.
+    """
+    ids = (
+        re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(identifiers))) + r")(?![\w.])")
+        if identifiers
+        else None
+    )
     found = []
     for item in texts:
         plain = _SKIP.sub(" ", item.text)
+        if item.kind.endswith(".placeholder"):  # "e.g. sara.ahmadi": an example username
+            plain = _USERNAME.sub(" ", plain)
+        if ids is not None:
+            plain = ids.sub(" ", plain)
         for word in _LATIN_WORD.findall(plain):
             if word not in LATIN_OK:
                 found.append(Offence(item.kind, item.text, "word", word))

@@ -17,6 +17,12 @@ def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--leads", type=int, default=20_000)
     p.add_argument(
+        "--language",
+        choices=("en", "fa", "ar"),
+        default="en",
+        help="the demo company's language: its people, leads and agreement (default en)",
+    )
+    p.add_argument(
         "--force", action="store_true", help="load even if leads exist (adds demo users)"
     )
 
@@ -26,7 +32,12 @@ def command(args: argparse.Namespace, engine: Engine) -> int:
     from sla_core.demo import world
 
     result = world.load_demo(
-        engine=engine, actor=system_actor(), seed=args.seed, leads=args.leads, force=args.force
+        engine=engine,
+        actor=system_actor(),
+        seed=args.seed,
+        leads=args.leads,
+        force=args.force,
+        language=args.language,
     )
     text = "\n".join(
         [f"loaded {result.leads} demo leads, {len(result.passwords)} users. Sign in with:"]

@@ -14,9 +14,10 @@ import pandas as pd
 from sla_core import clock
 from sla_core.demo.life import DAY, SPAN_DAYS, Cast, Life, arrivals, simulate
 from sla_core.demo.profiles import profiles
+from sla_core.demo.vocabulary import ENGLISH, Vocabulary
 from sla_core.scoring import qualifies
 from sla_core.stages import EventKind, Stage, TouchKind
-from sla_core.terms import Targets, default_mql_definition
+from sla_core.terms import Targets
 
 OUTCOME_STAGE = np.array(
     [Stage.SQL.value, Stage.DISQUALIFIED.value, Stage.NURTURE.value], dtype=object
@@ -24,21 +25,31 @@ OUTCOME_STAGE = np.array(
 
 
 def generate(
-    *, cast: Cast, seed: int, n: int, reference: datetime, targets: Targets | None = None
+    *,
+    cast: Cast,
+    seed: int,
+    n: int,
+    reference: datetime,
+    targets: Targets | None = None,
+    words: Vocabulary = ENGLISH,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The lead snapshot (keyed by lead_key) and its event history, deterministic per seed."""
+    """The lead snapshot (keyed by lead_key) and its event history, deterministic per seed;
+    the leads' profiles in the words of `words` (the same figures in every language)."""
     rng = np.random.default_rng(seed)
     end = clock.to_micros(reference)
     start = end - SPAN_DAYS * DAY
-    created = arrivals(rng, start, end, n)
-    marketer, frame = profiles(rng, cast.marketer_styles, created)
-    is_mql = qualifies(frame, default_mql_definition()).to_numpy()
+    created = arrivals(rng, start, end, n, weekend=words.weekend,
+                       utc_offset_hours=words.utc_offset_hours)  # fmt: skip
+    marketer, frame = profiles(rng, cast.marketer_styles, created, words)
+    is_mql = qualifies(frame, words.mql_definition()).to_numpy()
     size = frame["company_size"].fillna(100).to_numpy(dtype=float)
     cap = (targets or Targets()).max_mqls_per_rep
     life = simulate(rng, cast, created, is_mql, size, start, end, cap)
     keys = np.char.add(f"demo-{seed}-", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
     marketer_id = cast.marketer_ids[marketer]
     leads = _snapshot(life, frame, keys, marketer_id, cast.rep_ids)
+    if words.deal_scale != 1:  # the company's currency, in round hundreds
+        leads["deal_value"] = (leads["deal_value"] * words.deal_scale).round(-2)
     return leads, _history(rng, life, keys, marketer_id, cast.rep_ids)
 
 

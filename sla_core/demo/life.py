@@ -53,15 +53,29 @@ def _lognormal(
     return np.asarray(np.maximum((hours * HOUR).astype(np.int64), SECOND))
 
 
-def arrivals(rng: np.random.Generator, start: int, end: int, n: int) -> np.ndarray:
-    """Leads arrive on working days, in working hours mostly, a little more each month."""
+def arrivals(
+    rng: np.random.Generator,
+    start: int,
+    end: int,
+    n: int,
+    *,
+    weekend: tuple[int, ...] = (5, 6),
+    utc_offset_hours: float | None = None,
+) -> np.ndarray:
+    """Leads arrive on working days (not on `weekend`, 0 = Monday), in working hours mostly,
+    a little more each month. With `utc_offset_hours` the hours are those of a zone that
+    many hours ahead of UTC; without, they count from `start`'s time of day (the English
+    demo's story, kept as it was)."""
     days = np.arange((end - start) // DAY + 1)
     weekday = (pd.Timestamp(clock.from_micros(start)).dayofweek + days) % 7
-    weight = np.where(weekday >= 5, 0.3, 1.0) * (1.0 + 0.3 * days / days[-1])
+    weight = np.where(np.isin(weekday, weekend), 0.3, 1.0) * (1.0 + 0.3 * days / days[-1])
     day = rng.choice(days, n, p=weight / weight.sum())
     office = rng.random(n) < 0.85
     hour = np.where(office, np.clip(rng.normal(13.0, 2.8, n), 0, 23.99), rng.uniform(0, 24, n))
-    at = start + day * DAY + (hour * HOUR).astype(np.int64)
+    anchor = start  # the local midnight of start's day, with a zone
+    if utc_offset_hours is not None:
+        anchor = start - start % DAY - int(utc_offset_hours * HOUR)
+    at = np.maximum(anchor + day * DAY + (hour * HOUR).astype(np.int64), start)
     late = at >= end  # the last day is only partly over
     at[late] = start + (rng.random(int(late.sum())) * (end - start)).astype(np.int64)
     return np.sort(at)

@@ -7,10 +7,19 @@ fit, so roughly two leads in five reach the default MQL threshold.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from sla_core.clock import micros_to_series
+from sla_core.i18n.dates import calendar_parts, display_calendar, month_names
+from sla_core.i18n.languages import Language
+from sla_core.i18n.numbers import local_digits
+from sla_core.periods import Calendar
+
+if TYPE_CHECKING:
+    from sla_core.demo.vocabulary import Vocabulary
 
 SOURCES = ("Web form", "Webinar", "Paid search", "Event", "Referral", "Content download")
 SOURCE_FIT = np.array([0.03, 0.05, -0.08, 0.02, 0.12, -0.04])
@@ -89,20 +98,21 @@ def _pick(rng: np.random.Generator, pool: tuple[str, ...], n: int) -> np.ndarray
     return np.array(pool, dtype=object)[rng.integers(0, len(pool), n)]
 
 
-def _names(rng: np.random.Generator, n: int) -> pd.DataFrame:
-    weight = np.array([r[0] for r in REGIONS])
-    region = rng.choice(len(REGIONS), n, p=weight / weight.sum())
+def _names(rng: np.random.Generator, n: int, words: Vocabulary) -> pd.DataFrame:
+    regions = words.regions
+    weight = np.array([r[0] for r in regions])
+    region = rng.choice(len(regions), n, p=weight / weight.sum())
     country = np.empty(n, dtype=object)
     first = np.empty(n, dtype=object)
     last = np.empty(n, dtype=object)
-    for i, (_, countries, firsts, lasts) in enumerate(REGIONS):  # five regions
+    for i, (_, countries, firsts, lasts) in enumerate(regions):  # five regions
         at = np.flatnonzero(region == i)
         country[at] = _pick(rng, countries, len(at))
         first[at] = _pick(rng, firsts, len(at))
         last[at] = _pick(rng, lasts, len(at))
     split_first = pd.Series(first).str.split("|", expand=True).reindex(columns=[0, 1])
     split_last = pd.Series(last).str.split("|", expand=True).reindex(columns=[0, 1])
-    native = (rng.random(n) < NATIVE_SHARE) & split_first[1].notna().to_numpy()
+    native = (rng.random(n) < words.native_share) & split_first[1].notna().to_numpy()
     return pd.DataFrame(
         {
             "latin_first": split_first[0],
@@ -114,24 +124,33 @@ def _names(rng: np.random.Generator, n: int) -> pd.DataFrame:
     )
 
 
-def _stack(rng: np.random.Generator, hit: np.ndarray) -> np.ndarray:
+def _stack(rng: np.random.Generator, hit: np.ndarray, words: Vocabulary) -> np.ndarray:
     """Technographics as CRM exports write them: 'Salesforce; Slack; Zoom'."""
     n = len(hit)
-    extra = _pick(rng, TOOLS, n) + np.where(rng.random(n) < 0.5, "; " + _pick(rng, TOOLS, n), "")
-    crm = _pick(rng, CRMS, n)
+    tools = words.tools
+    extra = _pick(rng, tools, n) + np.where(rng.random(n) < 0.5, "; " + _pick(rng, tools, n), "")
+    crm = _pick(rng, words.crms, n)
     with_crm = np.where(rng.random(n) < 0.5, crm + "; " + extra, crm)
     return np.where(hit, with_crm, extra)
 
 
 def profiles(
-    rng: np.random.Generator, marketer_styles: tuple[str, ...], created: np.ndarray
+    rng: np.random.Generator,
+    marketer_styles: tuple[str, ...],
+    created: np.ndarray,
+    words: Vocabulary | None = None,
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Each lead's marketer (index into marketer_styles) and its profile columns."""
+    """Each lead's marketer (index into marketer_styles) and its profile columns, in the
+    words of `words` (the English demo's by default)."""
+    if words is None:
+        from sla_core.demo.vocabulary import ENGLISH
+
+        words = ENGLISH
     n = len(created)
     marketer, source, fit = _marketers(rng, marketer_styles, n)
-    criteria, size_hit = _criteria(rng, fit, source)
-    people = _names(rng, n)
-    company, email = _company_and_email(rng, people, criteria["industry"])
+    criteria, size_hit = _criteria(rng, fit, source, words)
+    people = _names(rng, n, words)
+    company, email = _company_and_email(rng, people, criteria["industry"], words)
     frame = pd.DataFrame(
         {
             "email": email,
@@ -145,8 +164,8 @@ def profiles(
             "job_title": criteria["title"],
             "technographics": criteria["tech"],
             "engagement": criteria["engagement"].astype(np.int64),
-            "source": np.array(SOURCES, dtype=object)[source],
-            "campaign": _campaigns(rng, source, created),
+            "source": np.array(words.sources, dtype=object)[source],
+            "campaign": _campaigns(rng, source, created, words),
         }
     )
     # a few web forms do not ask for company size
@@ -174,7 +193,7 @@ def _marketers(
 
 
 def _criteria(
-    rng: np.random.Generator, fit: np.ndarray, source: np.ndarray
+    rng: np.random.Generator, fit: np.ndarray, source: np.ndarray, words: Vocabulary
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The six MQL profile values (a better fit meets more criteria) and who met the size."""
     n = len(fit)
@@ -190,7 +209,7 @@ def _criteria(
     engaged = rng.random(n) < np.clip(0.1 + 0.7 * fit + SOURCE_ENGAGEMENT[source], 0.02, 0.98)
 
     industry = np.where(
-        industry_hit, _pick(rng, GOOD_INDUSTRIES, n), _pick(rng, OTHER_INDUSTRIES, n)
+        industry_hit, _pick(rng, words.good_industries, n), _pick(rng, words.other_industries, n)
     )
     industry = np.where(~industry_hit & missing(0.1), NA, industry)
     small = rng.random(n) < 0.7
@@ -200,12 +219,14 @@ def _criteria(
         np.where(small, rng.integers(2, 50, n), rng.integers(5001, 60_000, n)),
     ).astype(np.int64)
     department = np.where(
-        dept_hit, _pick(rng, GOOD_DEPARTMENTS, n), _pick(rng, OTHER_DEPARTMENTS, n)
+        dept_hit, _pick(rng, words.good_departments, n), _pick(rng, words.other_departments, n)
     )
     department = np.where(~dept_hit & missing(0.15), NA, department)
-    title = np.where(title_hit, _pick(rng, SENIOR_TITLES, n), _pick(rng, OTHER_TITLES, n))
+    title = np.where(
+        title_hit, _pick(rng, words.senior_titles, n), _pick(rng, words.other_titles, n)
+    )
     title = np.where(~title_hit & missing(0.08), NA, title)
-    tech = np.where(~tech_hit & missing(0.25), NA, _stack(rng, tech_hit))
+    tech = np.where(~tech_hit & missing(0.25), NA, _stack(rng, tech_hit, words))
     engagement = np.where(engaged, rng.integers(40, 101, n), rng.integers(0, 40, n))
 
     values = {"industry": industry, "size": size, "department": department, "title": title}
@@ -213,20 +234,27 @@ def _criteria(
 
 
 def _company_and_email(
-    rng: np.random.Generator, people: pd.DataFrame, industry: np.ndarray
+    rng: np.random.Generator, people: pd.DataFrame, industry: np.ndarray, words: Vocabulary
 ) -> tuple[pd.Series, pd.Series]:
     """A company named for its industry, and the person's ASCII address at its domain."""
     n = len(industry)
-    suffix = np.array(
-        [INDUSTRY_SUFFIX.get(str(i), ("Group", "Holding", "Co"))[k % 2] for k, i in
-         enumerate(GOOD_INDUSTRIES + OTHER_INDUSTRIES)], dtype=object
-    )  # fmt: skip
-    industry_code = pd.Series(industry).map(
-        {name: k for k, name in enumerate(GOOD_INDUSTRIES + OTHER_INDUSTRIES)}
-    )
-    root = _pick(rng, COMPANY_ROOTS, n)
-    company = root + " " + suffix[industry_code.fillna(len(GOOD_INDUSTRIES)).astype(int)]
-    slug = pd.Series(company).str.lower().str.replace(r"[^a-z]", "", regex=True)
+    industries = words.good_industries + words.other_industries
+    industry_code = pd.Series(industry).map({name: k for k, name in enumerate(industries)})
+    root = _pick(rng, words.company_roots, n)
+    suffix = np.array(words.company_suffixes, dtype=object)[
+        industry_code.fillna(len(industries)).astype(int)
+    ]
+    if all("|" not in r for r in words.company_roots):  # the English demo: 'Apex Labs'
+        company = pd.Series(root + " " + suffix)
+        latin = company
+    else:  # 'Zagros Software|نرم‌افزار {root}' -> نرم‌افزار زاگرس, at zagrossoftware
+        root_parts = [r.split("|", 1) for r in root]
+        suffix_parts = [s.split("|", 1) for s in suffix]
+        company = pd.Series(
+            [t[-1].format(root=r[-1]) for r, t in zip(root_parts, suffix_parts, strict=True)]
+        )
+        latin = pd.Series([f"{r[0]} {t[0]}" for r, t in zip(root_parts, suffix_parts, strict=True)])
+    slug = latin.str.lower().str.replace(r"[^a-z]", "", regex=True)
     person = (people["latin_first"] + "." + people["latin_last"]).str.lower()
     # mailbox names are ASCII: García -> garcia, Yılmaz -> yilmaz
     ascii_person = (
@@ -239,13 +267,30 @@ def _company_and_email(
     return company, email
 
 
-def _campaigns(rng: np.random.Generator, source: np.ndarray, created: np.ndarray) -> pd.Series:
+def _month_labels(created: np.ndarray, language: Language) -> pd.Series:
+    """The month each lead arrived as its campaign names it: 'Mar 2026', fa 'اسفند ۱۴۰۴'."""
+    days = micros_to_series(pd.Series(created))
+    if language is Language.ENGLISH:
+        return days.dt.strftime("%b %Y")
+    calendar = display_calendar(language, Calendar.GREGORIAN)
+    names = month_names(language, calendar)
+    labels: dict[object, str] = {}
+    for day in pd.unique(days.dt.date):  # some 180 days, not one call per lead
+        year, month, _ = calendar_parts(day, calendar)
+        labels[day] = local_digits(f"{names[month - 1]} {year}", language)
+    return days.dt.date.map(labels)
+
+
+def _campaigns(
+    rng: np.random.Generator, source: np.ndarray, created: np.ndarray, words: Vocabulary
+) -> pd.Series:
     """A campaign of the lead's source, labelled with the month the lead arrived."""
     n = len(source)
-    campaign_pool = [c for cs in CAMPAIGNS for c in cs]
-    first_campaign = np.cumsum([0] + [len(cs) for cs in CAMPAIGNS])[:-1]
+    campaigns = words.campaigns
+    campaign_pool = [c for cs in campaigns for c in cs]
+    first_campaign = np.cumsum([0] + [len(cs) for cs in campaigns])[:-1]
     campaign_idx = first_campaign[source] + (
-        rng.random(n) * np.array([len(c) for c in CAMPAIGNS])[source]
+        rng.random(n) * np.array([len(c) for c in campaigns])[source]
     ).astype(int)
-    month = micros_to_series(pd.Series(created)).dt.strftime("%b %Y")
+    month = _month_labels(created, words.language)
     return pd.Series(np.array(campaign_pool, dtype=object)[campaign_idx]) + " · " + month

@@ -13,6 +13,7 @@ the leads' histories are.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -26,6 +27,9 @@ from sla_core.models import AgreementComment, AgreementVersion, Role, Signature,
 from sla_core.org import load_org_settings
 from sla_core.periods import quarter_containing
 from sla_core.store import snapshot
+
+if TYPE_CHECKING:
+    from sla_core.demo.vocabulary import Vocabulary
 
 ANSWERS: dict[str, str] = {
     "company_goals": (
@@ -92,17 +96,24 @@ PARTIES = ("Sales (Enterprise Sales and Mid-Market Sales)", "Growth Marketing")
 
 
 def tell(
-    *, engine: Engine, ids: dict[str, int], ref: datetime, start: datetime, actor: User
+    *,
+    engine: Engine,
+    ids: dict[str, int],
+    ref: datetime,
+    start: datetime,
+    actor: User,
+    words: Vocabulary | None = None,
 ) -> None:
     """The agreement's story and last quarter's close (see the module), for whoever loads
-    the demo; an agreement someone already worked on (signed, or edited) is left as it is."""
+    the demo, in the words of `words` (English by default); an agreement someone already
+    worked on (signed, or edited) is left as it is."""
     require(actor, Permission.MANAGE_USERS)
     with Session(engine) as session:
         people = {name: session.get(User, i) for name, i in ids.items()}
         first = agreement.ensure_agreement(session=session)
         untouched = first.number == 1 and first.revision == 1
         if untouched and not agreement.signatures(session=session, version_id=first.id or 0):
-            _agreement(session, first, people, ref, start)
+            _agreement(session, first, people, ref, start, words)
         session.commit()
     with Session(engine) as session:
         _close_last_quarter(session, engine, ref)
@@ -115,15 +126,24 @@ def _agreement(
     people: dict[str, User | None],
     ref: datetime,
     start: datetime,
+    words: Vocabulary | None,
 ) -> None:
     sales, marketing = people["nasrin.f"], people["elena.p"]
     assert sales is not None and marketing is not None  # the demo just created them
     content = agreement.load_content(first)
     signed = start - timedelta(days=10)
+    texts: dict[str, object] = {"workshop": ANSWERS, "marketing_commitments": MARKETING_COMMITMENTS,
+                                "sales_commitments": SALES_COMMITMENTS, "company": COMPANY,
+                                "parties": PARTIES}  # fmt: skip
+    remarks = [text for _, _, text, _ in COMMENTS]
+    if words is not None and words.agreement_title is not None:  # a Persian or Arabic team
+        texts = {"workshop": words.answers, "marketing_commitments": words.marketing_commitments,
+                 "sales_commitments": words.sales_commitments, "company": words.company,
+                 "parties": words.parties, "title": words.agreement_title,
+                 "mql": words.mql_definition()}  # fmt: skip
+        remarks = list(words.comments)
     answered = content.model_copy(
-        update={"workshop": ANSWERS, "marketing_commitments": MARKETING_COMMITMENTS,
-                "sales_commitments": SALES_COMMITMENTS, "company": COMPANY,
-                "parties": PARTIES, "effective_from": signed.date().isoformat(),
+        update=texts | {"effective_from": signed.date().isoformat(),
                 "term_months": 12,
                 "review": content.review.model_copy(
                     update={"next_review": (ref + timedelta(days=45)).date().isoformat()}
@@ -144,7 +164,7 @@ def _agreement(
     v2 = agreement.save_draft(session=session, version_id=v1.id or 0, revision=v1.revision,
                               content=proposal, actor=people["khalid.r"] or sales,
                               section="windows")  # fmt: skip
-    for author, section, text, hours in COMMENTS:
+    for (author, section, _, hours), text in zip(COMMENTS, remarks, strict=True):
         remark = discussion.add_comment(session=session, version_id=v2.id or 0, section=section,
                                         text=text, actor=people[author] or sales)  # fmt: skip
         _set(session, AgreementComment, remark.id, at=ref - timedelta(hours=hours))

@@ -20,11 +20,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, func, select
 
 from sla_core import agreement, clock
-from sla_core.access import Permission, require
+from sla_core.access import Permission, can, require
 from sla_core.demo import story
 from sla_core.demo.leads import generate
 from sla_core.demo.life import SPAN_DAYS, Cast
-from sla_core.models import Lead, Role, Team, TeamKind, User
+from sla_core.demo.vocabulary import ENGLISH, Vocabulary, vocabulary
+from sla_core.i18n.languages import Language
+from sla_core.models import Lead, Role, Setting, Team, TeamKind, User
+from sla_core.org import ORG_KEY, save_org_settings
 from sla_core.people import users
 from sla_core.store.bulk import arrow_schema, bulk_writer
 
@@ -89,9 +92,12 @@ def load_demo(
     leads: int = 20_000,
     force: bool = False,
     reference: datetime | None = None,
+    language: Language | str = Language.ENGLISH,
 ) -> DemoResult:
-    """Fill an empty database with six months of a realistic sales & marketing operation."""
+    """Fill an empty database with six months of a realistic sales & marketing operation,
+    told in `language` ("en", "fa" or "ar": the company's people, leads and agreement)."""
     require(actor, Permission.MANAGE_USERS)
+    words = vocabulary(language)
     if leads < 1:
         raise ValueError("the demo needs at least one lead")
     ref = reference or clock.now()
@@ -105,14 +111,15 @@ def load_demo(
     with Session(engine) as session:
         before = set(session.exec(select(User.id)).all())
         team_ids = set(session.exec(select(Team.id)).all())
+        org_chosen = session.get(Setting, ORG_KEY) is not None
     try:
-        passwords, ids = _people(engine, actor)
-        frames = generate(cast=_cast(ids), seed=seed, n=leads, reference=ref)
+        passwords, ids = _people(engine, actor, words)
+        frames = generate(cast=_cast(ids), seed=seed, n=leads, reference=ref, words=words)
         _write(engine, *frames)
         story.tell(engine=engine, ids=ids, ref=ref, start=ref - timedelta(days=SPAN_DAYS),
-                   actor=actor)  # fmt: skip
+                   actor=actor, words=words)  # fmt: skip
     except BaseException as exc:
-        _undo_people(engine, before, team_ids)
+        _undo_people(engine, before, team_ids, org_chosen)
         if isinstance(exc, Exception) and not isinstance(exc, ValueError):
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ValueError(
@@ -122,17 +129,21 @@ def load_demo(
     return DemoResult(leads=leads, passwords=passwords)
 
 
-def _people(engine: Engine, actor: User) -> tuple[dict[str, str], dict[str, int]]:
+def _people(
+    engine: Engine, actor: User, words: Vocabulary = ENGLISH
+) -> tuple[dict[str, str], dict[str, int]]:
     """Create (or, on a forced reload, re-key) the demo people; returns passwords and ids."""
     passwords: dict[str, str] = {}
     ids: dict[str, int] = {}
+    team_name = dict(zip((name for name, _ in TEAMS), words.teams, strict=True))
     with Session(engine) as session:
         agreement.ensure_agreement(session=session)
-        teams = {t.name: t for t in session.exec(select(Team)).all()}
+        _org(session, words, actor)
+        existing = {t.name: t for t in session.exec(select(Team)).all()}
+        teams: dict[str, Team] = {}
         for name, kind in TEAMS:
-            if name not in teams:
-                teams[name] = Team(name=name, kind=kind)
-                session.add(teams[name])
+            teams[name] = existing.get(team_name[name]) or Team(name=team_name[name], kind=kind)
+            session.add(teams[name])
         session.flush()
         people = PEOPLE if users.signable_admins(session=session) else (ADMIN, *PEOPLE)
         for person in people:
@@ -147,7 +158,7 @@ def _people(engine: Engine, actor: User) -> tuple[dict[str, str], dict[str, int]
                 user = users.create_user(
                     session=session,
                     username=_free_username(session, person.username),
-                    name=person.name,
+                    name=words.people.get(person.username, person.name),
                     role=person.role,
                     email=email,
                     password=password,
@@ -158,6 +169,15 @@ def _people(engine: Engine, actor: User) -> tuple[dict[str, str], dict[str, int]
             ids[person.username] = int(user.id or 0)
         session.commit()
     return passwords, ids
+
+
+def _org(session: Session, words: Vocabulary, actor: User) -> None:
+    """A Persian or Arabic company keeps its own time and money (Tehran, Jalali, rials),
+    unless someone already chose the organisation's settings."""
+    if words.org is None or session.get(Setting, ORG_KEY) is not None:
+        return
+    if can(actor, Permission.MANAGE_SETTINGS):
+        save_org_settings(session=session, settings=words.org, actor=actor)
 
 
 def _free_username(session: Session, wanted: str) -> str:
@@ -213,10 +233,17 @@ def _write(engine: Engine, leads: pd.DataFrame, events: pd.DataFrame) -> None:
 
 
 def _undo_people(
-    engine: Engine, users_before: set[int | None], teams_before: set[int | None]
+    engine: Engine,
+    users_before: set[int | None],
+    teams_before: set[int | None],
+    org_chosen: bool = True,
 ) -> None:
-    """A failed load leaves no demo people behind (leads were rolled back already)."""
+    """A failed load leaves no demo people behind (leads were rolled back already), nor
+    the organisation settings a Persian or Arabic demo chose."""
     with Session(engine) as session:
+        org = None if org_chosen else session.get(Setting, ORG_KEY)
+        if org is not None:
+            session.delete(org)
         for user in session.exec(select(User)).all():
             if user.id not in users_before:
                 session.delete(user)
