@@ -8,9 +8,10 @@ import streamlit as st
 
 from sla_core import access, browse
 from sla_core.db import session_scope
-from sla_core.stages import STAGE_LABELS, Stage
+from sla_core.stages import Stage
 from ui.data import current_snapshot, current_user, get_engine
-from ui.i18n import _, num
+from ui.dates import date_range_input
+from ui.i18n import _, num, stage_label
 from ui.lead_view import open_picked
 from ui.navigation import framed
 from ui.widgets import plain
@@ -39,7 +40,7 @@ with st.container(border=True):
     stages = first.multiselect(
         _("Stage"),
         options=[s.value for s in Stage],
-        format_func=lambda v: STAGE_LABELS[Stage(v)],
+        format_func={s.value: stage_label(s) for s in Stage}.__getitem__,
         key="leads_stages",
     )
     sources = second.multiselect(
@@ -60,8 +61,8 @@ with st.container(border=True):
     text = search.text_input(
         _("Search"), placeholder=_("name, e-mail, company or CRM id"), key="leads_search"
     )
-    # an empty tuple opens an empty range picker (Streamlit's stubs omit that case)
-    dates = created.date_input(_("Created between"), value=(), key="leads_created")  # type: ignore[arg-type]
+    with created:  # in the reader's calendar and digits
+        dates = date_range_input(_("Created between"), key="leads_created")
 
 wanted = browse.LeadFilter(
     stages=stages,
@@ -81,17 +82,19 @@ page = int(st.session_state.get("leads_page", 1))
 rows = browse.page_rows(frame, found, page)
 shown, shown_ids = browse.for_display(rows, people), rows["id"].astype("int64").tolist()
 
+# The table's times are UTC (`browse.for_display`); the zone is named in the reader's words.
+in_zone = "UTC"
 labels = {
     "name": _("Name"),
     "company": _("Company"),
     "stage": _("Stage"),
     "owner": _("Owner"),
-    "mql_at": _("MQL since (UTC)"),
+    "mql_at": _("MQL since ({zone} time)").format(zone=in_zone),
     "touches": _("Touches"),
     "source": _("Source"),
     "lead_key": _("ID in the CRM"),
     "email": _("E-mail"),
-    "created_at": _("Created (UTC)"),
+    "created_at": _("Created ({zone} time)").format(zone=in_zone),
 }
 if owner_id is not None:  # a rep's own leads: they are the owner of every one
     del labels["owner"]
