@@ -74,9 +74,9 @@ st.caption(
         "Open leads in the order to work them: disposition within {hours} working hours of "
         "assignment, first touch within {days} business days, {attempts} follow-up attempts."
     ).format(
-        hours=windows.disposition_hours,
-        days=windows.work_within_days,
-        attempts=windows.follow_up_attempts,
+        hours=num(windows.disposition_hours),
+        days=num(windows.work_within_days),
+        attempts=num(windows.follow_up_attempts),
     )
 )
 
