@@ -13,6 +13,7 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.gamification import adjustments, charts, closing, service, trace
 from sla_core.gamification import leaderboard as lb
+from sla_core.gamification.advice import UNITS
 from sla_core.gamification.standings import MARKETING_SIDE, SALES_SIDE, TIE_RULE
 from sla_core.models import Role
 from sla_core.org import load_org_settings
@@ -22,6 +23,7 @@ from ui.charts import memo_chart
 from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
 from ui.i18n import (
     _,
+    _n,
     day,
     digits,
     num,
@@ -155,13 +157,13 @@ if view.mine is not None:
     if mine.moves.empty:
         st.caption(_("Every level you are scored on is at its highest tier."))
     for move in mine.moves.itertuples(index=False):
+        what = _n(*UNITS[move.level], int(move.needed)).format(count=num(move.needed))
         st.text(
-            _("{needed} {what}: +{points} points ({level})").format(
-                needed=num(move.needed),
-                what=_(move.what),
-                points=digits(f"{move.points:g}"),
-                level=level_name(move.level),
-            )
+            _n(
+                "{what}: +{points} point ({level})",
+                "{what}: +{points} points ({level})",
+                int(move.points),
+            ).format(what=what, points=digits(f"{move.points:g}"), level=level_name(move.level))
         )
 
 people_tab, teams_tab, badges_tab = st.tabs([_("People"), _("Teams"), _("Badges")])
@@ -198,7 +200,9 @@ with people_tab:
             me = board.people.loc[board.people["subject_id"] == user.id, "name"].tolist()
             top = list(dict.fromkeys([*top[:4], *me]))
         st.vega_lite_chart(
-            spec=spec("trend", lambda: charts.trend(view.trend_people, top), tuple(top)),
+            spec=spec(
+                "trend", lambda: charts.trend(view.trend_people, top, _("others")), tuple(top)
+            ),
             key="leaderboard_trend",
         )
         rows = picked.selection.rows if picked else []
@@ -297,7 +301,7 @@ with teams_tab:
         )
         teams = board.teams["name"].tolist()
         st.vega_lite_chart(
-            spec=spec("team_trend", lambda: charts.trend(view.trend_teams, teams)),
+            spec=spec("team_trend", lambda: charts.trend(view.trend_teams, teams, _("others"))),
             key="leaderboard_team_trend",
         )
 with badges_tab:

@@ -72,10 +72,11 @@ def podium(standings: pd.DataFrame, side: str | None = None) -> alt.LayerChart:
     return chart
 
 
-def trend(history: pd.DataFrame, highlight: list[str]) -> alt.Chart:
-    """Points per period (x) per person or team (a line each); `highlight` ones in colour."""
+def trend(history: pd.DataFrame, highlight: list[str], others: str = "others") -> alt.Chart:
+    """Points per period (x) per person or team (a line each); `highlight` ones in colour,
+    the rest grey under the legend entry `others` (the reader's word for it)."""
     data = history[["period", "name", "points"]].copy()
-    data["shown"] = data["name"].where(data["name"].isin(highlight), "others")
+    data["shown"] = data["name"].where(data["name"].isin(highlight), others)
     chart: alt.Chart = (
         alt.Chart(data)
         .mark_line(point=True)
@@ -87,7 +88,7 @@ def trend(history: pd.DataFrame, highlight: list[str]) -> alt.Chart:
                 "shown:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=[*highlight, "others"],
+                    domain=[*highlight, others],
                     range=[*alt_palette(len(highlight)), "#d0d0d0"],
                 ),
             ),
