@@ -13,7 +13,7 @@ from sla_core.stages import (
 )
 from ui.data import current_user, get_engine
 from ui.flash import show_flash
-from ui.i18n import _, local_times, num, org_settings, stage_label
+from ui.i18n import _, digits, local_times, num, org_settings, stage_label
 from ui.lead_actions import disposition_box, run, touch_box
 from ui.lead_view import open_picked
 from ui.mail import reminders_now
@@ -151,8 +151,9 @@ if queue.empty:
 # Options are lead ids and the label names the lead only: a label that carried the live
 # countdown changed with every write or minute, and the browser, holding a label that was
 # gone, fell back to the first lead, so the next click acted on a lead the rep never picked.
-names_of = {row.id: f"#{row.id} {row.name}" for row in queue.itertuples()}
-labels = {row.id: f"#{row.id} · {row.name}" for row in queue.itertuples()}
+# The lead's number in the reader's digits (#۲۹۶۵ in fa).
+names_of = {row.id: f"#{digits(str(row.id))} {row.name}" for row in queue.itertuples()}
+labels = {row.id: f"#{digits(str(row.id))} · {row.name}" for row in queue.itertuples()}
 lead_id = st.selectbox(
     _("Lead to work on"), list(labels), format_func=lambda i: labels[i], key="queue_lead"
 )
