@@ -51,7 +51,7 @@ def _(message: str) -> str:
     """
     if isinstance(message, Message):
         values = {key: _value(value) for key, value in message.values.items()}
-        return catalogue.translate(message.template, language()).format(**values)
+        return message.pattern(language()).format(**values)
     return catalogue.translate(message, language())
 
 
