@@ -41,11 +41,13 @@ with st.container(border=True):
         _("Stage"),
         options=[s.value for s in Stage],
         format_func={s.value: stage_label(s) for s in Stage}.__getitem__,
+        placeholder=_("All stages"),  # Streamlit's own placeholder is English
         key="leads_stages",
     )
     sources = second.multiselect(
         _("Source"),
         options=browse.source_choices(frame, actor=user, memo=snap.memo),
+        placeholder=_("All sources"),
         key="leads_sources",
     )
     owner_ids: list[int] = []
@@ -55,6 +57,7 @@ with st.container(border=True):
             _("Owner"),
             options=sorted(present, key=lambda i: owner_names.get(i, "")),
             format_func=lambda i: owner_names.get(i, f"#{i}"),
+            placeholder=_("All owners"),
             key="leads_owners",
         )
     search, created = st.columns([2, 1])
@@ -104,7 +107,11 @@ if "leads_columns" not in st.session_state:
     kept = st.session_state.get("leads_columns_kept", list(labels)[:7])
     st.session_state["leads_columns"] = [c for c in kept if c in labels]
 picked = st.multiselect(
-    _("Columns"), options=list(labels), format_func=labels.__getitem__, key="leads_columns"
+    _("Columns"),
+    options=list(labels),
+    format_func=labels.__getitem__,
+    placeholder=_("Choose columns"),
+    key="leads_columns",
 )
 st.session_state["leads_columns_kept"] = picked
 widths = {"name": 160, "company": 140, "stage": 170, "owner": 120, "mql_at": 130,

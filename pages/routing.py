@@ -44,6 +44,7 @@ away = st.multiselect(
     list(names),
     default=[rep for rep in names if rep in stored_away],
     format_func=lambda rep: names[rep],
+    placeholder=_("Nobody"),  # Streamlit's own placeholder is English
     key="routing_away",
     help=_("Reps with an away period covering today are listed already."),
 )
