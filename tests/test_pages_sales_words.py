@@ -138,6 +138,11 @@ def test_the_sales_pages_speak_the_readers_language(
                 at.query_params["id"] = str(lead_id)
                 at.run()
             assert not at.exception, (username, page, at.exception)
+            for box in [*at.multiselect, *at.selectbox]:  # else Streamlit's English shows
+                if box.proto.placeholder == "" and not box.value:
+                    found.setdefault(f"{username} {page}", []).append(
+                        f"no placeholder: {box.label}"
+                    )
             for offence in _not_data(shown(at) + _segments(at), data):
                 found.setdefault(f"{username} {page}", []).append(
                     f"[{offence.kind}] {offence.found}: {offence.text[:120]!r}"
