@@ -28,6 +28,7 @@ from sla_core.demo.world import load_demo
 from sla_core.gamification.advice import UNITS, unit_words
 from sla_core.i18n import catalogue, dates
 from sla_core.i18n.languages import Language
+from sla_core.i18n.message import Message
 from sla_core.i18n.numbers import local_digits
 from sla_core.models import Lead, Team, User
 from sla_core.periods import Calendar, month_containing
@@ -260,3 +261,13 @@ def test_a_page_shows_countdowns_in_arabic_plurals() -> None:
     assert [t.value for t in at.text] == [
         "خلال ساعة واحدة", "خلال ساعتين", "خلال ٣ ساعات", "خلال يومين", "خلال ١١ يومًا",
     ]  # fmt: skip
+
+
+def test_a_pdfs_verdict_reads_in_the_readers_language() -> None:
+    """Issue 20: the Verify-a-PDF verdict was English in every language."""
+    from sla_core.agreement.verify import verify_pdf
+
+    verdict = verify_pdf(session=None, data=b"not a pdf")  # type: ignore[arg-type]  # refused before any query
+    assert isinstance(verdict.reason, Message) and verdict.reason == "not a PDF file"
+    assert verdict.reason.pattern(Language.PERSIAN) == "فایل PDF نیست"
+    assert verdict.reason.pattern(Language.ARABIC) == "ليس ملف PDF"
