@@ -110,7 +110,9 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
         return Verdict(
             False,
             Message.of(
-                N_("matches no version of the agreement in this database (claims version {number})"),
+                N_(
+                    "matches no version of the agreement in this database (claims version {number})"
+                ),
                 number=cover.number,
             ),
             content_hash=digest,
@@ -162,7 +164,9 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
         if status is VersionStatus.SIGNED
         else N_("matches version {number}, signed, since superseded; signed by {signers}")
     )
-    return verdict(True, Message.of(template, number=number, signers=_signers(cover.signatures)), names)
+    return verdict(
+        True, Message.of(template, number=number, signers=_signers(cover.signatures)), names
+    )
 
 
 def _signers(lines: tuple[SignatureLine, ...]) -> Message:
