@@ -8,10 +8,11 @@ import streamlit as st
 
 from sla_core import access, browse
 from sla_core.db import session_scope
+from sla_core.i18n.languages import Language
 from sla_core.stages import Stage
 from ui.data import current_snapshot, current_user, get_engine
 from ui.dates import date_range_input
-from ui.i18n import _, num, stage_label
+from ui.i18n import _, digits, language, num, stage_label
 from ui.lead_view import open_picked
 from ui.navigation import framed
 from ui.widgets import plain
@@ -135,7 +136,11 @@ st.caption(_("Click a row to open the lead."))
 open_picked(clicked, shown_ids)
 # Below the table, so the table's toolbar never covers the pager.
 summary, pager = st.columns([3, 1], vertical_alignment="bottom")
-pager.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="leads_page")
+if language() is Language.ENGLISH:
+    pager.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="leads_page")
+else:  # Streamlit's number input writes Latin digits: pick the page in the reader's
+    numbers = {n: digits(str(n)) for n in range(1, pages + 1)}
+    pager.selectbox(_("Page"), list(numbers), format_func=numbers.__getitem__, key="leads_page")
 summary.caption(
     _("{found} of {total} leads · page {page} of {pages}").format(
         found=num(len(found)), total=num(len(frame)), page=num(page), pages=num(pages)

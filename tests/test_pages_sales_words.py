@@ -184,6 +184,11 @@ def test_the_overview_names_its_period_in_one_calendar(
     assert not at.get("date_input")  # Streamlit's picker writes Latin digits
     years = at.selectbox(key="overview_days_from_year").options
     assert "—" in years and all(not re.search("[0-9]", y) for y in years)
+    at.switch_page("pages/leads.py").run()  # the pager too: Streamlit's number box is Latin
+    assert not at.number_input and at.selectbox(key="leads_page").options[:2] == [
+        local_digits("1", reader),
+        local_digits("2", reader),
+    ]
 
 
 @pytest.mark.parametrize(
