@@ -30,7 +30,7 @@ from pypdf.errors import PyPdfError
 from sqlmodel import Session, select
 
 from sla_core.agreement import board
-from sla_core.agreement.document import SignatureLine
+from sla_core.agreement.document import Cover, SignatureLine
 from sla_core.agreement.export import EXPORT_ACTION, export_detail
 from sla_core.agreement.pdf import MANIFEST_NAME, Manifest, fully_signed, render
 from sla_core.agreement.versions import VersionStatus
@@ -133,6 +133,13 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
             version=version.number,
             content_hash=digest,
         )
+    return _signed_verdict(session, version, cover, digest)
+
+
+def _signed_verdict(
+    session: Session, version: AgreementVersion, cover: Cover, digest: str
+) -> Verdict:
+    """Step 4: the signature block is the database's and the version is fully signed."""
     status = board.status_of(session=session, version=version)
     number = version.number
 
