@@ -19,6 +19,7 @@ from sla_core.models import Role
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import PointLevel
+from ui.amounts import amount_input
 from ui.charts import memo_chart
 from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
 from ui.i18n import (
@@ -341,17 +342,18 @@ if can(user, Permission.MANAGE_POINTS):
             format_func=names.__getitem__,
             key="leaderboard_adjust_who",
         )
-        amount = st.number_input(
+        amount = amount_input(  # in the reader's digits
             _("Points (negative for a correction)"),
             step=1,
             value=5,
+            whole=True,
             key="leaderboard_adjust_points",
         )
         reason = st.text_input(_("Reason (required)"), key="leaderboard_adjust_reason")
         recorded = st.form_submit_button(_("Record"))
         if recorded and who is None:  # no one on the board yet
             st.error(_("Pick the person the points are for."))
-        elif recorded and who is not None:
+        elif recorded and who is not None and amount is not None:
             try:
                 with session_scope(engine) as session:
                     adjustments.add_adjustment(

@@ -11,6 +11,7 @@ from sla_core.sla.remind import notifications
 from sla_core.stages import (
     Stage,
 )
+from ui.amounts import amount_input
 from ui.data import current_user, get_engine
 from ui.flash import show_flash
 from ui.i18n import _, digits, local_times, num, org_settings, stage_label
@@ -167,9 +168,10 @@ disposition_box("queue", "queue", lead_id=int(lead_id), lead_name=lead_name, sta
 
 with st.container(border=True):
     value_col, open_col = st.columns([2, 1], vertical_alignment="bottom")
-    value = value_col.number_input(
-        _("Deal value"), min_value=0.0, value=0.0, step=1000.0, key="queue_deal_value"
-    )
+    value = amount_input(
+        _("Deal value"), min_value=0.0, value=0.0, step=1000.0, key="queue_deal_value",
+        where=value_col,
+    )  # fmt: skip
     open_col.button(
         _("Open opportunity"),
         key="queue_open_opportunity",
@@ -180,4 +182,5 @@ with st.container(border=True):
             _("Opportunity opened on {lead}.").format(lead=lead_name),
         ),
         kwargs={"lead_id": int(lead_id), "value": value, "seen": seen},
+        disabled=value is None,  # what was typed is not a number (said below the box)
     )

@@ -276,3 +276,34 @@ def test_a_pdfs_verdict_reads_in_the_readers_language() -> None:
     assert isinstance(verdict.reason, Message) and verdict.reason == "not a PDF file"
     assert verdict.reason.pattern(Language.PERSIAN) == "فایل PDF نیست"
     assert verdict.reason.pattern(Language.ARABIC) == "ليس ملف PDF"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("۱۲٬۵۰۰٫۵", 12500.5), ("١٢٬٥٠٠", 12500.0), ("12,500", 12500.0), ("−۵", -5.0), ("", None),
+     ("پنج", None)],
+)  # fmt: skip
+def test_amounts_are_read_in_any_digits(text: str, number: float | None) -> None:
+    from ui.amounts import parse_amount
+
+    assert parse_amount(text) == number
+
+
+def _amount_page() -> None:
+    import streamlit as st
+
+    from ui.amounts import amount_input
+
+    st.session_state["language"] = "fa"
+    value = amount_input("Deal value", key="deal", value=0.0, step=1000.0, min_value=0.0)
+    st.text(repr(value))
+
+
+def test_a_persian_reader_types_an_amount_in_persian_digits() -> None:
+    """Streamlit's number box writes "0.00"; a Persian reader sees and types "۰"."""
+    at = AppTest.from_function(_amount_page).run()
+    assert not at.number_input and at.text_input(key="deal").value == "۰"
+    at.text_input(key="deal").input("۱۲٬۵۰۰").run()
+    assert at.text[0].value == "12500.0" and not at.error
+    at.text_input(key="deal").input("−۵").run()
+    assert at.text[0].value == "None" and at.error[0].value == "عددی دست‌کم ۰ بنویسید."
