@@ -11,10 +11,11 @@ from sla_core.access import Permission, PermissionDenied, can
 from sla_core.agreement.rules_text import POINT_LEVELS
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.gamification import adjustments, charts, closing, service, trace
+from sla_core.gamification import adjustments, badges, charts, closing, service, trace
 from sla_core.gamification import leaderboard as lb
 from sla_core.gamification.advice import UNITS
 from sla_core.gamification.standings import MARKETING_SIDE, SALES_SIDE, TIE_RULE
+from sla_core.i18n.message import Message
 from sla_core.models import Role
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
@@ -38,6 +39,17 @@ from ui.tables import for_reading
 from ui.widgets import plain
 
 framed()
+
+
+def badge_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """A badges table's titles, tiers and reasons in the reader's words (a reason stored by an
+    earlier close, plain English text, stays as it was stored)."""
+    words = {
+        "badge": lambda b: _(b),
+        "tier": lambda t: _(badges.TIER_NAMES.get(str(t), str(t))),
+        "detail": lambda d: _(d) if isinstance(d, Message) else d,
+    }
+    return frame.assign(**{c: frame[c].map(f) for c, f in words.items() if c in frame})
 
 
 def level_name(level: str) -> str:
@@ -311,21 +323,28 @@ with badges_tab:
         if frozen.badges.empty:
             st.caption(_("No badge was earned in this period."))
         else:
-            stored_badges = lb.table(frozen.badges, {k: _(v) for k, v in lb.BADGE_TABLE.items()})
+            stored_badges = lb.table(
+                badge_words(frozen.badges), {k: _(v) for k, v in lb.BADGE_TABLE.items()}
+            )
             st.dataframe(stored_badges, hide_index=True, key="leaderboard_stored_badges")
     else:
         st.subheader(_("Earned in {period} so far").format(period=period_name(period)))
         if view.earning.empty:
             st.caption(_("No badge earned in this period yet."))
         else:
-            st.dataframe(view.earning, hide_index=True, key="leaderboard_earning")
+            earning = lb.table(
+                badge_words(view.earning), {k: _(v) for k, v in lb.BADGE_TABLE.items()}
+            )
+            st.dataframe(earning, hide_index=True, key="leaderboard_earning")
         st.caption(_("Badges are stored when a manager closes the period."))
     if view.mine is not None:
         st.subheader(_("Your badges"))
         if view.my_badges.empty:
             st.caption(_("None yet: they are awarded when a period is closed."))
         else:
-            my_badges = lb.table(view.my_badges, {k: _(v) for k, v in lb.MY_BADGE_TABLE.items()})
+            my_badges = lb.table(
+                badge_words(view.my_badges), {k: _(v) for k, v in lb.MY_BADGE_TABLE.items()}
+            )
             st.dataframe(
                 my_badges,
                 column_order=reading_order(list(my_badges.columns)),

@@ -307,3 +307,47 @@ def test_a_persian_reader_types_an_amount_in_persian_digits() -> None:
     assert at.text[0].value == "12500.0" and not at.error
     at.text_input(key="deal").input("−۵").run()
     assert at.text[0].value == "None" and at.error[0].value == "عددی دست‌کم ۰ بنویسید."
+
+
+@pytest.mark.parametrize("language", [Language.PERSIAN, Language.ARABIC])
+def test_the_badges_earned_so_far_read_in_the_readers_words(
+    world: tuple[Path, dict[str, str]],
+    language: Language,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 20: the leaderboard's badge table said "Badge", "silver", "2 month(s) in a row"."""
+    template, passwords = world
+    url = private_copy(template, tmp_path, monkeypatch)
+    _speak(url, language.value)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input("nasrin.f")
+    at.text_input[1].input(passwords["nasrin.f"])
+    at = button(at, "Sign in").click().run()
+    at.switch_page("pages/leaderboard.py").run()
+    said = {word: catalogue.translate(word, language) for word in ("Badge", "Tier", "Why")}
+    [table] = [t.value for t in at.dataframe if said["Badge"] in t.value.columns]
+    assert len(table) and "Badge" not in table.columns
+    words = table[[said["Badge"], said["Tier"], said["Why"]]].astype(str).to_numpy().ravel()
+    assert all(not re.search("[A-Za-z0-9]", w) for w in words), words
+
+
+def test_badge_reasons_take_the_plural_their_count_needs() -> None:
+    from sla_core.gamification import badges
+
+    history = pd.DataFrame(
+        {
+            "subject_id": [1, 2, 1, 2],
+            "period": ["2026-05", "2026-05", "2026-06", "2026-06"],
+            "disposition_due": [3, 0, 4, 5],
+            "dispositioned_in_time": [3, 0, 4, 5],
+            "levels_scored": [1, 1, 1, 1],
+            "levels_met": [0, 0, 0, 0],
+            "pct_to_goal": [50.0, 60.0, 50.0, 61.0],
+        }
+    )
+    found = badges.monthly_badges(history)
+    in_time = found[found["badge"] == "every_lead_in_time"].set_index("subject_id")["detail"]
+    assert (in_time[1], in_time[2]) == ("2 months in a row", "1 month in a row")
+    assert in_time[2].pattern(Language.ARABIC) == "شهر واحد متتالٍ"
+    assert in_time[1].pattern(Language.PERSIAN).format(n="۲") == "۲ ماه پیاپی"
