@@ -15,7 +15,7 @@ from sla_core.stages import (
 )
 from ui.data import current_user, get_engine
 from ui.flash import show_flash
-from ui.i18n import _, num, org_settings, reading_order, stage_label
+from ui.i18n import _, digits, num, org_settings, reading_order, stage_label
 from ui.lead_actions import disposition_box, touch_box
 from ui.lead_view import (
     clocks_table,
@@ -126,6 +126,7 @@ if not found.may_work or stage not in AWAITING_DISPOSITION:
 seen = leads.seen_of(pd.Series(lead))  # the state this page showed: a later change is refused
 
 st.subheader(_("Work this lead"))
-lead_name = plain(f"#{lead_id} {name}" if name else f"#{lead_id}")  # shown through Markdown
+number = f"#{digits(str(lead_id))}"  # in the reader's digits
+lead_name = plain(f"{number} {name}" if name else number)  # shown through Markdown
 touch_box("lead", "lead", lead_id=lead_id, lead_name=lead_name)
 disposition_box("lead", "lead", lead_id=lead_id, lead_name=lead_name, stage=stage, seen=seen)

@@ -11,17 +11,21 @@ from sla_core.access import Permission, PermissionDenied, can
 from sla_core.agreement.rules_text import POINT_LEVELS
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.gamification import adjustments, charts, closing, service, trace
+from sla_core.gamification import adjustments, badges, charts, closing, service, trace
 from sla_core.gamification import leaderboard as lb
+from sla_core.gamification.advice import UNITS
 from sla_core.gamification.standings import MARKETING_SIDE, SALES_SIDE, TIE_RULE
+from sla_core.i18n.message import Message
 from sla_core.models import Role
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import PointLevel
+from ui.amounts import amount_input
 from ui.charts import memo_chart
 from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
 from ui.i18n import (
     _,
+    _n,
     day,
     digits,
     num,
@@ -35,6 +39,17 @@ from ui.tables import for_reading
 from ui.widgets import plain
 
 framed()
+
+
+def badge_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """A badges table's titles, tiers and reasons in the reader's words (a reason stored by an
+    earlier close, plain English text, stays as it was stored)."""
+    words = {
+        "badge": lambda b: _(b),
+        "tier": lambda t: _(badges.TIER_NAMES.get(str(t), str(t))),
+        "detail": lambda d: _(d) if isinstance(d, Message) else d,
+    }
+    return frame.assign(**{c: frame[c].map(f) for c, f in words.items() if c in frame})
 
 
 def level_name(level: str) -> str:
@@ -155,13 +170,13 @@ if view.mine is not None:
     if mine.moves.empty:
         st.caption(_("Every level you are scored on is at its highest tier."))
     for move in mine.moves.itertuples(index=False):
+        what = _n(*UNITS[move.level], int(move.needed)).format(count=num(move.needed))
         st.text(
-            _("{needed} {what}: +{points} points ({level})").format(
-                needed=num(move.needed),
-                what=_(move.what),
-                points=digits(f"{move.points:g}"),
-                level=level_name(move.level),
-            )
+            _n(
+                "{what}: +{points} point ({level})",
+                "{what}: +{points} points ({level})",
+                int(move.points),
+            ).format(what=what, points=digits(f"{move.points:g}"), level=level_name(move.level))
         )
 
 people_tab, teams_tab, badges_tab = st.tabs([_("People"), _("Teams"), _("Badges")])
@@ -306,21 +321,28 @@ with badges_tab:
         if frozen.badges.empty:
             st.caption(_("No badge was earned in this period."))
         else:
-            stored_badges = lb.table(frozen.badges, {k: _(v) for k, v in lb.BADGE_TABLE.items()})
+            stored_badges = lb.table(
+                badge_words(frozen.badges), {k: _(v) for k, v in lb.BADGE_TABLE.items()}
+            )
             st.dataframe(stored_badges, hide_index=True, key="leaderboard_stored_badges")
     else:
         st.subheader(_("Earned in {period} so far").format(period=period_name(period)))
         if view.earning.empty:
             st.caption(_("No badge earned in this period yet."))
         else:
-            st.dataframe(view.earning, hide_index=True, key="leaderboard_earning")
+            earning = lb.table(
+                badge_words(view.earning), {k: _(v) for k, v in lb.BADGE_TABLE.items()}
+            )
+            st.dataframe(earning, hide_index=True, key="leaderboard_earning")
         st.caption(_("Badges are stored when a manager closes the period."))
     if view.mine is not None:
         st.subheader(_("Your badges"))
         if view.my_badges.empty:
             st.caption(_("None yet: they are awarded when a period is closed."))
         else:
-            my_badges = lb.table(view.my_badges, {k: _(v) for k, v in lb.MY_BADGE_TABLE.items()})
+            my_badges = lb.table(
+                badge_words(view.my_badges), {k: _(v) for k, v in lb.MY_BADGE_TABLE.items()}
+            )
             st.dataframe(
                 my_badges,
                 column_order=reading_order(list(my_badges.columns)),
@@ -337,17 +359,18 @@ if can(user, Permission.MANAGE_POINTS):
             format_func=names.__getitem__,
             key="leaderboard_adjust_who",
         )
-        amount = st.number_input(
+        amount = amount_input(  # in the reader's digits
             _("Points (negative for a correction)"),
             step=1,
             value=5,
+            whole=True,
             key="leaderboard_adjust_points",
         )
         reason = st.text_input(_("Reason (required)"), key="leaderboard_adjust_reason")
         recorded = st.form_submit_button(_("Record"))
         if recorded and who is None:  # no one on the board yet
             st.error(_("Pick the person the points are for."))
-        elif recorded and who is not None:
+        elif recorded and who is not None and amount is not None:
             try:
                 with session_scope(engine) as session:
                     adjustments.add_adjustment(

@@ -8,9 +8,11 @@ import streamlit as st
 
 from sla_core import access, browse
 from sla_core.db import session_scope
-from sla_core.stages import STAGE_LABELS, Stage
+from sla_core.i18n.languages import Language
+from sla_core.stages import Stage
 from ui.data import current_snapshot, current_user, get_engine
-from ui.i18n import _, num
+from ui.dates import date_range_input
+from ui.i18n import _, digits, language, num, stage_label
 from ui.lead_view import open_picked
 from ui.navigation import framed
 from ui.widgets import plain
@@ -39,12 +41,14 @@ with st.container(border=True):
     stages = first.multiselect(
         _("Stage"),
         options=[s.value for s in Stage],
-        format_func=lambda v: STAGE_LABELS[Stage(v)],
+        format_func={s.value: stage_label(s) for s in Stage}.__getitem__,
+        placeholder=_("All stages"),  # Streamlit's own placeholder is English
         key="leads_stages",
     )
     sources = second.multiselect(
         _("Source"),
         options=browse.source_choices(frame, actor=user, memo=snap.memo),
+        placeholder=_("All sources"),
         key="leads_sources",
     )
     owner_ids: list[int] = []
@@ -54,14 +58,15 @@ with st.container(border=True):
             _("Owner"),
             options=sorted(present, key=lambda i: owner_names.get(i, "")),
             format_func=lambda i: owner_names.get(i, f"#{i}"),
+            placeholder=_("All owners"),
             key="leads_owners",
         )
     search, created = st.columns([2, 1])
     text = search.text_input(
         _("Search"), placeholder=_("name, e-mail, company or CRM id"), key="leads_search"
     )
-    # an empty tuple opens an empty range picker (Streamlit's stubs omit that case)
-    dates = created.date_input(_("Created between"), value=(), key="leads_created")  # type: ignore[arg-type]
+    with created:  # in the reader's calendar and digits
+        dates = date_range_input(_("Created between"), key="leads_created")
 
 wanted = browse.LeadFilter(
     stages=stages,
@@ -81,17 +86,19 @@ page = int(st.session_state.get("leads_page", 1))
 rows = browse.page_rows(frame, found, page)
 shown, shown_ids = browse.for_display(rows, people), rows["id"].astype("int64").tolist()
 
+# The table's times are UTC (`browse.for_display`); the zone is named in the reader's words.
+in_zone = "UTC"
 labels = {
     "name": _("Name"),
     "company": _("Company"),
     "stage": _("Stage"),
     "owner": _("Owner"),
-    "mql_at": _("MQL since (UTC)"),
+    "mql_at": _("MQL since ({zone} time)").format(zone=in_zone),
     "touches": _("Touches"),
     "source": _("Source"),
     "lead_key": _("ID in the CRM"),
     "email": _("E-mail"),
-    "created_at": _("Created (UTC)"),
+    "created_at": _("Created ({zone} time)").format(zone=in_zone),
 }
 if owner_id is not None:  # a rep's own leads: they are the owner of every one
     del labels["owner"]
@@ -101,7 +108,11 @@ if "leads_columns" not in st.session_state:
     kept = st.session_state.get("leads_columns_kept", list(labels)[:7])
     st.session_state["leads_columns"] = [c for c in kept if c in labels]
 picked = st.multiselect(
-    _("Columns"), options=list(labels), format_func=labels.__getitem__, key="leads_columns"
+    _("Columns"),
+    options=list(labels),
+    format_func=labels.__getitem__,
+    placeholder=_("Choose columns"),
+    key="leads_columns",
 )
 st.session_state["leads_columns_kept"] = picked
 widths = {"name": 160, "company": 140, "stage": 170, "owner": 120, "mql_at": 130,
@@ -125,7 +136,11 @@ st.caption(_("Click a row to open the lead."))
 open_picked(clicked, shown_ids)
 # Below the table, so the table's toolbar never covers the pager.
 summary, pager = st.columns([3, 1], vertical_alignment="bottom")
-pager.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="leads_page")
+if language() is Language.ENGLISH:
+    pager.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key="leads_page")
+else:  # Streamlit's number input writes Latin digits: pick the page in the reader's
+    numbers = {n: digits(str(n)) for n in range(1, pages + 1)}
+    pager.selectbox(_("Page"), list(numbers), format_func=numbers.__getitem__, key="leads_page")
 summary.caption(
     _("{found} of {total} leads · page {page} of {pages}").format(
         found=num(len(found)), total=num(len(frame)), page=num(page), pages=num(pages)

@@ -17,7 +17,8 @@ from sla_core.sla.context import load_heads, sales_teams
 from ui import revenue as revenue_section
 from ui.charts import memo_chart
 from ui.data import current_snapshot, current_user, get_engine
-from ui.i18n import _, num, pct, period_name, signed, when
+from ui.dates import date_range_input
+from ui.i18n import _, calendar, num, pct, period_name, signed, when
 from ui.navigation import framed
 from ui.sla_data import setup_key, sla_view
 from ui.widgets import agreement_banner, plain
@@ -54,7 +55,8 @@ choice = (
 )
 days = None
 if choice is PeriodChoice.CUSTOM:
-    picked = custom.date_input(_("From and to"), value=(), key="overview_days")  # type: ignore[arg-type]  # an empty range picker
+    with custom:
+        picked = date_range_input(_("From and to"), key="overview_days")
     if len(picked) < 2:
         st.info(_("Pick the first and the last day of the period."))
         st.stop()
@@ -66,7 +68,7 @@ if owner_id is None and access.can(user, access.Permission.VIEW_TEAM_QUEUES):
         _("Team"), options=teams, index=None, placeholder=_("All teams"), key="overview_team"
     )
 try:
-    period = in_view.period_for(choice, ref, org, days)
+    period = in_view.period_for(choice, ref, org, days, calendar=calendar())
 except periods.PeriodError as exc:
     st.error(plain(exc))
     st.stop()
@@ -100,8 +102,8 @@ else:
     scope = _("the whole organisation")
 st.caption(
     _(
-        "{period} ({zone}), counted until {until}, {scope}. Targets of a running period "
-        "are pro-rated to the share of it gone."
+        "{period}, counted until {until} ({zone} time), {scope}. Targets of a running "
+        "period are pro-rated to the share of it gone."
     ).format(period=period_name(period), zone=org.time_zone, until=when(until), scope=scope)
 )
 agreement_banner(governing)

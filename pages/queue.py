@@ -11,9 +11,10 @@ from sla_core.sla.remind import notifications
 from sla_core.stages import (
     Stage,
 )
+from ui.amounts import amount_input
 from ui.data import current_user, get_engine
 from ui.flash import show_flash
-from ui.i18n import _, local_times, num, org_settings, stage_label
+from ui.i18n import _, digits, local_times, num, org_settings, stage_label
 from ui.lead_actions import disposition_box, run, touch_box
 from ui.lead_view import open_picked
 from ui.mail import reminders_now
@@ -74,9 +75,9 @@ st.caption(
         "Open leads in the order to work them: disposition within {hours} working hours of "
         "assignment, first touch within {days} business days, {attempts} follow-up attempts."
     ).format(
-        hours=windows.disposition_hours,
-        days=windows.work_within_days,
-        attempts=windows.follow_up_attempts,
+        hours=num(windows.disposition_hours),
+        days=num(windows.work_within_days),
+        attempts=num(windows.follow_up_attempts),
     )
 )
 
@@ -151,8 +152,9 @@ if queue.empty:
 # Options are lead ids and the label names the lead only: a label that carried the live
 # countdown changed with every write or minute, and the browser, holding a label that was
 # gone, fell back to the first lead, so the next click acted on a lead the rep never picked.
-names_of = {row.id: f"#{row.id} {row.name}" for row in queue.itertuples()}
-labels = {row.id: f"#{row.id} · {row.name}" for row in queue.itertuples()}
+# The lead's number in the reader's digits (#۲۹۶۵ in fa).
+names_of = {row.id: f"#{digits(str(row.id))} {row.name}" for row in queue.itertuples()}
+labels = {row.id: f"#{digits(str(row.id))} · {row.name}" for row in queue.itertuples()}
 lead_id = st.selectbox(
     _("Lead to work on"), list(labels), format_func=lambda i: labels[i], key="queue_lead"
 )
@@ -166,9 +168,10 @@ disposition_box("queue", "queue", lead_id=int(lead_id), lead_name=lead_name, sta
 
 with st.container(border=True):
     value_col, open_col = st.columns([2, 1], vertical_alignment="bottom")
-    value = value_col.number_input(
-        _("Deal value"), min_value=0.0, value=0.0, step=1000.0, key="queue_deal_value"
-    )
+    value = amount_input(
+        _("Deal value"), min_value=0.0, value=0.0, step=1000.0, key="queue_deal_value",
+        where=value_col,
+    )  # fmt: skip
     open_col.button(
         _("Open opportunity"),
         key="queue_open_opportunity",
@@ -179,4 +182,5 @@ with st.container(border=True):
             _("Opportunity opened on {lead}.").format(lead=lead_name),
         ),
         kwargs={"lead_id": int(lead_id), "value": value, "seen": seen},
+        disabled=value is None,  # what was typed is not a number (said below the box)
     )

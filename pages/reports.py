@@ -14,7 +14,8 @@ from sla_core.overview import revenue
 from sla_core.periods import PeriodKind
 from ui import revenue as revenue_section
 from ui.data import current_snapshot, current_user, get_engine, leads_for
-from ui.i18n import _, chart, num, period_name
+from ui.dates import date_range_input
+from ui.i18n import _, calendar, chart, num, period_name
 from ui.marketing import people
 from ui.navigation import framed
 from ui.tables import for_reading
@@ -29,7 +30,8 @@ with session_scope(get_engine()) as session:
 snapshot = leads_for(None)
 staff = people()
 names = dict(zip(staff["id"], staff["name"], strict=True))
-zone, calendar = settings.time_zone, settings.calendar
+# Periods and months in the reader's calendar (a Persian reader's quarter is a Jalali one).
+zone, shown_in = settings.time_zone, calendar()
 
 st.title(_("Closed-loop reports"))
 today = now().date()
@@ -46,7 +48,7 @@ kind = (
 )  # fmt: skip
 shared = current_snapshot()
 choices = revenue.memo_period_choices(
-    shared.frame, kind, pd.Timestamp(now()), zone=zone, calendar=calendar, actor=user,
+    shared.frame, kind, pd.Timestamp(now()), zone=zone, calendar=shown_in, actor=user,
     memo=shared.memo,
 )  # fmt: skip
 period_names = {p: period_name(p) for p in choices}  # in this run's language
@@ -66,10 +68,8 @@ revenue_section.section(
 )
 
 st.divider()
-picked = st.date_input(
-    _("Leads created between"),
-    (today - timedelta(days=180), today),
-    key="reports_range",
+picked = date_range_input(
+    _("Leads created between"), value=(today - timedelta(days=180), today), key="reports_range"
 )
 start, end = (picked[0], picked[-1]) if picked else (None, None)
 labels = {"source": _("Source"), "campaign": _("Campaign"),
@@ -80,7 +80,7 @@ by = st.segmented_control(
 by = by or "source"
 
 leads = closed_loop.in_range(snapshot, start, end, zone)
-groups = closed_loop.group_labels(leads, by, marketers=names, zone=zone, calendar=calendar)
+groups = closed_loop.group_labels(leads, by, marketers=names, zone=zone, calendar=shown_in)
 table = closed_loop.funnel_by(leads, groups, by_label=by == "month")
 st.subheader(_("Funnel by {what}").format(what=labels[by].lower()))
 if leads.empty:
@@ -112,7 +112,7 @@ reasons_table = closed_loop.reasons(leads, reason_groups)
 st.dataframe(for_reading(reasons_table), hide_index=True, key="reports_reasons")
 
 st.subheader(_("MQL volume against target, and sales acceptance, per marketer"))
-months = closed_loop.months_spanned(leads, zone=zone, calendar=calendar)
+months = closed_loop.months_spanned(leads, zone=zone, calendar=settings.calendar)
 marketer_groups = closed_loop.group_labels(leads, "marketer", marketers=names)
 card = closed_loop.marketer_scorecard(leads, marketer_groups, targets.mqls_per_marketer, months)
 st.caption(

@@ -34,7 +34,7 @@ st.caption(
     _(
         "Unassigned MQLs go to active reps by score, then age: reps below the monthly "
         "minimum of {low} first, then the least loaded, never above {high} per month."
-    ).format(low=targets.min_mqls_per_rep, high=targets.max_mqls_per_rep)
+    ).format(low=num(targets.min_mqls_per_rep), high=num(targets.max_mqls_per_rep))
 )
 show_flash("routing")
 
@@ -44,6 +44,7 @@ away = st.multiselect(
     list(names),
     default=[rep for rep in names if rep in stored_away],
     format_func=lambda rep: names[rep],
+    placeholder=_("Nobody"),  # Streamlit's own placeholder is English
     key="routing_away",
     help=_("Reps with an away period covering today are listed already."),
 )

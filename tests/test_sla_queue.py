@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from sla_core.i18n.catalogue import translate
 from sla_core.i18n.languages import Language
 from sla_core.i18n.message import Message
 from sla_core.i18n.numbers import local_digits
@@ -77,7 +76,7 @@ def test_countdown_is_a_translatable_message_with_local_digits() -> None:
     """The words go through the i18n layer: a Persian reader gets Persian words and digits."""
     [words] = countdown(pd.Series([-72.0])).tolist()
     assert isinstance(words, Message) and words.template == "{n} days late"
-    shown = translate(words.template, Language.PERSIAN).format(
+    shown = words.pattern(Language.PERSIAN).format(
         n=local_digits(str(words.values["n"]), Language.PERSIAN)
     )
     assert "۳" in shown and "late" not in shown and "3" not in shown

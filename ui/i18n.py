@@ -20,7 +20,7 @@ from sla_core.i18n import catalogue, charts, dates, glossary, languages, numbers
 from sla_core.i18n.languages import N_, Language
 from sla_core.i18n.message import Message
 from sla_core.org import OrgSettings
-from sla_core.periods import Calendar, Period
+from sla_core.periods import Calendar, Period, PeriodKind, zone_info
 from sla_core.stages import STAGE_LABELS, Stage
 
 LANGUAGE_KEY = "language"
@@ -51,7 +51,7 @@ def _(message: str) -> str:
     """
     if isinstance(message, Message):
         values = {key: _value(value) for key, value in message.values.items()}
-        return catalogue.translate(message.template, language()).format(**values)
+        return message.pattern(language()).format(**values)
     return catalogue.translate(message, language())
 
 
@@ -125,8 +125,19 @@ def day(value: date | None, *, long: bool = True) -> str:
 
 
 def period_name(period: Period) -> str:
-    """A reporting period as the reader names it: "May 2026", fa "اردیبهشت ۱۴۰۵"."""
-    return dates.period_name(period, language())
+    """A reporting period as the reader names it: "May 2026", fa "اردیبهشت ۱۴۰۵".
+
+    A month or quarter cut in another calendar than the reader's (a Gregorian organisation's
+    December for a Persian reader) also names its days in the reader's calendar, so one
+    sentence never mixes calendars: "دسامبر ۲۰۲۶ (۱۰ آذر تا ۱۰ دی ۱۴۰۵)".
+    """
+    name = dates.period_name(period, language())
+    if period.kind is PeriodKind.CUSTOM or period.calendar is calendar():
+        return name
+    local = zone_info(period.zone)
+    first = period.start.tz_convert(local).date()
+    last = (period.end.tz_convert(local) - pd.Timedelta(days=1)).date()
+    return _("{period} ({first} to {last})").format(period=name, first=day(first), last=day(last))
 
 
 def chart(figure: alt.Chart) -> alt.Chart:

@@ -83,15 +83,19 @@ def disposition_box(
                 horizontal=True,
                 key=f"{prefix}_outcome",
             )
+            write_it = _("Other (write it below)")
+            # The agreed reasons are stored in English (reports group by them), shown translated.
+            said = {r: _(r) for r in DEFAULT_REASONS[outcome]} | {write_it: write_it}
             reason = st.selectbox(
                 _("Reason"),
-                [*DEFAULT_REASONS[outcome], _("Other (write it below)")],
+                list(said),
+                format_func=said.__getitem__,
                 index=None,
                 placeholder=_("Choose a reason"),
                 key=f"{prefix}_reason",
             )
             other = st.text_input(_("Other reason"), key=f"{prefix}_other_reason")
-            given = other if reason == _("Other (write it below)") else reason
+            given = other if reason == write_it else reason
             st.button(
                 _("Save disposition"),
                 key=f"{prefix}_decline",

@@ -35,6 +35,21 @@ RTL_CSS = f"""
 [data-testid="stMetricDelta"] {{ direction: rtl; }}
 /* Sidebar navigation and menus read from the right. */
 [data-testid="stSidebarNav"] a {{ flex-direction: row; text-align: right; }}
+/* Segmented controls: Streamlit overlaps the segments by a negative right margin and rounds
+   the left end of the first and the right end of the last, as if they ran left to right; right
+   to left the first segment stuck out past its column (clipped) and the ends came out square. */
+.stApp [data-testid="stButtonGroup"] [data-variant="segmented_control"] {{
+  margin-right: 0; margin-left: -1px; border-radius: 0;
+}}
+.stApp [data-testid="stButtonGroup"] [data-variant="segmented_control"]:first-child {{
+  border-radius: 0 0.5rem 0.5rem 0;
+}}
+.stApp [data-testid="stButtonGroup"] [data-variant="segmented_control"]:last-child {{
+  margin-left: 0; border-radius: 0.5rem 0 0 0.5rem;
+}}
+.stApp [data-testid="stButtonGroup"] [data-variant="segmented_control"]:only-child {{
+  border-radius: 0.5rem;
+}}
 /* Material icons are ligatures: never let the text font or direction reach them. */
 .stApp [data-testid="stIconMaterial"] {{ font-family: "Material Symbols Rounded"; direction: ltr; }}
 /* Charts lay themselves out right to left (ui.i18n.chart mirrors them): a right-to-left

@@ -156,9 +156,9 @@ def export_and_verify(user: User, numbers: list[int], in_force: int) -> None:
         with session_scope(get_engine()) as session:
             verdict = verify.verify_pdf(session=session, data=upload.getvalue())
         if verdict.valid:
-            st.success(_("Valid: {reason}.").format(reason=plain(verdict.reason)))
+            st.success(_("Valid: {reason}.").format(reason=plain(_(verdict.reason))))
         else:
-            st.error(_("Not valid: {reason}.").format(reason=plain(verdict.reason)))
+            st.error(_("Not valid: {reason}.").format(reason=plain(_(verdict.reason))))
 
 
 def _downloads(number: int) -> None:

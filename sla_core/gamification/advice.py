@@ -14,17 +14,38 @@ import pandas as pd
 
 from sla_core.gamification.board import Board
 from sla_core.gamification.points import PointStatus
+from sla_core.i18n.languages import N_n
 from sla_core.terms import LevelRule, PointLevel
 
-UNITS = {
-    PointLevel.DISPOSITION.value: "more leads dispositioned in time",
-    PointLevel.WORKED.value: "more leads worked within the window",
-    PointLevel.FOLLOW_UP.value: "more leads followed up as agreed",
-    PointLevel.ACCEPTANCE.value: "more of your MQLs accepted by sales",
-    PointLevel.CONVERSION.value: "more deals won",
-    PointLevel.OPPORTUNITIES.value: "more opportunities opened",
-    PointLevel.MQL_VOLUME.value: "more MQLs produced",
+# What a move asks for, as one message in its singular and plural forms ({count}: how many);
+# the page picks the form for the count (`_n`), so "1 more deal won", never "1 more deals won".
+UNITS: dict[str, tuple[str, str]] = {
+    PointLevel.DISPOSITION.value: N_n(
+        "{count} more lead dispositioned in time", "{count} more leads dispositioned in time"
+    ),
+    PointLevel.WORKED.value: N_n(
+        "{count} more lead worked within the window", "{count} more leads worked within the window"
+    ),
+    PointLevel.FOLLOW_UP.value: N_n(
+        "{count} more lead followed up as agreed", "{count} more leads followed up as agreed"
+    ),
+    PointLevel.ACCEPTANCE.value: N_n(
+        "{count} more of your MQLs accepted by sales", "{count} more of your MQLs accepted by sales"
+    ),
+    PointLevel.CONVERSION.value: N_n("{count} more deal won", "{count} more deals won"),
+    PointLevel.OPPORTUNITIES.value: N_n(
+        "{count} more opportunity opened", "{count} more opportunities opened"
+    ),
+    PointLevel.MQL_VOLUME.value: N_n("{count} more MQL produced", "{count} more MQLs produced"),
 }
+
+
+def unit_words(level: str, needed: int) -> str:
+    """A move in English words: "1 more deal won", "3 more deals won"."""
+    singular, plural = UNITS[level]
+    return (singular if needed == 1 else plural).format(count=needed)
+
+
 RATES = {
     PointLevel.DISPOSITION,
     PointLevel.WORKED,
@@ -73,8 +94,8 @@ def moves_for(scored: pd.DataFrame, rules: tuple[LevelRule, ...], stick: bool) -
             target, gain = float(ahead[0].at_pct), ahead[0].points - paid
         needed = _count_needed(level, float(rec.actual), float(rec.goal), int(rec.due), target)
         if needed > 0 and gain > 0:
-            rows.append({"level": level.value, "needed": needed, "what": UNITS[level.value],
-                         "points": int(gain)})  # fmt: skip
+            rows.append({"level": level.value, "needed": needed,
+                         "what": unit_words(level.value, needed), "points": int(gain)})  # fmt: skip
     frame = pd.DataFrame(rows, columns=["level", "needed", "what", "points"])
     return frame.sort_values(["needed", "points"], ascending=[True, False], kind="mergesort")
 

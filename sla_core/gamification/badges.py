@@ -13,10 +13,14 @@ column (see `history.board_history`). The badges of the newest period:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
+
+from sla_core.i18n.languages import N_, N_n
+from sla_core.i18n.message import Message
 
 
 class Badge(StrEnum):
@@ -33,14 +37,22 @@ class Tier(StrEnum):
 
 
 BADGE_TITLES = {
-    Badge.EVERY_LEAD_IN_TIME: "Every lead in time",
-    Badge.ON_TARGET: "On target, months in a row",
-    Badge.MOST_IMPROVED: "Most improved",
-    Badge.CLOSER: "Closer of the quarter",
+    Badge.EVERY_LEAD_IN_TIME: N_("Every lead in time"),
+    Badge.ON_TARGET: N_("On target, months in a row"),
+    Badge.MOST_IMPROVED: N_("Most improved"),
+    Badge.CLOSER: N_("Closer of the quarter"),
 }
+TIER_NAMES = {Tier.BRONZE.value: N_("bronze"), Tier.SILVER.value: N_("silver"),
+              Tier.GOLD.value: N_("gold")}  # fmt: skip
 
 AWARD_COLUMNS = ["subject_id", "badge", "tier", "detail"]
 _PODIUM = [Tier.GOLD.value, Tier.SILVER.value, Tier.BRONZE.value]
+
+
+def _messages(said: Iterable[Message]) -> pd.Series:
+    """Reasons as an object column: pandas would turn a column of text into plain `str`
+    and lose what makes each a translatable `Message`."""
+    return pd.Series(list(said), dtype=object)
 
 
 def _wide(history: pd.DataFrame, flags: pd.Series) -> pd.DataFrame:
@@ -74,7 +86,9 @@ def all_in_time(history: pd.DataFrame) -> pd.Series:
     return (due > 0) & (history["dispositioned_in_time"] == due)
 
 
-def _streak_awards(streak: pd.Series, marks: tuple[int, int, int], what: str) -> pd.DataFrame:
+def _streak_awards(
+    streak: pd.Series, marks: tuple[int, int, int], what: tuple[str, str]
+) -> pd.DataFrame:
     bronze, silver, gold = marks
     earned = streak[streak >= bronze]
     tier = np.where(
@@ -84,18 +98,20 @@ def _streak_awards(streak: pd.Series, marks: tuple[int, int, int], what: str) ->
         {
             "subject_id": earned.index.astype("int64"),
             "tier": tier,
-            "detail": [what.format(n=int(n)) for n in earned],
+            "detail": _messages(Message.counted(what, int(n), n=int(n)) for n in earned),
         }
     )
 
 
-def _podium(scores: pd.Series, what: str) -> pd.DataFrame:
+def _podium(scores: pd.Series, what: tuple[str, str], decimals: int = 0) -> pd.DataFrame:
+    """The top three of `scores` (gold, silver, bronze); `what` says each one's score (a
+    counted message; the English text as before, the reader's where it is shown)."""
     top = scores[scores > 0].sort_values(ascending=False, kind="mergesort").head(3)
     return pd.DataFrame(
         {
             "subject_id": top.index.astype("int64"),
             "tier": _PODIUM[: len(top)],
-            "detail": [what.format(v=v) for v in top],
+            "detail": _messages(Message.counted(what, int(v), v=f"{v:.{decimals}f}") for v in top),
         }
     )
 
@@ -107,18 +123,23 @@ def monthly_badges(history: pd.DataFrame) -> pd.DataFrame:
     periods = list(dict.fromkeys(history["period"]))
     parts = []
     in_time = _streak_awards(
-        trailing_streak(history, all_in_time(history)), (1, 2, 3), "{n} month(s) in a row"
+        trailing_streak(history, all_in_time(history)),
+        (1, 2, 3),
+        N_n("{n} month in a row", "{n} months in a row"),
     )
     parts.append(in_time.assign(badge=Badge.EVERY_LEAD_IN_TIME.value))
     target = _streak_awards(
-        trailing_streak(history, on_target(history)), (3, 6, 12), "{n} months in a row on target"
+        trailing_streak(history, on_target(history)),
+        (3, 6, 12),
+        N_n("{n} month in a row on target", "{n} months in a row on target"),
     )
     parts.append(target.assign(badge=Badge.ON_TARGET.value))
     if len(periods) >= 2:
         pct = history.pivot_table(index="subject_id", columns="period", values="pct_to_goal")
         if periods[-1] in pct.columns and periods[-2] in pct.columns:
             rise = (pct[periods[-1]] - pct[periods[-2]]).dropna().round(1)
-            improved = _podium(rise, "+{v:.1f} points of percent-to-goal")
+            forms = N_n("+{v} point of percent-to-goal", "+{v} points of percent-to-goal")
+            improved = _podium(rise, forms, decimals=1)
             parts.append(improved.assign(badge=Badge.MOST_IMPROVED.value))
     return pd.concat(parts, ignore_index=True)[AWARD_COLUMNS]
 
@@ -126,4 +147,5 @@ def monthly_badges(history: pd.DataFrame) -> pd.DataFrame:
 def quarter_badges(quarter: pd.DataFrame) -> pd.DataFrame:
     """Closer of the quarter from the quarter's person standings: the most deals won."""
     won = quarter.set_index("subject_id")["won"].astype("int64")
-    return _podium(won, "{v} deals won").assign(badge=Badge.CLOSER.value)[AWARD_COLUMNS]
+    forms = N_n("{v} deal won", "{v} deals won")
+    return _podium(won, forms).assign(badge=Badge.CLOSER.value)[AWARD_COLUMNS]

@@ -159,12 +159,12 @@ def earning(board: Board, trend_people: pd.DataFrame) -> pd.DataFrame:
         else badges.monthly_badges(trend_people)
     )
     names = board.people.set_index("subject_id")["name"]
-    return pd.DataFrame(
+    return pd.DataFrame(  # the columns of BADGE_TABLE; words as sla_core marks them (N_)
         {
-            "Name": found["subject_id"].map(names).to_numpy(),
-            "Badge": found["badge"].map(lambda b: badges.BADGE_TITLES[badges.Badge(b)]).to_numpy(),
-            "Tier": found["tier"].to_numpy(),
-            "Why": found["detail"].to_numpy(),
+            "name": found["subject_id"].map(names).to_numpy(),
+            "badge": found["badge"].map(lambda b: badges.BADGE_TITLES[badges.Badge(b)]).to_numpy(),
+            "tier": found["tier"].to_numpy(),
+            "detail": pd.Series(found["detail"].to_numpy(), dtype=object),  # Messages kept
         }
     )
 

@@ -18,7 +18,7 @@ from babel.messages.pofile import write_po
 from sla_core.i18n import catalogue
 from sla_core.i18n.languages import Language
 
-KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None, "_n": (1, 2)}
+KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None, "_n": (1, 2), "N_n": (1, 2)}
 PROJECT = "LeadPact"
 
 

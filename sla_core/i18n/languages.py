@@ -45,3 +45,9 @@ def direction(language: Language) -> str:
 def N_(message: str) -> str:
     """Mark `message` for translation where it is defined; it is translated where it is shown."""
     return message
+
+
+def N_n(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural message (singular and plural English forms) for translation where it is
+    defined; where it is shown, `_n(*forms, count)` picks the form (Arabic has six)."""
+    return singular, plural

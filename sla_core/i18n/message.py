@@ -5,11 +5,18 @@ print it are unchanged) that also remembers its template and values; `ui.i18n._`
 Message translates the template and fills in the values:
 
     Message.of(N_("No leads reached anyone in {period}."), period=period.label)
+
+A sentence about a number of things has a singular and a plural form (Arabic has six):
+
+    Message.counted(N_n("in {n} day", "in {n} days"), n, n=n)
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from sla_core.i18n import catalogue
+from sla_core.i18n.languages import Language
 
 
 class Message(str):
@@ -17,17 +24,40 @@ class Message(str):
 
     template: str
     values: dict[str, Any]
+    forms: tuple[str, str] | None  # singular and plural ids of a counted sentence
+    quantity: int | None  # how many things a counted sentence is about
 
-    def __new__(cls, template: str, values: dict[str, Any]) -> Message:
+    def __new__(
+        cls,
+        template: str,
+        values: dict[str, Any],
+        forms: tuple[str, str] | None = None,
+        count: int | None = None,
+    ) -> Message:
         made = super().__new__(cls, template.format(**values))
         made.template = template
         made.values = dict(values)
+        made.forms = forms
+        made.quantity = count
         return made
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Message, (self.template, self.values))
+        return (Message, (self.template, self.values, self.forms, self.quantity))
+
+    def pattern(self, language: Language) -> str:
+        """The template in `language`, in the plural form its count takes there; unfilled."""
+        if self.forms is not None and self.quantity is not None:
+            return catalogue.translate_plural(*self.forms, self.quantity, language)
+        return catalogue.translate(self.template, language)
 
     @classmethod
     def of(cls, template: str, **values: Any) -> Message:
         """The sentence `template` (marked with N_ where it is written) filled with `values`."""
         return cls(template, values)
+
+    @classmethod
+    def counted(cls, forms: tuple[str, str], count: int, **values: Any) -> Message:
+        """A sentence about `count` things: `forms` are its singular and plural (marked with
+        N_n where they are written); the English text takes the form that fits `count`."""
+        singular, plural = forms
+        return cls(singular if count == 1 else plural, values, forms, count)

@@ -13,6 +13,7 @@ from enum import StrEnum
 import pandas as pd
 
 from sla_core import periods
+from sla_core.i18n.languages import N_
 from sla_core.org import OrgSettings
 from sla_core.overview import figures
 from sla_core.overview.figures import GroupTargets
@@ -32,10 +33,10 @@ class PeriodChoice(StrEnum):
 
 
 PERIOD_LABELS: dict[PeriodChoice, str] = {
-    PeriodChoice.THIS_MONTH: "This month",
-    PeriodChoice.LAST_MONTH: "Last month",
-    PeriodChoice.THIS_QUARTER: "This quarter",
-    PeriodChoice.CUSTOM: "Custom",
+    PeriodChoice.THIS_MONTH: N_("This month"),
+    PeriodChoice.LAST_MONTH: N_("Last month"),
+    PeriodChoice.THIS_QUARTER: N_("This quarter"),
+    PeriodChoice.CUSTOM: N_("Custom"),
 }
 
 
@@ -44,12 +45,14 @@ def period_for(
     ref: datetime,
     org: OrgSettings,
     days: tuple[date, date] | None = None,
+    calendar: periods.Calendar | None = None,
 ) -> Period:
-    """The period a choice names at `ref`, cut in the organisation's zone and calendar.
+    """The period a choice names at `ref`, cut in the organisation's zone and in `calendar`
+    (the reader's: a Persian reader's month is a Jalali month), else the organisation's.
 
     CUSTOM needs `days` (first and last day, both counted).
     """
-    zone, calendar = org.time_zone, org.calendar
+    zone, calendar = org.time_zone, calendar or org.calendar
     if choice is PeriodChoice.CUSTOM:
         if days is None:
             raise periods.PeriodError("pick the first and the last day of the period")

@@ -28,7 +28,7 @@ def _sentence(write: Wording, sentence: str) -> str:
     """A sentence sla_core composed (a `Message`: its values are all LeadPact's own)."""
     if isinstance(sentence, Message):
         values = {k: write.digits(str(v)) for k, v in sentence.values.items()}
-        return write.t(sentence.template, **values)
+        return sentence.pattern(write.language).format(**values)
     return write.t(sentence)
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from sla_core.i18n.languages import N_
+from sla_core.i18n.languages import N_n
 from sla_core.i18n.message import Message
 
 QUEUE_COLUMNS = (
@@ -101,11 +101,13 @@ def _words(hours: float) -> str:
         return ""
     minutes = int(round(abs(hours) * 60))
     ahead = hours >= 0
+    # Counted sentences: a reader of Arabic reads "ساعتان", "٣ ساعات", "١١ ساعة".
     if minutes < 60:
-        template = N_("in {n} min") if ahead else N_("{n} min late")
-        return Message.of(template, n=minutes)
+        forms = N_n("in {n} min", "in {n} min") if ahead else N_n("{n} min late", "{n} min late")
+        return Message.counted(forms, minutes, n=minutes)
     if minutes < 48 * 60:
-        template = N_("in {n} h") if ahead else N_("{n} h late")
-        return Message.of(template, n=minutes // 60)
-    template = N_("in {n} days") if ahead else N_("{n} days late")
-    return Message.of(template, n=minutes // (24 * 60))
+        forms = N_n("in {n} h", "in {n} h") if ahead else N_n("{n} h late", "{n} h late")
+        return Message.counted(forms, minutes // 60, n=minutes // 60)
+    days = minutes // (24 * 60)
+    forms = N_n("in {n} day", "in {n} days") if ahead else N_n("{n} day late", "{n} days late")
+    return Message.counted(forms, days, n=days)
