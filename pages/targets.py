@@ -203,7 +203,8 @@ if not problems:
         border=True,
         help=_("The marketing budget divided by the MQLs needed."),
     )
-    st.caption(_("MQL to won at these rates: {pct} %.").format(pct=result.conversion_pct))
+    conversion = num(float(result.conversion_pct), calculator.places(result.conversion_pct))
+    st.caption(_("MQL to won at these rates: {pct} %.").format(pct=conversion))
     from_plan = {
         "mqls_per_marketer": result.mqls_per_marketer,
         "opportunities_per_rep": result.opportunities_per_rep,

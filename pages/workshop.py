@@ -26,7 +26,7 @@ from ui import workshop_actions as actions
 from ui import workshop_history as diffs
 from ui.data import current_snapshot, current_user, get_engine
 from ui.flash import show_flash
-from ui.i18n import _
+from ui.i18n import _, calendar, language, num
 from ui.navigation import framed
 from ui.widgets import agreement_banner
 
@@ -37,7 +37,7 @@ with session_scope(get_engine()) as session:
     if not can(user, Permission.EDIT_AGREEMENT):
         st.error(_("Your role may not open the agreement workshop."))
         st.stop()
-    version = agreement.working_version(session=session)
+    version = agreement.working_version(session=session, language=language())
     content = agreement.load_content(version)
     status = board.status_of(session=session, version=version)
     missing = completeness.missing(content)
@@ -64,14 +64,14 @@ ref = now()
 # last quarter's figures: once per data revision, minute and settings (a rerun only draws)
 history = figures.memo_last_quarter(
     snap.frame, actor=user, memo=snap.memo, ref=ref, content=content, setup=setup,
-    calendar=settings.calendar,
+    calendar=calendar(),  # last quarter as the reader counts quarters (fa: Jalali seasons)
 )  # fmt: skip
 
 st.title(_("SLA workshop"))
 agreement_banner(governing)
 st.caption(
     _("Editing version {number} ({status}). Each section saves on its own.").format(
-        number=version.number, status=_(board.STATUS_TEXT[status])
+        number=num(version.number), status=_(board.STATUS_TEXT[status])
     )
 )
 reminder = reviews.reminder_for(governing.content, now().date(), str(user.role))
@@ -99,7 +99,10 @@ view = st.radio(
 
 if view == "draft":
     for number, (section, title, kind) in enumerate(board.GUIDE, start=1):
-        with st.expander(f"{number}. {_(title)}", expanded=False):
+        with st.expander(
+            _("{number}. {question}").format(number=num(number), question=_(title)),
+            expanded=False,
+        ):
             for line in board.figures_beside(section, content, history):
                 st.caption(_(line))
             if section == "workshop.mql_definition":
@@ -108,7 +111,7 @@ if view == "draft":
                 st.caption(
                     _(
                         "Threshold: {threshold} points. Edit the criteria on the Criteria page."
-                    ).format(threshold=content.mql.threshold)
+                    ).format(threshold=num(content.mql.threshold))
                 )
             if kind == "text":
                 ws.text_section(version, content, section)
@@ -118,7 +121,7 @@ if view == "draft":
             actions.comments_of(version, section)
 
 elif view == "sign":
-    st.subheader(_("Signatures on version {number}").format(number=version.number))
+    st.subheader(_("Signatures on version {number}").format(number=num(version.number)))
     st.dataframe(
         pd.DataFrame(
             [
@@ -143,7 +146,7 @@ elif view == "history":
         format_func={
             "versions": _("Between versions"),
             "revisions": _("Between saved revisions of version {number}").format(
-                number=version.number
+                number=num(version.number)
             ),
         }.__getitem__,
         horizontal=True,
@@ -152,7 +155,7 @@ elif view == "history":
     if between == "versions":
         diffs.pick_and_compare(
             [
-                diffs.SavedText(_("Version {number}").format(number=n), text)
+                diffs.SavedText(_("Version {number}").format(number=num(n)), text)
                 for n, text in texts.items()
             ],
             "ws_diff",

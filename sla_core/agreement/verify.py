@@ -30,11 +30,14 @@ from pypdf.errors import PyPdfError
 from sqlmodel import Session, select
 
 from sla_core.agreement import board
-from sla_core.agreement.document import SignatureLine
+from sla_core.agreement.document import Cover, SignatureLine
 from sla_core.agreement.export import EXPORT_ACTION, export_detail
 from sla_core.agreement.pdf import MANIFEST_NAME, Manifest, fully_signed, render
 from sla_core.agreement.versions import VersionStatus
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Figure, Message
 from sla_core.models import AgreementVersion, AuditEntry
+from sla_core.models.people import ROLE_NAMES
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,23 @@ class Verdict:
 
 def _manifest(data: bytes) -> Manifest | Verdict:
     if not data.startswith(b"%PDF-"):
-        return Verdict(False, "not a PDF file")
+        return Verdict(False, Message.of(N_("not a PDF file")))
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         blobs = reader.attachments.get(MANIFEST_NAME, [])
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        return Verdict(False, f"not a readable PDF ({exc})")
+        return Verdict(False, Message.of(N_("not a readable PDF ({error})"), error=str(exc)))
     if len(blobs) != 1:
-        return Verdict(False, "not an agreement PDF exported by LeadPact (no embedded agreement)")
+        return Verdict(
+            False,
+            Message.of(N_("not an agreement PDF exported by LeadPact (no embedded agreement)")),
+        )
     try:
         manifest, _renderer = Manifest.from_json(blobs[0].decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        return Verdict(False, f"the embedded agreement is unreadable ({exc})")
+        return Verdict(
+            False, Message.of(N_("the embedded agreement is unreadable ({error})"), error=str(exc))
+        )
     return manifest
 
 
@@ -89,7 +97,10 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
     cover = found.cover
     digest = hashlib.sha256(found.content.encode("utf-8")).hexdigest()
     if digest != cover.content_hash:
-        return Verdict(False, "the embedded content does not match its own hash: it was edited")
+        return Verdict(
+            False,
+            Message.of(N_("the embedded content does not match its own hash: it was edited")),
+        )
     version = session.exec(
         select(AgreementVersion).where(
             AgreementVersion.number == cover.number, AgreementVersion.content_hash == digest
@@ -98,7 +109,12 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
     if version is None or version.content != found.content:
         return Verdict(
             False,
-            f"matches no version of the agreement in this database (claims version {cover.number})",
+            Message.of(
+                N_(
+                    "matches no version of the agreement in this database (claims version {number})"
+                ),
+                number=Figure(cover.number),
+            ),
             content_hash=digest,
         )
     if _export_record(session, version, data) is None:
@@ -108,9 +124,12 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
             edited = True
         return Verdict(
             False,
-            f"the pages differ from version {version.number} as exported: the PDF was edited"
-            if edited
-            else f"shows version {version.number}, but this file was never exported here",
+            Message.of(
+                N_("the pages differ from version {number} as exported: the PDF was edited")
+                if edited
+                else N_("shows version {number}, but this file was never exported here"),
+                number=Figure(version.number),
+            ),
             version=version.number,
             content_hash=digest,
         )
@@ -121,13 +140,47 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
         return Verdict(valid, reason, number, status.value, digest, names or [])
 
     if fully_signed(cover) and cover.signatures != _signatures(session, version):
-        return verdict(False, "the signature block differs from the database's")
+        return verdict(False, Message.of(N_("the signature block differs from the database's")))
+    shown = Figure(number)
     if status not in (VersionStatus.SIGNED, VersionStatus.SUPERSEDED):
-        return verdict(False, f"version {number} is not signed ({status.value})")
+        return verdict(
+            False,
+            Message.of(
+                N_("version {number} is not signed ({status})"),
+                number=shown,
+                status=Message.of(board.STATUS_TEXT[status]),
+            ),
+        )
     if not fully_signed(cover):
         return verdict(
-            False, f"a draft export of version {number}, made before every signature was in"
+            False,
+            Message.of(
+                N_("a draft export of version {number}, made before every signature was in"),
+                number=shown,
+            ),
         )
     names = [f"{s.name} ({s.role.replace('_', ' ')})" for s in cover.signatures]
-    where = "in force" if status is VersionStatus.SIGNED else "signed, since superseded"
-    return verdict(True, f"matches version {number}, {where}; signed by {', '.join(names)}", names)
+    template = (
+        N_("matches version {number}, in force; signed by {names}")
+        if status is VersionStatus.SIGNED
+        else N_("matches version {number}, signed, since superseded; signed by {names}")
+    )
+    return verdict(True, Message.of(template, number=shown, names=_signers(cover)), names)
+
+
+def _signers(cover: Cover) -> Message:
+    """The signers, "Nasrin Farahani (Sales manager), Elena Petrova (Marketing manager)": as
+    signed, each role in the reader's words."""
+    roles = {role.value: Message.of(name) for role, name in ROLE_NAMES.items()}
+    parts = [
+        Message.of(
+            N_("{name} ({role})"),
+            name=line.name,
+            role=roles.get(line.role, line.role.replace("_", " ")),
+        )
+        for line in cover.signatures
+    ]
+    joined = parts[-1] if parts else Message.of("")
+    for part in reversed(parts[:-1]):
+        joined = Message.of(N_("{first}, {rest}"), first=part, rest=joined)
+    return joined
