@@ -54,7 +54,7 @@ def enforcement(stored: dict[str, Any], key: Any) -> dict[str, Any]:
         _("Enforcement"),
         options,
         index=options.index(Enforcement(stored["enforcement"])),
-        format_func=lambda e: _(ENFORCEMENT_LABELS[e]),
+        format_func={e: _(label) for e, label in ENFORCEMENT_LABELS.items()}.__getitem__,
         key=key("mode"),
     )
     chosen = mode or Enforcement(stored["enforcement"])

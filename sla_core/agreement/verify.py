@@ -133,6 +133,13 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
             version=version.number,
             content_hash=digest,
         )
+    return _signed_verdict(session, version, cover, digest)
+
+
+def _signed_verdict(
+    session: Session, version: AgreementVersion, cover: Cover, digest: str
+) -> Verdict:
+    """Step 4 for an exported, unchanged PDF of `version`: is it the fully signed one?"""
     status = board.status_of(session=session, version=version)
     number = version.number
 
