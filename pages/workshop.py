@@ -15,7 +15,7 @@ from sla_core.agreement import (
     reviews,
     revisions,
 )
-from sla_core.agreement.wording import ROLE_NAMES
+from sla_core.agreement.wording import ROLE_NAMES, Wording
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Role
@@ -106,7 +106,7 @@ if view == "draft":
             for line in board.figures_beside(section, content, history):
                 st.caption(_(line))
             if section == "workshop.mql_definition":
-                table = document.criteria_table(content)
+                table = document.criteria_table(content, Wording(language()))
                 st.dataframe(pd.DataFrame(table.rows, columns=table.headers), hide_index=True)
                 st.caption(
                     _(
@@ -136,7 +136,8 @@ elif view == "sign":
         hide_index=True,
         key="ws_signers",
     )
-    st.text(_("Content hash: {hash}").format(hash=version.content_hash))
+    # the hash in a code span: Latin hex digits by nature, read left to right in any language
+    st.markdown(_("Content hash: {hash}").format(hash=f"`{version.content_hash}`"))
     actions.sign_buttons(user, version, status, missing, signed_at)
 
 elif view == "history":
