@@ -131,3 +131,11 @@ def test_the_reader_gets_the_figures_in_their_digits_and_the_period_in_their_cal
     assert "١٬٢٣٤٫٥" in _(said)
     reader("en")
     assert _(said) == "last quarter (Q3 1405): 1,234.5 MQLs per marketer per month"
+
+
+def test_default_team_names_read_in_the_readers_language_written_ones_stay() -> None:
+    from sla_core.terms.defaults import shown_parties
+
+    assert shown_parties(("Sales team", "Marketing team"), AR) == ("فريق المبيعات", "فريق التسويق")
+    assert shown_parties(PARTIES[FA], EN) == ("Sales team", "Marketing team")
+    assert shown_parties(("Team Rocket", "Growth"), FA) == ("Team Rocket", "Growth")

@@ -13,8 +13,9 @@ import streamlit as st
 from sla_core.agreement.figures import History
 from sla_core.i18n.languages import N_
 from sla_core.terms import Enforcement
+from sla_core.terms.defaults import shown_parties
 from ui.dates import date_input
-from ui.i18n import _
+from ui.i18n import _, language
 
 # Marked, translated where drawn: a module is imported once for every reader.
 TARGET_FIELDS = (
@@ -93,7 +94,9 @@ def enforcement(stored: dict[str, Any], key: Any) -> dict[str, Any]:
 def parties(stored: dict[str, Any], key: Any) -> dict[str, Any]:
     """The company, both teams, the effective date and the term."""
     company = st.text_input(_("Company"), value=stored["company"] or "", key=key("company"))
-    teams = list(stored["parties"]) + [""] * max(0, 2 - len(stored["parties"]))
+    # default team names read in the reader's language; left as shown, they stay as stored
+    shown = shown_parties(tuple(stored["parties"]), language())
+    teams = list(shown) + [""] * max(0, 2 - len(shown))
     left, right = st.columns(2)
     parties = [
         column.text_input(label, value=team, key=key(f"party_{index}"))
@@ -116,7 +119,9 @@ def parties(stored: dict[str, Any], key: Any) -> dict[str, Any]:
     )  # fmt: skip
     return {
         "company": company.strip() or None,
-        "parties": [*parties, *teams[2:]],
+        "parties": list(stored["parties"])
+        if (*parties, *teams[2:]) == tuple(shown)
+        else [*parties, *teams[2:]],
         "effective_from": start.isoformat() if isinstance(start, date) else None,
         "term_months": int(term) if term is not None else None,
     }

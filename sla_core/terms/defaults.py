@@ -7,8 +7,8 @@ so they exist in English, Persian and Arabic, and
   defaults (`default_content`);
 - a text still stored as one of the defaults (an agreement drafted before the translations,
   or in another language) is shown in the reader's language (`shown_title`,
-  `shown_stage_definitions`); the stored text, and so the signed hash, does not change.
-  Saving a default unchanged keeps what is stored (`kept_stage_definitions`).
+  `shown_stage_definitions`, `shown_parties`); the stored text, and so the signed hash, does
+  not change. Saving a default unchanged keeps what is stored (`kept_stage_definitions`).
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ def default_content(language: Language) -> AgreementContent:
 def shown_title(title: str, language: Language) -> str:
     """The title a reader of `language` sees: a default title in their language, else as written."""
     return TITLES[language] if title in TITLES.values() else title
+
+
+def shown_parties(parties: tuple[str, ...], language: Language) -> tuple[str, ...]:
+    """The two teams as a reader of `language` sees them: the default names in their
+    language, names the team wrote as written."""
+    return PARTIES[language] if tuple(parties) in PARTIES.values() else tuple(parties)
 
 
 def _defaults_of(stage: str) -> set[str]:
