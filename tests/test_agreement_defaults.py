@@ -139,3 +139,38 @@ def test_default_team_names_read_in_the_readers_language_written_ones_stay() -> 
     assert shown_parties(("Sales team", "Marketing team"), AR) == ("فريق المبيعات", "فريق التسويق")
     assert shown_parties(PARTIES[FA], EN) == ("Sales team", "Marketing team")
     assert shown_parties(("Team Rocket", "Growth"), FA) == ("Team Rocket", "Growth")
+
+
+def test_a_verdict_names_the_signers_roles_in_the_readers_words(
+    reader: Callable[[str], None],
+) -> None:
+    from sla_core.agreement.document import Cover, SignatureLine
+    from sla_core.agreement.verify import _signers
+    from ui.i18n import _
+
+    signed = datetime(2026, 5, 1, tzinfo=UTC)
+    cover = Cover(
+        number=3,
+        status="signed and in force",
+        content_hash="0" * 64,
+        signatures=(
+            SignatureLine("نسرین فراهانی", "sales_manager", signed),
+            SignatureLine("الینا پتروا", "marketing_manager", signed),
+        ),
+        appendix_period="",
+        appendix=(),
+    )
+    said = Message.of(
+        "matches version {number}, in force; signed by {names}",
+        number=Figure(3),
+        names=_signers(cover),
+    )
+    assert said == (
+        "matches version 3, in force; signed by نسرین فراهانی (Sales manager), "
+        "الینا پتروا (Marketing manager)"
+    )
+    reader("fa")
+    assert _(said) == (
+        "با نسخه ۳ می‌خواند که جاری است؛ امضاکنندگان: نسرین فراهانی (مدیر فروش)، "
+        "الینا پتروا (مدیر بازاریابی)"
+    )
