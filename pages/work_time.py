@@ -63,15 +63,21 @@ with st.form("work_time_form"):
         key="work_time_holidays",
     )
     reps = people[people["role"] == "sales_rep"]
+    # a rep is picked by name ("name (username)"), not by the id the periods store
+    rep_names = {
+        int(rep.id): f"{rep.name or rep.username} ({rep.username})" for rep in reps.itertuples()
+    }
+    periods = pd.DataFrame(
+        [a.model_dump() for a in stored.away], columns=["user_id", "start", "end", "reason"]
+    ).astype({"start": "datetime64[s]", "end": "datetime64[s]"})
+    periods["user_id"] = [rep_names.get(i, i) for i in periods["user_id"]]
     away = st.data_editor(
-        pd.DataFrame(
-            [a.model_dump() for a in stored.away], columns=["user_id", "start", "end", "reason"]
-        ).astype({"start": "datetime64[s]", "end": "datetime64[s]"}),
+        periods,
         num_rows="dynamic",
         key="work_time_away",
         column_config={
             "user_id": st.column_config.SelectboxColumn(
-                _("Rep away"), options=reps["id"].tolist(), required=True
+                _("Rep away"), options=list(rep_names.values()), required=True
             ),
             "start": st.column_config.DateColumn(_("First day")),
             "end": st.column_config.DateColumn(_("Last day")),
@@ -82,8 +88,10 @@ with st.form("work_time_form"):
 
 if saved:
     try:
+        rep_ids = {name: rep_id for rep_id, name in rep_names.items()}
         rows = [
-            {**row, "start": None if pd.isna(row["start"]) else pd.Timestamp(row["start"]).date(),
+            {**row, "user_id": rep_ids.get(row["user_id"], row["user_id"]),
+             "start": None if pd.isna(row["start"]) else pd.Timestamp(row["start"]).date(),
              "end": None if pd.isna(row["end"]) else pd.Timestamp(row["end"]).date()}
             for row in away.to_dict(orient="records")
         ]  # fmt: skip

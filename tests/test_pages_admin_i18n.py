@@ -171,3 +171,28 @@ def test_targets_warns_in_the_readers_words_and_digits(app_url: str) -> None:
     warnings = [w.value for w in at.warning]
     assert any("حداقل" in w for w in warnings), warnings
     assert _interface(offences(shown(at))) == []
+
+
+def test_work_time_names_the_rep_away_and_saves_the_same_period(app_url: str) -> None:
+    """The away table picks a rep by name (an id meant nothing to a reader); saving the form
+    unchanged keeps the period on the same rep."""
+    from datetime import date
+
+    from sla_core.sla.worktime import AwayPeriod, WorkTime, load_work_time, save_work_time
+
+    engine = db.make_engine(app_url)
+    with session_scope(engine) as session:
+        rep = session.exec(select(User).where(User.username == "salesrep")).one()
+        admin = session.exec(select(User).where(User.username == "admin")).one()
+        away = AwayPeriod(user_id=rep.id or 0, start=date(2026, 12, 1), end=date(2026, 12, 5))
+        save_work_time(session=session, work_time=WorkTime(away=(away,)), actor=admin)
+    _speak(app_url, "fa")
+    at = sign_in(login_name(Role.ADMIN))
+    at.switch_page("pages/work_time.py").run()
+    shown_reps = at.dataframe[0].value["user_id"].tolist()
+    assert shown_reps == ["کاربر آزمون (salesrep)"]
+    at.button(key="work_time_save").click().run()
+    assert not at.exception and not at.error
+    with session_scope(engine) as session:
+        assert load_work_time(session=session).away == (away,)
+    engine.dispose()
