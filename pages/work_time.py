@@ -105,6 +105,5 @@ if saved:
         with session_scope(get_engine()) as session:
             save_work_time(session=session, work_time=updated, actor=current_user(session))
         st.success(_("Work time saved: the clocks use it from now on."))
-    except ValueError as exc:  # sla_core's reason (a Message where it can be translated)
-        said = _(exc.args[0]) if exc.args and isinstance(exc.args[0], str) else str(exc)
-        st.error(plain(said[:1].upper() + said[1:]))
+    except ValueError as exc:  # sla_core's reason, in the reader's language where it can be
+        st.error(plain(exc))

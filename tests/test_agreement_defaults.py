@@ -174,3 +174,18 @@ def test_a_verdict_names_the_signers_roles_in_the_readers_words(
         "با نسخه ۳ می‌خواند که جاری است؛ امضاکنندگان: نسرین فراهانی (مدیر فروش)، "
         "الینا پتروا (مدیر بازاریابی)"
     )
+
+
+def test_a_domain_error_reads_in_the_readers_language(reader: Callable[[str], None]) -> None:
+    """sla_core raises a Message where it can: the CLI prints the English, a page the
+    reader's language (ui.widgets.plain and clause)."""
+    from sla_core.people.users import UserError, validate_password
+    from ui.widgets import clause, plain
+
+    with pytest.raises(UserError) as caught:
+        validate_password("short")
+    assert str(caught.value) == "the password needs at least 8 characters"
+    reader("fa")
+    assert clause(caught.value) == "گذرواژه باید دست‌کم ۸ نویسه داشته باشد"
+    reader("ar")
+    assert plain(caught.value) == "تحتاج كلمة المرور إلى ٨ أحرف على الأقل"
