@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sla_core import agreement, db, org
 from sla_core.agreement.wording import ROLE_NAMES
 from sla_core.db import database_url, session_scope
+from sla_core.i18n import languages
 from sla_core.models import Role
 from sla_core.people import first_run
 from ui.auth import request_logout, sign_in
@@ -42,7 +43,10 @@ def main() -> None:
 
     with session_scope(engine) as session:
         user = current_user(session)
-        governing = agreement.governing_version(session=session)
+        # the first agreement is drafted with its default texts in this reader's language
+        governing = agreement.governing_version(
+            session=session, language=languages.parse_language(user.language)
+        )
         remember_org_settings(org.load_org_settings(session=session))
     was_rtl = rtl()
     use_language(user.language)

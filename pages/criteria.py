@@ -13,7 +13,7 @@ from sla_core.terms import NUMERIC_CRITERIA
 from ui.data import current_user, get_engine, leads_for
 from ui.draft_editor import DraftEditor
 from ui.flash import flash, show_flash
-from ui.i18n import _, chart, num
+from ui.i18n import _, chart, num, signed
 from ui.marketing import comparison, people, prepared
 from ui.navigation import framed
 from ui.widgets import agreement_banner, clause, plain
@@ -126,11 +126,11 @@ with shown:
         now_col.metric(
             _("Proposed"),
             num(result.proposed),
-            delta=f"{result.proposed - result.in_force:+,}",
+            delta=signed(result.proposed - result.in_force),
             border=True,
         )
         before_col.metric(
-            _("Under v{n} in force").format(n=governing.version.number),
+            _("Under v{n} in force").format(n=num(governing.version.number)),
             num(result.in_force),
             border=True,
         )
@@ -148,7 +148,7 @@ with shown:
             load = preview.rep_load(result.breakdown["month"], reps, governing.content.targets)
             st.caption(
                 _("MQLs per month spread over {reps} active reps, against the caps.").format(
-                    reps=reps
+                    reps=num(reps)
                 )
             )
             st.dataframe(
@@ -202,7 +202,7 @@ with shown:
                 verdict = _("an MQL") if is_mql else _("not an MQL")
                 st.text(
                     _("{total} of {threshold} points needed: {verdict}.").format(
-                        total=total, threshold=proposal.threshold, verdict=verdict
+                        total=num(total), threshold=num(proposal.threshold), verdict=verdict
                     )
                 )
 
@@ -279,7 +279,7 @@ if can(user, Permission.IMPORT_LEADS):
             _("{n} of {m} leads at stage lead would become MQLs (threshold {t}).").format(
                 n=num(ahead.result.qualified),
                 m=num(ahead.result.candidates),
-                t=ahead.result.threshold,
+                t=num(ahead.result.threshold),
             )
         )
         st.dataframe(

@@ -6,7 +6,7 @@ from sla_core.access import Permission, can
 from sla_core.db import session_scope
 from sla_core.exporting import safe_csv
 from sla_core.importing.editing import build_options, choose, mapping_table, stage_table
-from sla_core.importing.preview import describe, read_once, readiness
+from sla_core.importing.preview import describe_parts, read_once, readiness
 from sla_core.importing.proposal import detect, mapping_choices, options_for
 from sla_core.importing.reading import EXTENSIONS, ReadError
 from sla_core.importing.report import rejects_csv
@@ -58,9 +58,9 @@ if upload is not None and table is not None:
             proposal = detect(headers, session=session)
         st.session_state["import_choice"] = proposal.choice.id
         st.session_state["import_proposal"] = _("Recognised as {choice}: {reason}.").format(
-            choice=plain(proposal.choice.label), reason=plain(proposal.reason)
+            choice=plain(_(proposal.choice.label)), reason=plain(_(proposal.reason))
         )
-    st.caption(plain(describe(table)))
+    st.caption(plain(" · ".join(_(part) for part in describe_parts(table))))
     for note in table.notes:
         st.info(plain(note), icon=":material/info:")
     st.dataframe(table.frame.head(20), hide_index=True, key="import_preview")
@@ -69,7 +69,7 @@ if upload is not None and table is not None:
     chosen = left.selectbox(
         _("Mapping"),
         list(choices),
-        format_func=lambda key: choices[key].label,
+        format_func={key: _(choice.label) for key, choice in choices.items()}.__getitem__,
         key="import_choice",
     )
     left.caption(st.session_state.get("import_proposal", ""))
@@ -96,6 +96,7 @@ if upload is not None and table is not None:
     st.subheader(_("Columns"))
     try:
         proposed = mapping_table(headers, base)
+        proposed["label"] = [_(label) for label in proposed["label"]]  # shown, not read back
     except ValueError as exc:
         st.error(plain(exc), icon=":material/error:")
         st.stop()
@@ -187,7 +188,7 @@ if upload is not None and table is not None:
     )
     options = choose(options, update_only=update_only)
     for problem in ready.problems:
-        st.error(plain(problem), icon=":material/error:")
+        st.error(plain(_(problem)), icon=":material/error:")
 
     with st.form("import_save_form", border=False):
         name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")

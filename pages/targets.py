@@ -9,7 +9,7 @@ from sla_core import agreement, org
 from sla_core.access import Permission, can
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.marketing import calculator, quotas
+from sla_core.marketing import calculator, plan_checks, quotas
 from sla_core.models import Role
 from sla_core.people.roster import headcount
 from ui.data import current_snapshot, current_user, get_engine
@@ -166,7 +166,7 @@ inputs = calculator.FunnelInputs(
     reps=int(reps),
     budget=Decimal(str(budget)),
 )
-problems = calculator.problems(inputs)
+problems = plan_checks.problems(inputs)
 for name, message in problems.items():
     where = {"revenue_goal": goal_col, "deal_size": deal_col, "budget": budget_col}
     where |= dict(zip(rate_names, rate_cols, strict=True))
@@ -203,7 +203,8 @@ if not problems:
         border=True,
         help=_("The marketing budget divided by the MQLs needed."),
     )
-    st.caption(_("MQL to won at these rates: {pct} %.").format(pct=result.conversion_pct))
+    conversion = num(float(result.conversion_pct), plan_checks.places(result.conversion_pct))
+    st.caption(_("MQL to won at these rates: {pct} %.").format(pct=conversion))
     from_plan = {
         "mqls_per_marketer": result.mqls_per_marketer,
         "opportunities_per_rep": result.opportunities_per_rep,
@@ -219,7 +220,7 @@ if not problems:
             help=_("Sets MQLs per marketer, opportunities per rep and the conversion target."),
         )
     checked_targets = (proposed or content).targets
-    for name, message in calculator.contradictions(result, checked_targets, inputs).items():
+    for name, message in plan_checks.contradictions(result, checked_targets, inputs).items():
         if name in slots and name not in errors:
             slots[name].warning(_(message), icon=":material/warning:")
         elif name in ("marketers", "reps"):

@@ -1,6 +1,6 @@
 """Work time: business hours, holidays and away periods the SLA clocks count with."""
 
-from datetime import time
+from datetime import date, time
 
 import pandas as pd
 import streamlit as st
@@ -17,8 +17,9 @@ from sla_core.sla.worktime import (
     save_work_time,
 )
 from ui.data import current_user, get_engine
-from ui.i18n import _
+from ui.i18n import _, calendar, day
 from ui.navigation import framed
+from ui.times import time_input
 from ui.widgets import plain
 
 framed()
@@ -51,23 +52,32 @@ with st.form("work_time_form"):
         format_func=lambda d: days[d], key="work_time_days",
     )  # fmt: skip
     start_col, end_col = st.columns(2)
-    start = start_col.time_input(_("Opens"), value=hours.start, key="work_time_start")
-    end = end_col.time_input(_("Closes"), value=hours.end, key="work_time_end")
+    start = time_input(_("Opens"), value=hours.start, key="work_time_start", where=start_col)
+    end = time_input(_("Closes"), value=hours.end, key="work_time_end", where=end_col)
+    # one date per line in the reader's calendar and digits ("2026-12-25", fa "۱۴۰۵/۱۰/۰۴")
     holidays = st.text_area(
-        _("Holidays for everyone (one date per line, YYYY-MM-DD)"),
-        value="\n".join(d.isoformat() for d in stored.holidays),
+        _("Holidays for everyone (one date per line, as {example})").format(
+            example=day(date(2026, 12, 25), long=False)
+        ),
+        value="\n".join(day(d, long=False) for d in stored.holidays),
         key="work_time_holidays",
     )
     reps = people[people["role"] == "sales_rep"]
+    # a rep is picked by name ("name (username)"), not by the id the periods store
+    rep_names = {
+        int(rep.id): f"{rep.name or rep.username} ({rep.username})" for rep in reps.itertuples()
+    }
+    periods = pd.DataFrame(
+        [a.model_dump() for a in stored.away], columns=["user_id", "start", "end", "reason"]
+    ).astype({"start": "datetime64[s]", "end": "datetime64[s]"})
+    periods["user_id"] = [rep_names.get(i, i) for i in periods["user_id"]]
     away = st.data_editor(
-        pd.DataFrame(
-            [a.model_dump() for a in stored.away], columns=["user_id", "start", "end", "reason"]
-        ).astype({"start": "datetime64[s]", "end": "datetime64[s]"}),
+        periods,
         num_rows="dynamic",
         key="work_time_away",
         column_config={
             "user_id": st.column_config.SelectboxColumn(
-                _("Rep away"), options=reps["id"].tolist(), required=True
+                _("Rep away"), options=list(rep_names.values()), required=True
             ),
             "start": st.column_config.DateColumn(_("First day")),
             "end": st.column_config.DateColumn(_("Last day")),
@@ -78,20 +88,22 @@ with st.form("work_time_form"):
 
 if saved:
     try:
+        rep_ids = {name: rep_id for rep_id, name in rep_names.items()}
         rows = [
-            {**row, "start": None if pd.isna(row["start"]) else pd.Timestamp(row["start"]).date(),
+            {**row, "user_id": rep_ids.get(row["user_id"], row["user_id"]),
+             "start": None if pd.isna(row["start"]) else pd.Timestamp(row["start"]).date(),
              "end": None if pd.isna(row["end"]) else pd.Timestamp(row["end"]).date()}
             for row in away.to_dict(orient="records")
         ]  # fmt: skip
         updated = WorkTime(
             hours=BusinessHours(weekdays=tuple(sorted(weekdays)), start=start or time(9),
                                 end=end or time(17)) if office else None,
-            holidays=parse_holidays(holidays),
+            holidays=parse_holidays(holidays, calendar()),
             teams=stored.teams,
             away=away_from_rows(rows),
         )  # fmt: skip
         with session_scope(get_engine()) as session:
             save_work_time(session=session, work_time=updated, actor=current_user(session))
         st.success(_("Work time saved: the clocks use it from now on."))
-    except ValueError as exc:
+    except ValueError as exc:  # sla_core's reason, in the reader's language where it can be
         st.error(plain(exc))

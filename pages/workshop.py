@@ -15,7 +15,7 @@ from sla_core.agreement import (
     reviews,
     revisions,
 )
-from sla_core.agreement.wording import ROLE_NAMES
+from sla_core.agreement.wording import ROLE_NAMES, Wording
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Role
@@ -26,7 +26,7 @@ from ui import workshop_actions as actions
 from ui import workshop_history as diffs
 from ui.data import current_snapshot, current_user, get_engine
 from ui.flash import show_flash
-from ui.i18n import _
+from ui.i18n import _, calendar, language, num
 from ui.navigation import framed
 from ui.widgets import agreement_banner
 
@@ -37,7 +37,7 @@ with session_scope(get_engine()) as session:
     if not can(user, Permission.EDIT_AGREEMENT):
         st.error(_("Your role may not open the agreement workshop."))
         st.stop()
-    version = agreement.working_version(session=session)
+    version = agreement.working_version(session=session, language=language())
     content = agreement.load_content(version)
     status = board.status_of(session=session, version=version)
     missing = completeness.missing(content)
@@ -64,14 +64,14 @@ ref = now()
 # last quarter's figures: once per data revision, minute and settings (a rerun only draws)
 history = figures.memo_last_quarter(
     snap.frame, actor=user, memo=snap.memo, ref=ref, content=content, setup=setup,
-    calendar=settings.calendar,
+    calendar=calendar(),  # last quarter as the reader counts quarters (fa: Jalali seasons)
 )  # fmt: skip
 
 st.title(_("SLA workshop"))
 agreement_banner(governing)
 st.caption(
     _("Editing version {number} ({status}). Each section saves on its own.").format(
-        number=version.number, status=_(board.STATUS_TEXT[status])
+        number=num(version.number), status=_(board.STATUS_TEXT[status])
     )
 )
 reminder = reviews.reminder_for(governing.content, now().date(), str(user.role))
@@ -99,16 +99,19 @@ view = st.radio(
 
 if view == "draft":
     for number, (section, title, kind) in enumerate(board.GUIDE, start=1):
-        with st.expander(f"{number}. {_(title)}", expanded=False):
+        with st.expander(
+            _("{number}. {question}").format(number=num(number), question=_(title)),
+            expanded=False,
+        ):
             for line in board.figures_beside(section, content, history):
                 st.caption(_(line))
             if section == "workshop.mql_definition":
-                table = document.criteria_table(content)
+                table = document.criteria_table(content, Wording(language()))
                 st.dataframe(pd.DataFrame(table.rows, columns=table.headers), hide_index=True)
                 st.caption(
                     _(
                         "Threshold: {threshold} points. Edit the criteria on the Criteria page."
-                    ).format(threshold=content.mql.threshold)
+                    ).format(threshold=num(content.mql.threshold))
                 )
             if kind == "text":
                 ws.text_section(version, content, section)
@@ -118,7 +121,7 @@ if view == "draft":
             actions.comments_of(version, section)
 
 elif view == "sign":
-    st.subheader(_("Signatures on version {number}").format(number=version.number))
+    st.subheader(_("Signatures on version {number}").format(number=num(version.number)))
     st.dataframe(
         pd.DataFrame(
             [
@@ -133,7 +136,8 @@ elif view == "sign":
         hide_index=True,
         key="ws_signers",
     )
-    st.text(_("Content hash: {hash}").format(hash=version.content_hash))
+    # the hash in a code span: Latin hex digits by nature, read left to right in any language
+    st.markdown(_("Content hash: {hash}").format(hash=f"`{version.content_hash}`"))
     actions.sign_buttons(user, version, status, missing, signed_at)
 
 elif view == "history":
@@ -143,7 +147,7 @@ elif view == "history":
         format_func={
             "versions": _("Between versions"),
             "revisions": _("Between saved revisions of version {number}").format(
-                number=version.number
+                number=num(version.number)
             ),
         }.__getitem__,
         horizontal=True,
@@ -152,7 +156,7 @@ elif view == "history":
     if between == "versions":
         diffs.pick_and_compare(
             [
-                diffs.SavedText(_("Version {number}").format(number=n), text)
+                diffs.SavedText(_("Version {number}").format(number=num(n)), text)
                 for n, text in texts.items()
             ],
             "ws_diff",

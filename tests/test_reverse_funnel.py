@@ -7,14 +7,8 @@ from decimal import Decimal as D
 import pandas as pd
 import pytest
 
-from sla_core.marketing.calculator import (
-    FunnelInputs,
-    StageRates,
-    contradictions,
-    historical_rates,
-    plan,
-    problems,
-)
+from sla_core.marketing.calculator import FunnelInputs, StageRates, historical_rates, plan
+from sla_core.marketing.plan_checks import contradictions, problems
 from sla_core.terms import Targets
 
 # 100,000 / 5,000 = 20 deals; / 25 % = 80 opportunities; / 40 % = 200 SQLs; / 20 % = 1,000 MQLs

@@ -22,7 +22,7 @@ from sla_core.models import AgreementVersion, User
 from sla_core.terms import AgreementContent
 from ui.data import get_engine
 from ui.flash import flash, show_flash
-from ui.i18n import _
+from ui.i18n import _, num
 from ui.widgets import plain
 
 
@@ -69,13 +69,13 @@ class DraftEditor:
         if self.signed:
             st.caption(
                 _("Version {n} is signed; saving opens draft {m} with your changes.").format(
-                    n=self.draft.number, m=self.draft.number + 1
+                    n=num(self.draft.number), m=num(self.draft.number + 1)
                 )
             )
         else:
             st.caption(
                 _("Editing draft v{n} (revision {r}).").format(
-                    n=self.draft.number, r=self.draft.revision
+                    n=num(self.draft.number), r=num(self.draft.revision)
                 )
             )
         show_flash(self.name)
@@ -111,11 +111,13 @@ class DraftEditor:
                     )
                     number = saved.number
                 flash(
-                    self.name, _("Saved to draft v{n}.").format(n=number), icon=":material/check:"
+                    self.name,
+                    _("Saved to draft v{n}.").format(n=num(number)),
+                    icon=":material/check:",
                 )
                 st.session_state.pop(f"{self.name}_loaded", None)
                 st.rerun()
             except agreement.StaleRevision as exc:
                 st.error(plain(exc), icon=":material/sync_problem:")
         for line in changes:
-            st.caption(plain(line))
+            st.caption(plain(_(line)))

@@ -18,7 +18,7 @@ import streamlit as st
 
 from sla_core.i18n import catalogue, charts, dates, glossary, languages, numbers
 from sla_core.i18n.languages import N_, Language
-from sla_core.i18n.message import Message
+from sla_core.i18n.message import Figure, Message, PeriodText
 from sla_core.org import OrgSettings
 from sla_core.periods import Calendar, Period, PeriodKind, zone_info
 from sla_core.stages import STAGE_LABELS, Stage
@@ -59,6 +59,10 @@ def _value(value: object) -> object:
     """A Message's value for this reader: nested messages translated, digits localised."""
     if isinstance(value, Message):
         return _(value)
+    if isinstance(value, Figure):
+        return num(value.value, value.decimals)
+    if isinstance(value, PeriodText):
+        return period_name(value.period)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return digits(str(value))
     return digits(value) if isinstance(value, str) else value

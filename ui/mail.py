@@ -79,8 +79,10 @@ def _form(user: User, stored: MailSettings) -> None:
                              placeholder=_("smtp.example.com"))  # fmt: skip
         port = st.text_input(_("Port"), value=str(stored.port or ""), key="smtp_port",
                              help=_("Empty: 587 for STARTTLS, 465 for SSL."))  # fmt: skip
+        named = {"starttls": "STARTTLS", "ssl": "SSL", "none": _("None (unencrypted)")}
         security = st.radio(_("Security"), options=list(SECURITIES), horizontal=True,
                             index=list(SECURITIES).index(stored.security),
+                            format_func=lambda s: named.get(s, s),
                             key="smtp_security")  # fmt: skip
         login = st.text_input(_("User name"), value=stored.user, key="smtp_user")
         hint = (

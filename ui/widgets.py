@@ -8,6 +8,7 @@ from typing import NoReturn
 import streamlit as st
 
 from sla_core.agreement import Governing
+from sla_core.i18n.message import Message
 from ui.i18n import _, digits
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -23,6 +24,7 @@ def plain(text: object) -> str:
     """
     shown = str(text)
     if isinstance(text, BaseException):
+        shown = said(text)
         shown = shown[:1].upper() + shown[1:]
     return _MARKDOWN.sub(r"\\\1", shown)
 
@@ -30,7 +32,14 @@ def plain(text: object) -> str:
 def clause(exc: BaseException) -> str:
     """A domain error quoted inside a sentence of the page ("Nothing was changed: {reason}."):
     escaped like `plain`, but as written, not capitalised."""
-    return plain(str(exc))
+    return plain(said(exc))
+
+
+def said(exc: BaseException) -> str:
+    """A domain error's reason in the reader's language: sla_core raises a translatable
+    Message where it can (the CLI prints the English), anything else as written."""
+    reason = exc.args[0] if len(exc.args) == 1 else None
+    return _(reason) if isinstance(reason, Message) else str(exc)
 
 
 def agreement_status(governing: Governing) -> str:

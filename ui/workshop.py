@@ -20,12 +20,13 @@ from sla_core.agreement.figures import History
 from sla_core.agreement.wording import CADENCE_NAMES, ROLE_NAMES
 from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Role
-from sla_core.stages import STAGE_LABELS, Stage
 from sla_core.terms import AgreementContent, ReviewCadence
+from sla_core.terms.defaults import kept_stage_definitions, shown_stage_definitions
 from ui import workshop_terms as terms
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
+from ui.dates import date_input
 from ui.flash import flash
-from ui.i18n import _
+from ui.i18n import _, language, stage_label
 from ui.widgets import plain
 
 
@@ -248,7 +249,7 @@ def _widgets(
             format_func={c: _(CADENCE_NAMES[c]) for c in ReviewCadence}.__getitem__,
             key=key("cadence"),
         )
-        when = st.date_input(
+        when = date_input(
             _("Next review"),
             value=date.fromisoformat(stored["next_review"]) if stored["next_review"] else None,
             key=key("next"),
@@ -264,10 +265,14 @@ def _widgets(
             key=key("roles"),
         )
     if kind == "stages":
-        return {
-            stage: st.text_input(STAGE_LABELS[Stage(stage)], value=text, key=key(stage))
-            for stage, text in stored.items()
+        # a definition still stored as a default reads in the reader's language; left as
+        # shown, it keeps what is stored (a translation is not a change)
+        shown = shown_stage_definitions(stored, language())
+        typed = {
+            stage: st.text_input(stage_label(stage), value=text, key=key(stage))
+            for stage, text in shown.items()
         }
+        return kept_stage_definitions(stored, shown, typed)
     return terms.numbers(
         terms.TARGET_FIELDS if kind == "targets" else terms.WINDOW_FIELDS, stored, key, history
     )

@@ -16,7 +16,7 @@ from sla_core.db import session_scope
 from sla_core.models import AgreementVersion, Role, User
 from ui.data import STORAGE_ERRORS, current_user, get_engine, leads_for, storage_problem
 from ui.flash import flash
-from ui.i18n import _, language, when
+from ui.i18n import _, language, num, when
 from ui.widgets import plain
 
 
@@ -95,7 +95,7 @@ def sign_buttons(
     if can(user, Permission.SIGN_AGREEMENT):
         st.button(
             _("Sign version {number} as {role}").format(
-                number=version.number, role=_(ROLE_NAMES[Role(user.role)])
+                number=num(version.number), role=_(ROLE_NAMES[Role(user.role)])
             ),
             key="ws_sign",
             type="primary",
@@ -143,7 +143,9 @@ def export_and_verify(user: User, numbers: list[int], in_force: int) -> None:
             _("Version to export"),
             numbers,
             index=numbers.index(in_force) if in_force in numbers else 0,
-            format_func={n: _("Version {number}").format(number=n) for n in numbers}.__getitem__,
+            format_func={
+                n: _("Version {number}").format(number=num(n)) for n in numbers
+            }.__getitem__,
             key="ws_export_version",
         )
         if st.button(_("Prepare the PDF and Markdown"), key="ws_export"):
@@ -177,7 +179,7 @@ def _downloads(number: int) -> None:
     name = f"sla-v{manifest.cover.number}"
     st.caption(
         _("Version {number}, {status}.").format(
-            number=manifest.cover.number, status=_(manifest.cover.status)
+            number=num(manifest.cover.number), status=_(manifest.cover.status)
         )
     )
     if not fully_signed(manifest.cover):

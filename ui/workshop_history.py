@@ -84,7 +84,7 @@ def pick_and_compare(choices: list[SavedText], prefix: str) -> None:
 def revision_label(number: int, revision: int, who: str | None, at: datetime) -> str:
     """ "Version 2, revision 5 (Mia Marketing, 3 Dec 2026 10:00)"."""
     return _("Version {number}, revision {revision} ({who}, {when})").format(
-        number=number, revision=revision, who=who or "—", when=when(at)
+        number=num(number), revision=num(revision), who=who or "—", when=when(at)
     )
 
 
@@ -115,7 +115,7 @@ def voided_notices(notices: list[resign.ResignNotice]) -> None:
     for notice in notices:
         st.warning(
             _("Version {number} was changed on {when}, after you signed it: your signature was voided. Read what changed, then sign again.").format(
-                number=notice.version_number, when=when(notice.voided_at)
+                number=num(notice.version_number), when=when(notice.voided_at)
             ),
             icon=":material/history_edu:",
         )  # fmt: skip
@@ -125,7 +125,7 @@ def voided_notices(notices: list[resign.ResignNotice]) -> None:
             else:
                 show_changes(
                     SavedText(_("what you signed"), notice.signed),
-                    SavedText(_("version {number} now").format(number=notice.version_number), notice.now),
+                    SavedText(_("version {number} now").format(number=num(notice.version_number)), notice.now),
                 )  # fmt: skip
             st.button(_("Got it"), key=f"ws_notice_{notice.id}", on_click=_dismiss,
                       args=(notice.id,))  # fmt: skip

@@ -11,22 +11,26 @@ from typing import Any
 import streamlit as st
 
 from sla_core.agreement.figures import History
+from sla_core.i18n.languages import N_
 from sla_core.terms import Enforcement
-from ui.i18n import _
+from sla_core.terms.defaults import shown_parties
+from ui.dates import date_input
+from ui.i18n import _, language
 
+# Marked, translated where drawn: a module is imported once for every reader.
 TARGET_FIELDS = (
-    ("mqls_per_marketer", _("MQLs per marketer per month")),
-    ("conversion_rate_pct", _("MQL to customer conversion, %")),
-    ("opportunities_per_rep", _("Opportunities per rep per month")),
-    ("min_mqls_per_rep", _("MQLs per rep per month, at least")),
-    ("max_mqls_per_rep", _("MQLs per rep per month, at most")),
-    ("quality_pct", _("MQL quality, %")),
+    ("mqls_per_marketer", N_("MQLs per marketer per month")),
+    ("conversion_rate_pct", N_("MQL to customer conversion, %")),
+    ("opportunities_per_rep", N_("Opportunities per rep per month")),
+    ("min_mqls_per_rep", N_("MQLs per rep per month, at least")),
+    ("max_mqls_per_rep", N_("MQLs per rep per month, at most")),
+    ("quality_pct", N_("MQL quality, %")),
 )
 WINDOW_FIELDS = (
-    ("disposition_hours", _("Disposition within (hours)")),
-    ("work_within_days", _("Work every MQL within (days)")),
-    ("follow_up_attempts", _("Follow-up attempts")),
-    ("remind_before_hours", _("Remind before a window closes (hours)")),
+    ("disposition_hours", N_("Disposition within (hours)")),
+    ("work_within_days", N_("Work every MQL within (days)")),
+    ("follow_up_attempts", N_("Follow-up attempts")),
+    ("remind_before_hours", N_("Remind before a window closes (hours)")),
 )
 HISTORY_OF = {
     "mqls_per_marketer": "mqls_per_marketer",
@@ -38,9 +42,9 @@ HISTORY_OF = {
     "disposition_hours": "disposition_in_window_pct",
 }
 ENFORCEMENT_LABELS = {
-    Enforcement.CARROT: _("Carrot: rewards for meeting and beating service levels"),
-    Enforcement.STICK: _("Stick: penalties for missing service levels"),
-    Enforcement.BOTH: _("Both carrot and stick"),
+    Enforcement.CARROT: N_("Carrot: rewards for meeting and beating service levels"),
+    Enforcement.STICK: N_("Stick: penalties for missing service levels"),
+    Enforcement.BOTH: N_("Both carrot and stick"),
 }
 
 
@@ -51,7 +55,7 @@ def enforcement(stored: dict[str, Any], key: Any) -> dict[str, Any]:
         _("Enforcement"),
         options,
         index=options.index(Enforcement(stored["enforcement"])),
-        format_func=lambda e: ENFORCEMENT_LABELS[e],
+        format_func={e: _(label) for e, label in ENFORCEMENT_LABELS.items()}.__getitem__,
         key=key("mode"),
     )
     chosen = mode or Enforcement(stored["enforcement"])
@@ -90,7 +94,9 @@ def enforcement(stored: dict[str, Any], key: Any) -> dict[str, Any]:
 def parties(stored: dict[str, Any], key: Any) -> dict[str, Any]:
     """The company, both teams, the effective date and the term."""
     company = st.text_input(_("Company"), value=stored["company"] or "", key=key("company"))
-    teams = list(stored["parties"]) + [""] * max(0, 2 - len(stored["parties"]))
+    # default team names read in the reader's language; left as shown, they stay as stored
+    shown = shown_parties(tuple(stored["parties"]), language())
+    teams = list(shown) + [""] * max(0, 2 - len(shown))
     left, right = st.columns(2)
     parties = [
         column.text_input(label, value=team, key=key(f"party_{index}"))
@@ -99,18 +105,23 @@ def parties(stored: dict[str, Any], key: Any) -> dict[str, Any]:
         )
     ]
     left, right = st.columns(2)
-    start = left.date_input(
-        _("Effective from"),
-        value=date.fromisoformat(stored["effective_from"]) if stored["effective_from"] else None,
-        key=key("effective"),
-    )
+    with left:  # in the reader's calendar and digits (Streamlit's picker: Latin only)
+        start = date_input(
+            _("Effective from"),
+            value=date.fromisoformat(stored["effective_from"])
+            if stored["effective_from"]
+            else None,
+            key=key("effective"),
+        )
     term = right.number_input(
         _("Term (months)"), value=stored["term_months"], min_value=1, max_value=120, step=1,
         placeholder=_("not set"), key=key("term"),
     )  # fmt: skip
     return {
         "company": company.strip() or None,
-        "parties": [*parties, *teams[2:]],
+        "parties": list(stored["parties"])
+        if (*parties, *teams[2:]) == tuple(shown)
+        else [*parties, *teams[2:]],
         "effective_from": start.isoformat() if isinstance(start, date) else None,
         "term_months": int(term) if term is not None else None,
     }
@@ -128,7 +139,7 @@ def numbers(
         current = stored[name]
         is_pct = isinstance(current, str)
         number = st.number_input(
-            label,
+            _(label),
             value=float(current) if is_pct else int(current),
             min_value=0.0 if is_pct else 0,
             step=0.5 if is_pct else 1,
@@ -137,5 +148,5 @@ def numbers(
         result[name] = f"{number:.1f}" if is_pct else int(number)
         line = history.sentence(HISTORY_OF[name]) if history and name in HISTORY_OF else None
         if line:
-            st.caption(line)
+            st.caption(_(line))
     return result

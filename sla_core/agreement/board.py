@@ -21,7 +21,7 @@ from sla_core.agreement.versions import (
 from sla_core.agreement.wording import Wording
 from sla_core.i18n import dates, numbers
 from sla_core.i18n.languages import N_
-from sla_core.i18n.message import Message
+from sla_core.i18n.message import Figure, Message
 from sla_core.models import AgreementVersion, User
 from sla_core.overview import figures
 from sla_core.periods import Calendar, month_containing, shift
@@ -246,7 +246,9 @@ def figures_beside(section: str, content: AgreementContent, history: History | N
     data = content.model_dump(mode="json")
     for path, key in QUESTION_FIGURES.get(section, ()):
         group, name = path.split(".")
-        line = Message.of(DRAFT_LABELS[path], value=data[group][name])
+        stored = data[group][name]  # a percentage is stored as text ("60.0")
+        value = Figure(float(stored), 1) if isinstance(stored, str) else Figure(stored)
+        line = Message.of(DRAFT_LABELS[path], value=value)
         past = history.sentence(key) if history else None
         if past:
             lines.append(Message.of(N_("{draft}; {past}"), draft=line, past=past))

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sla_core.access import require_organisation_figures
 from sla_core.i18n.languages import N_
-from sla_core.i18n.message import Message
+from sla_core.i18n.message import Figure, Message, PeriodText
 from sla_core.models import User
 from sla_core.periods import Calendar, quarter_containing, shift
 from sla_core.sla.clocks import lead_clocks
@@ -63,7 +63,7 @@ class History:
                 "last quarter ({period}): {value} % dispositioned within the window"
             ),
         }[key]
-        shown = f"{value:.1f}" if key.endswith("_pct") else f"{value:,.0f}"
+        shown = Figure(value, 1 if key.endswith("_pct") else 0)
         return Message.of(template, period=self.period, value=shown)
 
 
@@ -100,7 +100,7 @@ def last_quarter(
     ).iloc[0]
     due, received = int(row["disposition_due"]), int(row["mqls_received"])
     return History(
-        period=period.label,
+        period=PeriodText(period),  # the label, named in the reader's calendar when shown
         mqls_per_marketer=_per_head(pd.Series([len(mqls)]), marketers),
         conversion_pct=None if received == 0 else 100.0 * int(row["converted"]) / received,
         opportunities_per_rep=_per_head(pd.Series([len(opportunities)]), reps),

@@ -35,9 +35,9 @@ from sla_core.agreement.export import EXPORT_ACTION, export_detail
 from sla_core.agreement.pdf import MANIFEST_NAME, Manifest, fully_signed, render
 from sla_core.agreement.versions import VersionStatus
 from sla_core.i18n.languages import N_
-from sla_core.i18n.message import Message
+from sla_core.i18n.message import Figure, Message
 from sla_core.models import AgreementVersion, AuditEntry
-from sla_core.models.people import ROLE_NAMES, Role
+from sla_core.models.people import ROLE_NAMES
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
                 N_(
                     "matches no version of the agreement in this database (claims version {number})"
                 ),
-                number=cover.number,
+                number=Figure(cover.number),
             ),
             content_hash=digest,
         )
@@ -128,7 +128,7 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
                 N_("the pages differ from version {number} as exported: the PDF was edited")
                 if edited
                 else N_("shows version {number}, but this file was never exported here"),
-                number=version.number,
+                number=Figure(version.number),
             ),
             version=version.number,
             content_hash=digest,
@@ -139,7 +139,7 @@ def verify_pdf(*, session: Session, data: bytes) -> Verdict:
 def _signed_verdict(
     session: Session, version: AgreementVersion, cover: Cover, digest: str
 ) -> Verdict:
-    """Step 4: the signature block is the database's and the version is fully signed."""
+    """Step 4 for an exported, unchanged PDF of `version`: is it the fully signed one?"""
     status = board.status_of(session=session, version=version)
     number = version.number
 
@@ -148,12 +148,13 @@ def _signed_verdict(
 
     if fully_signed(cover) and cover.signatures != _signatures(session, version):
         return verdict(False, Message.of(N_("the signature block differs from the database's")))
+    shown = Figure(number)
     if status not in (VersionStatus.SIGNED, VersionStatus.SUPERSEDED):
         return verdict(
             False,
             Message.of(
                 N_("version {number} is not signed ({status})"),
-                number=number,
+                number=shown,
                 status=Message.of(board.STATUS_TEXT[status]),
             ),
         )
@@ -162,31 +163,31 @@ def _signed_verdict(
             False,
             Message.of(
                 N_("a draft export of version {number}, made before every signature was in"),
-                number=number,
+                number=shown,
             ),
         )
     names = [f"{s.name} ({s.role.replace('_', ' ')})" for s in cover.signatures]
     template = (
-        N_("matches version {number}, in force; signed by {signers}")
+        N_("matches version {number}, in force; signed by {names}")
         if status is VersionStatus.SIGNED
-        else N_("matches version {number}, signed, since superseded; signed by {signers}")
+        else N_("matches version {number}, signed, since superseded; signed by {names}")
     )
-    return verdict(
-        True, Message.of(template, number=number, signers=_signers(cover.signatures)), names
-    )
+    return verdict(True, Message.of(template, number=shown, names=_signers(cover)), names)
 
 
-def _signers(lines: tuple[SignatureLine, ...]) -> Message:
-    """ "Ana (Sales manager), Bo (Marketing manager)": names as signed, roles translatable."""
-    each = {
-        f"s{i}": Message.of(N_("{name} ({role})"), name=s.name, role=_role(s.role))
-        for i, s in enumerate(lines)
-    }
-    return Message.of(", ".join(f"{{{key}}}" for key in each), **each)
-
-
-def _role(role: str) -> str:
-    try:
-        return Message.of(ROLE_NAMES[Role(role)])
-    except ValueError:
-        return role.replace("_", " ")
+def _signers(cover: Cover) -> Message:
+    """The signers, "Nasrin Farahani (Sales manager), Elena Petrova (Marketing manager)": as
+    signed, each role in the reader's words."""
+    roles = {role.value: Message.of(name) for role, name in ROLE_NAMES.items()}
+    parts = [
+        Message.of(
+            N_("{name} ({role})"),
+            name=line.name,
+            role=roles.get(line.role, line.role.replace("_", " ")),
+        )
+        for line in cover.signatures
+    ]
+    joined = parts[-1] if parts else Message.of("")
+    for part in reversed(parts[:-1]):
+        joined = Message.of(N_("{first}, {rest}"), first=part, rest=joined)
+    return joined

@@ -24,8 +24,10 @@ from sla_core import audit
 from sla_core.access import Permission, require, side_of
 from sla_core.agreement import resign, revisions
 from sla_core.clock import now
+from sla_core.i18n.languages import Language
 from sla_core.models import Agreement, AgreementVersion, Signature, User
 from sla_core.terms import ADDED_LATER, AgreementContent
+from sla_core.terms.defaults import default_content
 
 
 class StaleRevision(RuntimeError):
@@ -64,15 +66,18 @@ def load_content(version: AgreementVersion) -> AgreementContent:
     return AgreementContent.model_validate_json(version.content)
 
 
-def ensure_agreement(*, session: Session, actor_id: int | None = None) -> AgreementVersion:
-    """The newest version; a fresh database gets version 1 as a draft with the defaults."""
+def ensure_agreement(
+    *, session: Session, actor_id: int | None = None, language: Language = Language.ENGLISH
+) -> AgreementVersion:
+    """The newest version; a fresh database gets version 1 as a draft with the defaults, its
+    default texts (title, stage definitions, team names) in `language` (the reader's)."""
     newest = _newest(session)
     if newest is not None:
         return newest
     agreement = Agreement(name="Sales & Marketing SLA")
     session.add(agreement)
     session.flush()
-    content = AgreementContent()
+    content = default_content(language)
     version = AgreementVersion(
         agreement_id=agreement.id or 0,
         number=1,
@@ -217,11 +222,12 @@ def statuses(*, session: Session) -> dict[int, VersionStatus]:
     return result
 
 
-def governing_version(*, session: Session) -> Governing:
-    """The newest version in force; until one is signed, the newest draft."""
+def governing_version(*, session: Session, language: Language = Language.ENGLISH) -> Governing:
+    """The newest version in force; until one is signed, the newest draft (the first one
+    drafted with its default texts in `language`)."""
     versions = all_versions(session=session)
     if not versions:
-        newest = ensure_agreement(session=session)
+        newest = ensure_agreement(session=session, language=language)
         return Governing(newest, load_content(newest), False)
     for link in reversed(chain(session=session)):
         if link.in_force:
@@ -229,9 +235,9 @@ def governing_version(*, session: Session) -> Governing:
     return Governing(versions[0], load_content(versions[0]), False)
 
 
-def working_version(*, session: Session) -> AgreementVersion:
+def working_version(*, session: Session, language: Language = Language.ENGLISH) -> AgreementVersion:
     """The version editors open: the newest one (saving a signed one starts a new draft)."""
-    return ensure_agreement(session=session)
+    return ensure_agreement(session=session, language=language)
 
 
 def save_draft(

@@ -13,6 +13,7 @@ A sentence about a number of things has a singular and a plural form (Arabic has
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sla_core.i18n import catalogue
@@ -61,3 +62,38 @@ class Message(str):
         N_n where they are written); the English text takes the form that fits `count`."""
         singular, plural = forms
         return cls(singular if count == 1 else plural, values, forms, count)
+
+
+class Figure(str):
+    """A number a Message shows: the English text now ("1,234", "6.92"); `ui.i18n._` writes
+    it in the reader's digits and separators ("۱٬۲۳۴", "۶٫۹۲")."""
+
+    value: float
+    decimals: int
+
+    def __new__(
+        cls, value: float | int | Decimal, decimals: int = 0, english: str | None = None
+    ) -> Figure:
+        """`english`: the English text when it is not `value` grouped with `decimals` places."""
+        made = super().__new__(cls, english if english is not None else f"{value:,.{decimals}f}")
+        made.value = float(value)
+        made.decimals = decimals
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Figure, (self.value, self.decimals, str(self)))
+
+
+class PeriodText(str):
+    """A reporting period a Message names: its label now ("2026-Q3"); `ui.i18n._` names it
+    in the reader's language and calendar ("Q3 2026", fa "فصل ۳ ۱۴۰۵")."""
+
+    period: Any  # a sla_core.periods.Period (not imported: periods imports sla_core.i18n)
+
+    def __new__(cls, period: Any) -> PeriodText:
+        made = super().__new__(cls, period.label)
+        made.period = period
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PeriodText, (self.period,))

@@ -7,16 +7,40 @@ from typing import Any
 
 import pandas as pd
 
+from sla_core.i18n.languages import N_
 from sla_core.importing.mapping import FIELDS, ImportOptions, norm, resolve_columns, value_map
 from sla_core.importing.reading import RawTable
 
 NOT_MAPPED = ""
 FIELD_LABELS: dict[str, str] = {
-    "external_id": "CRM record id (key)",
-    "email": "E-mail (key when no id)",
-    "lead_status": "Lead status (refines stage)",
-    "owner": "Owner (sales rep)",
-    "marketer": "Marketer",
+    "external_id": N_("CRM record id (key)"),
+    "email": N_("E-mail (key when no id)"),
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "company": N_("Company"),
+    "country": N_("Country"),
+    "industry": N_("Industry"),
+    "department": N_("Department"),
+    "job_title": N_("Job title"),
+    "technographics": N_("Technographics"),
+    "source": N_("Source"),
+    "campaign": N_("Campaign"),
+    "disposition_reason": N_("Disposition reason"),
+    "stage": N_("Stage"),
+    "lead_status": N_("Lead status (refines stage)"),
+    "owner": N_("Owner (sales rep)"),
+    "marketer": N_("Marketer"),
+    "company_size": N_("Company size"),
+    "engagement": N_("Engagement"),
+    "deal_value": N_("Deal value"),
+    "created_at": N_("Created"),
+    "mql_at": N_("Mql"),
+    "assigned_at": N_("Assigned"),
+    "first_touch_at": N_("First touch"),
+    "dispositioned_at": N_("Dispositioned"),
+    "sql_at": N_("Sql"),
+    "opportunity_at": N_("Opportunity"),
+    "closed_at": N_("Closed"),
 }
 _MAX_VALUES = 60
 

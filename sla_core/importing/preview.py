@@ -6,6 +6,8 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Figure, Message
 from sla_core.importing.mapping import ImportOptions, resolve_columns
 from sla_core.importing.reading import RawTable, read_table
 from sla_core.importing.validation import missing_key
@@ -31,14 +33,28 @@ def read_once(
 
 def describe(table: RawTable) -> str:
     """One line on what was read: rows, set-aside rows, header line, encoding, sheet."""
-    found = [f"{len(table.frame):,} rows", f"header on line {table.header_line}"]
+    return " · ".join(describe_parts(table))
+
+
+def describe_parts(table: RawTable) -> list[Message]:
+    """What was read, part by part (the page translates each and joins them)."""
+    found = [
+        Message.of(N_("{count} rows"), count=Figure(len(table.frame))),
+        Message.of(N_("header on line {line}"), line=Figure(table.header_line)),
+    ]
     if len(table.bad_lines):
-        found.insert(1, f"{len(table.bad_lines):,} malformed rows set aside")
+        found.insert(
+            1,
+            Message.of(N_("{count} malformed rows set aside"), count=Figure(len(table.bad_lines))),
+        )
     if table.encoding:
-        found += [f"encoding {table.encoding}", f"delimiter {table.delimiter!r}"]
+        found += [
+            Message.of(N_("encoding {encoding}"), encoding=table.encoding),
+            Message.of(N_("delimiter {delimiter}"), delimiter=repr(table.delimiter)),
+        ]
     if table.sheet:
-        found.append(f"sheet {table.sheet!r}")
-    return " · ".join(found)
+        found.append(Message.of(N_("sheet {sheet}"), sheet=repr(table.sheet)))
+    return found
 
 
 @dataclass

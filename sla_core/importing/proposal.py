@@ -8,21 +8,27 @@ from typing import Literal
 
 from sqlmodel import Session
 
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Figure, Message
 from sla_core.importing.mapping import PRESET_COLUMNS, PRESETS, ImportOptions, norm
 from sla_core.importing.saved import BUNDLED, bundled_mapping, list_mappings, load_mapping
 
 Kind = Literal["layout", "shipped", "saved"]
 LAYOUT_LABELS = {
-    "generic": "Generic sheet",
-    "hubspot": "HubSpot contacts",
-    "salesforce": "Salesforce leads",
+    "generic": N_("Generic sheet"),
+    "hubspot": N_("HubSpot contacts"),
+    "salesforce": N_("Salesforce leads"),
 }
 # The mappings shipped with the app (mappings/*.json), by what they read.
 SHIPPED_LABELS = {
-    "maven_crm": "Maven CRM sales pipeline",
-    "x_education": "X Education leads",
+    "maven_crm": N_("Maven CRM sales pipeline"),
+    "x_education": N_("X Education leads"),
 }
-_KIND_LABELS = {"layout": "layout", "shipped": "shipped mapping", "saved": "saved mapping"}
+_KIND_LABELS = {
+    "layout": N_("{name} (layout)"),
+    "shipped": N_("{name} (shipped mapping)"),
+    "saved": N_("{name} (saved mapping)"),
+}
 # A layout is recognised when this many of its export's own headers are in the file.
 _LAYOUT_MIN = 4
 
@@ -40,9 +46,11 @@ class MappingChoice:
 
     @property
     def label(self) -> str:
+        """ "HubSpot contacts (layout)": a Message, translated where it is shown."""
         names = {"layout": LAYOUT_LABELS, "shipped": SHIPPED_LABELS}.get(self.kind, {})
-        shown = names.get(self.name, self.name)  # a saved mapping: the name it was saved as
-        return f"{shown} ({_KIND_LABELS[self.kind]})"
+        # a saved mapping: the name it was saved as (data, as typed)
+        shown = Message.of(names[self.name]) if self.name in names else self.name
+        return Message.of(_KIND_LABELS[self.kind], name=shown)
 
 
 @dataclass(frozen=True)
@@ -113,11 +121,21 @@ def detect(headers: list[str], *, session: Session) -> Proposal:
         if fit and (best is None or fit > best[0]):
             best = (fit, choice)
     if best is not None:
-        reason = f"the file has all {best[0]} columns the {best[1].label} reads"
+        reason = Message.of(
+            N_("the file has all {count} columns the {mapping} reads"),
+            count=Figure(best[0]),
+            mapping=best[1].label,
+        )
         return Proposal(best[1], reason)
     fits = {p: _layout_fit(headers, p) for p in PRESETS if p != "generic"}
     preset = max(fits, key=lambda p: fits[p])
     if fits[preset] >= _LAYOUT_MIN:
         choice = MappingChoice("layout", preset)
-        return Proposal(choice, f"{fits[preset]} of the file's headers are {choice.label} headers")
-    return Proposal(MappingChoice("layout", "generic"), "columns matched by name and synonyms")
+        said = Message.of(
+            N_("{count} of the file's headers are {layout} headers"),
+            count=Figure(fits[preset]),
+            layout=choice.label,
+        )
+        return Proposal(choice, said)
+    generic = Message.of(N_("columns matched by name and synonyms"))
+    return Proposal(MappingChoice("layout", "generic"), generic)

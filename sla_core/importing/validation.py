@@ -13,6 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Message
 from sla_core.importing.categories import one_spelling
 from sla_core.importing.cells import clean_cells, matches
 from sla_core.importing.lifecycle import stage_column
@@ -69,9 +71,12 @@ def missing_key(columns: dict[str, str], headers: list[str]) -> str | None:
     """Why the rows cannot be matched to stored leads, if no key column is mapped."""
     if "external_id" in columns or "email" in columns:
         return None
-    return (
-        "map a record id or an e-mail column: leads are matched on one of them "
-        f"(the file's columns: {', '.join(headers)})"
+    return Message.of(
+        N_(
+            "map a record id or an e-mail column: leads are matched on one of them "
+            "(the file's columns: {columns})"
+        ),
+        columns=", ".join(headers),
     )
 
 

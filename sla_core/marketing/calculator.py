@@ -20,7 +20,7 @@ from sla_core.overview import revenue
 from sla_core.periods import Calendar, Period, PeriodKind, month_containing, shift
 from sla_core.stages import Stage
 from sla_core.store.memo import Memo
-from sla_core.terms import PlanInputs, Targets
+from sla_core.terms import PlanInputs
 
 HUNDRED = Decimal(100)
 # Main-path stages at or after each milestone (won and lost both passed the opportunity).
@@ -98,65 +98,6 @@ def plan(inputs: FunnelInputs) -> FunnelPlan:
         conversion_pct=conversion.quantize(Decimal("0.01")),
         cost_per_mql=(inputs.budget / n_mqls).quantize(Decimal("0.01")) if n_mqls else None,
     )
-
-
-def problems(inputs: FunnelInputs) -> dict[str, str]:
-    """Inputs the calculator cannot work with, by field (empty when all can be used)."""
-    out: dict[str, str] = {}
-    money = {"revenue_goal": inputs.revenue_goal, "budget": inputs.budget}
-    for name, value in money.items():
-        if value < 0:
-            out[name] = "This cannot be negative."
-    if inputs.deal_size <= 0:
-        out["deal_size"] = "The average deal size must be above 0."
-    for name in ("mql_to_sql", "sql_to_opportunity", "opportunity_to_won"):
-        rate: Decimal = getattr(inputs.rates, name)
-        if rate <= 0:
-            out[name] = "A stage rate of 0 % means no lead ever passes it: no goal can be reached."
-        elif rate > HUNDRED:
-            out[name] = "A stage rate cannot be above 100 %."
-    for name in ("marketers", "reps"):
-        if getattr(inputs, name) < 0:
-            out[name] = "A team size cannot be negative."
-    return out
-
-
-def contradictions(result: FunnelPlan, targets: Targets, inputs: FunnelInputs) -> dict[str, str]:
-    """Where the plan and the agreement's quotas disagree, by the field to change."""
-    out: dict[str, str] = {}
-    if targets.max_mqls_per_rep == 0 and result.mqls > 0:
-        out["max_mqls_per_rep"] = "A max of 0 MQLs per rep means no team size can take the goal."
-    elif result.mqls_per_rep is not None and result.mqls_per_rep > targets.max_mqls_per_rep:
-        need = math.ceil(result.mqls / targets.max_mqls_per_rep)
-        out["max_mqls_per_rep"] = (
-            f"Each rep must receive {result.mqls_per_rep:,} MQLs a month, above the max of "
-            f"{targets.max_mqls_per_rep:,}: raise the cap or grow sales to {need:,} reps."
-        )
-    elif result.mqls_per_rep is not None and result.mqls_per_rep < targets.min_mqls_per_rep:
-        out["min_mqls_per_rep"] = (
-            f"The goal gives each rep {result.mqls_per_rep:,} MQLs a month, below the min of "
-            f"{targets.min_mqls_per_rep:,}."
-        )
-    if inputs.reps == 0:
-        out["reps"] = "With no sales rep, nobody can work the MQLs."
-    if inputs.marketers == 0:
-        out["marketers"] = "With no marketer, nobody produces the MQLs."
-    if targets.mqls_per_marketer == 0 and result.mqls > 0:
-        out["mqls_per_marketer"] = "A quota of 0 MQLs per marketer can never reach the goal."
-    elif inputs.marketers and targets.mqls_per_marketer * inputs.marketers < result.mqls:
-        need = math.ceil(result.mqls / targets.mqls_per_marketer)
-        out["mqls_per_marketer"] = (
-            f"{inputs.marketers} marketers at {targets.mqls_per_marketer:,} MQLs each make "
-            f"{targets.mqls_per_marketer * inputs.marketers:,}, short of the {result.mqls:,} "
-            f"the goal needs: raise the quota to {result.mqls_per_marketer:,} or grow to "
-            f"{need:,} marketers."
-        )
-    if targets.conversion_rate_pct > result.conversion_pct:
-        out["conversion_rate_pct"] = (
-            f"The conversion target ({targets.conversion_rate_pct} %) is above what the stage "
-            f"rates give ({result.conversion_pct} %): no team size reaches it at these rates."
-        )
-    return out
 
 
 def historical_rates(leads: pd.DataFrame) -> StageRates | None:

@@ -16,6 +16,8 @@ from sqlmodel import Session, col, select
 from sla_core import audit
 from sla_core.access import Permission, require
 from sla_core.clock import UTCTimestamp, now
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Figure, Message
 from sla_core.models import Lead, LeadEvent, Role, Team, User
 from sla_core.people.teams import team_named
 from sla_core.people.users import UserError, get_by_username, list_users, signable_admins
@@ -134,9 +136,14 @@ def merge_person(*, session: Session, source: str, target: str, actor: User) -> 
     require(actor, Permission.MANAGE_USERS)
     gone, kept = _existing(session, source), _existing(session, target)
     if gone.id == kept.id:
-        raise UserError("a person cannot be merged into themselves")
+        raise UserError(Message.of(N_("a person cannot be merged into themselves")))
     if gone.password_hash is not None:
-        raise UserError(f"{gone.username} can sign in; only people without a login are merged")
+        raise UserError(
+            Message.of(
+                N_("{name} can sign in; only people without a login are merged"),
+                name=gone.username,
+            )
+        )
     note = f"owner {gone.username} merged into {kept.username}"
     owned = sa_select(
         col(Lead.id), literal(now(), UTCTimestamp()), literal(EventKind.ASSIGNED.value), literal(actor.id),
@@ -168,10 +175,18 @@ def remove_person(*, session: Session, username: str, actor: User) -> None:
     require(actor, Permission.MANAGE_USERS)
     user = _existing(session, username)
     if user.password_hash is not None:
-        raise UserError(f"{user.username} can sign in; deactivate them instead")
+        raise UserError(
+            Message.of(N_("{name} can sign in; deactivate them instead"), name=user.username)
+        )
     leads = lead_count(session=session, user_id=user.id or 0)
     if leads:
-        raise UserError(f"{user.username} has {leads:,} leads; merge them into a user instead")
+        raise UserError(
+            Message.of(
+                N_("{name} has {count} leads; merge them into a user instead"),
+                name=user.username,
+                count=Figure(leads),
+            )
+        )
     _delete(session, user)
     audit.record(
         session=session, actor=actor, action="user.remove", entity="user",
@@ -187,19 +202,24 @@ def _rows(result: object) -> int:
 def _existing(session: Session, username: str) -> User:
     user = get_by_username(session=session, username=username)
     if user is None:
-        raise UserError(f"no user named {username!r}")
+        raise UserError(Message.of(N_("no user named {name}"), name=repr(username)))
     return user
 
 
 def _delete(session: Session, user: User) -> None:
     """Delete the user row, in SQL; an admin who can sign in is never among them."""
     if user.id in signable_admins(session=session):
-        raise UserError(f"{user.username} is an admin who can sign in")
+        raise UserError(Message.of(N_("{name} is an admin who can sign in"), name=user.username))
     try:
         session.execute(delete(User).where(col(User.id) == user.id))
     except IntegrityError:
         raise UserError(
-            f"{user.username} is still named by other records (points, signatures, imports); "
-            "deactivate them instead"
+            Message.of(
+                N_(
+                    "{name} is still named by other records (points, signatures, imports); "
+                    "deactivate them instead"
+                ),
+                name=user.username,
+            )
         ) from None
     session.expunge(user)

@@ -10,6 +10,8 @@ from sqlmodel import Session, col, select
 
 from sla_core import audit
 from sla_core.access import Permission, require
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Figure, Message
 from sla_core.models import Team, TeamKind, User
 from sla_core.people.users import UserError
 
@@ -50,9 +52,11 @@ def team_named(*, session: Session, name: str) -> Team:
 def _clean(name: str) -> str:
     clean = " ".join(name.split())
     if not clean:
-        raise UserError("a team needs a name")
+        raise UserError(Message.of(N_("a team needs a name")))
     if len(clean) > NAME_MAX:
-        raise UserError(f"a team's name has at most {NAME_MAX} characters")
+        raise UserError(
+            Message.of(N_("a team's name has at most {count} characters"), count=Figure(NAME_MAX))
+        )
     return clean
 
 
@@ -63,7 +67,7 @@ def _taken(session: Session, name: str, but: int | None = None) -> None:
         query = query.where(col(Team.id) != but)
     other = session.exec(query).first()
     if other is not None:
-        raise UserError(f"a team named {other.name!r} already exists")
+        raise UserError(Message.of(N_("a team named {name} already exists"), name=repr(other.name)))
 
 
 def create_team(*, session: Session, name: str, kind: TeamKind, actor: User) -> Team:
@@ -77,7 +81,9 @@ def create_team(*, session: Session, name: str, kind: TeamKind, actor: User) -> 
             session.add(team)
             session.flush()
     except IntegrityError:
-        raise UserError(f"a team named {clean!r} already exists") from None
+        raise UserError(
+            Message.of(N_("a team named {name} already exists"), name=repr(clean))
+        ) from None
     audit.record(
         session=session, actor=actor, action="team.create", entity="team",
         entity_id=team.id, detail=f"name={clean} kind={team.kind}",
@@ -95,7 +101,9 @@ def rename_team(*, session: Session, old: str, new: str, actor: User) -> Team:
         with session.begin_nested():
             session.execute(update(Team).where(col(Team.id) == team.id).values(name=clean))
     except IntegrityError:
-        raise UserError(f"a team named {clean!r} already exists") from None
+        raise UserError(
+            Message.of(N_("a team named {name} already exists"), name=repr(clean))
+        ) from None
     session.refresh(team)
     audit.record(
         session=session, actor=actor, action="team.rename", entity="team",

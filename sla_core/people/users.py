@@ -21,6 +21,8 @@ from sqlmodel import Session, col, select
 from sla_core import audit
 from sla_core.access import Permission, require, require_self_or
 from sla_core.clock import now
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Figure, Message
 from sla_core.models import Role, Setting, SignInThrottle, User
 from sla_core.models.people import ROLE_NAMES
 from sla_core.people import sessions
@@ -98,9 +100,13 @@ def check_password(password: str, hashed: str | None) -> bool:
 def validate_password(password: str) -> None:
     """Passwords have at least 8 characters, with a letter and a digit."""
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise UserError(
+            Message.of(
+                N_("the password needs at least {count} characters"), count=Figure(MIN_PASSWORD)
+            )
+        )
     if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
-        raise UserError("the password needs at least one letter and one digit")
+        raise UserError(Message.of(N_("the password needs at least one letter and one digit")))
 
 
 def generate_password() -> str:
@@ -145,7 +151,10 @@ def create_unplaced_person(
     if Role(role) not in UNPLACED_ROLES:
         # the same rule as an import's: it names owners (reps) and marketers, nothing more
         raise UserError(
-            f"a person added without a login is a sales rep or a marketer, not {Role(role).value}"
+            Message.of(
+                N_("a person added without a login is a sales rep or a marketer, not {role}"),
+                role=Message.of(ROLE_NAMES[Role(role)]),
+            )
         )
     return _insert(session, actor, username, name, role, email, None, None)
 
@@ -197,7 +206,9 @@ def set_email(*, session: Session, username: str, email: str | None, actor: User
     address = clean_address(email)
     taken = select(User).where(User.email == address, User.id != user.id)
     if address and session.exec(taken).first():
-        raise UserError(f"e-mail {address!r} belongs to another user")
+        raise UserError(
+            Message.of(N_("e-mail {address} belongs to another user"), address=repr(address))
+        )
     user.email = address
     session.add(user)
     audit.record(
@@ -317,13 +328,23 @@ def _insert(
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise UserError(
-            f"username {username!r}: use 2-50 lower-case letters, digits, '.', '_' or '-'"
+            Message.of(
+                N_(
+                    "username {username}: use {low}-{high} lower-case letters, digits, "
+                    "'.', '_' or '-'"
+                ),
+                username=repr(username),
+                low=Figure(2),
+                high=Figure(50),
+            )
         )
     if get_by_username(session=session, username=username):
-        raise UserError(f"username {username!r} is taken")
+        raise UserError(Message.of(N_("username {username} is taken"), username=repr(username)))
     email = clean_address(email)
     if email and session.exec(select(User).where(User.email == email)).first():
-        raise UserError(f"e-mail {email!r} belongs to another user")
+        raise UserError(
+            Message.of(N_("e-mail {address} belongs to another user"), address=repr(email))
+        )
     if password is not None:
         validate_password(password)
     user = User(

@@ -8,6 +8,7 @@ one business day's worth of working hours.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -16,8 +17,13 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session
 
+from sla_core.i18n.dates import from_parts
+from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Message
+from sla_core.i18n.numbers import latin_digits
 from sla_core.models import User
 from sla_core.org import load_document, save_document
+from sla_core.periods import Calendar
 from sla_core.terms import AgreementContent, MQLDefinition
 
 WORK_TIME_KEY = "work_time"
@@ -120,18 +126,29 @@ def save_work_time(*, session: Session, work_time: WorkTime, actor: User) -> Wor
     return save_document(session=session, key=WORK_TIME_KEY, document=work_time, actor=actor)
 
 
-def parse_holidays(text: str) -> tuple[date, ...]:
-    """Holidays written one per line (or comma-separated) as YYYY-MM-DD; a bad one is named."""
+_EXAMPLE_DAY = {Calendar.GREGORIAN: "2026-12-25", Calendar.JALALI: "1405/10/04"}
+
+
+def parse_holidays(text: str, calendar: Calendar = Calendar.GREGORIAN) -> tuple[date, ...]:
+    """Holidays written one per line (or comma-separated) as year, month and day of `calendar`
+    (YYYY-MM-DD or YYYY/MM/DD, in Latin, Persian or Arabic digits); a bad one is named."""
     found = []
-    for number, raw in enumerate(text.replace(",", "\n").splitlines(), start=1):
+    lines = latin_digits(text).replace("،", "\n").replace(",", "\n").splitlines()
+    for number, raw in enumerate(lines, start=1):
         item = raw.strip()
         if not item:
             continue
         try:
-            found.append(date.fromisoformat(item))
+            year, month, day = (int(part) for part in re.split(r"[-/]", item))
+            found.append(from_parts(year, month, day, calendar))
         except ValueError:
             raise ValueError(
-                f"holiday {number} ({item!r}) is not a date: write 2026-12-25"
+                Message.of(
+                    N_("holiday {number} ({item}) is not a date: write {example}"),
+                    number=number,
+                    item=repr(item),
+                    example=_EXAMPLE_DAY[calendar],
+                )
             ) from None
     return tuple(sorted(set(found)))
 
