@@ -18,6 +18,7 @@ from sla_core.models import Role
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import PointLevel
+from ui import tables
 from ui.charts import memo_chart
 from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
 from ui.i18n import (
@@ -26,7 +27,6 @@ from ui.i18n import (
     digits,
     num,
     period_name,
-    reading_order,
     stage_label,
 )
 from ui.lead_view import LEAD_PAGE
@@ -108,9 +108,8 @@ if frozen is not None:
         if not frozen.leads.empty:
             changed = frozen.leads.assign(stage=frozen.leads["stage"].map(stage_label))
             changed_table = lb.table(changed, {k: _(v) for k, v in lb.CHANGED_TABLE.items()})
-            st.dataframe(
+            tables.dataframe(
                 changed_table,
-                column_order=reading_order(list(changed_table.columns)),
                 hide_index=True,
                 key="leaderboard_changed_leads",
             )
@@ -184,9 +183,8 @@ with people_tab:
             if frozen is None
             else lb.table(frozen.people, {k: _(v) for k, v in lb.STORED_TABLE.items()})
         )
-        picked = st.dataframe(
+        picked = tables.dataframe(
             people_table,
-            column_order=reading_order(list(people_table.columns)),
             hide_index=True,
             on_select="rerun",
             selection_mode="single-row",
@@ -224,9 +222,8 @@ with people_tab:
                 assert levels is not None  # live levels always exist
                 named = lb.LEVEL_TABLE["level"]
                 levels = levels.assign(**{named: levels[named].map(level_name)}).rename(columns=_)
-                st.dataframe(
+                tables.dataframe(
                     levels,
-                    column_order=reading_order(list(levels.columns)),
                     hide_index=True,
                     key="leaderboard_levels",
                 )
@@ -253,7 +250,7 @@ with people_tab:
                 behind = trace.leads_behind(
                     frame, board.rules.content, period, now(), subject, PointLevel(level), setup
                 )
-                lead_pick = st.dataframe(
+                lead_pick = tables.dataframe(
                     for_reading(behind),
                     hide_index=True,
                     on_select="rerun",
@@ -271,7 +268,7 @@ with people_tab:
                     )
                     with session_scope(engine) as session:
                         events = trace.events_of(session=session, lead_id=lead_id)
-                    st.dataframe(
+                    tables.dataframe(
                         for_reading(events), hide_index=True, key="leaderboard_trace_events"
                     )
 with teams_tab:
@@ -289,9 +286,8 @@ with teams_tab:
             if frozen is None
             else lb.table(frozen.teams, {k: _(v) for k, v in lb.STORED_TEAM_TABLE.items()})
         )
-        st.dataframe(
+        tables.dataframe(
             team_table,
-            column_order=reading_order(list(team_table.columns)),
             hide_index=True,
             key="leaderboard_teams",
         )
@@ -307,13 +303,13 @@ with badges_tab:
             st.caption(_("No badge was earned in this period."))
         else:
             stored_badges = lb.table(frozen.badges, {k: _(v) for k, v in lb.BADGE_TABLE.items()})
-            st.dataframe(stored_badges, hide_index=True, key="leaderboard_stored_badges")
+            tables.dataframe(stored_badges, hide_index=True, key="leaderboard_stored_badges")
     else:
         st.subheader(_("Earned in {period} so far").format(period=period_name(period)))
         if view.earning.empty:
             st.caption(_("No badge earned in this period yet."))
         else:
-            st.dataframe(view.earning, hide_index=True, key="leaderboard_earning")
+            tables.dataframe(view.earning, hide_index=True, key="leaderboard_earning")
         st.caption(_("Badges are stored when a manager closes the period."))
     if view.mine is not None:
         st.subheader(_("Your badges"))
@@ -321,9 +317,8 @@ with badges_tab:
             st.caption(_("None yet: they are awarded when a period is closed."))
         else:
             my_badges = lb.table(view.my_badges, {k: _(v) for k, v in lb.MY_BADGE_TABLE.items()})
-            st.dataframe(
+            tables.dataframe(
                 my_badges,
-                column_order=reading_order(list(my_badges.columns)),
                 hide_index=True,
                 key="leaderboard_badges",
             )
@@ -373,7 +368,7 @@ if can(user, Permission.MANAGE_POINTS):
                 )
                 if outcome.change:
                     moved = {k: _(v) for k, v in lb.MOVED_TABLE.items()}
-                    st.dataframe(
+                    tables.dataframe(
                         lb.table(pd.DataFrame(outcome.change), moved),
                         hide_index=True,
                         key="leaderboard_change",

@@ -9,6 +9,7 @@ import streamlit as st
 from sla_core import access, browse
 from sla_core.db import session_scope
 from sla_core.stages import STAGE_LABELS, Stage
+from ui import tables
 from ui.data import current_snapshot, current_user, get_engine
 from ui.i18n import _, num
 from ui.lead_view import open_picked
@@ -106,7 +107,7 @@ picked = st.multiselect(
 st.session_state["leads_columns_kept"] = picked
 widths = {"name": 160, "company": 140, "stage": 170, "owner": 120, "mql_at": 130,
           "touches": 70, "source": 110, "lead_key": 140, "email": 220, "created_at": 130}  # fmt: skip
-clicked = st.dataframe(
+clicked = tables.dataframe(
     shown,
     hide_index=True,
     key="leads_table",

@@ -11,6 +11,7 @@ from sla_core.sla.remind import notifications
 from sla_core.stages import (
     Stage,
 )
+from ui import tables
 from ui.data import current_user, get_engine
 from ui.flash import show_flash
 from ui.i18n import _, local_times, num, org_settings, stage_label
@@ -52,7 +53,7 @@ if not mine.empty:
     with st.expander(
         _("Notifications ({count})").format(count=len(mine)), icon=":material/notifications:"
     ):
-        st.dataframe(
+        tables.dataframe(
             mine,
             hide_index=True,
             key="queue_notifications",
@@ -109,7 +110,7 @@ def draw(frame: pd.DataFrame, key: str) -> None:
     table = shown(frame)
     deadline = _("Deadline ({zone})").format(zone=zone)
     as_text = not isinstance(table["next_deadline"].dtype, pd.DatetimeTZDtype)  # fa, ar
-    clicked = st.dataframe(
+    clicked = tables.dataframe(
         table,
         hide_index=True,
         key=key,

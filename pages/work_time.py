@@ -16,6 +16,7 @@ from sla_core.sla.worktime import (
     parse_holidays,
     save_work_time,
 )
+from ui import tables
 from ui.data import current_user, get_engine
 from ui.i18n import _
 from ui.navigation import framed
@@ -59,7 +60,7 @@ with st.form("work_time_form"):
         key="work_time_holidays",
     )
     reps = people[people["role"] == "sales_rep"]
-    away = st.data_editor(
+    away = tables.data_editor(
         pd.DataFrame(
             [a.model_dump() for a in stored.away], columns=["user_id", "start", "end", "reason"]
         ).astype({"start": "datetime64[s]", "end": "datetime64[s]"}),

@@ -21,6 +21,7 @@ from sla_core.db import session_scope
 from sla_core.models import Role
 from sla_core.sla.context import load_setup
 from sla_core.terms import AgreementContent
+from ui import tables
 from ui import workshop as ws
 from ui import workshop_actions as actions
 from ui import workshop_history as diffs
@@ -104,7 +105,7 @@ if view == "draft":
                 st.caption(_(line))
             if section == "workshop.mql_definition":
                 table = document.criteria_table(content)
-                st.dataframe(pd.DataFrame(table.rows, columns=table.headers), hide_index=True)
+                tables.dataframe(pd.DataFrame(table.rows, columns=table.headers), hide_index=True)
                 st.caption(
                     _(
                         "Threshold: {threshold} points. Edit the criteria on the Criteria page."
@@ -119,7 +120,7 @@ if view == "draft":
 
 elif view == "sign":
     st.subheader(_("Signatures on version {number}").format(number=version.number))
-    st.dataframe(
+    tables.dataframe(
         pd.DataFrame(
             [
                 {

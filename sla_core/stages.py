@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sla_core.i18n.languages import N_
+
 
 class Stage(StrEnum):
     LEAD = "lead"
@@ -70,20 +72,20 @@ DISPOSITION_TARGET: dict[Disposition, Stage] = {
 
 DEFAULT_REASONS: dict[Disposition, tuple[str, ...]] = {
     Disposition.DISQUALIFY: (
-        "No budget",
-        "Not a decision maker",
-        "Outside the ideal customer profile",
-        "Competitor or partner",
-        "Bad or fake contact data",
-        "Duplicate lead",
-        "Student or job seeker",
+        N_("No budget"),
+        N_("Not a decision maker"),
+        N_("Outside the ideal customer profile"),
+        N_("Competitor or partner"),
+        N_("Bad or fake contact data"),
+        N_("Duplicate lead"),
+        N_("Student or job seeker"),
     ),
     Disposition.NURTURE: (
-        "Bad timing",
-        "No response after all follow-up attempts",
-        "Early research, not ready to buy",
-        "Budget expected next quarter",
-        "Wrong contact, needs re-targeting",
+        N_("Bad timing"),
+        N_("No response after all follow-up attempts"),
+        N_("Early research, not ready to buy"),
+        N_("Budget expected next quarter"),
+        N_("Wrong contact, needs re-targeting"),
     ),
 }
 

@@ -40,8 +40,32 @@ RTL_CSS = f"""
 </style>
 """
 
+GRID_SCRIPT = """
+<script>
+/* The grid lays columns out from the left and opens scrolled to its left end; right to
+   left the columns stand reversed (ui.i18n.reading_order), so a grid wider than its box
+   opens scrolled to its right end, where the first columns are. Once per grid: a reader's
+   own scrolling is left alone. */
+(() => {
+  if (window.leadpactRtlGrids) return;
+  window.leadpactRtlGrids = true;
+  const open = () => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main || getComputedStyle(main).direction !== "rtl") return;  /* English since */
+    document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller').forEach((box) => {
+      if (box.dataset.rtlOpened || box.scrollWidth <= box.clientWidth) return;
+      box.dataset.rtlOpened = "1";
+      box.scrollLeft = box.scrollWidth - box.clientWidth;
+    });
+  };
+  new MutationObserver(open).observe(document.body, { childList: true, subtree: true });
+  open();
+})();
+</script>
+"""
+
 
 def apply_direction(right_to_left: bool) -> None:
     """Lay the app out right to left (with the Persian/Arabic font) when the language asks."""
     if right_to_left:
-        st.html(RTL_CSS)
+        st.html(RTL_CSS + GRID_SCRIPT, unsafe_allow_javascript=True)
