@@ -109,6 +109,7 @@ widths = {"name": 160, "company": 140, "stage": 170, "owner": 120, "mql_at": 130
           "touches": 70, "source": 110, "lead_key": 140, "email": 220, "created_at": 130}  # fmt: skip
 clicked = tables.dataframe(
     shown,
+    instants={"created_at": rows["created_at"], "mql_at": rows["mql_at"]},
     hide_index=True,
     key="leads_table",
     height=(len(shown) + 1) * ROW_PX + 3,  # every row of the page, no inner scrolling

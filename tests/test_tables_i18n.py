@@ -12,6 +12,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from sla_core.i18n import glossary
+from sla_core.i18n.languages import Language
+from sla_core.stages import Stage
 from tests.i18n_audit import offences, shown
 from tests.support.apptest import build_template, private_copy, sign_in
 from tests.test_pages_i18n import _persian_leads, speak
@@ -119,16 +122,25 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_template(tmp_path_factory, "tables", _persian_leads)
 
 
+@pytest.mark.parametrize("page", ["pages/reports.py", "pages/leads.py"])
 @pytest.mark.parametrize(("language", "zero"), [("fa", "۰"), ("ar", "٠")])
-def test_the_reports_tables_speak_persian_and_arabic(
-    template_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, zero: str
+def test_the_pages_tables_speak_persian_and_arabic(
+    template_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    zero: str,
+    page: str,
 ) -> None:
     url = private_copy(template_db, tmp_path, monkeypatch)
     speak(url, "salesmanager", language)
     at = sign_in("salesmanager")
-    at.switch_page("pages/reports.py").run()
+    at.switch_page(page).run()
     assert not at.exception
     cells = [s for s in shown(at) if s.kind.endswith(".cell")]
-    assert cells, "the reports page shows its tables"
+    assert cells, "the page shows its tables"
     assert any(zero in s.text for s in cells)
     assert [o for o in offences(cells) if o.what == "digit"] == []
+    if page == "pages/leads.py":  # the stage in the glossary's words, not "MQL (...)"
+        mql = glossary.stage_name(Stage.MQL, Language(language))
+        assert mql in [s.text for s in cells]

@@ -15,9 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from sla_core.i18n import dates
 from sla_core.i18n.languages import Language
 from sla_core.i18n.message import Message
-from ui.i18n import _, digits, language, local_times, num, when
+from ui.i18n import _, calendar, digits, language, local_times, num, when
 from ui.i18n import day as day_text
 
 # Empty cells read as a dash in every language (the grid would write "None").
@@ -161,3 +162,10 @@ def _kind(config: object) -> str | None:
         kind = type_config.get("type") if isinstance(type_config, Mapping) else None
         return kind if isinstance(kind, str) else None
     return None
+
+
+def utc_text(instants: pd.Series) -> pd.Series:
+    """Aware instants as short date-and-time text in UTC, in this reader's calendar and
+    digits; "—" where there is none."""
+    text = dates.format_instants(instants, language(), zone="UTC", calendar=calendar())
+    return text.mask(instants.isna(), NOTHING)

@@ -17,7 +17,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from sla_core.i18n.languages import N_
-from sla_core.stages import DEFAULT_REASONS, Stage
+from sla_core.stages import DEFAULT_REASONS, STAGE_LABELS, Stage
 from ui import cells
 from ui.i18n import _, local_times, reading_order, stage_label
 
@@ -136,6 +136,7 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     and for right-to-left readers the columns in reading order (the grid lays columns out
     from the left)."""
     names = {s.value: stage_label(s.value) for s in Stage}
+    names.update({label: stage_label(s.value) for s, label in STAGE_LABELS.items()})
     names.update({state: _(text) for state, text in STATES.items()})
     changed = {
         column: frame[column].astype("string").map(lambda v: names.get(v, v))
@@ -207,14 +208,20 @@ def dataframe(
     where: Any = None,
     column_config: Mapping[str, Any] | None = None,
     column_order: Sequence[str] | None = None,
+    instants: Mapping[str, pd.Series] | None = None,
     **options: Any,
 ) -> Any:
     """`st.dataframe` for this reader (`where` a container such as a tab, else `st`): cells
     in the reader's digits, calendar and words, columns in reading order, "—" for nothing.
 
-    Right to left, the grid opens scrolled to its right end (ui/rtl.py), where the first
-    columns stand. An empty table in fa or ar is a line of text: the grid writes "empty".
+    `instants` are the aware instants behind columns `data` already holds as UTC text
+    ("2026-05-03 14:05"): fa and ar readers get them in their calendar and digits (in UTC
+    still, as the text and its header say). Right to left, the grid opens scrolled to its
+    right end (ui/rtl.py), where the first columns stand. An empty table in fa or ar is a
+    line of text: the grid writes "empty".
     """
+    if instants and not cells.plain() and isinstance(data, pd.DataFrame):
+        data = data.assign(**{c: cells.utc_text(v) for c, v in instants.items() if c in data})
     shown, config, order = _prepared(data, column_config, column_order)
     if not cells.plain() and isinstance(shown, pd.DataFrame) and shown.empty:
         _empty_note()
