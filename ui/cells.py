@@ -134,7 +134,12 @@ def localised(
             )
         else:
             out[column] = values.map(_cell).astype("object")
-    return frame.assign(**{str(k): v for k, v in out.items()}) if out else frame
+    if not out:
+        return frame
+    changed = frame.copy()
+    for column, values in out.items():
+        changed[column] = values
+    return changed
 
 
 def configs(

@@ -171,17 +171,14 @@ def _prepared(
         order = list(column_order) if column_order is not None else columns
         return data, dict(column_config) if column_config else None, reading_order(order)
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
-    frame = _in_reader_words(frame)
     formats = {name: cells.format_of(config) for name, config in (column_config or {}).items()}
-    fixed = frame.drop(columns=[c for c in editable if c in frame])
-    shown = frame.assign(
-        **{
-            str(c): v
-            for c, v in cells.localised(
-                fixed, formats, ids=("id", "line", _(HEADERS["id"]))
-            ).items()
-        }
-    )
+    frame, shown = frame.copy(), frame.copy()
+    if frame.columns.is_unique:  # (a file's own headers may repeat: shown as they are)
+        # what a reader edits stays as given: the editor hands it back
+        fixed = _in_reader_words(frame.drop(columns=[c for c in editable if c in frame]))
+        ids = ("id", "line", _(HEADERS["id"]))
+        for column, values in cells.localised(fixed, formats, ids=ids).items():
+            frame[column], shown[column] = fixed[column], values
     config = cells.configs(column_config, frame, shown)
     hidden = {name for name, value in (column_config or {}).items() if value is None}
     order = (
