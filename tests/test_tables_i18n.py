@@ -5,6 +5,7 @@ their numbers and datetimes (they sort as such)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,11 @@ def _grid_script(language: str) -> None:
         tables.for_reading(frame),
         hide_index=True,
         key="grid",
-        column_config={"leads": st.column_config.NumberColumn("Leads", format="%d")},
+    )
+    tables.dataframe(
+        pd.DataFrame({"won": [12345.0]}),
+        key="formatted",
+        column_config={"won": st.column_config.NumberColumn("Won", format="%.1f")},
     )
     tables.dataframe(frame.iloc[0:0], key="empty")
     edited = tables.data_editor(
@@ -76,8 +81,17 @@ def test_english_keeps_numbers_and_datetimes() -> None:
     assert isinstance(frame["Created"].dtype, pd.DatetimeTZDtype)
     assert frame["Reason"].tolist() == ["No budget", "our own words 42"]
     assert frame["Met"].tolist() == [True, False]
-    assert len(at.dataframe) == 3  # the empty table is still a grid in English
+    assert len(at.dataframe) == 4  # the empty table is still a grid in English
     assert at.session_state["edited_rows"] == [1500]
+    assert _kind(at, "won") == "number"  # its "%.1f" format still applies
+    assert at.dataframe[1].value["won"].tolist() == [12345.0]
+
+
+def _kind(at: AppTest, column: str) -> str:
+    """The type of the grid's config for `column` (number, text...)."""
+    configs = [json.loads(d.proto.columns or "{}") for d in at.dataframe]
+    config = next(c[column] for c in configs if column in c)
+    return str(config["type_config"]["type"])
 
 
 def test_persian_cells_in_persian_digits_and_the_jalali_calendar() -> None:
@@ -92,6 +106,8 @@ def test_persian_cells_in_persian_digits_and_the_jalali_calendar() -> None:
     assert "بودجه ندارد" in [x for v in cells.values() for x in v]  # a default reason
     assert "our own words 42" in [x for v in cells.values() for x in v]  # the team's own
     assert [True, False] in cells.values()  # ticks stay ticks
+    assert _kind(at, "won") == "text"  # a number format cannot apply to text
+    assert at.dataframe[1].value["won"].tolist() == ["۱۲٬۳۴۵٫۰"]  # "%.1f" in Persian
     # right to left: the first column is the last of the frame the grid lays out
     assert list(at.dataframe[0].proto.column_order)[-1] == "شناسه"
     digits = [o for o in offences(shown(at)) if o.what == "digit" and ".cell" in o.kind]
@@ -110,9 +126,9 @@ def test_arabic_cells_in_arabic_digits() -> None:
 
 def test_an_empty_table_reads_in_the_readers_words_and_editors_give_back_their_values() -> None:
     at = _run("fa")
-    assert len(at.dataframe) == 2  # the grid would write "empty"
+    assert len(at.dataframe) == 3  # the grid would write "empty"
     assert "هنوز چیزی برای نمایش در این جدول نیست." in [c.value for c in at.caption]
-    editor = at.dataframe[1].value  # a data editor is a dataframe to AppTest
+    editor = at.dataframe[2].value  # a data editor is a dataframe to AppTest
     assert "۱٬۵۰۰" in editor.astype(str).values.ravel().tolist()
     assert at.session_state["edited_rows"] == [1500]  # the caller reads its own values
 
