@@ -44,8 +44,8 @@ GRID_SCRIPT = """
 <script>
 /* The grid lays columns out from the left and opens scrolled to its left end; right to
    left the columns stand reversed (ui.i18n.reading_order), so a grid wider than its box
-   opens scrolled to its right end, where the first columns are. Once per grid: a reader's
-   own scrolling is left alone. */
+   opens scrolled to its right end, where the first columns are, and stays anchored there
+   while it sizes its columns. Once the reader scrolls away, the grid is theirs. */
 (() => {
   if (window.leadpactRtlGrids) return;
   window.leadpactRtlGrids = true;
@@ -53,9 +53,12 @@ GRID_SCRIPT = """
     const main = document.querySelector('[data-testid="stMain"]');
     if (!main || getComputedStyle(main).direction !== "rtl") return;  /* English since */
     document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller').forEach((box) => {
-      if (box.dataset.rtlOpened || box.scrollWidth <= box.clientWidth) return;
-      box.dataset.rtlOpened = "1";
-      box.scrollLeft = box.scrollWidth - box.clientWidth;
+      const end = box.scrollWidth - box.clientWidth;
+      const was = box.dataset.rtlEnd;
+      if (end <= 0 || String(end) === was) return;
+      if (was !== undefined && Math.abs(box.scrollLeft - Number(was)) > 2) return;
+      box.dataset.rtlEnd = String(end);
+      box.scrollLeft = end;
     });
   };
   new MutationObserver(open).observe(document.body, { childList: true, subtree: true });
