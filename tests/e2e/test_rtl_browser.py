@@ -14,6 +14,7 @@ from sla_core.clock import now
 from sla_core.i18n import catalogue
 from sla_core.i18n.languages import Language
 from sla_core.models import Lead, Role
+from sla_core.stages import Stage
 from tests.e2e.steps import shot, sign_in
 from tests.support.seeding import person, seeded
 
@@ -78,7 +79,7 @@ def arabic_leads(tmp_path: Path, start_app: Callable[[str], str]) -> str:
                 Lead(
                     lead_key=f"k{n}", first_name="سارة", last_name=f"العتيبي {n}",
                     company="شركة الخليج للتجارة والاستثمار", email=f"l{n}@example.com",
-                    stage="mql", source="webinar", owner_id=manager.id,
+                    stage=Stage.MQL, source="webinar", owner_id=manager.id,
                     created_at=at, mql_at=at, assigned_at=at, updated_at=at,
                 )
             )  # fmt: skip
