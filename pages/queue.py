@@ -57,6 +57,7 @@ if not mine.empty:
             mine,
             hide_index=True,
             key="queue_notifications",
+            instants={"at": mine["at"]},  # fa, ar: their calendar, in UTC as the header says
             column_config={
                 "at": st.column_config.DatetimeColumn(_("When (UTC)"), format="YYYY-MM-DD HH:mm"),
                 "text": st.column_config.TextColumn(_("Reminder")),

@@ -133,6 +133,7 @@ elif view == "sign":
         ),
         hide_index=True,
         key="ws_signers",
+        instants={_("When (UTC)"): pd.Series([row.signed_at for row in signers], dtype=object)},
     )
     st.text(_("Content hash: {hash}").format(hash=version.content_hash))
     actions.sign_buttons(user, version, status, missing, signed_at)

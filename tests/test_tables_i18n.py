@@ -47,9 +47,13 @@ def _grid_script(language: str) -> None:
         key="grid",
     )
     tables.dataframe(
-        pd.DataFrame({"won": [12345.0]}),
+        pd.DataFrame({"won": [12345.0], "at": ["2026-03-21 00:30"]}),
         key="formatted",
-        column_config={"won": st.column_config.NumberColumn("Won", format="%.1f")},
+        column_config={
+            "won": st.column_config.NumberColumn("Won", format="%.1f"),
+            "at": st.column_config.TextColumn("When (UTC)"),
+        },
+        instants={"at": pd.Series(pd.to_datetime(["2026-03-21 00:30"]))},  # naive: UTC
     )
     tables.dataframe(frame.iloc[0:0], key="empty")
     edited = tables.data_editor(
@@ -85,6 +89,7 @@ def test_english_keeps_numbers_and_datetimes() -> None:
     assert at.session_state["edited_rows"] == [1500]
     assert _kind(at, "won") == "number"  # its "%.1f" format still applies
     assert at.dataframe[1].value["won"].tolist() == [12345.0]
+    assert at.dataframe[1].value["at"].tolist() == ["2026-03-21 00:30"]  # text as given
 
 
 def _kind(at: AppTest, column: str) -> str:
@@ -108,6 +113,7 @@ def test_persian_cells_in_persian_digits_and_the_jalali_calendar() -> None:
     assert [True, False] in cells.values()  # ticks stay ticks
     assert _kind(at, "won") == "text"  # a number format cannot apply to text
     assert at.dataframe[1].value["won"].tolist() == ["۱۲٬۳۴۵٫۰"]  # "%.1f" in Persian
+    assert at.dataframe[1].value["at"].tolist() == ["۱۴۰۵/۰۱/۰۱ ۰۰:۳۰"]  # UTC, not the org's zone
     # right to left: the first column is the last of the frame the grid lays out
     assert list(at.dataframe[0].proto.column_order)[-1] == "شناسه"
     digits = [o for o in offences(shown(at)) if o.what == "digit" and ".cell" in o.kind]

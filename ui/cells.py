@@ -142,9 +142,7 @@ def localised(
     return changed
 
 
-def configs(
-    column_config: Mapping[str, Any] | None, frame: pd.DataFrame, shown: pd.DataFrame
-) -> dict[str, Any] | None:
+def configs(column_config: Mapping[str, Any] | None, shown: pd.DataFrame) -> dict[str, Any] | None:
     """The column configs for `shown`: for fa/ar a column turned into text loses its number
     or date format (a text column takes none), keeping its label, width, help and pinning."""
     if column_config is None or plain():
@@ -152,13 +150,23 @@ def configs(
     out: dict[str, Any] = {}
     for name, config in column_config.items():
         kind = _kind(config)
-        retyped = name in shown and shown[name].dtype != frame[name].dtype
+        retyped = name in shown and not _typed(shown[name])
         if kind in _TYPED and retyped and isinstance(config, Mapping):
             kept = {k: config[k] for k in ("label", "width", "help", "pinned") if k in config}
             out[name] = st.column_config.TextColumn(**kept)
         else:
             out[name] = config
     return out
+
+
+def _typed(values: pd.Series) -> bool:
+    """Whether a column holds numbers or datetimes (what number and date formats need)."""
+    dtype = values.dtype
+    return bool(
+        pd.api.types.is_numeric_dtype(dtype)
+        or pd.api.types.is_datetime64_any_dtype(dtype)
+        or pd.api.types.is_timedelta64_dtype(dtype)
+    ) and not pd.api.types.is_bool_dtype(dtype)
 
 
 def _kind(config: object) -> str | None:
@@ -172,5 +180,6 @@ def _kind(config: object) -> str | None:
 def utc_text(instants: pd.Series) -> pd.Series:
     """Aware instants as short date-and-time text in UTC, in this reader's calendar and
     digits; "—" where there is none."""
+    instants = pd.to_datetime(instants, utc=True)  # naive ones are UTC already
     text = dates.format_instants(instants, language(), zone="UTC", calendar=calendar())
     return text.mask(instants.isna(), NOTHING)

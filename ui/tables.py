@@ -179,7 +179,7 @@ def _prepared(
         ids = ("id", "line", _(HEADERS["id"]))
         for column, values in cells.localised(fixed, formats, ids=ids).items():
             frame[column], shown[column] = fixed[column], values
-    config = cells.configs(column_config, frame, shown)
+    config = cells.configs(column_config, shown)
     hidden = {name for name, value in (column_config or {}).items() if value is None}
     order = (
         list(column_order)
