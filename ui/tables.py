@@ -130,21 +130,31 @@ def _in_words(values: pd.Series, words: dict[str, str]) -> pd.Series:
     return values.astype("string").map(lambda v: _(words[v]) if v in words else v)
 
 
+def _text(values: pd.Series) -> bool:
+    """Whether a column holds text (words to translate), not ticks, numbers or times."""
+    dtype = values.dtype
+    return bool(
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
+
+
 def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` for this reader: headers, stages and clock states as words ("follow_up" ->
-    "Follow-up", "at_risk" -> "at risk"), translated for fa and ar, instants as local text,
-    and for right-to-left readers the columns in reading order (the grid lays columns out
-    from the left)."""
+    "Follow-up", "at_risk" -> "at risk"), translated for fa and ar, the default disposition
+    reasons translated, instants as local text (`dataframe` puts the columns in reading
+    order). Only text columns take words: ticks and numbers stay what they are."""
     names = {s.value: stage_label(s.value) for s in Stage}
     names.update({label: stage_label(s.value) for s, label in STAGE_LABELS.items()})
     names.update({state: _(text) for state, text in STATES.items()})
     changed = {
         column: frame[column].astype("string").map(lambda v: names.get(v, v))
         for column in (*STAGE_COLUMNS, *STATE_COLUMNS)
-        if column in frame
+        if column in frame and _text(frame[column])
     }
     for column, words in (("kind", EVENTS), ("touch", TOUCHES)):
-        if column in frame:
+        if column in frame and _text(frame[column]):
             changed[column] = _in_words(frame[column], words)
     if "countdown" in frame:  # "in 10 h", "3 days late": Messages, in the reader's words
         changed["countdown"] = frame["countdown"].map(lambda v: _(v) if v else v)
