@@ -19,7 +19,7 @@ from sla_core.sla.daily import build_report, report_recipients, send_daily_repor
 from sla_core.sla.gauges import MARKETING_GAUGES, GaugeLevel, pace_of
 from sla_core.sla.mailer import MailConfigError
 from sla_core.sla.side_by_side import Side
-from ui import hand_off, side_by_side
+from ui import hand_off, side_by_side, tables
 from ui.charts import memo_chart
 from ui.data import current_user, get_engine
 from ui.dates import date_input
@@ -227,7 +227,7 @@ def live() -> None:
         or shown[0]
     )
     behind = scoped.behind(within, level, rows, actor=user, memo=memo)
-    picked = st.dataframe(
+    picked = tables.dataframe(
         for_reading(behind.assign(owner=behind["owner_id"].map(names)).drop(columns=["owner_id"])),
         hide_index=True,
         key="compliance_behind",
@@ -243,7 +243,7 @@ def live() -> None:
     risk_tab, late_tab = st.tabs([_("At risk"), _("Breached, still open")])
     for tab, status in ((risk_tab, "at_risk"), (late_tab, "breached")):
         listed = scoped.attention(within, status, rows, actor=user, memo=memo)
-        clicked = tab.dataframe(
+        clicked = tables.dataframe(
             for_reading(
                 listed.assign(owner=listed["owner_id"].map(names)).drop(
                     columns=["owner_id", "hours_left"]  # time left reads in words instead
@@ -251,6 +251,7 @@ def live() -> None:
             ),
             hide_index=True,
             key=f"compliance_list_{status}",
+            where=tab,
             height=260,
             on_select="rerun",
             selection_mode="single-row",
@@ -309,7 +310,7 @@ if access.can(user, access.Permission.EXPORT_REPORTS) and st.toggle(
     yesterday = now().date() - timedelta(days=1)
     day = date_input(_("Day"), value=yesterday, key="compliance_daily_day") or yesterday
     label, table = build_report(engine=get_engine(), day=day)
-    st.dataframe(for_reading(table), hide_index=True, key="compliance_daily_table")
+    tables.dataframe(for_reading(table), hide_index=True, key="compliance_daily_table")
     csv_col, xlsx_col, send_col = st.columns(3)
     csv_col.download_button(
         _("Download CSV"), data=lambda: safe_csv(table), file_name=f"daily-sales-{label}.csv",

@@ -10,6 +10,7 @@ from sla_core.marketing import criteria, preview, qualification, suggestions
 from sla_core.models import Role
 from sla_core.people.roster import headcount
 from sla_core.terms import NUMERIC_CRITERIA
+from ui import tables
 from ui.data import current_user, get_engine, leads_for
 from ui.draft_editor import DraftEditor
 from ui.flash import flash, show_flash
@@ -151,7 +152,7 @@ with shown:
                     reps=num(reps)
                 )
             )
-            st.dataframe(
+            tables.dataframe(
                 load,
                 hide_index=True,
                 key="criteria_rep_load",
@@ -170,7 +171,7 @@ with shown:
                     chart(marketing_charts.preview_months(result.breakdown["month"], _)),
                     key="criteria_months",
                 )
-            st.dataframe(
+            tables.dataframe(
                 result.breakdown[view],
                 hide_index=True,
                 key=f"criteria_by_{view}",
@@ -187,7 +188,7 @@ with shown:
                 explained = preview.explain(lead, proposal)
                 total, is_mql = preview.verdict(explained, proposal.threshold)
                 named = {f.value: _(label) for f, label in criteria.LABELS.items()}
-                st.dataframe(
+                tables.dataframe(
                     explained.assign(criterion=explained["criterion"].map(named)),
                     hide_index=True,
                     key="criteria_explained",
@@ -243,7 +244,7 @@ if suggestion is not None:
             train=num(suggestion.trained_on), test=num(suggestion.held_out)
         )
     )
-    st.dataframe(suggestion.evaluation, hide_index=True, key="criteria_evaluation")
+    tables.dataframe(suggestion.evaluation, hide_index=True, key="criteria_evaluation")
     for line in criteria.describe_changes(draft_content.mql, suggestion.definition):
         st.caption(plain(line))
     if editable:
@@ -254,7 +255,7 @@ if suggestion is not None:
             args=(suggestion.definition,),
         )
     with st.expander(_("Lift of every criterion value")):
-        st.dataframe(suggestion.lifts, hide_index=True, key="criteria_lifts")
+        tables.dataframe(suggestion.lifts, hide_index=True, key="criteria_lifts")
 
 if can(user, Permission.IMPORT_LEADS):
     st.divider()
@@ -282,13 +283,13 @@ if can(user, Permission.IMPORT_LEADS):
                 t=num(ahead.result.threshold),
             )
         )
-        st.dataframe(
+        tables.dataframe(
             ahead.months,
             hide_index=True,
             key="criteria_requalify_months",
             column_config={"month": _("Created in"), "leads": _("Leads")},
         )
-        st.dataframe(
+        tables.dataframe(
             ahead.load,
             hide_index=True,
             key="criteria_requalify_load",

@@ -13,6 +13,7 @@ from sla_core.importing.report import rejects_csv
 from sla_core.importing.run import ImportFailed, batch_rejects, list_imports, run_import
 from sla_core.importing.saved import save_mapping
 from sla_core.stages import Stage
+from ui import tables
 from ui.data import current_user, get_engine
 from ui.i18n import _, num, stage_label
 from ui.navigation import framed
@@ -63,7 +64,7 @@ if upload is not None and table is not None:
     st.caption(plain(" · ".join(_(part) for part in describe_parts(table))))
     for note in table.notes:
         st.info(plain(note), icon=":material/info:")
-    st.dataframe(table.frame.head(20), hide_index=True, key="import_preview")
+    tables.dataframe(table.frame.head(20), hide_index=True, key="import_preview")
 
     left, right = st.columns(2)
     chosen = left.selectbox(
@@ -100,7 +101,7 @@ if upload is not None and table is not None:
     except ValueError as exc:
         st.error(plain(exc), icon=":material/error:")
         st.stop()
-    edited = st.data_editor(
+    edited = tables.data_editor(
         proposed,
         hide_index=True,
         disabled=["field", "label"],
@@ -122,7 +123,7 @@ if upload is not None and table is not None:
         words = {s.value: stage_label(s.value) for s in Stage}
         fields = {"stage": _("Stage"), "lead_status": _("Lead status")}
         keys = {shown: key for key, shown in (words | fields).items()}
-        stages = st.data_editor(
+        stages = tables.data_editor(
             stages.assign(
                 stage=stages["stage"].map(lambda v: words.get(v, v)),
                 field=stages["field"].map(lambda v: fields.get(v, v)),
@@ -249,7 +250,7 @@ if shown is not None:
         people = plain(", ".join(report.unknown_people["value"]))
         st.warning(_("Not users, rows rejected: {people}").format(people=people))
     if report.rejected:
-        st.dataframe(
+        tables.dataframe(
             report.rejects.drop(columns=["raw"]),
             hide_index=True,
             key="import_rejects",
@@ -276,7 +277,7 @@ with session_scope(engine) as session:
 if history.empty:
     st.caption(_("No imports yet."))
 else:
-    st.dataframe(
+    tables.dataframe(
         history,
         hide_index=True,
         key="import_history",

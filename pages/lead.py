@@ -13,9 +13,10 @@ from sla_core.stages import (
     AWAITING_DISPOSITION,
     Stage,
 )
+from ui import tables
 from ui.data import current_user, get_engine
 from ui.flash import show_flash
-from ui.i18n import _, digits, num, org_settings, reading_order, stage_label
+from ui.i18n import _, digits, num, org_settings, stage_label
 from ui.lead_actions import disposition_box, touch_box
 from ui.lead_view import (
     clocks_table,
@@ -87,7 +88,7 @@ st.info(_("**Next step:** {step}").format(step=_(found.next_step)), icon=":mater
 
 def table(frame: pd.DataFrame, key: str) -> None:
     """One of the page's tables, its columns in the reader's order (right to left in fa, ar)."""
-    st.dataframe(frame, hide_index=True, key=key, column_order=reading_order(list(frame.columns)))
+    tables.dataframe(frame, hide_index=True, key=key, column_order=list(frame.columns))
 
 
 zone = org_settings().time_zone

@@ -20,6 +20,7 @@ from sla_core.models import Role
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import PointLevel
+from ui import tables
 from ui.amounts import amount_input
 from ui.charts import memo_chart
 from ui.data import STORAGE_ERRORS, current_snapshot, current_user, get_engine, storage_problem
@@ -30,7 +31,6 @@ from ui.i18n import (
     digits,
     num,
     period_name,
-    reading_order,
     stage_label,
 )
 from ui.lead_view import LEAD_PAGE
@@ -123,9 +123,8 @@ if frozen is not None:
         if not frozen.leads.empty:
             changed = frozen.leads.assign(stage=frozen.leads["stage"].map(stage_label))
             changed_table = lb.table(changed, {k: _(v) for k, v in lb.CHANGED_TABLE.items()})
-            st.dataframe(
+            tables.dataframe(
                 changed_table,
-                column_order=reading_order(list(changed_table.columns)),
                 hide_index=True,
                 key="leaderboard_changed_leads",
             )
@@ -199,9 +198,8 @@ with people_tab:
             if frozen is None
             else lb.table(frozen.people, {k: _(v) for k, v in lb.STORED_TABLE.items()})
         )
-        picked = st.dataframe(
+        picked = tables.dataframe(
             people_table,
-            column_order=reading_order(list(people_table.columns)),
             hide_index=True,
             on_select="rerun",
             selection_mode="single-row",
@@ -239,9 +237,8 @@ with people_tab:
                 assert levels is not None  # live levels always exist
                 named = lb.LEVEL_TABLE["level"]
                 levels = levels.assign(**{named: levels[named].map(level_name)}).rename(columns=_)
-                st.dataframe(
+                tables.dataframe(
                     levels,
-                    column_order=reading_order(list(levels.columns)),
                     hide_index=True,
                     key="leaderboard_levels",
                 )
@@ -268,7 +265,7 @@ with people_tab:
                 behind = trace.leads_behind(
                     frame, board.rules.content, period, now(), subject, PointLevel(level), setup
                 )
-                lead_pick = st.dataframe(
+                lead_pick = tables.dataframe(
                     for_reading(behind),
                     hide_index=True,
                     on_select="rerun",
@@ -286,7 +283,7 @@ with people_tab:
                     )
                     with session_scope(engine) as session:
                         events = trace.events_of(session=session, lead_id=lead_id)
-                    st.dataframe(
+                    tables.dataframe(
                         for_reading(events), hide_index=True, key="leaderboard_trace_events"
                     )
 with teams_tab:
@@ -304,9 +301,8 @@ with teams_tab:
             if frozen is None
             else lb.table(frozen.teams, {k: _(v) for k, v in lb.STORED_TEAM_TABLE.items()})
         )
-        st.dataframe(
+        tables.dataframe(
             team_table,
-            column_order=reading_order(list(team_table.columns)),
             hide_index=True,
             key="leaderboard_teams",
         )
@@ -324,7 +320,7 @@ with badges_tab:
             stored_badges = lb.table(
                 badge_words(frozen.badges), {k: _(v) for k, v in lb.BADGE_TABLE.items()}
             )
-            st.dataframe(stored_badges, hide_index=True, key="leaderboard_stored_badges")
+            tables.dataframe(stored_badges, hide_index=True, key="leaderboard_stored_badges")
     else:
         st.subheader(_("Earned in {period} so far").format(period=period_name(period)))
         if view.earning.empty:
@@ -333,7 +329,7 @@ with badges_tab:
             earning = lb.table(
                 badge_words(view.earning), {k: _(v) for k, v in lb.BADGE_TABLE.items()}
             )
-            st.dataframe(earning, hide_index=True, key="leaderboard_earning")
+            tables.dataframe(earning, hide_index=True, key="leaderboard_earning")
         st.caption(_("Badges are stored when a manager closes the period."))
     if view.mine is not None:
         st.subheader(_("Your badges"))
@@ -343,9 +339,8 @@ with badges_tab:
             my_badges = lb.table(
                 badge_words(view.my_badges), {k: _(v) for k, v in lb.MY_BADGE_TABLE.items()}
             )
-            st.dataframe(
+            tables.dataframe(
                 my_badges,
-                column_order=reading_order(list(my_badges.columns)),
                 hide_index=True,
                 key="leaderboard_badges",
             )
@@ -396,7 +391,7 @@ if can(user, Permission.MANAGE_POINTS):
                 )
                 if outcome.change:
                     moved = {k: _(v) for k, v in lb.MOVED_TABLE.items()}
-                    st.dataframe(
+                    tables.dataframe(
                         lb.table(pd.DataFrame(outcome.change), moved),
                         hide_index=True,
                         key="leaderboard_change",

@@ -10,6 +10,7 @@ from sla_core import access, browse
 from sla_core.db import session_scope
 from sla_core.i18n.languages import Language
 from sla_core.stages import Stage
+from ui import tables
 from ui.data import current_snapshot, current_user, get_engine
 from ui.dates import date_range_input
 from ui.i18n import _, digits, language, num, stage_label
@@ -117,8 +118,9 @@ picked = st.multiselect(
 st.session_state["leads_columns_kept"] = picked
 widths = {"name": 160, "company": 140, "stage": 170, "owner": 120, "mql_at": 130,
           "touches": 70, "source": 110, "lead_key": 140, "email": 220, "created_at": 130}  # fmt: skip
-clicked = st.dataframe(
+clicked = tables.dataframe(
     shown,
+    instants={"created_at": rows["created_at"], "mql_at": rows["mql_at"]},
     hide_index=True,
     key="leads_table",
     height=(len(shown) + 1) * ROW_PX + 3,  # every row of the page, no inner scrolling

@@ -11,6 +11,7 @@ from sla_core.sla.remind import notifications
 from sla_core.stages import (
     Stage,
 )
+from ui import tables
 from ui.amounts import amount_input
 from ui.data import current_user, get_engine
 from ui.flash import show_flash
@@ -53,10 +54,11 @@ if not mine.empty:
     with st.expander(
         _("Notifications ({count})").format(count=len(mine)), icon=":material/notifications:"
     ):
-        st.dataframe(
+        tables.dataframe(
             mine,
             hide_index=True,
             key="queue_notifications",
+            instants={"at": mine["at"]},  # fa, ar: their calendar, in UTC as the header says
             column_config={
                 "at": st.column_config.DatetimeColumn(_("When (UTC)"), format="YYYY-MM-DD HH:mm"),
                 "text": st.column_config.TextColumn(_("Reminder")),
@@ -110,7 +112,7 @@ def draw(frame: pd.DataFrame, key: str) -> None:
     table = shown(frame)
     deadline = _("Deadline ({zone})").format(zone=zone)
     as_text = not isinstance(table["next_deadline"].dtype, pd.DatetimeTZDtype)  # fa, ar
-    clicked = st.dataframe(
+    clicked = tables.dataframe(
         table,
         hide_index=True,
         key=key,

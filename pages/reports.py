@@ -13,6 +13,7 @@ from sla_core.marketing import charts, closed_loop, criteria
 from sla_core.overview import revenue
 from sla_core.periods import PeriodKind
 from ui import revenue as revenue_section
+from ui import tables
 from ui.data import current_snapshot, current_user, get_engine, leads_for
 from ui.dates import date_range_input
 from ui.i18n import _, calendar, chart, num, period_name
@@ -89,11 +90,11 @@ if leads.empty:
 left, right = st.columns(2)
 left.altair_chart(chart(charts.stage_bars(table, _)), key="reports_stages")
 right.altair_chart(chart(charts.conversion_bars(table)), key="reports_conversion")
-st.dataframe(for_reading(table), hide_index=True, key="reports_funnel")
+tables.dataframe(for_reading(table), hide_index=True, key="reports_funnel")
 
 st.subheader(_("Time from MQL to each later stage"))
 stages_table = closed_loop.time_to_stages(leads)
-st.dataframe(for_reading(stages_table), hide_index=True, key="reports_times")
+tables.dataframe(for_reading(stages_table), hide_index=True, key="reports_times")
 
 st.subheader(_("Why leads came back: disqualification and nurture reasons"))
 reason_labels = {"source": _("Source")} | {
@@ -109,7 +110,7 @@ reason_groups = (
     groups if reason_by == by else leads[reason_by].astype("string").fillna(closed_loop.NONE_LABEL)
 )
 reasons_table = closed_loop.reasons(leads, reason_groups)
-st.dataframe(for_reading(reasons_table), hide_index=True, key="reports_reasons")
+tables.dataframe(for_reading(reasons_table), hide_index=True, key="reports_reasons")
 
 st.subheader(_("MQL volume against target, and sales acceptance, per marketer"))
 months = closed_loop.months_spanned(leads, zone=zone, calendar=settings.calendar)
@@ -120,7 +121,7 @@ st.caption(
         n=num(targets.mqls_per_marketer), months=num(months)
     )
 )
-st.dataframe(for_reading(card), hide_index=True, key="reports_marketers")
+tables.dataframe(for_reading(card), hide_index=True, key="reports_marketers")
 
 if can(user, Permission.EXPORT_REPORTS):
     sheets = {"Funnel": table, "Time to stage": stages_table, "Reasons": reasons_table,

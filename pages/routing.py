@@ -8,10 +8,10 @@ from sla_core.db import session_scope
 from sla_core.marketing import route_run
 from sla_core.org import load_org_settings
 from sla_core.people.roster import active_reps
-from ui import hand_off
+from ui import hand_off, tables
 from ui.data import current_snapshot, current_user, get_engine
 from ui.flash import flash, show_flash
-from ui.i18n import _, num, reading_order
+from ui.i18n import _, num
 from ui.marketing import people
 from ui.navigation import framed
 from ui.widgets import agreement_banner, plain
@@ -85,11 +85,11 @@ if plan.waiting > plan.assigned:
         )
     )
 hand_off.show_over_cap(over, targets.max_mqls_per_rep, key="routing_over_cap")
-st.dataframe(
+tables.dataframe(
     plan.reps,
     hide_index=True,
     key="routing_plan",
-    column_order=reading_order([c for c in plan.reps.columns if c != "id"]),
+    column_order=[c for c in plan.reps.columns if c != "id"],
     column_config={
         "id": None,
         "name": _("Rep"),

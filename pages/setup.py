@@ -8,6 +8,7 @@ from sla_core.demo import world
 from sla_core.exporting import safe_csv
 from sla_core.people import first_run, users
 from sla_core.people.roster import people_frame
+from ui import tables
 from ui.data import get_engine
 from ui.i18n import _, language, num
 from ui.navigation import framed
@@ -37,7 +38,7 @@ if done is not None:
         with session_scope(get_engine()) as session:
             people = people_frame(session=session)
         sheet = first_run.login_sheet(done["passwords"], people)
-        st.dataframe(sheet, hide_index=True, key="setup_passwords_table")
+        tables.dataframe(sheet, hide_index=True, key="setup_passwords_table")
         st.caption(_("Copy them with the copy button of the box below, or download them."))
         st.code(first_run.login_text(sheet), language=None)
         st.download_button(

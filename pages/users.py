@@ -9,6 +9,7 @@ from sla_core.db import session_scope
 from sla_core.models import Role, TeamKind
 from sla_core.people import roster, teams, users
 from sla_core.people.users import role_label
+from ui import tables
 from ui.data import current_user, get_engine
 from ui.flash import flash, pending, show_flash
 from ui.i18n import _, num
@@ -35,7 +36,7 @@ st.title(_("Users"))
 
 show_flash("users")
 
-st.dataframe(
+tables.dataframe(
     staff.drop(columns=["id", "team_kind"]).assign(  # empty cells, not "None"
         role=staff["role"].map(ROLE_WORDS),
         email=staff["email"].fillna(""),
@@ -113,7 +114,7 @@ with team_tab, st.form("users_team_form"):
 
 KINDS = {TeamKind.SALES.value: _("Sales"), TeamKind.MARKETING.value: _("Marketing")}
 with teams_tab:
-    st.dataframe(
+    tables.dataframe(
         [
             {_("Team"): row["name"], _("Kind"): KINDS[str(row["kind"])], _("People"): row["people"]}
             for row in team_table

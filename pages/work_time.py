@@ -16,6 +16,7 @@ from sla_core.sla.worktime import (
     parse_holidays,
     save_work_time,
 )
+from ui import tables
 from ui.data import current_user, get_engine
 from ui.i18n import _, calendar, day
 from ui.navigation import framed
@@ -71,7 +72,7 @@ with st.form("work_time_form"):
         [a.model_dump() for a in stored.away], columns=["user_id", "start", "end", "reason"]
     ).astype({"start": "datetime64[s]", "end": "datetime64[s]"})
     periods["user_id"] = [rep_names.get(i, i) for i in periods["user_id"]]
-    away = st.data_editor(
+    away = tables.data_editor(
         periods,
         num_rows="dynamic",
         key="work_time_away",

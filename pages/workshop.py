@@ -21,6 +21,7 @@ from sla_core.db import session_scope
 from sla_core.models import Role
 from sla_core.sla.context import load_setup
 from sla_core.terms import AgreementContent
+from ui import tables
 from ui import workshop as ws
 from ui import workshop_actions as actions
 from ui import workshop_history as diffs
@@ -107,7 +108,7 @@ if view == "draft":
                 st.caption(_(line))
             if section == "workshop.mql_definition":
                 table = document.criteria_table(content, Wording(language()))
-                st.dataframe(pd.DataFrame(table.rows, columns=table.headers), hide_index=True)
+                tables.dataframe(pd.DataFrame(table.rows, columns=table.headers), hide_index=True)
                 st.caption(
                     _(
                         "Threshold: {threshold} points. Edit the criteria on the Criteria page."
@@ -122,7 +123,7 @@ if view == "draft":
 
 elif view == "sign":
     st.subheader(_("Signatures on version {number}").format(number=num(version.number)))
-    st.dataframe(
+    tables.dataframe(
         pd.DataFrame(
             [
                 {
@@ -135,6 +136,7 @@ elif view == "sign":
         ),
         hide_index=True,
         key="ws_signers",
+        instants={_("When (UTC)"): pd.Series([row.signed_at for row in signers], dtype=object)},
     )
     # the hash in a code span: Latin hex digits by nature, read left to right in any language
     st.markdown(_("Content hash: {hash}").format(hash=f"`{version.content_hash}`"))

@@ -419,3 +419,46 @@ def test_no_page_looks_in_the_memo_itself() -> None:
 def test_the_memo_check_sees_both_spellings() -> None:
     tree = ast.parse("a = snap.memo(key, f)\nmemo = view.shared.memo\nb = memo(key, f)")
     assert _memo_calls(tree) == [1, 3]
+
+
+# Every table a reader sees goes through ui.tables (dataframe / data_editor): there the
+# cells take the reader's digits, calendar and words and the columns their reading order.
+# (`st.table` too; `lb.table(...)` and the like build frames, they show nothing.)
+GRID_CALLS = {"dataframe", "data_editor"}
+
+
+def _receiver(func: ast.Attribute) -> str:
+    return func.value.id if isinstance(func.value, ast.Name) else ast.unparse(func.value)
+
+
+def _grids_shown_directly(tree: ast.Module) -> list[int]:
+    """Lines calling `<anything but tables>.dataframe/data_editor(...)` or `st.table(...)`."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and (
+            (node.func.attr in GRID_CALLS and _receiver(node.func) != "tables")
+            or (node.func.attr == "table" and _receiver(node.func) == "st")
+        )
+    ]
+
+
+def test_every_table_goes_through_ui_tables() -> None:
+    found = [
+        f"{p.relative_to(ROOT)}:{line}"
+        for folder in ("pages", "ui")
+        for p in sorted((ROOT / folder).rglob("*.py"))
+        if p.relative_to(ROOT).as_posix() != "ui/tables.py"
+        for line in _grids_shown_directly(ast.parse(p.read_text(encoding="utf-8")))
+    ]
+    assert found == []
+
+
+def test_the_table_check_sees_a_frame_shown_directly() -> None:
+    tree = ast.parse(
+        "st.dataframe(frame)\ntab.data_editor(frame)\nst.table(frame)\n"
+        "tables.dataframe(frame, where=tab)\nlb.table(frame)\nst.sidebar.dataframe(frame)"
+    )
+    assert _grids_shown_directly(tree) == [1, 2, 3, 6]

@@ -12,8 +12,9 @@ import streamlit as st
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.marketing import route_run
+from ui import tables
 from ui.data import current_snapshot, get_engine
-from ui.i18n import _, num, reading_order
+from ui.i18n import _, num
 
 
 def read(high: int) -> tuple[route_run.Backlog, pd.DataFrame]:
@@ -47,11 +48,11 @@ def show_over_cap(over: pd.DataFrame, high: int, *, key: str) -> None:
             n=num(len(over)), high=num(high)
         )
     )
-    st.dataframe(
+    tables.dataframe(
         over,
         hide_index=True,
         key=key,
-        column_order=reading_order(["name", "month", "over"]),
+        column_order=["name", "month", "over"],
         column_config={
             "id": None,
             "name": _("Rep"),

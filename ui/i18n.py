@@ -206,15 +206,11 @@ def local_times(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     )
 
 
-# Wider tables scroll, and the grid always shows their left end first: reversed, it would
-# open on the last columns and hide the first ones (a name, a rank) off to the right.
-MIRRORED_COLUMNS = 10
-
-
 def reading_order(columns: list[str]) -> list[str]:
     """Table columns in reading order: right to left for fa and ar (the grid itself always
-    lays columns out from the left), unless the table is wide enough to scroll."""
-    if rtl() and len(columns) <= MIRRORED_COLUMNS:
+    lays columns out from the left; ui/rtl.py opens a wide one scrolled to its right end, so
+    the first columns show)."""
+    if rtl():
         return list(reversed(columns))
     return list(columns)
 

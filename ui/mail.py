@@ -21,6 +21,7 @@ from sla_core.sla.mail_settings import (
 )
 from sla_core.sla.mailer import SECURITIES, MailConfigError, SmtpConfig
 from sla_core.sla.remind import RemindReport, run_reminders
+from ui import tables
 from ui.data import get_engine
 from ui.i18n import _, num
 from ui.sla_data import smtp_config
@@ -170,7 +171,7 @@ def _report(report: RemindReport, *, emailing: bool) -> None:
         for h in report.held
     ]  # fmt: skip
     if rows:
-        st.dataframe(
+        tables.dataframe(
             pd.DataFrame(rows),
             hide_index=True,
             key="remind_now_report",

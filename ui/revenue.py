@@ -11,6 +11,7 @@ from sla_core.i18n.languages import N_
 from sla_core.models import User
 from sla_core.overview import revenue
 from sla_core.periods import Period
+from ui import tables
 from ui.data import current_snapshot
 from ui.i18n import _, num, pct, period_name
 from ui.tables import for_reading
@@ -122,7 +123,7 @@ def section(
     if table.empty:
         st.info(_("No deal was won, lost or open in this period."))
         return
-    st.dataframe(readable(table, by), hide_index=True, key=f"{key}_table")
+    tables.dataframe(readable(table, by), hide_index=True, key=f"{key}_table")
     if exportable:
         st.download_button(
             _("Download the revenue table (CSV)"),

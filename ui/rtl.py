@@ -59,8 +59,35 @@ RTL_CSS = f"""
 </style>
 """
 
+GRID_SCRIPT = """
+<script>
+/* The grid lays columns out from the left and opens scrolled to its left end; right to
+   left the columns stand reversed (ui.i18n.reading_order), so a grid wider than its box
+   opens scrolled to its right end, where the first columns are, and stays anchored there
+   while it sizes its columns. Once the reader scrolls away, the grid is theirs. */
+(() => {
+  if (window.leadpactRtlGrids) return;
+  window.leadpactRtlGrids = true;
+  const open = () => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main || getComputedStyle(main).direction !== "rtl") return;  /* English since */
+    document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller').forEach((box) => {
+      const end = box.scrollWidth - box.clientWidth;
+      const was = box.dataset.rtlEnd;
+      if (end <= 0 || String(end) === was) return;
+      if (was !== undefined && Math.abs(box.scrollLeft - Number(was)) > 2) return;
+      box.dataset.rtlEnd = String(end);
+      box.scrollLeft = end;
+    });
+  };
+  new MutationObserver(open).observe(document.body, { childList: true, subtree: true });
+  open();
+})();
+</script>
+"""
+
 
 def apply_direction(right_to_left: bool) -> None:
     """Lay the app out right to left (with the Persian/Arabic font) when the language asks."""
     if right_to_left:
-        st.html(RTL_CSS)
+        st.html(RTL_CSS + GRID_SCRIPT, unsafe_allow_javascript=True)

@@ -19,7 +19,8 @@ from sla_core.sla.charts import BAND_COLOURS
 from sla_core.sla.gauges import PERCENT_LEVELS, GaugeLevel
 from sla_core.sla.side_by_side import Board, Grouping, Inputs, Side, board, wide
 from sla_core.sla.views import Heads
-from ui.i18n import _, num, pct, period_name, reading_order
+from ui import tables
+from ui.i18n import _, num, pct, period_name
 from ui.sla_data import SlaView, setup_key
 
 
@@ -71,11 +72,11 @@ def section(
             ).format(period=period_name(period), share=pct(100 * found.pace, 0))
         )
     table = wide(found, names if grouping is Grouping.PEOPLE else team_names)
-    st.dataframe(
+    tables.dataframe(
         _styled(_shown(table, found, titles), found),
         hide_index=True,
         key="compliance_all_table",
-        column_order=reading_order(_shown_columns(found, titles)),
+        column_order=_shown_columns(found, titles),
         placeholder="—",  # nothing judged yet (the grid ignores the Styler for missing cells)
     )
     st.caption(_("Colours are the gauges' bands; click a column header to sort."))

@@ -1,12 +1,24 @@
 """Tables for people: headers, stages, clock states and times in the reader's words and
-language, columns in reading order (sla_core's frames use column names and state keys)."""
+language, columns in reading order (sla_core's frames use column names and state keys).
+
+Every table a page shows goes through `dataframe` / `data_editor` here (tests/test_house.py
+checks it): Persian and Arabic readers get their digits and separators, their calendar and
+the organisation's zone in every cell, the code's default words translated, "—" for nothing,
+the columns right to left; English readers keep real numbers and datetimes (they sort).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
 
 from sla_core.i18n.languages import N_
-from sla_core.stages import Stage
+from sla_core.stages import DEFAULT_REASONS, STAGE_LABELS, Stage
+from ui import cells
 from ui.i18n import _, local_times, reading_order, stage_label
 
 # Column names sla_core frames use, as a reader calls them.
@@ -93,6 +105,8 @@ STATES = {
 }
 STATE_COLUMNS = ("status", "disposition", "worked", "follow_up", "counted")
 STAGE_COLUMNS = ("stage", "from", "to")
+# Columns of disposition reasons (sla_core.stages.DEFAULT_REASONS or the team's own).
+REASON_COLUMNS = ("reason", "disposition_reason")
 # What a lead's history records (sla_core.stages.EventKind) and the ways a rep reaches a
 # lead (TouchKind), as a reader calls them.
 EVENTS = {
@@ -116,24 +130,130 @@ def _in_words(values: pd.Series, words: dict[str, str]) -> pd.Series:
     return values.astype("string").map(lambda v: _(words[v]) if v in words else v)
 
 
+def _text(values: pd.Series) -> bool:
+    """Whether a column holds text (words to translate), not ticks, numbers or times."""
+    dtype = values.dtype
+    return bool(
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
+
+
 def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` for this reader: headers, stages and clock states as words ("follow_up" ->
-    "Follow-up", "at_risk" -> "at risk"), translated for fa and ar, instants as local text,
-    and for right-to-left readers the columns in reading order (the grid lays columns out
-    from the left)."""
+    "Follow-up", "at_risk" -> "at risk"), translated for fa and ar, the default disposition
+    reasons translated, instants as local text (`dataframe` puts the columns in reading
+    order). Only text columns take words: ticks and numbers stay what they are."""
     names = {s.value: stage_label(s.value) for s in Stage}
+    names.update({label: stage_label(s.value) for s, label in STAGE_LABELS.items()})
     names.update({state: _(text) for state, text in STATES.items()})
     changed = {
         column: frame[column].astype("string").map(lambda v: names.get(v, v))
         for column in (*STAGE_COLUMNS, *STATE_COLUMNS)
-        if column in frame
+        if column in frame and _text(frame[column])
     }
     for column, words in (("kind", EVENTS), ("touch", TOUCHES)):
-        if column in frame:
+        if column in frame and _text(frame[column]):
             changed[column] = _in_words(frame[column], words)
     if "countdown" in frame:  # "in 10 h", "3 days late": Messages, in the reader's words
         changed["countdown"] = frame["countdown"].map(lambda v: _(v) if v else v)
+    if reasons := [c for c in REASON_COLUMNS if c in frame]:
+        defaults = {r for listed in DEFAULT_REASONS.values() for r in listed}
+        for column in reasons:  # the code's own reasons; the team's own stay as typed
+            changed[column] = frame[column].map(
+                lambda v: _(v) if isinstance(v, str) and v in defaults else v
+            )
     instants = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
     out = local_times(frame.assign(**changed), instants)
-    out = out.rename(columns={c: _(HEADERS[c]) for c in out.columns if c in HEADERS})
-    return out[reading_order(list(out.columns))]
+    return out.rename(columns={c: _(HEADERS[c]) for c in out.columns if c in HEADERS})
+
+
+def _prepared(
+    data: object,
+    column_config: Mapping[str, Any] | None,
+    column_order: Sequence[str] | None,
+    editable: Sequence[str] = (),
+) -> tuple[object, dict[str, Any] | None, list[str] | None]:
+    """The data, column configs and column order a grid shows this reader."""
+    if isinstance(data, Styler):  # the caller formats its own cells (and colours them)
+        columns = [str(c) for c in data.data.columns]
+        order = list(column_order) if column_order is not None else columns
+        return data, dict(column_config) if column_config else None, reading_order(order)
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    formats = {name: cells.format_of(config) for name, config in (column_config or {}).items()}
+    frame, shown = frame.copy(), frame.copy()
+    if frame.columns.is_unique:  # (a file's own headers may repeat: shown as they are)
+        # what a reader edits stays as given: the editor hands it back
+        fixed = _in_reader_words(frame.drop(columns=[c for c in editable if c in frame]))
+        ids = ("id", "line", _(HEADERS["id"]))
+        for column, values in cells.localised(fixed, formats, ids=ids).items():
+            frame[column], shown[column] = fixed[column], values
+    config = cells.configs(column_config, shown)
+    hidden = {name for name, value in (column_config or {}).items() if value is None}
+    order = (
+        list(column_order)
+        if column_order is not None
+        else [str(c) for c in shown.columns if c not in hidden]
+    )
+    return shown, config, reading_order(order)
+
+
+def _in_reader_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stages, clock states, events and default reasons in the reader's words (headers kept:
+    the column configs name columns by their keys)."""
+    return for_reading(frame).set_axis(list(frame.columns), axis="columns")
+
+
+def _empty_note() -> None:
+    st.caption(_("Nothing to show in this table yet."))
+
+
+def dataframe(
+    data: object,
+    *,
+    where: Any = None,
+    column_config: Mapping[str, Any] | None = None,
+    column_order: Sequence[str] | None = None,
+    instants: Mapping[str, pd.Series] | None = None,
+    **options: Any,
+) -> Any:
+    """`st.dataframe` for this reader (`where` a container such as a tab, else `st`): cells
+    in the reader's digits, calendar and words, columns in reading order, "—" for nothing.
+
+    `instants` are the aware instants behind columns `data` already holds as UTC text
+    ("2026-05-03 14:05"): fa and ar readers get them in their calendar and digits (in UTC
+    still, as the text and its header say). Right to left, the grid opens scrolled to its
+    right end (ui/rtl.py), where the first columns stand. An empty table in fa or ar is a
+    line of text: the grid writes "empty".
+    """
+    if instants and not cells.plain() and isinstance(data, pd.DataFrame):
+        data = data.assign(**{c: cells.utc_text(v) for c, v in instants.items() if c in data})
+    shown, config, order = _prepared(data, column_config, column_order)
+    if not cells.plain() and isinstance(shown, pd.DataFrame) and shown.empty:
+        _empty_note()
+        return None
+    options.setdefault("placeholder", cells.NOTHING)
+    return (where or st).dataframe(shown, column_config=config, column_order=order, **options)
+
+
+def data_editor(
+    data: pd.DataFrame,
+    *,
+    where: Any = None,
+    column_config: Mapping[str, Any] | None = None,
+    column_order: Sequence[str] | None = None,
+    disabled: Sequence[str] | bool = False,
+    **options: Any,
+) -> pd.DataFrame:
+    """`st.data_editor` for this reader: the columns nobody edits (`disabled`) read in the
+    reader's digits and calendar like `dataframe`; the edited frame comes back with their
+    own values, so the caller reads what it gave."""
+    locked = list(data.columns) if disabled is True else list(disabled or [])
+    editable = [str(c) for c in data.columns if c not in locked]
+    shown, config, order = _prepared(data, column_config, column_order, editable)
+    edited = (where or st).data_editor(
+        shown, column_config=config, column_order=order, disabled=disabled, **options
+    )
+    kept = [c for c in locked if c in data and c in edited]
+    return edited.assign(**{str(c): data[c] for c in kept}) if kept else edited

@@ -18,6 +18,7 @@ from sla_core.agreement.discussion import Change
 from sla_core.agreement.wording import Wording
 from sla_core.db import session_scope
 from sla_core.terms import AgreementContent
+from ui import tables
 from ui.data import STORAGE_ERRORS, current_user, get_engine, storage_problem
 from ui.flash import flash
 from ui.i18n import _, _n, language, num, when
@@ -91,7 +92,7 @@ def revision_label(number: int, revision: int, who: str | None, at: datetime) ->
 def who_changed_what(log: list[Change]) -> None:
     """The audit of the workshop: when, who, which version, what."""
     st.subheader(_("Who changed what"))
-    st.dataframe(
+    tables.dataframe(
         pd.DataFrame(
             [
                 {

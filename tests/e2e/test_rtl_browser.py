@@ -4,13 +4,18 @@ stands on the right, and the Vazirmatn font comes from the app itself (no outsid
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sla_core.models import Role
-from tests.e2e.steps import sign_in
+from sla_core.clock import now
+from sla_core.i18n import catalogue
+from sla_core.i18n.languages import Language
+from sla_core.models import Lead, Role
+from sla_core.stages import Stage
+from tests.e2e.steps import shot, sign_in
 from tests.support.seeding import person, seeded
 
 PASSWORD = "Manager#2026"
@@ -57,4 +62,55 @@ def test_persian_reads_right_to_left_in_the_apps_own_font(server: str, browser: 
     assert page.evaluate("document.fonts.check('16px Vazirmatn')")
     assert fonts and all(status == 200 for status in fonts)
     assert outside == []  # not even the tab's icon (static/favicon.png)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.fixture
+def arabic_leads(tmp_path: Path, start_app: Callable[[str], str]) -> str:
+    """An Arabic-speaking sales manager and a few leads, for the Leads page's table."""
+    url = f"sqlite:///{tmp_path / 'rtl-leads.db'}"
+    with seeded(url) as session:
+        person(session, "admin", "Ada", Role.ADMIN, PASSWORD)
+        manager = person(session, "huda", "هدى حداد", Role.SALES_MANAGER, PASSWORD)
+        manager.language = "ar"
+        at = now() - timedelta(days=1)
+        for n in range(3):
+            session.add(
+                Lead(
+                    lead_key=f"k{n}", first_name="سارة", last_name=f"العتيبي {n}",
+                    company="شركة الخليج للتجارة والاستثمار", email=f"l{n}@example.com",
+                    stage=Stage.MQL, source="webinar", owner_id=manager.id,
+                    created_at=at, mql_at=at, assigned_at=at, updated_at=at,
+                )
+            )  # fmt: skip
+    return start_app(url)
+
+
+def test_a_wide_table_opens_on_its_first_columns_right_to_left(
+    arabic_leads: str, browser: Any
+) -> None:
+    # The grid lays columns out from the left; right to left they stand reversed, so a
+    # table wider than its box must open scrolled to its right end, where "Name" stands.
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.set_default_timeout(90_000)
+    page.goto(f"{arabic_leads}/leads")
+    table = page.locator("[data-testid='stDataFrame']").first
+    sign_in(page, "huda", PASSWORD, table)
+    page.wait_for_load_state("networkidle")
+    # the grid sizes its columns once drawn: wait until it is wider than its box
+    page.wait_for_function(
+        "() => { const s = document.querySelector(\"[data-testid='stDataFrame'] .dvn-scroller\");"
+        " return s && s.scrollWidth > s.clientWidth + 50; }"
+    )
+    first = catalogue.translate("Name", Language.ARABIC)
+    last = catalogue.translate("Source", Language.ARABIC)
+    read = "e => [...e.querySelectorAll('th, [role=columnheader]')].map(h => h.textContent)"
+    for _ in range(20):  # the grid lists the headers it draws (for screen readers)
+        headers = table.evaluate(read)
+        if first in headers:
+            break
+        page.wait_for_timeout(250)
+    shot(page, "rtl-wide-table")
+    assert first in headers  # the first column shows at open
+    assert last not in headers  # the last is off to the left, for the reader to scroll to
     assert page.locator("[data-testid='stException']").count() == 0
