@@ -143,6 +143,12 @@ def _add_kept(table: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     return out.astype({c: "int64" for c in out.columns if c != "conversion_pct"})
 
 
+def with_conversion(table: pd.DataFrame) -> pd.DataFrame:
+    """Per-group counts (the columns of `LEVEL_COLUMNS` but conversion) with conversion
+    worked out, in `LEVEL_COLUMNS` order (changes `table`)."""
+    return _with_conversion(table)
+
+
 def _with_conversion(table: pd.DataFrame) -> pd.DataFrame:
     received = table["mqls_received"].where(table["mqls_received"] > 0)
     table["conversion_pct"] = (100.0 * table["converted"] / received).astype("float64")

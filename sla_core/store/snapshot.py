@@ -135,6 +135,19 @@ class Delta:
         """The changed and added rows of the new `frame`, with their index labels."""
         return frame.iloc[self.positions]
 
+    def fresh_rows(self, previous: pd.Index, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """`Shared.fresh_rows` for a per-lead value over the whole new `frame` (its
+        previous rows labelled `previous`): where each lead was, and the rows to compute."""
+        labels = frame.index
+        if _counting(previous) and _counting(labels):
+            take = np.arange(len(labels))
+            take[len(previous) :] = -1
+        else:
+            take = previous.get_indexer(labels)
+        fresh = take < 0
+        fresh[self.positions] = True
+        return take, np.flatnonzero(fresh)
+
 
 class Shared:
     """One data revision's snapshot, shared by every session, with what is derived from it.
