@@ -201,16 +201,19 @@ class _Kept:
     clocks: int
 
 
-def counts_of(data: Inputs, rules: PeriodRules, periods: list[Period]) -> list[SlotCounts]:
+def counts_of(
+    data: Inputs, rules: PeriodRules, periods: list[Period]
+) -> tuple[list[SlotCounts], str | None]:
     """Each of `periods`' `board.slot_counts` under `rules`: with a shared snapshot kept in
     its memo per minute, and after a write brought up to date from the changed leads only
-    (`gamification.tally`); without one, counted from the leads (`board.slot_counts`)."""
+    (`gamification.tally`); without one, counted from the leads (`board.slot_counts`).
+    Also a name for the counts when they are kept (`BoardTally.digest`), else None."""
     clocked = clocked_of(data, rules)
     if data.splice is None:
         counted = levels.counted_columns(data.leads)
         ref = data.ref.to_pydatetime()
         slots = [Slot(p, rules, pd.Series(dtype="int64"), clocked.frame, None) for p in periods]
-        return [slot_counts(counted, slot, ref) for slot in slots]
+        return [slot_counts(counted, slot, ref) for slot in slots], None
 
     def compute() -> _Kept:
         return _Kept(tally.tally(data.leads, clocked.frame, periods), clocked.serial)
@@ -231,7 +234,7 @@ def counts_of(data: Inputs, rules: PeriodRules, periods: list[Period]) -> list[S
     kept: _Kept = data.memo(key, compute, stamp=Batch.stamp(data), update=update)
     if kept.clocks != clocked.serial:  # the clocks were counted again meanwhile
         kept = compute()
-    return [kept.tally.slot(i) for i in range(len(periods))]
+    return [kept.tally.slot(i) for i in range(len(periods))], kept.tally.digest()
 
 
 @dataclass(frozen=True)
@@ -277,27 +280,44 @@ def boards_for(*, session: Session, data: Inputs, periods: list[Period]) -> list
     return score_batch(data, read_batch(session=session, periods=periods))
 
 
-def score_batch(data: Inputs, batch: Batch) -> list[Board]:
-    """The boards of a batch's periods (pure; the costly part, see `Batch.key`): each
-    rules version's periods counted together (`counts_of`), then scored and ranked."""
+@dataclass(frozen=True)
+class Counted:
+    """What a batch's boards are scored from: each period's counts, and a name for them
+    (None when the counts are not kept in a memo)."""
+
+    counts: list[SlotCounts]
+    digest: str | None
+
+
+def count_batch(data: Inputs, batch: Batch) -> Counted:
+    """Each period's counts, the periods of one rules version counted together."""
     periods = batch.periods
     counts: list[SlotCounts | None] = [None] * len(periods)
-    clocks: dict[int, pd.DataFrame] = {}
     versions: dict[int, list[int]] = {}
+    names: list[str | None] = []
     for position, rules in enumerate(batch.rules):
         versions.setdefault(rules.version_id, []).append(position)
     for positions in versions.values():
         rules = batch.rules[positions[0]]
-        found = counts_of(data, rules, [periods[i] for i in positions])
-        clocks[rules.version_id] = clocks_of(data, rules)
+        found, name = counts_of(data, rules, [periods[i] for i in positions])
+        names.append(name)
         for position, each in zip(positions, found, strict=True):
             counts[position] = each
+    digest = None if None in names else "-".join(str(n) for n in names)
+    return Counted([c for c in counts if c is not None], digest)
+
+
+def score_batch(data: Inputs, batch: Batch, counted: Counted | None = None) -> list[Board]:
+    """The boards of a batch's periods (pure; the costly part, see `Batch.key`): each
+    rules version's periods counted together (`count_batch`, unless `counted` gives
+    them), then scored and ranked (`board.compute_boards`)."""
+    counted = counted or count_batch(data, batch)
     slots = [
-        Slot(period, rules, extra, clocks[rules.version_id], None)
-        for period, rules, extra in zip(periods, batch.rules, batch.extras, strict=True)
+        Slot(period, rules, extra, clocks_of(data, rules), None)
+        for period, rules, extra in zip(batch.periods, batch.rules, batch.extras, strict=True)
     ]
-    done = [c for c in counts if c is not None]
-    return compute_boards(data.leads, data.people, slots, data.ref.to_pydatetime(), done)
+    ref = data.ref.to_pydatetime()
+    return compute_boards(data.leads, data.people, slots, ref, counted.counts)
 
 
 def board_for(

@@ -13,6 +13,7 @@ away the shares of the changed leads and adds their new ones; `counts` gives wha
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,7 +59,7 @@ class Shares:
 
     where: list[dict[str, np.ndarray]]  # per layer and milestone: the span's place, -1 none
     bits: np.ndarray  # uint32: the rules that hold (SALES, then MARKETING)
-    owner: np.ndarray  # person ids, -1: none
+    owner: np.ndarray  # int32 person ids, -1: none
     marketer: np.ndarray
     last: np.ndarray  # int64 epoch micros, NEVER: no deadline
 
@@ -72,7 +73,7 @@ def _micros(values: pd.Series) -> np.ndarray:
 
 def _person(values: pd.Series) -> np.ndarray:
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    return np.asarray(np.where(np.isnan(numbers), -1, numbers), dtype=np.int64)
+    return np.asarray(np.where(np.isnan(numbers), -1, numbers), dtype=np.int32)
 
 
 def shares(leads: pd.DataFrame, clocks: pd.DataFrame, spans: list[Period]) -> Shares:
@@ -173,6 +174,14 @@ class BoardTally:
     shares: Shares
     counts: Counts
     latest: np.ndarray  # per span, epoch micros (NEVER: no deadline)
+
+    def digest(self) -> str:
+        """A name for the counts (equal counts, equal name): what a board is scored from."""
+        found = hashlib.blake2b(digest_size=16)
+        for part in (self.counts.people, self.counts.sales, self.counts.marketing, self.latest):
+            found.update(np.ascontiguousarray(part).tobytes())
+            found.update(repr(part.shape).encode())
+        return found.hexdigest()
 
     def slot(self, position: int) -> SlotCounts:
         """The counts of the span at `position`, framed as `board.slot_counts` frames them."""
