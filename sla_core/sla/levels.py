@@ -94,9 +94,11 @@ def _grouped(counts: dict[str, np.ndarray], key: pd.Series) -> pd.DataFrame:
 
     Only leads counted somewhere are summed: a period holds a small share of the snapshot.
     """
-    codes, groups = pd.factorize(key, use_na_sentinel=True, sort=True)
     rows = np.flatnonzero(np.logical_or.reduce(list(counts.values())))
-    slot = np.where(codes[rows] < 0, len(groups), codes[rows])
+    # only the counted leads' keys: every group found counts something (a million-row
+    # factorize cost more than the counting)
+    codes, groups = pd.factorize(key.iloc[rows], use_na_sentinel=True, sort=True)
+    slot = np.where(codes < 0, len(groups), codes)
     table = pd.DataFrame(
         {
             name: np.bincount(slot, weights=mask[rows], minlength=len(groups) + 1)[:-1]
