@@ -94,7 +94,10 @@ def _grouped(counts: dict[str, np.ndarray], key: pd.Series) -> pd.DataFrame:
 
     Only leads counted somewhere are summed: a period holds a small share of the snapshot.
     """
-    rows = np.flatnonzero(np.logical_or.reduce(list(counts.values())))
+    counted = np.zeros(len(key), dtype=bool)
+    for mask in counts.values():  # in place: no (counts x leads) array stacked first
+        counted |= mask
+    rows = np.flatnonzero(counted)
     # only the counted leads' keys: every group found counts something (a million-row
     # factorize cost more than the counting)
     codes, groups = pd.factorize(key.iloc[rows], use_na_sentinel=True, sort=True)
