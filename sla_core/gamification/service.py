@@ -1,4 +1,8 @@
-"""Reading what a board needs from the database: the players, the rules, the adjustments."""
+"""Reading what a board needs from the database: the players, the rules, the adjustments.
+
+Long because the boards' inputs and the memo entries kept from them per data revision
+(each rules version's clocks and counts, brought up to date after a write) must agree on
+their keys and stamps, so they live together."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from sla_core.clock import now
 from sla_core.gamification import adjustments, levels, tally
 from sla_core.gamification.board import Board, Slot, compute_boards, slot_counts
 from sla_core.gamification.rulebook import PeriodRules, rules_for
-from sla_core.gamification.tally import SlotCounts
+from sla_core.gamification.tally import BoardTally, SlotCounts
 from sla_core.models import Team, User
 from sla_core.periods import Period, PeriodKind, make_period, shift
 from sla_core.sla.context import load_setup
@@ -195,10 +199,18 @@ def _clock_key(data: Inputs, rules: PeriodRules) -> tuple[Hashable, ...]:
 
 @dataclass(frozen=True)
 class _Kept:
-    """A board tally and the number of the clocks it was counted with."""
+    """A board tally, the number of the clocks it was counted with, and what a board reads
+    of it (each period's counts framed, and their name), framed once per tally."""
 
-    tally: tally.BoardTally
+    tally: BoardTally
     clocks: int
+    slots: list[SlotCounts]
+    digest: str
+
+    @staticmethod
+    def of(counted: BoardTally, clocks: int) -> _Kept:
+        slots = [counted.slot(i) for i in range(len(counted.spans))]
+        return _Kept(counted, clocks, slots, counted.digest())
 
 
 def counts_of(
@@ -216,15 +228,14 @@ def counts_of(
         return [slot_counts(counted, slot, ref) for slot in slots], None
 
     def compute() -> _Kept:
-        return _Kept(tally.tally(data.leads, clocked.frame, periods), clocked.serial)
+        return _Kept.of(tally.tally(data.leads, clocked.frame, periods), clocked.serial)
 
     def update(old: _Kept, delta: Delta) -> _Kept:
         if clocked.parent != old.clocks:  # not the clocks it was counted with: count again
             return compute()
         take, rows = delta.fresh_rows(old.tally.index, data.leads)
-        return _Kept(
-            tally.retally(old.tally, data.leads, clocked.frame, take, rows), clocked.serial
-        )
+        counted = tally.retally(old.tally, data.leads, clocked.frame, take, rows)
+        return _Kept.of(counted, clocked.serial)
 
     key = (
         "gamification.board_tally",
@@ -234,7 +245,7 @@ def counts_of(
     kept: _Kept = data.memo(key, compute, stamp=Batch.stamp(data), update=update)
     if kept.clocks != clocked.serial:  # the clocks were counted again meanwhile
         kept = compute()
-    return [kept.tally.slot(i) for i in range(len(periods))], kept.tally.digest()
+    return kept.slots, kept.digest
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ cohort instants falls in, which counting rules hold (`cohorts.conditions` and ma
 verdict), its owner and marketer, and its last deadline. After a write `retally` takes
 away the shares of the changed leads and adds their new ones; `counts` gives what
 `board.slot_counts` gives on the new leads and clocks (tests/test_board_tally.py).
+
+Long because each lead's share and the counts kept from it must be computed, taken away
+and added by the same rules, in one place.
 """
 
 from __future__ import annotations
