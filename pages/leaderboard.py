@@ -95,9 +95,15 @@ board = view.board
 
 def spec(name: str, build: Callable[[], alt.TopLevelMixin], *extra: Hashable) -> dict[str, Any]:
     """A chart's Vega-Lite spec for this reader, built (and validated by altair, 0.1 s) once
-    per board, language and data revision; the caller gets its own copy."""
+    per board, language and minute; the caller gets its own copy. `view.key` names the
+    counts the board is scored from, so a write that leaves them as they were carries the
+    spec over to the next data revision (`reads=()`)."""
     return memo_chart(
-        snap.memo, ("leaderboard_chart", name, view.key, *extra), build, stamp=view.stamp
+        snap.memo,
+        ("leaderboard_chart", name, view.key, *extra),
+        build,
+        stamp=view.stamp,
+        reads=(),
     )
 
 

@@ -17,7 +17,7 @@ from sla_core.sla.context import load_setup, setup_key
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.mail_settings import effective_config
 from sla_core.sla.mailer import SmtpConfig
-from sla_core.sla.reassign import kept_breaches
+from sla_core.sla.reassign import kept_breaches, kept_updated
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store import snapshot
 from sla_core.terms import AgreementContent
@@ -53,9 +53,9 @@ def sla_view(owner_id: int | None) -> SlaView:
     with db.session_scope(engine_for(db.database_url())) as session:
         governing = agreement.governing_version(session=session)
         setup = load_setup(session=session)
-        kept = kept_breaches(session=session)
     content = governing.content
     shared = current_snapshot()  # re-read from the database only when the data changed
+    kept = _kept(shared)
     frame = shared.for_owner(owner_id)
     # scoring every lead is the costly part of the clocks: once per revision and definition
     definitions = tuple((str(at), d.model_dump_json()) for at, d in setup.mql_history)
@@ -84,6 +84,23 @@ def sla_view(owner_id: int | None) -> SlaView:
     return SlaView(frame, clocks, content, governing, setup, ref, shared.revision, shared, kept)
 
 
+def _kept(shared: snapshot.Shared) -> pd.DataFrame:
+    """The breaches reassignments left (`reassign.kept_breaches`), read once per data
+    revision: after a write only the changed leads' are read again (every breach is
+    recorded by a write that stamps its lead, so the lead is among the changed rows)."""
+
+    def compute() -> pd.DataFrame:
+        with db.session_scope(engine_for(db.database_url())) as session:
+            return kept_breaches(session=session)
+
+    def update(old: pd.DataFrame, delta: snapshot.Delta) -> pd.DataFrame:
+        ids = shared.frame["id"].to_numpy()[delta.positions]
+        with db.session_scope(engine_for(db.database_url())) as session:
+            return kept_updated(old, [int(i) for i in ids], session=session)
+
+    return shared.memo(("sla_kept_breaches",), compute, update=update)
+
+
 @dataclass(frozen=True)
 class _Scored:
     """The exemptions of the leads labelled `index` (by position)."""
@@ -102,13 +119,20 @@ def _rescored(
     """`old` brought to this revision: the new and changed leads scored again."""
     take, rows = shared.fresh_rows(old.index, frame)
     computed = exempt_leads(frame.iloc[rows], content, setup)
+    kept = len(old.index)
+    # the leads kept their places (new ones appended): a copy, not a gather
+    in_place = len(take) >= kept and bool((take[:kept] == np.arange(kept)).all())
     parts = []
     for before, now_ in zip(
         (old.found.exempt, old.found.score, old.found.threshold),
         (computed.exempt, computed.score, computed.threshold),
         strict=True,
     ):
-        values = np.take(before, np.maximum(take, 0))
+        if in_place:
+            values = np.empty(len(take), dtype=np.asarray(before).dtype)
+            values[:kept] = before
+        else:
+            values = np.take(before, np.maximum(take, 0))
         values[rows] = now_
         parts.append(values)
     return _Scored(Exemptions(*parts), frame.index)

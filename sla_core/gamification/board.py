@@ -12,7 +12,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from sla_core.gamification import goals, levels, points, standings
+from sla_core.gamification import goals, levels, points, standings, tally
 from sla_core.gamification.rulebook import PeriodRules
 from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
@@ -60,16 +60,40 @@ class Slot:
     rules: PeriodRules
     adjustments: pd.Series
     clocks: pd.DataFrame
-    mask: np.ndarray
+    mask: np.ndarray | None  # the leads touching the period (`levels.touching`)
+
+
+def slot_counts(counted: pd.DataFrame, slot: Slot, ref: datetime) -> tally.SlotCounts:
+    """What a board counts of one slot's leads (`counted`: `levels.counted_columns`): sales'
+    levels per owner, marketing's per marketer and the cohort's latest deadline."""
+    mask = slot.mask if slot.mask is not None else levels.touching(counted, slot.period)
+    sub, clocks = counted[mask], slot.clocks[mask]
+    return tally.SlotCounts(
+        levels.sales_levels(sub, slot.rules.content, slot.period, ref, clocks),
+        levels.marketing_levels(sub, slot.period),
+        last_deadline(sub, clocks, slot.period),
+    )
 
 
 def settles_at(leads: pd.DataFrame, clocks: pd.DataFrame, period: Period) -> pd.Timestamp:
     """When the last SLA clock of the period's leads runs out (never before the period ends)."""
+    return settled(last_deadline(leads, clocks, period), period)
+
+
+def last_deadline(leads: pd.DataFrame, clocks: pd.DataFrame, period: Period) -> int | None:
+    """The latest deadline (epoch micros) of the leads assigned or made MQLs in `period`."""
     cohort = (period.contains(leads["assigned_at"]) | period.contains(leads["mql_at"])).to_numpy()
     last = pd.concat(
         [clocks.loc[cohort, "disposition_deadline"], clocks.loc[cohort, "work_deadline"]]
     ).max()
-    return pd.Timestamp(period.end) if pd.isna(last) else max(pd.Timestamp(last), period.end)
+    return None if pd.isna(last) else int(pd.Timestamp(last).value // 1000)
+
+
+def settled(last: int | None, period: Period) -> pd.Timestamp:
+    """When a period settles: its latest deadline `last` (epoch micros), never before it ends."""
+    if last is None:
+        return pd.Timestamp(period.end)
+    return max(pd.Timestamp(last, unit="us", tz="UTC"), period.end)
 
 
 def _keyed(frame: pd.DataFrame, slot: int) -> pd.DataFrame:
@@ -94,25 +118,29 @@ def _players(people: pd.DataFrame, slot: int, period: Period) -> pd.DataFrame:
 
 
 def compute_boards(
-    leads: pd.DataFrame, people: pd.DataFrame, slots: list[Slot], ref: datetime
+    leads: pd.DataFrame,
+    people: pd.DataFrame,
+    slots: list[Slot],
+    ref: datetime,
+    counts: list[tally.SlotCounts] | None = None,
 ) -> list[Board]:
     """Score every sales rep and marketer present in each slot's period and rank them (pure).
 
     All slots are scored and ranked in one pass (a year of months costs little more than
     one). Reps are scored on sales' levels, marketers on marketing's; a person who joined
     after a period ended is left out of it. Each slot's `clocks` are
-    `levels.clocks_for(leads, rules.content, ref, setup)`.
+    `levels.clocks_for(leads, rules.content, ref, setup)`. `counts`: each slot's
+    `slot_counts`, when kept up to date elsewhere (`gamification.tally`).
     """
-    counted = levels.counted_columns(leads)
-    metrics, players, settled = [], [], []
-    for number, slot in enumerate(slots):
-        sub, clocks = counted[slot.mask], slot.clocks[slot.mask]
-        metrics.append(
-            _keyed(levels.sales_levels(sub, slot.rules.content, slot.period, ref, clocks), number)
-        )
-        metrics.append(_keyed(levels.marketing_levels(sub, slot.period), number))
+    if counts is None:
+        counted = levels.counted_columns(leads)
+        counts = [slot_counts(counted, slot, ref) for slot in slots]
+    metrics, players, settles = [], [], []
+    for number, (slot, found) in enumerate(zip(slots, counts, strict=True)):
+        metrics.append(_keyed(found.sales, number))
+        metrics.append(_keyed(found.marketing, number))
         players.append(_players(people, number, slot.period).assign(version=slot.rules.version_id))
-        settled.append(settles_at(sub, clocks, slot.period))
+        settles.append(settled(found.last, slot.period))
     roster = pd.concat(players, ignore_index=True).set_index("key")
     table = pd.concat(metrics).groupby(level=0).sum()
     scored = _score(table, roster, slots)
@@ -137,7 +165,7 @@ def compute_boards(
                 .drop(columns=["slot"])
                 .reset_index(drop=True),
                 scored[scored["slot"] == number].drop(columns=["slot"]).reset_index(drop=True),
-                settled[number],
+                settles[number],
                 _notes(slot.rules, slot.period, mine),
             )
         )

@@ -65,9 +65,16 @@ def side_winner(teams: pd.DataFrame, side: str) -> str | None:
     return None if mine.empty else str(mine.iloc[0]["name"])
 
 
-def tally(data: service.Inputs, batch: service.Batch, trend_count: int) -> Tally:
-    """Score a batch (the trend's periods, then the quarter) and derive what the page shows."""
-    boards = service.score_batch(data, batch)
+def tally(
+    data: service.Inputs,
+    batch: service.Batch,
+    trend_count: int,
+    counted: service.Counted | None = None,
+) -> Tally:
+    """Score a batch (the trend's periods, then the quarter) and derive what the page shows.
+
+    `counted`: the batch's counts (`service.count_batch`), when already at hand."""
+    boards = service.score_batch(data, batch, counted)
     trend = boards[:trend_count]
     board, quarter_board = trend[-1], boards[-1]
     trend_people = pd.concat([b.people.assign(period=b.period.label) for b in trend])
@@ -111,9 +118,17 @@ def leaderboard(
     )
     extra = [] if quarter is period else [quarter]
     batch = service.read_batch(session=session, periods=[*periods, *extra])
-    key = ("gamification.leaderboard", *batch.key(data))
+    counted = service.count_batch(data, batch)
+    # named by what it is scored from: a write that leaves every count as it was (a call
+    # logged on a lead of no period shown) carries the scored boards over as they were
+    key = ("gamification.leaderboard", *batch.key(data), counted.digest)
     stamp = batch.stamp(data)
-    done: Tally = memo(key, lambda: tally(data, batch, len(periods)), stamp=stamp)
+    done: Tally = memo(
+        key,
+        lambda: tally(data, batch, len(periods), counted),
+        stamp=stamp,
+        reads=None if counted.digest is None else (),
+    )
     board = done.board
     frozen = closing.frozen(session=session, period=period, board=board, leads=leads)
     return Leaderboard(

@@ -30,8 +30,9 @@ MILESTONES = ("mql_at", "assigned_at", "opportunity_at", "closed_at")
 NOT_CLOCKED = ("email", "first_name", "last_name", "company", "country", "source",
                "campaign", "lead_key", "external_id", "deal_value", "row_hash",
                "import_batch_id", "last_touch_at", "updated_at")  # fmt: skip
-# What the period counts read of a lead, once its clocks are known.
-COUNTED = ("owner_id", "marketer_id", "stage", *MILESTONES)
+# What the period counts read of a lead, once its clocks are known (`cohorts.conditions`:
+# a re-qualified backlog lead is counted beside the month's new MQLs, not inside).
+COUNTED = ("owner_id", "marketer_id", "stage", "requalified_at", *MILESTONES)
 
 
 def clocks_for(
@@ -75,7 +76,7 @@ def _spread(values: pd.Series, idle: pd.Series, where: np.ndarray, size: int) ->
 
 def counted_columns(leads: pd.DataFrame) -> pd.DataFrame:
     """Only the columns the period counts read, stage as a category (cheap to slice)."""
-    return leads[list(COUNTED)].assign(stage=leads["stage"].astype("category"))
+    return leads[[c for c in COUNTED if c in leads]].assign(stage=leads["stage"].astype("category"))
 
 
 def touching(leads: pd.DataFrame, period: Period) -> np.ndarray:

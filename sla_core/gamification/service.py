@@ -1,7 +1,12 @@
-"""Reading what a board needs from the database: the players, the rules, the adjustments."""
+"""Reading what a board needs from the database: the players, the rules, the adjustments.
+
+Long because the boards' inputs and the memo entries kept from them per data revision
+(each rules version's clocks and counts, brought up to date after a write) must agree on
+their keys and stamps, so they live together."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,15 +16,17 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from sla_core.clock import now
-from sla_core.gamification import adjustments, levels
-from sla_core.gamification.board import Board, Slot, compute_boards
+from sla_core.gamification import adjustments, levels, tally
+from sla_core.gamification.board import Board, Slot, compute_boards, slot_counts
 from sla_core.gamification.rulebook import PeriodRules, rules_for
+from sla_core.gamification.tally import BoardTally, SlotCounts
 from sla_core.models import Team, User
 from sla_core.periods import Period, PeriodKind, make_period, shift
 from sla_core.sla.context import load_setup
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store.memo import Memo as Memo  # the memo's one definition, for callers
 from sla_core.store.memo import no_memo as no_memo
+from sla_core.store.snapshot import Delta
 
 PEOPLE_COLUMNS = ["id", "name", "role", "team_id", "team", "joined_at"]
 # `Shared.memo` of the data revision `leads` is the whole snapshot of: what is derived
@@ -138,10 +145,28 @@ def inputs(
     return Inputs(leads, people, setup, pd.Timestamp(at or now()), memo, splice)
 
 
+_SERIALS = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Clocked:
+    """Every lead's clocks, numbered: `parent` is the number of the clocks of the previous
+    revision they were brought up to date from (None: computed for every lead)."""
+
+    frame: pd.DataFrame
+    serial: int
+    parent: int | None = None
+
+
 def clocks_of(data: Inputs, rules: PeriodRules) -> pd.DataFrame:
     """Every lead's clocks under `rules` at `data.ref` (`levels.clocks_for`): with a shared
     snapshot, once per minute, and after a write only the changed leads' (as the
     Compliance page keeps its clocks: the others stay as computed within the minute)."""
+    return clocked_of(data, rules).frame
+
+
+def clocked_of(data: Inputs, rules: PeriodRules) -> Clocked:
+    """`clocks_of`, numbered (what a tally kept from them checks it follows)."""
     ref = data.ref.to_pydatetime()
 
     def compute(rows: pd.DataFrame, _at: object = None) -> pd.DataFrame:
@@ -149,21 +174,78 @@ def clocks_of(data: Inputs, rules: PeriodRules) -> pd.DataFrame:
 
     splice = data.splice
     if splice is None:
-        return compute(data.leads)
+        return Clocked(compute(data.leads), next(_SERIALS))
+
+    def update(old: Clocked, _: object) -> Clocked:
+        return Clocked(splice(old.frame, data.leads, compute), next(_SERIALS), old.serial)
+
+    return data.memo(
+        ("gamification.clocks", *_clock_key(data, rules)),
+        lambda: Clocked(compute(data.leads), next(_SERIALS)),
+        stamp=Batch.stamp(data),
+        update=update,
+    )
+
+
+def _clock_key(data: Inputs, rules: PeriodRules) -> tuple[Hashable, ...]:
     setup = data.setup
-    key = (
-        "gamification.clocks",
+    return (
         rules.content.model_dump_json(),
         setup.work_time.model_dump_json(),
         setup.zone,
         tuple((str(at), d.model_dump_json()) for at, d in setup.mql_history),
     )
-    return data.memo(
-        key,
-        lambda: compute(data.leads),
-        stamp=Batch.stamp(data),
-        update=lambda old, _: splice(old, data.leads, compute),
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A board tally, the number of the clocks it was counted with, and what a board reads
+    of it (each period's counts framed, and their name), framed once per tally."""
+
+    tally: BoardTally
+    clocks: int
+    slots: list[SlotCounts]
+    digest: str
+
+    @staticmethod
+    def of(counted: BoardTally, clocks: int) -> _Kept:
+        slots = [counted.slot(i) for i in range(len(counted.spans))]
+        return _Kept(counted, clocks, slots, counted.digest())
+
+
+def counts_of(
+    data: Inputs, rules: PeriodRules, periods: list[Period]
+) -> tuple[list[SlotCounts], str | None]:
+    """Each of `periods`' `board.slot_counts` under `rules`: with a shared snapshot kept in
+    its memo per minute, and after a write brought up to date from the changed leads only
+    (`gamification.tally`); without one, counted from the leads (`board.slot_counts`).
+    Also a name for the counts when they are kept (`BoardTally.digest`), else None."""
+    clocked = clocked_of(data, rules)
+    if data.splice is None:
+        counted = levels.counted_columns(data.leads)
+        ref = data.ref.to_pydatetime()
+        slots = [Slot(p, rules, pd.Series(dtype="int64"), clocked.frame, None) for p in periods]
+        return [slot_counts(counted, slot, ref) for slot in slots], None
+
+    def compute() -> _Kept:
+        return _Kept.of(tally.tally(data.leads, clocked.frame, periods), clocked.serial)
+
+    def update(old: _Kept, delta: Delta) -> _Kept:
+        if clocked.parent != old.clocks:  # not the clocks it was counted with: count again
+            return compute()
+        take, rows = delta.fresh_rows(old.tally.index, data.leads)
+        counted = tally.retally(old.tally, data.leads, clocked.frame, take, rows)
+        return _Kept.of(counted, clocked.serial)
+
+    key = (
+        "gamification.board_tally",
+        *_clock_key(data, rules),
+        tuple((p.label, p.kind.value, p.zone, str(p.calendar)) for p in periods),
     )
+    kept: _Kept = data.memo(key, compute, stamp=Batch.stamp(data), update=update)
+    if kept.clocks != clocked.serial:  # the clocks were counted again meanwhile
+        kept = compute()
+    return kept.slots, kept.digest
 
 
 @dataclass(frozen=True)
@@ -209,22 +291,44 @@ def boards_for(*, session: Session, data: Inputs, periods: list[Period]) -> list
     return score_batch(data, read_batch(session=session, periods=periods))
 
 
-def score_batch(data: Inputs, batch: Batch) -> list[Board]:
-    """The boards of a batch's periods (pure; the costly part, see `Batch.key`)."""
-    clocks: dict[int, pd.DataFrame] = {}
-    masks: dict[str, np.ndarray] = {}
+@dataclass(frozen=True)
+class Counted:
+    """What a batch's boards are scored from: each period's counts, and a name for them
+    (None when the counts are not kept in a memo)."""
+
+    counts: list[SlotCounts]
+    digest: str | None
+
+
+def count_batch(data: Inputs, batch: Batch) -> Counted:
+    """Each period's counts, the periods of one rules version counted together."""
     periods = batch.periods
-    for kind in {p.kind for p in periods}:
-        same = [p for p in periods if p.kind is kind]
-        masks.update(
-            zip([p.label for p in same], levels.period_masks(data.leads, same), strict=True)
-        )
-    slots = []
-    for period, rules, extra in zip(periods, batch.rules, batch.extras, strict=True):
-        if rules.version_id not in clocks:
-            clocks[rules.version_id] = clocks_of(data, rules)
-        slots.append(Slot(period, rules, extra, clocks[rules.version_id], masks[period.label]))
-    return compute_boards(data.leads, data.people, slots, data.ref.to_pydatetime())
+    counts: list[SlotCounts | None] = [None] * len(periods)
+    versions: dict[int, list[int]] = {}
+    names: list[str | None] = []
+    for position, rules in enumerate(batch.rules):
+        versions.setdefault(rules.version_id, []).append(position)
+    for positions in versions.values():
+        rules = batch.rules[positions[0]]
+        found, name = counts_of(data, rules, [periods[i] for i in positions])
+        names.append(name)
+        for position, each in zip(positions, found, strict=True):
+            counts[position] = each
+    digest = None if None in names else "-".join(str(n) for n in names)
+    return Counted([c for c in counts if c is not None], digest)
+
+
+def score_batch(data: Inputs, batch: Batch, counted: Counted | None = None) -> list[Board]:
+    """The boards of a batch's periods (pure; the costly part, see `Batch.key`): each
+    rules version's periods counted together (`count_batch`, unless `counted` gives
+    them), then scored and ranked (`board.compute_boards`)."""
+    counted = counted or count_batch(data, batch)
+    slots = [
+        Slot(period, rules, extra, clocks_of(data, rules), None)
+        for period, rules, extra in zip(batch.periods, batch.rules, batch.extras, strict=True)
+    ]
+    ref = data.ref.to_pydatetime()
+    return compute_boards(data.leads, data.people, slots, ref, counted.counts)
 
 
 def board_for(

@@ -94,9 +94,14 @@ def _grouped(counts: dict[str, np.ndarray], key: pd.Series) -> pd.DataFrame:
 
     Only leads counted somewhere are summed: a period holds a small share of the snapshot.
     """
-    codes, groups = pd.factorize(key, use_na_sentinel=True, sort=True)
-    rows = np.flatnonzero(np.logical_or.reduce(list(counts.values())))
-    slot = np.where(codes[rows] < 0, len(groups), codes[rows])
+    counted = np.zeros(len(key), dtype=bool)
+    for mask in counts.values():  # in place: no (counts x leads) array stacked first
+        counted |= mask
+    rows = np.flatnonzero(counted)
+    # only the counted leads' keys: every group found counts something (a million-row
+    # factorize cost more than the counting)
+    codes, groups = pd.factorize(key.iloc[rows], use_na_sentinel=True, sort=True)
+    slot = np.where(codes < 0, len(groups), codes)
     table = pd.DataFrame(
         {
             name: np.bincount(slot, weights=mask[rows], minlength=len(groups) + 1)[:-1]
@@ -141,6 +146,12 @@ def _add_kept(table: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     for column in counts.columns:
         out[column] = out[column] + counts[column].reindex(rows).fillna(0)
     return out.astype({c: "int64" for c in out.columns if c != "conversion_pct"})
+
+
+def with_conversion(table: pd.DataFrame) -> pd.DataFrame:
+    """Per-group counts (the columns of `LEVEL_COLUMNS` but conversion) with conversion
+    worked out, in `LEVEL_COLUMNS` order (changes `table`)."""
+    return _with_conversion(table)
 
 
 def _with_conversion(table: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,7 @@ stay theirs (`kept_breaches`, counted by `levels.service_levels(..., kept=...)`)
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 import pandas as pd
@@ -64,16 +64,34 @@ def plan_reassignment(
 KEPT_COLUMNS = ("lead_id", "owner_id", "clock", "since")
 
 
-def kept_breaches(*, session: Session) -> pd.DataFrame:
+def kept_breaches(*, session: Session, lead_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """The breaches reassignments left with the owners who missed them (`leads.reassign`):
     lead_id, owner_id (who missed it), clock (disposition, work or follow_up) and since
     (when the obligation started: the period that counts it). Few rows: one per clock
-    breached before a reassignment."""
-    rows = session.exec(
-        select(LeadEvent.lead_id, LeadEvent.actor_id, LeadEvent.reason, LeadEvent.since).where(
-            col(LeadEvent.kind) == EventKind.BREACH.value
-        )
-    ).all()
-    frame = pd.DataFrame(rows, columns=list(KEPT_COLUMNS))
+    breached before a reassignment. `lead_ids`: only those leads' (an index lookup each,
+    instead of reading every event). Rows in (lead_id, clock, since) order."""
+    query = select(LeadEvent.lead_id, LeadEvent.actor_id, LeadEvent.reason, LeadEvent.since).where(
+        col(LeadEvent.kind) == EventKind.BREACH.value
+    )
+    if lead_ids is not None:
+        query = query.where(col(LeadEvent.lead_id).in_([int(i) for i in lead_ids]))
+    frame = pd.DataFrame(session.exec(query).all(), columns=list(KEPT_COLUMNS))
     frame["since"] = pd.to_datetime(frame["since"], utc=True)
-    return frame
+    return in_order(frame)
+
+
+def in_order(kept: pd.DataFrame) -> pd.DataFrame:
+    """Kept breaches in (lead_id, clock, since) order, numbered from 0."""
+    return kept.sort_values(["lead_id", "clock", "since"], kind="mergesort").reset_index(drop=True)
+
+
+def kept_updated(old: pd.DataFrame, lead_ids: Sequence[int], *, session: Session) -> pd.DataFrame:
+    """`old` (`kept_breaches`) with the breaches of `lead_ids` read again: what
+    `kept_breaches` gives when only those leads' events changed since `old` was read."""
+    if not len(lead_ids):
+        return old
+    fresh = kept_breaches(session=session, lead_ids=lead_ids)
+    rest = old[~old["lead_id"].isin(list(lead_ids))]
+    if fresh.empty:
+        return in_order(rest)
+    return in_order(pd.concat([rest, fresh], ignore_index=True) if len(rest) else fresh)

@@ -10,6 +10,8 @@ both are a binary search per lead, whatever the number of leads.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -162,7 +164,41 @@ class Instants:
 
 
 def column_micros(leads: pd.DataFrame, name: str) -> np.ndarray:
-    """A snapshot column as epoch microseconds; a frame without that column has no instants."""
+    """A snapshot column as epoch microseconds; a frame without that column has no instants.
+
+    A whole frozen column of the shared snapshot (read-only, `snapshot.freeze`) is
+    converted once while it lives (`_KEPT`): pages convert the same columns many times
+    per run, ~5 ms each at a million leads. The result is then read-only too."""
     if name not in leads:
         return np.full(len(leads), np.nan)
-    return micros(leads[name])
+    column = leads[name]
+    values = getattr(column.array, "_ndarray", None)
+    if not isinstance(values, np.ndarray) or len(values) < KEPT_FROM or values.flags.writeable:
+        return micros(column)
+    root = values
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if root.size != len(values):  # a part of a column: not kept
+        return micros(column)
+    key = (id(root), values.__array_interface__["data"][0], len(values), str(values.dtype))
+    with _KEPT_LOCK:
+        found = _KEPT.get(key)
+    if found is not None and found[0]() is root:
+        return found[1]
+    converted = micros(column)
+    converted.flags.writeable = False
+
+    def gone(ref: weakref.ref[np.ndarray], key: tuple[int, int, int, str] = key) -> None:
+        with _KEPT_LOCK:
+            if key in _KEPT and _KEPT[key][0] is ref:
+                del _KEPT[key]
+
+    with _KEPT_LOCK:
+        _KEPT[key] = (weakref.ref(root, gone), converted)
+    return converted
+
+
+# Whole frozen snapshot columns converted by `column_micros`, while the column lives.
+KEPT_FROM = 50_000
+_KEPT: dict[tuple[int, int, int, str], tuple[weakref.ref[np.ndarray], np.ndarray]] = {}
+_KEPT_LOCK = threading.Lock()

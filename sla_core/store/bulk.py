@@ -10,7 +10,9 @@ private file that Python's sqlite3 attaches and copies in with INSERT ... SELECT
 
 from __future__ import annotations
 
+import atexit
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,12 +60,63 @@ def _write_private_sqlite(path: Path, data: pa.Table) -> None:
         conn.commit()
 
 
+# Idle ADBC connections to PostgreSQL, per database URL: a snapshot refresh after each
+# write reads a few rows, and opening a connection costs more than the read (~30 ms).
+_IDLE: dict[str, list[Any]] = {}
+_IDLE_LOCK = threading.Lock()
+_MOST_IDLE = 4
+
+
+def close_idle() -> None:
+    """Close every idle pooled connection (at exit: before the driver is torn down)."""
+    with _IDLE_LOCK:
+        idle = [conn for conns in _IDLE.values() for conn in conns]
+        _IDLE.clear()
+    for conn in idle:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001, S110 - closing at exit: nothing left to tell
+            pass
+
+
+atexit.register(close_idle)
+
+
+def _pooled_read(engine: Engine, sql: str, params: Sequence[Any] | None) -> pa.Table:
+    """`read_arrow` on PostgreSQL through an idle connection (a new one when none is idle,
+    or when the idle one fails: it may have been closed by the server meanwhile)."""
+    url = engine.url.render_as_string(hide_password=False)
+    for attempt in (0, 1):
+        with _IDLE_LOCK:
+            conn = _IDLE.get(url, []).pop() if _IDLE.get(url) and attempt == 0 else None
+        fresh = conn is None
+        if conn is None:
+            conn = adbc_connect(engine)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql, params) if params else cur.execute(sql)
+                table = cur.fetch_arrow_table()
+            conn.rollback()  # end the read's transaction: never idle in one
+        except Exception:
+            conn.close()
+            if fresh or attempt:
+                raise
+            continue
+        with _IDLE_LOCK:
+            idle = _IDLE.setdefault(url, [])
+            if len(idle) < _MOST_IDLE:
+                idle.append(conn)
+                conn = None
+        if conn is not None:
+            conn.close()
+        return table
+    raise AssertionError("unreachable")
+
+
 def read_arrow(engine: Engine, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
     """Run one SELECT and return its rows as an Arrow table."""
     if not _is_sqlite(engine):
-        with adbc_connect(engine) as conn, conn.cursor() as cur:
-            cur.execute(sql, params) if params else cur.execute(sql)
-            return cur.fetch_arrow_table()
+        return _pooled_read(engine, sql, params)
     path = engine.url.database
     if not path or path == ":memory:":
         raise ValueError("an in-memory SQLite database cannot be read by another process")

@@ -79,7 +79,7 @@ def read_table(engine: Engine, select_sql: str, *, owner_id: int | None) -> pa.T
     sql = select_sql + " ORDER BY id"
     if engine.url.get_backend_name() != "sqlite":
         raw = read_arrow(engine, sql, params)
-        return shape(raw, schema, LEAD_TIME_COLUMNS, CATEGORY_COLUMNS)
+        return _one_chunk(shape(raw, schema, LEAD_TIME_COLUMNS, CATEGORY_COLUMNS))
     path = engine.url.database
     if not path or path == ":memory:":
         raise SnapshotError("an in-memory SQLite database cannot be read by another process")
@@ -89,6 +89,19 @@ def read_table(engine: Engine, select_sql: str, *, owner_id: int | None) -> pa.T
         )
     except sqlite_reader.ReadFailed as exc:
         raise SnapshotError(str(exc)) from exc
+
+
+def _one_chunk(table: pa.Table) -> pa.Table:
+    """`table` with each text column in one chunk (PostgreSQL's COPY arrives in many): taking
+    a few rows of a chunked text column copied it whole (~1 ms a column at a million rows,
+    at every write's rerun). One column at a time, so the peak stays one column more."""
+    for i, field in enumerate(table.schema):
+        column = table.column(i)
+        if column.num_chunks > 1 and (
+            pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
+        ):
+            table = table.set_column(i, field, column.combine_chunks())
+    return table
 
 
 def freeze(frame: pd.DataFrame) -> pd.DataFrame:
@@ -134,6 +147,19 @@ class Delta:
     def rows(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The changed and added rows of the new `frame`, with their index labels."""
         return frame.iloc[self.positions]
+
+    def fresh_rows(self, previous: pd.Index, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """`Shared.fresh_rows` for a per-lead value over the whole new `frame` (its
+        previous rows labelled `previous`): where each lead was, and the rows to compute."""
+        labels = frame.index
+        if _counting(previous) and _counting(labels):
+            take = np.arange(len(labels))
+            take[len(previous) :] = -1
+        else:
+            take = previous.get_indexer(labels)
+        fresh = take < 0
+        fresh[self.positions] = True
+        return take, np.flatnonzero(fresh)
 
 
 class Shared:

@@ -1,0 +1,122 @@
+"""The boards' counts kept up to date from the leads each write changed
+(`gamification.tally.retally`) equal the counts the board takes over every lead
+(`board.slot_counts`), after random sequences of writes; and a board scored from kept
+counts is the board scored from the leads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sla_core import periods
+from sla_core.gamification import levels, tally
+from sla_core.gamification.board import Slot, compute_boards, slot_counts
+from sla_core.gamification.rulebook import PeriodRules
+from sla_core.sla.clocks import lead_clocks
+from sla_core.store.snapshot import Delta
+from tests.test_sla_cohorts import CONTENT, MONTHS, REF, frame, lead
+
+RULES = PeriodRules(CONTENT, 1, 1, True)
+# the months of a trend and the quarter that overlaps some of them (two layers)
+SPANS = [*MONTHS, periods.quarter_containing(MONTHS[-1].start)]
+
+
+@st.composite
+def marketed(draw: st.DrawFn) -> dict[str, Any]:
+    row = draw(lead())
+    row["marketer_id"] = draw(st.sampled_from([7, 8, None]))
+    return row
+
+
+def leads_of(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    out = frame(rows)
+    out["marketer_id"] = pd.array([r["marketer_id"] for r in rows], dtype="Float64").astype(
+        "float64"
+    )
+    return out
+
+
+def full(leads: pd.DataFrame, clocks: pd.DataFrame) -> list[tally.SlotCounts]:
+    counted = levels.counted_columns(leads)
+    extra = pd.Series(dtype="int64")
+    return [slot_counts(counted, Slot(p, RULES, extra, clocks, None), REF) for p in SPANS]
+
+
+def same(got: tally.BoardTally, leads: pd.DataFrame, clocks: pd.DataFrame) -> None:
+    for position, want in enumerate(full(leads, clocks)):
+        have = got.slot(position)
+        pd.testing.assert_frame_equal(have.sales, want.sales)
+        pd.testing.assert_frame_equal(have.marketing, want.marketing)
+        assert have.last == want.last, SPANS[position].label
+
+
+Write = tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]
+writes = st.tuples(
+    st.lists(st.tuples(st.integers(0, 10**6), marketed()), max_size=4),  # leads changed
+    st.lists(marketed(), max_size=3),  # leads added
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    first=st.lists(marketed(), min_size=1, max_size=15),
+    steps=st.lists(writes, min_size=1, max_size=4),
+)
+def test_kept_board_counts_equal_counting_again(
+    first: list[dict[str, Any]], steps: list[Write]
+) -> None:
+    rows = list(first)
+    leads = leads_of(rows)
+    clocks = lead_clocks(leads, CONTENT, REF)
+    counted = tally.tally(leads, clocks, SPANS)
+    same(counted, leads, clocks)
+    for changes, added in steps:
+        before = len(rows)
+        changed = set()
+        for where, row in changes:
+            rows[where % before] = row
+            changed.add(where % before)
+        rows += added
+        positions = np.array(sorted(changed) + list(range(before, len(rows))), dtype=np.int64)
+        delta = Delta(positions=positions, appended_from=before, columns=frozenset({"all"}))
+        leads = leads_of(rows)
+        clocks = lead_clocks(leads, CONTENT, REF)
+        take, fresh = delta.fresh_rows(counted.index, leads)
+        counted = tally.retally(counted, leads, clocks, take, fresh)
+        same(counted, leads, clocks)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(marketed(), min_size=1, max_size=20))
+def test_a_board_from_kept_counts_is_the_board_from_the_leads(rows: list[dict[str, Any]]) -> None:
+    leads = leads_of(rows)
+    clocks = lead_clocks(leads, CONTENT, REF)
+    people = pd.DataFrame(
+        {
+            "id": pd.Series([1, 2, 3, 7, 8], dtype="int64"),
+            "name": ["Ann", "Bo", "Cy", "Di", "Ed"],
+            "role": ["sales_rep", "sales_rep", "sales_rep", "marketer", "marketer"],
+            "team_id": pd.Series([1, 1, 2, None, None], dtype="Int64"),
+            "team": ["North", "North", "South", None, None],
+            "joined_at": pd.to_datetime(["2025-01-01"] * 5, utc=True),
+        }
+    )
+    extra = pd.Series(dtype="int64")
+    slots = [Slot(p, RULES, extra, clocks, None) for p in SPANS]
+    kept = tally.tally(leads, clocks, SPANS)
+    counts = [kept.slot(i) for i in range(len(SPANS))]
+    got = compute_boards(leads, people, slots, REF, counts)
+    want = compute_boards(leads, people, slots, REF)
+    for a, b in zip(got, want, strict=True):
+        pd.testing.assert_frame_equal(a.people, b.people)
+        pd.testing.assert_frame_equal(a.teams, b.teams)
+        pd.testing.assert_frame_equal(a.scored, b.scored)
+        assert a.settles_at == b.settles_at
+
+
+def test_overlapping_periods_go_in_separate_layers() -> None:
+    assert tally.layers(SPANS) == [[0, 1, 2, 3], [4]]
