@@ -93,15 +93,21 @@ def _element_texts(kind: str, message: dict[str, Any]) -> list[Shown]:
 
 
 def _table(
-    kind: str, data: bytes, columns: str = "", order: list[str] | None = None
+    kind: str, data: bytes, columns: str = "", order: list[str] | None = None, shown: bytes = b""
 ) -> list[Shown]:
     """The headers and cells of an Arrow table as the grid draws them: a column's label
     from its column config (else its name); hidden columns, columns left out of
-    `column_order` and the index are not drawn; a true/false column is checkboxes."""
+    `column_order` and the index are not drawn; a true/false column is checkboxes. A
+    pandas Styler's formatted cells (`shown`) are what the grid draws in its cells."""
     if not data:
         return []
     config = json.loads(columns) if columns else {}
     frame = pa.ipc.open_stream(io.BytesIO(data)).read_all().to_pandas()
+    cells = frame
+    if shown:
+        styled = pa.ipc.open_stream(io.BytesIO(shown)).read_all().to_pandas()
+        if list(styled.columns) == list(frame.columns):
+            cells = styled
     found: list[Shown] = []
     for column in frame.columns:
         name = str(column)
@@ -114,7 +120,7 @@ def _table(
             found.append(Shown(f"{kind}.help", str(setting["help"])))
         for option in (setting.get("type_config") or {}).get("options") or []:
             found.append(Shown(f"{kind}.option", str(option)))
-        for cell in frame[column].tolist()[:200]:
+        for cell in cells[column].tolist()[:200]:
             if cell is None or (isinstance(cell, float) and cell != cell):
                 continue
             if isinstance(cell, bool):  # a true/false column is drawn as checkboxes
@@ -203,8 +209,11 @@ def _walk(node: Any) -> list[Shown]:
     if kind in ("arrow_data_frame", "dataframe", "table", "arrow_table"):
         arrow = getattr(proto, "arrow_data", None)
         data = arrow.data if arrow is not None else getattr(proto, "data", b"")
+        styled = (
+            arrow.styler.display_values if arrow is not None and arrow.HasField("styler") else b""
+        )
         order = list(getattr(proto, "column_order", []) or [])
-        return found + _table(kind, data, getattr(proto, "columns", ""), order)
+        return found + _table(kind, data, getattr(proto, "columns", ""), order, styled)
     if kind in ("arrow_vega_lite_chart", "vega_lite_chart"):
         return _chart(proto.spec)
     if hasattr(proto, "DESCRIPTOR"):

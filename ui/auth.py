@@ -20,6 +20,7 @@ from streamlit_authenticator.utilities import LoginError
 
 from sla_core.clock import now
 from sla_core.db import session_scope
+from sla_core.i18n.languages import N_
 from sla_core.people import sessions, signin, users
 from ui.flash import flash, pending, show_flash
 from ui.i18n import _
@@ -27,7 +28,7 @@ from ui.widgets import plain
 
 COOKIE_NAME = "leadpact_auth"
 COOKIE_DAYS = sessions.SESSION_DAYS
-WRONG_PASSWORD = "Username or password is incorrect."
+WRONG_PASSWORD = N_("Username or password is incorrect.")
 SID = "auth_session_id"  # st.session_state key: this browser's server-side session
 
 
@@ -116,10 +117,10 @@ def _show_form(authenticator: stauth.Authenticate) -> None:
                 location="main",
                 key="login_form",
                 fields={
-                    "Form name": "Sign in to LeadPact",
-                    "Username": "Username",
-                    "Password": "Password",
-                    "Login": "Sign in",
+                    "Form name": _("Sign in to LeadPact"),
+                    "Username": _("Username"),
+                    "Password": _("Password"),
+                    "Login": _("Sign in"),
                 },
             )
         except LoginError as exc:
@@ -128,7 +129,7 @@ def _show_form(authenticator: stauth.Authenticate) -> None:
         if pending("signin"):
             show_flash("signin")
         elif st.session_state.get("authentication_status") is False:
-            st.error(WRONG_PASSWORD)
+            st.error(_(WRONG_PASSWORD))
 
 
 def _authenticator(engine: Engine) -> stauth.Authenticate:

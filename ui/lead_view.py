@@ -16,7 +16,7 @@ from sla_core.sla.lead_file import LeadFile
 from sla_core.stages import EventKind
 from sla_core.terms import CriterionField
 from ui.i18n import _, num, stage_label, when
-from ui.tables import TOUCHES
+from ui.tables import TOUCHES, reason_words
 
 LEAD_PAGE = "pages/lead.py"
 
@@ -75,7 +75,7 @@ def events_table(found: LeadFile) -> pd.DataFrame:
             _("When"): [when(t) for t in events["at"]],
             _("What"): [_event_words(row) for _i, row in events.iterrows()],
             _("Who"): [a if a else _("the system") for a in events["actor"].fillna("")],
-            _("Reason"): reason.fillna("").astype(str).tolist(),
+            _("Reason"): [reason_words(r) for r in reason.fillna("").astype(str)],
         }
     )
 

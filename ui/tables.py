@@ -17,6 +17,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from sla_core.i18n.languages import N_
+from sla_core.marketing.closed_loop import LATER
 from sla_core.stages import DEFAULT_REASONS, STAGE_LABELS, Stage
 from ui import cells
 from ui.i18n import _, local_times, reading_order, stage_label
@@ -130,6 +131,15 @@ def _in_words(values: pd.Series, words: dict[str, str]) -> pd.Series:
     return values.astype("string").map(lambda v: _(words[v]) if v in words else v)
 
 
+_DEFAULT_REASONS = frozenset(r for listed in DEFAULT_REASONS.values() for r in listed)
+
+
+def reason_words(value: object) -> object:
+    """A disposition reason for this reader: the code's own reasons (DEFAULT_REASONS) in the
+    reader's words; a team's own reason stays as typed."""
+    return _(value) if isinstance(value, str) and value in _DEFAULT_REASONS else value
+
+
 def _text(values: pd.Series) -> bool:
     """Whether a column holds text (words to translate), not ticks, numbers or times."""
     dtype = values.dtype
@@ -153,17 +163,15 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
         for column in (*STAGE_COLUMNS, *STATE_COLUMNS)
         if column in frame and _text(frame[column])
     }
-    for column, words in (("kind", EVENTS), ("touch", TOUCHES)):
+    milestones = {name: name for name, _column in LATER}  # the closed-loop's later steps
+    for column, words in (("kind", EVENTS), ("touch", TOUCHES), ("milestone", milestones)):
         if column in frame and _text(frame[column]):
             changed[column] = _in_words(frame[column], words)
     if "countdown" in frame:  # "in 10 h", "3 days late": Messages, in the reader's words
         changed["countdown"] = frame["countdown"].map(lambda v: _(v) if v else v)
-    if reasons := [c for c in REASON_COLUMNS if c in frame]:
-        defaults = {r for listed in DEFAULT_REASONS.values() for r in listed}
-        for column in reasons:  # the code's own reasons; the team's own stay as typed
-            changed[column] = frame[column].map(
-                lambda v: _(v) if isinstance(v, str) and v in defaults else v
-            )
+    for column in REASON_COLUMNS:
+        if column in frame:
+            changed[column] = frame[column].map(reason_words)
     instants = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
     out = local_times(frame.assign(**changed), instants)
     return out.rename(columns={c: _(HEADERS[c]) for c in out.columns if c in HEADERS})

@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from sla_core.i18n.languages import N_
 from sla_core.periods import Calendar, labels_of, zone_info
 from sla_core.sla.levels import sales_verdict
 from sla_core.stages import Stage
@@ -27,12 +28,12 @@ _PAST = {
 }
 MILESTONES = {"mql": "mql_at", "sql": "sql_at", "opportunity": "opportunity_at"}
 LATER = (
-    ("assigned", "assigned_at"),
-    ("first touch", "first_touch_at"),
-    ("dispositioned", "dispositioned_at"),
+    (N_("assigned"), "assigned_at"),
+    (N_("first touch"), "first_touch_at"),
+    (N_("dispositioned"), "dispositioned_at"),
     ("SQL", "sql_at"),
-    ("opportunity", "opportunity_at"),
-    ("closed", "closed_at"),
+    (N_("opportunity"), "opportunity_at"),
+    (N_("closed"), "closed_at"),
 )
 
 
