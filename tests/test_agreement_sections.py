@@ -135,7 +135,7 @@ def test_two_threads_saving_one_section_exactly_one_wins(engine):
         cast(session)
         version_id = start(session).id
         session.commit()
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=60)
     outcomes: list[str] = []
 
     def save(text: str, who: str) -> None:
@@ -226,7 +226,7 @@ def test_two_threads_saving_different_sections_both_win(engine):
         cast(session)
         version_id = start(session).id
         session.commit()
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=60)
     errors: list[BaseException] = []
 
     def save(section: str, who: str) -> None:

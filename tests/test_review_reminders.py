@@ -82,7 +82,7 @@ def test_ten_days_before_the_review_both_managers_are_mailed_once(engine, inbox,
 
 
 def test_two_runs_at_once_send_each_notice_once(engine, inbox, port):  # type: ignore[no-untyped-def]
-    start_together = threading.Barrier(2)
+    start_together = threading.Barrier(2, timeout=60)
     errors: list[BaseException] = []
 
     def run() -> None:

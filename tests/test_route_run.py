@@ -190,7 +190,7 @@ def test_two_routing_runs_at_once_never_pass_the_max(engine: Engine) -> None:
     seed(engine, mqls=30, max_cap=5)  # room: rep0 3, rep1 5
     results: list[int] = []
     errors: list[BaseException] = []
-    start = threading.Barrier(2)
+    start = threading.Barrier(2, timeout=60)
 
     def run() -> None:
         try:

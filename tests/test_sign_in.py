@@ -177,7 +177,7 @@ def test_old_failures_are_forgotten(people: Engine) -> None:
 
 def test_parallel_sessions_share_one_counter(people: Engine) -> None:
     """Real threads, one failure each: every failure is counted, and the account locks."""
-    barrier = threading.Barrier(signin.LOCK_AFTER)
+    barrier = threading.Barrier(signin.LOCK_AFTER, timeout=60)
 
     def fail(n: int) -> None:
         barrier.wait()

@@ -92,7 +92,7 @@ def test_two_admins_adding_the_same_team_at_once_make_one(engine):
         admin(session, "ann")
         admin(session, "bob")
         session.commit()
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=60)  # a thread that fails first never hangs the run
     outcomes: list[str] = []
 
     def add(actor_name: str) -> None:

@@ -247,7 +247,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(engine):
         make(session, "ann", Role.ADMIN)
         make(session, "bob", Role.ADMIN)
         session.commit()
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=60)
     outcomes: dict[str, str] = {}
 
     def demote(actor_name: str, target: str) -> None:

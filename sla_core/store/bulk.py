@@ -60,26 +60,57 @@ def _write_private_sqlite(path: Path, data: pa.Table) -> None:
         conn.commit()
 
 
-# Idle ADBC connections to PostgreSQL, per database URL: a snapshot refresh after each
-# write reads a few rows, and opening a connection costs more than the read (~30 ms).
-_IDLE: dict[str, list[Any]] = {}
+# Idle ADBC connections to PostgreSQL, oldest first, with their database URL: a snapshot
+# refresh after each write reads a few rows, and opening a connection costs more than the
+# read (~30 ms). At most _MOST_IDLE in all, whatever the number of databases a process
+# reads (a test run reads hundreds of schemas: a cap per URL let them pile up until the
+# server refused new clients); the oldest is closed to make room.
+_IDLE: list[tuple[str, Any]] = []
 _IDLE_LOCK = threading.Lock()
 _MOST_IDLE = 4
+
+
+def _close(conns: Sequence[Any]) -> None:
+    for conn in conns:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001, S110 - an idle connection: nothing left to tell
+            pass
 
 
 def close_idle() -> None:
     """Close every idle pooled connection (at exit: before the driver is torn down)."""
     with _IDLE_LOCK:
-        idle = [conn for conns in _IDLE.values() for conn in conns]
+        idle = [conn for _url, conn in _IDLE]
         _IDLE.clear()
-    for conn in idle:
-        try:
-            conn.close()
-        except Exception:  # noqa: BLE001, S110 - closing at exit: nothing left to tell
-            pass
+    _close(idle)
+
+
+def idle_count() -> int:
+    """How many pooled connections wait idle (for tests and the bench)."""
+    with _IDLE_LOCK:
+        return len(_IDLE)
 
 
 atexit.register(close_idle)
+
+
+def _take_idle(url: str) -> Any | None:
+    """The newest idle connection to `url`, taken out of the pool (None: none idle)."""
+    with _IDLE_LOCK:
+        for i in range(len(_IDLE) - 1, -1, -1):
+            if _IDLE[i][0] == url:
+                return _IDLE.pop(i)[1]
+    return None
+
+
+def _give_back(url: str, conn: Any) -> None:
+    """Keep `conn` idle for the next read; the oldest idle ones beyond the cap are closed."""
+    with _IDLE_LOCK:
+        _IDLE.append((url, conn))
+        surplus = [old for _u, old in _IDLE[: max(0, len(_IDLE) - _MOST_IDLE)]]
+        del _IDLE[: len(surplus)]
+    _close(surplus)
 
 
 def _pooled_read(engine: Engine, sql: str, params: Sequence[Any] | None) -> pa.Table:
@@ -87,8 +118,7 @@ def _pooled_read(engine: Engine, sql: str, params: Sequence[Any] | None) -> pa.T
     or when the idle one fails: it may have been closed by the server meanwhile)."""
     url = engine.url.render_as_string(hide_password=False)
     for attempt in (0, 1):
-        with _IDLE_LOCK:
-            conn = _IDLE.get(url, []).pop() if _IDLE.get(url) and attempt == 0 else None
+        conn = _take_idle(url) if attempt == 0 else None
         fresh = conn is None
         if conn is None:
             conn = adbc_connect(engine)
@@ -102,13 +132,7 @@ def _pooled_read(engine: Engine, sql: str, params: Sequence[Any] | None) -> pa.T
             if fresh or attempt:
                 raise
             continue
-        with _IDLE_LOCK:
-            idle = _IDLE.setdefault(url, [])
-            if len(idle) < _MOST_IDLE:
-                idle.append(conn)
-                conn = None
-        if conn is not None:
-            conn.close()
+        _give_back(url, conn)
         return table
     raise AssertionError("unreachable")
 
