@@ -17,6 +17,7 @@ Long because the shared snapshot and its memo (what every page reads) live with 
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, Sequence
@@ -67,7 +68,22 @@ def read_leads(
     wanted = names if columns is None else [c for c in names if c in set(columns)]
     select_sql = "SELECT " + ", ".join(f'"{c}"' for c in wanted) + " FROM lead"
     table = read_table(engine, select_sql, owner_id=owner_id, halves=True)
-    return table.to_pandas(split_blocks=True, self_destruct=True)
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
+    give_back_memory()
+    return frame
+
+
+def give_back_memory() -> None:
+    """Return the memory a read freed to the system. Without it the process keeps it: at
+    a million leads on PostgreSQL ~370 MiB (ADBC's buffers, freed into the C allocator's
+    arenas, and Arrow's pool), which every figure computed afterwards then comes on top of."""
+    pa.default_memory_pool().release_unused()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # glibc only
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 # SQLite: a read of at least this many ids is run as two queries side by side (one per id
