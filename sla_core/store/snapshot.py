@@ -17,6 +17,7 @@ Long because the shared snapshot and its memo (what every page reads) live with 
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, Sequence
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from sla_core.models import Lead
@@ -65,30 +67,80 @@ def read_leads(
     names = [c.name for c in Lead.__table__.columns]  # type: ignore[attr-defined]
     wanted = names if columns is None else [c for c in names if c in set(columns)]
     select_sql = "SELECT " + ", ".join(f'"{c}"' for c in wanted) + " FROM lead"
-    table = read_table(engine, select_sql, owner_id=owner_id)
-    return table.to_pandas(split_blocks=True, self_destruct=True)
+    table = read_table(engine, select_sql, owner_id=owner_id, halves=True)
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
+    give_back_memory()
+    return frame
 
 
-def read_table(engine: Engine, select_sql: str, *, owner_id: int | None) -> pa.Table:
-    """The shaped Arrow table of `select_sql` (a SELECT ... FROM lead), optionally one owner's."""
+def give_back_memory() -> None:
+    """Return the memory a read freed to the system. Without it the process keeps it: at
+    a million leads on PostgreSQL ~370 MiB (ADBC's buffers, freed into the C allocator's
+    arenas, and Arrow's pool), which every figure computed afterwards then comes on top of."""
+    pa.default_memory_pool().release_unused()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # glibc only
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
+# SQLite: a read of at least this many ids is run as two queries side by side (one per id
+# half, in the reader's threads): at a million leads 1.4 s instead of 2.0-2.4 s.
+HALVES_FROM = 100_000
+
+
+def read_table(
+    engine: Engine, select_sql: str, *, owner_id: int | None, halves: bool = False
+) -> pa.Table:
+    """The shaped Arrow table of `select_sql` (a SELECT ... FROM lead), optionally one owner's.
+
+    `halves`: `select_sql` has no WHERE of its own, and on SQLite a large read may be split
+    in two id ranges read side by side (open-ended, so no lead added meanwhile falls between
+    them; a write that lands between the two halves' reads is one the next refresh reads
+    again, as for any write after the revision probe that preceded the read)."""
     schema = arrow_schema(Lead.__table__)  # type: ignore[attr-defined]
     params: list[Any] = []
+    where: list[str] = []
     if owner_id is not None:
-        select_sql += " WHERE owner_id = " + placeholder(engine, 1)
+        where.append("owner_id = " + placeholder(engine, 1))
         params = [owner_id]
-    sql = select_sql + " ORDER BY id"
     if engine.url.get_backend_name() != "sqlite":
+        sql = select_sql + "".join(f" WHERE {w}" for w in where) + " ORDER BY id"
         raw = read_arrow(engine, sql, params)
         return _one_chunk(shape(raw, schema, LEAD_TIME_COLUMNS, CATEGORY_COLUMNS))
     path = engine.url.database
     if not path or path == ":memory:":
         raise SnapshotError("an in-memory SQLite database cannot be read by another process")
+    middle = _middle_id(engine) if halves else None
+    ranges = [[]] if middle is None else [[f"id < {middle}"], [f"id >= {middle}"]]
+    queries = [
+        (select_sql + " WHERE " + " AND ".join([*where, *r]) if where or r else select_sql, params)
+        for r in ranges
+    ]
     try:
         return sqlite_reader.run(
-            str(Path(path).resolve()), [(sql, params)], schema, LEAD_TIME_COLUMNS, CATEGORY_COLUMNS
+            str(Path(path).resolve()),
+            [(sql + " ORDER BY id", p) for sql, p in queries],
+            schema,
+            LEAD_TIME_COLUMNS,
+            CATEGORY_COLUMNS,
         )
     except sqlite_reader.ReadFailed as exc:
         raise SnapshotError(str(exc)) from exc
+
+
+def _middle_id(engine: Engine) -> int | None:
+    """The id that halves the leads' id range, or None when the range is under HALVES_FROM."""
+    try:
+        with engine.connect() as conn:
+            low, high = conn.exec_driver_sql("SELECT min(id), max(id) FROM lead").one()
+    except SQLAlchemyError:
+        return None  # the one read then says why in its own words
+    if low is None or high - low + 1 < HALVES_FROM:
+        return None
+    return int(low + (high - low + 1) // 2)
 
 
 def _one_chunk(table: pa.Table) -> pa.Table:
