@@ -30,6 +30,7 @@ from tests.support.apptest import (
     one_user_per_role,
     private_copy,
     sign_in,
+    speak_everyone,
 )
 
 PAGES = (
@@ -91,15 +92,6 @@ def app_url(template_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     return private_copy(template_db, tmp_path, monkeypatch)
 
 
-def _speak(url: str, language: str) -> None:
-    engine = db.make_engine(url)
-    with session_scope(engine) as session:
-        for user in session.exec(select(User)).all():
-            user.language = language
-            session.add(user)
-    engine.dispose()
-
-
 def _interface(found: list[Offence]) -> list[str]:
     """The offences that are the interface's: not a table's, a username or a lead value."""
     return sorted(
@@ -117,7 +109,7 @@ def _interface(found: list[Offence]) -> list[str]:
 def test_the_agreement_and_admin_pages_speak_the_readers_language(
     app_url: str, language: str
 ) -> None:
-    _speak(app_url, language)
+    speak_everyone(app_url, language)
     at = sign_in(login_name(Role.ADMIN))
     assert not at.exception
     problems: dict[str, list[str]] = {}
@@ -134,7 +126,7 @@ def test_the_agreement_and_admin_pages_speak_the_readers_language(
 def test_the_workshop_numbers_its_questions_and_names_last_quarter_in_local_words(
     app_url: str, language: str
 ) -> None:
-    _speak(app_url, language)
+    speak_everyone(app_url, language)
     at = sign_in(login_name(Role.ADMIN))
     at.switch_page("pages/workshop.py").run()
     labels = [e.label for e in at.expander]
@@ -153,7 +145,7 @@ def test_the_workshop_numbers_its_questions_and_names_last_quarter_in_local_word
 
 
 def test_a_first_agreement_is_drafted_in_its_readers_language(app_url: str) -> None:
-    _speak(app_url, "fa")
+    speak_everyone(app_url, "fa")
     sign_in(login_name(Role.ADMIN))
     engine = db.make_engine(app_url)
     with session_scope(engine) as session:
@@ -164,7 +156,7 @@ def test_a_first_agreement_is_drafted_in_its_readers_language(app_url: str) -> N
 
 
 def test_targets_warns_in_the_readers_words_and_digits(app_url: str) -> None:
-    _speak(app_url, "fa")
+    speak_everyone(app_url, "fa")
     at = sign_in(login_name(Role.MARKETING_MANAGER))
     at.switch_page("pages/targets.py").run()
     at.number_input(key="targets_reps").set_value(1000).run()  # far too many reps
@@ -186,7 +178,7 @@ def test_work_time_names_the_rep_away_and_saves_the_same_period(app_url: str) ->
         admin = session.exec(select(User).where(User.username == "admin")).one()
         away = AwayPeriod(user_id=rep.id or 0, start=date(2026, 12, 1), end=date(2026, 12, 5))
         save_work_time(session=session, work_time=WorkTime(away=(away,)), actor=admin)
-    _speak(app_url, "fa")
+    speak_everyone(app_url, "fa")
     at = sign_in(login_name(Role.ADMIN))
     at.switch_page("pages/work_time.py").run()
     shown_reps = at.dataframe[0].value["user_id"].tolist()

@@ -34,7 +34,14 @@ from sla_core.models import Lead, Team, User
 from sla_core.periods import Calendar, month_containing
 from sla_core.sla.queue import countdown
 from tests.i18n_audit import Offence, Shown, offences, shown
-from tests.support.apptest import APP, build_template, button, navigation, private_copy
+from tests.support.apptest import (
+    APP,
+    build_template,
+    button,
+    navigation,
+    private_copy,
+    speak_everyone,
+)
 
 PAGES = (
     "pages/overview.py", "pages/compliance.py", "pages/queue.py", "pages/leads.py",
@@ -67,15 +74,6 @@ def _data(url: str) -> list[str]:
             texts |= {f"{lead.first_name} {lead.last_name}", lead.company or "", lead.source or ""}
     engine.dispose()
     return sorted((t for t in texts if t), key=len, reverse=True)
-
-
-def _speak(url: str, language: str) -> None:
-    engine = db.make_engine(url)
-    with session_scope(engine) as session:
-        for user in session.exec(select(User)).all():
-            user.language = language
-            session.add(user)
-    engine.dispose()
 
 
 def _open_lead(url: str) -> int:
@@ -122,7 +120,7 @@ def test_the_sales_pages_speak_the_readers_language(
 ) -> None:
     template, passwords = world
     url = private_copy(template, tmp_path, monkeypatch)
-    _speak(url, language)
+    speak_everyone(url, language)
     data = _data(url)
     lead_id = _open_lead(url)
     found: dict[str, list[str]] = {}
@@ -167,7 +165,7 @@ def test_the_overview_names_its_period_in_one_calendar(
     calendar and digits, and the caption names the zone in words."""
     template, passwords = world
     url = private_copy(template, tmp_path, monkeypatch)
-    _speak(url, language)
+    speak_everyone(url, language)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.text_input[0].input("nasrin.f")
     at.text_input[1].input(passwords["nasrin.f"])
@@ -319,7 +317,7 @@ def test_the_badges_earned_so_far_read_in_the_readers_words(
     """Issue 20: the leaderboard's badge table said "Badge", "silver", "2 month(s) in a row"."""
     template, passwords = world
     url = private_copy(template, tmp_path, monkeypatch)
-    _speak(url, language.value)
+    speak_everyone(url, language.value)
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.text_input[0].input("nasrin.f")
     at.text_input[1].input(passwords["nasrin.f"])

@@ -33,12 +33,17 @@ def plain() -> bool:
     return language() is Language.ENGLISH
 
 
-def format_of(config: object) -> str | None:
+def _type_setting(config: object, key: str) -> str | None:
+    """One setting of a column config's type ("format", "type"), when it is text."""
     if isinstance(config, Mapping):
         type_config = config.get("type_config") or {}
-        found = type_config.get("format") if isinstance(type_config, Mapping) else None
+        found = type_config.get(key) if isinstance(type_config, Mapping) else None
         return found if isinstance(found, str) else None
     return None
+
+
+def format_of(config: object) -> str | None:
+    return _type_setting(config, "format")
 
 
 def _decimals(values: pd.Series) -> int:
@@ -170,11 +175,7 @@ def _typed(values: pd.Series) -> bool:
 
 
 def _kind(config: object) -> str | None:
-    if isinstance(config, Mapping):
-        type_config = config.get("type_config") or {}
-        kind = type_config.get("type") if isinstance(type_config, Mapping) else None
-        return kind if isinstance(kind, str) else None
-    return None
+    return _type_setting(config, "type")
 
 
 def utc_text(instants: pd.Series) -> pd.Series:

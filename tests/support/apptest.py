@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from sla_core import db
 from sla_core.access import system_actor
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.models import Lead, Role
+from sla_core.models import Lead, Role, User
 from sla_core.people import users
 from ui.navigation import PAGES
 
@@ -166,3 +167,13 @@ def navigation(at: AppTest) -> set[str]:
         shown.add(page)
     at.switch_page("pages/overview.py")
     return shown
+
+
+def speak_everyone(url: str, language: str) -> None:
+    """Every user of the database at `url` reads `language` from their next sign-in."""
+    engine = db.make_engine(url)
+    with session_scope(engine) as session:
+        for user in session.exec(select(User)).all():
+            user.language = language
+            session.add(user)
+    engine.dispose()
