@@ -11,11 +11,10 @@ from sla_core.access import Permission, PermissionDenied, can
 from sla_core.agreement.rules_text import POINT_LEVELS
 from sla_core.clock import now
 from sla_core.db import session_scope
-from sla_core.gamification import adjustments, badges, charts, closing, service, trace
+from sla_core.gamification import adjustments, charts, closing, service, trace
 from sla_core.gamification import leaderboard as lb
 from sla_core.gamification.advice import UNITS
 from sla_core.gamification.standings import MARKETING_SIDE, SALES_SIDE, TIE_RULE
-from sla_core.i18n.message import Message
 from sla_core.models import Role
 from sla_core.org import load_org_settings
 from sla_core.periods import PeriodKind, parse_period
@@ -35,21 +34,10 @@ from ui.i18n import (
 )
 from ui.lead_view import LEAD_PAGE
 from ui.navigation import framed
-from ui.tables import for_reading
+from ui.tables import badge_words, for_reading
 from ui.widgets import plain
 
 framed()
-
-
-def badge_words(frame: pd.DataFrame) -> pd.DataFrame:
-    """A badges table's titles, tiers and reasons in the reader's words (a reason stored by an
-    earlier close, plain English text, stays as it was stored)."""
-    words = {
-        "badge": lambda b: _(b),
-        "tier": lambda t: _(badges.TIER_NAMES.get(str(t), str(t))),
-        "detail": lambda d: _(d) if isinstance(d, Message) else d,
-    }
-    return frame.assign(**{c: frame[c].map(f) for c, f in words.items() if c in frame})
 
 
 def level_name(level: str) -> str:

@@ -16,7 +16,9 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from sla_core.gamification import badges
 from sla_core.i18n.languages import N_
+from sla_core.i18n.message import Message
 from sla_core.marketing.closed_loop import LATER
 from sla_core.stages import DEFAULT_REASONS, STAGE_LABELS, Stage
 from ui import cells
@@ -265,3 +267,14 @@ def data_editor(
     )
     kept = [c for c in locked if c in data and c in edited]
     return edited.assign(**{str(c): data[c] for c in kept}) if kept else edited
+
+
+def badge_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """A badges table's titles, tiers and reasons in the reader's words (a reason stored by an
+    earlier close, plain English text, stays as it was stored)."""
+    words = {
+        "badge": lambda b: _(b),
+        "tier": lambda t: _(badges.TIER_NAMES.get(str(t), str(t))),
+        "detail": lambda d: _(d) if isinstance(d, Message) else d,
+    }
+    return frame.assign(**{c: frame[c].map(f) for c, f in words.items() if c in frame})

@@ -107,3 +107,19 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def persian_manager(tmp_path: Path, start_app: Callable[[str], str]) -> str:
+    """The app serving an admin and "nasrin", a sales manager who reads Persian (password
+    PASSWORD): the right-to-left browser tests' world. Its base URL."""
+    from sla_core.models import Role
+    from tests.e2e.steps import PASSWORD
+    from tests.support.seeding import person, seeded
+
+    url = f"sqlite:///{tmp_path / 'rtl.db'}"
+    with seeded(url) as session:
+        person(session, "admin", "Ada", Role.ADMIN, PASSWORD)
+        manager = person(session, "nasrin", "نسرین فرهادی", Role.SALES_MANAGER, PASSWORD)
+        manager.language = "fa"
+    return start_app(url)

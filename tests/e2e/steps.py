@@ -14,6 +14,7 @@ from typing import Any
 
 ATTEMPT_MS = 30_000
 NAV = "[data-testid='stSidebarNav']"
+PASSWORD = "Manager#2026"  # the right-to-left tests' managers (conftest.persian_manager)
 SHOTS = Path(os.environ["LEADPACT_SHOTS"]) if os.environ.get("LEADPACT_SHOTS") else None
 
 

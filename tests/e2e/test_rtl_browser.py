@@ -15,35 +15,27 @@ from sla_core.i18n import catalogue
 from sla_core.i18n.languages import Language
 from sla_core.models import Lead, Role
 from sla_core.stages import Stage
-from tests.e2e.steps import shot, sign_in
+from tests.e2e.steps import PASSWORD, shot, sign_in
 from tests.support.seeding import person, seeded
 
-PASSWORD = "Manager#2026"
 
-
-@pytest.fixture
-def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
-    url = f"sqlite:///{tmp_path / 'rtl.db'}"
-    with seeded(url) as session:
-        person(session, "admin", "Ada", Role.ADMIN, PASSWORD)
-        manager = person(session, "nasrin", "نسرین فرهادی", Role.SALES_MANAGER, PASSWORD)
-        manager.language = "fa"
-    return start_app(url)
-
-
-def test_persian_reads_right_to_left_in_the_apps_own_font(server: str, browser: Any) -> None:
+def test_persian_reads_right_to_left_in_the_apps_own_font(
+    persian_manager: str, browser: Any
+) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(90_000)
     outside: list[str] = []
     page.on(
         "request",
         lambda r: (
-            outside.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None
+            outside.append(r.url)
+            if not r.url.startswith((persian_manager, "data:", "blob:"))
+            else None
         ),
     )
     fonts: list[int] = []
     page.on("response", lambda r: fonts.append(r.status) if "Vazirmatn" in r.url else None)
-    page.goto(server)
+    page.goto(persian_manager)
     sign_in(
         page,
         "nasrin",

@@ -7,37 +7,22 @@ its column (clipped at the edge) and both ends came out square (ui/rtl.py mends 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.e2e.steps import PASSWORD, settle, sign_in
 
-from sla_core.models import Role
-from tests.e2e.steps import settle, sign_in
-from tests.support.seeding import person, seeded
-
-PASSWORD = "Manager#2026"
 SEGMENTS = """e => Array.from(e.querySelectorAll('button')).map(b => {
   const r = b.getBoundingClientRect(), s = getComputedStyle(b);
   return [b.innerText, r.left, r.right, s.borderTopLeftRadius, s.borderTopRightRadius];
 })"""
 
 
-@pytest.fixture
-def server(tmp_path: Path, start_app: Callable[[str], str]) -> str:
-    url = f"sqlite:///{tmp_path / 'rtl.db'}"
-    with seeded(url) as session:
-        person(session, "admin", "Ada", Role.ADMIN, PASSWORD)
-        manager = person(session, "nasrin", "نسرین فرهادی", Role.SALES_MANAGER, PASSWORD)
-        manager.language = "fa"
-    return start_app(url)
-
-
-def test_the_period_control_reads_right_to_left_unclipped(server: str, browser: Any) -> None:
+def test_the_period_control_reads_right_to_left_unclipped(
+    persian_manager: str, browser: Any
+) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(90_000)
-    page.goto(server)
+    page.goto(persian_manager)
     sign_in(page, "nasrin", PASSWORD, "نمای کلی")
     settle(page)
     control = page.locator(".st-key-overview_period [data-testid='stButtonGroup']")
