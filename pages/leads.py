@@ -104,18 +104,25 @@ labels = {
 if owner_id is not None:  # a rep's own leads: they are the owner of every one
     del labels["owner"]
 # The important columns first; the default set fits 1,400 px beside the menu, unscrolled.
-# The picker's choice is kept for the session (a widget's own state ends with the page).
-if "leads_columns" not in st.session_state:
-    kept = st.session_state.get("leads_columns_kept", list(labels)[:7])
-    st.session_state["leads_columns"] = [c for c in kept if c in labels]
+# The picker's choice is kept for the session (a widget's own state ends with the page). Only
+# the reader's own change is kept: a run cut short by another (a double sign-in click) can
+# leave the widget empty for one run, and that must not become the session's choice.
+kept = st.session_state.setdefault("leads_columns_kept", list(labels)[:7])
+
+
+def keep_columns() -> None:
+    st.session_state["leads_columns_kept"] = st.session_state["leads_columns"]
+
+
 picked = st.multiselect(
     _("Columns"),
     options=list(labels),
+    default=[c for c in kept if c in labels],
     format_func=labels.__getitem__,
     placeholder=_("Choose columns"),
     key="leads_columns",
+    on_change=keep_columns,
 )
-st.session_state["leads_columns_kept"] = picked
 widths = {"name": 160, "company": 140, "stage": 170, "owner": 120, "mql_at": 130,
           "touches": 70, "source": 110, "lead_key": 140, "email": 220, "created_at": 130}  # fmt: skip
 clicked = tables.dataframe(

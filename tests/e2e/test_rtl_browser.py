@@ -89,14 +89,21 @@ def test_a_wide_table_opens_on_its_first_columns_right_to_left(
     table = page.locator("[data-testid='stDataFrame']").first
     sign_in(page, "huda", PASSWORD, table)
     page.wait_for_load_state("networkidle")
-    # the grid sizes its columns once drawn: wait until it is wider than its box
-    page.wait_for_function(
-        "() => { const s = document.querySelector(\"[data-testid='stDataFrame'] .dvn-scroller\");"
-        " return s && s.scrollWidth > s.clientWidth + 50; }"
-    )
     first = catalogue.translate("Name", Language.ARABIC)
     last = catalogue.translate("Source", Language.ARABIC)
     read = "e => [...e.querySelectorAll('th, [role=columnheader]')].map(h => h.textContent)"
+    # the grid sizes its columns once drawn: wait until it is wider than its box (its seven
+    # default columns are 900 px in a box of about 540)
+    scroller = "[data-testid='stDataFrame'] .dvn-scroller"
+    try:
+        page.wait_for_function(
+            f'() => {{ const s = document.querySelector("{scroller}");'
+            " return s && s.scrollWidth > s.clientWidth + 50; }",
+            timeout=30_000,
+        )
+    except Exception:  # say what the grid showed instead
+        widths = page.locator(scroller).first.evaluate("s => [s.scrollWidth, s.clientWidth]")
+        pytest.fail(f"the grid never grew wider than its box: {widths}, {table.evaluate(read)}")
     for _ in range(20):  # the grid lists the headers it draws (for screen readers)
         headers = table.evaluate(read)
         if first in headers:
