@@ -37,6 +37,9 @@ class Settings:
     daily_report_to: tuple[str, ...] = ()
     # LEADPACT_IMPORT_WAIT_SECONDS: how long an import waits for another writer
     import_wait_seconds: int = 60
+    # LEADPACT_SNAPSHOT_DIR: where a large lead snapshot is kept between server starts
+    # (sla_core.store.snapshot_file); "off": nowhere
+    snapshot_dir: Path | None = DATA_DIR / "cache"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -46,11 +49,13 @@ class Settings:
         if not wait.isdigit():
             raise SettingsError(f"LEADPACT_IMPORT_WAIT_SECONDS {wait!r} is not a whole number")
         listed = env.get("LEADPACT_DAILY_REPORT_TO", "")
+        kept = env.get("LEADPACT_SNAPSHOT_DIR", "").strip()
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             smtp_values={k: v for k, v in env.items() if k.startswith(SMTP_PREFIX)},
             daily_report_to=tuple(a.strip() for a in listed.split(",") if a.strip()),
             import_wait_seconds=int(wait),
+            snapshot_dir=None if kept == "off" else Path(kept) if kept else DATA_DIR / "cache",
         )
 
     def smtp(self) -> SmtpConfig | None:

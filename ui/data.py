@@ -14,7 +14,8 @@ from sqlmodel import Session
 from sla_core import db
 from sla_core.models import User
 from sla_core.people import sessions
-from sla_core.store import refresh, snapshot
+from sla_core.settings import Settings
+from sla_core.store import refresh, snapshot, snapshot_file
 from ui.auth import SID
 from ui.i18n import _
 from ui.widgets import clause, plain
@@ -83,11 +84,23 @@ def shared_snapshot(url: str, revision: str, _mark: refresh.Mark) -> snapshot.Sh
     Never mutate what it holds (see `sla_core.store.snapshot`).
     """
     latest = _latest(url)
-    shared = refresh.load(engine_for(url), _mark, latest.get("shared"))
     newest = latest.get("shared")
+    keeper = _keeper(url)
+    # a server's first load starts from the snapshot kept on disk, when there is one
+    before = newest if newest is not None or keeper is None else keeper.first()
+    shared = refresh.load(engine_for(url), _mark, before)
     if newest is None or newest.mark is None or _mark.at >= newest.mark.at:
         latest["shared"] = shared
+    if keeper is not None:
+        keeper.loaded(shared, whole=shared is not before and shared.delta is None)
     return shared
+
+
+@st.cache_resource(show_spinner=False)
+def _keeper(url: str) -> snapshot_file.Keeper | None:
+    """Where `url`'s snapshot is kept between server starts (None: it is not)."""
+    folder = Settings.from_environ().snapshot_dir
+    return None if folder is None else snapshot_file.Keeper(engine_for(url), folder)
 
 
 @st.cache_resource(show_spinner=False)
