@@ -13,7 +13,7 @@ from sla_core.exporting import safe_csv, safe_xlsx
 from sla_core.models import TeamKind
 from sla_core.org import load_org_settings
 from sla_core.people.roster import working_reps
-from sla_core.sla import charts, scoped, views
+from sla_core.sla import charts, cohorts, scoped, views
 from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import build_report, report_recipients, send_daily_report
 from sla_core.sla.gauges import MARKETING_GAUGES, GaugeLevel, pace_of
@@ -128,8 +128,9 @@ def gauge_spec(view: SlaView, row: dict[str, object], level: GaugeLevel) -> dict
     )
 
 
-def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
-    """Seven gauges in two lines; a click on one selects its level for the list below."""
+def show_gauges(view: SlaView, gauges: pd.DataFrame, requalified: int) -> None:
+    """Seven gauges in two lines; a click on one selects its level for the list below.
+    `requalified`: the leads re-qualified from the backlog, shown beside the MQL volume."""
     for line in (gauges.iloc[:4], gauges.iloc[4:]):
         for column, (_index, row) in zip(st.columns(4), line.iterrows(), strict=False):
             level = GaugeLevel(row["level"])
@@ -163,6 +164,12 @@ def show_gauges(view: SlaView, gauges: pd.DataFrame) -> None:
                 column.caption(
                     _("target {target} at this point of the period").format(
                         target=num(round(row["target"]))
+                    )
+                )
+            if level is GaugeLevel.MQL_VOLUME and requalified:
+                column.caption(
+                    _("{n} re-qualified from the backlog, beside this count").format(
+                        n=num(requalified)
                     )
                 )
 
@@ -202,7 +209,7 @@ def live() -> None:
             delta_arrow="off",
             border=True,
         )
-    show_gauges(view, gauges)
+    show_gauges(view, gauges, cohorts.requalified_in(view.leads, period, rows))
     st.caption(
         _("Live: recomputed at {time} UTC; leads reload only when they change.").format(
             time=digits(f"{view.ref:%H:%M:%S}")

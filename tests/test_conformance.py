@@ -5,6 +5,11 @@ surface that shows a service level; for several periods and scopes (company, a t
 the Overview's figures, the Compliance page (AppTest), the CLI's JSON, the PDF appendix,
 the leaderboard's levels, the points trace and the daily report must agree with the one
 computation (`lead_clocks` + `service_levels` on the scope's leads).
+
+Last month, a marketing manager re-qualified the backlog through the real action (preview,
+then `requalify`): exactly `REQUALIFIED` leads of one marketer, two of them created the
+month before. Every surface shows that count beside the MQL volume, and the new-MQL volume
+of both months is what it was before the action (re-qualified leads are never inside it).
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
@@ -27,14 +33,16 @@ from streamlit.testing.v1 import AppTest
 from sla_core import agreement, db, periods
 from sla_core.access import system_actor
 from sla_core.agreement import board as agreement_board
-from sla_core.clock import now
+from sla_core.clock import now, set_now
 from sla_core.db import session_scope
 from sla_core.demo.world import load_demo
 from sla_core.gamification import service, trace
+from sla_core.marketing.qualification import requalify, requalify_preview
 from sla_core.models import Role, Team, TeamKind, User
 from sla_core.org import load_org_settings
 from sla_core.overview import figures
 from sla_core.periods import Period
+from sla_core.scoring import score_leads
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.command import compliance_report
 from sla_core.sla.context import load_heads, load_setup
@@ -43,13 +51,14 @@ from sla_core.sla.levels import service_levels
 from sla_core.sla.views import Heads, Scope, ScopeKind, scope_mask
 from sla_core.sla.worktime import BusinessHours, WorkTime, save_work_time
 from sla_core.store import snapshot
-from sla_core.terms import PointLevel
+from sla_core.terms import CriterionField, PointLevel
 from tests.conftest import PG_URL
 from tests.test_cli import cli
 from ui import data
 
 ROOT = Path(__file__).resolve().parents[1]
 LEADS = 1_500
+REQUALIFIED = 3  # backlog leads the world re-qualifies last month: 2 from the month before
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,9 @@ class World:
     months: list[Period]  # this month (running), last month, the one before
     team: tuple[int, str]  # a sales team: id, name
     rep: tuple[int, str]  # a rep of that team: id, username
+    marketer: int  # whose backlog leads were re-qualified last month
+    requalified: list[int]  # those leads' ids
+    before: pd.DataFrame  # the leads as they were just before the re-qualification
 
 
 @pytest.fixture(
@@ -105,13 +117,65 @@ def world(database: tuple[str, Engine]) -> Iterator[World]:
         ).first()
         assert rep is not None and rep.id is not None
         team_key, rep_key = (team.id, team.name), (rep.id, rep.username)
+    this = periods.month_containing(pd.Timestamp(now()), zone=org.time_zone, calendar=org.calendar)
+    months = [this, periods.shift(this, -1), periods.shift(this, -2)]
+    marketer = sorted(heads.marketers)[0]
+    before, chosen = _requalify_last_month(engine, content, marketer, months)
     ref = pd.Timestamp(now())
     frame = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
     clocks = lead_clocks(frame, content, ref.to_pydatetime(), setup)
-    this = periods.month_containing(ref, zone=org.time_zone, calendar=org.calendar)
-    months = [this, periods.shift(this, -1), periods.shift(this, -2)]
     yield World(url, engine, result.passwords, frame, clocks, heads, content, ref, months,
-                team_key, rep_key)  # fmt: skip
+                team_key, rep_key, marketer, chosen, before)  # fmt: skip
+
+
+def _requalify_last_month(
+    engine: Engine, content: agreement.AgreementContent, marketer: int, months: list[Period]
+) -> tuple[pd.DataFrame, list[int]]:
+    """Give `REQUALIFIED` of `marketer`'s backlog leads (two created the month before last
+    month's middle, one last month before it) the profile of the best-scoring lead, then,
+    at last month's middle, re-qualify the backlog as its marketing manager does on the
+    criteria page: preview, then apply. Returns the leads before, and the ids moved."""
+    leads = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    middle = months[1].start + (months[1].end - months[1].start) / 2
+    created = leads["created_at"]
+    waiting = leads[(leads["stage"] == "lead") & (leads["marketer_id"] == marketer)]
+    earlier = waiting[months[2].contains(created.loc[waiting.index])]
+    later = waiting[(created.loc[waiting.index] >= months[1].start)
+                    & (created.loc[waiting.index] < middle)]  # fmt: skip
+    chosen = sorted([*earlier["id"].head(2), *later["id"].head(1)])
+    assert len(chosen) == REQUALIFIED
+    scores = score_leads(leads, content.mql)
+    best = leads.loc[scores.idxmax()]
+    assert scores.max() >= content.mql.threshold
+    profile = [f.value for f in CriterionField]
+    with session_scope(engine) as session:
+        for lead_id in chosen:  # the CRM enriched their profiles
+            session.connection().execute(
+                text(f"UPDATE lead SET {', '.join(f'{c} = :{c}' for c in profile)} WHERE id = :id"),
+                {**{c: _plain(best[c]) for c in profile}, "id": lead_id},
+            )
+    before = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    shift = now() - datetime.now(UTC)
+    set_now(middle.to_pydatetime())
+    try:
+        with session_scope(engine) as session:
+            manager = session.exec(select(User).where(User.role == Role.MARKETING_MANAGER)).first()
+            assert manager is not None
+            preview = requalify_preview(session=session, actor=manager)
+            assert preview.result.qualified == REQUALIFIED  # no other backlog lead reaches it
+            assert preview.months["leads"].tolist() == [2, 1]
+            assert requalify(session=session, actor=manager).qualified == REQUALIFIED
+    finally:
+        set_now(datetime.now(UTC) + shift)
+    return before, chosen
+
+
+def _plain(value: object) -> object:
+    """A frame's cell as a value the database driver takes (None for missing)."""
+    if pd.isna(value):  # type: ignore[call-overload]
+        return None
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
 
 
 def scopes(w: World) -> list[Scope]:
@@ -179,6 +243,8 @@ def test_the_cli_process_prints_the_same_json(world: World) -> None:
     report = json.loads(done.stdout)
     levels = {row["level"]: row for row in report["levels"]}
     expected = truth(world, Scope(), period)
+    assert report["requalified"] == REQUALIFIED  # beside the MQL volume
+    assert levels["mql_volume"]["done"] == expected["mqls"] == _new_mqls(world, period)
     judged = [row for row in report["levels"] if row["band"] != "none"]
     kept = sum(row["band"] == "green" for row in judged)
     joint = report["both_sides_kept"]  # the joint figure reads the same gauges
@@ -298,6 +364,10 @@ def test_the_compliance_page_and_the_overview_page_show_the_same_figures(
             expected = truth(world, scope, period)
             assert _caption_counts(at) == (
                 expected["dispositioned_in_time"], expected["disposition_due"]), (scope, period)  # fmt: skip
+            beside = f"{REQUALIFIED} re-qualified from the backlog, beside this count"
+            shown_beside = any(c.value == beside for c in at.caption)
+            # the re-qualified leads are nobody's yet: only the company counts them
+            assert shown_beside == (scope.kind is ScopeKind.COMPANY and period == world.months[1])
 
 
 def test_a_marketer_is_measured_on_volume_and_quality_on_the_page_and_cli(
@@ -338,4 +408,78 @@ def test_a_marketer_is_measured_on_volume_and_quality_on_the_page_and_cli(
         for c in captions
     ), captions
     assert not any(" of " in c and c.endswith(" due") for c in captions), captions
+    assert f"{REQUALIFIED} re-qualified from the backlog, beside this count" in captions
     assert not at.tabs or "At risk" not in [t.label for t in at.tabs]
+
+
+def _new_mqls(w: World, period: Period, marketer: int | None = None) -> int:
+    """By hand, on the leads as they were before the re-qualification (none re-qualified):
+    the leads that became MQLs in `period` (of `marketer`)."""
+    mine = w.before if marketer is None else w.before[w.before["marketer_id"] == marketer]
+    return int(period.contains(mine["mql_at"]).sum())
+
+
+def _username(w: World, user_id: int) -> str:
+    with session_scope(w.engine) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        return user.username
+
+
+def test_the_world_requalified_its_leads_last_month(world: World) -> None:
+    assert world.before["requalified_at"].isna().all()
+    moved = world.frame.set_index("id").loc[world.requalified]
+    assert (moved["stage"] == "mql").all() and moved["owner_id"].isna().all()
+    assert world.months[1].contains(moved["requalified_at"]).all()
+    assert (moved["mql_at"] == moved["requalified_at"]).all()
+    assert world.months[2].contains(moved["created_at"]).sum() == 2  # the month before
+    assert (moved["marketer_id"] == world.marketer).all()
+
+
+@pytest.mark.parametrize("month", [1, 2])
+def test_requalified_leads_are_counted_beside_the_mql_volume_on_every_surface(
+    world: World, month: int
+) -> None:
+    """Last month: `REQUALIFIED` re-qualified on every surface that counts them, and each
+    surface's new-MQL volume (company and the marketer) is the hand count of the leads
+    before the action; the month before: none re-qualified, its volume unchanged."""
+    period = world.months[month]
+    beside = REQUALIFIED if month == 1 else 0
+    company, theirs = _new_mqls(world, period), _new_mqls(world, period, world.marketer)
+    assert company > 0 and theirs > 0
+    assert truth(world, Scope(), period)["mqls"] == company  # the one computation
+    stats = figures.overview(world.frame, world.clocks, world.content, period,
+                             world.ref.to_pydatetime())  # fmt: skip
+    assert stats.mqls == company  # the Overview
+    whole = compliance_report(argparse.Namespace(team=None, rep=None, period=period.label),
+                              world.engine)  # fmt: skip
+    levels = {row["level"]: row for row in whole["levels"]}
+    assert (levels["mql_volume"]["done"], whole["requalified"]) == (company, beside)  # the CLI
+    username = _username(world, world.marketer)
+    mine = compliance_report(argparse.Namespace(team=None, rep=username, period=period.label),
+                             world.engine)  # fmt: skip
+    levels = {row["level"]: row for row in mine["levels"]}
+    assert (levels["mql_volume"]["value"], mine["requalified"]) == (theirs, beside)
+    with session_scope(world.engine) as session:
+        board = service.board_for(session=session, leads=world.frame, period=period,
+                                  at=world.ref.to_pydatetime())  # fmt: skip
+        setup = service.work_setup(session=session)
+    scored = board.scored[board.scored["subject_id"] == world.marketer].set_index("level")
+    assert scored.loc[PointLevel.MQL_VOLUME.value, "actual"] == theirs  # the leaderboard
+    behind = trace.leads_behind(world.frame, board.rules.content, period,
+                                world.ref.to_pydatetime(), world.marketer,
+                                PointLevel.MQL_VOLUME, setup)  # fmt: skip
+    assert len(behind) == theirs  # the points trace
+    assert not set(behind["id"]) & set(world.requalified)
+
+
+def test_the_pdf_appendix_leaves_requalified_leads_out_of_the_mqls(world: World) -> None:
+    with session_scope(world.engine) as session:
+        version = agreement.governing_version(session=session).version
+        setup = load_setup(session=session)
+        calendar = load_org_settings(session=session).calendar
+    label, rows = agreement_board.appendix(
+        world.frame, version, world.ref.to_pydatetime(), setup=setup, calendar=calendar
+    )
+    assert label == world.months[1].label
+    assert dict(rows)["MQLs"] == f"{_new_mqls(world, world.months[1]):,}"

@@ -20,13 +20,14 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
-from sla_core.marketing.qualification import requalified_volume, requalify, requalify_preview
+from sla_core.marketing.qualification import requalify, requalify_preview
 from sla_core.marketing.route_run import backlog, rep_loads, reps_over_cap, route
 from sla_core.models import AuditEntry, Lead, LeadEvent, Role, Team, TeamKind, User
 from sla_core.org import OrgSettings, save_org_settings
 from sla_core.people import users
 from sla_core.periods import Calendar, month_containing
 from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.cohorts import requalified_in
 from sla_core.sla.context import load_setup
 from sla_core.sla.daily import build_report
 from sla_core.sla.handoff import current_rules_id
@@ -251,7 +252,7 @@ def test_requalifying_the_backlog_is_previewed_then_applied_flagged_and_audited(
     everyone = service_levels(leads, AgreementContent(), period, now(), by=None)
     # new MQLs this month: o3 alone (qualified by its import); the 3 re-qualified are beside
     assert int(everyone["mqls"].iloc[0]) == 1
-    assert requalified_volume(leads, period.start, period.end) == 3
+    assert requalified_in(leads, period) == 3
 
 
 def test_the_requalify_command_previews_and_applies(engine: Engine) -> None:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from sla_core.periods import Period
 from sla_core.sla import levels as sla_levels
-from sla_core.sla.cohorts import COHORT, conditions, place
+from sla_core.sla.cohorts import COHORT, conditions, place, requalified
 
 # Bits of `BoardTally.bits`: sales' counting rules (owner), then marketing's (marketer).
 SALES: tuple[str, ...] = tuple(COHORT)
@@ -90,7 +90,8 @@ def shares(leads: pd.DataFrame, clocks: pd.DataFrame, spans: list[Period]) -> Sh
     for i, (name, holds) in enumerate(conditions(leads, clocks).items()):
         assert name == SALES[i]
         bits |= holds.astype(np.uint32) << np.uint32(i)
-    produced = leads["marketer_id"].notna().to_numpy(dtype=bool)
+    # a new MQL with a marketer (`levels.marketing_masks`): re-qualified ones are beside it
+    produced = leads["marketer_id"].notna().to_numpy(dtype=bool) & ~requalified(leads)
     accepted, decided = sla_levels.sales_verdict(leads["stage"])
     for i, holds in enumerate((produced, accepted, decided, ~decided)):
         bits |= (produced & holds).astype(np.uint32) << np.uint32(_MARKETING_BIT + i)

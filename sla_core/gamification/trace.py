@@ -11,6 +11,7 @@ from sla_core.access import Permission, PermissionDenied, can
 from sla_core.gamification import levels
 from sla_core.models import LeadEvent, User
 from sla_core.periods import Period
+from sla_core.sla import levels as sla_levels
 from sla_core.sla.worktime import WorkSetup
 from sla_core.stages import Stage
 from sla_core.terms import AgreementContent, PointLevel
@@ -56,11 +57,16 @@ def leads_behind(
     MQL definitions `service.work_setup` reads): a lead counted met here is met on the board.
 
     `counted` says how the lead counted: met or breached (clock levels), won, opened, or
-    the stage it reached (marketing's). A disposition counts when it was made, with or
+    the stage it reached (marketing's: the new MQLs, re-qualified ones are counted beside).
+    A disposition counts when it was made, with or
     without a recorded reason, as on the Compliance page.
     """
     instant, whose = COHORT[level]
-    mine = leads[(leads[whose] == subject_id).fillna(False) & period.contains(leads[instant])]
+    theirs = (leads[whose] == subject_id).fillna(False).to_numpy(dtype=bool)
+    if whose == "marketer_id":  # the new MQLs of the period, the board's marketing rule
+        mine = leads[theirs & sla_levels.marketing_masks(leads, period)["mqls"]]
+    else:
+        mine = leads[theirs & period.contains(leads[instant]).to_numpy(dtype=bool)]
     if level is PointLevel.CONVERSION:
         mine = mine[mine["stage"] == Stage.WON.value]
     out = mine[[c for c in SHOWN if c in mine.columns]].copy()

@@ -6,7 +6,7 @@ Definitions change the future, not the past: an import scores only the leads it 
 explicit action: `requalify_preview` says how many leads, from which months, and the load
 it would put on each rep; `requalify` applies it with an audit entry. A re-qualified lead
 carries `requalified_at` (and its event says so), so it is counted beside, not inside, the
-month's new MQLs.
+month's new MQLs (`sla.cohorts.requalified`, `sla.cohorts.requalified_in`).
 
 Set-based for a million leads: the snapshot's profile columns are scored in pandas, the
 qualifying ids are staged in a temporary table, then one UPDATE ... WHERE stage = 'lead'
@@ -206,11 +206,3 @@ def requalify(*, session: Session, actor: User) -> QualifyResult:
     """Re-qualify the backlog under the definition in force: the explicit action (preview it
     first with `requalify_preview`); leads moved are flagged re-qualified, with an audit entry."""
     return qualify(session=session, actor=actor)
-
-
-def requalified_volume(leads: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> int:
-    """Leads re-qualified in [start, end): shown beside the period's new MQLs, not in them."""
-    if "requalified_at" not in leads:
-        return 0
-    at = leads["requalified_at"]
-    return int(((at >= start) & (at < end)).sum())

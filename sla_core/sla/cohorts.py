@@ -74,10 +74,8 @@ def conditions(
     never_worked = clocks["work_done_at"].isna().to_numpy(dtype=bool)
     is_open = clocks["open"].to_numpy(dtype=bool)
     won = (leads["stage"] == Stage.WON.value).to_numpy(dtype=bool, na_value=False)
-    # re-qualified backlog leads are counted beside the month's new MQLs, not inside
-    requalified = ~np.isnan(column_micros(leads, "requalified_at"))
     return {
-        "mqls": ~requalified,
+        "mqls": ~requalified(leads),
         "mqls_received": every,
         "exempt": ~counted,
         "disposition_due": counted & _status(clocks, "disposition_status", MET, BREACHED),
@@ -96,6 +94,19 @@ def conditions(
         "worked_running": worked & _status(clocks, "work_status", *RUNNING),
         "follow_up_running": worked & _status(clocks, "follow_up_status", *RUNNING),
     }
+
+
+def requalified(leads: pd.DataFrame) -> np.ndarray:
+    """Which leads became MQLs by re-qualifying the backlog: every surface counts them beside
+    their period's new MQLs (`requalified_in`), never inside that volume."""
+    return np.asarray(~np.isnan(column_micros(leads, "requalified_at")))
+
+
+def requalified_in(leads: pd.DataFrame, period: Period, rows: np.ndarray | None = None) -> int:
+    """How many leads (of `rows`, a mask: the scope's) were re-qualified from the backlog in
+    `period`: the count every surface shows beside the period's new MQLs."""
+    hit = between(column_micros(leads, "requalified_at"), period)
+    return int((hit if rows is None else hit & rows).sum())
 
 
 def bounds(period: Period) -> tuple[int, int]:

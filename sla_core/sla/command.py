@@ -23,6 +23,7 @@ from sla_core.models import Role, Team, TeamKind, User
 from sla_core.org import load_org_settings
 from sla_core.settings import Settings
 from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.cohorts import requalified_in
 from sla_core.sla.context import load_heads, load_setup
 from sla_core.sla.daily import (
     build_report,
@@ -34,7 +35,7 @@ from sla_core.sla.mail_settings import effective_config
 from sla_core.sla.mailer import MailConfigError, SmtpConfig
 from sla_core.sla.reassign import kept_breaches
 from sla_core.sla.remind import RemindReport, run_reminders
-from sla_core.sla.views import Scope, ScopeKind, joint_figure, scope_gauges
+from sla_core.sla.views import Scope, ScopeKind, joint_figure, scope_gauges, scope_mask
 from sla_core.store import snapshot
 
 REMIND_HELP = """`python -m sla_core remind [--dry-run] [--json]`: the reminder run, for cron.
@@ -142,6 +143,8 @@ def compliance_report(args: argparse.Namespace, engine: Engine) -> dict[str, Any
         "period": period.label,
         "pace": round(pace_of(period.start, period.end, ref), 4),
         "levels": rows,
+        # beside the MQL volume, never inside it
+        "requalified": requalified_in(frame, period, scope_mask(frame, scope, heads)),
     }
     if scope.kind is ScopeKind.COMPANY:
         joint = joint_figure(gauges, frame, content, period, ref, heads)
@@ -163,6 +166,8 @@ def _compliance_text(report: dict[str, Any]) -> str:
             + (f"  ({row['running']} still running)" if row["running"] else "")
             + (f"  {row['won_in_period']} won in the period" if "won_in_period" in row else "")
         )
+    if report["requalified"]:
+        lines.append(f"  {report['requalified']} re-qualified from the backlog (beside the MQLs)")
     return "\n".join(lines)
 
 

@@ -174,8 +174,9 @@ def service_levels(
 ) -> pd.DataFrame:
     """Counts per service level in `period`, one row per value of `by` (None: one row "all").
 
-    - mqls: leads that became MQLs in the period (marketing's volume; group by
-      "marketer_id" for marketers).
+    - mqls: leads that became new MQLs in the period (marketing's volume; group by
+      "marketer_id" for marketers); re-qualified backlog leads are counted beside it
+      (`cohorts.requalified_in`), never inside.
     - mqls_received: leads assigned to the group in the period; exempt: of those, the
       ones that did not meet the MQL definition in force at hand-off.
     - disposition_due / dispositioned_in_time: received, not exempt, whose disposition
@@ -313,9 +314,12 @@ def sales_verdict(stage: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def marketing_masks(leads: pd.DataFrame, period: Period) -> dict[str, np.ndarray]:
-    """Per lead: an MQL of the period with a marketer, accepted by sales, decided on."""
-    produced = _between(column_micros(leads, "mql_at"), period) & np.asarray(
-        leads["marketer_id"].notna().to_numpy(dtype=bool)
+    """Per lead: a new MQL of the period with a marketer (not re-qualified from the backlog),
+    accepted by sales, decided on."""
+    produced = (
+        _between(column_micros(leads, "mql_at"), period)
+        & np.asarray(leads["marketer_id"].notna().to_numpy(dtype=bool))
+        & ~cohorts.requalified(leads)  # counted beside the new MQLs, not inside
     )
     accepted, decided = sales_verdict(leads["stage"])
     turned = decided & ~accepted
