@@ -56,6 +56,8 @@ def overview(
     content: AgreementContent,
     period: Period,
     ref: datetime,
+    *,
+    kept: pd.DataFrame | None = None,
 ) -> Overview:
     """The service levels of `period` as the Overview shows them: a thin reading of the one
     computation (`sla.levels.service_levels` on the clocks `sla.clocks.lead_clocks` gave at
@@ -63,8 +65,10 @@ def overview(
 
     `leads` and `clocks` are the scope's (same index); `ref` is now, also for a past period:
     a deadline that fell after the period's end still judges the lead handed off in it.
+    `kept`: the breaches reassignments left with the owners who missed them
+    (`reassign.kept_breaches`, the scope's), counted due and not met.
     """
-    row = service_levels(leads, content, period, ref, None, clocks=clocks).iloc[0]
+    row = service_levels(leads, content, period, ref, None, clocks=clocks, kept=kept).iloc[0]
     due, met = int(row["disposition_due"]), int(row["dispositioned_in_time"])
     conversion = row["conversion_pct"]
     return Overview(

@@ -96,7 +96,8 @@ def memo_figures(
             chosen = chosen[group_labels(chosen, "team", people) == team]
         return totals(chosen, period), revenue_table(chosen, period, by, people)
 
-    return memo(("revenue", period.start, period.end, by, team, staff), compute)
+    # a write that changes none of the columns revenue reads (a call logged) keeps the figures
+    return memo(("revenue", period.start, period.end, by, team, staff), compute, reads=READS)
 
 
 def deals(leads: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -228,6 +229,7 @@ def memo_period_choices(
         ("revenue.periods", kind, zone, calendar),
         lambda: period_choices(leads, kind, ref, zone=zone, calendar=calendar),
         stamp=running.label,
+        reads=("stage", "closed_at"),
     )
 
 
