@@ -16,7 +16,7 @@ from sla_core.sla import views
 from sla_core.sla.context import load_heads, sales_teams
 from ui import revenue as revenue_section
 from ui.charts import memo_chart
-from ui.data import current_snapshot, current_user, get_engine
+from ui.data import current_user, get_engine
 from ui.dates import date_range_input
 from ui.i18n import _, calendar, num, pct, period_name, signed, when
 from ui.navigation import framed
@@ -73,10 +73,10 @@ except periods.PeriodError as exc:
     st.error(plain(exc))
     st.stop()
 
-snap = current_snapshot()
 # The one service-level computation (clocks in working time, exemptions), shared with the
 # Compliance page, the CLI, the boards and the PDF: same scope, same figures.
 sla = sla_view(owner_id)
+snap = sla.shared  # the data revision the clocks were computed on
 if team is None:
     shown = views.Scope()
 else:
@@ -85,6 +85,7 @@ until = in_view.counted_until(period, sla.ref).floor("min")
 within = scoped.InView(
     sla.leads, sla.clocks, content, setup_key(sla.content, sla.setup), sla.ref, period,
     until, team, shown, heads, governing.version.id, org.time_zone, org.week_start.value,
+    sla.kept, snap.fresh_rows,
 )  # fmt: skip
 rows = scoped.rows(within, actor=user, memo=snap.memo)
 stats = scoped.period_figures(within, rows, actor=user, memo=snap.memo)

@@ -68,7 +68,14 @@ def overview(
     `kept`: the breaches reassignments left with the owners who missed them
     (`reassign.kept_breaches`, the scope's), counted due and not met.
     """
-    row = service_levels(leads, content, period, ref, None, clocks=clocks, kept=kept).iloc[0]
+    return from_levels(
+        service_levels(leads, content, period, ref, None, clocks=clocks, kept=kept).iloc[0]
+    )
+
+
+def from_levels(row: pd.Series) -> Overview:
+    """The Overview's figures read from one row of the service levels (`service_levels`,
+    or the Compliance page's `sla.views.scope_levels`, which the Overview page reads)."""
     due, met = int(row["disposition_due"]), int(row["dispositioned_in_time"])
     conversion = row["conversion_pct"]
     return Overview(

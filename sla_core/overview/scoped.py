@@ -7,7 +7,7 @@ that and looks in the shared memo (`sla_core.store.memo`): a hit never skips the
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +18,7 @@ from sla_core import access
 from sla_core.models import User
 from sla_core.overview import figures, funnel
 from sla_core.periods import Period
+from sla_core.sla import scoped as sla_scoped
 from sla_core.sla import views
 from sla_core.store.memo import Memo
 from sla_core.terms import AgreementContent
@@ -43,6 +44,10 @@ class InView:
     version_id: int | None
     zone: str
     week_start: str
+    # the breaches reassignments left with who missed them, and which leads a write changed
+    # (`Shared.fresh_rows`): as the Compliance page is given them (`sla.scoped.InScope`)
+    kept: pd.DataFrame | None = None
+    fresh: Callable[[pd.Index, pd.DataFrame], tuple[np.ndarray, np.ndarray]] | None = None
 
 
 def _owner(within: InView, actor: User) -> int | None:
@@ -82,17 +87,18 @@ def period_figures(
 ) -> figures.Overview:
     """The period's figures of the scope (`figures.overview`; `scoped`: `rows(within)`)."""
     owner = _owner(within, actor)
-    return memo(
-        ("overview", *_scope_key(within, owner), within.setup, repr(within.heads)),
-        lambda: figures.overview(
-            _frame(within, scoped),
-            within.clocks.loc[scoped],
-            within.content,
-            within.period,
-            within.ref,
-        ),
-        stamp=within.ref,
-    )
+    scope = within.scope if owner is None else views.Scope(views.ScopeKind.REP, owner)
+    judged = sla_scoped.InScope(
+        within.leads, within.clocks, within.content, within.setup, within.ref, scope,
+        within.heads, within.period, _label(within.period), within.kept, within.fresh,
+    )  # fmt: skip
+    return figures.from_levels(sla_scoped.levels(judged, actor=actor, memo=memo).iloc[0])
+
+
+def _label(period: Period) -> str:
+    """Names the period in the Compliance page's memo keys (its label; a custom range has
+    none, so its bounds)."""
+    return period.label or f"{period.start.isoformat()}/{period.end.isoformat()}"
 
 
 def weekly_mqls(within: InView, scoped: np.ndarray, *, actor: User, memo: Memo) -> pd.DataFrame:

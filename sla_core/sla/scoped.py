@@ -114,6 +114,29 @@ def gauges(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
     )
 
 
+def levels(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
+    """The sales scope's service levels for the period, one row (`views.scope_levels`): the
+    same counts its gauges show, kept per lead (the Overview reads its figures here)."""
+    may_see(actor, within.scope)
+    if within.scope.kind in views.MARKETING_SCOPES:
+        raise ValueError("a marketing scope has no sales service levels")
+    return memo(
+        ("sla_levels", *within.key),
+        lambda: views.scope_levels(
+            within.leads,
+            within.clocks,
+            within.content,
+            within.period,
+            within.ref,
+            within.scope,
+            within.heads,
+            within.kept,
+            _gauge_tally(within, memo),
+        ),  # fmt: skip
+        stamp=within.ref,
+    )
+
+
 def joint(within: InScope, sales: pd.DataFrame, *, actor: User, memo: Memo) -> views.Joint:
     """Whether both sides kept the SLA (`views.joint_figure`; `sales`: the company's gauges)."""
     may_see(actor, within.scope)

@@ -104,16 +104,7 @@ def scope_gauges(
             sellers = sum(1 for m in heads.marketers if heads.team_of.get(m) == scope.id)
         produced = marketing_levels(leads.loc[mask], period, None)
         return marketing_gauge_table(produced, content, marketers=sellers, pace=pace)
-    kept = scope_kept(kept, scope, heads)
-    if counted is not None:  # the same counts, kept up to date lead by lead
-        levels = period_levels(counted.table, [period], kept=kept)
-        levels.index = pd.Index([ALL], name=ALL)
-    elif mask.all():  # the whole company: no copy of every lead
-        levels = service_levels(leads, content, period, ref, None, clocks=clocks, kept=kept)
-    else:
-        levels = service_levels(
-            leads.loc[mask], content, period, ref, None, clocks=clocks.loc[mask], kept=kept
-        )
+    levels = scope_levels(leads, clocks, content, period, ref, scope, heads, kept, counted, mask)
     if scope.kind is ScopeKind.COMPANY:
         reps, marketers = len(heads.reps), len(heads.marketers)
     elif scope.kind is ScopeKind.TEAM:
@@ -127,6 +118,34 @@ def scope_gauges(
         reps=pd.Series({ALL: reps}),
         marketers=pd.Series({ALL: marketers}),
         pace=pace,
+    )
+
+
+def scope_levels(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    content: AgreementContent,
+    period: Period,
+    ref: datetime,
+    scope: Scope,
+    heads: Heads,
+    kept: pd.DataFrame | None = None,
+    counted: Tally | None = None,
+    mask: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The sales scope's service levels in `period` (`levels.service_levels`, one row "all"):
+    what its gauges show, and the Overview's figures. `counted`: `gauge_tally` of the same
+    inputs (the levels are then read from it); `mask`: `scope_mask` when already made."""
+    kept = scope_kept(kept, scope, heads)
+    if counted is not None:  # the same counts, kept up to date lead by lead
+        levels = period_levels(counted.table, [period], kept=kept)
+        levels.index = pd.Index([ALL], name=ALL)
+        return levels
+    mask = scope_mask(leads, scope, heads) if mask is None else mask
+    if mask.all():  # the whole company: no copy of every lead
+        return service_levels(leads, content, period, ref, None, clocks=clocks, kept=kept)
+    return service_levels(
+        leads.loc[mask], content, period, ref, None, clocks=clocks.loc[mask], kept=kept
     )
 
 
