@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sla_core.sla import tally, views
 from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.levels import levels_by_scope
 from sla_core.store.snapshot import Delta, Shared
 from tests.test_sla_cohorts import CONTENT, MONTHS, REF, WEEKS, frame, lead
 
@@ -85,3 +86,41 @@ def test_the_leads_behind_a_gauge_read_from_the_counts_are_the_same(
     for level in views.BEHIND:
         got = views.leads_behind(leads, clocks, period, level, scope, counted)
         pd.testing.assert_frame_equal(got, views.leads_behind(leads, clocks, period, level, scope))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    first=st.lists(lead(), min_size=1, max_size=15),
+    steps=st.lists(writes, min_size=1, max_size=4),
+    month=st.integers(0, len(MONTHS) - 1),
+)
+def test_counts_per_owner_kept_lead_by_lead_equal_the_levels_counted_again(
+    first: list[dict[str, Any]], steps: list[Write], month: int
+) -> None:
+    """The Compliance page's "All reps" counts (`tally.by_owner`, then `rebyowner` after each
+    write) give what `levels_by_scope` gives counting every lead again."""
+    period = MONTHS[month]
+    team_of = {1: 10, 2: 10, 3: 20}
+    rows = list(first)
+    shared = Shared("0", frame(rows))
+    counted = tally.by_owner(shared.frame, lead_clocks(shared.frame, CONTENT, REF), period)
+    for step, (changes, added) in enumerate(steps, start=1):
+        before = len(rows)
+        changed = set()
+        for where, row in changes:
+            rows[where % before] = row
+            changed.add(where % before)
+        rows += added
+        positions = np.array(sorted(changed) + list(range(before, len(rows))), dtype=np.int64)
+        delta = Delta(positions=positions, appended_from=before, columns=frozenset({"all"}))
+        shared = Shared(str(step), frame(rows), before=shared, delta=delta)
+        view = shared.frame
+        clocks = lead_clocks(view, CONTENT, REF)
+        take, fresh = shared.fresh_rows(counted.index, view)
+        counted = tally.rebyowner(counted, view, clocks, take, fresh)
+        kept = levels_by_scope(view, CONTENT, period, REF, team_of=team_of, clocks=clocks,
+                               counted=counted)  # fmt: skip
+        again = levels_by_scope(view, CONTENT, period, REF, team_of=team_of, clocks=clocks)
+        for got, want in ((kept.reps, again.reps), (kept.teams, again.teams),
+                          (kept.everyone, again.everyone)):  # fmt: skip
+            pd.testing.assert_frame_equal(got[list(want.columns)], want, check_names=False)

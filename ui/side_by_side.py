@@ -15,6 +15,7 @@ from pandas.io.formats.style import Styler
 
 from sla_core.exporting import safe_csv, safe_xlsx
 from sla_core.periods import Period
+from sla_core.sla import tally
 from sla_core.sla.charts import BAND_COLOURS
 from sla_core.sla.gauges import PERCENT_LEVELS, GaugeLevel
 from sla_core.sla.side_by_side import Board, Grouping, Inputs, Side, board, wide
@@ -31,6 +32,33 @@ def _band_words() -> dict[str, str]:
         "red": _("red"),
         "none": _("nothing judged yet"),
     }
+
+
+def _by_owner(view: SlaView, period: Period) -> tally.ByOwner:
+    """The period's counts per owner for the clocks' minute: after a write only the changed
+    leads are counted again (`tally.rebyowner`), as the gauges' own tally is."""
+    shared = view.shared
+
+    def recount(old: tally.ByOwner, _delta: object) -> tally.ByOwner:
+        take, rows = shared.fresh_rows(old.index, view.leads)
+        return tally.rebyowner(old, view.leads, view.clocks, take, rows, view.kept)
+
+    kept = "" if view.kept is None else view.kept.to_json(date_unit="us")
+    return shared.memo(
+        # every lead in view (the section is shown with all of them): one owner's view of the
+        # same revision has fewer rows, so another key
+        (
+            "sla_by_owner",
+            len(view.leads) == len(shared.frame),
+            period.start,
+            period.end,
+            setup_key(view.content, view.setup),
+            kept,
+        ),  # fmt: skip
+        lambda: tally.by_owner(view.leads, view.clocks, period, view.kept),
+        stamp=int(view.ref.timestamp() // 60),
+        update=recount,
+    )
 
 
 def section(
@@ -52,7 +80,15 @@ def section(
     found = view.shared.memo(
         key,
         lambda: board(
-            Inputs(view.leads, view.clocks, view.content, period, view.ref, view.kept),
+            Inputs(
+                view.leads,
+                view.clocks,
+                view.content,
+                period,
+                view.ref,
+                view.kept,
+                _by_owner(view, period) if side is Side.SALES else None,
+            ),  # fmt: skip
             heads,
             side=side,
             grouping=grouping,

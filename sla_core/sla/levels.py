@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sla_core.periods import Period
-from sla_core.sla import cohorts
+from sla_core.sla import cohorts, tally
 from sla_core.sla.clocks import ClockStatus, lead_clocks
 from sla_core.sla.timeline import column_micros, micros
 from sla_core.sla.worktime import WorkSetup
@@ -218,7 +218,11 @@ def service_levels(
 
 
 def _everyone(counts: dict[str, np.ndarray], extra: pd.DataFrame | None = None) -> pd.DataFrame:
-    table = pd.DataFrame({k: [int(v.sum())] for k, v in counts.items()}, index=[ALL])
+    return _everyone_of({k: int(v.sum()) for k, v in counts.items()}, extra)
+
+
+def _everyone_of(totals: Mapping[str, int], extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    table = pd.DataFrame({k: [v] for k, v in totals.items()}, index=[ALL])
     table.index.name = ALL
     if extra is not None and not extra.empty:
         for column in extra.columns:
@@ -281,12 +285,19 @@ def levels_by_scope(
     clocks: pd.DataFrame | None = None,
     setup: WorkSetup | None = None,
     kept: pd.DataFrame | None = None,
+    counted: tally.ByOwner | None = None,
 ) -> Scopes:
-    """`service_levels` by owner, by team and for everyone at once (same rules)."""
+    """`service_levels` by owner, by team and for everyone at once (same rules).
+
+    `counted`: `tally.by_owner` of the same leads, clocks, period and breaches, kept up to
+    date lead by lead (the counts are then read from it)."""
+    extra = _kept_counts(kept, period)
+    if counted is not None:
+        reps = _with_conversion(_add_kept(counted.table(), extra))
+        return Scopes(reps, _teams(reps, team_of), _everyone_of(counted.everyone(), extra))
     if clocks is None:
         clocks = lead_clocks(leads, content, ref, setup)
     counts = count_masks(leads, clocks, period, kept)
-    extra = _kept_counts(kept, period)
     reps = _with_conversion(_add_kept(_grouped(counts, leads["owner_id"]), extra))
     return Scopes(reps=reps, teams=_teams(reps, team_of), everyone=_everyone(counts, extra))
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 import pandas as pd
 
 from sla_core.periods import Period
+from sla_core.sla import tally
 from sla_core.sla.gauges import (
     GAUGE_COLUMNS,
     MARKETING_GAUGES,
@@ -66,6 +67,7 @@ class Inputs:
     period: Period
     ref: datetime
     kept: pd.DataFrame | None = None
+    counted: tally.ByOwner | None = None  # `tally.by_owner` of the same, kept lead by lead
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def _sales(
         team_of=heads.team_of,
         clocks=data.clocks,
         kept=data.kept,
+        counted=data.counted,
     )
     found = scopes.reps if grouping is Grouping.PEOPLE else scopes.teams
     levels = _zero_filled(found[list(LEVEL_COLUMNS)], groups)

@@ -131,3 +131,99 @@ def retally(
     where = {c: _spliced(w, moved, rows, fresh.where[c]) for c, w in old.where.items()}
     bits = _spliced(old.bits, moved, rows, fresh.bits)
     return Tally(old.spans, leads.index, where, bits, _table(counts))
+
+
+@dataclass(frozen=True)
+class ByOwner:
+    """One period's counts per owner, kept per lead like a `Tally`: `counts` has a row per
+    name (`NAMES`) and a column per owner id + 1 (column 0: leads with no owner)."""
+
+    period: Period
+    index: pd.Index
+    where: dict[str, np.ndarray]  # per cohort instant: 0 inside the period, -1 outside
+    bits: np.ndarray
+    slots: np.ndarray  # per lead: its owner's id + 1 (0: none)
+    counts: np.ndarray
+
+    def table(self) -> pd.DataFrame:
+        """The counts per owner as `levels._grouped` gives them: owners with something
+        counted, by id; the leads with no owner left out."""
+        ids = np.arange(self.counts.shape[1] - 1, dtype=np.int64)
+        frame = pd.DataFrame(self.counts[:, 1:].T, columns=list(NAMES), index=ids)
+        frame.index.name = "owner_id"
+        return frame[(frame != 0).any(axis=1)]
+
+    def everyone(self) -> dict[str, int]:
+        """Every count over all leads (unassigned ones too)."""
+        return {
+            name: int(total) for name, total in zip(NAMES, self.counts.sum(axis=1), strict=True)
+        }
+
+
+def _owner_counts(
+    width: int, where: dict[str, np.ndarray], bits: np.ndarray, slots: np.ndarray
+) -> np.ndarray:
+    out = np.zeros((len(NAMES), width), dtype=np.int64)
+    for i, name in enumerate(NAMES):
+        holds = ((bits >> np.uint32(i)) & np.uint32(1)).astype(bool)
+        column = COHORT[name]
+        if column is not None:
+            holds &= where[column] == 0
+        out[i] = np.bincount(slots[holds], minlength=width)
+    return out
+
+
+def _widened(counts: np.ndarray, width: int) -> np.ndarray:
+    if counts.shape[1] >= width:
+        return counts.copy()
+    out = np.zeros((counts.shape[0], width), dtype=np.int64)
+    out[:, : counts.shape[1]] = counts
+    return out
+
+
+def by_owner(
+    leads: pd.DataFrame, clocks: pd.DataFrame, period: Period, kept: pd.DataFrame | None = None
+) -> ByOwner:
+    """`period`'s counts per owner (`levels.levels_by_scope`'s reps, before kept breaches
+    are added), with each lead's share; `kept` as for `cohorts.conditions`."""
+    placed = place(leads, [period])
+    where = {c: w.astype(np.int16) for c, w in placed.where.items()}
+    bits = _bits(conditions(leads, clocks, kept), len(leads), None)
+    owners = pd.to_numeric(leads["owner_id"], errors="coerce").to_numpy(dtype="float64")
+    slots = np.where(np.isnan(owners), 0, owners + 1).astype(np.int64)
+    width = int(slots.max()) + 1 if len(slots) else 1
+    counts = _owner_counts(width, where, bits, slots)
+    return ByOwner(period, leads.index, where, bits, slots, counts)
+
+
+def rebyowner(
+    old: ByOwner,
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    take: np.ndarray,
+    rows: np.ndarray,
+    kept: pd.DataFrame | None = None,
+) -> ByOwner:
+    """`old` brought to `leads` and `clocks` as `retally` brings a `Tally`: only the leads
+    `rows` (`Shared.fresh_rows`) are counted again, a lead gone is taken away."""
+    same = len(take) == len(old.index) and bool((take == np.arange(len(take))).all())
+    if same:
+        gone = rows
+    else:
+        staying = take >= 0
+        staying[rows] = False
+        stale = np.ones(len(old.index), dtype=bool)
+        stale[take[staying]] = False
+        gone = np.flatnonzero(stale)
+    fresh = by_owner(leads.iloc[rows], clocks.iloc[rows], old.period, kept)
+    width = max(old.counts.shape[1], fresh.counts.shape[1])
+    counts = _widened(old.counts, width)
+    counts -= _owner_counts(
+        width, {c: w[gone] for c, w in old.where.items()}, old.bits[gone], old.slots[gone]
+    )
+    counts += _widened(fresh.counts, width)
+    moved = None if same else take
+    where = {c: _spliced(w, moved, rows, fresh.where[c]) for c, w in old.where.items()}
+    bits = _spliced(old.bits, moved, rows, fresh.bits)
+    slots = _spliced(old.slots, moved, rows, fresh.slots)
+    return ByOwner(old.period, leads.index, where, bits, slots, counts)
