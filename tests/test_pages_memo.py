@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlmodel import select
 
@@ -170,3 +171,29 @@ def test_history_figures_are_reused_until_a_write(
     add_mql(app_url, "history")
     at.run()
     assert len(calls) == 2 and not at.exception
+
+
+def test_a_new_minute_judges_again_only_the_clocks_that_move(
+    app_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The next minute, with no write and after one, the clocks are brought forward from the
+    last minute's (`clocks.retimed`), never judged again lead by lead, and equal what judging
+    every lead at the new instant gives."""
+    from sla_core.sla.clocks import lead_clocks
+
+    instant = [clock.now()]
+    for target in (clock, sla_data, service):
+        monkeypatch.setattr(target, "now", lambda: instant[0])
+    at = open_page("salesmanager", "pages/compliance.py")
+    retimed = counted(monkeypatch, sla_data, "retimed")
+    for step, write in enumerate((False, True), start=1):
+        if write:
+            add_mql(app_url, "fresh", owner_id=None)
+        instant[0] += timedelta(minutes=2)
+        at.run()
+        assert not at.exception and len(retimed) == step
+        view = sla_data.sla_view(None)
+        assert view.ref == instant[0]
+        again = lead_clocks(view.leads, view.content, view.ref, view.setup)
+        pd.testing.assert_frame_equal(view.clocks, again)

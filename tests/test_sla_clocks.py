@@ -3,16 +3,22 @@ time zones and windows that cross a month end."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.exemptions import exemption_reasons
 from sla_core.sla.worktime import AwayPeriod, BusinessHours, TeamWorkTime, WorkSetup, WorkTime
 from sla_core.terms import AgreementContent, Criterion, CriterionField, MQLDefinition, Windows
 from tests.slaframes import sla_frame
+from tests.test_sla_cohorts import CONTENT as COHORT_CONTENT
+from tests.test_sla_cohorts import frame as cohort_frame
+from tests.test_sla_cohorts import lead
 
 # 16 working hours to disposition, 2 business days to work a lead, 3 follow-ups.
 CONTENT = AgreementContent(
@@ -224,7 +230,35 @@ def test_clocks_computed_in_chunks_equal_those_computed_at_once(
     ref = datetime(2026, 3, 6, 11, tzinfo=UTC)
     whole = lead_clocks(leads, CONTENT, ref, setup)
     monkeypatch.setattr(module, "CHUNK_ROWS", 3)
-    for given in (None, exempt_leads(leads, CONTENT, setup)):
-        chunked = lead_clocks(leads, CONTENT, ref, setup, exemptions=given)
+    for found in (None, exempt_leads(leads, CONTENT, setup)):
+        chunked = lead_clocks(leads, CONTENT, ref, setup, exemptions=found)
         pd.testing.assert_frame_equal(chunked, whole)
     assert whole["exempt"].any() and not whole["exempt"].all()  # both kinds are in there
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(lead(), min_size=1, max_size=25),
+    first=st.integers(0, 24 * 100),
+    later=st.integers(0, 24 * 40),
+    office=st.booleans(),
+    away=st.booleans(),
+)
+def test_clocks_brought_to_a_later_minute_equal_judging_every_lead_again(
+    rows: list[dict[str, Any]], first: int, later: int, office: bool, away: bool
+) -> None:
+    """A new minute judges again only the leads whose clocks can move with time
+    (`retimed`): the same frame as `lead_clocks` at the later instant, whatever the leads,
+    the instants (hours apart, across deadlines), working hours and an owner away."""
+    from sla_core.sla.clocks import retimed
+
+    start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=first)
+    then = start + timedelta(hours=later, minutes=1)
+    leave = (AwayPeriod(user_id=2, start=then.date(), end=then.date()),) if away else ()
+    setup = WorkSetup(work_time=WorkTime(hours=BusinessHours() if office else None, away=leave))
+    leads = cohort_frame(rows)
+    earlier = lead_clocks(leads, COHORT_CONTENT, start, setup)
+    pd.testing.assert_frame_equal(
+        retimed(earlier, start, leads, COHORT_CONTENT, then, setup),
+        lead_clocks(leads, COHORT_CONTENT, then, setup),
+    )

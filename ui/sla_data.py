@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +13,7 @@ import streamlit as st
 from sla_core import agreement, db
 from sla_core.clock import now
 from sla_core.settings import Settings
-from sla_core.sla.clocks import lead_clocks
+from sla_core.sla.clocks import lead_clocks, retimed
 from sla_core.sla.context import load_setup, setup_key
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.mail_settings import effective_config
@@ -68,15 +69,25 @@ def sla_view(owner_id: int | None) -> SlaView:
 
     def compute() -> tuple[datetime, pd.DataFrame]:
         ref = now()  # after any write of this revision: no lead is judged before its change
+        older = shared.earlier(key)  # the clocks of an earlier minute: judge what moves only
+        if older is not None:
+            then, clocks = older[1]
+            if older[2]:  # the previous revision's: the leads written since are judged anew
+                clocks = shared.spliced(clocks, frame, _judged(ref))
+            return ref, snapshot.freeze(
+                retimed(clocks, then, frame, content, ref, setup, exemptions=found)
+            )
         return ref, snapshot.freeze(lead_clocks(frame, content, ref, setup, exemptions=found))
 
-    def update(old: tuple[datetime, pd.DataFrame], _: object) -> tuple[datetime, pd.DataFrame]:
-        ref = now()  # the changed leads judged now, the others within the same minute
-
+    def _judged(ref: datetime) -> Callable[[pd.DataFrame, np.ndarray], pd.DataFrame]:
         def clocks(rows: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
             return lead_clocks(rows, content, ref, setup, exemptions=found.take(at))
 
-        return ref, snapshot.freeze(shared.spliced(old[1], frame, clocks))
+        return clocks
+
+    def update(old: tuple[datetime, pd.DataFrame], _: object) -> tuple[datetime, pd.DataFrame]:
+        ref = now()  # the changed leads judged now, the others within the same minute
+        return ref, snapshot.freeze(shared.spliced(old[1], frame, _judged(ref)))
 
     minute = int(now().timestamp() // 60)  # a new minute replaces the clocks of the last one
     key = ("sla_clocks", owner_id, *setup_key(content, setup))

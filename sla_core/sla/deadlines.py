@@ -111,7 +111,11 @@ def working_times(
         }
         begin = np.concatenate([starts[c][mask] for c in starts])
         window = np.concatenate([sizes[c] for c in starts])
-        until = np.concatenate([np.fmin(done[c][mask], ref) for c in starts])
+        # never before the clock began (a record out of order, a start ahead of `ref`): no
+        # share of the window is used yet, whatever other leads are judged beside it
+        until = np.concatenate(
+            [np.fmax(np.fmin(done[c][mask], ref), starts[c][mask]) for c in starts]
+        )
         timeline, begun, deadline = _deadlines(begin, window, key, setup, ref)
         share = (timeline.worked(until) - begun) / window
         share_now = (timeline.worked(np.array([ref]))[0] - begun) / window

@@ -303,6 +303,22 @@ class Shared:
                 self._memo.popitem(last=False)
         return value
 
+    def earlier(self, key: Hashable) -> tuple[Hashable, Any, bool] | None:
+        """The value `key` holds under another stamp (a figure of an earlier minute): its
+        stamp, the value, and whether it belongs to the previous revision (its frame) rather
+        than this one; None when neither holds one. For a `memo` compute that brings an
+        older value up to date instead of starting over."""
+        with self._lock:
+            if key in self._memo:
+                stamp, value = self._memo[key]
+                return stamp, value, False
+        before = self._before
+        if before is None or self.delta is None:
+            return None
+        with before._lock:
+            entry = before._memo.get(key)
+        return None if entry is None else (entry[0], entry[1], True)
+
     def computed(self) -> tuple[Hashable, ...]:
         """The keys of what `memo` holds now (for tests and diagnostics)."""
         with self._lock:
