@@ -16,8 +16,11 @@ from sqlmodel import col, select
 
 from sla_core import agreement, leads
 from sla_core.access import system_actor
+from sla_core.agreement import export
+from sla_core.agreement import figures as workshop_figures
 from sla_core.clock import now
 from sla_core.db import session_scope
+from sla_core.gamification import service, trace
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
 from sla_core.marketing.qualification import requalify, requalify_preview
@@ -34,8 +37,17 @@ from sla_core.sla.handoff import current_rules_id
 from sla_core.sla.levels import service_levels
 from sla_core.sla.reassign import kept_breaches
 from sla_core.stages import Disposition
+from sla_core.store.memo import no_memo
 from sla_core.store.snapshot import read_leads
-from sla_core.terms import AgreementContent, Criterion, CriterionField, MQLDefinition
+from sla_core.terms import (
+    AgreementContent,
+    Criterion,
+    CriterionField,
+    LevelRule,
+    MQLDefinition,
+    PointLevel,
+    PointRules,
+)
 from tests.slaframes import QUALIFYING
 from tests.test_pages_marketing import open_page, template, url  # noqa: F401  (fixtures)
 from ui.data import engine_for
@@ -524,3 +536,92 @@ def test_the_routing_page_shows_the_backlog_and_its_age(url: str) -> None:  # no
     assert metrics["Unassigned MQLs"] == "2"
     assert metrics["Oldest unassigned MQL waits"] == "1.0 days"
     assert not any("more than the monthly max" in w.value for w in at.warning)
+
+
+# --- the kept breach on every surface (issue 17 item 2): Ann misses L1's 48 h, the manager
+# hands it to Bob at T0 + 50 h, Bob qualifies it at T0 + 51 h (within his own 48 h). March's
+# disposition level: Ann 0 of 1, Bob 1 of 1, the company 1 of 2 (as on Compliance above).
+
+APRIL = datetime(2026, 4, 10, 12, tzinfo=UTC)  # last full month: March; last quarter: Q1
+PENALTY = 7  # the rulebook below: disposition met +10, missed -7 (the stick on)
+
+
+def _kept_world(engine: Engine) -> tuple[User, User, User, int]:
+    """The case above, with the points rulebook set first and everyone on board since
+    January (their accounts existed before March: a board counts only who was there)."""
+    rule = LevelRule(level=PointLevel.DISPOSITION, met=10, penalty=PENALTY)
+    _set_mql(engine, points=PointRules(levels=(rule,), stick=True))
+    ann, bob, boss = _people(engine)
+    with session_scope(engine) as session:
+        for user in session.exec(select(User)).all():
+            user.created_at = datetime(2026, 1, 1, tzinfo=UTC)
+            session.add(user)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                       seen_owner=ann.id, at=T0 + timedelta(hours=50))  # fmt: skip
+        leads.disposition(session=session, lead_id=lead_id, outcome=Disposition.QUALIFY,
+                          actor=bob, at=T0 + timedelta(hours=51))  # fmt: skip
+    return ann, bob, boss, lead_id
+
+
+def test_the_pdf_appendix_counts_the_kept_breach(engine: Engine) -> None:
+    """March's appendix: 1 of 2 dispositioned within the window (Bob's in time, Ann's kept
+    breach), 50.0 %; before, the kept breach was left out: 1 of 1, 100.0 %."""
+    _kept_world(engine)
+    with session_scope(engine) as session:
+        version = agreement.governing_version(session=session).version
+        manifest = export.manifest_for(
+            session=session, version=version, leads=read_leads(engine), ref=APRIL
+        )
+    assert manifest.cover.appendix_period == "2026-03"
+    rows = dict(manifest.cover.appendix)
+    assert rows["Dispositioned within the window"] == "1 of 2"
+    assert rows["Dispositioned in time"] == "50.0 %"
+
+
+def test_the_workshop_history_counts_the_kept_breach(engine: Engine) -> None:
+    """Last quarter (Q1) beside the workshop's questions: 1 of the 2 dispositions due were
+    in time, 50.0 % (before: 100.0 %, Ann's kept breach left out)."""
+    _, _, boss, _ = _kept_world(engine)
+    with session_scope(engine) as session:
+        content = agreement.governing_version(session=session).content
+        setup = load_setup(session=session)
+        history = workshop_figures.memo_last_quarter(
+            read_leads(engine), actor=boss, memo=no_memo, ref=APRIL, content=content,
+            setup=setup, calendar=Calendar.GREGORIAN, session=session,
+        )  # fmt: skip
+    assert history.period == "2026-Q1"
+    assert history.disposition_in_window_pct == pytest.approx(50.0)
+
+
+def test_the_leaderboard_counts_the_kept_breach_for_the_rep_who_missed_it(
+    engine: Engine,
+) -> None:
+    """March's board, disposition level: Ann 1 due, 0 % (missed: -7 points, the rulebook's
+    penalty), Bob 1 due, 100 % (met: +10). Before, Ann's level vanished (nothing due, not
+    scored, 0 points). Her points trace lists L1 for her, breached; Bob's lists it met."""
+    ann, bob, _, lead_id = _kept_world(engine)
+    snapshot = read_leads(engine)
+    with session_scope(engine) as session:
+        board = service.board_for(session=session, leads=snapshot, period=MARCH, at=APRIL)
+        setup = service.work_setup(session=session)
+        kept = service.kept_of(session=session, leads=snapshot)  # as the page reads them
+    scored = board.scored.set_index(["subject_id", "level"])
+    theirs = scored.loc[(ann.id, PointLevel.DISPOSITION.value)]
+    assert (theirs["due"], theirs["actual"], theirs["status"]) == (1, 0.0, "missed")
+    assert theirs["points"] == -PENALTY
+    his = scored.loc[(bob.id, PointLevel.DISPOSITION.value)]
+    assert (his["due"], his["actual"], his["status"], his["points"]) == (1, 100.0, "met", 10)
+    people = board.people.set_index("subject_id")
+    assert people.loc[ann.id, "level_points"] == -PENALTY
+    assert (people.loc[ann.id, "disposition_due"], people.loc[ann.id, "dispositioned_in_time"]) == (
+        1,
+        0,
+    )
+    for who, counted in ((ann, "breached"), (bob, "met")):
+        behind = trace.leads_behind(snapshot, board.rules.content, MARCH, APRIL, who.id or 0,
+                                    PointLevel.DISPOSITION, setup, kept)  # fmt: skip
+        assert behind["id"].tolist() == [lead_id], who.name
+        assert behind["counted"].tolist() == [counted], who.name
+        assert not behind["exempt"].any()
