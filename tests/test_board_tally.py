@@ -64,9 +64,7 @@ def leads_of(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return out
 
 
-def full(
-    leads: pd.DataFrame, clocks: pd.DataFrame, kept: pd.DataFrame
-) -> list[tally.SlotCounts]:
+def full(leads: pd.DataFrame, clocks: pd.DataFrame, kept: pd.DataFrame) -> list[tally.SlotCounts]:
     counted = levels.counted_columns(leads)
     extra = pd.Series(dtype="int64")
     return [slot_counts(counted, Slot(p, RULES, extra, clocks, None, kept), REF) for p in SPANS]
