@@ -9,18 +9,20 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from sla_core import agreement, leads
 from sla_core.access import system_actor
 from sla_core.agreement import export
 from sla_core.agreement import figures as workshop_figures
-from sla_core.clock import now
+from sla_core.clock import now, set_now
 from sla_core.db import session_scope
-from sla_core.gamification import service, trace
+from sla_core.gamification import leaderboard, service, trace
+from sla_core.gamification.board import Board
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
 from sla_core.marketing.qualification import requalify, requalify_preview
@@ -38,7 +40,7 @@ from sla_core.sla.levels import service_levels
 from sla_core.sla.reassign import kept_breaches
 from sla_core.stages import Disposition
 from sla_core.store.memo import no_memo
-from sla_core.store.snapshot import read_leads
+from sla_core.store.snapshot import Delta, Shared, read_leads
 from sla_core.terms import (
     AgreementContent,
     Criterion,
@@ -625,3 +627,68 @@ def test_the_leaderboard_counts_the_kept_breach_for_the_rep_who_missed_it(
         assert behind["id"].tolist() == [lead_id], who.name
         assert behind["counted"].tolist() == [counted], who.name
         assert not behind["exempt"].any()
+
+
+def test_the_shared_leaderboard_sees_a_kept_breach_the_next_write_left(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The leaderboard page's path: boards kept in a shared snapshot's memo, brought up to
+    date from the leads a write changed. Revision 1: Ann holds L1, past its 48 h (March:
+    Ann 1 due, 0 in time). The manager hands it to Bob, who qualifies it in time; revision
+    2, carried over from the changed lead only: Ann 1 due, 0 in time (the kept breach, read
+    again for L1 alone), Bob 2 of 2 (L1 and his own L2, qualified within the hour)."""
+    ann, bob, boss = _people(engine)
+    with session_scope(engine) as session:
+        for user in session.exec(select(User)).all():
+            user.created_at = datetime(2026, 1, 1, tzinfo=UTC)  # on board all March
+            session.add(user)
+    lead_id = _assigned_lead(engine, ann)
+    other = _assigned_lead(engine, bob, "L2", at=T0 + timedelta(days=20))
+    with session_scope(engine) as session:  # Bob qualifies his own L2 within the hour
+        leads.disposition(session=session, lead_id=other, outcome=Disposition.QUALIFY,
+                          actor=bob, at=T0 + timedelta(days=20, hours=1))  # fmt: skip
+    set_now(APRIL)
+    try:
+        first = Shared("r1", read_leads(engine))
+        with session_scope(engine) as session:
+            board = board_of_march(session, first, boss)
+        assert _due_met(board, ann) == (1, 0)
+        with session_scope(engine) as session:
+            leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                           seen_owner=ann.id, at=T0 + timedelta(hours=50))  # fmt: skip
+            leads.disposition(session=session, lead_id=lead_id, outcome=Disposition.QUALIFY,
+                              actor=bob, at=T0 + timedelta(hours=51))  # fmt: skip
+        frame = read_leads(engine)
+        changed = np.flatnonzero(frame["id"].to_numpy() == lead_id)
+        delta = Delta(positions=changed, appended_from=len(frame),
+                      columns=frozenset(frame.columns))  # fmt: skip
+        second = Shared("r2", frame, before=first, delta=delta)
+        reread = []
+        real = service.kept_updated
+
+        def spy(*args: object, **kwargs: object) -> pd.DataFrame:
+            reread.append(kwargs.get("lead_ids", args[1] if len(args) > 1 else None))
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(service, "kept_updated", spy)
+        with session_scope(engine) as session:
+            board = board_of_march(session, second, boss)
+    finally:
+        set_now(None)
+    assert reread == [[lead_id]]  # carried over: only the changed lead's breaches read
+    assert _due_met(board, ann) == (1, 0)
+    assert _due_met(board, bob) == (2, 2)
+
+
+def board_of_march(session: Session, shared: Shared, viewer: User) -> Board:
+    """March's board as the leaderboard page asks for it (the shared snapshot's memo)."""
+    return leaderboard.leaderboard(
+        session=session, leads=shared.frame, period=MARCH, viewer=viewer, memo=shared.memo,
+        splice=shared.spliced,
+    ).board  # fmt: skip
+
+
+def _due_met(board: Board, who: User) -> tuple[int, int]:
+    people = board.people.set_index("subject_id")
+    row = people.loc[who.id or 0]
+    return int(row["disposition_due"]), int(row["dispositioned_in_time"])
