@@ -22,7 +22,8 @@ from sla_core.agreement import figures as workshop_figures
 from sla_core.clock import now, set_now
 from sla_core.db import session_scope
 from sla_core.gamification import leaderboard, service, trace
-from sla_core.gamification.board import Board
+from sla_core.gamification.board import Board, compute_board
+from sla_core.gamification.rulebook import PeriodRules
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
 from sla_core.marketing.qualification import requalify, requalify_preview
@@ -50,7 +51,7 @@ from sla_core.terms import (
     PointLevel,
     PointRules,
 )
-from tests.slaframes import QUALIFYING
+from tests.slaframes import QUALIFYING, sla_frame
 from tests.test_pages_marketing import open_page, template, url  # noqa: F401  (fixtures)
 from ui.data import engine_for
 
@@ -692,3 +693,37 @@ def _due_met(board: Board, who: User) -> tuple[int, int]:
     people = board.people.set_index("subject_id")
     row = people.loc[who.id or 0]
     return int(row["disposition_due"]), int(row["dispositioned_in_time"])
+
+
+def test_a_kept_work_breach_counts_for_the_rep_who_missed_it_not_the_new_owner() -> None:
+    """L1 became an MQL with Ann (1) on March 2; nobody touched it within the 7-day work
+    window; on March 12 it went to Bob (2), and the reassignment left Ann the work and
+    follow-up breaches. March's worked level: Ann 1 due, 0 in time; Bob none (the duty
+    left his cohort). The board, the trace and `service_levels` agree."""
+    frame = sla_frame([{"owner_id": 2, "mql_at": "2026-03-02T09:00", "created_at": "2026-03-02T09:00",
+                        "assigned_at": "2026-03-12T09:00"}]).assign(id=[1])  # fmt: skip
+    since = pd.Timestamp("2026-03-02T09:00", tz="UTC")
+    kept = pd.DataFrame({"lead_id": [1, 1], "owner_id": [1, 1], "clock": ["follow_up", "work"],
+                         "since": [since, since]})  # fmt: skip
+    content = AgreementContent()
+    people = pd.DataFrame(
+        {
+            "id": pd.Series([1, 2], dtype="int64"),
+            "name": ["Ann", "Bob"],
+            "role": ["sales_rep", "sales_rep"],
+            "team_id": pd.Series([1, 1], dtype="Int64"),
+            "team": ["North", "North"],
+            "joined_at": pd.to_datetime(["2026-01-01"] * 2, utc=True),
+        }
+    )
+    board = compute_board(frame, people, MARCH, PeriodRules(content, 1, 1, True), APRIL, kept=kept)
+    rows = board.people.set_index("subject_id")
+    assert (rows.loc[1, "worked_due"], rows.loc[1, "worked_in_time"]) == (1, 0)
+    assert (rows.loc[2, "worked_due"], rows.loc[2, "worked_in_time"]) == (0, 0)
+    levels = service_levels(frame, content, MARCH, APRIL, kept=kept)
+    assert (levels.loc[1, "worked_due"], levels.loc[1, "follow_up_due"]) == (1, 1)
+    assert 2 not in levels.index or levels.loc[2, "worked_due"] == 0
+    for level in (PointLevel.WORKED, PointLevel.FOLLOW_UP):
+        ann = trace.leads_behind(frame, content, MARCH, APRIL, 1, level, None, kept)
+        assert (ann["id"].tolist(), ann["counted"].tolist()) == ([1], ["breached"]), level
+        assert trace.leads_behind(frame, content, MARCH, APRIL, 2, level, None, kept).empty
