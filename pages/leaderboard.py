@@ -245,6 +245,7 @@ with people_tab:
                 )
                 with session_scope(engine) as session:
                     setup = service.work_setup(session=session)
+                    kept = service.kept_of(session=session, leads=frame, memo=snap.memo)
                 if frozen is not None:
                     stored_note = (
                         _(
@@ -257,8 +258,9 @@ with people_tab:
                     )
                     st.caption(stored_note)
                 behind = trace.leads_behind(
-                    frame, board.rules.content, period, now(), subject, PointLevel(level), setup
-                )
+                    frame, board.rules.content, period, now(), subject, PointLevel(level), setup,
+                    kept,
+                )  # fmt: skip
                 lead_pick = tables.dataframe(
                     for_reading(behind),
                     hide_index=True,

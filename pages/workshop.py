@@ -63,10 +63,12 @@ with session_scope(get_engine()) as session:
 snap = current_snapshot()
 ref = now()
 # last quarter's figures: once per data revision, minute and settings (a rerun only draws)
-history = figures.memo_last_quarter(
-    snap.frame, actor=user, memo=snap.memo, ref=ref, content=content, setup=setup,
-    calendar=calendar(),  # last quarter as the reader counts quarters (fa: Jalali seasons)
-)  # fmt: skip
+with session_scope(get_engine()) as session:  # the kept breaches, read when computed
+    history = figures.memo_last_quarter(
+        snap.frame, actor=user, memo=snap.memo, ref=ref, content=content, setup=setup,
+        calendar=calendar(),  # last quarter as the reader counts quarters (fa: Jalali seasons)
+        session=session,
+    )  # fmt: skip
 
 st.title(_("SLA workshop"))
 agreement_banner(governing)

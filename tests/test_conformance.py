@@ -10,6 +10,11 @@ Last month, a marketing manager re-qualified the backlog through the real action
 then `requalify`): exactly `REQUALIFIED` leads of one marketer, two of them created the
 month before. Every surface shows that count beside the MQL volume, and the new-MQL volume
 of both months is what it was before the action (re-qualified leads are never inside it).
+
+Last month, too, a sales manager handed one of the chosen rep's leads to a teammate an hour
+after its disposition deadline passed (`leads.reassign`, `at=` then): the breach stays with
+the rep who missed it (`reassign.kept_breaches`), so the one computation counts it for that
+rep, their team and the company, and every surface must too.
 """
 
 from __future__ import annotations
@@ -30,15 +35,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from sla_core import agreement, db, periods
+from sla_core import agreement, db, leads, periods
 from sla_core.access import system_actor
-from sla_core.agreement import board as agreement_board
+from sla_core.agreement import export
 from sla_core.clock import now, set_now
 from sla_core.db import session_scope
 from sla_core.demo.world import load_demo
 from sla_core.gamification import service, trace
 from sla_core.marketing.qualification import requalify, requalify_preview
-from sla_core.models import Role, Team, TeamKind, User
+from sla_core.models import Lead, LeadEvent, Role, Team, TeamKind, User
 from sla_core.org import load_org_settings
 from sla_core.overview import figures
 from sla_core.periods import Period
@@ -47,8 +52,10 @@ from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.command import compliance_report
 from sla_core.sla.context import load_heads, load_setup
 from sla_core.sla.daily import build_report
+from sla_core.sla.handoff import current_rules_id
 from sla_core.sla.levels import service_levels
-from sla_core.sla.views import Heads, Scope, ScopeKind, scope_mask
+from sla_core.sla.reassign import kept_breaches
+from sla_core.sla.views import Heads, Scope, ScopeKind, scope_kept, scope_mask
 from sla_core.sla.worktime import BusinessHours, WorkTime, save_work_time
 from sla_core.store import snapshot
 from sla_core.terms import CriterionField, PointLevel
@@ -77,6 +84,8 @@ class World:
     marketer: int  # whose backlog leads were re-qualified last month
     requalified: list[int]  # those leads' ids
     before: pd.DataFrame  # the leads as they were just before the re-qualification
+    kept: pd.DataFrame  # the breaches reassignments left (`reassign.kept_breaches`)
+    reassigned: tuple[int, int]  # the lead handed on after its deadline, and to whom
 
 
 @pytest.fixture(
@@ -120,12 +129,68 @@ def world(database: tuple[str, Engine]) -> Iterator[World]:
     this = periods.month_containing(pd.Timestamp(now()), zone=org.time_zone, calendar=org.calendar)
     months = [this, periods.shift(this, -1), periods.shift(this, -2)]
     marketer = sorted(heads.marketers)[0]
+    reassigned = _reassign_after_the_deadline(engine, content, rep_key[0], months[1])
     before, chosen = _requalify_last_month(engine, content, marketer, months)
     ref = pd.Timestamp(now())
     frame = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
     clocks = lead_clocks(frame, content, ref.to_pydatetime(), setup)
+    with session_scope(engine) as session:
+        kept = kept_breaches(session=session)
     yield World(url, engine, result.passwords, frame, clocks, heads, content, ref, months,
-                team_key, rep_key, marketer, chosen, before)  # fmt: skip
+                team_key, rep_key, marketer, chosen, before, kept, reassigned)  # fmt: skip
+
+
+def _reassign_after_the_deadline(
+    engine: Engine, content: agreement.AgreementContent, rep: int, month: Period
+) -> tuple[int, int]:
+    """A lead handed to `rep` on `month`'s second day that nobody dispositioned (every demo
+    lead handed off last month was dispositioned, so it is added as routing records one:
+    an MQL with the best-scoring lead's profile, under the rules in force); an hour after
+    its disposition deadline passed, its team's sales manager hands it to a teammate, as
+    the routing page does (`leads.reassign` with `at=`). Returns the lead's id and its new
+    owner."""
+    frame = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    best = frame.loc[score_leads(frame, content.mql).idxmax()]
+    profile = {f.value: _plain(best[f.value]) for f in CriterionField}
+    handed = (month.start + timedelta(days=1, hours=10)).to_pydatetime()
+    with session_scope(engine) as session:
+        owner = session.get(User, rep)
+        assert owner is not None
+        mate = session.exec(
+            select(User).where(
+                User.team_id == owner.team_id,
+                User.role == Role.SALES_REP,
+                User.id != rep,
+                User.active,
+            )  # fmt: skip
+        ).first()
+        manager = (
+            session.exec(
+                select(User).where(User.team_id == owner.team_id, User.role == Role.SALES_MANAGER)
+            ).first()
+            or session.exec(select(User).where(User.role == Role.ADMIN)).first()
+        )
+        assert mate is not None and mate.id is not None and manager is not None
+        lead = Lead(lead_key="conformance-missed", email="missed@example.com", stage="mql",
+                    owner_id=rep, created_at=handed, mql_at=handed, assigned_at=handed,
+                    updated_at=handed, marketer_id=None if pd.isna(best["marketer_id"]) else int(best["marketer_id"]),
+                    handoff_rules_id=current_rules_id(session=session), **profile)  # fmt: skip
+        session.add(lead)
+        session.flush()
+        lead_id, mate_id = int(lead.id or 0), mate.id
+    with session_scope(engine) as session:
+        setup = load_setup(session=session)
+    added = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    added = added[added["id"] == lead_id]
+    clocks = lead_clocks(added, content, now(), setup)
+    assert clocks["disposition_status"].tolist() == ["breached"]
+    assert not clocks["exempt"].any()
+    deadline = pd.Timestamp(clocks["disposition_deadline"].iloc[0]).to_pydatetime()
+    assert month.contains(pd.Series([deadline])).all()
+    with session_scope(engine) as session:
+        leads.reassign(session=session, lead_id=lead_id, to_owner=mate_id, actor=manager,
+                       seen_owner=rep, at=deadline + timedelta(hours=1))  # fmt: skip
+    return lead_id, mate_id
 
 
 def _requalify_last_month(
@@ -183,7 +248,8 @@ def scopes(w: World) -> list[Scope]:
 
 
 def truth(w: World, scope: Scope, period: Period) -> pd.Series:
-    """The one computation, by hand: the scope's leads and clocks into `service_levels`."""
+    """The one computation, by hand: the scope's leads and clocks into `service_levels`,
+    with the breaches reassignments left with the scope's people."""
     rows = scope_mask(w.frame, scope, w.heads)
     return (
         service_levels(
@@ -193,6 +259,7 @@ def truth(w: World, scope: Scope, period: Period) -> pd.Series:
             w.ref.to_pydatetime(),
             None,
             clocks=w.clocks.loc[rows],
+            kept=scope_kept(w.kept, scope, w.heads),
         )
         .iloc[0]
         .drop("conversion_pct")
@@ -206,6 +273,24 @@ def test_the_world_has_figures_to_agree_on(world: World) -> None:
     assert 0 < last["dispositioned_in_time"] < last["disposition_due"]  # office hours bite
 
 
+def test_the_world_left_a_breach_with_the_rep_who_missed_it(world: World) -> None:
+    """The reassigned lead's disposition breach is the rep's, in last month: the truth
+    counts one more due (not met) for the rep than their current leads give."""
+    lead_id, mate = world.reassigned
+    rep = world.rep[0]
+    mine = world.kept[world.kept["lead_id"] == lead_id]
+    assert mine[["owner_id", "clock"]].values.tolist() == [[rep, "disposition"]]
+    assert world.months[1].contains(mine["since"]).all()
+    assert int(world.frame.loc[world.frame["id"] == lead_id, "owner_id"].iloc[0]) == mate
+    scope = Scope(ScopeKind.REP, rep)
+    rows = scope_mask(world.frame, scope, world.heads)
+    plain = service_levels(world.frame.loc[rows], world.content, world.months[1],
+                           world.ref.to_pydatetime(), None, clocks=world.clocks.loc[rows]).iloc[0]  # fmt: skip
+    counted = truth(world, scope, world.months[1])
+    assert counted["disposition_due"] == plain["disposition_due"] + 1
+    assert counted["dispositioned_in_time"] == plain["dispositioned_in_time"]
+
+
 @pytest.mark.parametrize("month", [0, 1, 2])
 def test_overview_and_cli_json_give_the_same_figures(world: World, month: int) -> None:
     period = world.months[month]
@@ -213,7 +298,8 @@ def test_overview_and_cli_json_give_the_same_figures(world: World, month: int) -
         expected = truth(world, scope, period)
         rows = scope_mask(world.frame, scope, world.heads)
         stats = figures.overview(world.frame.loc[rows], world.clocks.loc[rows], world.content,
-                                    period, world.ref.to_pydatetime())  # fmt: skip
+                                 period, world.ref.to_pydatetime(),
+                                 kept=scope_kept(world.kept, scope, world.heads))  # fmt: skip
         assert (stats.disposition_met, stats.disposition_due) == (
             expected["dispositioned_in_time"], expected["disposition_due"]), scope  # fmt: skip
         assert (stats.converted, stats.received, stats.won, stats.mqls) == (
@@ -255,14 +341,18 @@ def test_the_cli_process_prints_the_same_json(world: World) -> None:
         expected["dispositioned_in_time"], expected["disposition_due"])  # fmt: skip
 
 
-def test_the_pdf_appendix_gives_the_same_figures(world: World) -> None:
-    with session_scope(world.engine) as session:
+def _appendix(w: World) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The PDF's appendix as the export builds it (it reads the kept breaches itself)."""
+    with session_scope(w.engine) as session:
         version = agreement.governing_version(session=session).version
-        setup = load_setup(session=session)
-        calendar = load_org_settings(session=session).calendar
-    label, rows = agreement_board.appendix(
-        world.frame, version, world.ref.to_pydatetime(), setup=setup, calendar=calendar
-    )
+        cover = export.manifest_for(
+            session=session, version=version, leads=w.frame, ref=w.ref.to_pydatetime()
+        ).cover
+    return cover.appendix_period, cover.appendix
+
+
+def test_the_pdf_appendix_gives_the_same_figures(world: World) -> None:
+    label, rows = _appendix(world)
     assert label == world.months[1].label
     expected = truth(world, Scope(), world.months[1])
     shown = dict(rows)
@@ -281,7 +371,9 @@ def test_leaderboard_levels_and_the_points_trace_give_the_same_figures(
         board = service.board_for(session=session, leads=world.frame, period=period,
                                   at=world.ref.to_pydatetime())  # fmt: skip
         setup = service.work_setup(session=session)
-    for rep in sorted(world.heads.reps)[:6]:
+        kept = service.kept_of(session=session, leads=world.frame)  # as the page reads them
+    # the chosen rep and their teammate: a breach the reassignment left counts for the rep
+    for rep in sorted({*sorted(world.heads.reps)[:6], world.rep[0], world.reassigned[1]}):
         expected = truth(world, Scope(ScopeKind.REP, rep), period)
         mine = board.scored[board.scored["subject_id"] == rep].set_index("level")
         for level, (done, due) in {
@@ -295,26 +387,43 @@ def test_leaderboard_levels_and_the_points_trace_give_the_same_figures(
             assert mine.loc[level, "actual"] == pytest.approx(
                 100.0 * expected[done] / expected[due]), (rep, level)  # fmt: skip
         behind = trace.leads_behind(world.frame, board.rules.content, period,
-                                    world.ref.to_pydatetime(), rep, PointLevel.DISPOSITION, setup)  # fmt: skip
+                                    world.ref.to_pydatetime(), rep, PointLevel.DISPOSITION, setup,
+                                    kept)  # fmt: skip
         counted = behind[~behind["exempt"]]["counted"]
         assert (int((counted == "met").sum()), int(counted.isin(["met", "breached"]).sum())) == (
             expected["dispositioned_in_time"], expected["disposition_due"]), rep  # fmt: skip
 
 
-def test_the_daily_report_counts_the_clocks_the_pages_judge(world: World) -> None:
+@pytest.mark.parametrize("when", ["three days ago", "the kept breach's day"])
+def test_the_daily_report_counts_the_clocks_the_pages_judge(world: World, when: str) -> None:
     """The daily report's breaches of a day are the clocks whose deadline fell that day and
-    that the one computation calls breached (per rep)."""
-    day = (world.ref - timedelta(days=3)).date()
-    label, table = build_report(engine=world.engine, day=day)
+    that the one computation calls breached (per rep), and the breaches reassignments left
+    with the reps who missed them, on the day of the deadline they missed (their events)."""
     with session_scope(world.engine) as session:
         zone = load_org_settings(session=session).time_zone
         names = {u.id: u.name for u in session.exec(select(User)).all()}
+        missed = session.exec(
+            select(LeadEvent.at, LeadEvent.actor_id).where(
+                LeadEvent.kind == "breach", LeadEvent.lead_id == world.reassigned[0]
+            )
+        ).all()
+    assert len(missed) == 1
+    # the kept breach's event: at the deadline the rep missed, by that rep
+    deadline = pd.to_datetime(pd.Series([missed[0][0]]), utc=True)
+    instant = world.ref - timedelta(days=3) if when == "three days ago" else deadline.iloc[0]
+    day = instant.tz_convert(zone).date()
+    label, table = build_report(engine=world.engine, day=day)
     span = periods.days_between(day, day, zone=zone)
     breached = pd.Series(False, index=world.frame.index)
     for clock in ("disposition", "work"):
         on_day = span.contains(world.clocks[f"{clock}_deadline"])
         breached |= on_day & (world.clocks[f"{clock}_status"] == "breached")
-    per_rep = world.frame.loc[breached, "owner_id"].dropna().astype("int64").value_counts()
+    owners = world.frame.loc[breached, "owner_id"].dropna().astype("int64").tolist()
+    if bool(span.contains(deadline).iloc[0]):
+        owners.append(int(missed[0][1]))
+    per_rep = pd.Series(owners, dtype="int64").value_counts()
+    if when != "three days ago":
+        assert per_rep.get(world.rep[0], 0) >= 1  # the kept breach is on this day
     shown = table.set_index("rep")["breached"]
     for rep, count in per_rep.items():
         if int(rep) in world.heads.reps:
@@ -474,12 +583,6 @@ def test_requalified_leads_are_counted_beside_the_mql_volume_on_every_surface(
 
 
 def test_the_pdf_appendix_leaves_requalified_leads_out_of_the_mqls(world: World) -> None:
-    with session_scope(world.engine) as session:
-        version = agreement.governing_version(session=session).version
-        setup = load_setup(session=session)
-        calendar = load_org_settings(session=session).calendar
-    label, rows = agreement_board.appendix(
-        world.frame, version, world.ref.to_pydatetime(), setup=setup, calendar=calendar
-    )
+    label, rows = _appendix(world)
     assert label == world.months[1].label
     assert dict(rows)["MQLs"] == f"{_new_mqls(world, world.months[1]):,}"

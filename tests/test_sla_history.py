@@ -9,15 +9,21 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from sla_core import agreement, leads
 from sla_core.access import system_actor
-from sla_core.clock import now
+from sla_core.agreement import export
+from sla_core.agreement import figures as workshop_figures
+from sla_core.clock import now, set_now
 from sla_core.db import session_scope
+from sla_core.gamification import leaderboard, service, trace
+from sla_core.gamification.board import Board, compute_board
+from sla_core.gamification.rulebook import PeriodRules
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
 from sla_core.marketing.qualification import requalify, requalify_preview
@@ -34,9 +40,18 @@ from sla_core.sla.handoff import current_rules_id
 from sla_core.sla.levels import service_levels
 from sla_core.sla.reassign import kept_breaches
 from sla_core.stages import Disposition
-from sla_core.store.snapshot import read_leads
-from sla_core.terms import AgreementContent, Criterion, CriterionField, MQLDefinition
-from tests.slaframes import QUALIFYING
+from sla_core.store.memo import no_memo
+from sla_core.store.snapshot import Delta, Shared, read_leads
+from sla_core.terms import (
+    AgreementContent,
+    Criterion,
+    CriterionField,
+    LevelRule,
+    MQLDefinition,
+    PointLevel,
+    PointRules,
+)
+from tests.slaframes import QUALIFYING, sla_frame
 from tests.test_pages_marketing import open_page, template, url  # noqa: F401  (fixtures)
 from ui.data import engine_for
 
@@ -524,3 +539,191 @@ def test_the_routing_page_shows_the_backlog_and_its_age(url: str) -> None:  # no
     assert metrics["Unassigned MQLs"] == "2"
     assert metrics["Oldest unassigned MQL waits"] == "1.0 days"
     assert not any("more than the monthly max" in w.value for w in at.warning)
+
+
+# --- the kept breach on every surface (issue 17 item 2): Ann misses L1's 48 h, the manager
+# hands it to Bob at T0 + 50 h, Bob qualifies it at T0 + 51 h (within his own 48 h). March's
+# disposition level: Ann 0 of 1, Bob 1 of 1, the company 1 of 2 (as on Compliance above).
+
+APRIL = datetime(2026, 4, 10, 12, tzinfo=UTC)  # last full month: March; last quarter: Q1
+PENALTY = 7  # the rulebook below: disposition met +10, missed -7 (the stick on)
+
+
+def _kept_world(engine: Engine) -> tuple[User, User, User, int]:
+    """The case above, with the points rulebook set first and everyone on board since
+    January (their accounts existed before March: a board counts only who was there)."""
+    rule = LevelRule(level=PointLevel.DISPOSITION, met=10, penalty=PENALTY)
+    _set_mql(engine, points=PointRules(levels=(rule,), stick=True))
+    ann, bob, boss = _people(engine)
+    with session_scope(engine) as session:
+        for user in session.exec(select(User)).all():
+            user.created_at = datetime(2026, 1, 1, tzinfo=UTC)
+            session.add(user)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                       seen_owner=ann.id, at=T0 + timedelta(hours=50))  # fmt: skip
+        leads.disposition(session=session, lead_id=lead_id, outcome=Disposition.QUALIFY,
+                          actor=bob, at=T0 + timedelta(hours=51))  # fmt: skip
+    return ann, bob, boss, lead_id
+
+
+def test_the_pdf_appendix_counts_the_kept_breach(engine: Engine) -> None:
+    """March's appendix: 1 of 2 dispositioned within the window (Bob's in time, Ann's kept
+    breach), 50.0 %; before, the kept breach was left out: 1 of 1, 100.0 %."""
+    _kept_world(engine)
+    with session_scope(engine) as session:
+        version = agreement.governing_version(session=session).version
+        manifest = export.manifest_for(
+            session=session, version=version, leads=read_leads(engine), ref=APRIL
+        )
+    assert manifest.cover.appendix_period == "2026-03"
+    rows = dict(manifest.cover.appendix)
+    assert rows["Dispositioned within the window"] == "1 of 2"
+    assert rows["Dispositioned in time"] == "50.0 %"
+
+
+def test_the_workshop_history_counts_the_kept_breach(engine: Engine) -> None:
+    """Last quarter (Q1) beside the workshop's questions: 1 of the 2 dispositions due were
+    in time, 50.0 % (before: 100.0 %, Ann's kept breach left out)."""
+    _, _, boss, _ = _kept_world(engine)
+    with session_scope(engine) as session:
+        content = agreement.governing_version(session=session).content
+        setup = load_setup(session=session)
+        history = workshop_figures.memo_last_quarter(
+            read_leads(engine), actor=boss, memo=no_memo, ref=APRIL, content=content,
+            setup=setup, calendar=Calendar.GREGORIAN, session=session,
+        )  # fmt: skip
+    assert history.period == "2026-Q1"
+    assert history.disposition_in_window_pct == pytest.approx(50.0)
+
+
+def test_the_leaderboard_counts_the_kept_breach_for_the_rep_who_missed_it(
+    engine: Engine,
+) -> None:
+    """March's board, disposition level: Ann 1 due, 0 % (missed: -7 points, the rulebook's
+    penalty), Bob 1 due, 100 % (met: +10). Before, Ann's level vanished (nothing due, not
+    scored, 0 points). Her points trace lists L1 for her, breached; Bob's lists it met."""
+    ann, bob, _, lead_id = _kept_world(engine)
+    snapshot = read_leads(engine)
+    with session_scope(engine) as session:
+        board = service.board_for(session=session, leads=snapshot, period=MARCH, at=APRIL)
+        setup = service.work_setup(session=session)
+        kept = service.kept_of(session=session, leads=snapshot)  # as the page reads them
+    scored = board.scored.set_index(["subject_id", "level"])
+    theirs = scored.loc[(ann.id, PointLevel.DISPOSITION.value)]
+    assert (theirs["due"], theirs["actual"], theirs["status"]) == (1, 0.0, "missed")
+    assert theirs["points"] == -PENALTY
+    his = scored.loc[(bob.id, PointLevel.DISPOSITION.value)]
+    assert (his["due"], his["actual"], his["status"], his["points"]) == (1, 100.0, "met", 10)
+    people = board.people.set_index("subject_id")
+    assert people.loc[ann.id, "level_points"] == -PENALTY
+    assert (people.loc[ann.id, "disposition_due"], people.loc[ann.id, "dispositioned_in_time"]) == (
+        1,
+        0,
+    )
+    for who, counted in ((ann, "breached"), (bob, "met")):
+        behind = trace.leads_behind(snapshot, board.rules.content, MARCH, APRIL, who.id or 0,
+                                    PointLevel.DISPOSITION, setup, kept)  # fmt: skip
+        assert behind["id"].tolist() == [lead_id], who.name
+        assert behind["counted"].tolist() == [counted], who.name
+        assert not behind["exempt"].any()
+
+
+def test_the_shared_leaderboard_sees_a_kept_breach_the_next_write_left(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The leaderboard page's path: boards kept in a shared snapshot's memo, brought up to
+    date from the leads a write changed. Revision 1: Ann holds L1, past its 48 h (March:
+    Ann 1 due, 0 in time). The manager hands it to Bob, who qualifies it in time; revision
+    2, carried over from the changed lead only: Ann 1 due, 0 in time (the kept breach, read
+    again for L1 alone), Bob 2 of 2 (L1 and his own L2, qualified within the hour)."""
+    ann, bob, boss = _people(engine)
+    with session_scope(engine) as session:
+        for user in session.exec(select(User)).all():
+            user.created_at = datetime(2026, 1, 1, tzinfo=UTC)  # on board all March
+            session.add(user)
+    lead_id = _assigned_lead(engine, ann)
+    other = _assigned_lead(engine, bob, "L2", at=T0 + timedelta(days=20))
+    with session_scope(engine) as session:  # Bob qualifies his own L2 within the hour
+        leads.disposition(session=session, lead_id=other, outcome=Disposition.QUALIFY,
+                          actor=bob, at=T0 + timedelta(days=20, hours=1))  # fmt: skip
+    set_now(APRIL)
+    try:
+        first = Shared("r1", read_leads(engine))
+        with session_scope(engine) as session:
+            board = board_of_march(session, first, boss)
+        assert _due_met(board, ann) == (1, 0)
+        with session_scope(engine) as session:
+            leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                           seen_owner=ann.id, at=T0 + timedelta(hours=50))  # fmt: skip
+            leads.disposition(session=session, lead_id=lead_id, outcome=Disposition.QUALIFY,
+                              actor=bob, at=T0 + timedelta(hours=51))  # fmt: skip
+        frame = read_leads(engine)
+        changed = np.flatnonzero(frame["id"].to_numpy() == lead_id)
+        delta = Delta(positions=changed, appended_from=len(frame),
+                      columns=frozenset(frame.columns))  # fmt: skip
+        second = Shared("r2", frame, before=first, delta=delta)
+        reread = []
+        real = service.kept_updated
+
+        def spy(*args: object, **kwargs: object) -> pd.DataFrame:
+            reread.append(kwargs.get("lead_ids", args[1] if len(args) > 1 else None))
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(service, "kept_updated", spy)
+        with session_scope(engine) as session:
+            board = board_of_march(session, second, boss)
+    finally:
+        set_now(None)
+    assert reread == [[lead_id]]  # carried over: only the changed lead's breaches read
+    assert _due_met(board, ann) == (1, 0)
+    assert _due_met(board, bob) == (2, 2)
+
+
+def board_of_march(session: Session, shared: Shared, viewer: User) -> Board:
+    """March's board as the leaderboard page asks for it (the shared snapshot's memo)."""
+    return leaderboard.leaderboard(
+        session=session, leads=shared.frame, period=MARCH, viewer=viewer, memo=shared.memo,
+        splice=shared.spliced,
+    ).board  # fmt: skip
+
+
+def _due_met(board: Board, who: User) -> tuple[int, int]:
+    people = board.people.set_index("subject_id")
+    row = people.loc[who.id or 0]
+    return int(row["disposition_due"]), int(row["dispositioned_in_time"])
+
+
+def test_a_kept_work_breach_counts_for_the_rep_who_missed_it_not_the_new_owner() -> None:
+    """L1 became an MQL with Ann (1) on March 2; nobody touched it within the 7-day work
+    window; on March 12 it went to Bob (2), and the reassignment left Ann the work and
+    follow-up breaches. March's worked level: Ann 1 due, 0 in time; Bob none (the duty
+    left his cohort). The board, the trace and `service_levels` agree."""
+    frame = sla_frame([{"owner_id": 2, "mql_at": "2026-03-02T09:00", "created_at": "2026-03-02T09:00",
+                        "assigned_at": "2026-03-12T09:00"}]).assign(id=[1])  # fmt: skip
+    since = pd.Timestamp("2026-03-02T09:00", tz="UTC")
+    kept = pd.DataFrame({"lead_id": [1, 1], "owner_id": [1, 1], "clock": ["follow_up", "work"],
+                         "since": [since, since]})  # fmt: skip
+    content = AgreementContent()
+    people = pd.DataFrame(
+        {
+            "id": pd.Series([1, 2], dtype="int64"),
+            "name": ["Ann", "Bob"],
+            "role": ["sales_rep", "sales_rep"],
+            "team_id": pd.Series([1, 1], dtype="Int64"),
+            "team": ["North", "North"],
+            "joined_at": pd.to_datetime(["2026-01-01"] * 2, utc=True),
+        }
+    )
+    board = compute_board(frame, people, MARCH, PeriodRules(content, 1, 1, True), APRIL, kept=kept)
+    rows = board.people.set_index("subject_id")
+    assert (rows.loc[1, "worked_due"], rows.loc[1, "worked_in_time"]) == (1, 0)
+    assert (rows.loc[2, "worked_due"], rows.loc[2, "worked_in_time"]) == (0, 0)
+    levels = service_levels(frame, content, MARCH, APRIL, kept=kept)
+    assert (levels.loc[1, "worked_due"], levels.loc[1, "follow_up_due"]) == (1, 1)
+    assert 2 not in levels.index or levels.loc[2, "worked_due"] == 0
+    for level in (PointLevel.WORKED, PointLevel.FOLLOW_UP):
+        ann = trace.leads_behind(frame, content, MARCH, APRIL, 1, level, None, kept)
+        assert (ann["id"].tolist(), ann["counted"].tolist()) == ([1], ["breached"]), level
+        assert trace.leads_behind(frame, content, MARCH, APRIL, 2, level, None, kept).empty

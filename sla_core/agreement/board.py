@@ -175,18 +175,21 @@ def appendix(
     *,
     setup: WorkSetup | None = None,
     calendar: Calendar = Calendar.GREGORIAN,
+    kept: pd.DataFrame | None = None,
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The last full month's service levels, as printable rows.
 
     The month is cut in the organisation's zone (`setup.zone`) and `calendar`; the figures
     are the one computation's (`figures.overview` over `lead_clocks` at `ref`, in
-    working time, with exemptions), the ones the Overview and Compliance show.
+    working time, with exemptions), the ones the Overview and Compliance show. `kept`: the
+    breaches reassignments left with the owners who missed them (`reassign.kept_breaches`),
+    counted due and not met as Compliance counts them.
     """
     setup = setup or WorkSetup()
     period = shift(month_containing(ref, zone=setup.zone, calendar=calendar), -1)
     content = load_content(version)
     clocks = lead_clocks(leads, content, ref, setup)
-    stats = figures.overview(leads, clocks, content, period, ref)
+    stats = figures.overview(leads, clocks, content, period, ref, kept=kept)
     quality = marketing_levels(leads, period, None).iloc[0]
 
     rows = _appendix_rows(stats, quality, setup, w)

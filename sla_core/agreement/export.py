@@ -19,6 +19,7 @@ from sla_core.i18n.languages import Language
 from sla_core.models import AgreementVersion, User
 from sla_core.org import load_org_settings
 from sla_core.sla.context import load_setup
+from sla_core.sla.reassign import kept_breaches
 
 EXPORT_ACTION = "export_pdf"
 
@@ -47,8 +48,9 @@ def manifest_for(
     setup = load_setup(session=session)
     # the month in the reader's calendar (Jalali for Persian), cut in the organisation's zone
     calendar = dates.display_calendar(language, load_org_settings(session=session).calendar)
+    kept = kept_breaches(session=session)  # a breach a reassignment left counts, as on Compliance
     period, rows = board.appendix(
-        leads, version, ref, Wording(language), setup=setup, calendar=calendar
+        leads, version, ref, Wording(language), setup=setup, calendar=calendar, kept=kept
     )
     cover = board.cover(
         session=session, version=version, appendix_period=period, appendix_rows=rows

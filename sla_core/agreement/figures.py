@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
+from sqlmodel import Session
 
 from sla_core.access import require_organisation_figures
 from sla_core.i18n.languages import N_
@@ -19,6 +20,7 @@ from sla_core.periods import Calendar, quarter_containing, shift
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import setup_key
 from sla_core.sla.levels import service_levels
+from sla_core.sla.reassign import kept_breaches
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store.memo import Memo
 from sla_core.terms import AgreementContent
@@ -78,11 +80,14 @@ def last_quarter(
     content: AgreementContent | None = None,
     setup: WorkSetup | None = None,
     calendar: Calendar = Calendar.GREGORIAN,
+    kept: pd.DataFrame | None = None,
 ) -> History:
     """The quarter before the one containing `ref` (in `setup.zone` and `calendar`), as
     monthly averages. Disposition in time and conversion are the one computation's
     (`sla.levels.service_levels` over `lead_clocks` under `content`, the draft's windows,
     in working time): of the leads due, the share met; of the MQLs handed off, the share won.
+    `kept`: the breaches reassignments left with the owners who missed them
+    (`reassign.kept_breaches`), counted due and not met as Compliance counts them.
     """
     setup = setup or WorkSetup()
     content = content or AgreementContent()
@@ -95,9 +100,8 @@ def last_quarter(
     opportunities = leads[period.contains(leads["opportunity_at"])]
     # each lead's clocks depend on that lead only: judge just the quarter's hand-offs
     judged = leads[period.contains(leads["assigned_at"]) | period.contains(leads["mql_at"])]
-    row = service_levels(
-        judged, content, period, ref, None, clocks=lead_clocks(judged, content, ref, setup)
-    ).iloc[0]
+    clocks = lead_clocks(judged, content, ref, setup)
+    row = service_levels(judged, content, period, ref, None, clocks=clocks, kept=kept).iloc[0]
     due, received = int(row["disposition_due"]), int(row["mqls_received"])
     return History(
         period=PeriodText(period),  # the label, named in the reader's calendar when shown
@@ -124,12 +128,22 @@ def memo_last_quarter(
     content: AgreementContent,
     setup: WorkSetup,
     calendar: Calendar,
+    session: Session,
 ) -> History:
     """`last_quarter` of the whole snapshot `leads`, once per data revision, minute and
-    settings (`memo`), for those who see the organisation's figures (checked first)."""
+    settings (`memo`), for those who see the organisation's figures (checked first); the
+    kept breaches (`reassign.kept_breaches`) are read from `session` when it is computed
+    (a breach is recorded by a write: a new data revision)."""
     require_organisation_figures(actor)
+
+    def compute() -> History:
+        kept = kept_breaches(session=session)
+        return last_quarter(
+            leads, ref=ref, content=content, setup=setup, calendar=calendar, kept=kept
+        )
+
     return memo(
         ("workshop.last_quarter", calendar, *setup_key(content, setup)),
-        lambda: last_quarter(leads, ref=ref, content=content, setup=setup, calendar=calendar),
+        compute,
         stamp=int(ref.timestamp() // 60),
     )

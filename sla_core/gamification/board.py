@@ -54,13 +54,15 @@ def _months(period: Period) -> int:
 
 @dataclass(frozen=True)
 class Slot:
-    """One period to score in a batch: its rules, adjustments, clocks and leads mask."""
+    """One period to score in a batch: its rules, adjustments, clocks and leads mask, and
+    the breaches reassignments left with the owners who missed them."""
 
     period: Period
     rules: PeriodRules
     adjustments: pd.Series
     clocks: pd.DataFrame
     mask: np.ndarray | None  # the leads touching the period (`levels.touching`)
+    kept: pd.DataFrame | None = None  # `reassign.kept_breaches`, counted for those owners
 
 
 def slot_counts(counted: pd.DataFrame, slot: Slot, ref: datetime) -> tally.SlotCounts:
@@ -69,7 +71,7 @@ def slot_counts(counted: pd.DataFrame, slot: Slot, ref: datetime) -> tally.SlotC
     mask = slot.mask if slot.mask is not None else levels.touching(counted, slot.period)
     sub, clocks = counted[mask], slot.clocks[mask]
     return tally.SlotCounts(
-        levels.sales_levels(sub, slot.rules.content, slot.period, ref, clocks),
+        levels.sales_levels(sub, slot.rules.content, slot.period, ref, clocks, slot.kept),
         levels.marketing_levels(sub, slot.period),
         last_deadline(sub, clocks, slot.period),
     )
@@ -203,14 +205,17 @@ def compute_board(
     adjustments: pd.Series | None = None,
     clocks: pd.DataFrame | None = None,
     mask: np.ndarray | None = None,
+    kept: pd.DataFrame | None = None,
 ) -> Board:
-    """The board of one period (see `compute_boards`); clocks are computed when not given."""
+    """The board of one period (see `compute_boards`); clocks are computed when not given;
+    `kept`: the breaches reassignments left with previous owners (`reassign.kept_breaches`)."""
     if clocks is None:
         clocks = levels.clocks_for(leads, rules.content, ref, None)
     if mask is None:
         mask = levels.touching(leads, period)
     extra = adjustments if adjustments is not None else pd.Series(dtype="int64")
-    return compute_boards(leads, people, [Slot(period, rules, extra, clocks, mask)], ref)[0]
+    slot = Slot(period, rules, extra, clocks, mask, kept)
+    return compute_boards(leads, people, [slot], ref)[0]
 
 
 def _notes(rules: PeriodRules, period: Period, rows: pd.DataFrame) -> list[str]:

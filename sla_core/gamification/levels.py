@@ -31,8 +31,9 @@ NOT_CLOCKED = ("email", "first_name", "last_name", "company", "country", "source
                "campaign", "lead_key", "external_id", "deal_value", "row_hash",
                "import_batch_id", "last_touch_at", "updated_at")  # fmt: skip
 # What the period counts read of a lead, once its clocks are known (`cohorts.conditions`:
-# a re-qualified backlog lead is counted beside the month's new MQLs, not inside).
-COUNTED = ("owner_id", "marketer_id", "stage", "requalified_at", *MILESTONES)
+# a re-qualified backlog lead is counted beside the month's new MQLs, not inside; the id
+# finds the breaches a reassignment left with a previous owner).
+COUNTED = ("id", "owner_id", "marketer_id", "stage", "requalified_at", *MILESTONES)
 
 
 def clocks_for(
@@ -109,12 +110,14 @@ def sales_levels(
     period: Period,
     ref: datetime,
     clocks: pd.DataFrame,
+    kept: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Sales' service levels per rep (indexed by owner id), from the leads touching `period`.
 
-    `clocks`: those leads' clocks (`clocks_for`).
+    `clocks`: those leads' clocks (`clocks_for`); `kept`: the breaches reassignments left
+    with the owners who missed them (`reassign.kept_breaches`), counted for those owners.
     """
-    frame = service_levels(leads, content, period, ref, by="owner_id", clocks=clocks)
+    frame = service_levels(leads, content, period, ref, by="owner_id", clocks=clocks, kept=kept)
     frame.index = frame.index.astype("int64")
     return frame
 

@@ -23,6 +23,7 @@ from sla_core.gamification.tally import BoardTally, SlotCounts
 from sla_core.models import Team, User
 from sla_core.periods import Period, PeriodKind, make_period, shift
 from sla_core.sla.context import load_setup
+from sla_core.sla.reassign import kept_breaches, kept_updated
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store.memo import Memo as Memo  # the memo's one definition, for callers
 from sla_core.store.memo import no_memo as no_memo
@@ -124,6 +125,23 @@ class Inputs:
     ref: pd.Timestamp
     memo: Memo = no_memo  # the shared snapshot's, when `leads` is that whole snapshot
     splice: Splice | None = None  # and its `spliced`: clocks kept from the last revision
+    # the breaches reassignments left with the owners who missed them (`kept_of`)
+    kept: pd.DataFrame | None = None
+
+
+def kept_of(*, session: Session, leads: pd.DataFrame, memo: Memo = no_memo) -> pd.DataFrame:
+    """The breaches reassignments left with the owners who missed them
+    (`reassign.kept_breaches`, what Compliance counts): with a shared snapshot once per data
+    revision, and after a write only the changed leads' read again (a breach is recorded by
+    a write that stamps its lead). `leads`: the whole snapshot when `memo` is its memo."""
+
+    def update(old: pd.DataFrame, delta: Delta) -> pd.DataFrame:
+        ids = leads["id"].to_numpy()[delta.positions]
+        return kept_updated(old, [int(i) for i in ids], session=session)
+
+    return memo(
+        ("gamification.kept_breaches",), lambda: kept_breaches(session=session), update=update
+    )
 
 
 def inputs(
@@ -134,7 +152,8 @@ def inputs(
     memo: Memo = no_memo,
     splice: Splice | None = None,
 ) -> Inputs:
-    """Read the players and the work-time setup once; `at` is the instant counted up to.
+    """Read the players, the work-time setup and the kept breaches once; `at` is the
+    instant counted up to.
 
     `memo`: the shared snapshot's memo when `leads` is that whole snapshot (then the
     leads in `Inputs` are shared by every session: never write into them); `splice`: its
@@ -142,7 +161,8 @@ def inputs(
     """
     people = players(session=session, leads=leads, memo=memo)
     setup = work_setup(session=session, people=people)
-    return Inputs(leads, people, setup, pd.Timestamp(at or now()), memo, splice)
+    kept = kept_of(session=session, leads=leads, memo=memo)
+    return Inputs(leads, people, setup, pd.Timestamp(at or now()), memo, splice, kept)
 
 
 _SERIALS = itertools.count(1)
@@ -224,17 +244,20 @@ def counts_of(
     if data.splice is None:
         counted = levels.counted_columns(data.leads)
         ref = data.ref.to_pydatetime()
-        slots = [Slot(p, rules, pd.Series(dtype="int64"), clocked.frame, None) for p in periods]
+        slots = [
+            Slot(p, rules, pd.Series(dtype="int64"), clocked.frame, None, data.kept)
+            for p in periods
+        ]
         return [slot_counts(counted, slot, ref) for slot in slots], None
 
     def compute() -> _Kept:
-        return _Kept.of(tally.tally(data.leads, clocked.frame, periods), clocked.serial)
+        return _Kept.of(tally.tally(data.leads, clocked.frame, periods, data.kept), clocked.serial)
 
     def update(old: _Kept, delta: Delta) -> _Kept:
         if clocked.parent != old.clocks:  # not the clocks it was counted with: count again
             return compute()
         take, rows = delta.fresh_rows(old.tally.index, data.leads)
-        counted = tally.retally(old.tally, data.leads, clocked.frame, take, rows)
+        counted = tally.retally(old.tally, data.leads, clocked.frame, take, rows, data.kept)
         return _Kept.of(counted, clocked.serial)
 
     key = (
@@ -324,7 +347,7 @@ def score_batch(data: Inputs, batch: Batch, counted: Counted | None = None) -> l
     them), then scored and ranked (`board.compute_boards`)."""
     counted = counted or count_batch(data, batch)
     slots = [
-        Slot(period, rules, extra, clocks_of(data, rules), None)
+        Slot(period, rules, extra, clocks_of(data, rules), None, data.kept)
         for period, rules, extra in zip(batch.periods, batch.rules, batch.extras, strict=True)
     ]
     ref = data.ref.to_pydatetime()

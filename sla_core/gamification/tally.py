@@ -9,6 +9,9 @@ cohort instants falls in, which counting rules hold (`cohorts.conditions` and ma
 verdict), its owner and marketer, and its last deadline. After a write `retally` takes
 away the shares of the changed leads and adds their new ones; `counts` gives what
 `board.slot_counts` gives on the new leads and clocks (tests/test_board_tally.py).
+The breaches reassignments left with the owners who missed them (`reassign.kept_breaches`)
+are few: they are held whole and added per period when a slot is framed
+(`sla.levels.add_kept`, the rule of `service_levels`).
 
 Long because each lead's share and the counts kept from it must be computed, taken away
 and added by the same rules, in one place.
@@ -79,15 +82,21 @@ def _person(values: pd.Series) -> np.ndarray:
     return np.asarray(np.where(np.isnan(numbers), -1, numbers), dtype=np.int32)
 
 
-def shares(leads: pd.DataFrame, clocks: pd.DataFrame, spans: list[Period]) -> Shares:
-    """Every lead's share (the rules of `cohorts.conditions` and `levels.marketing_masks`)."""
+def shares(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    spans: list[Period],
+    kept: pd.DataFrame | None = None,
+) -> Shares:
+    """Every lead's share (the rules of `cohorts.conditions` and `levels.marketing_masks`;
+    `kept` as for `cohorts.conditions`)."""
     where = []
     for layer in layers(spans):
         placed = place(leads, [spans[i] for i in layer])
         slots = np.array([*layer, -1], dtype=np.int8)  # a layer's place -> the span's position
         where.append({c: slots[placed.where[c]] for c in MILESTONES})
     bits = np.zeros(len(leads), dtype=np.uint32)
-    for i, (name, holds) in enumerate(conditions(leads, clocks).items()):
+    for i, (name, holds) in enumerate(conditions(leads, clocks, kept).items()):
         assert name == SALES[i]
         bits |= holds.astype(np.uint32) << np.uint32(i)
     # a new MQL with a marketer (`levels.marketing_masks`): re-qualified ones are beside it
@@ -171,13 +180,15 @@ def _latest(part: Shares, size: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class BoardTally:
-    """The counts of `spans` and each lead's share of them (leads labelled `index`)."""
+    """The counts of `spans` and each lead's share of them (leads labelled `index`), and
+    the breaches reassignments left with previous owners (`kept`, added per slot)."""
 
     spans: list[Period]
     index: pd.Index
     shares: Shares
     counts: Counts
     latest: np.ndarray  # per span, epoch micros (NEVER: no deadline)
+    kept: pd.DataFrame | None = None
 
     def digest(self) -> str:
         """A name for the counts (equal counts, equal name): what a board is scored from."""
@@ -185,6 +196,8 @@ class BoardTally:
         for part in (self.counts.people, self.counts.sales, self.counts.marketing, self.latest):
             found.update(np.ascontiguousarray(part).tobytes())
             found.update(repr(part.shape).encode())
+        if self.kept is not None and len(self.kept):
+            found.update(self.kept.to_json(orient="split", date_unit="us").encode())
         return found.hexdigest()
 
     def slot(self, position: int) -> SlotCounts:
@@ -193,8 +206,9 @@ class BoardTally:
         sales = pd.DataFrame(
             self.counts.sales[:, position, :].T, index=people.rename("owner_id"), columns=SALES
         )
-        sales = sales[(sales != 0).any(axis=1)]
-        sales = sla_levels.with_conversion(sales.astype(np.int64))
+        sales = sales[(sales != 0).any(axis=1)].astype(np.int64)
+        sales = sla_levels.add_kept(sales, self.kept, self.spans[position])
+        sales = sla_levels.with_conversion(sales)
         marketing = pd.DataFrame(
             self.counts.marketing[:, position, :].T,
             index=people.rename("marketer_id"),
@@ -218,11 +232,17 @@ def _people(*parts: Shares, known: np.ndarray | None = None) -> np.ndarray:
     return ids[ids >= 0].astype(np.int64)
 
 
-def tally(leads: pd.DataFrame, clocks: pd.DataFrame, spans: list[Period]) -> BoardTally:
-    """Count `spans` (any periods; overlapping ones go in separate layers) over every lead."""
-    part = shares(leads, clocks, spans)
+def tally(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    spans: list[Period],
+    kept: pd.DataFrame | None = None,
+) -> BoardTally:
+    """Count `spans` (any periods; overlapping ones go in separate layers) over every lead;
+    `kept`: the breaches reassignments left with previous owners (`reassign.kept_breaches`)."""
+    part = shares(leads, clocks, spans, kept)
     counts = _count(part, len(spans), _people(part))
-    return BoardTally(spans, leads.index, part, counts, _latest(part, len(spans)))
+    return BoardTally(spans, leads.index, part, counts, _latest(part, len(spans)), kept)
 
 
 def _widened(counts: Counts, people: np.ndarray) -> Counts:
@@ -256,20 +276,27 @@ def _splice(before: np.ndarray, rows: np.ndarray, fresh: np.ndarray, size: int) 
 
 
 def retally(
-    old: BoardTally, leads: pd.DataFrame, clocks: pd.DataFrame, take: np.ndarray, rows: np.ndarray
+    old: BoardTally,
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    take: np.ndarray,
+    rows: np.ndarray,
+    kept: pd.DataFrame | None = None,
 ) -> BoardTally:
     """`old` brought to `leads` (and their `clocks`): `take` says where each lead was in
     `old` (-1: new), `rows` which leads to count again (`Delta.fresh_rows`). Only when the
-    leads kept their places (new ones appended); otherwise everything is counted again."""
-    kept = len(old.index)
-    if len(take) < kept or not bool((take[:kept] == np.arange(kept)).all()):
-        return tally(leads, clocks, old.spans)
-    if bool((take[kept:] >= 0).any()):
-        return tally(leads, clocks, old.spans)
+    leads kept their places (new ones appended); otherwise everything is counted again.
+    `kept`: the kept breaches now (`reassign.kept_updated`): a breach is recorded by a
+    write that stamps its lead, so only the leads of `rows` may have new ones."""
+    staying = len(old.index)
+    if len(take) < staying or not bool((take[:staying] == np.arange(staying)).all()):
+        return tally(leads, clocks, old.spans, kept)
+    if bool((take[staying:] >= 0).any()):
+        return tally(leads, clocks, old.spans, kept)
     size = len(old.spans)
-    gone = rows[rows < kept]
+    gone = rows[rows < staying]
     before = _pick(old.shares, gone)
-    fresh = shares(leads.iloc[rows], clocks.iloc[rows], old.spans)
+    fresh = shares(leads.iloc[rows], clocks.iloc[rows], old.spans, kept)
     people = _people(fresh, known=old.counts.people)
     counts = _widened(old.counts, people)
     minus, plus = _count(before, size, people), _count(fresh, size, people)
@@ -295,7 +322,7 @@ def retally(
     latest = np.maximum(latest, _latest(fresh, size))
     for position in again:
         latest[position] = _latest_of(part, int(position))
-    return BoardTally(old.spans, leads.index, part, counts, latest)
+    return BoardTally(old.spans, leads.index, part, counts, latest, kept)
 
 
 def _latest_of(part: Shares, position: int) -> int:

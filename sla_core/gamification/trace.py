@@ -12,6 +12,8 @@ from sla_core.gamification import levels
 from sla_core.models import LeadEvent, User
 from sla_core.periods import Period
 from sla_core.sla import levels as sla_levels
+from sla_core.sla.clocks import ClockStatus
+from sla_core.sla.cohorts import kept_away
 from sla_core.sla.worktime import WorkSetup
 from sla_core.stages import Stage
 from sla_core.terms import AgreementContent, PointLevel
@@ -30,6 +32,12 @@ CLOCK = {
     PointLevel.DISPOSITION: "disposition_status",
     PointLevel.WORKED: "work_status",
     PointLevel.FOLLOW_UP: "follow_up_status",
+}
+# The clock of a kept breach (`reassign.kept_breaches`) each clock level counts.
+KEPT_CLOCK = {
+    PointLevel.DISPOSITION: "disposition",
+    PointLevel.WORKED: "work",
+    PointLevel.FOLLOW_UP: "follow_up",
 }
 SHOWN = ["id", "company", "stage", "assigned_at", "mql_at", "dispositioned_at",
          "disposition_reason", "touches", "opportunity_at", "closed_at"]  # fmt: skip
@@ -50,6 +58,7 @@ def leads_behind(
     subject_id: int,
     level: PointLevel,
     setup: WorkSetup | None = None,
+    kept: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The leads that made `subject_id`'s figure on `level` in `period`, with each one's clock.
 
@@ -60,6 +69,12 @@ def leads_behind(
     the stage it reached (marketing's: the new MQLs, re-qualified ones are counted beside).
     A disposition counts when it was made, with or
     without a recorded reason, as on the Compliance page.
+
+    `kept`: the breaches reassignments left with the owners who missed them
+    (`reassign.kept_breaches`, as the board counts them): a lead now someone else's is
+    listed for the owner who missed its clock, breached, in the period the obligation
+    started (`sla.levels.kept_in`); its work-within and follow-up duties then leave the
+    current owner's list (`cohorts.kept_away`).
     """
     instant, whose = COHORT[level]
     theirs = (leads[whose] == subject_id).fillna(False).to_numpy(dtype=bool)
@@ -69,14 +84,43 @@ def leads_behind(
         mine = leads[theirs & period.contains(leads[instant]).to_numpy(dtype=bool)]
     if level is PointLevel.CONVERSION:
         mine = mine[mine["stage"] == Stage.WON.value]
+    if level in (PointLevel.WORKED, PointLevel.FOLLOW_UP):
+        mine = mine[~kept_away(mine, kept)]
     out = mine[[c for c in SHOWN if c in mine.columns]].copy()
     if level in CLOCK:
         clocks = levels.clocks_for(mine, content, ref, setup)
         out["counted"] = clocks[CLOCK[level]].astype(str).to_numpy()
         out["exempt"] = clocks["exempt"].to_numpy()
+        missed = _kept_behind(leads, kept, period, subject_id, level)
+        if len(missed):
+            out = pd.concat([out, missed], ignore_index=True) if len(out) else missed
     else:
         out["counted"] = mine["stage"].astype(str).to_numpy()
     return out.sort_values(instant, kind="mergesort").reset_index(drop=True)
+
+
+def _kept_behind(
+    leads: pd.DataFrame,
+    kept: pd.DataFrame | None,
+    period: Period,
+    subject_id: int,
+    level: PointLevel,
+) -> pd.DataFrame:
+    """The leads whose `level` clock `subject_id` missed before a reassignment took them
+    away, in `period` (the rule `service_levels(..., kept=)` counts): breached, not exempt."""
+    inside = sla_levels.kept_in(kept, period)
+    ids = inside.loc[
+        (inside["owner_id"] == subject_id) & (inside["clock"] == KEPT_CLOCK[level]), "lead_id"
+    ]
+    if not len(ids) or "id" not in leads:
+        return pd.DataFrame()
+    # one row per breach (a lead reassigned twice may have left two with the same owner)
+    at = pd.Index(leads["id"]).get_indexer(ids.to_numpy())
+    found = leads.iloc[at[at >= 0]]
+    out = found[[c for c in SHOWN if c in found.columns]].reset_index(drop=True)
+    out["counted"] = ClockStatus.BREACHED.value
+    out["exempt"] = False
+    return out
 
 
 def events_of(*, session: Session, lead_id: int) -> pd.DataFrame:

@@ -68,9 +68,7 @@ def conditions(
     every = np.ones(len(leads), dtype=bool)
     counted = ~clocks["exempt"].to_numpy(dtype=bool)
     worked = counted.copy()  # the work-within and follow-up cohorts: counted, not kept
-    if kept is not None and len(kept) and "id" in leads:
-        gone = kept.loc[kept["clock"] != "disposition", "lead_id"]
-        worked &= ~leads["id"].isin(gone).to_numpy(dtype=bool)
+    worked &= ~kept_away(leads, kept)
     never_worked = clocks["work_done_at"].isna().to_numpy(dtype=bool)
     is_open = clocks["open"].to_numpy(dtype=bool)
     won = (leads["stage"] == Stage.WON.value).to_numpy(dtype=bool, na_value=False)
@@ -94,6 +92,16 @@ def conditions(
         "worked_running": worked & _status(clocks, "work_status", *RUNNING),
         "follow_up_running": worked & _status(clocks, "follow_up_status", *RUNNING),
     }
+
+
+def kept_away(leads: pd.DataFrame, kept: pd.DataFrame | None) -> np.ndarray:
+    """Per lead: whether a reassignment left a breach of its work-within or follow-up duty
+    with a previous owner (`reassign.kept_breaches`), so those duties leave the current
+    owner's cohorts (a frame without an `id` column: none)."""
+    if kept is None or not len(kept) or "id" not in leads:
+        return np.zeros(len(leads), dtype=bool)
+    gone = kept.loc[kept["clock"] != "disposition", "lead_id"]
+    return np.asarray(leads["id"].isin(gone).to_numpy(dtype=bool))
 
 
 def requalified(leads: pd.DataFrame) -> np.ndarray:

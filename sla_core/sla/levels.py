@@ -119,13 +119,21 @@ _KEPT_COUNTS = {
 }
 
 
+def kept_in(kept: pd.DataFrame | None, period: Period) -> pd.DataFrame:
+    """The breaches reassignments left with their owners (`reassign.kept_breaches`) that
+    count in `period`: those whose obligation started in it (an owner known)."""
+    if kept is None or not len(kept):
+        return pd.DataFrame(columns=["lead_id", "owner_id", "clock", "since"])
+    return kept[_between(micros(kept["since"]), period) & kept["owner_id"].notna().to_numpy()]
+
+
 def _kept_counts(kept: pd.DataFrame | None, period: Period) -> pd.DataFrame:
     """Per owner, the due (and never met) counts of the breaches reassignments left with
     them, in the period their obligation started."""
     columns = [c for names in _KEPT_COUNTS.values() for c in names]
     if kept is None or not len(kept):
         return pd.DataFrame(columns=columns, dtype="int64")
-    inside = kept[_between(micros(kept["since"]), period) & kept["owner_id"].notna().to_numpy()]
+    inside = kept_in(kept, period)
     table = pd.DataFrame(
         {
             name: (inside["clock"] == clock).astype("int64").groupby(inside["owner_id"]).sum()
@@ -146,6 +154,12 @@ def _add_kept(table: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     for column in counts.columns:
         out[column] = out[column] + counts[column].reindex(rows).fillna(0)
     return out.astype({c: "int64" for c in out.columns if c != "conversion_pct"})
+
+
+def add_kept(table: pd.DataFrame, kept: pd.DataFrame | None, period: Period) -> pd.DataFrame:
+    """Per-owner counts `table` with the breaches reassignments left with them in `period`
+    added, due and not met (what `service_levels(..., by="owner_id", kept=)` adds)."""
+    return _add_kept(table, _kept_counts(kept, period))
 
 
 def with_conversion(table: pd.DataFrame) -> pd.DataFrame:
