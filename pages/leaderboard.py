@@ -76,7 +76,7 @@ frame = snap.frame.copy(deep=False)  # a view: adding a column leaves the shared
 with session_scope(engine) as session:
     view = lb.leaderboard(
         session=session, leads=frame, period=period, viewer=user, memo=snap.memo,
-        splice=snap.spliced,
+        splice=snap.spliced, earlier=snap.earlier,
     )  # fmt: skip
 board = view.board
 

@@ -197,3 +197,34 @@ def test_a_new_minute_judges_again_only_the_clocks_that_move(
         assert view.ref == instant[0]
         again = lead_clocks(view.leads, view.content, view.ref, view.setup)
         pd.testing.assert_frame_equal(view.clocks, again)
+
+
+def test_the_leaderboard_brings_its_clocks_to_a_new_minute_the_same_way(
+    app_url: str,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Leaderboard's clocks, the next minute (with no write and after one): brought
+    forward by `clocks.retimed`, equal to judging every lead again at the new instant."""
+    from sla_core.gamification import levels
+
+    instant = [clock.now()]
+    for target in (clock, sla_data, service):
+        monkeypatch.setattr(target, "now", lambda: instant[0])
+    at = open_page("salesmanager", "pages/leaderboard.py")
+    real = service.retimed
+    checked: list[int] = []
+
+    def retimed(previous: pd.DataFrame, since: Any, leads: pd.DataFrame, content: Any,
+                ref: Any, setup: Any) -> pd.DataFrame:  # fmt: skip
+        out = real(previous, since, leads, content, ref, setup)
+        pd.testing.assert_frame_equal(out, levels.clocks_for(leads, content, ref, setup))
+        checked.append(1)
+        return out
+
+    monkeypatch.setattr(service, "retimed", retimed)
+    for step, write in enumerate((False, True), start=1):
+        if write:
+            add_mql(app_url, "fresh", owner_id=None)
+        instant[0] += timedelta(minutes=2)
+        at.run()
+        assert not at.exception and len(checked) == step

@@ -101,15 +101,17 @@ def leaderboard(
     viewer: User,
     memo: service.Memo = service.no_memo,
     splice: service.Splice | None = None,
+    earlier: service.Earlier | None = None,
 ) -> Leaderboard:
     """The board of `period` for `viewer` (anyone on the dashboard may look).
 
     `memo`: the shared snapshot's memo when `leads` is that whole snapshot: the scoring
     then runs once per data revision, rules, people, settings, bonuses and minute;
-    `splice`: its `spliced` (after a write only the changed leads' clocks are computed).
+    `splice`: its `spliced` (after a write only the changed leads' clocks are computed);
+    `earlier`: its `earlier` (a new minute judges again only the clocks that move).
     """
     require(viewer, Permission.VIEW_DASHBOARD)
-    data = service.inputs(session=session, leads=leads, memo=memo, splice=splice)
+    data = service.inputs(session=session, leads=leads, memo=memo, splice=splice, earlier=earlier)
     periods = recent(period, TREND_PERIODS)
     quarter = (
         period

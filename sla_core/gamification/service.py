@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from sla_core.gamification.rulebook import PeriodRules, rules_for
 from sla_core.gamification.tally import BoardTally, SlotCounts
 from sla_core.models import Team, User
 from sla_core.periods import Period, PeriodKind, make_period, shift
+from sla_core.sla.clocks import retimed
 from sla_core.sla.context import load_setup
 from sla_core.sla.reassign import kept_breaches, kept_updated
 from sla_core.sla.worktime import WorkSetup
@@ -40,6 +42,10 @@ Splice = Callable[
     [pd.DataFrame, pd.DataFrame, Callable[[pd.DataFrame, np.ndarray], pd.DataFrame]],
     pd.DataFrame,
 ]
+
+# `Shared.earlier`: what a memo key holds under an earlier stamp (stamp, value, whether
+# it is the previous revision's), to bring the last minute's clocks forward.
+Earlier = Callable[[Hashable], tuple[Hashable, Any, bool] | None]
 
 
 def first_leads(leads: pd.DataFrame) -> pd.Series:
@@ -127,6 +133,7 @@ class Inputs:
     splice: Splice | None = None  # and its `spliced`: clocks kept from the last revision
     # the breaches reassignments left with the owners who missed them (`kept_of`)
     kept: pd.DataFrame | None = None
+    earlier: Earlier | None = None  # and its `earlier`: the clocks of an earlier minute
 
 
 def kept_of(*, session: Session, leads: pd.DataFrame, memo: Memo = no_memo) -> pd.DataFrame:
@@ -151,18 +158,21 @@ def inputs(
     at: datetime | None = None,
     memo: Memo = no_memo,
     splice: Splice | None = None,
+    earlier: Earlier | None = None,
 ) -> Inputs:
     """Read the players, the work-time setup and the kept breaches once; `at` is the
     instant counted up to.
 
     `memo`: the shared snapshot's memo when `leads` is that whole snapshot (then the
     leads in `Inputs` are shared by every session: never write into them); `splice`: its
-    `spliced`, so that after a write only the changed leads' clocks are computed again.
+    `spliced`, so that after a write only the changed leads' clocks are computed again;
+    `earlier`: its `earlier`, so that a new minute judges again only the clocks that move.
     """
     people = players(session=session, leads=leads, memo=memo)
     setup = work_setup(session=session, people=people)
     kept = kept_of(session=session, leads=leads, memo=memo)
-    return Inputs(leads, people, setup, pd.Timestamp(at or now()), memo, splice, kept)
+    ref = pd.Timestamp(at or now())
+    return Inputs(leads, people, setup, ref, memo, splice, kept, earlier)
 
 
 _SERIALS = itertools.count(1)
@@ -176,6 +186,7 @@ class Clocked:
     frame: pd.DataFrame
     serial: int
     parent: int | None = None
+    ref: datetime | None = None  # the instant they were judged at
 
 
 def clocks_of(data: Inputs, rules: PeriodRules) -> pd.DataFrame:
@@ -194,17 +205,26 @@ def clocked_of(data: Inputs, rules: PeriodRules) -> Clocked:
 
     splice = data.splice
     if splice is None:
-        return Clocked(compute(data.leads), next(_SERIALS))
+        return Clocked(compute(data.leads), next(_SERIALS), ref=ref)
 
     def update(old: Clocked, _: object) -> Clocked:
-        return Clocked(splice(old.frame, data.leads, compute), next(_SERIALS), old.serial)
+        frame = splice(old.frame, data.leads, compute)
+        return Clocked(frame, next(_SERIALS), old.serial, old.ref)
 
-    return data.memo(
-        ("gamification.clocks", *_clock_key(data, rules)),
-        lambda: Clocked(compute(data.leads), next(_SERIALS)),
-        stamp=Batch.stamp(data),
-        update=update,
-    )
+    key = ("gamification.clocks", *_clock_key(data, rules))
+
+    def fresh() -> Clocked:
+        older = None if data.earlier is None else data.earlier(key)
+        old = older[1] if older is not None and isinstance(older[1], Clocked) else None
+        if old is None or old.ref is None:
+            return Clocked(compute(data.leads), next(_SERIALS), ref=ref)
+        frame = splice(old.frame, data.leads, compute) if older and older[2] else old.frame
+        # a new minute: only the clocks that move with time are judged again (a tally kept
+        # from the last minute's clocks counts every lead again: no parent)
+        moved = retimed(frame, old.ref, data.leads, rules.content, ref, data.setup)
+        return Clocked(moved, next(_SERIALS), ref=ref)
+
+    return data.memo(key, fresh, stamp=Batch.stamp(data), update=update)
 
 
 def _clock_key(data: Inputs, rules: PeriodRules) -> tuple[Hashable, ...]:
