@@ -45,7 +45,7 @@ def test_a_second_session_reuses_the_snapshot_and_a_write_is_seen_next_run(datab
     assert data.current_snapshot() is first  # the same object, not a copy
     # both sessions' pages computed their figures on that one object
     computed = {key[0] for key in first.computed()}
-    assert {"overview", "owner"} <= computed
+    assert {"sla_levels", "owner"} <= computed
     mine = data.leads_for(None)
     assert np.shares_memory(mine["touches"].to_numpy(), first.frame["touches"].to_numpy())
     assert manager.metric[0].value == "3" and rep.metric[0].value == "1"

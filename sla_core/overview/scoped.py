@@ -92,7 +92,8 @@ def period_figures(
         within.leads, within.clocks, within.content, within.setup, within.ref, scope,
         within.heads, within.period, _label(within.period), within.kept, within.fresh,
     )  # fmt: skip
-    return figures.from_levels(sla_scoped.levels(judged, actor=actor, memo=memo).iloc[0])
+    # the reader was checked above (`_owner`), as for every other Overview figure
+    return figures.from_levels(sla_scoped.counted_levels(judged, memo).iloc[0])
 
 
 def _label(period: Period) -> str:

@@ -21,6 +21,9 @@ Rules (all windows from the agreement in force):
   or entering the funnel when never assigned) does not count against sales.
 - A rep away at `ref` has their leads flagged for reassignment; their clocks pause while
   they are away (away days are not working time).
+
+Long because a chunk's clocks, their assembly chunk by chunk and their bringing forward to a
+new minute (`retimed`) must agree column by column (tests/test_sla_clocks.py).
 """
 
 from __future__ import annotations

@@ -116,8 +116,14 @@ def gauges(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
 
 def levels(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
     """The sales scope's service levels for the period, one row (`views.scope_levels`): the
-    same counts its gauges show, kept per lead (the Overview reads its figures here)."""
+    same counts its gauges show, kept per lead."""
     may_see(actor, within.scope)
+    return counted_levels(within, memo)
+
+
+def counted_levels(within: InScope, memo: Memo) -> pd.DataFrame:
+    """`levels` for a caller that has checked the reader itself (the Overview: whoever may
+    see the dashboard reads the whole organisation's figures, `access.lead_scope`)."""
     if within.scope.kind in views.MARKETING_SCOPES:
         raise ValueError("a marketing scope has no sales service levels")
     return memo(
