@@ -239,13 +239,10 @@ class _Filled:
         self.arrays = {str(name): np.empty(size, dtype=_storage(like[name])) for name in like}
 
     def put(self, first: int, part: pd.DataFrame) -> None:
-        if not part.dtypes.equals(self.dtypes):  # every chunk's statuses share one category list
-            raise ValueError("clock chunks of different types")
-        for name, array in self.arrays.items():
-            array[first : first + len(part)] = _stored(part[name])
+        self.put_rows(slice(first, first + len(part)), part)
 
-    def put_rows(self, rows: np.ndarray, part: pd.DataFrame) -> None:
-        if not part.dtypes.equals(self.dtypes):
+    def put_rows(self, rows: np.ndarray | slice, part: pd.DataFrame) -> None:
+        if not part.dtypes.equals(self.dtypes):  # every chunk's statuses share one category list
             raise ValueError("clock chunks of different types")
         for name, array in self.arrays.items():
             array[rows] = _stored(part[name])

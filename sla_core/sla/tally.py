@@ -100,6 +100,20 @@ def _spliced(
     return out
 
 
+def _gone(size: int, take: np.ndarray, rows: np.ndarray) -> tuple[bool, np.ndarray]:
+    """Whether every one of `size` counted leads kept its place (`take`: where each lead
+    was, -1 new), and which of them lose their share: the changed `rows`, and leads no
+    longer there."""
+    same = len(take) == size and bool((take == np.arange(len(take))).all())
+    if same:  # every lead where it was: only the changed ones lose their share
+        return True, rows
+    staying = take >= 0
+    staying[rows] = False
+    stale = np.ones(size, dtype=bool)
+    stale[take[staying]] = False
+    return False, np.flatnonzero(stale)
+
+
 def retally(
     old: Tally,
     leads: pd.DataFrame,
@@ -113,15 +127,7 @@ def retally(
     `old` (-1: new), `rows` which leads to count again (`Shared.fresh_rows`); `scope`
     whether each of those `rows` is in the scope (None: all). Every other lead keeps the
     share it had; a lead of `old` no longer in `leads` is taken away."""
-    same = len(take) == len(old.index) and bool((take == np.arange(len(take))).all())
-    if same:  # every lead where it was: only the changed ones lose their share
-        gone = rows
-    else:
-        staying = take >= 0
-        staying[rows] = False
-        stale = np.ones(len(old.index), dtype=bool)
-        stale[take[staying]] = False
-        gone = np.flatnonzero(stale)
+    same, gone = _gone(len(old.index), take, rows)
     fresh = tally(leads.iloc[rows], clocks.iloc[rows], old.spans, scope, kept)
     size = len(old.spans)
     counts = old.table.to_numpy(dtype=np.int64).T.copy()
@@ -206,15 +212,7 @@ def rebyowner(
 ) -> ByOwner:
     """`old` brought to `leads` and `clocks` as `retally` brings a `Tally`: only the leads
     `rows` (`Shared.fresh_rows`) are counted again, a lead gone is taken away."""
-    same = len(take) == len(old.index) and bool((take == np.arange(len(take))).all())
-    if same:
-        gone = rows
-    else:
-        staying = take >= 0
-        staying[rows] = False
-        stale = np.ones(len(old.index), dtype=bool)
-        stale[take[staying]] = False
-        gone = np.flatnonzero(stale)
+    same, gone = _gone(len(old.index), take, rows)
     fresh = by_owner(leads.iloc[rows], clocks.iloc[rows], old.period, kept)
     width = max(old.counts.shape[1], fresh.counts.shape[1])
     counts = _widened(old.counts, width)
