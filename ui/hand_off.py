@@ -19,7 +19,8 @@ from ui.i18n import _, num
 
 def read(high: int) -> tuple[route_run.Backlog, pd.DataFrame]:
     """The backlog and the reps over the monthly max (`high`, the agreement's), once per
-    data revision and minute (the month turns at a minute in the organisation's zone)."""
+    data revision and minute (the month turns at a minute in the organisation's zone); a
+    write that leaves what they count alone (`route_run.HAND_OFF_READS`: a touch) keeps them."""
 
     def compute() -> tuple[route_run.Backlog, pd.DataFrame]:
         with session_scope(get_engine()) as session:
@@ -27,7 +28,7 @@ def read(high: int) -> tuple[route_run.Backlog, pd.DataFrame]:
 
     minute = int(now().timestamp() // 60)
     found: tuple[route_run.Backlog, pd.DataFrame] = current_snapshot().memo(
-        ("hand_off_state", high), compute, stamp=minute
+        ("hand_off_state", high), compute, stamp=minute, reads=route_run.HAND_OFF_READS
     )
     return found
 

@@ -132,7 +132,7 @@ def _rescored(
     computed = exempt_leads(frame.iloc[rows], content, setup)
     kept = len(old.index)
     # the leads kept their places (new ones appended): a copy, not a gather
-    in_place = len(take) >= kept and bool((take[:kept] == np.arange(kept)).all())
+    in_place = snapshot.unmoved(take, kept)
     parts = []
     for before, now_ in zip(
         (old.found.exempt, old.found.score, old.found.threshold),

@@ -28,6 +28,7 @@ import pandas as pd
 from sla_core.periods import Period
 from sla_core.sla import levels as sla_levels
 from sla_core.sla.cohorts import COHORT, conditions, place, requalified
+from sla_core.store.snapshot import unmoved
 
 # Bits of `BoardTally.bits`: sales' counting rules (owner), then marketing's (marketer).
 SALES: tuple[str, ...] = tuple(COHORT)
@@ -289,7 +290,7 @@ def retally(
     `kept`: the kept breaches now (`reassign.kept_updated`): a breach is recorded by a
     write that stamps its lead, so only the leads of `rows` may have new ones."""
     staying = len(old.index)
-    if len(take) < staying or not bool((take[:staying] == np.arange(staying)).all()):
+    if not unmoved(take, staying):
         return tally(leads, clocks, old.spans, kept)
     if bool((take[staying:] >= 0).any()):
         return tally(leads, clocks, old.spans, kept)

@@ -120,6 +120,11 @@ def _month(session: Session, ref: datetime) -> Period:
     return month_containing(ref, zone=settings.time_zone, calendar=settings.calendar)
 
 
+# The lead columns the backlog and the reps' monthly loads count (`backlog`, `rep_loads`):
+# a write that leaves them alone (a touch) leaves both as they were.
+HAND_OFF_READS: tuple[str, ...] = ("owner_id", "assigned_at", "stage", "mql_at", "created_at")
+
+
 def reps_over_cap(*, session: Session, ref: datetime | None = None) -> pd.DataFrame:
     """Active, placed reps holding more than the agreement's monthly max this month
     (id, name, month, over); away reps included: the month counts for them too."""

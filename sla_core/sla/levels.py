@@ -338,6 +338,11 @@ def sales_verdict(stage: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return accepted, accepted | turned
 
 
+# The columns marketing's figures read of a lead: a write that leaves them alone leaves
+# the figures as they were (`Shared.memo(reads=...)`).
+MARKETING_READS: tuple[str, ...] = ("mql_at", "marketer_id", "stage", "requalified_at")
+
+
 def marketing_masks(leads: pd.DataFrame, period: Period) -> dict[str, np.ndarray]:
     """Per lead: a new MQL of the period with a marketer (not re-qualified from the backlog),
     accepted by sales, decided on."""

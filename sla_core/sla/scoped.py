@@ -20,6 +20,7 @@ from sla_core.models import User
 from sla_core.periods import Period
 from sla_core.sla import views
 from sla_core.sla.gauges import GaugeLevel
+from sla_core.sla.levels import MARKETING_READS, marketing_levels
 from sla_core.sla.tally import Tally
 from sla_core.store.memo import Memo
 from sla_core.terms import AgreementContent
@@ -146,11 +147,23 @@ def counted_levels(within: InScope, memo: Memo) -> pd.DataFrame:
 def joint(within: InScope, sales: pd.DataFrame, *, actor: User, memo: Memo) -> views.Joint:
     """Whether both sides kept the SLA (`views.joint_figure`; `sales`: the company's gauges)."""
     may_see(actor, within.scope)
+    # marketing's counts, carried over a write that leaves what they read alone (a touch)
+    produced = memo(
+        ("sla_marketing_all", *within.key),
+        partial(marketing_levels, within.leads, within.period, None),
+        reads=MARKETING_READS,
+    )
     return memo(
         ("sla_joint", *within.key),
         lambda: views.joint_figure(
-            sales, within.leads, within.content, within.period, within.ref, within.heads
-        ),
+            sales,
+            within.leads,
+            within.content,
+            within.period,
+            within.ref,
+            within.heads,
+            produced,
+        ),  # fmt: skip
         stamp=within.ref,
     )
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from sla_core.periods import Period
 from sla_core.sla.cohorts import COHORT, conditions, place
+from sla_core.store.snapshot import unmoved
 
 # Bit i of `Tally.bits` says whether the rule NAMES[i] holds for the lead.
 NAMES: tuple[str, ...] = tuple(COHORT)
@@ -104,7 +105,7 @@ def _gone(size: int, take: np.ndarray, rows: np.ndarray) -> tuple[bool, np.ndarr
     """Whether every one of `size` counted leads kept its place (`take`: where each lead
     was, -1 new), and which of them lose their share: the changed `rows`, and leads no
     longer there."""
-    same = len(take) == size and bool((take == np.arange(len(take))).all())
+    same = len(take) == size and unmoved(take, size)
     if same:  # every lead where it was: only the changed ones lose their share
         return True, rows
     staying = take >= 0

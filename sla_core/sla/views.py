@@ -196,8 +196,14 @@ def scope_tally(
 def attention(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime, scope_rows: np.ndarray,
               status: str) -> pd.DataFrame:  # fmt: skip
     """Open leads of the scope whose worst clock is `status` (at_risk or breached), by deadline."""
-    queue = work_queue(leads.loc[scope_rows], clocks.loc[scope_rows], ref)
-    return queue[queue["status"] == status].drop(columns=["late"]).reset_index(drop=True)
+    # only those leads go through the queue (its order is theirs alone): not every lead's copy
+    picked = (
+        np.asarray(scope_rows, dtype=bool)
+        & clocks["open"].to_numpy(dtype=bool)
+        & (clocks["status"] == status).to_numpy(dtype=bool, na_value=False)
+    )
+    queue = work_queue(leads[picked], clocks[picked], ref)
+    return queue.drop(columns=["late"]).reset_index(drop=True)
 
 
 # Which counts of `levels._counts` stand behind each gauge: (the leads judged, those met).
@@ -343,11 +349,14 @@ def joint_figure(
     period: Period,
     ref: datetime,
     heads: Heads,
+    produced: pd.DataFrame | None = None,
 ) -> Joint:
     """The company's sales gauges (`sales`: `scope_gauges` for the company) and marketing's
     two, counted as levels on target (green) of the levels with something judged: the
-    "both sides kept the SLA" figure."""
-    produced = marketing_levels(leads, period, None)
+    "both sides kept the SLA" figure. `produced`: `marketing_levels(leads, period, None)`
+    when the caller keeps it."""
+    if produced is None:
+        produced = marketing_levels(leads, period, None)
     marketing = marketing_gauge_table(
         produced,
         content,

@@ -203,12 +203,7 @@ class Delta:
     def fresh_rows(self, previous: pd.Index, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """`Shared.fresh_rows` for a per-lead value over the whole new `frame` (its
         previous rows labelled `previous`): where each lead was, and the rows to compute."""
-        labels = frame.index
-        if _counting(previous) and _counting(labels):
-            take = np.arange(len(labels))
-            take[len(previous) :] = -1
-        else:
-            take = previous.get_indexer(labels)
+        take = _positions(previous, frame.index)
         fresh = take < 0
         fresh[self.positions] = True
         return take, np.flatnonzero(fresh)
@@ -342,11 +337,7 @@ class Shared:
         there) and the positions in `view` of the rows to compute again (new or changed)."""
         assert self.delta is not None
         labels = view.index
-        if _counting(previous) and _counting(labels):  # 0, 1, 2, ...: no lookup needed
-            take = np.arange(len(labels))
-            take[len(previous) :] = -1
-        else:
-            take = previous.get_indexer(labels)
+        take = _positions(previous, labels)
         fresh = take < 0
         at = labels.get_indexer(self.frame.index[self.delta.positions])  # the changed rows
         fresh[at[at >= 0]] = True
@@ -363,8 +354,8 @@ class Shared:
         new and changed ones (the same columns and types as the previous value)."""
         take, rows = self.fresh_rows(previous.index, view)
         computed = compute(view.iloc[rows], rows)
-        kept = len(previous) if len(take) >= len(previous) else -1
-        same_place = kept >= 0 and bool((take[:kept] == np.arange(kept)).all())
+        kept = len(previous)
+        same_place = unmoved(take, kept)
         columns: dict[str, Any] = {}
         for name in previous.columns:
             before = previous[name].array
@@ -392,6 +383,43 @@ class Shared:
             lambda: owner_view(self.frame, owner_id),
             update=lambda view, _: self.refiltered(view, lambda f: f["owner_id"] == owner_id),
         )
+
+
+# 0, 1, 2, ... shared by every "nothing moved" answer of `fresh_rows` (read-only): an
+# arange of a million positions per derived figure per write cost more than the update.
+_IDENTITY = np.arange(0)
+
+
+def identity(size: int) -> np.ndarray:
+    """0, 1, ..., size - 1 as a read-only view of one shared array (no allocation)."""
+    global _IDENTITY  # noqa: PLW0603 - grown rarely, only ever replaced whole
+    shared = _IDENTITY
+    if len(shared) < size:
+        shared = np.arange(max(size, 2 * len(shared)))
+        shared.flags.writeable = False
+        _IDENTITY = shared
+    return shared[:size]
+
+
+def unmoved(take: np.ndarray, size: int) -> bool:
+    """Whether `take` (`fresh_rows`'s) keeps the first `size` leads where they were (any
+    after them new): then a per-lead value is copied and patched, not gathered."""
+    if len(take) < size:
+        return False
+    if take.base is _IDENTITY and len(take) == size:
+        return True  # `fresh_rows`'s own "nothing moved"
+    return bool((take[:size] == identity(size)).all())
+
+
+def _positions(previous: pd.Index, labels: pd.Index) -> np.ndarray:
+    """Where each row labelled `labels` was among `previous` (-1: new)."""
+    if _counting(previous) and _counting(labels):  # 0, 1, 2, ...: no lookup needed
+        if len(labels) <= len(previous):
+            return identity(len(labels))
+        take = np.arange(len(labels))
+        take[len(previous) :] = -1
+        return take
+    return np.asarray(previous.get_indexer(labels))
 
 
 def _counting(index: pd.Index) -> bool:
