@@ -4,7 +4,10 @@ revision equals a full read, after any sequence of writes, on SQLite and Postgre
 from __future__ import annotations
 
 import itertools
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from sla_core import clock, leads
+from sla_core import clock, db, leads
 from sla_core.access import system_actor
 from sla_core.importing import ImportOptions
 from sla_core.importing.run import run_import
@@ -287,3 +290,66 @@ def test_stamp_ranges_leave_out_settled_imports_only() -> None:
     assert refresh._stamped_since(7, refresh.Mark(None, None, None, None, None, clock.now())) == [  # noqa: SLF001
         "updated_at >= 7"
     ]
+
+
+def test_the_watch_answers_without_a_query_until_something_is_committed(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: while nothing was committed the last mark holds; any commit, from this process
+    or another (a touch, a raw deletion), and a file created again under the same name,
+    make it probe again and see the new revision."""
+    _admin, reps = seed(sqlite_engine)
+    watch = refresh.Watch(sqlite_engine)
+    probes: list[str] = []
+    real = refresh.probe
+
+    def counted(*, session: Session) -> refresh.Mark:
+        mark = real(session=session)
+        probes.append(mark.revision)
+        return mark
+
+    monkeypatch.setattr(refresh, "probe", counted)
+    with Session(sqlite_engine) as session:
+        first = watch.probe(session=session)
+        again = watch.probe(session=session)
+    assert len(probes) == 1 and again.revision == first.revision and again.at >= first.at
+
+    with Session(sqlite_engine) as session:  # a touch, through the app's own engine
+        lead_id = int(session.exec(select(Lead.id).where(Lead.owner_id == reps[0].id)).first() or 0)
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=reps[0])
+        session.commit()
+    with Session(sqlite_engine) as session:
+        touched = watch.probe(session=session)
+    assert len(probes) == 2 and touched.revision != first.revision
+
+    path = sqlite_engine.url.database
+    assert path
+    with closing(sqlite3.connect(path)) as other:  # another process's raw deletion
+        other.execute("DELETE FROM leadevent WHERE lead_id = (SELECT max(id) FROM lead)")
+        other.execute("DELETE FROM lead WHERE id = (SELECT max(id) FROM lead)")
+        other.commit()
+    with Session(sqlite_engine) as session:
+        deleted = watch.probe(session=session)
+    assert len(probes) == 3 and deleted.revision != touched.revision
+
+    with Session(sqlite_engine) as session:
+        assert watch.probe(session=session).revision == deleted.revision
+    assert len(probes) == 3  # nothing since: no query
+
+
+def test_a_database_created_again_under_the_same_name_is_watched_anew(tmp_path: Path) -> None:
+    path = tmp_path / "again.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    seed(engine)
+    watch = refresh.Watch(engine)
+    with Session(engine) as session:
+        first = watch.probe(session=session)
+    engine.dispose()
+    path.unlink()
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.migrate(engine)
+    with Session(engine) as session:
+        fresh = watch.probe(session=session)
+    assert fresh.revision != first.revision and fresh.lead_id is None
+    engine.dispose()

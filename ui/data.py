@@ -47,6 +47,12 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+@st.cache_resource(show_spinner=False)
+def _watch(url: str) -> refresh.Watch:
+    """Whether `url`'s data changed since the last probe, without a query (`refresh.Watch`)."""
+    return refresh.Watch(engine_for(url))
+
+
 def open_engine() -> Engine | None:
     """The configured database's engine, or None after one clear error line."""
     try:
@@ -113,7 +119,7 @@ def warm_up(url: str) -> threading.Thread:
             import sla_core.overview.charts  # noqa: F401
 
             with db.session_scope(engine_for(url)) as session:
-                mark = refresh.probe(session=session)
+                mark = _watch(url).probe(session=session)
             shared_snapshot(url, mark.revision, mark)
         except Exception:  # noqa: BLE001 - the page that needs the snapshot reports it
             return
@@ -127,7 +133,7 @@ def current_snapshot() -> snapshot.Shared:
     """The shared snapshot of the data as it is now (one cheap revision query per call)."""
     url = db.database_url()
     with db.session_scope(engine_for(url)) as session:
-        mark = refresh.probe(session=session)
+        mark = _watch(url).probe(session=session)
     return shared_snapshot(url, mark.revision, mark)
 
 
