@@ -12,6 +12,7 @@ one period does, and both count the same leads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -117,8 +118,10 @@ def requalified_in(leads: pd.DataFrame, period: Period, rows: np.ndarray | None 
     return int((hit if rows is None else hit & rows).sum())
 
 
+@lru_cache(maxsize=1024)
 def bounds(period: Period) -> tuple[int, int]:
-    """A period's start and end as epoch microseconds (start inside, end outside)."""
+    """A period's start and end as epoch microseconds (start inside, end outside); a trend
+    of fourteen periods asks after every write, so each is worked out once."""
     start, end = (micros(pd.Series([t])).item() for t in (period.start, period.end))
     return start, end
 

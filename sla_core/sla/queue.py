@@ -28,6 +28,11 @@ QUEUE_COLUMNS = (
     "late",
 )
 
+# What the queue reads of the leads and of their clocks (`work_queue`).
+LEAD_INPUTS = ("id", "first_name", "last_name", "email", "company", "stage", "owner_id")
+CLOCK_INPUTS = ("open", "next_deadline", "status", "follow_ups_made", "follow_ups_required",
+                "reassign")  # fmt: skip
+
 # Sections of the queue, in the order a rep works them.
 SAVE, LATE = "save", "late"
 # Within "save": at risk before on track; a lead only owing follow-ups comes last.

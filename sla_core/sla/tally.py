@@ -90,8 +90,12 @@ def tally(
 def _spliced(
     before: np.ndarray, take: np.ndarray | None, rows: np.ndarray, fresh: np.ndarray
 ) -> np.ndarray:
-    """`before` rearranged by `take` (None: every lead where it was), `rows` set to `fresh`."""
+    """`before` rearranged by `take` (None: every lead where it was), `rows` set to `fresh`;
+    `before` itself when that changes nothing (a touch seldom moves a lead's periods): these
+    arrays are never written once built, so the new value shares it."""
     if take is None:
+        if np.array_equal(before[rows], fresh):
+            return before
         out = before.copy()
     elif len(before):
         out = before[np.maximum(take, 0)]

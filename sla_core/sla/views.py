@@ -29,7 +29,7 @@ from sla_core.sla.levels import (
     period_levels,
     service_levels,
 )
-from sla_core.sla.queue import work_queue
+from sla_core.sla.queue import CLOCK_INPUTS, LEAD_INPUTS, work_queue
 from sla_core.sla.tally import Tally
 from sla_core.terms import AgreementContent
 
@@ -202,8 +202,10 @@ def attention(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime, scope_ro
         & clocks["open"].to_numpy(dtype=bool)
         & (clocks["status"] == status).to_numpy(dtype=bool, na_value=False)
     )
-    queue = work_queue(leads[picked], clocks[picked], ref)
-    return queue.drop(columns=["late"]).reset_index(drop=True)
+    rows = np.flatnonzero(picked)
+    wanted = [c for c in LEAD_INPUTS if c in leads]  # not a copy of every column
+    queue = work_queue(leads[wanted].take(rows), clocks[list(CLOCK_INPUTS)].take(rows), ref)
+    return queue.drop(columns=["late"])
 
 
 # Which counts of `levels._counts` stand behind each gauge: (the leads judged, those met).
