@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -154,3 +155,25 @@ def test_a_new_stamp_replaces_the_entry_instead_of_adding_one() -> None:
         assert value == minute
     assert calls == [1, 2, 3]  # once per minute
     assert shared.computed() == ("clocks",)  # one entry, not one per minute
+
+
+def test_columns_read_from_one_message_are_copied_out_of_it() -> None:
+    """SQLite's reader hands every column over as a slice of one IPC message; the snapshot
+    copies each into buffers of its own, so the message can go once the frame is built."""
+    table = pa.table({"id": pa.array([1, 2, 3], pa.int64()), "email": ["a@x.io", None, "c@x.io"]})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    read = pa.ipc.open_stream(sink.getvalue()).read_all()
+
+    def sliced(t: pa.Table) -> bool:
+        return any(
+            b is not None and b.parent is not None
+            for column in t.columns
+            for chunk in column.chunks
+            for b in chunk.buffers()
+        )
+
+    assert sliced(read)  # what the reader gives
+    owned = snapshot._owned(read)  # noqa: SLF001
+    assert not sliced(owned) and owned.equals(table)

@@ -67,11 +67,30 @@ def read_leads(
     names = [c.name for c in Lead.__table__.columns]  # type: ignore[attr-defined]
     wanted = names if columns is None else [c for c in names if c in set(columns)]
     select_sql = "SELECT " + ", ".join(f'"{c}"' for c in wanted) + " FROM lead"
-    table = read_table(engine, select_sql, owner_id=owner_id, halves=True)
+    table = _owned(read_table(engine, select_sql, owner_id=owner_id, halves=True))
     frame = table.to_pandas(split_blocks=True, self_destruct=True)
     del table
     give_back_memory()
     return frame
+
+
+def _owned(table: pa.Table) -> pa.Table:
+    """`table` with every column in buffers of its own.
+
+    SQLite's reader hands all columns over as slices of one buffer (an IPC message). pandas
+    copies some into arrays of its own (instants, numbers with gaps) and keeps others as
+    they are (text, whole numbers): those slices kept the whole buffer alive, so at a million
+    leads the frame's 265 MiB held 444 MiB. Copied out first (about 0.1 s), the message
+    goes before the frame is built and each column holds just its own data.
+    """
+    for i, field in enumerate(table.schema):
+        column = table.column(i)
+        if column.num_chunks and any(
+            b is not None and b.parent is not None for c in column.chunks for b in c.buffers()
+        ):
+            owned = pa.concat_arrays(column.chunks)
+            table = table.set_column(i, field, pa.chunked_array([owned], field.type))
+    return table
 
 
 def give_back_memory() -> None:
