@@ -1,138 +1,118 @@
 """The criteria page's live preview: how many leads qualify under a proposed definition.
 
-The lead snapshot is prepared once (each profile column factorised, each group coded), so
-moving a slider rescores a million leads from small arrays: a text criterion is judged on
-its distinct values only, and every breakdown is one `np.bincount`.
+The lead snapshot is prepared once (`profiles.prepare`: each profile column factorised, each
+group coded), so moving a slider rescores a million leads from small arrays: a text criterion
+is judged on its distinct values only, and the breakdowns are one `np.bincount` each. After a
+write, the prepared snapshot and every preview counted from it are brought up to date from
+the changed leads alone (`profiles.rebased`, `recounted`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from sla_core.access import require_organisation_figures
+from sla_core.marketing.profiles import (
+    GROUPS,
+    NONE_LABEL,
+    Coded,
+    ProfileBase,
+    criterion_hits,
+    prepare,
+    present_values,
+    rebased,
+    scores,
+)
 from sla_core.models import User
-from sla_core.periods import Calendar, labels_of
-from sla_core.scoring import accepted_uniques, criterion_met
+from sla_core.periods import Calendar
+from sla_core.scoring import criterion_met
 from sla_core.store.memo import Memo
-from sla_core.terms import NUMERIC_CRITERIA, Criterion, CriterionField, MQLDefinition, Targets
+from sla_core.terms import CriterionField, MQLDefinition, Targets
 
-NONE_LABEL = "(none)"
-GROUPS = ("source", "marketer", "month")
+if TYPE_CHECKING:
+    from sla_core.store.snapshot import Delta
 
+__all__ = [
+    "GROUPS",
+    "NONE_LABEL",
+    "Coded",
+    "Preview",
+    "ProfileBase",
+    "compare",
+    "compared",
+    "criterion_hits",
+    "explain",
+    "find_lead",
+    "prepare",
+    "prepared",
+    "present_values",
+    "recounted",
+    "rep_load",
+    "scores",
+    "verdict",
+]
 
-@dataclass(frozen=True)
-class Coded:
-    """One column as integer codes into `labels` (missing values get their own label)."""
-
-    codes: np.ndarray
-    labels: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ProfileBase:
-    """The snapshot prepared for rescoring; built once per data revision, never mutated."""
-
-    size: int
-    text: Mapping[CriterionField, tuple[np.ndarray, pd.Series]]
-    numbers: Mapping[CriterionField, np.ndarray]
-    groups: Mapping[str, Coded]
-
-
-def _coded(values: pd.Series) -> Coded:
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    labels = [str(u) for u in uniques]
-    if (codes < 0).any():
-        codes = np.where(codes < 0, len(labels), codes)
-        labels.append(NONE_LABEL)
-    return Coded(np.asarray(codes, dtype=np.int64), tuple(labels))
-
-
-def prepare(
-    leads: pd.DataFrame,
-    *,
-    marketers: Mapping[int, str] | None = None,
-    zone: str = "UTC",
-    calendar: Calendar = Calendar.GREGORIAN,
-) -> ProfileBase:
-    """Factorise the six profile columns and the source, marketer and month of every lead."""
-    text: dict[CriterionField, tuple[np.ndarray, pd.Series]] = {}
-    numbers: dict[CriterionField, np.ndarray] = {}
-    for field in CriterionField:
-        column = leads[field.value] if field.value in leads else pd.Series(pd.NA, index=leads.index)
-        if field in NUMERIC_CRITERIA:
-            numbers[field] = pd.to_numeric(column, errors="coerce").to_numpy(
-                dtype="float64", na_value=np.nan
-            )
-        else:
-            codes, uniques = pd.factorize(column, use_na_sentinel=True)
-            text[field] = (np.asarray(codes), pd.Series(uniques))
-    names = dict(marketers or {})
-    missing = pd.Series(pd.NA, index=leads.index, dtype="Int64")
-    marketer = leads.get("marketer_id", missing).astype("Int64").map(names, na_action="ignore")
-    month = labels_of(leads["created_at"], zone=zone, calendar=calendar)
-    groups = {
-        "source": _coded(leads.get("source", missing.astype("string"))),
-        "marketer": _coded(marketer.astype("string")),
-        "month": _coded(month),
-    }
-    return ProfileBase(len(leads), text, numbers, groups)
-
-
-def present_values(base: ProfileBase, field: CriterionField, limit: int = 300) -> list[str]:
-    """A text criterion's values present in the leads, most frequent first (blanks left out)."""
-    codes, uniques = base.text[field]
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    order = np.argsort(-counts, kind="stable")
-    values = [str(uniques.iloc[i]).strip() for i in order[: limit * 2] if counts[i]]
-    return [v for v in dict.fromkeys(values) if v][:limit]
-
-
-def criterion_hits(base: ProfileBase, criterion: Criterion) -> np.ndarray:
-    """Whether each lead meets one criterion (the same rule as `scoring.criterion_met`)."""
-    if criterion.field in NUMERIC_CRITERIA:
-        numbers = base.numbers[criterion.field]
-        met = ~np.isnan(numbers)
-        with np.errstate(invalid="ignore"):
-            if criterion.minimum is not None:
-                met &= numbers >= criterion.minimum
-            if criterion.maximum is not None:
-                met &= numbers <= criterion.maximum
-        return np.asarray(met, dtype=bool)
-    codes, uniques = base.text[criterion.field]
-    lookup = np.append(accepted_uniques(uniques, criterion), False)
-    return np.asarray(lookup[codes])
-
-
-def scores(base: ProfileBase, mql: MQLDefinition) -> np.ndarray:
-    """Every lead's score under `mql`."""
-    total = np.zeros(base.size, dtype=np.int64)
-    for criterion in mql.criteria:
-        total += criterion_hits(base, criterion) * criterion.weight
-    return total
+# The lead columns a prepared snapshot reads: a write that leaves them alone (and adds no
+# lead) leaves it, and every preview counted from it, as it was.
+READS: tuple[str, ...] = (*(c.value for c in CriterionField), "source", "marketer_id", "created_at")
 
 
 @dataclass(frozen=True)
 class Preview:
-    """Qualifying leads under the version in force and under the proposal, broken down."""
+    """Qualifying leads under the version in force and under the proposal, broken down.
+
+    `tallies`: per group, the leads, in-force and proposed MQLs of each code of the base
+    counted (rows of one array), from which `recounted` carries the counts past a write.
+    """
 
     in_force: int
     proposed: int
     total: int
     breakdown: Mapping[str, pd.DataFrame]
+    tallies: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
 
-def _breakdown(coded: Coded, before: np.ndarray, after: np.ndarray) -> pd.DataFrame:
-    size = len(coded.labels)
-    was = np.bincount(coded.codes, weights=before, minlength=size).astype(np.int64)
-    now = np.bincount(coded.codes, weights=after, minlength=size).astype(np.int64)
-    leads = np.bincount(coded.codes, minlength=size).astype(np.int64)
-    frame = pd.DataFrame({"group": coded.labels, "leads": leads, "in_force": was, "proposed": now})
+def _tally(codes: np.ndarray, before: np.ndarray, after: np.ndarray, size: int) -> np.ndarray:
+    """Per code: the leads, those qualifying before and those qualifying after (3 rows)."""
+    keyed = codes * 4 + before.astype(np.int64) * 2 + after.astype(np.int64)
+    counts = np.bincount(keyed, minlength=size * 4).reshape(size, 4)
+    leads = counts.sum(axis=1)
+    return np.stack([leads, counts[:, 2] + counts[:, 3], counts[:, 1] + counts[:, 3]])
+
+
+def _breakdown(labels: tuple[str, ...], tally: np.ndarray, by_month: bool) -> pd.DataFrame:
+    """One group's table: groups no lead is in left out (a code a write emptied)."""
+    held = tally[0] > 0
+    frame = pd.DataFrame(
+        {
+            "group": np.asarray(labels, dtype=object)[held],
+            "leads": tally[0][held],
+            "in_force": tally[1][held],
+            "proposed": tally[2][held],
+        }
+    )
     frame["change"] = frame["proposed"] - frame["in_force"]
-    return frame
+    # every column a key: the rows come out in one order whatever the order of the codes
+    if by_month:
+        keys, ascending = ["group", "leads", "in_force"], [True, True, True]
+    else:
+        keys, ascending = ["proposed", "leads", "group", "in_force"], [False, False, True, True]
+    return frame.sort_values(keys, ascending=ascending, kind="stable", ignore_index=True)
+
+
+def _preview(
+    base: ProfileBase, tallies: Mapping[str, np.ndarray], before: int, after: int
+) -> Preview:
+    parts = {
+        name: _breakdown(base.groups[name].labels, tallies[name], name == "month")
+        for name in GROUPS
+    }
+    return Preview(before, after, base.size, parts, tallies)
 
 
 def compare(
@@ -145,17 +125,46 @@ def compare(
     """Count qualifying leads under both definitions, by source, marketer and month."""
     before = in_force >= in_force_threshold
     after = proposed >= proposed_threshold
-    parts = {}
+    tallies = {
+        name: _tally(base.groups[name].codes, before, after, len(base.groups[name].labels))
+        for name in GROUPS
+    }
+    return _preview(base, tallies, int(before.sum()), int(after.sum()))
+
+
+def recounted(
+    counted: Preview,
+    was: ProfileBase,
+    base: ProfileBase,
+    positions: np.ndarray,
+    in_force: MQLDefinition,
+    proposal: MQLDefinition,
+) -> Preview | None:
+    """`counted` (what `compare` gave on `was` for these two definitions) carried to `base`,
+    which `profiles.rebased` made from `was` with the leads at `positions` changed or added:
+    the changed leads' old verdicts taken out, their new ones and the added leads' put in.
+    None when `base` was not made from `was` that way (then count afresh)."""
+    if base is was:
+        return counted
+    if base.parent is None or base.parent() is not was or not counted.tallies:
+        return None
+    at = np.asarray(positions, dtype=np.int64)
+    gone = at[at < was.size]
+    before_was = scores(was, in_force, gone) >= in_force.threshold
+    after_was = scores(was, proposal, gone) >= proposal.threshold
+    before_now = scores(base, in_force, at) >= in_force.threshold
+    after_now = scores(base, proposal, at) >= proposal.threshold
+    tallies = {}
     for name in GROUPS:
-        frame = _breakdown(base.groups[name], before, after)
-        if name == "month":
-            parts[name] = frame.sort_values("group", ignore_index=True)
-        else:
-            parts[name] = frame.sort_values(
-                ["proposed", "leads", "group"], ascending=[False, False, True]
-            )
-            parts[name] = parts[name].reset_index(drop=True)
-    return Preview(int(before.sum()), int(after.sum()), base.size, parts)
+        size = len(base.groups[name].labels)
+        tally = np.zeros((3, size), dtype=np.int64)
+        tally[:, : counted.tallies[name].shape[1]] = counted.tallies[name]
+        tally -= _tally(was.groups[name].codes[gone], before_was, after_was, size)
+        tally += _tally(base.groups[name].codes[at], before_now, after_now, size)
+        tallies[name] = tally
+    before = counted.in_force - int(before_was.sum()) + int(before_now.sum())
+    after = counted.proposed - int(after_was.sum()) + int(after_now.sum())
+    return _preview(base, tallies, before, after)
 
 
 def rep_load(by_month: pd.DataFrame, active_reps: int, targets: Targets) -> pd.DataFrame:
@@ -238,13 +247,24 @@ def prepared(
     calendar: Calendar,
 ) -> tuple[Hashable, ProfileBase]:
     """The whole snapshot `leads` prepared for rescoring (`prepare`) and the memo key it is
-    kept under (`marketers`: id and name of each, for the breakdown by marketer)."""
+    kept under (`marketers`: id and name of each, for the breakdown by marketer).
+
+    `leads` is the frame of the snapshot whose memo `memo` is: after a write that left the
+    columns read alone the base is kept, after another it is rebased on the changed leads."""
     require_organisation_figures(actor)
     key = ("marketing.preview", marketers, zone, calendar.value)
-    base = memo(
-        key, lambda: prepare(leads, marketers=dict(marketers), zone=zone, calendar=calendar)
-    )
-    return key, base
+    names = dict(marketers)
+
+    def compute() -> ProfileBase:
+        return prepare(leads, marketers=names, zone=zone, calendar=calendar)
+
+    def update(old: ProfileBase, delta: Delta) -> ProfileBase:
+        if delta.appended_from != old.size:
+            return compute()
+        new = rebased(old, leads, delta.positions, marketers=names, zone=zone, calendar=calendar)
+        return compute() if new is None else new
+
+    return key, memo(key, compute, update=update, reads=READS)
 
 
 def compared(
@@ -257,15 +277,21 @@ def compared(
     memo: Memo,
 ) -> Preview:
     """Who qualifies under the definition in force and under the proposal, with the
-    breakdowns (`compare`): once per prepared base (`base_key`) and pair of definitions."""
+    breakdowns (`compare`): once per prepared base (`base_key`) and pair of definitions,
+    carried past a write from the changed leads alone (`recounted`)."""
     require_organisation_figures(actor)
-    return memo(
-        ("marketing.compare", base_key, in_force.model_dump_json(), proposal.model_dump_json()),
-        lambda: compare(
-            base,
-            scores(base, in_force),
-            in_force.threshold,
-            scores(base, proposal),
+
+    def compute() -> tuple[ProfileBase, Preview]:
+        counted = compare(
+            base, scores(base, in_force), in_force.threshold, scores(base, proposal),
             proposal.threshold,
-        ),
-    )
+        )  # fmt: skip
+        return base, counted
+
+    def update(old: tuple[ProfileBase, Preview], delta: Delta) -> tuple[ProfileBase, Preview]:
+        was, counted = old
+        carried = recounted(counted, was, base, delta.positions, in_force, proposal)
+        return compute() if carried is None else (base, carried)
+
+    key = ("marketing.compare", base_key, in_force.model_dump_json(), proposal.model_dump_json())
+    return memo(key, compute, update=update)[1]
