@@ -38,8 +38,9 @@ from sla_core.sla.context import load_setup
 from sla_core.sla.daily import build_report
 from sla_core.sla.handoff import current_rules_id
 from sla_core.sla.levels import service_levels
-from sla_core.sla.reassign import kept_breaches
+from sla_core.sla.reassign import KEPT_READS, kept_breaches
 from sla_core.stages import Disposition
+from sla_core.store import refresh
 from sla_core.store.memo import no_memo
 from sla_core.store.snapshot import Delta, Shared, read_leads
 from sla_core.terms import (
@@ -384,6 +385,33 @@ def test_a_reassignment_after_the_deadline_leaves_the_breach_with_the_owner_who_
         breach = session.exec(select(LeadEvent).where(LeadEvent.kind == "breach")).one()
     assert (breach.actor_id, breach.reason) == (ann.id, "disposition")
     assert breach.at == T0 + timedelta(hours=48)
+
+
+def test_the_kept_breaches_are_read_again_after_a_reassignment_not_after_a_touch(
+    engine: Engine,
+) -> None:
+    """Pages carry the kept breaches over a write that leaves `KEPT_READS` alone: a touch
+    does; the reassignment that records a breach does not; and it is the only writer."""
+    ann, bob, boss = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with Session(engine) as session:
+        before = refresh.load(engine, refresh.probe(session=session))
+    with session_scope(engine) as session:
+        leads.record_touch(session=session, lead_id=lead_id, kind="call", actor=ann,
+                           at=T0 + timedelta(hours=1))  # fmt: skip
+    with Session(engine) as session:
+        touched = refresh.load(engine, refresh.probe(session=session), before)
+    assert touched.delta is not None and touched.delta.leaves(touched.frame, KEPT_READS)
+    with session_scope(engine) as session:
+        leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                       seen_owner=ann.id, at=T0 + timedelta(hours=50))  # fmt: skip
+    with Session(engine) as session:
+        moved = refresh.load(engine, refresh.probe(session=session), touched)
+        assert len(kept_breaches(session=session)) == 1
+    assert moved.delta is not None and not moved.delta.leaves(moved.frame, KEPT_READS)
+    package = Path(leads.__file__).parent
+    writers = [p.name for p in package.rglob("*.py") if "kind=EventKind.BREACH" in p.read_text()]
+    assert writers == ["leads.py"]
 
 
 def test_a_reassignment_before_the_deadline_ends_the_clock_unjudged(engine: Engine) -> None:

@@ -18,7 +18,7 @@ from sla_core.sla.context import load_setup, setup_key
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.mail_settings import effective_config
 from sla_core.sla.mailer import SmtpConfig
-from sla_core.sla.reassign import kept_breaches, kept_updated
+from sla_core.sla.reassign import KEPT_READS, kept_breaches, kept_updated
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store import snapshot
 from sla_core.terms import AgreementContent
@@ -109,7 +109,7 @@ def _kept(shared: snapshot.Shared) -> pd.DataFrame:
         with db.session_scope(engine_for(db.database_url())) as session:
             return kept_updated(old, [int(i) for i in ids], session=session)
 
-    return shared.memo(("sla_kept_breaches",), compute, update=update)
+    return shared.memo(("sla_kept_breaches",), compute, update=update, reads=KEPT_READS)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from sla_core.models import Team, User
 from sla_core.periods import Period, PeriodKind, make_period, shift
 from sla_core.sla.clocks import retimed
 from sla_core.sla.context import load_setup
-from sla_core.sla.reassign import kept_breaches, kept_updated
+from sla_core.sla.reassign import KEPT_READS, kept_breaches, kept_updated
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store.memo import Memo as Memo  # the memo's one definition, for callers
 from sla_core.store.memo import no_memo as no_memo
@@ -147,7 +147,10 @@ def kept_of(*, session: Session, leads: pd.DataFrame, memo: Memo = no_memo) -> p
         return kept_updated(old, [int(i) for i in ids], session=session)
 
     return memo(
-        ("gamification.kept_breaches",), lambda: kept_breaches(session=session), update=update
+        ("gamification.kept_breaches",),
+        lambda: kept_breaches(session=session),
+        update=update,
+        reads=KEPT_READS,
     )
 
 

@@ -70,6 +70,14 @@ def _share(done: pd.Series, due: pd.Series) -> pd.Series:
 
 def _band(level: GaugeLevel, value: pd.Series, attainment: pd.Series, band: Band) -> pd.Series:
     """green / amber / red per group ("none" when nothing was due)."""
+    colours = _colours(level, value.to_numpy(dtype="float64"), attainment.to_numpy(), band)
+    return pd.Series(colours, index=value.index)
+
+
+def _colours(
+    level: GaugeLevel, value: np.ndarray, attainment: np.ndarray, band: Band
+) -> np.ndarray:
+    """`_band` on arrays."""
     if level is GaugeLevel.UNWORKED:
         colour = np.where(
             value <= float(band.green),
@@ -82,7 +90,7 @@ def _band(level: GaugeLevel, value: pd.Series, attainment: pd.Series, band: Band
             "green",
             np.where(attainment >= float(band.amber), "amber", "red"),
         )
-    return pd.Series(np.where(value.isna(), "none", colour), index=value.index)
+    return np.where(np.isnan(value), "none", colour)
 
 
 def gauge_table(
@@ -105,35 +113,39 @@ def gauge_table(
     """
     spec = _measures(levels, content, reps=reps, marketers=marketers, pace=pace)
     policy = content.service
-    parts = []
+    size = len(levels)
+    # one column of every level's rows each, built as arrays and framed once: a frame per
+    # level cost more than the figures (the page asks again after every write)
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in GAUGE_COLUMNS[2:]}
     for level, (value, target, done, due) in spec.items():
-        goal = pd.Series(target, index=levels.index, dtype="float64")
+        shown = np.asarray(value.to_numpy(dtype="float64", na_value=np.nan))
+        goal = np.broadcast_to(np.asarray(target, dtype="float64"), (size,))
         if level is GaugeLevel.UNWORKED:
-            attainment = pd.Series(np.where(value <= 0, 100.0, 0.0), index=levels.index)
+            attainment = np.where(shown <= 0, 100.0, 0.0)
         else:
-            attainment = (100.0 * value / goal.where(goal > 0)).fillna(100.0).where(value.notna())
-        parts.append(
-            pd.DataFrame(
-                {
-                    "group": levels.index,
-                    "level": level.value,
-                    "value": value.to_numpy(),
-                    "target": goal.to_numpy(),
-                    "attainment": attainment.to_numpy(),
-                    "band": _band(level, value, attainment, getattr(policy.bands, level.value)),
-                    "done": done.to_numpy(dtype="int64"),
-                    "due": due.to_numpy(dtype="int64"),
-                    "percent": level in PERCENT_LEVELS,
-                    "running": _running(levels, level),
-                    "won_in_period": (
-                        levels["won"].to_numpy(dtype="int64")
-                        if level is GaugeLevel.CONVERSION
-                        else np.zeros(len(levels), dtype="int64")
-                    ),
-                }
-            )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(goal > 0, 100.0 * shown / np.where(goal > 0, goal, 1.0), 100.0)
+            attainment = np.where(np.isnan(shown), np.nan, share)
+        parts["value"].append(shown)
+        parts["target"].append(goal)
+        parts["attainment"].append(attainment)
+        parts["band"].append(_colours(level, shown, attainment, getattr(policy.bands, level.value)))
+        parts["done"].append(done.to_numpy(dtype="int64"))
+        parts["due"].append(due.to_numpy(dtype="int64"))
+        parts["percent"].append(np.full(size, level in PERCENT_LEVELS))
+        parts["running"].append(_running(levels, level))
+        parts["won_in_period"].append(
+            levels["won"].to_numpy(dtype="int64")
+            if level is GaugeLevel.CONVERSION
+            else np.zeros(size, dtype="int64")
         )
-    return pd.concat(parts, ignore_index=True)[list(GAUGE_COLUMNS)]
+    count = len(spec)
+    columns: dict[str, object] = {
+        "group": levels.index[np.tile(np.arange(size), count)],
+        "level": np.repeat([level.value for level in spec], size),
+    }
+    columns.update({name: np.concatenate(arrays) for name, arrays in parts.items()})
+    return pd.DataFrame(columns, index=pd.RangeIndex(size * count))[list(GAUGE_COLUMNS)]
 
 
 Measure = tuple[pd.Series, object, pd.Series, pd.Series]

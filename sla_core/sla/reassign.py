@@ -62,6 +62,9 @@ def plan_reassignment(
 
 
 KEPT_COLUMNS = ("lead_id", "owner_id", "clock", "since")
+# A kept breach is recorded only by a reassignment (`leads.reassign`), which writes these
+# columns of its lead: a write that leaves them alone (a touch) leaves the kept breaches.
+KEPT_READS: tuple[str, ...] = ("owner_id", "assigned_at")
 
 
 def kept_breaches(*, session: Session, lead_ids: Sequence[int] | None = None) -> pd.DataFrame:

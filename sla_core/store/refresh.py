@@ -31,7 +31,7 @@ from sla_core.store.snapshot import (
     SNAPSHOT_COLUMNS,
     Delta,
     Shared,
-    differs,
+    differs_at,
     read_leads,
     read_table,
 )
@@ -293,7 +293,7 @@ def _replaced(
     for name in old.columns:
         before = old[name]
         after = rows[name]
-        differ = differs(before.iloc[at], after)
+        differ = differs_at(before, at, after)
         if not differ.any():
             continue
         moved |= differ

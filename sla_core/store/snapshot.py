@@ -477,8 +477,16 @@ def data_revision(*, session: Session) -> str:
 
 def differs(old: pd.Series, new: pd.Series) -> np.ndarray:
     """Per row: whether the values differ (missing equals missing), whatever the types."""
-    a = old.astype("object").to_numpy()
-    b = new.astype("object").to_numpy()
+    return _differ(old.astype("object").to_numpy(), new.astype("object").to_numpy())
+
+
+def differs_at(column: pd.Series, at: np.ndarray, new: pd.Series) -> np.ndarray:
+    """`differs(column.iloc[at], new)` without a Series of the rows taken: a refresh asks
+    it of every column for a few rows, and the Series cost more than the comparison."""
+    return _differ(np.asarray(column.array[at], dtype=object), np.asarray(new.array, dtype=object))
+
+
+def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     missing_a, missing_b = pd.isna(a), pd.isna(b)
     both = ~missing_a & ~missing_b
     out = missing_a != missing_b
