@@ -1,7 +1,8 @@
 """What the last full quarter looked like, beside each number the workshop agrees on.
 
 Pure functions of the lead snapshot (never mutated) and the people frame; the quarter is
-cut in the organisation's zone and calendar (`sla_core.periods`).
+cut in the organisation's zone and calendar (`sla_core.periods`). `last_quarter` is the
+definition; the page's figures are kept per lead (`quarter`, `memo_last_quarter`) and equal it.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def last_quarter(
     in working time): of the leads due, the share met; of the MQLs handed off, the share won.
     `kept`: the breaches reassignments left with the owners who missed them
     (`reassign.kept_breaches`), counted due and not met as Compliance counts them.
+    Every lead is read: the page keeps the same figures per lead instead (`memo_last_quarter`).
     """
     setup = setup or WorkSetup()
     content = content or AgreementContent()
