@@ -62,12 +62,13 @@ with session_scope(get_engine()) as session:
 
 snap = current_snapshot()
 ref = now()
-# last quarter's figures: once per data revision, minute and settings (a rerun only draws)
+# last quarter's figures: once per data revision, minute and settings (a rerun only draws);
+# a write or a new minute judges again only the leads it changed and the clocks still running
 with session_scope(get_engine()) as session:  # the kept breaches, read when computed
     history = figures.memo_last_quarter(
         snap.frame, actor=user, memo=snap.memo, ref=ref, content=content, setup=setup,
         calendar=calendar(),  # last quarter as the reader counts quarters (fa: Jalali seasons)
-        session=session,
+        session=session, earlier=snap.earlier, delta=snap.delta,  # a new minute: carried on
     )  # fmt: skip
 
 st.title(_("SLA workshop"))

@@ -154,7 +154,7 @@ def test_criteria_reuses_its_preview_and_scores_a_new_lead(
 @pytest.mark.parametrize(
     ("page", "owner", "name"),
     [
-        ("pages/workshop.py", figures, "last_quarter"),
+        ("pages/workshop.py", figures, "history_of"),  # compute or carried: once a revision
         ("pages/targets.py", calculator, "history_defaults"),
     ],
 )

@@ -1,31 +1,40 @@
 """What the last full quarter looked like, beside each number the workshop agrees on.
 
 Pure functions of the lead snapshot (never mutated) and the people frame; the quarter is
-cut in the organisation's zone and calendar (`sla_core.periods`).
+cut in the organisation's zone and calendar (`sla_core.periods`). `last_quarter` is the
+definition; the page's figures are kept per lead (`quarter`, `memo_last_quarter`) and equal it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
 from sla_core.access import require_organisation_figures
+from sla_core.agreement import quarter
 from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Figure, Message, PeriodText
 from sla_core.models import User
-from sla_core.periods import Calendar, quarter_containing, shift
+from sla_core.periods import Calendar, Period, quarter_containing, shift
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.context import setup_key
 from sla_core.sla.levels import service_levels
-from sla_core.sla.reassign import kept_breaches
+from sla_core.sla.reassign import kept_of
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store.memo import Memo
+from sla_core.store.snapshot import Delta
 from sla_core.terms import AgreementContent
 
 MONTHS_PER_QUARTER = 3
+# `Shared.earlier`: what a memo key holds under an earlier stamp (stamp, value, whether it
+# is the previous revision's), to bring the last minute's figures forward.
+Earlier = Callable[[Hashable], tuple[Hashable, Any, bool] | None]
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,7 @@ def last_quarter(
     in working time): of the leads due, the share met; of the MQLs handed off, the share won.
     `kept`: the breaches reassignments left with the owners who missed them
     (`reassign.kept_breaches`), counted due and not met as Compliance counts them.
+    Every lead is read: the page keeps the same figures per lead instead (`memo_last_quarter`).
     """
     setup = setup or WorkSetup()
     content = content or AgreementContent()
@@ -119,6 +129,34 @@ def last_quarter(
     )
 
 
+def history_of(period: Period, counted: quarter.Counts) -> History:
+    """The figures `last_quarter` gives, from the quarter's counts (`quarter.counts`)."""
+    reps = int(counted.per_rep.size)
+    per_rep = counted.per_rep / MONTHS_PER_QUARTER
+    return History(
+        period=PeriodText(period),
+        mqls_per_marketer=_per_head(pd.Series([counted.mqls]), counted.marketers),
+        conversion_pct=None
+        if counted.received == 0
+        else 100.0 * counted.converted / counted.received,
+        opportunities_per_rep=_per_head(pd.Series([counted.opportunities]), reps),
+        min_mqls_per_rep=None if reps == 0 else float(per_rep.min()),
+        max_mqls_per_rep=None if reps == 0 else float(per_rep.max()),
+        quality_pct=None if counted.assigned == 0 else 100.0 * counted.qualified / counted.assigned,
+        disposition_in_window_pct=None
+        if counted.due == 0
+        else 100.0 * counted.in_time / counted.due,
+    )
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The quarter's shares per lead and the figures read from them with the kept breaches."""
+
+    shares: quarter.Quarter
+    history: History
+
+
 def memo_last_quarter(
     leads: pd.DataFrame,
     *,
@@ -129,21 +167,46 @@ def memo_last_quarter(
     setup: WorkSetup,
     calendar: Calendar,
     session: Session,
+    earlier: Earlier | None = None,
+    delta: Delta | None = None,
 ) -> History:
     """`last_quarter` of the whole snapshot `leads`, once per data revision, minute and
     settings (`memo`), for those who see the organisation's figures (checked first); the
-    kept breaches (`reassign.kept_breaches`) are read from `session` when it is computed
-    (a breach is recorded by a write: a new data revision)."""
-    require_organisation_figures(actor)
+    kept breaches (`reassign.kept_breaches`) are read from `session` once per revision,
+    after a write the changed leads' only (a breach is recorded by a write that stamps its
+    lead).
 
-    def compute() -> History:
-        kept = kept_breaches(session=session)
-        return last_quarter(
-            leads, ref=ref, content=content, setup=setup, calendar=calendar, kept=kept
-        )
+    Kept per lead (`quarter.Quarter`): after a write only the changed leads, and those whose
+    disposition clock still ran, are judged again (`quarter.carried`); a new minute brings
+    the last minute's shares forward the same way when `earlier` (the snapshot's
+    `Shared.earlier`) finds them, and `delta` (its `Shared.delta`) says what the write
+    between changed when they are the previous revision's."""
+    require_organisation_figures(actor)
+    kept = kept_of(session=session, leads=leads, memo=memo)
+    period = shift(quarter_containing(ref, zone=setup.zone, calendar=calendar), -1)
+    key = ("workshop.last_quarter", calendar, *setup_key(content, setup))
+
+    def read(shares: quarter.Quarter) -> _Kept:
+        return _Kept(shares, history_of(period, quarter.counts(shares, kept)))
+
+    def carried(old: quarter.Quarter, changed: np.ndarray) -> _Kept:
+        if old.period != period or ref < old.ref:  # another quarter, or the clock went back
+            return read(quarter.counted(leads, period, content, ref, setup))
+        return read(quarter.carried(old, leads, changed, content, ref, setup))
+
+    def compute() -> _Kept:
+        older = None if earlier is None else earlier(key)
+        old = None if older is None else older[1]
+        if isinstance(old, _Kept):
+            if not older or not older[2]:  # this revision's, an earlier minute
+                return carried(old.shares, np.zeros(0, dtype=np.int64))
+            if delta is not None:  # the previous revision's: the written leads too
+                return carried(old.shares, delta.positions)
+        return read(quarter.counted(leads, period, content, ref, setup))
 
     return memo(
-        ("workshop.last_quarter", calendar, *setup_key(content, setup)),
+        key,
         compute,
         stamp=int(ref.timestamp() // 60),
-    )
+        update=lambda old, change: carried(old.shares, change.positions),
+    ).history

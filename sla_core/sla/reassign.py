@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlmodel import Session, col, select
 
 from sla_core.models import LeadEvent
 from sla_core.stages import EventKind
+from sla_core.store.memo import Memo
 from sla_core.terms import AgreementContent
+
+if TYPE_CHECKING:
+    from sla_core.store.snapshot import Delta
 
 
 def overdue_for_reassignment(
@@ -98,3 +103,16 @@ def kept_updated(old: pd.DataFrame, lead_ids: Sequence[int], *, session: Session
     if fresh.empty:
         return in_order(rest)
     return in_order(pd.concat([rest, fresh], ignore_index=True) if len(rest) else fresh)
+
+
+def kept_of(*, session: Session, leads: pd.DataFrame, memo: Memo) -> pd.DataFrame:
+    """`kept_breaches` once per data revision of the shared snapshot `leads` (whose memo
+    `memo` is), and after a write only the changed leads' read again (`kept_updated`: a
+    breach is recorded by a write that stamps its lead). The entry Compliance's views read
+    (`ui.sla_data`), under the same key."""
+
+    def update(old: pd.DataFrame, delta: Delta) -> pd.DataFrame:
+        ids = leads["id"].to_numpy()[delta.positions]
+        return kept_updated(old, [int(i) for i in ids], session=session)
+
+    return memo(("sla_kept_breaches",), lambda: kept_breaches(session=session), update=update)
