@@ -32,6 +32,7 @@ from sla_core.models import AuditEntry, Lead, LeadEvent, Role, Team, TeamKind, U
 from sla_core.org import OrgSettings, save_org_settings
 from sla_core.people import users
 from sla_core.periods import Calendar, month_containing
+from sla_core.sla import reassign
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.cohorts import requalified_in
 from sla_core.sla.context import load_setup
@@ -693,13 +694,13 @@ def test_the_shared_leaderboard_sees_a_kept_breach_the_next_write_left(
                       columns=frozenset(frame.columns))  # fmt: skip
         second = Shared("r2", frame, before=first, delta=delta)
         reread = []
-        real = service.kept_updated
+        real = reassign.kept_updated
 
         def spy(*args: object, **kwargs: object) -> pd.DataFrame:
             reread.append(kwargs.get("lead_ids", args[1] if len(args) > 1 else None))
             return real(*args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(service, "kept_updated", spy)
+        monkeypatch.setattr(reassign, "kept_updated", spy)
         with session_scope(engine) as session:
             board = board_of_march(session, second, boss)
     finally:

@@ -18,7 +18,7 @@ from sla_core.sla.context import load_setup, setup_key
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.mail_settings import effective_config
 from sla_core.sla.mailer import SmtpConfig
-from sla_core.sla.reassign import KEPT_READS, kept_breaches, kept_updated
+from sla_core.sla.reassign import kept_of
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store import snapshot
 from sla_core.terms import AgreementContent
@@ -96,20 +96,10 @@ def sla_view(owner_id: int | None) -> SlaView:
 
 
 def _kept(shared: snapshot.Shared) -> pd.DataFrame:
-    """The breaches reassignments left (`reassign.kept_breaches`), read once per data
-    revision: after a write only the changed leads' are read again (every breach is
-    recorded by a write that stamps its lead, so the lead is among the changed rows)."""
-
-    def compute() -> pd.DataFrame:
-        with db.session_scope(engine_for(db.database_url())) as session:
-            return kept_breaches(session=session)
-
-    def update(old: pd.DataFrame, delta: snapshot.Delta) -> pd.DataFrame:
-        ids = shared.frame["id"].to_numpy()[delta.positions]
-        with db.session_scope(engine_for(db.database_url())) as session:
-            return kept_updated(old, [int(i) for i in ids], session=session)
-
-    return shared.memo(("sla_kept_breaches",), compute, update=update, reads=KEPT_READS)
+    """The breaches reassignments left (`reassign.kept_of`: once per data revision, after a
+    write only the changed leads' read again; the entry the Workshop and Leaderboard read)."""
+    with db.session_scope(engine_for(db.database_url())) as session:
+        return kept_of(session=session, leads=shared.frame, memo=shared.memo)
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from sla_core.gamification.rulebook import PeriodRules, rules_for
 from sla_core.gamification.tally import BoardTally, SlotCounts
 from sla_core.models import Team, User
 from sla_core.periods import Period, PeriodKind, make_period, shift
+from sla_core.sla import reassign
 from sla_core.sla.clocks import retimed
 from sla_core.sla.context import load_setup
-from sla_core.sla.reassign import KEPT_READS, kept_breaches, kept_updated
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store.memo import Memo as Memo  # the memo's one definition, for callers
 from sla_core.store.memo import no_memo as no_memo
@@ -138,20 +138,9 @@ class Inputs:
 
 def kept_of(*, session: Session, leads: pd.DataFrame, memo: Memo = no_memo) -> pd.DataFrame:
     """The breaches reassignments left with the owners who missed them
-    (`reassign.kept_breaches`, what Compliance counts): with a shared snapshot once per data
-    revision, and after a write only the changed leads' read again (a breach is recorded by
-    a write that stamps its lead). `leads`: the whole snapshot when `memo` is its memo."""
-
-    def update(old: pd.DataFrame, delta: Delta) -> pd.DataFrame:
-        ids = leads["id"].to_numpy()[delta.positions]
-        return kept_updated(old, [int(i) for i in ids], session=session)
-
-    return memo(
-        ("gamification.kept_breaches",),
-        lambda: kept_breaches(session=session),
-        update=update,
-        reads=KEPT_READS,
-    )
+    (`reassign.kept_breaches`, what Compliance counts): with a shared snapshot the entry
+    every page reads (`reassign.kept_of`). `leads`: the whole snapshot when `memo` is its memo."""
+    return reassign.kept_of(session=session, leads=leads, memo=memo)
 
 
 def inputs(

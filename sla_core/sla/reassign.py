@@ -115,4 +115,9 @@ def kept_of(*, session: Session, leads: pd.DataFrame, memo: Memo) -> pd.DataFram
         ids = leads["id"].to_numpy()[delta.positions]
         return kept_updated(old, [int(i) for i in ids], session=session)
 
-    return memo(("sla_kept_breaches",), lambda: kept_breaches(session=session), update=update)
+    return memo(
+        ("sla_kept_breaches",),
+        lambda: kept_breaches(session=session),
+        update=update,
+        reads=KEPT_READS,  # a touch leaves them as they were
+    )
