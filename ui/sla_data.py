@@ -117,7 +117,8 @@ def _rescored(
     content: AgreementContent,
     setup: WorkSetup,
 ) -> _Scored:
-    """`old` brought to this revision: the new and changed leads scored again."""
+    """`old` brought to this revision: the new and changed leads scored again (an array
+    they leave as it was is shared: the arrays are never written once built)."""
     take, rows = shared.fresh_rows(old.index, frame)
     computed = exempt_leads(frame.iloc[rows], content, setup)
     kept = len(old.index)
@@ -129,6 +130,9 @@ def _rescored(
         (computed.exempt, computed.score, computed.threshold),
         strict=True,
     ):
+        if in_place and len(take) == kept and np.array_equal(before[rows], now_):
+            parts.append(before)  # a write that left the scores alone (a touch): shared
+            continue
         if in_place:
             values = np.empty(len(take), dtype=np.asarray(before).dtype)
             values[:kept] = before

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.extensions import ExtensionArray
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -379,7 +380,7 @@ class Shared:
         for name in previous.columns:
             before = previous[name].array
             if same_place and len(take) == kept:  # rows kept their places: copy-on-write
-                if not len(rows) or not differs(pd.Series(before.take(rows)), computed[name]).any():
+                if not len(rows) or not differs_at(before, rows, computed[name]).any():
                     columns[str(name)] = before  # unchanged: shared with the previous value
                     continue
                 values = before.copy()
@@ -480,10 +481,11 @@ def differs(old: pd.Series, new: pd.Series) -> np.ndarray:
     return _differ(old.astype("object").to_numpy(), new.astype("object").to_numpy())
 
 
-def differs_at(column: pd.Series, at: np.ndarray, new: pd.Series) -> np.ndarray:
+def differs_at(column: pd.Series | ExtensionArray, at: np.ndarray, new: pd.Series) -> np.ndarray:
     """`differs(column.iloc[at], new)` without a Series of the rows taken: a refresh asks
     it of every column for a few rows, and the Series cost more than the comparison."""
-    return _differ(np.asarray(column.array[at], dtype=object), np.asarray(new.array, dtype=object))
+    values = column.array if isinstance(column, pd.Series) else column
+    return _differ(np.asarray(values[at], dtype=object), np.asarray(new.array, dtype=object))
 
 
 def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
