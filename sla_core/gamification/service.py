@@ -240,8 +240,15 @@ class _Kept:
     digest: str
 
     @staticmethod
-    def of(counted: BoardTally, clocks: int) -> _Kept:
-        slots = [counted.slot(i) for i in range(len(counted.spans))]
+    def of(counted: BoardTally, clocks: int, before: _Kept | None = None) -> _Kept:
+        """`before`: the counts this was brought up to date from; a span whose counts a
+        write left as they were keeps its slot (framing each costs more than the count)."""
+        slots = [
+            before.slots[i]
+            if before is not None and counted.same_span(before.tally, i)
+            else counted.slot(i)
+            for i in range(len(counted.spans))
+        ]
         return _Kept(counted, clocks, slots, counted.digest())
 
 
@@ -270,7 +277,7 @@ def counts_of(
             return compute()
         take, rows = delta.fresh_rows(old.tally.index, data.leads)
         counted = tally.retally(old.tally, data.leads, clocked.frame, take, rows, data.kept)
-        return _Kept.of(counted, clocked.serial)
+        return _Kept.of(counted, clocked.serial, old)
 
     key = (
         "gamification.board_tally",

@@ -201,6 +201,22 @@ class BoardTally:
             found.update(self.kept.to_json(orient="split", date_unit="us").encode())
         return found.hexdigest()
 
+    def same_span(self, other: BoardTally, position: int) -> bool:
+        """Whether the span at `position` has the same counts here as in `other` (same
+        people, counts, latest deadline and kept breaches): its slot can be taken over."""
+        mine, theirs = self.counts, other.counts
+        if not np.array_equal(mine.people, theirs.people) or self.spans != other.spans:
+            return False
+        if (self.kept is None) != (other.kept is None) or (
+            self.kept is not None and other.kept is not None and not self.kept.equals(other.kept)
+        ):
+            return False
+        return (
+            bool(self.latest[position] == other.latest[position])
+            and np.array_equal(mine.sales[:, position, :], theirs.sales[:, position, :])
+            and np.array_equal(mine.marketing[:, position, :], theirs.marketing[:, position, :])
+        )
+
     def slot(self, position: int) -> SlotCounts:
         """The counts of the span at `position`, framed as `board.slot_counts` frames them."""
         people = pd.Index(self.counts.people, dtype=np.int64)
@@ -269,7 +285,10 @@ def _pick(part: Shares, rows: np.ndarray) -> Shares:
 
 
 def _splice(before: np.ndarray, rows: np.ndarray, fresh: np.ndarray, size: int) -> np.ndarray:
-    """`before` (the leads kept their places; `size` - len(before) added), `rows` set."""
+    """`before` (the leads kept their places; `size` - len(before) added), `rows` set;
+    `before` itself when that changes nothing (these arrays are never written once built)."""
+    if size == len(before) and np.array_equal(before[rows], fresh):
+        return before
     out = np.empty(size, dtype=before.dtype)
     out[: len(before)] = before
     out[rows] = fresh
