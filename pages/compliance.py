@@ -13,7 +13,7 @@ from sla_core.exporting import safe_csv, safe_xlsx
 from sla_core.models import TeamKind
 from sla_core.org import load_org_settings
 from sla_core.people.roster import working_reps
-from sla_core.sla import charts, cohorts, scoped, views
+from sla_core.sla import charts, scoped, views
 from sla_core.sla.context import load_heads, sales_teams
 from sla_core.sla.daily import build_report, report_recipients, send_daily_report
 from sla_core.sla.gauges import MARKETING_GAUGES, GaugeLevel, pace_of
@@ -209,7 +209,7 @@ def live() -> None:
             delta_arrow="off",
             border=True,
         )
-    show_gauges(view, gauges, cohorts.requalified_in(view.leads, period, rows))
+    show_gauges(view, gauges, scoped.requalified(within, rows, actor=user, memo=memo))
     st.caption(
         _("Live: recomputed at {time} UTC; leads reload only when they change.").format(
             time=digits(f"{view.ref:%H:%M:%S}")

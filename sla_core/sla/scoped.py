@@ -19,6 +19,7 @@ from sla_core.access import Permission, require
 from sla_core.models import User
 from sla_core.periods import Period
 from sla_core.sla import views
+from sla_core.sla.cohorts import requalified_in
 from sla_core.sla.gauges import GaugeLevel
 from sla_core.sla.levels import MARKETING_READS, marketing_levels
 from sla_core.sla.tally import Tally
@@ -68,6 +69,17 @@ def rows(within: InScope, *, actor: User, memo: Memo) -> np.ndarray:
     return memo(
         ("sla_rows", *within.key),
         lambda: views.scope_mask(within.leads, within.scope, within.heads),
+    )
+
+
+def requalified(within: InScope, scoped: np.ndarray, *, actor: User, memo: Memo) -> int:
+    """The scope's leads re-qualified from the backlog in the period (`cohorts.requalified_in`;
+    `scoped`: `rows(within)`), carried over a write that leaves what it reads alone."""
+    may_see(actor, within.scope)
+    return memo(
+        ("sla_requalified", *within.key),
+        partial(requalified_in, within.leads, within.period, scoped),
+        reads=("requalified_at", "owner_id", "marketer_id"),  # the date and who the scope is
     )
 
 

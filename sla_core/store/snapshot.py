@@ -260,6 +260,7 @@ class Shared:
             self._before._before = None  # keep one step back only: no chain of old frames
         self._limit = limit
         self._memo: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
+        self._fresh: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._lock = threading.Lock()
 
     def _carried(self, key: Hashable, stamp: Hashable) -> tuple[bool, Any]:
@@ -357,11 +358,21 @@ class Shared:
         there) and the positions in `view` of the rows to compute again (new or changed)."""
         assert self.delta is not None
         labels = view.index
+        # the whole frame's answer depends on the lengths alone: a page's figures all ask it
+        whole = (len(previous), len(labels)) if _counting(previous) and _counting(labels) else None
+        if whole is not None and whole in self._fresh:
+            return self._fresh[whole]
         take = _positions(previous, labels)
         fresh = take < 0
         at = labels.get_indexer(self.frame.index[self.delta.positions])  # the changed rows
         fresh[at[at >= 0]] = True
-        return take, np.flatnonzero(fresh)
+        rows = np.flatnonzero(fresh)
+        if whole is not None:
+            rows.flags.writeable = False
+            if take.flags.writeable:
+                take.flags.writeable = False
+            self._fresh[whole] = (take, rows)
+        return take, rows
 
     def spliced(
         self,
