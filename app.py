@@ -11,7 +11,6 @@ from sla_core.db import database_url, session_scope
 from sla_core.i18n import languages
 from sla_core.models import Role
 from sla_core.people import first_run
-from sla_core.store.process import tune_process
 from ui.auth import request_logout, sign_in
 from ui.data import current_user, open_engine, warm_up
 from ui.i18n import _, remember_org_settings, rtl, use_language
@@ -23,7 +22,6 @@ from ui.widgets import agreement_status, end_screen, plain
 # the tab icon is a file the app serves itself: a ":material/...:" icon is fetched from Google
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 st.set_page_config(page_title="LeadPact", page_icon=str(FAVICON), layout="wide")
-tune_process()  # a server's numbers: small memory pages, fewer garbage collections
 
 
 def main() -> None:
