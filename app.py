@@ -11,6 +11,7 @@ from sla_core.db import database_url, session_scope
 from sla_core.i18n import languages
 from sla_core.models import Role
 from sla_core.people import first_run
+from sla_core.store.process import freeze_imports
 from ui.auth import request_logout, sign_in
 from ui.data import current_user, open_engine, warm_up
 from ui.i18n import _, remember_org_settings, rtl, use_language
@@ -22,6 +23,7 @@ from ui.widgets import agreement_status, end_screen, plain
 # the tab icon is a file the app serves itself: a ":material/...:" icon is fetched from Google
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 st.set_page_config(page_title="LeadPact", page_icon=str(FAVICON), layout="wide")
+freeze_imports()  # the modules' objects stay for good: the collector need not walk them
 
 
 def main() -> None:
