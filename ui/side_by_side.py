@@ -7,6 +7,7 @@ out the same table as CSV and Excel through `sla_core.exporting`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 import pandas as pd
@@ -77,25 +78,28 @@ def section(
     team_names = teams[side]
     key = ("sla_side_by_side", side, grouping, period.label, setup_key(view.content, view.setup),
            repr(heads), repr(sorted(team_names.items())))  # fmt: skip
-    found = view.shared.memo(
-        key,
-        lambda: board(
-            Inputs(
-                view.leads,
-                view.clocks,
-                view.content,
-                period,
-                view.ref,
-                view.kept,
-                _by_owner(view, period) if side is Side.SALES else None,
-            ),  # fmt: skip
+    counted = _by_owner(view, period) if side is Side.SALES else None
+
+    def compute() -> Board:
+        return board(
+            Inputs(view.leads, view.clocks, view.content, period, view.ref, view.kept, counted),
             heads,
             side=side,
             grouping=grouping,
             teams=team_names,
-        ),
-        stamp=view.ref,
-    )
+        )
+
+    if counted is None:
+        found = view.shared.memo(key, compute, stamp=view.ref)
+    else:  # sales: a pure function of the counts per owner and the minute (the pace)
+        kept = "" if view.kept is None else view.kept.to_json(date_unit="us")
+        digest = hashlib.blake2b(counted.counts.tobytes(), digest_size=16).hexdigest()
+        found = view.shared.memo(
+            (*key, kept, counted.counts.shape, digest),
+            compute,
+            stamp=int(view.ref.timestamp() // 60),
+            reads=(),  # carried over a write that changes no count
+        )
     if not found.groups:
         st.info(_("Nobody on this side counts yet: place people in a team first."))
         return

@@ -107,9 +107,38 @@ def _gauge_tally(within: InScope, memo: Memo) -> Tally | None:
     )
 
 
+def _counted_key(within: InScope, counted: Tally | None) -> tuple[Hashable, ...]:
+    """What a sales figure read from `counted` depends on beside the scope: the counts
+    themselves and the kept breaches. Keyed by them for the clocks' minute (the pace of
+    count targets moves with the minute), the figure is carried over a write that changes
+    no count (`reads=()`), and computed again by one that does."""
+    if counted is None:
+        return ()
+    kept = "" if within.kept is None else within.kept.to_json(date_unit="us")
+    return (kept, counted.table.to_json())
+
+
 def gauges(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
     """The scope's gauges for the period (`views.scope_gauges`)."""
     may_see(actor, within.scope)
+    counted = _gauge_tally(within, memo)
+    if counted is not None:  # sales: a pure function of the counts and the minute
+        return memo(
+            ("sla_gauges", *within.key, *_counted_key(within, counted)),
+            lambda: views.scope_gauges(
+                within.leads,
+                within.clocks,
+                within.content,
+                within.period,
+                within.ref,
+                within.scope,
+                within.heads,
+                within.kept,
+                counted,
+            ),  # fmt: skip
+            stamp=int(within.ref.timestamp() // 60),
+            reads=(),
+        )
     return memo(
         ("sla_gauges", *within.key),
         lambda: views.scope_gauges(
