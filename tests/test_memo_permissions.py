@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
@@ -23,6 +24,7 @@ from sla_core.models import Role, User
 from sla_core.overview import scoped as overview
 from sla_core.periods import Calendar, Period, PeriodKind, make_period
 from sla_core.sla import scoped, views
+from sla_core.sla.tally import Tally
 from sla_core.store.snapshot import Shared
 from sla_core.terms import AgreementContent
 from tests.test_route_run import seed as seed_routing
@@ -54,7 +56,13 @@ def test_a_rep_is_refused_the_company_gauges_a_manager_memoised() -> None:
         leads(), pd.DataFrame(), AgreementContent(), ("setup",), REF,
         views.Scope(), HEADS, period(), "2026-03",
     )  # fmt: skip
-    shared.memo(("sla_gauges", *within.key), lambda: MEMOISED, stamp=REF)
+    # the sales gauges are keyed by the counts they are read from, for the clocks' minute
+    counted = Tally([], pd.RangeIndex(0), {}, np.zeros(0, dtype=np.uint32),
+                    pd.DataFrame({"mqls": [3]}))  # fmt: skip
+    minute = int(REF.timestamp() // 60)
+    shared.memo(("sla_gauge_tally", *within.key, ""), lambda: counted, stamp=minute)
+    key = ("sla_gauges", *within.key, *scoped._counted_key(within, counted))  # noqa: SLF001
+    shared.memo(key, lambda: MEMOISED, stamp=minute)
     manager = person(1, Role.SALES_MANAGER)
     assert scoped.gauges(within, actor=manager, memo=shared.memo) is MEMOISED
     with pytest.raises(PermissionDenied):

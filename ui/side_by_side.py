@@ -62,20 +62,17 @@ def _by_owner(view: SlaView, period: Period) -> tally.ByOwner:
     )
 
 
-def section(
+def _board(
     view: SlaView,
     heads: Heads,
-    *,
     period: Period,
-    names: Mapping[int, str],
-    teams: Mapping[Side, Mapping[int, str]],
-    titles: Mapping[GaugeLevel, str],
-    may_export: bool,
-) -> None:
-    """The section: pick the side and people or teams; the table; its downloads."""
-    st.subheader(_("All reps"))
-    side, grouping = _pickers()
-    team_names = teams[side]
+    side: Side,
+    grouping: Grouping,
+    team_names: Mapping[int, str],
+) -> Board:
+    """The side's board for the period, once per revision and instant; the sales side's is
+    a pure function of the counts per owner and the minute (the pace of count targets), so
+    a write that changes no count carries it over."""
     key = ("sla_side_by_side", side, grouping, period.label, setup_key(view.content, view.setup),
            repr(heads), repr(sorted(team_names.items())))  # fmt: skip
     counted = _by_owner(view, period) if side is Side.SALES else None
@@ -90,16 +87,34 @@ def section(
         )
 
     if counted is None:
-        found = view.shared.memo(key, compute, stamp=view.ref)
-    else:  # sales: a pure function of the counts per owner and the minute (the pace)
-        kept = "" if view.kept is None else view.kept.to_json(date_unit="us")
-        digest = hashlib.blake2b(counted.counts.tobytes(), digest_size=16).hexdigest()
-        found = view.shared.memo(
-            (*key, kept, counted.counts.shape, digest),
-            compute,
-            stamp=int(view.ref.timestamp() // 60),
-            reads=(),  # carried over a write that changes no count
-        )
+        found: Board = view.shared.memo(key, compute, stamp=view.ref)
+        return found
+    kept = "" if view.kept is None else view.kept.to_json(date_unit="us")
+    digest = hashlib.blake2b(counted.counts.tobytes(), digest_size=16).hexdigest()
+    carried: Board = view.shared.memo(
+        (*key, kept, counted.counts.shape, digest),
+        compute,
+        stamp=int(view.ref.timestamp() // 60),
+        reads=(),  # carried over a write that changes no count
+    )
+    return carried
+
+
+def section(
+    view: SlaView,
+    heads: Heads,
+    *,
+    period: Period,
+    names: Mapping[int, str],
+    teams: Mapping[Side, Mapping[int, str]],
+    titles: Mapping[GaugeLevel, str],
+    may_export: bool,
+) -> None:
+    """The section: pick the side and people or teams; the table; its downloads."""
+    st.subheader(_("All reps"))
+    side, grouping = _pickers()
+    team_names = teams[side]
+    found = _board(view, heads, period, side, grouping, team_names)
     if not found.groups:
         st.info(_("Nobody on this side counts yet: place people in a team first."))
         return
