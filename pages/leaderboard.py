@@ -17,7 +17,7 @@ from sla_core.gamification.advice import UNITS
 from sla_core.gamification.standings import MARKETING_SIDE, SALES_SIDE, TIE_RULE
 from sla_core.models import Role
 from sla_core.org import load_org_settings
-from sla_core.periods import PeriodKind, parse_period
+from sla_core.periods import Calendar, PeriodKind, parse_period
 from sla_core.terms import PointLevel
 from ui import tables
 from ui.amounts import amount_input
@@ -307,6 +307,17 @@ with teams_tab:
             spec=spec("team_trend", lambda: charts.trend(view.trend_teams, teams, _)),
             key="leaderboard_team_trend",
         )
+
+
+def stored_period(label: str, calendar: object) -> str:
+    """A closed period's stored label ("1405-Q2") in the reader's words, or as stored."""
+    try:
+        found = parse_period(label, zone=org.time_zone, calendar=Calendar(str(calendar)))
+    except ValueError:
+        return label
+    return period_name(found)
+
+
 with badges_tab:
     if frozen is not None:
         st.subheader(_("Stored when {period} was closed").format(period=period_name(period)))
@@ -332,8 +343,16 @@ with badges_tab:
         if view.my_badges.empty:
             st.caption(_("None yet: they are awarded when a period is closed."))
         else:
+            named = view.my_badges.assign(  # each period in the reader's words and calendar
+                period=[
+                    stored_period(label, calendar)
+                    for label, calendar in zip(
+                        view.my_badges["period"], view.my_badges["calendar"], strict=True
+                    )
+                ]
+            )
             my_badges = lb.table(
-                badge_words(view.my_badges), {k: _(v) for k, v in lb.MY_BADGE_TABLE.items()}
+                badge_words(named), {k: _(v) for k, v in lb.MY_BADGE_TABLE.items()}
             )
             tables.dataframe(
                 my_badges,

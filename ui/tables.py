@@ -9,7 +9,7 @@ the columns right to left; English readers keep real numbers and datetimes (they
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -269,12 +269,19 @@ def data_editor(
     return edited.assign(**{str(c): data[c] for c in kept}) if kept else edited
 
 
+def _badge_reason(detail: object) -> object:
+    """A badge's reason in the reader's words: a stored English reason that a badge sentence
+    gives is read back as that sentence (`badges.stored_detail`)."""
+    sentence = detail if isinstance(detail, Message) else badges.stored_detail(str(detail))
+    return _(sentence) if isinstance(sentence, Message) else detail
+
+
 def badge_words(frame: pd.DataFrame) -> pd.DataFrame:
-    """A badges table's titles, tiers and reasons in the reader's words (a reason stored by an
-    earlier close, plain English text, stays as it was stored)."""
-    words = {
+    """A badges table's titles, tiers and reasons in the reader's words (a reason a close
+    stored as English text is read back as its sentence; any other stays as stored)."""
+    words: dict[str, Callable[[Any], object]] = {
         "badge": lambda b: _(b),
         "tier": lambda t: _(badges.TIER_NAMES.get(str(t), str(t))),
-        "detail": lambda d: _(d) if isinstance(d, Message) else d,
+        "detail": _badge_reason,
     }
     return frame.assign(**{c: frame[c].map(f) for c, f in words.items() if c in frame})

@@ -13,6 +13,7 @@ column (see `history.board_history`). The badges of the newest period:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from enum import StrEnum
 
@@ -114,6 +115,30 @@ def _podium(scores: pd.Series, what: tuple[str, str], decimals: int = 0) -> pd.D
             "detail": _messages(Message.counted(what, int(v), v=f"{v:.{decimals}f}") for v in top),
         }
     )
+
+
+# Every sentence a badge's reason is written in, with the name of its number: a close
+# stores the reason as its English text (`awards`), made a sentence again to be shown.
+DETAIL_FORMS: tuple[tuple[tuple[str, str], str], ...] = (
+    (N_n("{n} month in a row", "{n} months in a row"), "n"),
+    (N_n("{n} month in a row on target", "{n} months in a row on target"), "n"),
+    (N_n("+{v} point of percent-to-goal", "+{v} points of percent-to-goal"), "v"),
+    (N_n("{v} deal won", "{v} deals won"), "v"),
+)
+
+
+def stored_detail(text: str) -> Message | str:
+    """A badge's reason as a close stored it (its English text) as the sentence it was, so
+    that it reads in the reader's words; a text no badge sentence gives stays as it is."""
+    for forms, name in DETAIL_FORMS:
+        for form in forms:
+            before, after = form.split("{" + name + "}")
+            found = re.fullmatch(re.escape(before) + r"(\d+(?:\.\d+)?)" + re.escape(after), text)
+            if found is not None:
+                value = found.group(1)
+                number = int(float(value))
+                return Message.counted(forms, number, **{name: number if name == "n" else value})
+    return text
 
 
 def monthly_badges(history: pd.DataFrame) -> pd.DataFrame:
