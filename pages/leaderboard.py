@@ -17,7 +17,7 @@ from sla_core.gamification.advice import UNITS
 from sla_core.gamification.standings import MARKETING_SIDE, SALES_SIDE, TIE_RULE
 from sla_core.models import Role
 from sla_core.org import load_org_settings
-from sla_core.periods import Calendar, PeriodKind, parse_period
+from sla_core.periods import PeriodKind, parse_period
 from sla_core.terms import PointLevel
 from ui import tables
 from ui.amounts import amount_input
@@ -31,6 +31,7 @@ from ui.i18n import (
     num,
     period_name,
     stage_label,
+    stored_period_name,
 )
 from ui.lead_view import LEAD_PAGE
 from ui.navigation import framed
@@ -309,15 +310,6 @@ with teams_tab:
         )
 
 
-def stored_period(label: str, calendar: object) -> str:
-    """A closed period's stored label ("1405-Q2") in the reader's words, or as stored."""
-    try:
-        found = parse_period(label, zone=org.time_zone, calendar=Calendar(str(calendar)))
-    except ValueError:
-        return label
-    return period_name(found)
-
-
 with badges_tab:
     if frozen is not None:
         st.subheader(_("Stored when {period} was closed").format(period=period_name(period)))
@@ -345,7 +337,7 @@ with badges_tab:
         else:
             named = view.my_badges.assign(  # each period in the reader's words and calendar
                 period=[
-                    stored_period(label, calendar)
+                    stored_period_name(label, calendar, zone=org.time_zone)
                     for label, calendar in zip(
                         view.my_badges["period"], view.my_badges["calendar"], strict=True
                     )

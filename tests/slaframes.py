@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from sla_core.store.snapshot import Delta
 
 TIMES = (
     "created_at",
@@ -47,3 +50,17 @@ def sla_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         )
     out["owner_id"] = out["owner_id"].astype("Int64")
     return out
+
+
+def applied(rows: list[dict[str, Any]], changes: Any, added: list[dict[str, Any]]) -> Delta:
+    """A random write applied to `rows` in place (`changes`: (where, row) pairs, `where`
+    taken modulo the rows there; `added`: new rows at the end): the `Delta` a refresh of
+    the snapshot would give for it."""
+    before = len(rows)
+    changed = set()
+    for where, row in changes:
+        rows[where % before] = row
+        changed.add(where % before)
+    rows += added
+    positions = np.array(sorted(changed) + list(range(before, len(rows))), dtype=np.int64)
+    return Delta(positions=positions, appended_from=before, columns=frozenset({"all"}))

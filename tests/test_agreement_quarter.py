@@ -19,9 +19,9 @@ from sla_core.models import Role, User
 from sla_core.periods import Calendar, Period, quarter_containing, shift
 from sla_core.sla.worktime import WorkSetup
 from sla_core.stages import Stage
-from sla_core.store.snapshot import Delta, Shared
+from sla_core.store.snapshot import Shared
 from sla_core.terms import AgreementContent, Windows
-from tests.slaframes import sla_frame
+from tests.slaframes import applied, sla_frame
 
 CONTENT = AgreementContent(windows=Windows(disposition_hours=48, work_within_days=5))
 SETUP = WorkSetup()
@@ -116,14 +116,7 @@ def written(shared: Shared, rows: list[dict[str, Any]], write: Write, step: int)
     """The next revision's snapshot after `write` (rows changed in place, rows added)."""
     assert write is not None
     changes, added = write
-    before = len(rows)
-    changed = set()
-    for where, row in changes:
-        rows[where % before] = row
-        changed.add(where % before)
-    rows += added
-    positions = np.array(sorted(changed) + list(range(before, len(rows))), dtype=np.int64)
-    delta = Delta(positions=positions, appended_from=before, columns=frozenset({"all"}))
+    delta = applied(rows, changes, added)
     return Shared(str(step), frame(rows), before=shared, delta=delta)
 
 

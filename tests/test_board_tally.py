@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +17,7 @@ from sla_core.gamification.board import Slot, compute_boards, slot_counts
 from sla_core.gamification.rulebook import PeriodRules
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.reassign import KEPT_COLUMNS, in_order
-from sla_core.store.snapshot import Delta
+from tests.slaframes import applied
 from tests.test_sla_cohorts import CONTENT, MONTHS, REF, frame, lead
 
 RULES = PeriodRules(CONTENT, 1, 1, True)
@@ -101,14 +100,7 @@ def test_kept_board_counts_equal_counting_again(
     counted = tally.tally(leads, clocks, SPANS, kept_of(rows))
     same(counted, leads, clocks, kept_of(rows))
     for changes, added in steps:
-        before = len(rows)
-        changed = set()
-        for where, row in changes:
-            rows[where % before] = row
-            changed.add(where % before)
-        rows += added
-        positions = np.array(sorted(changed) + list(range(before, len(rows))), dtype=np.int64)
-        delta = Delta(positions=positions, appended_from=before, columns=frozenset({"all"}))
+        delta = applied(rows, changes, added)
         leads = leads_of(rows)
         clocks = lead_clocks(leads, CONTENT, REF)
         take, fresh = delta.fresh_rows(counted.index, leads)

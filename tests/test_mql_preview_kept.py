@@ -17,6 +17,7 @@ from sla_core.models import Role, User
 from sla_core.periods import Calendar
 from sla_core.store.snapshot import Delta, Shared
 from sla_core.terms import Criterion, CriterionField, MQLDefinition
+from tests.test_mql_preview import DEF
 
 F = CriterionField
 MANAGER = User(id=4, username="mm", name="Marketing", role=Role.MARKETING_MANAGER, active=True)
@@ -43,15 +44,7 @@ VALUES: dict[str, list[Any]] = {
     ).tolist(),
     "stage": ["lead", "mql", "sql"],  # read by nothing here: a write of it keeps the preview
 }
-IN_FORCE = MQLDefinition(
-    criteria=(
-        Criterion(field=F.INDUSTRY, weight=30, accepted=("Software",)),
-        Criterion(field=F.COMPANY_SIZE, weight=20, minimum=50, maximum=1000),
-        Criterion(field=F.JOB_TITLE, weight=25, accepted=("VP", "Head")),
-        Criterion(field=F.ENGAGEMENT, weight=25, minimum=50),
-    ),
-    threshold=50,
-)
+IN_FORCE = DEF  # the preview tests' definition in force
 PROPOSAL = MQLDefinition(
     criteria=(
         Criterion(field=F.INDUSTRY, weight=20, accepted=("Retail", "Mining", "Fresh")),

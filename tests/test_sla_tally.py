@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from sla_core.sla import tally, views
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.levels import levels_by_scope
-from sla_core.store.snapshot import Delta, Shared
+from sla_core.store.snapshot import Shared
+from tests.slaframes import applied
 from tests.test_sla_cohorts import CONTENT, MONTHS, REF, WEEKS, frame, lead
 
 Write = tuple[list[tuple[int, dict[str, Any]]], list[dict[str, Any]]]
@@ -57,14 +58,7 @@ def test_kept_counts_equal_counting_again(
     view = view_of(shared.frame, mine)
     counted = tally.tally(view, lead_clocks(view, CONTENT, REF), spans, in_scope(view))
     for step, (changes, added) in enumerate(steps, start=1):
-        before = len(rows)
-        changed = set()
-        for where, row in changes:
-            rows[where % before] = row
-            changed.add(where % before)
-        rows += added
-        positions = np.array(sorted(changed) + list(range(before, len(rows))), dtype=np.int64)
-        delta = Delta(positions=positions, appended_from=before, columns=frozenset({"all"}))
+        delta = applied(rows, changes, added)
         shared = Shared(str(step), frame(rows), before=shared, delta=delta)
         view = view_of(shared.frame, mine)
         clocks = lead_clocks(view, CONTENT, REF)
@@ -105,14 +99,7 @@ def test_counts_per_owner_kept_lead_by_lead_equal_the_levels_counted_again(
     shared = Shared("0", frame(rows))
     counted = tally.by_owner(shared.frame, lead_clocks(shared.frame, CONTENT, REF), period)
     for step, (changes, added) in enumerate(steps, start=1):
-        before = len(rows)
-        changed = set()
-        for where, row in changes:
-            rows[where % before] = row
-            changed.add(where % before)
-        rows += added
-        positions = np.array(sorted(changed) + list(range(before, len(rows))), dtype=np.int64)
-        delta = Delta(positions=positions, appended_from=before, columns=frozenset({"all"}))
+        delta = applied(rows, changes, added)
         shared = Shared(str(step), frame(rows), before=shared, delta=delta)
         view = shared.frame
         clocks = lead_clocks(view, CONTENT, REF)

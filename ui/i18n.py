@@ -20,7 +20,7 @@ from sla_core.i18n import catalogue, charts, dates, glossary, languages, numbers
 from sla_core.i18n.languages import N_, Language
 from sla_core.i18n.message import Figure, Message, PeriodText
 from sla_core.org import OrgSettings
-from sla_core.periods import Calendar, Period, PeriodKind, zone_info
+from sla_core.periods import Calendar, Period, PeriodKind, parse_period, zone_info
 from sla_core.stages import STAGE_LABELS, Stage
 
 LANGUAGE_KEY = "language"
@@ -126,6 +126,16 @@ def day(value: date | None, *, long: bool = True) -> str:
     if value is None:
         return "—"
     return dates.format_date(value, language(), calendar(), long=long)
+
+
+def stored_period_name(label: str, calendar: object, *, zone: str) -> str:
+    """A period stored by its label ("1405-Q2", cut in `calendar`) as the reader names it
+    (`period_name`); a label that names no period stays as stored."""
+    try:
+        found = parse_period(label, zone=zone, calendar=Calendar(str(calendar)))
+    except ValueError:
+        return label
+    return period_name(found)
 
 
 def period_name(period: Period) -> str:

@@ -7,7 +7,6 @@ out the same table as CSV and Excel through `sla_core.exporting`.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
 import pandas as pd
@@ -19,6 +18,7 @@ from sla_core.periods import Period
 from sla_core.sla import tally
 from sla_core.sla.charts import BAND_COLOURS
 from sla_core.sla.gauges import PERCENT_LEVELS, GaugeLevel
+from sla_core.sla.reassign import kept_key
 from sla_core.sla.side_by_side import Board, Grouping, Inputs, Side, board, wide
 from sla_core.sla.views import Heads
 from ui import tables
@@ -44,7 +44,7 @@ def _by_owner(view: SlaView, period: Period) -> tally.ByOwner:
         take, rows = shared.fresh_rows(old.index, view.leads)
         return tally.rebyowner(old, view.leads, view.clocks, take, rows, view.kept)
 
-    kept = "" if view.kept is None else view.kept.to_json(date_unit="us")
+    kept = kept_key(view.kept)
     return shared.memo(
         # every lead in view (the section is shown with all of them): one owner's view of the
         # same revision has fewer rows, so another key
@@ -89,10 +89,8 @@ def _board(
     if counted is None:
         found: Board = view.shared.memo(key, compute, stamp=view.ref)
         return found
-    kept = "" if view.kept is None else view.kept.to_json(date_unit="us")
-    digest = hashlib.blake2b(counted.counts.tobytes(), digest_size=16).hexdigest()
     carried: Board = view.shared.memo(
-        (*key, kept, counted.counts.shape, digest),
+        (*key, kept_key(view.kept), tally.counts_key(counted.counts)),
         compute,
         stamp=int(view.ref.timestamp() // 60),
         reads=(),  # carried over a write that changes no count

@@ -72,6 +72,11 @@ KEPT_COLUMNS = ("lead_id", "owner_id", "clock", "since")
 KEPT_READS: tuple[str, ...] = ("owner_id", "assigned_at")
 
 
+def kept_key(kept: pd.DataFrame | None) -> str:
+    """The kept breaches as part of a memo key: figures counted with them change with them."""
+    return "" if kept is None else kept.to_json(date_unit="us")
+
+
 def kept_breaches(*, session: Session, lead_ids: Sequence[int] | None = None) -> pd.DataFrame:
     """The breaches reassignments left with the owners who missed them (`leads.reassign`):
     lead_id, owner_id (who missed it), clock (disposition, work or follow_up) and since

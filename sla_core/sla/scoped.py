@@ -22,7 +22,8 @@ from sla_core.sla import views
 from sla_core.sla.cohorts import requalified_in
 from sla_core.sla.gauges import GaugeLevel
 from sla_core.sla.levels import MARKETING_READS, marketing_levels
-from sla_core.sla.tally import Tally
+from sla_core.sla.reassign import kept_key
+from sla_core.sla.tally import Tally, counts_key
 from sla_core.store.memo import Memo
 from sla_core.terms import AgreementContent
 
@@ -88,7 +89,7 @@ def _gauge_tally(within: InScope, memo: Memo) -> Tally | None:
     write only the changed leads are counted again (`views.regauge`). None for marketing."""
     if within.scope.kind in views.MARKETING_SCOPES:
         return None
-    kept = "" if within.kept is None else within.kept.to_json(date_unit="us")
+    kept = kept_key(within.kept)
     fresh = within.fresh
 
     def recount(old: Tally, _delta: object) -> Tally:
@@ -114,46 +115,25 @@ def _counted_key(within: InScope, counted: Tally | None) -> tuple[Hashable, ...]
     no count (`reads=()`), and computed again by one that does."""
     if counted is None:
         return ()
-    kept = "" if within.kept is None else within.kept.to_json(date_unit="us")
-    return (kept, counted.table.to_json())
+    return (kept_key(within.kept), counts_key(counted.table.to_numpy()))
 
 
 def gauges(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:
-    """The scope's gauges for the period (`views.scope_gauges`)."""
+    """The scope's gauges for the period (`views.scope_gauges`). Sales' are a pure function
+    of the counts and the minute: keyed by the counts, a write that changes none keeps them."""
     may_see(actor, within.scope)
     counted = _gauge_tally(within, memo)
-    if counted is not None:  # sales: a pure function of the counts and the minute
-        return memo(
-            ("sla_gauges", *within.key, *_counted_key(within, counted)),
-            lambda: views.scope_gauges(
-                within.leads,
-                within.clocks,
-                within.content,
-                within.period,
-                within.ref,
-                within.scope,
-                within.heads,
-                within.kept,
-                counted,
-            ),  # fmt: skip
-            stamp=int(within.ref.timestamp() // 60),
-            reads=(),
-        )
-    return memo(
-        ("sla_gauges", *within.key),
-        lambda: views.scope_gauges(
-            within.leads,
-            within.clocks,
-            within.content,
-            within.period,
-            within.ref,
-            within.scope,
-            within.heads,
-            within.kept,
-            _gauge_tally(within, memo),
-        ),
-        stamp=within.ref,
-    )
+
+    def compute() -> pd.DataFrame:
+        return views.scope_gauges(
+            within.leads, within.clocks, within.content, within.period, within.ref,
+            within.scope, within.heads, within.kept, counted,
+        )  # fmt: skip
+
+    if counted is None:  # marketing: read from the leads, at this instant
+        return memo(("sla_gauges", *within.key), compute, stamp=within.ref)
+    key = ("sla_gauges", *within.key, *_counted_key(within, counted))
+    return memo(key, compute, stamp=int(within.ref.timestamp() // 60), reads=())
 
 
 def levels(within: InScope, *, actor: User, memo: Memo) -> pd.DataFrame:

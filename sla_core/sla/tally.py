@@ -11,6 +11,7 @@ of counting every lead again: a few hundred microseconds per changed lead. It gi
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,13 @@ class Tally:
     where: dict[str, np.ndarray]  # per cohort instant: the period it falls in (-1: none)
     bits: np.ndarray  # per lead: the rules that hold (0 for a lead outside the scope)
     table: pd.DataFrame
+
+
+def counts_key(counts: np.ndarray) -> tuple[tuple[int, ...], str]:
+    """Counts as part of a memo key (their shape and a digest): a figure read from them is
+    carried over a write that leaves every count as it was."""
+    values = np.ascontiguousarray(counts, dtype=np.int64)
+    return values.shape, hashlib.blake2b(values.tobytes(), digest_size=16).hexdigest()
 
 
 def _bits(rules: dict[str, np.ndarray], size: int, scope: np.ndarray | None) -> np.ndarray:
