@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,7 +68,13 @@ DOMAINS = np.array(["gmail.com", "outlook.com", "acme.io", "example.org", "globe
 OWNERS = np.array(
     [f"{first} {last}" for first, last in zip(FIRST[:25], LAST[:25], strict=True)] + [""]
 )
-START = np.datetime64("2021-01-01T00:00", "m")
+YEARS = 5  # the file's contacts were created over the five years up to the day it is written
+# Days from one lifecycle date to the next (created -> MQL -> owner assigned, hours -> SQL ->
+# opportunity -> customer): exponential, so most move on soon and a few late, as in a CRM.
+MEAN_DAYS = {"mql": 6.0, "sql": 9.0, "opportunity": 14.0, "customer": 30.0}
+MEAN_ASSIGN_HOURS = 20.0
+# How far down the funnel each lifecycle stage has come: the dates it carries.
+REACHED = {stage: depth for depth, stage in enumerate(STAGES[:6])} | {"other": 1}
 
 
 def owners() -> list[tuple[str, str]]:
@@ -80,8 +88,12 @@ def _chunk(rng: np.random.Generator, first_id: int, n: int) -> pd.DataFrame:
     last = rng.choice(LAST, n)
     domain = pd.Series(rng.choice(DOMAINS, n))
     email = pd.Series(first).str.lower() + "." + pd.Series(ids).astype("str") + "@" + domain
-    minutes = rng.integers(0, 5 * 365 * 24 * 60, n)
-    created = pd.Series(START + minutes.astype("timedelta64[m]")).dt.strftime("%Y-%m-%d %H:%M")
+    now = np.datetime64(datetime.now(), "m")
+    minutes = rng.integers(0, YEARS * 365 * 24 * 60, n)
+    created = now - minutes.astype("timedelta64[m]")
+    stage = rng.choice(STAGES, n, p=STAGE_P)
+    owner = rng.choice(OWNERS, n)
+    dates = _lifecycle(rng, created, stage, owner, now)
     return pd.DataFrame(
         {
             "Record ID": ids,
@@ -93,14 +105,50 @@ def _chunk(rng: np.random.Generator, first_id: int, n: int) -> pd.DataFrame:
             "Industry": rng.choice(INDUSTRIES, n),
             "Number of Employees": rng.choice(EMPLOYEES, n),
             "Original Source": rng.choice(SOURCES, n),
-            "Lifecycle Stage": rng.choice(STAGES, n, p=STAGE_P),
+            "Lifecycle Stage": stage,
             "Lead Status": rng.choice(STATUSES, n),
-            "Create Date": created,
-            "Contact owner": rng.choice(OWNERS, n),
+            "Create Date": _text(created),
+            "Contact owner": owner,
             "Country": rng.choice(COUNTRIES, n),
             "HubSpot Score": rng.integers(0, 100, n),
+            **dates,
+            "Recent Deal Amount": np.where(
+                stage == "customer", rng.integers(5, 400, n) * 100, 0
+            ).astype("str"),
         }
-    )
+    ).replace({"Recent Deal Amount": {"0": ""}})
+
+
+def _lifecycle(
+    rng: np.random.Generator, created: Any, stage: Any, owner: Any, now: Any
+) -> dict[str, pd.Series]:
+    """HubSpot's "Became a ... Date" columns and the owner's assignment, each empty where the
+    contact's stage has not come that far (or, for the assignment, where it has no owner),
+    each after the one before and never after `now`."""
+    depth = pd.Series(stage).map(REACHED).to_numpy()
+
+    def after(start: Any, mean_minutes: float) -> Any:
+        step = rng.exponential(mean_minutes, len(start)).astype("int64")
+        return np.minimum(start + step.astype("timedelta64[m]"), now)
+
+    mql = after(created, MEAN_DAYS["mql"] * 1440)
+    assigned = after(mql, MEAN_ASSIGN_HOURS * 60)
+    sql = after(assigned, MEAN_DAYS["sql"] * 1440)
+    opportunity = after(sql, MEAN_DAYS["opportunity"] * 1440)
+    customer = after(opportunity, MEAN_DAYS["customer"] * 1440)
+    return {
+        "Became a Marketing Qualified Lead Date": _text(mql, depth >= 2),
+        "Owner Assigned Date": _text(assigned, (depth >= 2) & (owner != "")),
+        "Became a Sales Qualified Lead Date": _text(sql, depth >= 3),
+        "Became an Opportunity Date": _text(opportunity, depth >= 4),
+        "Became a Customer Date": _text(customer, depth >= 5),
+    }
+
+
+def _text(moments: Any, keep: Any = None) -> pd.Series:
+    """Minutes as HubSpot writes them ("2026-03-01 14:05"), empty where `keep` is false."""
+    text = pd.Series(moments).dt.strftime("%Y-%m-%d %H:%M")
+    return text if keep is None else text.where(keep, "")
 
 
 def write(path: Path, rows: int, *, seed: int = 20261122, chunk: int = 200_000) -> Path:

@@ -175,8 +175,9 @@ def measure(runs: int, folder: Path, only: str = "") -> dict[str, Any]:
 
 
 def rep_writer() -> Callable[[], None]:
-    """One lead write as a rep working: each call logs a call on the next of a few leads,
-    as the lead's owner (the write a page then sees as a new data revision)."""
+    """One lead write as a rep working: each call logs a call on the next of the twenty
+    leads handed off last (the ones a rep's queue holds), as the lead's owner (the write a
+    page then sees as a new data revision)."""
     from sqlalchemy import text
     from sqlmodel import Session
 
@@ -187,7 +188,10 @@ def rep_writer() -> Callable[[], None]:
     engine = data.engine_for(db.database_url())
     with Session(engine) as session:
         picked = session.execute(
-            text("SELECT id, owner_id FROM lead WHERE owner_id IS NOT NULL ORDER BY id LIMIT 20")
+            text(
+                "SELECT id, owner_id FROM lead WHERE owner_id IS NOT NULL"
+                " AND assigned_at IS NOT NULL ORDER BY assigned_at DESC, id LIMIT 20"
+            )
         ).all()
     turn = iter(range(10**9))
 
