@@ -3,12 +3,12 @@
 from collections.abc import Callable, Hashable
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from sla_core.access import Permission, PermissionDenied, can
 from sla_core.agreement.rules_text import POINT_LEVELS
+from sla_core.chart_parts import ChartParts
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.gamification import adjustments, charts, closing, service, trace
@@ -82,9 +82,9 @@ with session_scope(engine) as session:
 board = view.board
 
 
-def spec(name: str, build: Callable[[], alt.TopLevelMixin], *extra: Hashable) -> dict[str, Any]:
-    """A chart's Vega-Lite spec for this reader, built (and validated by altair, 0.1 s) once
-    per board, language and minute; the caller gets its own copy. `view.key` names the
+def spec(name: str, build: Callable[[], ChartParts], *extra: Hashable) -> dict[str, Any]:
+    """A chart's Vega-Lite spec for this reader, kept per board, language and minute; the
+    caller gets its own copy. `view.key` names the
     counts the board is scored from, so a write that leaves them as they were carries the
     spec over to the next data revision (`reads=()`)."""
     return memo_chart(

@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from sla_core.chart_parts import ChartParts
 from sla_core.i18n.languages import N_
 
 GOLD = "#d4a017"
@@ -53,12 +54,15 @@ def podium_frame(standings: pd.DataFrame, side: str | None = None) -> pd.DataFra
     ).sort_values("slot")
 
 
-def podium(standings: pd.DataFrame, side: str | None = None) -> alt.LayerChart:
+def podium(standings: pd.DataFrame, side: str | None = None) -> ChartParts:
     """One side's first three on a podium (2nd, 1st, 3rd), names and points above the steps."""
-    data = podium_frame(standings, side)
+    return ChartParts(("podium",), _podium_shape, {"podium": podium_frame(standings, side)})
+
+
+def _podium_shape() -> alt.LayerChart:
     x = alt.X("slot:O", axis=None, scale=alt.Scale(domain=[0, 1, 2]))
     steps = (
-        alt.Chart(data)
+        alt.Chart(alt.NamedData("podium"))
         .mark_bar(size=110, cornerRadiusTopLeft=4, cornerRadiusTopRight=4)
         .encode(
             x=x,
@@ -74,7 +78,7 @@ def podium(standings: pd.DataFrame, side: str | None = None) -> alt.LayerChart:
     names = steps.mark_text(dy=-26, fontSize=14, fontWeight="bold").encode(text="name:N")
     scores = steps.mark_text(dy=-10, fontSize=12).encode(text="points:N")
     places = (
-        alt.Chart(data)
+        alt.Chart(alt.NamedData("podium"))
         .mark_text(fontSize=16, color="white", fontWeight="bold")
         .encode(x=x, y=alt.value(150), text="place:N")
     )
@@ -85,15 +89,22 @@ def podium(standings: pd.DataFrame, side: str | None = None) -> alt.LayerChart:
 
 def trend(
     history: pd.DataFrame, highlight: list[str], translate: Callable[[str], str] = _same
-) -> alt.Chart:
+) -> ChartParts:
     """Points per period (x) per person or team (a line each); `highlight` ones in colour,
     the others grey (named through `translate`, the page's `_`: a legend's names are data,
     which the page's chart localising leaves)."""
     others = translate(OTHERS)
     data = history[["period", "name", "points"]].copy()
     data["shown"] = data["name"].where(data["name"].isin(highlight), others)
+    lines = tuple(highlight)
+    return ChartParts(
+        ("points_trend", lines, others), lambda: _trend_shape(lines, others), {"points": data}
+    )
+
+
+def _trend_shape(highlight: tuple[str, ...], others: str) -> alt.Chart:
     chart: alt.Chart = (
-        alt.Chart(data)
+        alt.Chart(alt.NamedData("points"))
         .mark_line(point=True)
         .encode(
             x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0)),

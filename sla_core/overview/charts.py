@@ -7,6 +7,7 @@ import math
 import altair as alt
 import pandas as pd
 
+from sla_core.chart_parts import ChartParts
 from sla_core.i18n.languages import N_
 
 MET = "#2e7d32"
@@ -23,21 +24,35 @@ def _clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
-def gauge(value: float | None, target: float, title: str) -> alt.LayerChart:
+def gauge(value: float | None, target: float, title: str) -> ChartParts:
     """A half-donut gauge of a percentage against its target (green when met, orange when not).
 
     `value` None (nothing due yet) draws an empty track with a dash.
     """
     shown = 0.0 if value is None else _clamp(value)
     met = value is not None and value >= target
+    label = "—" if value is None else f"{value:.1f} %"
+    return ChartParts(
+        shape=("overview_gauge", met, target, title),
+        build=lambda: _gauge_shape(met, target, title),
+        data={
+            "arc": [
+                {"part": "value", "share": shown, "order": 0},
+                {"part": "rest", "share": 100.0 - shown, "order": 1},
+            ],
+            "target": [{"t": target}],
+            "figure": [{"label": label}],
+            "caption": [{"label": f"target {target:g} %"}],
+        },
+    )
+
+
+def _gauge_shape(met: bool, target: float, title: str) -> alt.LayerChart:
     # The half donut's centre sits low in the view, with a margin: Streamlit fits the view
     # to the chart's extent, and anything drawn past the view's edge is cut off.
     centre = {"x": alt.value(GAUGE_WIDTH / 2), "y": alt.value(RADIUS + 20)}
-    parts = pd.DataFrame(
-        {"part": ["value", "rest"], "share": [shown, 100.0 - shown], "order": [0, 1]}
-    )
     arcs = (
-        alt.Chart(parts)
+        alt.Chart(alt.NamedData("arc"))
         .mark_arc(innerRadius=RADIUS - 34, outerRadius=RADIUS)
         .encode(
             theta=alt.Theta(
@@ -58,7 +73,7 @@ def gauge(value: float | None, target: float, title: str) -> alt.LayerChart:
     # at 0 % or 100 % the tick would lie half below the track's flat base: keep it inside
     angle = min(max(angle, -math.pi / 2 + 0.015), math.pi / 2 - 0.015)
     tick = (
-        alt.Chart(pd.DataFrame({"t": [target]}))
+        alt.Chart(alt.NamedData("target"))
         .mark_arc(
             innerRadius=RADIUS - 40,
             outerRadius=RADIUS + 6,
@@ -68,14 +83,13 @@ def gauge(value: float | None, target: float, title: str) -> alt.LayerChart:
         )
         .encode(tooltip=[alt.Tooltip("t:Q", title=N_("target %"))], **centre)
     )
-    label = "—" if value is None else f"{value:.1f} %"
     figure = (
-        alt.Chart(pd.DataFrame({"label": [label]}))
+        alt.Chart(alt.NamedData("figure"))
         .mark_text(fontSize=26, fontWeight="bold", dy=-32, color=INK)
         .encode(text="label:N", **centre)
     )
     caption = (
-        alt.Chart(pd.DataFrame({"label": [f"target {target:g} %"]}))
+        alt.Chart(alt.NamedData("caption"))
         .mark_text(fontSize=12, dy=-8, color=MUTED)
         .encode(text="label:N", **centre)
     )
@@ -85,12 +99,18 @@ def gauge(value: float | None, target: float, title: str) -> alt.LayerChart:
     )
 
 
-def weekly_trend(weeks: pd.DataFrame, title: str = N_("MQLs per week")) -> alt.Chart:
+def weekly_trend(weeks: pd.DataFrame, title: str = N_("MQLs per week")) -> ChartParts:
     """Bars of MQLs per week from a frame with columns `week` and `mqls`."""
     most = weeks["mqls"].max() if len(weeks) else 0
     top = max(1, int(most) if pd.notna(most) else 0)
+    return ChartParts(
+        ("weekly_trend", top, title), lambda: _weeks_shape(top, title), {"weeks": weeks}
+    )
+
+
+def _weeks_shape(top: int, title: str) -> alt.Chart:
     chart: alt.Chart = (
-        alt.Chart(weeks)
+        alt.Chart(alt.NamedData("weeks"))
         .mark_bar(color="#4c78a8", cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=alt.X(

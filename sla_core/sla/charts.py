@@ -9,6 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from sla_core.chart_parts import ChartParts
 from sla_core.i18n.languages import N_
 
 BAND_COLOURS = {"green": "#2e7d32", "amber": "#f0a202", "red": "#c62828", "none": "#9e9e9e"}
@@ -44,25 +45,35 @@ def _label(row: Mapping[str, Any]) -> tuple[str, str]:
     return f"{value:,.0f}", f"target {target:,.0f}"
 
 
-def level_gauge(row: Mapping[str, Any], title: str) -> alt.LayerChart:
+def level_gauge(row: Mapping[str, Any], title: str) -> ChartParts:
     """A half-donut gauge of one service level, coloured by its band (green/amber/red).
 
     `row`: one row of `gauges.gauge_table` plus `percent` (whether the value is a
     percentage). The arc carries a point selection named "pick" so a click can select it.
     """
     shown = _fill(row)
-    centre = {"x": alt.value(WIDTH / 2), "y": alt.value(RADIUS + 16)}
-    parts = pd.DataFrame(
-        {
-            "part": ["value", "rest"],
-            "share": [shown, 100.0 - shown],
-            "order": [0, 1],
-            "level": [row["level"], row["level"]],
-        }
+    figure, caption = _label(row)
+    level = row["level"]
+    colour = BAND_COLOURS[str(row["band"])]
+    return ChartParts(
+        shape=("level_gauge", colour, title),
+        build=lambda: _gauge_shape(colour, title),
+        data={
+            "arc": [
+                {"part": "value", "share": shown, "order": 0, "level": level},
+                {"part": "rest", "share": 100.0 - shown, "order": 1, "level": level},
+            ],
+            "figure": [{"t": figure}],
+            "caption": [{"t": caption}],
+        },
     )
+
+
+def _gauge_shape(colour: str, title: str) -> alt.LayerChart:
+    centre = {"x": alt.value(WIDTH / 2), "y": alt.value(RADIUS + 16)}
     pick = alt.selection_point(name=PICK, fields=["level"], on="click")
     arcs = (
-        alt.Chart(parts)
+        alt.Chart(alt.NamedData("arc"))
         .mark_arc(innerRadius=RADIUS - 26, outerRadius=RADIUS, cursor="pointer")
         .encode(
             theta=alt.Theta(
@@ -70,9 +81,7 @@ def level_gauge(row: Mapping[str, Any], title: str) -> alt.LayerChart:
             ),
             color=alt.Color(
                 "part:N",
-                scale=alt.Scale(
-                    domain=["value", "rest"], range=[BAND_COLOURS[str(row["band"])], TRACK]
-                ),
+                scale=alt.Scale(domain=["value", "rest"], range=[colour, TRACK]),
                 legend=None,
             ),
             order=alt.Order("order:Q"),
@@ -80,12 +89,11 @@ def level_gauge(row: Mapping[str, Any], title: str) -> alt.LayerChart:
         )
         .add_params(pick)
     )
-    figure, caption = _label(row)
     texts = [
-        alt.Chart(pd.DataFrame({"t": [figure]}))
+        alt.Chart(alt.NamedData("figure"))
         .mark_text(fontSize=22, fontWeight="bold", dy=-26, color=INK)
         .encode(text="t:N", **centre),
-        alt.Chart(pd.DataFrame({"t": [caption]}))
+        alt.Chart(alt.NamedData("caption"))
         .mark_text(fontSize=11, dy=-6, color=MUTED)
         .encode(text="t:N", **centre),
     ]
@@ -94,11 +102,15 @@ def level_gauge(row: Mapping[str, Any], title: str) -> alt.LayerChart:
     )
 
 
-def trend_lines(trend: pd.DataFrame, titles: Mapping[str, str], title: str) -> alt.Chart:
+def trend_lines(trend: pd.DataFrame, titles: Mapping[str, str], title: str) -> ChartParts:
     """Lines of the percentage levels per period (from `views.trend`)."""
     data = trend.assign(name=trend["level"].map(titles))
+    return ChartParts(("trend_lines", title), lambda: _trend_shape(title), {"trend": data})
+
+
+def _trend_shape(title: str) -> alt.Chart:
     chart: alt.Chart = (
-        alt.Chart(data)
+        alt.Chart(alt.NamedData("trend"))
         .mark_line(point=True)
         .encode(
             x=alt.X("period:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
