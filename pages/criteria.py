@@ -11,10 +11,11 @@ from sla_core.models import Role
 from sla_core.people.roster import headcount
 from sla_core.terms import NUMERIC_CRITERIA
 from ui import tables
-from ui.data import current_user, get_engine, leads_for
+from ui.charts import memo_chart
+from ui.data import current_snapshot, current_user, get_engine, leads_for
 from ui.draft_editor import DraftEditor
 from ui.flash import flash, show_flash
-from ui.i18n import _, chart, num, signed
+from ui.i18n import _, num, signed
 from ui.marketing import comparison, people, prepared
 from ui.navigation import framed
 from ui.widgets import agreement_banner, clause, plain
@@ -167,8 +168,13 @@ with shown:
             )
         else:
             if view == "month":
-                st.altair_chart(
-                    chart(marketing_charts.preview_months(result.breakdown["month"], _)),
+                months = result.breakdown["month"]
+                st.vega_lite_chart(
+                    spec=memo_chart(
+                        current_snapshot().memo,
+                        ("criteria_months", months.to_json()),
+                        lambda: marketing_charts.preview_months(months, _),
+                    ),
                     key="criteria_months",
                 )
             tables.dataframe(

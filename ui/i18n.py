@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -49,23 +48,29 @@ def _(message: str) -> str:
     A `Message` from sla_core is translated by its template, then its values filled in
     (numbers in the reader's digits).
     """
+    return in_language(message, language())
+
+
+def in_language(message: str, reader: Language) -> str:
+    """`_` for a language already known: a list translating its thousand sentences asks
+    the session for the reader's language once, not twice a sentence."""
     if isinstance(message, Message):
-        values = {key: _value(value) for key, value in message.values.items()}
-        return message.pattern(language()).format(**values)
-    return catalogue.translate(message, language())
+        values = {key: _value(value, reader) for key, value in message.values.items()}
+        return message.pattern(reader).format(**values)
+    return catalogue.translate(message, reader)
 
 
-def _value(value: object) -> object:
+def _value(value: object, reader: Language) -> object:
     """A Message's value for this reader: nested messages translated, digits localised."""
     if isinstance(value, Message):
-        return _(value)
+        return in_language(value, reader)
     if isinstance(value, Figure):
         return num(value.value, value.decimals)
     if isinstance(value, PeriodText):
         return period_name(value.period)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return digits(str(value))
-    return digits(value) if isinstance(value, str) else value
+        return numbers.local_digits(str(value), reader)
+    return numbers.local_digits(value, reader) if isinstance(value, str) else value
 
 
 def _n(singular: str, plural: str, count: int) -> str:
@@ -154,16 +159,9 @@ def period_name(period: Period) -> str:
     return _("{period} ({first} to {last})").format(period=name, first=day(first), last=day(last))
 
 
-def chart(figure: alt.Chart) -> alt.Chart:
-    """An altair chart for this reader: translated titles, dates in the reader's calendar;
-    right to left, mirrored axes."""
-    if _plain_dates():
-        return figure
-    return type(figure).from_dict(chart_spec(figure.to_dict()), validate=False)
-
-
 def chart_spec(spec: dict[str, object]) -> dict[str, object]:
-    """A Vega-Lite spec (an altair chart's `to_dict()`) for this reader, like `chart`."""
+    """A Vega-Lite spec for this reader: translated titles, dates in the reader's calendar;
+    right to left, mirrored axes (sla_core.i18n.charts)."""
     org = org_settings()
     return charts.localise_spec(
         spec,

@@ -52,7 +52,7 @@ RTL_CSS = f"""
 }}
 /* Material icons are ligatures: never let the text font or direction reach them. */
 .stApp [data-testid="stIconMaterial"] {{ font-family: "Material Symbols Rounded"; direction: ltr; }}
-/* Charts lay themselves out right to left (ui.i18n.chart mirrors them): a right-to-left
+/* Charts lay themselves out right to left (ui.i18n.chart_spec mirrors them): a right-to-left
    direction reaching their SVG would flip every left-aligned text onto its neighbours
    (legend labels over their symbols and the value axis). */
 [data-testid="stVegaLiteChart"] {{ direction: ltr; }}

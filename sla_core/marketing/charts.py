@@ -1,4 +1,4 @@
-"""Charts of the marketing reports: data in, an altair chart out."""
+"""Charts of the marketing reports: data in, a chart's parts out (sla_core.chart_parts)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
+from sla_core.chart_parts import ChartParts
 from sla_core.i18n.languages import N_
 
 STAGES = ("leads", "mqls", "sqls", "opportunities", "won")
@@ -25,17 +26,21 @@ def _same(text: str) -> str:
     return text
 
 
-def stage_bars(table: pd.DataFrame, translate: Callable[[str], str] = _same) -> alt.Chart:
+def stage_bars(table: pd.DataFrame, translate: Callable[[str], str] = _same) -> ChartParts:
     """The funnel's totals: how many leads reached each stage (named through `translate`,
     the page's `_`: the bars' names are data, which the page's chart localising leaves)."""
-    names = [translate(STAGE_WORDS[s]) for s in STAGES]
+    names = tuple(translate(STAGE_WORDS[s]) for s in STAGES)
     totals = pd.DataFrame({"stage": names, "leads": [int(table[s].sum()) for s in STAGES]})
+    return ChartParts(("stage_bars", names), lambda: _stages_shape(names), {"stages": totals})
+
+
+def _stages_shape(names: tuple[str, ...]) -> alt.Chart:
     chart: alt.Chart = (
-        alt.Chart(totals)
+        alt.Chart(alt.NamedData("stages"))
         .mark_bar()
         .encode(
             x=alt.X("leads:Q", title=N_("Leads")),
-            y=alt.Y("stage:N", sort=names, title=None),
+            y=alt.Y("stage:N", sort=list(names), title=None),
             tooltip=[
                 alt.Tooltip("stage:N", title=N_("Stage")),
                 alt.Tooltip("leads:Q", title=N_("Leads")),
@@ -46,11 +51,15 @@ def stage_bars(table: pd.DataFrame, translate: Callable[[str], str] = _same) -> 
     return chart
 
 
-def conversion_bars(table: pd.DataFrame, top: int = 15) -> alt.Chart:
+def conversion_bars(table: pd.DataFrame, top: int = 15) -> ChartParts:
     """Conversion (won / leads, %) of the largest groups."""
     shown = table.nlargest(top, "leads")[["group", "leads", "conversion_pct"]]
+    return ChartParts(("conversion_bars",), _conversion_shape, {"groups": shown})
+
+
+def _conversion_shape() -> alt.Chart:
     chart: alt.Chart = (
-        alt.Chart(shown)
+        alt.Chart(alt.NamedData("groups"))
         .mark_bar()
         .encode(
             x=alt.X("conversion_pct:Q", title=N_("conversion, won / leads (%)")),
@@ -65,7 +74,7 @@ def conversion_bars(table: pd.DataFrame, top: int = 15) -> alt.Chart:
     return chart
 
 
-def preview_months(by_month: pd.DataFrame, translate: Callable[[str], str] = _same) -> alt.Chart:
+def preview_months(by_month: pd.DataFrame, translate: Callable[[str], str] = _same) -> ChartParts:
     """Qualifying leads per month: the version in force beside the proposal (the two
     definitions named through `translate`, the page's `_`)."""
     long = by_month.melt(
@@ -74,8 +83,12 @@ def preview_months(by_month: pd.DataFrame, translate: Callable[[str], str] = _sa
     )  # fmt: skip
     words = {key: translate(text) for key, text in DEFINITION_WORDS.items()}
     long["definition"] = long["definition"].map(words)
+    return ChartParts(("preview_months",), _preview_shape, {"months": long})
+
+
+def _preview_shape() -> alt.Chart:
     chart: alt.Chart = (
-        alt.Chart(long)
+        alt.Chart(alt.NamedData("months"))
         .mark_bar()
         .encode(
             x=alt.X("group:N", title=N_("month created"), axis=alt.Axis(labelAngle=0)),
