@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -81,3 +82,31 @@ def test_countdown_is_a_translatable_message_with_local_digits() -> None:
     )
     assert "۳" in shown and "late" not in shown and "3" not in shown
     assert countdown(pd.Series([float("nan")])).tolist() == [""]
+
+
+def _one_by_one(hours: float) -> str:
+    """The rule of `countdown` for one value, written out: whole minutes under an hour,
+    whole hours under two days, whole days from two days; late below zero."""
+    if np.isnan(hours):
+        return ""
+    minutes = int(round(abs(hours) * 60))
+    late = hours < 0
+    if minutes < 60:
+        return f"{minutes} min late" if late else f"in {minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h late" if late else f"in {minutes // 60} h"
+    days = minutes // (24 * 60)
+    unit = "day" if days == 1 else "days"
+    return f"{days} {unit} late" if late else f"in {days} {unit}"
+
+
+def test_a_long_list_of_countdowns_reads_as_each_one_alone() -> None:
+    """`countdown` words each different minute once for the whole list: every row still
+    reads what its own hours say, at the edges (0 min, late by a few seconds, 48 h) too."""
+    rng = np.random.default_rng(5)
+    edges = [0.0, -0.0, -1e-9, 1e-9, -0.0083, 0.0083, 0.99, -0.99, 47.999, -47.999, 48.0]
+    hours = np.concatenate([rng.normal(0, 60, 3000), rng.normal(0, 0.4, 3000), edges])
+    hours[rng.integers(0, len(hours), 40)] = np.nan
+    shown = countdown(pd.Series(hours, index=np.arange(len(hours)) * 7))
+    assert shown.index.tolist() == (np.arange(len(hours)) * 7).tolist()
+    assert shown.tolist() == [_one_by_one(h) for h in hours]

@@ -96,23 +96,28 @@ def countdown(hours: pd.Series) -> pd.Series:
     value is a `Message` (English as it stands; the page translates it, digits included);
     no deadline: "".
     """
-    return pd.Series(
-        [_words(h) for h in hours.to_numpy(dtype=float)], index=hours.index, dtype=object
-    )
+    values = hours.to_numpy(dtype=float)
+    # A list of thousands of leads reads a few hundred different countdowns: each sentence
+    # is made once, under a key of its number, unit and whether it is late.
+    minutes = np.round(np.abs(values) * 60)
+    unit = np.select([minutes < 60, minutes < 48 * 60], [0, 1], 2)
+    count = np.select([unit == 0, unit == 1], [minutes, minutes // 60], minutes // (24 * 60))
+    keys = (count * 3 + unit) * 2 + (values < 0)  # NaN (no deadline) stays NaN
+    shown, at = np.unique(keys, return_inverse=True)
+    words = np.array([_words(key) for key in shown], dtype=object)
+    return pd.Series(words[at.reshape(-1)], index=hours.index, dtype=object)
 
 
-def _words(hours: float) -> str:
-    if np.isnan(hours):
+def _words(key: float) -> str:
+    if np.isnan(key):
         return ""
-    minutes = int(round(abs(hours) * 60))
-    ahead = hours >= 0
+    late, rest = int(key) % 2, int(key) // 2
+    unit, count = rest % 3, rest // 3
     # Counted sentences: a reader of Arabic reads "ساعتان", "٣ ساعات", "١١ ساعة".
-    if minutes < 60:
-        forms = N_n("in {n} min", "in {n} min") if ahead else N_n("{n} min late", "{n} min late")
-        return Message.counted(forms, minutes, n=minutes)
-    if minutes < 48 * 60:
-        forms = N_n("in {n} h", "in {n} h") if ahead else N_n("{n} h late", "{n} h late")
-        return Message.counted(forms, minutes // 60, n=minutes // 60)
-    days = minutes // (24 * 60)
-    forms = N_n("in {n} day", "in {n} days") if ahead else N_n("{n} day late", "{n} days late")
-    return Message.counted(forms, days, n=days)
+    if unit == 0:
+        forms = N_n("{n} min late", "{n} min late") if late else N_n("in {n} min", "in {n} min")
+    elif unit == 1:
+        forms = N_n("{n} h late", "{n} h late") if late else N_n("in {n} h", "in {n} h")
+    else:
+        forms = N_n("{n} day late", "{n} days late") if late else N_n("in {n} day", "in {n} days")
+    return Message.counted(forms, count, n=count)
