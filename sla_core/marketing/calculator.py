@@ -171,6 +171,11 @@ def history_defaults(
     return History(months, first, last, deal, rates)
 
 
+# Every lead column `history_defaults` reads (revenue's and the stage dates): a write that
+# changes none of them (a call logged, a lead reassigned) carries the defaults over.
+HISTORY_READS = tuple(dict.fromkeys((*revenue.READS, "mql_at", "sql_at")))
+
+
 def memo_history_defaults(
     leads: pd.DataFrame,
     ref: pd.Timestamp | datetime,
@@ -180,13 +185,15 @@ def memo_history_defaults(
     actor: User,
     memo: Memo,
 ) -> History | None:
-    """`history_defaults` of the whole snapshot `leads` once per data revision and month
-    (`memo`), for those who see the organisation's figures (checked before the memo)."""
+    """`history_defaults` of the whole snapshot `leads` once per month and per data
+    revision that changed what it reads (`memo`), for those who see the organisation's
+    figures (checked before the memo)."""
     require_organisation_figures(actor)
     return memo(
         ("targets.history", zone, calendar),
         lambda: history_defaults(leads, pd.Timestamp(ref), zone=zone, calendar=calendar),
         stamp=pd.Timestamp(ref).strftime("%Y-%m"),
+        reads=HISTORY_READS,
     )
 
 
