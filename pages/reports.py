@@ -14,9 +14,10 @@ from sla_core.overview import revenue
 from sla_core.periods import PeriodKind
 from ui import revenue as revenue_section
 from ui import tables
-from ui.data import current_snapshot, current_user, get_engine, leads_for
+from ui.charts import memo_chart
+from ui.data import current_snapshot, current_user, get_engine
 from ui.dates import date_range_input
-from ui.i18n import _, calendar, chart, num, period_name
+from ui.i18n import _, calendar, num, period_name
 from ui.marketing import people
 from ui.navigation import framed
 from ui.tables import for_reading
@@ -28,7 +29,6 @@ with session_scope(get_engine()) as session:
     targets = agreement.governing_version(session=session).content.targets
     settings = org.load_org_settings(session=session)
 
-snapshot = leads_for(None)
 staff = people()
 names = dict(zip(staff["id"], staff["name"], strict=True))
 # Periods and months in the reader's calendar (a Persian reader's quarter is a Jalali one).
@@ -80,42 +80,58 @@ by = st.segmented_control(
 )
 by = by or "source"
 
-leads = closed_loop.in_range(snapshot, start, end, zone)
-groups = closed_loop.group_labels(leads, by, marketers=names, zone=zone, calendar=shown_in)
-table = closed_loop.funnel_by(leads, groups, by_label=by == "month")
-st.subheader(_("Funnel by {what}").format(what=labels[by].lower()))
-if leads.empty:
-    st.info(_("No lead was created in this range."))
-    st.stop()
-left, right = st.columns(2)
-left.altair_chart(chart(charts.stage_bars(table, _)), key="reports_stages")
-right.altair_chart(chart(charts.conversion_bars(table)), key="reports_conversion")
-tables.dataframe(for_reading(table), hide_index=True, key="reports_funnel")
-
-st.subheader(_("Time from MQL to each later stage"))
-stages_table = closed_loop.time_to_stages(leads)
-tables.dataframe(for_reading(stages_table), hide_index=True, key="reports_times")
-
-st.subheader(_("Why leads came back: disqualification and nurture reasons"))
 reason_labels = {"source": _("Source")} | {
     f.value: _(label) for f, label in criteria.LABELS.items()
 }
-reason_by = st.selectbox(
+reason_by = st.session_state.get("reports_reason_by", "source")
+ask = closed_loop.Ask(
+    start, end, zone, shown_in, by, reason_by if reason_by in reason_labels else "source",
+    tuple(sorted(names.items())), targets.mqls_per_marketer, settings.calendar,
+)  # fmt: skip
+# computed once per data revision that changed a column they read, for every session
+found = closed_loop.memo_report(shared.frame, ask, actor=user, memo=shared.memo)
+table = found.funnel
+st.subheader(_("Funnel by {what}").format(what=labels[by].lower()))
+if not found.leads:
+    st.info(_("No lead was created in this range."))
+    st.stop()
+left, right = st.columns(2)
+left.vega_lite_chart(
+    spec=memo_chart(
+        shared.memo,
+        ("reports_stages", ask),
+        lambda: charts.stage_bars(table, _),
+        reads=closed_loop.REPORT_READS,
+    ),
+    key="reports_stages",
+)
+right.vega_lite_chart(
+    spec=memo_chart(
+        shared.memo,
+        ("reports_conversion", ask),
+        lambda: charts.conversion_bars(table),
+        reads=closed_loop.REPORT_READS,
+    ),
+    key="reports_conversion",
+)
+tables.dataframe(for_reading(table), hide_index=True, key="reports_funnel")
+
+st.subheader(_("Time from MQL to each later stage"))
+stages_table = closed_loop.memo_times(shared.frame, start, end, zone, actor=user, memo=shared.memo)
+tables.dataframe(for_reading(stages_table), hide_index=True, key="reports_times")
+
+st.subheader(_("Why leads came back: disqualification and nurture reasons"))
+st.selectbox(
     _("Reasons by"),
     list(reason_labels),
     format_func=reason_labels.__getitem__,
     key="reports_reason_by",
 )
-reason_groups = (
-    groups if reason_by == by else leads[reason_by].astype("string").fillna(closed_loop.NONE_LABEL)
-)
-reasons_table = closed_loop.reasons(leads, reason_groups)
+reasons_table = found.reasons
 tables.dataframe(for_reading(reasons_table), hide_index=True, key="reports_reasons")
 
 st.subheader(_("MQL volume against target, and sales acceptance, per marketer"))
-months = closed_loop.months_spanned(leads, zone=zone, calendar=settings.calendar)
-marketer_groups = closed_loop.group_labels(leads, "marketer", marketers=names)
-card = closed_loop.marketer_scorecard(leads, marketer_groups, targets.mqls_per_marketer, months)
+months, card = found.months, found.marketers
 st.caption(
     _("Target: {n} MQLs per marketer per month, over {months} months.").format(
         n=num(targets.mqls_per_marketer), months=num(months)

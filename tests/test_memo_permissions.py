@@ -151,3 +151,24 @@ def test_the_criteria_preview_is_refused_to_a_rep() -> None:
         preview.prepared(
             shared.frame, actor=person(2, Role.SALES_REP), calendar=Calendar.GREGORIAN, **asked
         )
+
+
+def test_the_closed_loop_reports_are_refused_to_a_rep() -> None:
+    from sla_core.marketing import closed_loop
+
+    shared = Shared("r1", leads())
+    ask = closed_loop.Ask(None, None, "UTC", Calendar.GREGORIAN, "source", "source", (), 40,
+                          Calendar.GREGORIAN)  # fmt: skip
+    shared.memo(("closed_loop.report", ask), lambda: MEMOISED)
+    shared.memo(("closed_loop.times", None, None, "UTC"), lambda: MEMOISED)
+    manager = person(1, Role.MARKETING_MANAGER)
+    assert closed_loop.memo_report(leads(), ask, actor=manager, memo=shared.memo) is MEMOISED
+    assert (
+        closed_loop.memo_times(leads(), None, None, "UTC", actor=manager, memo=shared.memo)
+        is MEMOISED
+    )
+    rep = person(2, Role.SALES_REP)
+    with pytest.raises(PermissionDenied):
+        closed_loop.memo_report(leads(), ask, actor=rep, memo=shared.memo)
+    with pytest.raises(PermissionDenied):
+        closed_loop.memo_times(leads(), None, None, "UTC", actor=rep, memo=shared.memo)

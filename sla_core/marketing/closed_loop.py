@@ -9,15 +9,20 @@ is the MQLs sales qualified out of those it dispositioned.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from sla_core.access import Permission, require
 from sla_core.i18n.languages import N_
+from sla_core.models import User
 from sla_core.periods import Calendar, labels_of, zone_info
 from sla_core.sla.levels import sales_verdict
 from sla_core.stages import Stage
+from sla_core.store.memo import Memo
+from sla_core.terms import CriterionField
 
 GROUP_BY = ("source", "campaign", "marketer", "month")
 NONE_LABEL = "(none)"
@@ -182,3 +187,90 @@ def months_spanned(
     if leads.empty:
         return 0
     return int(labels_of(leads["created_at"], zone=zone, calendar=calendar).nunique())
+
+
+# The lead columns the reports read. A write that changes none of them (a call logged on a
+# lead touched before, a reassignment) carries the reports over to the next data revision;
+# the times to each stage also read the first touch, so only they follow a first touch.
+REPORT_READS = (
+    "created_at", "stage", "mql_at", "sql_at", "opportunity_at", "source", "campaign",
+    "marketer_id", "disposition_reason", *(f.value for f in CriterionField),
+)  # fmt: skip
+TIMES_READS = ("created_at", "mql_at", *(column for _name, column in LATER))
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What the Reports page shows: leads created from `start` to `end` (local days in
+    `zone`) grouped `by` a GROUP_BY, their reasons by `reason_by` (the grouping, "source" or
+    a criterion), marketers named by `marketers` ((id, name) pairs), months in `calendar`,
+    the marketers' target `target_per_month` MQLs."""
+
+    start: date | None
+    end: date | None
+    zone: str
+    calendar: Calendar
+    by: str
+    reason_by: str
+    marketers: tuple[tuple[int, str], ...]
+    target_per_month: int
+    months_calendar: Calendar
+
+
+@dataclass(frozen=True)
+class Report:
+    """The closed-loop tables of an `Ask` (`leads`: how many leads it covers)."""
+
+    leads: int
+    funnel: pd.DataFrame
+    reasons: pd.DataFrame
+    months: int
+    marketers: pd.DataFrame
+
+
+def report(leads: pd.DataFrame, ask: Ask) -> Report:
+    """The funnel, reasons and marketers' scorecard of the leads `ask` covers."""
+    kept = in_range(leads, ask.start, ask.end, ask.zone)
+    names = dict(ask.marketers)
+    groups = group_labels(kept, ask.by, marketers=names, zone=ask.zone, calendar=ask.calendar)
+    reason_groups = (
+        groups
+        if ask.reason_by == ask.by
+        else kept[ask.reason_by].astype("string").fillna(NONE_LABEL)
+    )
+    months = months_spanned(kept, zone=ask.zone, calendar=ask.months_calendar)
+    card = marketer_scorecard(
+        kept, group_labels(kept, "marketer", marketers=names), ask.target_per_month, months
+    )
+    return Report(
+        leads=len(kept),
+        funnel=funnel_by(kept, groups, by_label=ask.by == "month"),
+        reasons=reasons(kept, reason_groups),
+        months=months,
+        marketers=card,
+    )
+
+
+def memo_report(leads: pd.DataFrame, ask: Ask, *, actor: User, memo: Memo) -> Report:
+    """`report` once per data revision that changed what it reads (`memo`), for those who
+    may read the Reports (checked first)."""
+    require(actor, Permission.VIEW_ALL_LEADS)
+    return memo(("closed_loop.report", ask), lambda: report(leads, ask), reads=REPORT_READS)
+
+
+def memo_times(
+    leads: pd.DataFrame,
+    start: date | None,
+    end: date | None,
+    zone: str,
+    *,
+    actor: User,
+    memo: Memo,
+) -> pd.DataFrame:
+    """`time_to_stages` of the leads created from `start` to `end`, like `memo_report`."""
+    require(actor, Permission.VIEW_ALL_LEADS)
+    return memo(
+        ("closed_loop.times", start, end, zone),
+        lambda: time_to_stages(in_range(leads, start, end, zone)),
+        reads=TIMES_READS,
+    )
