@@ -233,7 +233,8 @@ def live() -> None:
         )
         or shown[0]
     )
-    behind = scoped.behind(within, level, rows, actor=user, memo=memo)
+    counted = scoped.behind(within, level, rows, actor=user, memo=memo)
+    behind = counted.head(views.LIST_LIMIT)  # misses first
     picked = tables.dataframe(
         for_reading(behind.assign(owner=behind["owner_id"].map(names)).drop(columns=["owner_id"])),
         hide_index=True,
@@ -243,13 +244,15 @@ def live() -> None:
         selection_mode="single-row",
     )
     st.caption(_("Click a row to open the lead."))
+    how_many(st, len(behind), len(counted))
     open_picked(picked, behind["id"].tolist())
 
     if marketing:  # sales' clocks are not marketing's to keep
         return
     risk_tab, late_tab = st.tabs([_("At risk"), _("Breached, still open")])
     for tab, status in ((risk_tab, "at_risk"), (late_tab, "breached")):
-        listed = scoped.attention(within, status, rows, actor=user, memo=memo)
+        found = scoped.attention(within, status, rows, actor=user, memo=memo)
+        listed = found.shown
         clicked = tables.dataframe(
             for_reading(
                 listed.assign(owner=listed["owner_id"].map(names)).drop(
@@ -264,7 +267,17 @@ def live() -> None:
             selection_mode="single-row",
         )
         open_picked(clicked, listed["id"].tolist())
+        how_many(tab, len(listed), found.total)
     show_trends(view, within)
+
+
+def how_many(where: Any, shown: int, total: int) -> None:
+    """Under a list cut at `views.LIST_LIMIT`: how many leads it holds in all."""
+    if shown < total:
+        where.caption(
+            _("Showing the first {shown} of {total} leads.")
+            .format(shown=num(shown), total=num(total))
+        )  # fmt: skip
 
 
 def show_trends(view: SlaView, within: scoped.InScope) -> None:

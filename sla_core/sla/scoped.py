@@ -212,8 +212,9 @@ def behind(
 
 def attention(
     within: InScope, status: str, scoped: np.ndarray, *, actor: User, memo: Memo
-) -> pd.DataFrame:
-    """The scope's open leads whose worst clock is `status` (`views.attention`)."""
+) -> views.Listed:
+    """The scope's open leads whose worst clock is `status`, the first of them and how
+    many (`views.attention`)."""
     may_see(actor, within.scope)
     return memo(
         ("sla_attention", status, *within.key),

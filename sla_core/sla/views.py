@@ -193,19 +193,42 @@ def scope_tally(
     return tally.tally(leads, clocks, spans, scope_mask(leads, scope, heads))
 
 
+# A list on the Compliance page shows at most this many leads, the first in its order; the
+# page says how many there are (each rep's Work queue holds every one of theirs).
+LIST_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The first `LIST_LIMIT` leads of a list (`shown`) and how many it holds (`total`)."""
+
+    shown: pd.DataFrame
+    total: int
+
+
 def attention(leads: pd.DataFrame, clocks: pd.DataFrame, ref: datetime, scope_rows: np.ndarray,
-              status: str) -> pd.DataFrame:  # fmt: skip
-    """Open leads of the scope whose worst clock is `status` (at_risk or breached), by deadline."""
-    # only those leads go through the queue (its order is theirs alone): not every lead's copy
+              status: str, limit: int = LIST_LIMIT) -> Listed:  # fmt: skip
+    """Open leads of the scope whose worst clock is `status` (at_risk or breached), in the
+    Work queue's order: at risk, the nearest deadline first; breached, the latest breach
+    first (then by id). The first `limit` of them go through the queue, not every lead."""
     picked = (
         np.asarray(scope_rows, dtype=bool)
         & clocks["open"].to_numpy(dtype=bool)
         & (clocks["status"] == status).to_numpy(dtype=bool, na_value=False)
     )
     rows = np.flatnonzero(picked)
+    total = len(rows)
+    if total > limit:  # `work_queue`'s order within one status: deadline (latest breach), id
+        deadline = clocks["next_deadline"].to_numpy(dtype="datetime64[ns]")[rows]
+        ticks = deadline.astype("int64").astype(float)
+        ticks[np.isnat(deadline)] = np.inf if status != "breached" else -np.inf
+        first = np.lexsort(
+            (leads["id"].to_numpy()[rows], -ticks if status == "breached" else ticks)
+        )
+        rows = np.sort(rows[first[:limit]])
     wanted = [c for c in LEAD_INPUTS if c in leads]  # not a copy of every column
     queue = work_queue(leads[wanted].take(rows), clocks[list(CLOCK_INPUTS)].take(rows), ref)
-    return queue.drop(columns=["late"])
+    return Listed(queue.drop(columns=["late"]), total)
 
 
 # Which counts of `levels._counts` stand behind each gauge: (the leads judged, those met).
