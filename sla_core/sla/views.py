@@ -244,6 +244,11 @@ BEHIND: dict[GaugeLevel, tuple[str, str]] = {
 }
 
 
+# What the list of the leads behind a gauge shows of them and of their clocks.
+BEHIND_LEADS = ("id", "first_name", "last_name", "company", "owner_id", "stage")
+BEHIND_CLOCKS = ("disposition_status", "work_status", "follow_up_status", "follow_ups_made")
+
+
 def leads_behind(
     leads: pd.DataFrame,
     clocks: pd.DataFrame,
@@ -264,8 +269,11 @@ def leads_behind(
         counts = {name: tally.holds(counted, name, 0) for name in (judged_name, met_name)}
     else:
         counts = count_masks(leads, clocks, period)
-    rows = counts[judged_name] & scope_rows
-    picked, times = leads.loc[rows], clocks.loc[rows]
+    rows = np.flatnonzero(np.asarray(counts[judged_name] & scope_rows, dtype=bool))
+    # only the columns the list shows: a copy of every column of thousands of leads is not
+    picked = leads[list(BEHIND_LEADS)].take(rows)
+    times = clocks[list(BEHIND_CLOCKS)].take(rows)
+    met = np.asarray(counts[met_name], dtype=bool)[rows]
     name = (
         picked["first_name"].fillna("").astype(str)
         + " "
@@ -278,7 +286,7 @@ def leads_behind(
             "company": picked["company"],
             "owner_id": picked["owner_id"],
             "stage": picked["stage"],
-            "met": counts[met_name][rows],
+            "met": met,
             "disposition": times["disposition_status"].astype(str),
             "worked": times["work_status"].astype(str),
             "follow_up": times["follow_up_status"].astype(str),
