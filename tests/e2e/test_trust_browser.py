@@ -108,13 +108,20 @@ def test_a_database_broken_after_start_is_one_line_on_every_page(
 
 
 class Proxy:
-    """A TCP relay to PostgreSQL that can be switched off: the server 'goes away'."""
+    """A TCP relay to PostgreSQL that can be switched off: the server 'goes away'.
+
+    Switched off, it takes no connection any more. Closing a listening socket does not wake
+    an `accept` already waiting in another thread (Linux keeps the socket while the call
+    runs), so the relay shuts it down first, and a connection accepted in that instant is
+    dropped: otherwise the app's next connection still reached PostgreSQL, now and then."""
 
     def __init__(self, host: str, port: int) -> None:
         self.target = (host, port)
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.closed = False
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -123,8 +130,12 @@ class Proxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(self.target)
-            self.sockets += [client, upstream]
+            with self.lock:
+                if self.closed:
+                    client.close()
+                    return
+                upstream = socket.create_connection(self.target)
+                self.sockets += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
@@ -137,13 +148,19 @@ class Proxy:
             pass
 
     def close(self) -> None:
-        self.listener.close()
-        for s in self.sockets:
+        with self.lock:
+            self.closed = True
             try:
-                s.shutdown(socket.SHUT_RDWR)
+                self.listener.shutdown(socket.SHUT_RDWR)  # wakes the waiting accept
             except OSError:
                 pass
-            s.close()
+            self.listener.close()
+            for s in self.sockets:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
 
 
 @pytest.mark.postgres
