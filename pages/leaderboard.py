@@ -8,7 +8,7 @@ import streamlit as st
 
 from sla_core.access import Permission, PermissionDenied, can
 from sla_core.agreement.rules_text import POINT_LEVELS
-from sla_core.chart_parts import ChartParts
+from sla_core.charts.parts import ChartParts
 from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.gamification import adjustments, charts, closing, service, trace

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 import pandas as pd
 import pytest
 
-from sla_core import chart_parts
-from sla_core.chart_parts import ChartParts, spec_of
+from sla_core.charts import parts as chart_parts
+from sla_core.charts.parts import ChartParts, spec_of
 from sla_core.gamification import charts as board_charts
 from sla_core.overview import charts as overview_charts
 from sla_core.sla import charts as sla_charts

@@ -1,6 +1,6 @@
 """Chart specs for pages, kept per figure, language and data revision in the shared memo;
 every caller gets its own copy to draw. A chart's shape is built by altair once per process
-(sla_core.chart_parts): a new figure only fills in its data."""
+(sla_core.charts.parts): a new figure only fills in its data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
-from sla_core.chart_parts import ChartParts, spec_of
+from sla_core.charts.parts import ChartParts, spec_of
 from sla_core.store.memo import Memo
 from ui.i18n import chart_spec, language, org_settings
 

@@ -10,7 +10,9 @@ Numbers, dates and periods shown in text go through `num`, `pct`, `when`, `day` 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -58,6 +60,24 @@ def in_language(message: str, reader: Language) -> str:
         values = {key: _value(value, reader) for key, value in message.values.items()}
         return message.pattern(reader).format(**values)
     return catalogue.translate(message, reader)
+
+
+def messages_in_words(values: pd.Series) -> pd.Series:
+    """Messages (and "" for none) in the reader's words (equal English, equal sentence)."""
+    reader = language()
+    return each_once(values, lambda v: in_language(v, reader) if v else v)
+
+
+def each_once(values: pd.Series, word: Callable[[Any], Any]) -> pd.Series:
+    """`word` of every value, asked once per different value: a list of thousands of
+    leads holds a few stages, states and countdowns."""
+    distinct = pd.unique(values.to_numpy(dtype=object))
+    words = {value: word(value) for value in distinct}
+    return pd.Series(
+        [words[v] if v in words else word(v) for v in values.to_numpy(dtype=object)],
+        index=values.index,
+        dtype=values.dtype if values.dtype == "string" else object,
+    )
 
 
 def _value(value: object, reader: Language) -> object:

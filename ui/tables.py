@@ -22,7 +22,7 @@ from sla_core.i18n.message import Message
 from sla_core.marketing.closed_loop import LATER
 from sla_core.stages import DEFAULT_REASONS, STAGE_LABELS, Stage
 from ui import cells
-from ui.i18n import _, in_language, language, local_times, reading_order, stage_label
+from ui.i18n import _, each_once, local_times, messages_in_words, reading_order, stage_label
 
 # Column names sla_core frames use, as a reader calls them.
 HEADERS = {
@@ -130,25 +130,7 @@ TOUCHES = {
 
 def _in_words(values: pd.Series, words: dict[str, str]) -> pd.Series:
     """`values` whose keys `words` knows, in the reader's words (the others as they are)."""
-    return _each_once(values.astype("string"), lambda v: _(words[v]) if v in words else v)
-
-
-def _messages(values: pd.Series) -> pd.Series:
-    """Messages (and "" for none) in the reader's words (equal English, equal sentence)."""
-    reader = language()
-    return _each_once(values, lambda v: in_language(v, reader) if v else v)
-
-
-def _each_once(values: pd.Series, word: Callable[[Any], Any]) -> pd.Series:
-    """`word` of every value, asked once per different value: a list of thousands of
-    leads holds a few stages, states and countdowns."""
-    distinct = pd.unique(values.to_numpy(dtype=object))
-    words = {value: word(value) for value in distinct}
-    return pd.Series(
-        [words[v] if v in words else word(v) for v in values.to_numpy(dtype=object)],
-        index=values.index,
-        dtype=values.dtype if values.dtype == "string" else object,
-    )
+    return each_once(values.astype("string"), lambda v: _(words[v]) if v in words else v)
 
 
 _DEFAULT_REASONS = frozenset(r for listed in DEFAULT_REASONS.values() for r in listed)
@@ -179,7 +161,7 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     names.update({label: stage_label(s.value) for s, label in STAGE_LABELS.items()})
     names.update({state: _(text) for state, text in STATES.items()})
     changed = {
-        column: _each_once(frame[column].astype("string"), lambda v: names.get(v, v))
+        column: each_once(frame[column].astype("string"), lambda v: names.get(v, v))
         for column in (*STAGE_COLUMNS, *STATE_COLUMNS)
         if column in frame and _text(frame[column])
     }
@@ -188,7 +170,7 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
         if column in frame and _text(frame[column]):
             changed[column] = _in_words(frame[column], words)
     if "countdown" in frame:  # "in 10 h", "3 days late": Messages, in the reader's words
-        changed["countdown"] = _messages(frame["countdown"])
+        changed["countdown"] = messages_in_words(frame["countdown"])
     for column in REASON_COLUMNS:
         if column in frame:
             changed[column] = frame[column].map(reason_words)

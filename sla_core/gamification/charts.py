@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from sla_core.chart_parts import ChartParts
+from sla_core.charts.parts import ChartParts
 from sla_core.i18n.languages import N_
 
 GOLD = "#d4a017"

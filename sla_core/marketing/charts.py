@@ -1,4 +1,4 @@
-"""Charts of the marketing reports: data in, a chart's parts out (sla_core.chart_parts)."""
+"""Charts of the marketing reports: data in, a chart's parts out (sla_core.charts.parts)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
-from sla_core.chart_parts import ChartParts
+from sla_core.charts.parts import ChartParts
 from sla_core.i18n.languages import N_
 
 STAGES = ("leads", "mqls", "sqls", "opportunities", "won")

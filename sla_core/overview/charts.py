@@ -7,7 +7,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from sla_core.chart_parts import ChartParts
+from sla_core.charts.parts import ChartParts
 from sla_core.i18n.languages import N_
 
 MET = "#2e7d32"

@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from sla_core.chart_parts import ChartParts
+from sla_core.charts.parts import ChartParts
 from sla_core.i18n.languages import N_
 
 BAND_COLOURS = {"green": "#2e7d32", "amber": "#f0a202", "red": "#c62828", "none": "#9e9e9e"}

@@ -1,0 +1,1 @@
+"""What every chart builder shares: a chart as its shape and its data (`parts`)."""
