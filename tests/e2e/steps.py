@@ -89,3 +89,11 @@ def go_to(page: Any, link: str, ready: Any) -> None:
     settle(page)
     nav = page.locator(f"{NAV} a").filter(has_text=link).first
     _retry(page, nav.click, ready, f"go_to_{link}")
+
+
+def pick(page: Any, select: Any, option: str) -> None:
+    """Open the select box `select` until its `option` shows, then choose it (a rerun that
+    lands just after the click closes the list again, as it can swallow any click)."""
+    listed = page.get_by_role("option", name=option)
+    _retry(page, select.click, listed, f"pick_{option}")
+    listed.click()

@@ -18,7 +18,7 @@ from sla_core.access import system_actor
 from sla_core.db import session_scope
 from sla_core.models import Lead, LeadEvent, Role, User
 from sla_core.people import users
-from tests.e2e.steps import go_to, open_page, settle, sign_in
+from tests.e2e.steps import go_to, open_page, pick, settle, sign_in
 from tests.slaframes import QUALIFYING
 
 PASSWORD = "Sales#2026x"
@@ -81,8 +81,7 @@ def test_queue_to_lead_page_then_a_call_and_a_disposition(world: tuple[str, str,
     rep.get_by_role("button", name="Call").click()
     rep.get_by_text(f"Call logged on #{fresh} Fiona Fresh.").wait_for()
     settle(rep)
-    rep.locator("[data-testid='stSelectbox']").filter(has_text="Reason").click()
-    rep.get_by_role("option", name="No budget").click()
+    pick(rep, rep.locator("[data-testid='stSelectbox']").filter(has_text="Reason"), "No budget")
     settle(rep)
     rep.get_by_role("button", name="Save disposition").click()
     rep.get_by_text(f"Disposition saved for #{fresh} Fiona Fresh.").wait_for()

@@ -19,7 +19,7 @@ from sla_core.clock import now
 from sla_core.db import session_scope
 from sla_core.models import Lead, Role
 from tests.conftest import PG_URL
-from tests.e2e.steps import NAV, go_to, open_page, settle, shot, sign_in
+from tests.e2e.steps import NAV, go_to, open_page, pick, settle, shot, sign_in
 from tests.support.seeding import person, seeded
 
 PASSWORD = "Admin#2026"
@@ -54,8 +54,7 @@ def test_the_last_admin_cannot_step_down_and_setup_stays_closed(server: str, bro
     page.get_by_role("tab", name="Change role").click()
     # the role form: its user list starts with ourselves; pick Viewer
     form = page.locator("[data-testid='stForm']").filter(has_text="New role")
-    form.locator("[data-testid='stSelectbox']").nth(1).click()
-    page.get_by_role("option", name="Viewer").click()
+    pick(page, form.locator("[data-testid='stSelectbox']").nth(1), "Viewer")
     form.get_by_role("button", name="Change role").click()
     error = page.locator("[data-testid='stAlertContentError']")
     error.wait_for()
