@@ -234,7 +234,7 @@ def live() -> None:
         or shown[0]
     )
     counted = scoped.behind(within, level, rows, actor=user, memo=memo)
-    behind = counted.head(views.LIST_LIMIT)  # misses first
+    behind = counted.shown
     picked = tables.dataframe(
         for_reading(behind.assign(owner=behind["owner_id"].map(names)).drop(columns=["owner_id"])),
         hide_index=True,
@@ -244,7 +244,7 @@ def live() -> None:
         selection_mode="single-row",
     )
     st.caption(_("Click a row to open the lead."))
-    how_many(st, len(behind), len(counted))
+    how_many(st, len(behind), counted.total)
     open_picked(picked, behind["id"].tolist())
 
     if marketing:  # sales' clocks are not marketing's to keep

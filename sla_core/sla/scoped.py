@@ -191,12 +191,13 @@ def joint(within: InScope, sales: pd.DataFrame, *, actor: User, memo: Memo) -> v
 
 def behind(
     within: InScope, level: GaugeLevel, scoped: np.ndarray, *, actor: User, memo: Memo
-) -> pd.DataFrame:
-    """The leads one gauge counts (`views.leads_behind`; `scoped`: `rows(within)`)."""
+) -> views.Listed:
+    """The leads one gauge counts (`views.leads_behind`; `scoped`: `rows(within)`): the
+    first `views.LIST_LIMIT` of them (misses first) and how many."""
     may_see(actor, within.scope)
     # the kept counts give the list only when no reassignment left a breach with another
     plain = within.kept is None or within.kept.empty
-    return memo(
+    counted: pd.DataFrame = memo(
         ("sla_behind", level, *within.key),
         lambda: views.leads_behind(
             within.leads,
@@ -208,6 +209,7 @@ def behind(
         ),
         stamp=within.ref,
     )
+    return views.Listed(counted.head(views.LIST_LIMIT), len(counted))
 
 
 def attention(
