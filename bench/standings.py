@@ -29,6 +29,7 @@ from sla_core.gamification import levels  # noqa: E402
 from sla_core.gamification.board import Slot, compute_boards  # noqa: E402
 from sla_core.gamification.rulebook import PeriodRules  # noqa: E402
 from sla_core.periods import parse_period, recent  # noqa: E402
+from sla_core.sla import shared_clocks  # noqa: E402
 from sla_core.store.bulk import LEAD_TIME_COLUMNS, times_to_utc  # noqa: E402
 from sla_core.terms import AgreementContent, Targets  # noqa: E402
 
@@ -73,7 +74,7 @@ def twelve_boards(leads: pd.DataFrame, people: pd.DataFrame, split: list[float])
     tic = time.perf_counter()
     rules = PeriodRules(AgreementContent(), 1, 1, True)
     prepared = leads
-    clocks = levels.clocks_for(prepared, rules.content, REFERENCE, None)
+    clocks = shared_clocks.clocks_for(prepared, rules.content, REFERENCE, None)
     split.append(time.perf_counter() - tic)
     periods = recent(parse_period("2026-12"), 12)
     masks = levels.period_masks(prepared, periods)

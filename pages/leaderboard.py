@@ -75,10 +75,7 @@ period = period_col.selectbox(
 snap = current_snapshot()
 frame = snap.frame.copy(deep=False)  # a view: adding a column leaves the shared one alone
 with session_scope(engine) as session:
-    view = lb.leaderboard(
-        session=session, leads=frame, period=period, viewer=user, memo=snap.memo,
-        splice=snap.spliced, earlier=snap.earlier,
-    )  # fmt: skip
+    view = lb.leaderboard(session=session, leads=frame, period=period, viewer=user, shared=snap)
 board = view.board
 
 

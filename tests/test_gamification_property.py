@@ -111,8 +111,10 @@ def test_an_edit_to_the_period_shows_in_its_fingerprint(march):
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(march=st.lists(lead(3), min_size=1, max_size=8), idle=st.integers(1, 5))
 def test_the_clocks_shortcut_equals_every_lead_s_own_clocks(march, idle):
-    from sla_core.gamification import levels
+    from sla_core.sla import shared_clocks
     from sla_core.sla.clocks import lead_clocks
+    from sla_core.sla.exemptions import exempt_leads
+    from sla_core.sla.worktime import WorkSetup
 
     rows = march + [
         {
@@ -126,6 +128,10 @@ def test_the_clocks_shortcut_equals_every_lead_s_own_clocks(march, idle):
         for n in range(idle)
     ]
     leads = leads_frame(rows).sample(frac=1, random_state=idle)  # idle rows interleaved
-    fast = levels.clocks_for(leads, RULES.content, REF, None)
+    fast = shared_clocks.clocks_for(leads, RULES.content, REF, None)
     full = lead_clocks(leads, RULES.content, REF, None)
     pd.testing.assert_frame_equal(fast, full, check_dtype=True)
+    # the exemptions handed over (the pages' shared entry) give the same clocks
+    found = exempt_leads(leads, RULES.content, WorkSetup())
+    given = shared_clocks.clocks_for(leads, RULES.content, REF, None, found)
+    pd.testing.assert_frame_equal(given, full, check_dtype=True)

@@ -15,6 +15,7 @@ from sqlmodel import select
 from sla_core import leads
 from sla_core.db import session_scope
 from sla_core.models import Lead, User
+from sla_core.sla import shared_clocks
 from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.exemptions import exempt_leads
 from tests import test_pages_memo as memo
@@ -25,15 +26,15 @@ from ui.data import engine_for
 
 
 def sized_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
-    """The number of leads each call of `sla_data.<name>` was given."""
+    """The number of leads each call of `shared_clocks.<name>` was given."""
     sizes: list[int] = []
-    real = getattr(sla_data, name)
+    real = getattr(shared_clocks, name)
 
     def spy(frame: pd.DataFrame, *args: Any, **kwargs: Any) -> Any:
         sizes.append(len(frame))
         return real(frame, *args, **kwargs)
 
-    monkeypatch.setattr(sla_data, name, spy)
+    monkeypatch.setattr(shared_clocks, name, spy)
     return sizes
 
 

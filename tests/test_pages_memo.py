@@ -20,7 +20,7 @@ from sla_core.db import session_scope
 from sla_core.gamification import adjustments, leaderboard, service
 from sla_core.marketing import calculator, preview, route_run
 from sla_core.models import Lead, User
-from sla_core.sla import views
+from sla_core.sla import shared_clocks, views
 from tests.support.apptest import app_url, sign_in, template_db  # noqa: F401 (fixtures)
 from ui import data, sla_data
 from ui.data import engine_for
@@ -34,7 +34,7 @@ def still(monkeypatch: pytest.MonkeyPatch) -> None:
     test starts (taken at import, it was as old as the run when the whole suite ran)."""
     global STILL
     STILL = clock.now()
-    for target in (clock, sla_data, service):
+    for target in (clock, shared_clocks, service):
         monkeypatch.setattr(target, "now", lambda: STILL)
 
 
@@ -185,10 +185,10 @@ def test_a_new_minute_judges_again_only_the_clocks_that_move(
     from sla_core.sla.clocks import lead_clocks
 
     instant = [clock.now()]
-    for target in (clock, sla_data, service):
+    for target in (clock, shared_clocks, service):
         monkeypatch.setattr(target, "now", lambda: instant[0])
     at = open_page("salesmanager", "pages/compliance.py")
-    retimed = counted(monkeypatch, sla_data, "retimed")
+    retimed = counted(monkeypatch, shared_clocks, "retimed")
     for step, write in enumerate((False, True), start=1):
         if write:
             add_mql(app_url, "fresh", owner_id=None)
@@ -201,32 +201,42 @@ def test_a_new_minute_judges_again_only_the_clocks_that_move(
         pd.testing.assert_frame_equal(view.clocks, again)
 
 
-def test_the_leaderboard_brings_its_clocks_to_a_new_minute_the_same_way(
+def test_the_leaderboard_reads_the_clocks_compliance_reads(
     app_url: str,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The Leaderboard's clocks, the next minute (with no write and after one): brought
-    forward by `clocks.retimed`, equal to judging every lead again at the new instant."""
-    from sla_core.gamification import levels
+    """The Leaderboard's clocks are the Compliance page's entry (one computation, held once):
+    the next minute and after a write, the Leaderboard brings that entry forward and
+    Compliance then finds it as it is, equal to judging every lead again."""
+    from sla_core.sla.clocks import lead_clocks
 
     instant = [clock.now()]
-    for target in (clock, sla_data, service):
+    for target in (clock, shared_clocks, service):
         monkeypatch.setattr(target, "now", lambda: instant[0])
     at = open_page("salesmanager", "pages/leaderboard.py")
-    real = service.retimed
-    checked: list[int] = []
+    judged: list[int] = []
+    real = shared_clocks.clocks_for
 
-    def retimed(previous: pd.DataFrame, since: Any, leads: pd.DataFrame, content: Any,
-                ref: Any, setup: Any) -> pd.DataFrame:  # fmt: skip
-        out = real(previous, since, leads, content, ref, setup)
-        pd.testing.assert_frame_equal(out, levels.clocks_for(leads, content, ref, setup))
-        checked.append(1)
-        return out
+    def spy(rows: pd.DataFrame, *args: Any) -> pd.DataFrame:
+        judged.append(len(rows))
+        return real(rows, *args)
 
-    monkeypatch.setattr(service, "retimed", retimed)
-    for step, write in enumerate((False, True), start=1):
+    monkeypatch.setattr(shared_clocks, "clocks_for", spy)
+    for write in (False, True):
         if write:
             add_mql(app_url, "fresh", owner_id=None)
         instant[0] += timedelta(minutes=2)
         at.run()
-        assert not at.exception and len(checked) == step
+        assert not at.exception, at.exception
+        shared = data.current_snapshot()
+        kinds = [k[0] for k in shared.computed()]
+        assert kinds.count("sla_clocks") == 1 and "gamification.clocks" not in kinds
+        entry = next(k for k in shared.computed() if k[0] == "sla_clocks")
+        stamp = int(instant[0].timestamp() // 60)
+        board_clocks = shared.memo(entry, lambda: pytest.fail("not kept"), stamp=stamp)
+        view = sla_data.sla_view(None)
+        assert view.clocks is board_clocks.frame  # the very frame the board counted from
+        assert view.ref == instant[0]
+        again = lead_clocks(view.leads, view.content, view.ref, view.setup)
+        pd.testing.assert_frame_equal(view.clocks, again)
+    assert judged == [1]  # brought forward; after the write, the new lead judged alone

@@ -713,9 +713,8 @@ def test_the_shared_leaderboard_sees_a_kept_breach_the_next_write_left(
 def board_of_march(session: Session, shared: Shared, viewer: User) -> Board:
     """March's board as the leaderboard page asks for it (the shared snapshot's memo)."""
     return leaderboard.leaderboard(
-        session=session, leads=shared.frame, period=MARCH, viewer=viewer, memo=shared.memo,
-        splice=shared.spliced,
-    ).board  # fmt: skip
+        session=session, leads=shared.frame, period=MARCH, viewer=viewer, shared=shared
+    ).board
 
 
 def _due_met(board: Board, who: User) -> tuple[int, int]:

@@ -18,6 +18,7 @@ from sla_core.i18n.languages import N_
 from sla_core.i18n.message import Message
 from sla_core.models import Role
 from sla_core.periods import Period, PeriodKind
+from sla_core.sla import shared_clocks
 from sla_core.terms import MARKETING_LEVELS, PointLevel
 
 SALES_ROLES = frozenset({Role.SALES_REP.value})
@@ -131,7 +132,7 @@ def compute_boards(
     All slots are scored and ranked in one pass (a year of months costs little more than
     one). Reps are scored on sales' levels, marketers on marketing's; a person who joined
     after a period ended is left out of it. Each slot's `clocks` are
-    `levels.clocks_for(leads, rules.content, ref, setup)`. `counts`: each slot's
+    `shared_clocks.clocks_for(leads, rules.content, ref, setup)`. `counts`: each slot's
     `slot_counts`, when kept up to date elsewhere (`gamification.tally`).
     """
     if counts is None:
@@ -210,7 +211,7 @@ def compute_board(
     """The board of one period (see `compute_boards`); clocks are computed when not given;
     `kept`: the breaches reassignments left with previous owners (`reassign.kept_breaches`)."""
     if clocks is None:
-        clocks = levels.clocks_for(leads, rules.content, ref, None)
+        clocks = shared_clocks.clocks_for(leads, rules.content, ref, None)
     if mask is None:
         mask = levels.touching(leads, period)
     extra = adjustments if adjustments is not None else pd.Series(dtype="int64")

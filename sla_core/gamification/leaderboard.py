@@ -23,6 +23,7 @@ from sla_core.periods import (
     quarter_containing,
     recent,
 )
+from sla_core.store.snapshot import Shared
 
 TREND_PERIODS = 6
 
@@ -99,19 +100,17 @@ def leaderboard(
     leads: pd.DataFrame,
     period: Period,
     viewer: User,
-    memo: service.Memo = service.no_memo,
-    splice: service.Splice | None = None,
-    earlier: service.Earlier | None = None,
+    shared: Shared | None = None,
 ) -> Leaderboard:
     """The board of `period` for `viewer` (anyone on the dashboard may look).
 
-    `memo`: the shared snapshot's memo when `leads` is that whole snapshot: the scoring
-    then runs once per data revision, rules, people, settings, bonuses and minute;
-    `splice`: its `spliced` (after a write only the changed leads' clocks are computed);
-    `earlier`: its `earlier` (a new minute judges again only the clocks that move).
+    `shared`: the shared snapshot when `leads` is its whole frame: the scoring then runs
+    once per data revision, rules, people, settings, bonuses and minute, on the clocks
+    every page reads (after a write only the changed leads' are judged again).
     """
     require(viewer, Permission.VIEW_DASHBOARD)
-    data = service.inputs(session=session, leads=leads, memo=memo, splice=splice, earlier=earlier)
+    data = service.inputs(session=session, leads=leads, shared=shared)
+    memo = data.memo
     periods = recent(period, TREND_PERIODS)
     quarter = (
         period

@@ -9,70 +9,23 @@ the period, and adds marketing's levels: MQLs produced and sales' acceptance of 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sla_core.periods import Period
 from sla_core.sla import levels as sla_levels
-from sla_core.sla.clocks import lead_clocks
 from sla_core.sla.levels import service_levels
-from sla_core.sla.worktime import WorkSetup
 from sla_core.terms import AgreementContent
 
 ACCEPTED = sla_levels.ACCEPTED_STAGES
 TURNED_DOWN = sla_levels.TURNED_DOWN_STAGES
 # Every count of a period is keyed on one of these instants falling inside it.
 MILESTONES = ("mql_at", "assigned_at", "opportunity_at", "closed_at")
-# Contact and bookkeeping columns no SLA clock reads (dropped before slicing: wide text
-# columns are what makes copying a million-row frame slow).
-NOT_CLOCKED = ("email", "first_name", "last_name", "company", "country", "source",
-               "campaign", "lead_key", "external_id", "deal_value", "row_hash",
-               "import_batch_id", "last_touch_at", "updated_at")  # fmt: skip
 # What the period counts read of a lead, once its clocks are known (`cohorts.conditions`:
 # a re-qualified backlog lead is counted beside the month's new MQLs, not inside; the id
 # finds the breaches a reassignment left with a previous owner).
 COUNTED = ("id", "owner_id", "marketer_id", "stage", "requalified_at", *MILESTONES)
-
-
-def clocks_for(
-    leads: pd.DataFrame, content: AgreementContent, ref: datetime, setup: WorkSetup | None
-) -> pd.DataFrame:
-    """Every lead's SLA clocks under `content` at `ref` (reuse them across periods).
-
-    A lead never assigned and never an MQL has no clock running: its clocks are the same
-    "not started" row for all of them, so `lead_clocks` runs on one such lead and on the
-    leads whose clocks did start (tests check this equals running it on every lead).
-    """
-    leads = leads.drop(columns=list(NOT_CLOCKED), errors="ignore")
-    started = (leads["mql_at"].notna() | leads["assigned_at"].notna()).to_numpy(bool)
-    if started.all() or not started.any():
-        return lead_clocks(leads, content, ref, setup)
-    running = lead_clocks(leads[started], content, ref, setup)
-    idle = lead_clocks(leads[~started].iloc[:1], content, ref, setup)
-    where = np.flatnonzero(started)
-    columns = {}
-    for name in running.columns:
-        columns[name] = _spread(running[name], idle[name], where, len(leads))
-    out = pd.DataFrame(columns, index=leads.index)
-    out["follow_ups_made"] = leads["touches"].fillna(0).to_numpy(dtype=np.int64)
-    return out
-
-
-def _spread(values: pd.Series, idle: pd.Series, where: np.ndarray, size: int) -> Any:
-    """`values` at positions `where`, the single `idle` value everywhere else (no index)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = np.full(size, idle.cat.codes.iloc[0], dtype=values.cat.codes.dtype)
-        codes[where] = values.cat.codes.to_numpy()
-        return pd.Categorical.from_codes(codes, dtype=values.dtype)
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        stamps = np.full(size, idle.to_numpy(dtype="datetime64[us]")[0])
-        stamps[where] = values.to_numpy(dtype="datetime64[us]")
-        return pd.Series(stamps).dt.tz_localize("UTC").array
-    filled = np.full(size, idle.to_numpy()[0], dtype=values.dtype)
-    filled[where] = values.to_numpy()
-    return filled
 
 
 def counted_columns(leads: pd.DataFrame) -> pd.DataFrame:
@@ -114,7 +67,7 @@ def sales_levels(
 ) -> pd.DataFrame:
     """Sales' service levels per rep (indexed by owner id), from the leads touching `period`.
 
-    `clocks`: those leads' clocks (`clocks_for`); `kept`: the breaches reassignments left
+    `clocks`: those leads' clocks (`shared_clocks.clocks_for`); `kept`: the breaches reassignments left
     with the owners who missed them (`reassign.kept_breaches`), counted for those owners.
     """
     frame = service_levels(leads, content, period, ref, by="owner_id", clocks=clocks, kept=kept)

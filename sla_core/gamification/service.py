@@ -6,13 +6,10 @@ their keys and stamps, so they live together."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlmodel import Session, col, select
 
@@ -23,29 +20,17 @@ from sla_core.gamification.rulebook import PeriodRules, rules_for
 from sla_core.gamification.tally import BoardTally, SlotCounts
 from sla_core.models import Team, User
 from sla_core.periods import Period, PeriodKind, make_period, shift
-from sla_core.sla import reassign
-from sla_core.sla.clocks import retimed
+from sla_core.sla import reassign, shared_clocks
 from sla_core.sla.context import load_setup
+from sla_core.sla.shared_clocks import Clocked
 from sla_core.sla.worktime import WorkSetup
 from sla_core.store.memo import Memo as Memo  # the memo's one definition, for callers
 from sla_core.store.memo import no_memo as no_memo
-from sla_core.store.snapshot import Delta
+from sla_core.store.snapshot import Delta, Shared
 
 PEOPLE_COLUMNS = ["id", "name", "role", "team_id", "team", "joined_at"]
 # `Shared.memo` of the data revision `leads` is the whole snapshot of: what is derived
 # from the leads alone is computed once per revision and key (see `sla_core.store.snapshot`).
-
-
-# `Shared.spliced`: a per-lead frame of the previous data revision brought up to date by
-# computing the changed and added leads' rows only.
-Splice = Callable[
-    [pd.DataFrame, pd.DataFrame, Callable[[pd.DataFrame, np.ndarray], pd.DataFrame]],
-    pd.DataFrame,
-]
-
-# `Shared.earlier`: what a memo key holds under an earlier stamp (stamp, value, whether
-# it is the previous revision's), to bring the last minute's clocks forward.
-Earlier = Callable[[Hashable], tuple[Hashable, Any, bool] | None]
 
 
 def first_leads(leads: pd.DataFrame) -> pd.Series:
@@ -129,11 +114,15 @@ class Inputs:
     people: pd.DataFrame
     setup: WorkSetup
     ref: pd.Timestamp
-    memo: Memo = no_memo  # the shared snapshot's, when `leads` is that whole snapshot
-    splice: Splice | None = None  # and its `spliced`: clocks kept from the last revision
     # the breaches reassignments left with the owners who missed them (`kept_of`)
     kept: pd.DataFrame | None = None
-    earlier: Earlier | None = None  # and its `earlier`: the clocks of an earlier minute
+    # the shared snapshot `leads` is the whole of: figures kept in its memo per revision,
+    # and the clocks every page reads (`shared_clocks.clocked`)
+    shared: Shared | None = None
+
+    @property
+    def memo(self) -> Memo:
+        return no_memo if self.shared is None else self.shared.memo
 
 
 def kept_of(*, session: Session, leads: pd.DataFrame, memo: Memo = no_memo) -> pd.DataFrame:
@@ -148,75 +137,38 @@ def inputs(
     session: Session,
     leads: pd.DataFrame,
     at: datetime | None = None,
-    memo: Memo = no_memo,
-    splice: Splice | None = None,
-    earlier: Earlier | None = None,
+    shared: Shared | None = None,
 ) -> Inputs:
     """Read the players, the work-time setup and the kept breaches once; `at` is the
     instant counted up to.
 
-    `memo`: the shared snapshot's memo when `leads` is that whole snapshot (then the
-    leads in `Inputs` are shared by every session: never write into them); `splice`: its
-    `spliced`, so that after a write only the changed leads' clocks are computed again;
-    `earlier`: its `earlier`, so that a new minute judges again only the clocks that move.
+    `shared`: the shared snapshot when `leads` is its whole frame (then the leads in
+    `Inputs` are shared by every session: never write into them): what is derived from the
+    leads is kept in its memo, and the clocks are the ones every page reads.
     """
+    memo = no_memo if shared is None else shared.memo
     people = players(session=session, leads=leads, memo=memo)
     setup = work_setup(session=session, people=people)
     kept = kept_of(session=session, leads=leads, memo=memo)
     ref = pd.Timestamp(at or now())
-    return Inputs(leads, people, setup, ref, memo, splice, kept, earlier)
-
-
-_SERIALS = itertools.count(1)
-
-
-@dataclass(frozen=True)
-class Clocked:
-    """Every lead's clocks, numbered: `parent` is the number of the clocks of the previous
-    revision they were brought up to date from (None: computed for every lead)."""
-
-    frame: pd.DataFrame
-    serial: int
-    parent: int | None = None
-    ref: datetime | None = None  # the instant they were judged at
+    return Inputs(leads, people, setup, ref, kept, shared)
 
 
 def clocks_of(data: Inputs, rules: PeriodRules) -> pd.DataFrame:
-    """Every lead's clocks under `rules` at `data.ref` (`levels.clocks_for`): with a shared
-    snapshot, once per minute, and after a write only the changed leads' (as the
-    Compliance page keeps its clocks: the others stay as computed within the minute)."""
+    """Every lead's clocks under `rules` (`shared_clocks.clocks_for`)."""
     return clocked_of(data, rules).frame
 
 
 def clocked_of(data: Inputs, rules: PeriodRules) -> Clocked:
-    """`clocks_of`, numbered (what a tally kept from them checks it follows)."""
+    """`clocks_of`, numbered (what a tally kept from them checks it follows): with a shared
+    snapshot the entry every page reads (`shared_clocks.clocked`: the Compliance page's
+    clocks, kept per minute, after a write judged again for the changed leads only), else
+    judged at `data.ref`."""
+    if data.shared is not None:
+        return shared_clocks.clocked(data.shared, None, data.leads, rules.content, data.setup)
     ref = data.ref.to_pydatetime()
-
-    def compute(rows: pd.DataFrame, _at: object = None) -> pd.DataFrame:
-        return levels.clocks_for(rows, rules.content, ref, data.setup)
-
-    splice = data.splice
-    if splice is None:
-        return Clocked(compute(data.leads), next(_SERIALS), ref=ref)
-
-    def update(old: Clocked, _: object) -> Clocked:
-        frame = splice(old.frame, data.leads, compute)
-        return Clocked(frame, next(_SERIALS), old.serial, old.ref)
-
-    key = ("gamification.clocks", *_clock_key(data, rules))
-
-    def fresh() -> Clocked:
-        older = None if data.earlier is None else data.earlier(key)
-        old = older[1] if older is not None and isinstance(older[1], Clocked) else None
-        if old is None or old.ref is None:
-            return Clocked(compute(data.leads), next(_SERIALS), ref=ref)
-        frame = splice(old.frame, data.leads, compute) if older and older[2] else old.frame
-        # a new minute: only the clocks that move with time are judged again (a tally kept
-        # from the last minute's clocks counts every lead again: no parent)
-        moved = retimed(frame, old.ref, data.leads, rules.content, ref, data.setup)
-        return Clocked(moved, next(_SERIALS), ref=ref)
-
-    return data.memo(key, fresh, stamp=Batch.stamp(data), update=update)
+    frame = shared_clocks.clocks_for(data.leads, rules.content, ref, data.setup)
+    return Clocked(frame, 0, None, ref)
 
 
 def _clock_key(data: Inputs, rules: PeriodRules) -> tuple[Hashable, ...]:
@@ -260,7 +212,7 @@ def counts_of(
     (`gamification.tally`); without one, counted from the leads (`board.slot_counts`).
     Also a name for the counts when they are kept (`BoardTally.digest`), else None."""
     clocked = clocked_of(data, rules)
-    if data.splice is None:
+    if data.shared is None:
         counted = levels.counted_columns(data.leads)
         ref = data.ref.to_pydatetime()
         slots = [

@@ -8,10 +8,10 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from sla_core.access import Permission, PermissionDenied, can
-from sla_core.gamification import levels
 from sla_core.models import LeadEvent, User
 from sla_core.periods import Period
 from sla_core.sla import levels as sla_levels
+from sla_core.sla import shared_clocks
 from sla_core.sla.clocks import ClockStatus
 from sla_core.sla.cohorts import kept_away
 from sla_core.sla.worktime import WorkSetup
@@ -62,7 +62,7 @@ def leads_behind(
 ) -> pd.DataFrame:
     """The leads that made `subject_id`'s figure on `level` in `period`, with each one's clock.
 
-    The clocks are the board's own (`levels.clocks_for` with `setup`, the work time and
+    The clocks are the board's own (`shared_clocks.clocks_for` with `setup`, the work time and
     MQL definitions `service.work_setup` reads): a lead counted met here is met on the board.
 
     `counted` says how the lead counted: met or breached (clock levels), won, opened, or
@@ -88,7 +88,7 @@ def leads_behind(
         mine = mine[~kept_away(mine, kept)]
     out = mine[[c for c in SHOWN if c in mine.columns]].copy()
     if level in CLOCK:
-        clocks = levels.clocks_for(mine, content, ref, setup)
+        clocks = shared_clocks.clocks_for(mine, content, ref, setup)
         out["counted"] = clocks[CLOCK[level]].astype(str).to_numpy()
         out["exempt"] = clocks["exempt"].to_numpy()
         missed = _kept_behind(leads, kept, period, subject_id, level)
