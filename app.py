@@ -11,7 +11,7 @@ from sla_core.db import database_url, session_scope
 from sla_core.i18n import languages
 from sla_core.models import Role
 from sla_core.people import first_run
-from sla_core.store.process import freeze_imports
+from sla_core.store.process import freeze_imports, give_back_soon
 from ui.auth import request_logout, sign_in
 from ui.data import current_user, open_engine, warm_up
 from ui.i18n import _, remember_org_settings, rtl, use_language
@@ -76,3 +76,6 @@ except (SQLAlchemyError, db.DatabaseUnavailable) as exc:
         _("The database cannot be used right now: {reason}").format(reason=plain(db.one_line(exc))),
         icon=":material/error:",
     )
+finally:
+    # what this run's figures freed goes back to the system (not kept for the next peak)
+    give_back_soon()

@@ -68,3 +68,38 @@ def test_after_a_touch_the_clocks_are_carried_over_and_equal_a_full_computation(
     pd.testing.assert_frame_equal(view.clocks, full)
     mine = view.leads["lead_key"] == "own"
     assert view.clocks.loc[mine, "follow_ups_made"].tolist() == [1]
+
+
+def test_the_clocks_stay_current_through_writes_no_page_reads_them_at(
+    app_url: str,  # noqa: F811
+    still: None,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Compliance reads the clocks; then a rep logs two calls while only the Leads page runs
+    (it reads no clock). The clocks are brought forward at each refresh (`Shared.keep`), so
+    Compliance afterwards judges no lead again, and they equal a full computation. Without
+    the keeper the second write loses them and every lead is judged again."""
+    for key in ("a", "b"):
+        add_mql(app_url, key)
+    at = open_page("salesmanager", "pages/compliance.py")
+    judged = sized_calls(monkeypatch, "lead_clocks")
+    at.switch_page("pages/leads.py").run()
+    with session_scope(engine_for(app_url)) as session:
+        rep = session.exec(select(User).where(User.username == "salesrep")).one()
+        lead = session.exec(select(Lead).where(Lead.lead_key == "own")).one()
+        for _ in range(2):
+            leads.record_touch(
+                session=session, lead_id=lead.id or 0, kind="call", actor=rep, at=memo.STILL
+            )
+            session.commit()
+            at.run()
+            assert not at.exception, at.exception
+    assert judged == [1, 1]  # at each write, the touched lead alone
+    at.switch_page("pages/compliance.py").run()
+    assert not at.exception, at.exception
+    assert judged == [1, 1]  # nothing judged again
+    view = sla_data.sla_view(None)
+    found = exempt_leads(view.leads, view.content, view.setup)
+    full = lead_clocks(view.leads, view.content, view.ref, view.setup, exemptions=found)
+    pd.testing.assert_frame_equal(view.clocks, full)
+    assert view.clocks.loc[view.leads["lead_key"] == "own", "follow_ups_made"].tolist() == [2]

@@ -1,8 +1,11 @@
-"""The collector is told once which objects are here to stay (`store.process`, app.py)."""
+"""The collector is told once which objects are here to stay, and freed memory is handed back
+after a page ran, at most once a second, off the page's thread (`store.process`, app.py)."""
 
 from __future__ import annotations
 
 import gc
+import threading
+import time
 import weakref
 
 import pytest
@@ -37,3 +40,25 @@ def test_the_imports_are_frozen_once_and_later_garbage_is_still_collected(
         assert alive() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_run_hands_memory_back_once_per_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    given: list[str] = []
+    done = threading.Event()
+
+    def give_back() -> None:
+        given.append(threading.current_thread().name)
+        done.set()
+
+    monkeypatch.setattr(process, "give_back_memory", give_back)
+    monkeypatch.setattr(process, "_last_given", [0.0])
+    process.give_back_soon()
+    assert done.wait(5)
+    for _ in range(50):  # the runs right after it ask again: within the interval, nothing
+        process.give_back_soon()
+    time.sleep(0.2)
+    assert given == ["leadpact-give-back"]  # once, on a thread of its own
+    monkeypatch.setattr(process, "_last_given", [time.monotonic() - process.GIVE_BACK_EVERY])
+    done.clear()
+    process.give_back_soon()
+    assert done.wait(5) and len(given) == 2  # the interval over: again

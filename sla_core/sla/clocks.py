@@ -162,7 +162,7 @@ def lead_clocks(
     """
     if len(leads) <= CHUNK_ROWS:
         return _lead_clocks(leads, content, ref, setup, exemptions=exemptions)
-    whole: _Filled | None = None
+    whole: Filled | None = None
     for first in range(0, len(leads), CHUNK_ROWS):
         part = _lead_clocks(
             leads.iloc[first : first + CHUNK_ROWS],
@@ -171,7 +171,7 @@ def lead_clocks(
             setup,
             exemptions=None if exemptions is None else exemptions.rows(first, CHUNK_ROWS),
         )
-        whole = whole or _Filled(part, len(leads))
+        whole = whole or Filled(part, len(leads))
         whole.put(first, part)
     assert whole is not None
     return whole.frame(leads.index)
@@ -218,7 +218,7 @@ def retimed(
     it equals judging every lead). At a million leads a new minute then costs the open
     leads, not the million."""
     rows = np.flatnonzero(moving(previous, leads, since))
-    whole = _Filled(previous, len(previous))
+    whole = Filled(previous, len(previous))
     whole.put(0, previous)
     if len(rows):
         given = None if exemptions is None else exemptions.take(rows)
@@ -229,7 +229,7 @@ def retimed(
     return out
 
 
-class _Filled:
+class Filled:
     """The clocks of every lead, filled in chunk by chunk: each column allocated once at its
     full length (concatenating the chunks at the end held every chunk and the whole at once,
     twice the clocks' memory at a million leads)."""

@@ -1,4 +1,5 @@
-"""The server process's garbage collector, told once which objects are here to stay.
+"""The server process's memory: the garbage collector, told once which objects are here
+to stay, and the C allocator, told to hand back what the figures freed.
 
 Python's collector walks every tracked object now and then to find cycles: after the app's
 imports (Streamlit, pandas, pyarrow, altair) that is a quarter of a million objects that
@@ -8,7 +9,12 @@ moves them out of its sight; what is created afterwards is collected as before.
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import threading
+import time
+
+import pyarrow as pa
 
 _frozen = False
 
@@ -21,3 +27,39 @@ def freeze_imports() -> None:
         _frozen = True
         gc.collect()
         gc.freeze()
+
+
+def give_back_memory() -> None:
+    """Return the memory a read or a figure freed to the system. Without it the process
+    keeps it: at a million leads on PostgreSQL ~370 MiB after a read (ADBC's buffers, freed
+    into the C allocator's arenas, and Arrow's pool), and 50-170 MiB after a page that
+    judged the clocks again, which every figure computed afterwards then comes on top of."""
+    pa.default_memory_pool().release_unused()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # glibc only
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
+# At most one hand-back at a time, and at most one per this many seconds: it takes 1-8 ms
+# at a million leads (on a thread of its own; the allocator's lock is held meanwhile).
+GIVE_BACK_EVERY = 1.0
+_giving = threading.Lock()
+_last_given = [0.0]
+
+
+def give_back_soon() -> None:
+    """After a page ran: `give_back_memory` on a thread of its own, unless one is running
+    or ran less than `GIVE_BACK_EVERY` seconds ago (the next run asks again)."""
+    if time.monotonic() - _last_given[0] < GIVE_BACK_EVERY or not _giving.acquire(blocking=False):
+        return
+
+    def work() -> None:
+        try:
+            give_back_memory()
+        finally:
+            _last_given[0] = time.monotonic()
+            _giving.release()
+
+    threading.Thread(target=work, name="leadpact-give-back", daemon=True).start()

@@ -17,7 +17,6 @@ Long because the shared snapshot and its memo (what every page reads) live with 
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, Sequence
@@ -34,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from sla_core.models import Lead
-from sla_core.store import sqlite_reader
+from sla_core.store import process, sqlite_reader
 from sla_core.store.bulk import LEAD_TIME_COLUMNS, arrow_schema, placeholder, read_arrow
 from sla_core.store.fields import CATEGORY_FIELDS
 from sla_core.store.sqlite_reader import shape
@@ -71,7 +70,7 @@ def read_leads(
     table = _owned(read_table(engine, select_sql, owner_id=owner_id, halves=True))
     frame = table.to_pandas(split_blocks=True, self_destruct=True)
     del table
-    give_back_memory()
+    process.give_back_memory()
     return frame
 
 
@@ -92,18 +91,6 @@ def _owned(table: pa.Table) -> pa.Table:
             owned = pa.concat_arrays(column.chunks)
             table = table.set_column(i, field, pa.chunked_array([owned], field.type))
     return table
-
-
-def give_back_memory() -> None:
-    """Return the memory a read freed to the system. Without it the process keeps it: at
-    a million leads on PostgreSQL ~370 MiB (ADBC's buffers, freed into the C allocator's
-    arenas, and Arrow's pool), which every figure computed afterwards then comes on top of."""
-    pa.default_memory_pool().release_unused()
-    try:
-        trim = ctypes.CDLL(None).malloc_trim  # glibc only
-    except (OSError, AttributeError):
-        return
-    trim(0)
 
 
 # SQLite: a read of at least this many ids is run as two queries side by side (one per id
@@ -262,6 +249,10 @@ class Shared:
         self._memo: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
         self._fresh: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._lock = threading.Lock()
+        # figures kept current across writes (`keep`): inherited from the revision before
+        self._keepers: dict[Hashable, Callable[[Shared], object]] = (
+            dict(self._before._keepers) if self._before is not None else {}
+        )
 
     def _carried(self, key: Hashable, stamp: Hashable) -> tuple[bool, Any]:
         """The previous revision's value of `key` (moved out of it: the old revision holds
@@ -318,6 +309,28 @@ class Shared:
             while len(self._memo) > self._limit:
                 self._memo.popitem(last=False)
         return value
+
+    def keep(self, slot: Hashable, bring: Callable[[Shared], object]) -> None:
+        """Keep a figure current across writes, whether or not a page reads it meanwhile:
+        `bring_forward` calls `bring(revision)` on each revision refreshed from this one (it
+        asks `memo` for the figure, which is then carried from the previous revision's
+        value). Without it, a figure no page read during two writes is lost and computed
+        again from every lead. `slot` names the figure: a new `bring` replaces the old one
+        (the clocks under a newly signed agreement replace those under the last)."""
+        with self._lock:
+            self._keepers[slot] = bring
+
+    def bring_forward(self) -> None:
+        """Bring every kept figure to this revision (see `keep`); one that fails is dropped
+        (the page that needs it computes it and says what went wrong)."""
+        with self._lock:
+            keepers = list(self._keepers.items())
+        for slot, bring in keepers:
+            try:
+                bring(self)
+            except Exception:  # noqa: BLE001 - a page asking for it reports the error
+                with self._lock:
+                    self._keepers.pop(slot, None)
 
     def earlier(self, key: Hashable) -> tuple[Hashable, Any, bool] | None:
         """The value `key` holds under another stamp (a figure of an earlier minute): its
