@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 
@@ -111,20 +112,41 @@ def _keeper(url: str) -> snapshot_file.Keeper | None:
     return None if folder is None else snapshot_file.Keeper(engine_for(url), folder)
 
 
+# What the Overview (the page after sign-in) imports beyond what the sign-in page did: about
+# half a second at a server's start, imported while the snapshot is read.
+FIRST_PAGE_MODULES = ("sla_core.overview.charts", "sla_core.overview.scoped",
+                      "sla_core.overview.in_view", "sla_core.overview.revenue", "ui.revenue",
+                      "ui.tables", "ui.charts", "ui.sla_data", "ui.dates")  # fmt: skip
+
+
 @st.cache_resource(show_spinner=False)
 def warm_up(url: str) -> threading.Thread:
-    """Once per server and database, in the background: import the chart library (about a
-    second) and load the lead snapshot, so that the first sign-in does not wait for them."""
+    """Once per server and database, in the background: load the lead snapshot and, beside
+    it, import the first page's modules and have altair draw its first chart (its schema is
+    read then), so that the first sign-in does not wait for them. The thread returned ends
+    when both are done."""
+
+    def prepare() -> None:
+        try:
+            for name in FIRST_PAGE_MODULES:
+                importlib.import_module(name)
+            from sla_core.charts.parts import spec_of
+            from sla_core.overview.charts import gauge
+
+            spec_of(gauge(None, 100.0, ""))
+        except Exception:  # noqa: BLE001 - the page itself imports and draws, and reports
+            return
 
     def work() -> None:
+        beside = threading.Thread(target=prepare, name="leadpact-warm-up-imports", daemon=True)
+        beside.start()
         try:
-            import sla_core.overview.charts  # noqa: F401
-
             with db.session_scope(engine_for(url)) as session:
                 mark = _watch(url).probe(session=session)
             shared_snapshot(url, mark.revision, mark)
         except Exception:  # noqa: BLE001 - the page that needs the snapshot reports it
-            return
+            pass
+        beside.join()
 
     thread = threading.Thread(target=work, name="leadpact-warm-up", daemon=True)
     thread.start()
