@@ -100,8 +100,6 @@ def shared_snapshot(url: str, revision: str, _mark: refresh.Mark) -> snapshot.Sh
         latest["shared"] = shared
     if keeper is not None:
         keeper.loaded(shared, whole=shared is not before and shared.delta is None)
-    if shared is not before and shared.delta is not None:
-        shared.bring_forward()  # what every page reads, current before any page asks
     return shared
 
 

@@ -165,7 +165,8 @@ def clocked_of(data: Inputs, rules: PeriodRules) -> Clocked:
     clocks, kept per minute, after a write judged again for the changed leads only), else
     judged at `data.ref`."""
     if data.shared is not None:
-        return shared_clocks.clocked(data.shared, None, data.leads, rules.content, data.setup)
+        shared = data.shared
+        return shared_clocks.clocked(shared, None, shared.frame, rules.content, data.setup)
     ref = data.ref.to_pydatetime()
     frame = shared_clocks.clocks_for(data.leads, rules.content, ref, data.setup)
     return Clocked(frame, 0, None, ref)

@@ -10,10 +10,9 @@ million leads the clocks (about 130 MiB) are held once, not once per page.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -99,7 +98,7 @@ def clocked(
     (`Shared.spliced`); the next minute judges again only the clocks that move (`retimed`)."""
     found = exemptions(shared, scope, frame, content, setup)
 
-    def judged(ref: datetime) -> Any:
+    def judged(ref: datetime) -> Callable[[pd.DataFrame, np.ndarray], pd.DataFrame]:
         def compute(rows: pd.DataFrame, at: np.ndarray) -> pd.DataFrame:
             return clocks_for(rows, content, ref, setup, found.take(at))
 

@@ -369,7 +369,8 @@ def _comparable(before: Mark, after: Mark) -> bool:
 def load(engine: Engine, mark: Mark, before: Shared | None = None) -> Shared:
     """The snapshot at `mark` (probed just before): `before` refreshed with the rows written
     since (see `changed_ids`, `refresh`), or, on a first load or after many changes, all
-    leads read again. Both give the same frame (tests/test_snapshot_refresh.py)."""
+    leads read again. Both give the same frame (tests/test_snapshot_refresh.py). A refreshed
+    snapshot brings the figures `before` keeps current up to date (`Shared.keep`)."""
     if before is not None and before.mark is not None:
         if before.revision == mark.revision:
             return before
@@ -378,5 +379,6 @@ def load(engine: Engine, mark: Mark, before: Shared | None = None) -> Shared:
                 ids = changed_ids(session, before.mark)
             fresh = None if ids is None else refresh(engine, before, mark, ids)
             if fresh is not None:
+                fresh.bring_forward()  # what every page reads, current before any page asks
                 return fresh
     return Shared(mark.revision, read_leads(engine, columns=SNAPSHOT_COLUMNS), mark=mark)

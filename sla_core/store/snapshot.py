@@ -312,7 +312,8 @@ class Shared:
 
     def keep(self, slot: Hashable, bring: Callable[[Shared], object]) -> None:
         """Keep a figure current across writes, whether or not a page reads it meanwhile:
-        `bring_forward` calls `bring(revision)` on each revision refreshed from this one (it
+        `bring_forward` (`refresh.load`) calls `bring(revision)` on each revision refreshed
+        from this one (it
         asks `memo` for the figure, which is then carried from the previous revision's
         value). Without it, a figure no page read during two writes is lost and computed
         again from every lead. `slot` names the figure: a new `bring` replaces the old one

@@ -147,7 +147,9 @@ class _Reader:
         """Send one request; the answer is one Arrow IPC stream (an error in metadata), or
         the descriptor of the in-memory file that holds it."""
         with self.lock:
-            for attempt in (1, 2, 3):  # a reader that died is started again, once
+            # a reader that died is started again, once; a file we could not map is
+            # asked for again through the pipe
+            for attempt in (1, 2, 3):
                 if self.child is None or self.child.poll() is not None:
                     self.child = self._start()
                 child = self.child
@@ -272,10 +274,14 @@ def _in_memory_file(table: pa.Table, least: int | None) -> int | None:
         return None
     try:
         fd: int = create("leadpact-read")
+    except OSError:
+        return None
+    try:
         with pa.OSFile(f"/proc/self/fd/{fd}", "wb") as out:
             with pa.ipc.new_stream(out, table.schema) as writer:
                 writer.write_table(table)
-    except OSError:
+    except OSError:  # no room for it: the pipe brings it, and the file goes
+        os.close(fd)
         return None
     return fd
 
