@@ -218,12 +218,11 @@ def retimed(
     it equals judging every lead). At a million leads a new minute then costs the open
     leads, not the million."""
     rows = np.flatnonzero(moving(previous, leads, since))
-    whole = Filled(previous, len(previous))
-    whole.put(0, previous)
+    out = previous.copy(deep=False)  # no clock moves: every column shared
     if len(rows):
         given = None if exemptions is None else exemptions.take(rows)
-        whole.put_rows(rows, lead_clocks(leads.iloc[rows], content, ref, setup, exemptions=given))
-    out = whole.frame(previous.index)
+        judged = lead_clocks(leads.iloc[rows], content, ref, setup, exemptions=given)
+        out = patched(previous, rows, judged)
     now = micros(pd.Series([pd.Timestamp(ref)])).item()
     out["owner_away"] = owners_away(leads, setup or WorkSetup(), now)
     return out
@@ -248,16 +247,41 @@ class Filled:
             array[rows] = _stored(part[name])
 
     def frame(self, index: pd.Index) -> pd.DataFrame:
-        columns: dict[str, Any] = {}
-        for name, array in self.arrays.items():
-            kind = self.dtypes[name]
-            if isinstance(kind, pd.CategoricalDtype):
-                columns[name] = pd.Categorical.from_codes(array, dtype=kind)
-            elif isinstance(kind, pd.DatetimeTZDtype):
-                columns[name] = pd.arrays.DatetimeArray._simple_new(array, dtype=kind)  # noqa: SLF001 - no copy
-            else:
-                columns[name] = array
-        return pd.DataFrame(columns, index=index, copy=False)
+        return _framed(self.arrays, self.dtypes, index)
+
+
+def patched(previous: pd.DataFrame, rows: np.ndarray, part: pd.DataFrame) -> pd.DataFrame:
+    """`previous` with the rows at positions `rows` replaced by `part` (same columns and
+    types): a column those rows leave as they were is shared with `previous`, not copied
+    (a new minute moves the shares and statuses of the open leads; their deadlines stay)."""
+    if not part.dtypes.equals(previous.dtypes):
+        raise ValueError("clock rows of different types")
+    columns: dict[str, Any] = {}
+    for name in previous.columns:
+        before, after = _stored(previous[name]), _stored(part[name])
+        if before.dtype.kind == "M":  # compared as numbers: NaT equals NaT
+            same = np.array_equal(before[rows].view(np.int64), after.view(np.int64))
+        else:
+            same = np.array_equal(before[rows], after, equal_nan=before.dtype.kind == "f")
+        if not same:
+            before = before.copy()
+            before[rows] = after
+        columns[str(name)] = before
+    return _framed(columns, previous.dtypes, previous.index)
+
+
+def _framed(arrays: dict[str, np.ndarray], dtypes: pd.Series, index: pd.Index) -> pd.DataFrame:
+    """Clock columns (`_stored` arrays) as a frame of `dtypes`, without a copy."""
+    columns: dict[str, Any] = {}
+    for name, array in arrays.items():
+        kind = dtypes[name]
+        if isinstance(kind, pd.CategoricalDtype):
+            columns[name] = pd.Categorical.from_codes(array, dtype=kind)
+        elif isinstance(kind, pd.DatetimeTZDtype):
+            columns[name] = pd.arrays.DatetimeArray._simple_new(array, dtype=kind)  # noqa: SLF001 - no copy
+        else:
+            columns[name] = array
+    return pd.DataFrame(columns, index=index, copy=False)
 
 
 def _storage(column: pd.Series) -> np.dtype[Any]:
