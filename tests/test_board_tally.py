@@ -110,6 +110,27 @@ def test_kept_board_counts_equal_counting_again(
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(marketed(), min_size=1, max_size=20))
+def test_board_counts_taken_a_few_leads_at_a_time_are_the_same(rows: list[dict[str, Any]]) -> None:
+    """At a million leads each lead's share is worked out `sla.tally.CHUNK_ROWS` leads at
+    a time: three at a time here, checked against the board's own counts."""
+    from unittest import mock
+
+    from sla_core.sla import tally as sla_tally
+
+    leads = leads_of(rows)
+    clocks = lead_clocks(leads, CONTENT, REF)
+    with mock.patch.object(sla_tally, "CHUNK_ROWS", 3):
+        counted = tally.tally(leads, clocks, SPANS, kept_of(rows))
+    same(counted, leads, clocks, kept_of(rows))
+    whole = tally.shares(leads, clocks, SPANS, kept_of(rows))  # every lead at once
+    for name in ("bits", "owner", "marketer", "last"):
+        assert (getattr(counted.shares, name) == getattr(whole, name)).all(), name
+    for got, want in zip(counted.shares.where, whole.where, strict=True):
+        assert all((got[c] == want[c]).all() for c in want)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(marketed(), min_size=1, max_size=20))
 def test_a_board_from_kept_counts_is_the_board_from_the_leads(rows: list[dict[str, Any]]) -> None:
     leads = leads_of(rows)
     clocks = lead_clocks(leads, CONTENT, REF)

@@ -111,3 +111,27 @@ def test_counts_per_owner_kept_lead_by_lead_equal_the_levels_counted_again(
         for got, want in ((kept.reps, again.reps), (kept.teams, again.teams),
                           (kept.everyone, again.everyone)):  # fmt: skip
             pd.testing.assert_frame_equal(got[list(want.columns)], want, check_names=False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=st.lists(lead(), min_size=1, max_size=20), weeks=st.booleans())
+def test_counting_a_few_leads_at_a_time_gives_the_same_counts(
+    first: list[dict[str, Any]], weeks: bool
+) -> None:
+    """At a million leads the counts are taken `CHUNK_ROWS` leads at a time (each lead's
+    share is its own): three at a time here, against every lead at once."""
+    from unittest import mock
+
+    spans = WEEKS if weeks else MONTHS
+    leads = frame(first)
+    clocks = lead_clocks(leads, CONTENT, REF)
+    whole = tally.tally(leads, clocks, spans, in_scope(leads))
+    owners = tally.by_owner(leads, clocks, MONTHS[0])
+    with mock.patch.object(tally, "CHUNK_ROWS", 3):
+        assert len(tally.chunks(len(leads))) == -(-len(leads) // 3)
+        same(tally.tally(leads, clocks, spans, in_scope(leads)), whole)
+        chunked = tally.by_owner(leads, clocks, MONTHS[0])
+    assert (chunked.counts == owners.counts).all() and (chunked.slots == owners.slots).all()
+    assert (chunked.bits == owners.bits).all()
+    for column, where in owners.where.items():
+        assert (chunked.where[column] == where).all(), column

@@ -28,6 +28,7 @@ import pandas as pd
 from sla_core.periods import Period
 from sla_core.sla import levels as sla_levels
 from sla_core.sla.cohorts import COHORT, conditions, place, requalified
+from sla_core.sla.tally import chunks
 from sla_core.store.snapshot import unmoved
 
 # Bits of `BoardTally.bits`: sales' counting rules (owner), then marketing's (marketer).
@@ -90,7 +91,30 @@ def shares(
     kept: pd.DataFrame | None = None,
 ) -> Shares:
     """Every lead's share (the rules of `cohorts.conditions` and `levels.marketing_masks`;
-    `kept` as for `cohorts.conditions`)."""
+    `kept` as for `cohorts.conditions`), `sla.tally.CHUNK_ROWS` leads at a time."""
+    parts = [
+        _shares(leads.iloc[rows], clocks.iloc[rows], spans, kept) for rows in chunks(len(leads))
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return Shares(
+        [
+            {c: np.concatenate([p.where[i][c] for p in parts]) for c in layer}
+            for i, layer in enumerate(parts[0].where)
+        ],
+        *(
+            np.concatenate([getattr(p, n) for p in parts])
+            for n in ("bits", "owner", "marketer", "last")
+        ),
+    )
+
+
+def _shares(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    spans: list[Period],
+    kept: pd.DataFrame | None = None,
+) -> Shares:
     where = []
     for layer in layers(spans):
         placed = place(leads, [spans[i] for i in layer])

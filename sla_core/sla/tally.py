@@ -79,6 +79,18 @@ def _table(counts: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(counts.T, columns=list(NAMES), index=pd.RangeIndex(counts.shape[1]))
 
 
+# Leads counted at a time: a lead's share depends on that lead alone, and counting a million
+# at once held a float copy of each of their instants (about 100 MiB beside the counts).
+CHUNK_ROWS = 200_000
+
+
+def chunks(size: int) -> list[slice]:
+    """`CHUNK_ROWS` positions at a time, covering `size` (one empty slice for none)."""
+    return [slice(a, min(a + CHUNK_ROWS, size)) for a in range(0, size, CHUNK_ROWS)] or [
+        slice(0, 0)
+    ]
+
+
 def tally(
     leads: pd.DataFrame,
     clocks: pd.DataFrame,
@@ -88,11 +100,32 @@ def tally(
 ) -> Tally:
     """Count `spans` (periods that do not overlap) over the leads where `scope` holds (all
     when None), with the clocks `clocks`; `kept` as for `cohorts.conditions`."""
-    placed = place(leads, spans)
-    where = {c: w.astype(np.int16) for c, w in placed.where.items()}
-    bits = _bits(conditions(leads, clocks, kept), len(leads), scope)
+    where, bits = _shares(leads, clocks, spans, scope, kept)
     table = _table(_counts(len(spans), where, bits))
     return Tally(spans, leads.index, where, bits, table)
+
+
+def _shares(
+    leads: pd.DataFrame,
+    clocks: pd.DataFrame,
+    spans: list[Period],
+    scope: np.ndarray | None,
+    kept: pd.DataFrame | None,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each lead's period per cohort instant and its rule bits, `CHUNK_ROWS` at a time."""
+    inside = None if scope is None else np.asarray(scope, dtype=bool)
+    parts = []
+    for rows in chunks(len(leads)):
+        part = leads.iloc[rows]
+        where = {c: w.astype(np.int16) for c, w in place(part, spans).where.items()}
+        found = conditions(part, clocks.iloc[rows], kept)
+        parts.append((where, _bits(found, len(part), _part(inside, rows))))
+    where = {c: np.concatenate([w[c] for w, _ in parts]) for c in parts[0][0]}
+    return where, np.concatenate([b for _, b in parts])
+
+
+def _part(values: np.ndarray | None, rows: slice) -> np.ndarray | None:
+    return None if values is None else values[rows]
 
 
 def _spliced(
@@ -205,9 +238,7 @@ def by_owner(
 ) -> ByOwner:
     """`period`'s counts per owner (`levels.levels_by_scope`'s reps, before kept breaches
     are added), with each lead's share; `kept` as for `cohorts.conditions`."""
-    placed = place(leads, [period])
-    where = {c: w.astype(np.int16) for c, w in placed.where.items()}
-    bits = _bits(conditions(leads, clocks, kept), len(leads), None)
+    where, bits = _shares(leads, clocks, [period], None, kept)
     owners = pd.to_numeric(leads["owner_id"], errors="coerce").to_numpy(dtype="float64")
     slots = np.where(np.isnan(owners), 0, owners + 1).astype(np.int64)
     width = int(slots.max()) + 1 if len(slots) else 1
