@@ -62,3 +62,35 @@ def test_a_run_hands_memory_back_once_per_interval(monkeypatch: pytest.MonkeyPat
     done.clear()
     process.give_back_soon()
     assert done.wait(5) and len(given) == 2  # the interval over: again
+
+
+def test_a_page_runs_namespace_left_in_a_cycle_is_freed_after_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page script's namespace refers to itself through the functions it defines, so what
+    the page held (its revision's snapshot) outlives the run until the collector walks the
+    oldest objects: the hand-back after the run collects it."""
+    import types
+    import weakref
+
+    class Snapshot:  # what a page holds in its namespace
+        pass
+
+    page = types.ModuleType("__main__")
+    page.__dict__["Snapshot"] = Snapshot
+    script = "snap = Snapshot()\n\ndef keep_columns():\n    return snap\n"
+    exec(script, page.__dict__)  # noqa: S102 - as Streamlit runs a page
+    held = weakref.ref(page.__dict__["snap"])
+    del page
+    monkeypatch.setattr(process, "_last_given", [0.0])
+    gc.disable()  # the collector's own walks would blur what the hand-back does
+    try:
+        assert held() is not None  # the run is over, its namespace is not freed
+        process.give_back_soon()
+        for _ in range(100):
+            if held() is None:
+                break
+            time.sleep(0.05)
+        assert held() is None
+    finally:
+        gc.enable()
