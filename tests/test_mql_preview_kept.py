@@ -226,3 +226,26 @@ def test_a_write_the_preview_does_not_read_keeps_it_and_one_it_reads_counts_the_
     same_base(rebased, want[0])
     same_preview(counted, want[1])
     assert counted.total == moved.total + 1
+
+
+def test_codes_take_one_byte_a_lead_and_widen_when_a_write_brings_many_new_values() -> None:
+    """The prepared snapshot keeps each profile value's code in the narrowest integer type
+    (a million leads' preview held 69 MiB, most of it eight-byte codes); 300 new job titles
+    brought by a write do not fit one byte: the codes widen and mean what they meant."""
+    rows = [dict(zip(VALUES, [v[0] for v in VALUES.values()], strict=True)) for _ in range(4)]
+    old = frame(rows, categories=False)
+    shared = Shared("0", old)
+    base = read(shared)[0]
+    assert base.text[F.JOB_TITLE][0].dtype == np.int8
+    assert all(coded.codes.dtype == np.int8 for coded in base.groups.values())
+    rows += [rows[0] | {"job_title": f"Title {i}", "source": f"Fair {i}"} for i in range(300)]
+    leads = frame(rows, categories=False)
+    shared = Shared("1", leads, before=shared, delta=written(old, leads, set()))
+    got = read(shared)
+    assert got[0].parent is not None and got[0].parent() is base  # rebased, not prepared
+    assert got[0].text[F.JOB_TITLE][0].dtype == np.int16
+    assert got[0].groups["source"].codes.dtype == np.int16
+    want = fresh(shared.frame)
+    same_base(got[0], want[0])
+    same_preview(got[1], want[1])
+    same_preview(got[2], want[2])

@@ -79,7 +79,7 @@ class Preview:
 
 def _tally(codes: np.ndarray, before: np.ndarray, after: np.ndarray, size: int) -> np.ndarray:
     """Per code: the leads, those qualifying before and those qualifying after (3 rows)."""
-    keyed = codes * 4 + before.astype(np.int64) * 2 + after.astype(np.int64)
+    keyed = codes.astype(np.int64) * 4 + before.astype(np.int64) * 2 + after.astype(np.int64)
     counts = np.bincount(keyed, minlength=size * 4).reshape(size, 4)
     leads = counts.sum(axis=1)
     return np.stack([leads, counts[:, 2] + counts[:, 3], counts[:, 1] + counts[:, 3]])
