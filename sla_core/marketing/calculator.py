@@ -100,6 +100,10 @@ def plan(inputs: FunnelInputs) -> FunnelPlan:
     )
 
 
+# Every lead column `historical_rates` reads.
+RATE_READS = ("stage", "mql_at", "sql_at", "opportunity_at")
+
+
 def historical_rates(leads: pd.DataFrame) -> StageRates | None:
     """Stage rates from the snapshot: leads reaching each milestone (None without history).
 
@@ -163,7 +167,10 @@ def history_defaults(
     months = Period(first.start, last.end, f"{first.label}..{last.label}", PeriodKind.CUSTOM,
                     calendar, zone)  # fmt: skip
     total = revenue.totals(leads, months)
-    created = leads[months.contains(leads["created_at"])]
+    # the columns the rates read only: the whole rows of a year's leads (text included)
+    # were ~50 MiB at a million leads
+    inside = months.contains(leads["created_at"]).to_numpy(dtype=bool)
+    created = leads.loc[inside, [c for c in RATE_READS if c in leads]]
     rates = historical_rates(created) if len(created) else None
     if rates is not None and total.win_rate_pct:
         rates = StageRates(rates.mql_to_sql, rates.sql_to_opportunity, _tenth(total.win_rate_pct))
@@ -173,7 +180,7 @@ def history_defaults(
 
 # Every lead column `history_defaults` reads (revenue's and the stage dates): a write that
 # changes none of them (a call logged, a lead reassigned) carries the defaults over.
-HISTORY_READS = tuple(dict.fromkeys((*revenue.READS, "mql_at", "sql_at")))
+HISTORY_READS = tuple(dict.fromkeys((*revenue.READS, *RATE_READS)))
 
 
 def memo_history_defaults(
