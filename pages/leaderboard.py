@@ -179,12 +179,15 @@ with people_tab:
     if shown_people.empty:
         st.info(_("Nobody is on the board for this period."))
     else:
-        st.vega_lite_chart(
-            spec=spec(
-                "podium", lambda: charts.podium(shown_people, my_side), frozen is None, my_side
-            ),
-            key="leaderboard_podium",
-        )
+        if charts.podium_frame(shown_people, my_side).empty:
+            st.info(_("Nobody on this side has earned points in this period yet."))
+        else:
+            st.vega_lite_chart(
+                spec=spec(
+                    "podium", lambda: charts.podium(shown_people, my_side), frozen is None, my_side
+                ),
+                key="leaderboard_podium",
+            )
         people_table = (
             lb.table(board.people, {k: _(v) for k, v in lb.PEOPLE_TABLE.items()})
             if frozen is None
@@ -284,12 +287,18 @@ with teams_tab:
     if shown_teams.empty:
         st.info(_("No team has anyone on the board for this period."))
     else:
-        st.vega_lite_chart(
-            spec=spec(
-                "team_podium", lambda: charts.podium(shown_teams, my_side), frozen is None, my_side
-            ),
-            key="leaderboard_team_podium",
-        )
+        if charts.podium_frame(shown_teams, my_side).empty:
+            st.info(_("No team on this side has earned points in this period yet."))
+        else:
+            st.vega_lite_chart(
+                spec=spec(
+                    "team_podium",
+                    lambda: charts.podium(shown_teams, my_side),
+                    frozen is None,
+                    my_side,
+                ),
+                key="leaderboard_team_podium",
+            )
         team_table = (
             lb.table(board.teams, {k: _(v) for k, v in lb.TEAM_TABLE.items()})
             if frozen is None

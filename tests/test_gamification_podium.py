@@ -27,3 +27,13 @@ def test_the_podium_holds_one_side_only() -> None:
 
 def test_stored_standings_without_a_side_show_their_first_block() -> None:
     assert podium_frame(_board(False))["name"].tolist() == ["Bo", "Ava", "Cy"]
+
+
+def test_nobody_stands_on_the_podium_without_points() -> None:
+    """Early in a period the tie rule alone orders people with no points: three of them on
+    the podium would read as winners. Only people with points stand on it; with nobody,
+    the page says so instead of drawing it."""
+    board = _board(True)
+    board["points"] = [30, 0, -5, 0, 0, 0]  # Bo ranked 2nd on no points, Cy 3rd on a penalty
+    assert podium_frame(board)["name"].tolist() == ["Ava"]
+    assert podium_frame(board, "marketing").empty

@@ -37,6 +37,18 @@ def test_a_rep_sees_their_rank_and_what_would_move_them_up(app_url: str) -> None
 
 def test_the_board_has_a_podium_table_and_trend(app_url: str) -> None:  # noqa: F811
     at = open_board("salesmanager")
+    # nobody has earned a point this month: nobody stands on the podium as a winner
+    nobody = "Nobody on this side has earned points in this period yet."
+    assert nobody in [i.value for i in at.info]
+    assert not any('"bar"' in chart.proto.spec for chart in at.get("vega_lite_chart"))
+    with session_scope(engine_for(app_url)) as session:
+        rep = session.exec(select(User).where(User.username == "salesrep")).one()
+    at.selectbox(key="leaderboard_adjust_who").set_value(rep.id)
+    at.number_input(key="leaderboard_adjust_points").set_value(7)
+    at.text_input(key="leaderboard_adjust_reason").input("Took over a colleague's queue")
+    button(at, "Record").click().run()
+    at.run()
+    assert nobody not in [i.value for i in at.info]  # the rep's 7 points: on the podium
     specs = [chart.proto.spec for chart in at.get("vega_lite_chart")]
     assert any('"bar"' in spec for spec in specs)  # the podium
     assert any('"line"' in spec for spec in specs)  # the trend

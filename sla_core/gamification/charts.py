@@ -39,9 +39,12 @@ def one_side(standings: pd.DataFrame, side: str | None = None) -> pd.DataFrame:
 
 
 def podium_frame(standings: pd.DataFrame, side: str | None = None) -> pd.DataFrame:
-    """One side's top three as podium steps: slot (left to right), height, colour, labels."""
+    """One side's top three as podium steps: slot (left to right), height, colour, labels.
+    Only people with points stand on it: early in a period, when nobody has earned any,
+    three names ranked by the tie rule alone would read as winners (empty then)."""
     ranked = one_side(standings, side)
-    top = ranked[ranked["rank"] <= 3]
+    earned = pd.to_numeric(ranked["points"], errors="coerce").fillna(0) > 0
+    top = ranked[(ranked["rank"] <= 3) & earned]
     return pd.DataFrame(
         {
             "slot": top["rank"].map(SLOTS).astype("int64"),
