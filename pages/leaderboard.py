@@ -171,10 +171,10 @@ if view.mine is not None:
         )
 
 people_tab, teams_tab, badges_tab = st.tabs([_("People"), _("Teams"), _("Badges")])
-shown_people = board.people if frozen is None else frozen.people
-shown_teams = board.teams if frozen is None else frozen.teams
-# each side is ranked on its own: the podium shows the reader's side
+# each side is ranked on its own: the podium shows the reader's side, the tables list it first
 my_side = MARKETING_SIDE if user.role in (Role.MARKETER, Role.MARKETING_MANAGER) else SALES_SIDE
+shown_people = lb.reader_first(board.people if frozen is None else frozen.people, my_side)
+shown_teams = lb.reader_first(board.teams if frozen is None else frozen.teams, my_side)
 with people_tab:
     if shown_people.empty:
         st.info(_("Nobody is on the board for this period."))
@@ -188,10 +188,9 @@ with people_tab:
                 ),
                 key="leaderboard_podium",
             )
-        people_table = (
-            lb.table(board.people, {k: _(v) for k, v in lb.PEOPLE_TABLE.items()})
-            if frozen is None
-            else lb.table(frozen.people, {k: _(v) for k, v in lb.STORED_TABLE.items()})
+        people_table = lb.table(
+            shown_people,
+            {k: _(v) for k, v in (lb.PEOPLE_TABLE if frozen is None else lb.STORED_TABLE).items()},
         )
         picked = tables.dataframe(
             people_table,
@@ -299,10 +298,12 @@ with teams_tab:
                 ),
                 key="leaderboard_team_podium",
             )
-        team_table = (
-            lb.table(board.teams, {k: _(v) for k, v in lb.TEAM_TABLE.items()})
-            if frozen is None
-            else lb.table(frozen.teams, {k: _(v) for k, v in lb.STORED_TEAM_TABLE.items()})
+        team_table = lb.table(
+            shown_teams,
+            {
+                k: _(v)
+                for k, v in (lb.TEAM_TABLE if frozen is None else lb.STORED_TEAM_TABLE).items()
+            },
         )
         tables.dataframe(
             team_table,

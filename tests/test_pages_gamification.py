@@ -172,3 +172,19 @@ def test_a_closed_month_shows_its_stored_standings_and_what_changed_since(
     at.run()
     assert not at.warning
     assert at.dataframe(key="leaderboard_people").value["Name"].tolist() == ["Test sales_rep"]
+
+
+def test_each_reader_reads_their_own_sides_ranking_first(app_url: str) -> None:  # noqa: F811
+    """Each side is ranked on its own: a marketer's table opens with marketing's ranking (under
+    a podium of marketing's), a rep's with sales'."""
+    with session_scope(engine_for(app_url)) as session:
+        names = {
+            role: session.exec(select(User).where(User.username == login_name(role))).one().name
+            for role in (Role.MARKETER, Role.SALES_REP)
+        }
+    for role, other in ((Role.MARKETER, Role.SALES_REP), (Role.SALES_REP, Role.MARKETER)):
+        at = open_board(login_name(role))
+        assert at.dataframe(key="leaderboard_people").value["Name"].tolist() == [
+            names[role],
+            names[other],
+        ], role
