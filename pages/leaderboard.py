@@ -173,8 +173,8 @@ if view.mine is not None:
 people_tab, teams_tab, badges_tab = st.tabs([_("People"), _("Teams"), _("Badges")])
 # each side is ranked on its own: the podium shows the reader's side, the tables list it first
 my_side = MARKETING_SIDE if user.role in (Role.MARKETER, Role.MARKETING_MANAGER) else SALES_SIDE
-shown_people = lb.reader_first(board.people if frozen is None else frozen.people, my_side)
-shown_teams = lb.reader_first(board.teams if frozen is None else frozen.teams, my_side)
+shown_people = charts.reader_first(board.people if frozen is None else frozen.people, my_side)
+shown_teams = charts.reader_first(board.teams if frozen is None else frozen.teams, my_side)
 with people_tab:
     if shown_people.empty:
         st.info(_("Nobody is on the board for this period."))

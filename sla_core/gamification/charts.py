@@ -38,6 +38,16 @@ def one_side(standings: pd.DataFrame, side: str | None = None) -> pd.DataFrame:
     return standings.iloc[: restart[0] + 1] if len(restart) else standings
 
 
+def reader_first(standings: pd.DataFrame, side: str) -> pd.DataFrame:
+    """`standings` with the reader's `side` first (each side keeps its order and ranks): a
+    marketer reads marketing's ranking at the top, under a podium of marketing's. Stored
+    standings carry no side column and keep their order."""
+    if standings.empty or "side" not in standings.columns:
+        return standings
+    others = (standings["side"].astype(str) != side).to_numpy()
+    return standings.iloc[others.argsort(kind="stable")]
+
+
 def podium_frame(standings: pd.DataFrame, side: str | None = None) -> pd.DataFrame:
     """One side's top three as podium steps: slot (left to right), height, colour, labels.
     Only people with points stand on it: early in a period, when nobody has earned any,

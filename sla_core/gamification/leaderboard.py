@@ -276,16 +276,6 @@ LEVEL_TABLE = {
 }
 
 
-def reader_first(standings: pd.DataFrame, side: str) -> pd.DataFrame:
-    """`standings` with the reader's `side` first (each side keeps its order and ranks): a
-    marketer reads marketing's ranking at the top, under a podium of marketing's. Stored
-    standings carry no side column and keep their order."""
-    if standings.empty or "side" not in standings.columns:
-        return standings
-    others = (standings["side"].astype(str) != side).to_numpy()
-    return standings.iloc[others.argsort(kind="stable")]
-
-
 def table(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """The columns a person reads, renamed, in order (a new frame)."""
     shown = frame[[c for c in columns if c in frame.columns]].rename(columns=columns)

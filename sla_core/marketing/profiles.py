@@ -7,7 +7,11 @@ given, a value never seen before gets the next code, and every array the write l
 was is shared with the base before. A code no lead holds any more stays (counted zero), so
 the codes of the leads left alone keep their meaning. What is derived from a base reads
 values, counts and first appearances, never the order of the codes, and so is the same for
-a rebased base as for one prepared afresh.
+a rebased base as for one prepared afresh. Codes are kept in the narrowest integer type
+that holds them (`_narrow`) and widen when a write brings values that do not fit.
+
+Long because preparing the profiles and bringing them forward after a write must agree value
+by value, count by count (tests/test_mql_preview_kept.py), and so live side by side.
 """
 
 from __future__ import annotations
@@ -101,9 +105,8 @@ def _code_type(top: int) -> np.dtype[np.signedinteger[Any]]:
 
 
 def _narrow(codes: np.ndarray, top: int) -> np.ndarray:
-    """`codes` (-1 to `top`) in `_code_type(top)`: a profile column of a million leads has
-    a few hundred values at most, so one byte a lead where pandas gives eight (the
-    prepared snapshot of a million leads held 69 MiB, most of it codes)."""
+    """`codes` (-1 to `top`) in `_code_type(top)`: one byte a lead where pandas gives eight
+    for a column of few values (a million leads' preview held 69 MiB, most of it codes)."""
     return np.asarray(codes).astype(_code_type(top), copy=False)
 
 
