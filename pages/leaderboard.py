@@ -175,19 +175,26 @@ people_tab, teams_tab, badges_tab = st.tabs([_("People"), _("Teams"), _("Badges"
 my_side = MARKETING_SIDE if user.role in (Role.MARKETER, Role.MARKETING_MANAGER) else SALES_SIDE
 shown_people = charts.reader_first(board.people if frozen is None else frozen.people, my_side)
 shown_teams = charts.reader_first(board.teams if frozen is None else frozen.teams, my_side)
+
+
+def podium(name: str, standings: pd.DataFrame, nobody: str) -> None:
+    """The reader's side's podium, or `nobody` when no one on it has earned points."""
+    if charts.podium_frame(standings, my_side).empty:
+        st.info(nobody)
+        return
+    st.vega_lite_chart(
+        spec=spec(name, lambda: charts.podium(standings, my_side), frozen is None, my_side),
+        key=f"leaderboard_{name}",
+    )
+
+
 with people_tab:
     if shown_people.empty:
         st.info(_("Nobody is on the board for this period."))
     else:
-        if charts.podium_frame(shown_people, my_side).empty:
-            st.info(_("Nobody on this side has earned points in this period yet."))
-        else:
-            st.vega_lite_chart(
-                spec=spec(
-                    "podium", lambda: charts.podium(shown_people, my_side), frozen is None, my_side
-                ),
-                key="leaderboard_podium",
-            )
+        podium(
+            "podium", shown_people, _("Nobody on this side has earned points in this period yet.")
+        )
         people_table = lb.table(
             shown_people,
             {k: _(v) for k, v in (lb.PEOPLE_TABLE if frozen is None else lb.STORED_TABLE).items()},
@@ -286,18 +293,11 @@ with teams_tab:
     if shown_teams.empty:
         st.info(_("No team has anyone on the board for this period."))
     else:
-        if charts.podium_frame(shown_teams, my_side).empty:
-            st.info(_("No team on this side has earned points in this period yet."))
-        else:
-            st.vega_lite_chart(
-                spec=spec(
-                    "team_podium",
-                    lambda: charts.podium(shown_teams, my_side),
-                    frozen is None,
-                    my_side,
-                ),
-                key="leaderboard_team_podium",
-            )
+        podium(
+            "team_podium",
+            shown_teams,
+            _("No team on this side has earned points in this period yet."),
+        )
         team_table = lb.table(
             shown_teams,
             {
