@@ -51,8 +51,12 @@ def open_page(
 
 
 def _ready(page: Any, ready: Any) -> Any:
-    """A locator from a heading's name, or the locator itself."""
-    return page.get_by_role("heading", name=ready) if isinstance(ready, str) else ready
+    """A locator from a heading's name, or the locator itself.
+
+    A heading's name takes the first match: while a rerun is drawing, the last run's heading
+    can still stand beside the new one for a moment, and a strict locator fails on the pair.
+    """
+    return page.get_by_role("heading", name=ready).first if isinstance(ready, str) else ready
 
 
 def _retry(page: Any, act: Any, ready: Any, name: str) -> None:
@@ -71,7 +75,7 @@ def _retry(page: Any, act: Any, ready: Any, name: str) -> None:
 
 def sign_in(page: Any, username: str, password: str, ready: Any = "Overview") -> None:
     """Fill the sign-in form until `ready` (a heading's name or a locator) shows."""
-    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    page.get_by_role("heading", name="Sign in to LeadPact").first.wait_for()
     settle(page)
 
     def submit() -> None:

@@ -61,7 +61,7 @@ def test_manager_signs_in_and_sees_the_overview_gauge(server: str, browser: Any)
     # generous: the suite may share two cores with other test runs
     page.set_default_timeout(90_000)
     page.goto(server)
-    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    page.get_by_role("heading", name="Sign in to LeadPact").first.wait_for()
     settle(page)
     assert page.locator("[data-testid='stException']").count() == 0
     gauge = "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
@@ -69,7 +69,7 @@ def test_manager_signs_in_and_sees_the_overview_gauge(server: str, browser: Any)
     page.wait_for_load_state("networkidle")
 
     assert page.get_by_role("heading", name="Overview").count() == 1
-    page.get_by_role("heading", name="Revenue").wait_for()
+    page.get_by_role("heading", name="Revenue").first.wait_for()
     settle(page)
     # the four service levels, then the five revenue cards (a manager reads the Reports)
     assert page.locator("[data-testid='stMetric']").count() == 9

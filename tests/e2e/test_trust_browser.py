@@ -61,7 +61,7 @@ def test_the_last_admin_cannot_step_down_and_setup_stays_closed(server: str, bro
     assert "admin is the last admin who can sign in" in error.inner_text()
     shot(page, "takeover_refused")
     anonymous = open_page(browser, server)
-    anonymous.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    anonymous.get_by_role("heading", name="Sign in to LeadPact").first.wait_for()
     settle(anonymous)
     assert anonymous.get_by_text("Welcome to LeadPact").count() == 0
     shot(anonymous, "takeover_anonymous_sees_sign_in")
@@ -74,13 +74,13 @@ def test_a_cookie_copied_before_sign_out_no_longer_signs_in(server: str, browser
     assert any(c["name"] == "leadpact_auth" for c in copied)
     # the copy works while the session lives...
     twin = open_page(browser, server, cookies=copied)
-    twin.get_by_role("heading", name="Overview").wait_for()
+    twin.get_by_role("heading", name="Overview").first.wait_for()
     twin.context.close()
     page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    page.get_by_role("heading", name="Sign in to LeadPact").first.wait_for()
     # ...and not after sign-out
     replay = open_page(browser, server, cookies=copied)
-    replay.get_by_role("heading", name="Sign in to LeadPact").wait_for()
+    replay.get_by_role("heading", name="Sign in to LeadPact").first.wait_for()
     settle(replay)
     assert replay.get_by_role("heading", name="Overview").count() == 0
     shot(replay, "copied_cookie_refused")
@@ -232,7 +232,7 @@ def test_a_deep_link_signs_in_to_that_page_and_a_refused_page_says_for_whom(
     """Issue 13.2, and the fresh server's very first request is the deep link: Streamlit
     ran pages/leads.py on its own then, listing every page file (ui.navigation.framed)."""
     page = open_page(browser, f"{server}/leads")
-    sign_in_heading = page.get_by_role("heading", name="Sign in to LeadPact")
+    sign_in_heading = page.get_by_role("heading", name="Sign in to LeadPact").first
     sign_in_heading.wait_for()
     settle(page)
     assert page.get_by_text("Page not found").count() == 0
