@@ -303,3 +303,38 @@ def test_a_new_minute_shares_the_clock_columns_it_leaves_as_they_were() -> None:
         earlier["disposition_share"].to_numpy(), later["disposition_share"].to_numpy()
     )  # the share of the window moved: copied, and the earlier minute's left as it was
     assert later["disposition_share"].iloc[0] > earlier["disposition_share"].iloc[0]
+
+
+def test_clocks_hold_scores_in_two_bytes_and_counts_in_four_even_for_absurd_counts() -> None:
+    """At a million leads int64 scores, thresholds and follow-up counts held ~40 MiB more,
+    between the clocks and the exemptions. A count no four bytes hold (a CRM file's touches,
+    an agreement owing a trillion follow-ups) is held at the most, never an overflow error."""
+    import numpy as np
+
+    from sla_core.sla.exemptions import exempt_leads
+
+    leads = cohort_frame(
+        [
+            {
+                "assigned_at": "2026-01-05 09:00",
+                "mql_at": "2026-01-05 09:00",
+                "owner_id": 2,
+                "requalified_at": None,
+            }
+        ]
+        * 2  # fmt: skip
+    )
+    leads["touches"] = [3, 10**12]
+    owed = COHORT_CONTENT.model_copy(
+        update={"windows": COHORT_CONTENT.windows.model_copy(update={"follow_up_attempts": 10**12})}
+    )
+    clocks = lead_clocks(leads, owed, datetime(2026, 1, 5, 10, tzinfo=UTC), WorkSetup())
+    assert clocks["mql_score"].dtype == clocks["mql_threshold"].dtype == np.int16
+    assert clocks["follow_ups_made"].dtype == clocks["follow_ups_required"].dtype == np.int32
+    most = np.iinfo(np.int32).max
+    assert clocks["follow_ups_made"].tolist() == [3, most]
+    assert clocks["follow_ups_required"].tolist() == [most, most]
+    assert clocks["follow_up_status"].tolist() == ["on_track", "met"]  # a trillion made, owed
+    found = exempt_leads(leads, COHORT_CONTENT, WorkSetup())
+    assert found.score.dtype == found.threshold.dtype == np.int16
+    assert found.threshold.tolist() == [COHORT_CONTENT.mql.threshold] * 2

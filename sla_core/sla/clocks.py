@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sla_core.sla.deadlines import working_times
-from sla_core.sla.exemptions import Exemptions, exempt_leads, rule_arrays
+from sla_core.sla.exemptions import COUNT_TYPE, Exemptions, exempt_leads, rule_arrays
 from sla_core.sla.timeline import Instants, column_micros, micros
 from sla_core.sla.worktime import WorkSetup
 from sla_core.stages import AWAITING_DISPOSITION, Stage
@@ -94,6 +94,12 @@ def _status(
         + [_CODES[ClockStatus.MET], _CODES[ClockStatus.BREACHED], _CODES[ClockStatus.AT_RISK]],
         default=_CODES[ClockStatus.ON_TRACK],
     )
+
+
+def touches_made(leads: pd.DataFrame) -> np.ndarray:
+    """Each lead's touches made, as the clocks hold them (`COUNT_TYPE`)."""
+    made = leads["touches"].fillna(0).to_numpy(dtype=np.int64)
+    return np.asarray(np.minimum(made, np.iinfo(COUNT_TYPE).max), dtype=COUNT_TYPE)
 
 
 def follow_up_met_at(leads: pd.DataFrame, at: Instants, required: np.ndarray) -> np.ndarray:
@@ -346,7 +352,7 @@ def _lead_clocks(
             "work_share": times["work_share"],
             "work_status": _statuses(codes["work"]),
             "work_done_at": _instants(times["work_done"]),
-            "follow_ups_made": leads["touches"].fillna(0).to_numpy(dtype=np.int64),
+            "follow_ups_made": touches_made(leads),
             "follow_ups_required": required,
             "follow_up_status": _statuses(codes["follow_up"]),
             "status": _statuses(np.maximum.reduce(list(codes.values()))),  # the worst clock

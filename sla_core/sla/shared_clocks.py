@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sla_core.clock import now
-from sla_core.sla.clocks import CHUNK_ROWS, Filled, lead_clocks, retimed
+from sla_core.sla.clocks import CHUNK_ROWS, Filled, lead_clocks, retimed, touches_made
 from sla_core.sla.context import setup_key
 from sla_core.sla.exemptions import Exemptions, exempt_leads
 from sla_core.sla.worktime import WorkSetup
@@ -81,7 +81,7 @@ def clocks_for(
         at = where[first : first + STARTED_CHUNK]
         whole.put_rows(at, judged(at))
     out = whole.frame(leads.index)
-    out["follow_ups_made"] = leads["touches"].fillna(0).to_numpy(dtype=np.int64)
+    out["follow_ups_made"] = touches_made(leads)
     return out
 
 
