@@ -76,6 +76,27 @@ def test_a_kept_snapshot_reads_back_as_it_was(engine: Engine, tmp_path: Path) ->
     assert not list(path.parent.glob(".leads-*"))  # no half-written file left behind
 
 
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="reads Linux's /proc")
+def test_a_kept_snapshots_pages_are_left_to_the_file_cache_and_read_the_same(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The text columns stay views of the kept file; a hand-back takes its pages out of the
+    app's resident memory (`process.mapped`) and the frame reads the same afterwards."""
+    from sla_core.store import process
+    from tests.test_process_gc import mapped_resident_kib
+
+    seed(engine)
+    keeper = kept(engine, tmp_path)
+    back, path = keeper.first(), keeper.path()
+    assert back is not None and path is not None
+    before = back.frame.astype(str).to_numpy().tolist()  # every value read
+    assert mapped_resident_kib(path) > 0
+    process.give_back_memory()
+    assert mapped_resident_kib(path) == 0
+    assert back.frame.astype(str).to_numpy().tolist() == before
+    assert_same_as_full_read(engine, back)
+
+
 @settings(
     max_examples=10,
     deadline=None,

@@ -33,6 +33,7 @@ from sqlmodel import Session
 
 from sla_core.models import Setting
 from sla_core.people.users import secret
+from sla_core.store import process
 from sla_core.store.refresh import Mark
 from sla_core.store.snapshot import SNAPSHOT_COLUMNS, Shared
 
@@ -84,9 +85,10 @@ def load(path: Path) -> Shared | None:
     another format or other columns): the caller then reads every lead."""
     try:
         # mapped, not read: the text columns stay views of the file's pages (which the
-        # system may drop and read again), only what pandas converts takes memory of its
-        # own. Written by `os.replace`, a kept file is never changed in place under a map.
-        table = pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+        # system may drop and read again, and a hand-back leaves to it: `process.mapped`),
+        # only what pandas converts takes memory of its own. Written by `os.replace`, a
+        # kept file is never changed in place under a map.
+        table = pa.ipc.open_file(pa.py_buffer(process.mapped(path))).read_all()
         meta = json.loads((table.schema.metadata or {})[_KEY])
     except (OSError, pa.ArrowException, KeyError, ValueError):
         return None
