@@ -62,16 +62,26 @@ def test_page_snapshot_reads_page_columns_with_categories(world) -> None:  # typ
 
 
 def test_a_read_in_two_id_halves_equals_the_read_in_one(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """SQLite reads a large table as two id ranges side by side: the same frame, in id order,
-    also when a text column is NULL in every row of one half (that half's type guess)."""
+    """A large table is read as two id ranges side by side (SQLite in its reader's threads,
+    PostgreSQL on two connections): the same frame, in id order, also when a text column is
+    NULL in every row of one half (that half's type guess)."""
     engine, rep, _ = world
     whole = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
     mine = snapshot.read_leads(engine, owner_id=rep.id)
     assert snapshot._middle_id(engine) is None  # noqa: SLF001 - 3 leads: one query
     monkeypatch.setattr(snapshot, "HALVES_FROM", 2)
-    if engine.url.get_backend_name() == "sqlite":
-        assert snapshot._middle_id(engine) == int(whole["id"].iloc[1])  # noqa: SLF001
+    assert snapshot._middle_id(engine) == int(whole["id"].iloc[1])  # noqa: SLF001
+    queries: list[str] = []
+    read = snapshot.read_arrow
+
+    def counted(engine: Engine, sql: str, params: object = None) -> pa.Table:
+        queries.append(sql)
+        return read(engine, sql, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(snapshot, "read_arrow", counted)
     halved = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    if engine.url.get_backend_name() != "sqlite":  # SQLite's reader reads them on its own
+        assert len(queries) == 2 and "id <" in queries[0] and "id >=" in queries[1]
     pd.testing.assert_frame_equal(halved, whole)
     assert halved["email"].isna().tolist() == [False, True, True]
     pd.testing.assert_frame_equal(snapshot.read_leads(engine, owner_id=rep.id), mine)

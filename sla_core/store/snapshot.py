@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -93,8 +94,9 @@ def _owned(table: pa.Table) -> pa.Table:
     return table
 
 
-# SQLite: a read of at least this many ids is run as two queries side by side (one per id
-# half, in the reader's threads): at a million leads 1.4 s instead of 2.0-2.4 s.
+# A read of at least this many ids is run as two queries side by side, one per id half: at a
+# million leads 1.4 s instead of 2.0-2.4 s on SQLite (in the reader's threads), 2.3 s
+# instead of 3.2 s on PostgreSQL (two connections; decoding the COPY stream is the cost).
 HALVES_FROM = 100_000
 
 
@@ -103,29 +105,28 @@ def read_table(
 ) -> pa.Table:
     """The shaped Arrow table of `select_sql` (a SELECT ... FROM lead), optionally one owner's.
 
-    `halves`: `select_sql` has no WHERE of its own, and on SQLite a large read may be split
-    in two id ranges read side by side (open-ended, so no lead added meanwhile falls between
-    them; a write that lands between the two halves' reads is one the next refresh reads
-    again, as for any write after the revision probe that preceded the read)."""
+    `halves`: `select_sql` has no WHERE of its own, and a large read may be split in two id
+    ranges read side by side (open-ended, so no lead added meanwhile falls between them; a
+    write that lands between the two halves' reads is one the next refresh reads again, as
+    for any write after the revision probe that preceded the read)."""
     schema = arrow_schema(Lead.__table__)  # type: ignore[attr-defined]
     params: list[Any] = []
     where: list[str] = []
     if owner_id is not None:
         where.append("owner_id = " + placeholder(engine, 1))
         params = [owner_id]
-    if engine.url.get_backend_name() != "sqlite":
-        sql = select_sql + "".join(f" WHERE {w}" for w in where) + " ORDER BY id"
-        raw = read_arrow(engine, sql, params)
-        return _one_chunk(shape(raw, schema, LEAD_TIME_COLUMNS, CATEGORY_COLUMNS))
-    path = engine.url.database
-    if not path or path == ":memory:":
-        raise SnapshotError("an in-memory SQLite database cannot be read by another process")
     middle = _middle_id(engine) if halves else None
     ranges = [[]] if middle is None else [[f"id < {middle}"], [f"id >= {middle}"]]
     queries = [
         (select_sql + " WHERE " + " AND ".join([*where, *r]) if where or r else select_sql, params)
         for r in ranges
     ]
+    if engine.url.get_backend_name() != "sqlite":
+        raw = _side_by_side(engine, [(sql + " ORDER BY id", p) for sql, p in queries])
+        return _one_chunk(shape(raw, schema, LEAD_TIME_COLUMNS, CATEGORY_COLUMNS))
+    path = engine.url.database
+    if not path or path == ":memory:":
+        raise SnapshotError("an in-memory SQLite database cannot be read by another process")
     try:
         return sqlite_reader.run(
             str(Path(path).resolve()),
@@ -136,6 +137,16 @@ def read_table(
         )
     except sqlite_reader.ReadFailed as exc:
         raise SnapshotError(str(exc)) from exc
+
+
+def _side_by_side(engine: Engine, queries: list[tuple[str, list[Any]]]) -> pa.Table:
+    """PostgreSQL: the rows of `queries` in their order, each read on a connection of its
+    own at the same time (ADBC decodes the COPY stream without holding the GIL)."""
+    if len(queries) == 1:
+        return read_arrow(engine, *queries[0])
+    with ThreadPoolExecutor(len(queries), thread_name_prefix="leadpact-read") as pool:
+        parts = list(pool.map(lambda query: read_arrow(engine, *query), queries))
+    return pa.concat_tables(parts)
 
 
 def _middle_id(engine: Engine) -> int | None:
