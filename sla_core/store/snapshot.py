@@ -37,6 +37,7 @@ from sla_core.models import Lead
 from sla_core.store import process, sqlite_reader
 from sla_core.store.bulk import LEAD_TIME_COLUMNS, arrow_schema, placeholder, read_arrow
 from sla_core.store.fields import CATEGORY_FIELDS
+from sla_core.store.memo import Flights
 from sla_core.store.sqlite_reader import shape
 
 if TYPE_CHECKING:
@@ -260,6 +261,7 @@ class Shared:
         self._memo: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
         self._fresh: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._lock = threading.Lock()
+        self._flights = Flights()  # one computation of a key at a time, for every session
         # figures kept current across writes (`keep`): inherited from the revision before
         self._keepers: dict[Hashable, Callable[[Shared], object]] = (
             dict(self._before._keepers) if self._before is not None else {}
@@ -299,6 +301,22 @@ class Shared:
         with self._lock:
             if key in self._memo and self._memo[key][0] == stamp:
                 self._memo.move_to_end(key)
+                return self._memo[key][1]  # type: ignore[no-any-return]
+        return self._flights.once(
+            key, stamp, lambda: self._computed(key, compute, stamp, update, reads)
+        )
+
+    def _computed(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        stamp: Hashable,
+        update: Callable[[T, Delta], T] | None,
+        reads: Collection[str] | None,
+    ) -> T:
+        """`memo`'s value when it holds none: carried over, brought forward or computed."""
+        with self._lock:  # stored meanwhile by a computation that just ended
+            if key in self._memo and self._memo[key][0] == stamp:
                 return self._memo[key][1]  # type: ignore[no-any-return]
         carry = update is not None or reads is not None
         found, previous = self._carried(key, stamp) if carry else (False, None)
