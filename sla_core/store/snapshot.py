@@ -298,13 +298,21 @@ class Shared:
         stamp) up to date from the changed rows alone; without it, or without a previous
         value, `compute()` runs. It must give what `compute()` would.
         """
-        with self._lock:
-            if key in self._memo and self._memo[key][0] == stamp:
-                self._memo.move_to_end(key)
-                return self._memo[key][1]  # type: ignore[no-any-return]
+        found, value = self._stored(key, stamp)
+        if found:
+            return cast(T, value)
         return self._flights.once(
             key, stamp, lambda: self._computed(key, compute, stamp, update, reads)
         )
+
+    def _stored(self, key: Hashable, stamp: Hashable) -> tuple[bool, Any]:
+        """Whether this revision holds `key`'s value for `stamp`, and the value."""
+        with self._lock:
+            entry = self._memo.get(key)
+            if entry is None or entry[0] != stamp:
+                return False, None
+            self._memo.move_to_end(key)
+            return True, entry[1]
 
     def _computed(
         self,
@@ -315,9 +323,9 @@ class Shared:
         reads: Collection[str] | None,
     ) -> T:
         """`memo`'s value when it holds none: carried over, brought forward or computed."""
-        with self._lock:  # stored meanwhile by a computation that just ended
-            if key in self._memo and self._memo[key][0] == stamp:
-                return self._memo[key][1]  # type: ignore[no-any-return]
+        found, stored = self._stored(key, stamp)  # by a computation that ended meanwhile
+        if found:
+            return cast(T, stored)
         carry = update is not None or reads is not None
         found, previous = self._carried(key, stamp) if carry else (False, None)
         # outside the lock: other sessions keep reading meanwhile
