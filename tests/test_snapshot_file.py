@@ -148,6 +148,8 @@ def test_a_damaged_or_foreign_file_is_read_past(engine: Engine, tmp_path: Path) 
     assert path is not None
     path.write_bytes(path.read_bytes()[:1000])  # cut short (a full disk, say)
     assert keeper.first() is None
+    path.write_bytes(b"")  # empty: nothing to map
+    assert keeper.first() is None
     other = pa.table({"id": [1, 2]})  # an Arrow file, but not a snapshot of these leads
     with pa.OSFile(str(path), "wb") as out, pa.ipc.new_file(out, other.schema) as writer:
         writer.write_table(other)
