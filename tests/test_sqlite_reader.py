@@ -97,3 +97,26 @@ def test_where_the_file_cannot_be_opened_the_pipe_brings_it(
     assert reader.memfd_from is None  # from now on through the pipe
     assert memfds(reader.child.pid) == []
     assert reader.ask(request(database)).equals(piped)  # and the reader still answers
+
+
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="in-memory files are Linux's")
+def test_the_halves_come_apart_and_the_apps_one_copy_joins_them(database: str, reader: Any) -> None:
+    """The reader answers two queries as two record batches, not joined by a copy of its
+    own: the app copies every column out of the answer anyway (`snapshot._owned`), and that
+    copy gives one chunk a column. A repeated text column is one dictionary for both."""
+    from sla_core.store import snapshot
+
+    reader.memfd_from = 0
+    answer = reader.ask({**request(database), "categories": ["name"]})
+    assert [answer.column(n).num_chunks for n in ("id", "score", "name")] == [2, 2, 2]
+    assert [len(c) for c in answer.column("id").chunks] == [2499, 2501]
+    dictionaries = {len(c.dictionary) for c in answer.column("name").chunks}
+    assert dictionaries == {5000 - 5000 // 7}  # one dictionary, every distinct name
+    owned = snapshot._owned(answer)  # noqa: SLF001
+    assert all(column.num_chunks == 1 for column in owned.columns)
+    assert all(
+        b is None or b.parent is None for column in owned.columns for b in column.chunk(0).buffers()
+    )
+    assert owned.column("id").to_pylist() == list(range(1, 5001))
+    names = owned.column("name").to_pylist()
+    assert names[13] is None and names[14] == "lead 15 ünï"

@@ -79,10 +79,11 @@ def read_leads(
 def _owned(table: pa.Table) -> pa.Table:
     """`table` with every column in buffers of its own.
 
-    SQLite's reader hands all columns over as slices of one buffer (an IPC message). pandas
-    copies some into arrays of its own (instants, numbers with gaps) and keeps others as
-    they are (text, whole numbers): those slices kept the whole buffer alive, so at a million
-    leads the frame's 265 MiB held 444 MiB. Copied out first (about 0.1 s), the message
+    SQLite's reader hands all columns over as slices of one buffer (an IPC message), a
+    large read in one record batch per id half. pandas copies some into arrays of its own
+    (instants, numbers with gaps) and keeps others as they are (text, whole numbers): those
+    slices kept the whole buffer alive, so at a million leads the frame's 265 MiB held 444
+    MiB. Copied out first (about 0.1 s), the halves joined by the same copy, the message
     goes before the frame is built and each column holds just its own data.
     """
     for i, field in enumerate(table.schema):

@@ -115,8 +115,11 @@ def read(request: dict[str, Any]) -> pa.Table:
     with ThreadPoolExecutor(max_workers=max(1, len(queries))) as pool:
         parts = list(pool.map(lambda q: _read_one(request["path"], q[0], q[1]), queries))
     typed = [shape(p, schema, request["times"], ()) for p in parts]
-    # one chunk a column, joined here: the app's conversion to pandas then copies nothing
-    table = typed[0] if len(typed) == 1 else pa.concat_tables(typed).combine_chunks()
+    # the parts stay apart (one record batch each): the app copies every column out of the
+    # answer into a buffer of its own anyway (`snapshot._owned`), which joins them there.
+    # Joined here too, a million leads' 271 MiB were copied once more into memory never
+    # touched before: 0.04-0.8 s of page faults at a server's first read.
+    table = typed[0] if len(typed) == 1 else pa.concat_tables(typed)
     return shape(table, table.schema, (), request["categories"])
 
 
