@@ -13,7 +13,7 @@ from sla_core.models import Role
 from sla_core.people import first_run
 from sla_core.store.process import freeze_imports, give_back_soon
 from ui.auth import request_logout, sign_in
-from ui.data import current_user, open_engine, warm_up
+from ui.data import current_user, newest_revision, open_engine, warm_up
 from ui.i18n import _, remember_org_settings, rtl, use_language
 from ui.language import language_switch
 from ui.navigation import SETUP, page, pages_for
@@ -77,5 +77,6 @@ except (SQLAlchemyError, db.DatabaseUnavailable) as exc:
         icon=":material/error:",
     )
 finally:
-    # what this run's figures freed goes back to the system (not kept for the next peak)
-    give_back_soon()
+    # what this run's figures freed goes back to the system (not kept for the next peak);
+    # at once when the data changed since the last hand-back
+    give_back_soon(newest_revision())

@@ -52,14 +52,14 @@ def test_a_run_hands_memory_back_once_per_interval(monkeypatch: pytest.MonkeyPat
         done.set()
 
     monkeypatch.setattr(process, "give_back_memory", give_back)
-    monkeypatch.setattr(process, "_last_given", [0.0])
+    monkeypatch.setattr(process, "_last_given", [0.0, None])
     process.give_back_soon()
     assert done.wait(5)
     for _ in range(50):  # the runs right after it ask again: within the interval, nothing
         process.give_back_soon()
     time.sleep(0.2)
     assert given == ["leadpact-give-back"]  # once, on a thread of its own
-    monkeypatch.setattr(process, "_last_given", [time.monotonic() - process.GIVE_BACK_EVERY])
+    monkeypatch.setattr(process, "_last_given", [time.monotonic() - process.GIVE_BACK_EVERY, None])
     done.clear()
     process.give_back_soon()
     assert done.wait(5) and len(given) == 2  # the interval over: again
@@ -83,7 +83,7 @@ def test_a_page_runs_namespace_left_in_a_cycle_is_freed_after_the_run(
     exec(script, page.__dict__)  # noqa: S102 - as Streamlit runs a page
     held = weakref.ref(page.__dict__["snap"])
     del page
-    monkeypatch.setattr(process, "_last_given", [0.0])
+    monkeypatch.setattr(process, "_last_given", [0.0, None])
     gc.disable()  # the collector's own walks would blur what the hand-back does
     try:
         assert held() is not None  # the run is over, its namespace is not freed
@@ -93,6 +93,50 @@ def test_a_page_runs_namespace_left_in_a_cycle_is_freed_after_the_run(
                 break
             time.sleep(0.05)
         assert held() is None
+    finally:
+        gc.enable()
+
+
+def test_a_run_on_a_new_revision_collects_at_once_and_hands_back_once_per_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Within the interval, a run on a revision the last hand-back did not follow collects
+    what the runs before it left (the old revision) at once; what that freed goes back to
+    the system when the interval is over, as after any run."""
+    import types
+
+    given: list[int] = []
+    monkeypatch.setattr(process, "give_back_memory", lambda: given.append(1))
+    monkeypatch.setattr(process, "_last_given", [time.monotonic(), "r1"])  # just given back
+
+    class Snapshot:
+        pass
+
+    def left_over() -> weakref.ref[Snapshot]:  # a page run's namespace, in a cycle
+        page = types.ModuleType("__main__")
+        page.__dict__["Snapshot"] = Snapshot
+        exec("snap = Snapshot()\n\ndef keep():\n    return snap\n", page.__dict__)  # noqa: S102
+        return weakref.ref(page.__dict__["snap"])
+
+    def settled() -> None:
+        for _ in range(100):
+            if not process._giving.locked():  # noqa: SLF001
+                return
+            time.sleep(0.02)
+
+    gc.disable()  # the collector's own walks would blur what the hand-back does
+    try:
+        same = left_over()
+        process.give_back_soon("r1")  # the same revision, within the interval: nothing
+        settled()
+        assert same() is not None
+        process.give_back_soon("r2")  # a write since: the leftovers are collected now
+        settled()
+        assert same() is None and given == []  # ... and handed back with the next interval
+        newer = left_over()
+        process.give_back_soon("r2")
+        settled()
+        assert newer() is not None and process._last_given[1] == "r2"  # noqa: SLF001
     finally:
         gc.enable()
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from sla_core import db
 from sla_core.models import User
 from sla_core.people import sessions
-from sla_core.settings import Settings
+from sla_core.settings import Settings, SettingsError
 from sla_core.store import refresh, snapshot, snapshot_file
 from ui.auth import SID
 from ui.i18n import _
@@ -157,6 +157,17 @@ def current_snapshot() -> snapshot.Shared:
     with db.session_scope(engine_for(url)) as session:
         mark = _watch(url).probe(session=session)
     return shared_snapshot(url, mark.revision, mark)
+
+
+def newest_revision() -> str | None:
+    """The data revision of the newest snapshot this server loaded (None: none yet), without
+    a query: what a run's hand-back of memory follows (`process.give_back_soon`)."""
+    try:
+        url = db.database_url()
+    except SettingsError:  # the run said so already; nothing was loaded either
+        return None
+    newest = _latest(url).get("shared")
+    return None if newest is None else newest.revision
 
 
 def leads_for(owner_id: int | None) -> pd.DataFrame:
