@@ -105,9 +105,20 @@ def test_a_run_on_a_new_revision_collects_at_once_and_hands_back_once_per_interv
     the system when the interval is over, as after any run."""
     import types
 
+    def settled() -> None:
+        for _ in range(250):
+            if not process._giving.locked():  # noqa: SLF001
+                return
+            time.sleep(0.02)
+
+    # a hand-back an earlier test began is over first: it would note its own revision
+    settled()
     given: list[int] = []
     monkeypatch.setattr(process, "give_back_memory", lambda: given.append(1))
-    monkeypatch.setattr(process, "_last_given", [time.monotonic(), "r1"])  # just given back
+    # just given back, and the interval long: in a large process the collector's walk alone
+    # can outlast a second
+    monkeypatch.setattr(process, "GIVE_BACK_EVERY", 3600.0)
+    monkeypatch.setattr(process, "_last_given", [time.monotonic(), "r1"])
 
     class Snapshot:
         pass
@@ -117,12 +128,6 @@ def test_a_run_on_a_new_revision_collects_at_once_and_hands_back_once_per_interv
         page.__dict__["Snapshot"] = Snapshot
         exec("snap = Snapshot()\n\ndef keep():\n    return snap\n", page.__dict__)  # noqa: S102
         return weakref.ref(page.__dict__["snap"])
-
-    def settled() -> None:
-        for _ in range(100):
-            if not process._giving.locked():  # noqa: SLF001
-                return
-            time.sleep(0.02)
 
     gc.disable()  # the collector's own walks would blur what the hand-back does
     try:
