@@ -187,3 +187,46 @@ def test_columns_read_from_one_message_are_copied_out_of_it() -> None:
     assert sliced(read)  # what the reader gives
     owned = snapshot._owned(read)  # noqa: SLF001
     assert not sliced(owned) and owned.equals(table)
+
+
+def test_a_frame_read_from_a_two_batch_message_holds_nothing_of_it() -> None:
+    """A large read comes as one record batch per id half: the text columns are copied out
+    (and joined), the other columns are left for pandas, which joins them into arrays of
+    its own; no column of the frame lies in the message, so the message can go."""
+    halves = [
+        pa.record_batch(
+            {
+                "id": pa.array(ids, pa.int64()),
+                "email": pa.array([f"{i}@x.io" for i in ids]),
+                "score": pa.array([float(i) if i % 2 else None for i in ids]),
+                "stage": pa.array(["won" if i % 3 else "lost" for i in ids]).dictionary_encode(),
+                "at": pa.array([i * 1_000_000 for i in ids], pa.timestamp("us", tz="UTC")),
+            }
+        )
+        for ids in (range(1, 51), range(51, 101))
+    ]
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, halves[0].schema) as writer:
+        for half in halves:
+            writer.write_batch(half)
+    message = sink.getvalue()
+    read = pa.ipc.open_stream(message).read_all()
+    assert read.column("id").num_chunks == 2
+    owned = snapshot._owned(read)  # noqa: SLF001
+    assert owned.column("email").num_chunks == 1  # joined by its copy
+    assert owned.column("id").num_chunks == 2  # left for pandas to join
+    frame = owned.to_pandas(split_blocks=True)
+    inside = range(message.address, message.address + message.size)
+
+    def addresses(values: object) -> list[int]:
+        arrow = getattr(values, "_pa_array", None)
+        if arrow is not None:
+            return [b.address for c in arrow.chunks for b in c.buffers() if b is not None]
+        for name in ("_ndarray", "_codes"):
+            values = getattr(values, name, values)
+        return [values.__array_interface__["data"][0]]  # type: ignore[attr-defined]
+
+    held = {c: [a for a in addresses(frame[c].array) if a in inside] for c in frame.columns}
+    assert held == {c: [] for c in frame.columns}
+    expected = pa.Table.from_batches(halves).to_pandas()
+    pd.testing.assert_frame_equal(frame, expected)

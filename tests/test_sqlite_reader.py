@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -100,10 +101,11 @@ def test_where_the_file_cannot_be_opened_the_pipe_brings_it(
 
 
 @pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="in-memory files are Linux's")
-def test_the_halves_come_apart_and_the_apps_one_copy_joins_them(database: str, reader: Any) -> None:
+def test_the_halves_come_apart_and_the_app_joins_them(database: str, reader: Any) -> None:
     """The reader answers two queries as two record batches, not joined by a copy of its
-    own: the app copies every column out of the answer anyway (`snapshot._owned`), and that
-    copy gives one chunk a column. A repeated text column is one dictionary for both."""
+    own: the app joins them (`snapshot._owned` copies text into one chunk, pandas makes
+    its own array of each other column). A repeated text column is one dictionary for
+    both halves."""
     from sla_core.store import snapshot
 
     reader.memfd_from = 0
@@ -112,11 +114,14 @@ def test_the_halves_come_apart_and_the_apps_one_copy_joins_them(database: str, r
     assert [len(c) for c in answer.column("id").chunks] == [2499, 2501]
     dictionaries = {len(c.dictionary) for c in answer.column("name").chunks}
     assert dictionaries == {5000 - 5000 // 7}  # one dictionary, every distinct name
-    owned = snapshot._owned(answer)  # noqa: SLF001
-    assert all(column.num_chunks == 1 for column in owned.columns)
-    assert all(
-        b is None or b.parent is None for column in owned.columns for b in column.chunk(0).buffers()
-    )
-    assert owned.column("id").to_pylist() == list(range(1, 5001))
-    names = owned.column("name").to_pylist()
-    assert names[13] is None and names[14] == "lead 15 ünï"
+    plain = reader.ask(request(database))  # the names as text
+    owned = snapshot._owned(plain)  # noqa: SLF001
+    text = owned.column("name")
+    assert text.num_chunks == 1
+    assert all(b is None or b.parent is None for b in text.chunk(0).buffers())
+    frame = owned.to_pandas()
+    assert frame["id"].tolist() == list(range(1, 5001))
+    assert pd.isna(frame["name"].iloc[13])
+    assert frame["name"].iloc[14] == "lead 15 ünï"
+    categories = snapshot._owned(answer).to_pandas()["name"]  # noqa: SLF001
+    assert categories.dtype == "category" and categories.iloc[14] == "lead 15 ünï"

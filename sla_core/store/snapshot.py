@@ -77,17 +77,24 @@ def read_leads(
 
 
 def _owned(table: pa.Table) -> pa.Table:
-    """`table` with every column in buffers of its own.
+    """`table` with no column left as a view pandas would keep of a shared buffer.
 
     SQLite's reader hands all columns over as slices of one buffer (an IPC message), a
     large read in one record batch per id half. pandas copies some into arrays of its own
-    (instants, numbers with gaps) and keeps others as they are (text, whole numbers): those
-    slices kept the whole buffer alive, so at a million leads the frame's 265 MiB held 444
-    MiB. Copied out first (about 0.1 s), the halves joined by the same copy, the message
-    goes before the frame is built and each column holds just its own data.
+    (instants, numbers with gaps, and any column in more than one chunk, which it joins)
+    and keeps others as they are (text, and whole numbers in one chunk): those slices kept
+    the whole buffer alive, so at a million leads the frame's 265 MiB held 444 MiB. Those
+    are copied out first (text joined into one chunk by the same copy); the message goes
+    once pandas has made its own arrays of the rest, and each column holds just its own
+    data. A column pandas joins anyway is not copied here first: at a million leads that
+    was 170 MiB copied twice, into memory never touched before (0.1-0.5 s of page faults at
+    a server's first read).
     """
     for i, field in enumerate(table.schema):
         column = table.column(i)
+        text = pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
+        if column.num_chunks > 1 and not text:
+            continue  # pandas joins the chunks into an array of its own
         if column.num_chunks and any(
             b is not None and b.parent is not None for c in column.chunks for b in c.buffers()
         ):
