@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sla_core.access import Permission, require
@@ -199,15 +200,21 @@ def group_labels(leads: pd.DataFrame, by: str, people: pd.DataFrame) -> pd.Serie
         raise ValueError(f"cannot group revenue by {by!r}: use one of {', '.join(BY)}")
     if by == "source":
         return leads["source"].astype("string").fillna(NONE_LABEL)
-    owners = leads["owner_id"].astype("Int64")
     column = "name" if by == "rep" else "team"
     lookup: Mapping[int, object] = dict(zip(people["id"], people[column], strict=True))
-    labels = owners.map(lookup, na_action="ignore").astype("string")
-    if by == "team":
-        labels = labels.fillna(NO_TEAM)
-    else:
-        labels = labels.fillna(owners.astype("string").radd("user "))
-    return labels.mask(owners.isna(), UNASSIGNED).astype("string")
+    # one label per owner, then taken for each lead: a deal-heavy period at a million leads
+    # has 200,000 deal rows, and text built row by row cost ~40 ms of the Overview's figures
+    codes, owners = pd.factorize(leads["owner_id"].astype("Int64"))
+
+    def label(owner: int) -> str:
+        found = lookup.get(owner)
+        if found is not None and not pd.isna(found):
+            return str(found)
+        return NO_TEAM if by == "team" else f"user {owner}"
+
+    labels = pd.array([*(label(int(o)) for o in owners), UNASSIGNED], dtype="string")
+    at = np.where(codes < 0, len(owners), codes)  # no owner: the last label
+    return pd.Series(labels.take(at), index=leads.index, dtype="string")
 
 
 def memo_period_choices(
