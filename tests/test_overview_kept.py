@@ -56,3 +56,35 @@ def test_the_overview_counts_the_breach_a_reassignment_left_with_who_missed_it(
     assert _overview(engine, boss) == (1, 2)
     assert _overview(engine, ann) == (0, 1)
     assert _overview(engine, bob) == (1, 1)
+
+
+def test_the_kept_breaches_are_read_from_their_own_index(engine: Engine) -> None:
+    """The breaches are a handful among every lead's events: SQLite answers their query
+    from the partial index of breaches (`ix_leadevent_breach`), not by reading every event,
+    and finds the breach the reassignment left."""
+    from sqlalchemy import event
+
+    ann, bob, boss = _people(engine)
+    lead_id = _assigned_lead(engine, ann)
+    with session_scope(engine) as session:
+        leads.reassign(session=session, lead_id=lead_id, to_owner=bob.id or 0, actor=boss,
+                       seen_owner=ann.id, at=T0 + timedelta(hours=50))  # fmt: skip
+    statements: list[tuple[str, object]] = []
+
+    def seen(conn, cursor, statement, params, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append((statement, params))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with session_scope(engine) as session:
+            kept = kept_breaches(session=session)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert kept[["lead_id", "owner_id", "clock"]].values.tolist() == [
+        [lead_id, ann.id, "disposition"]
+    ]
+    (statement, params), *_ = [s for s in statements if "FROM leadevent" in s[0]]
+    if engine.url.get_backend_name() == "sqlite":
+        with engine.connect() as conn:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()
+        assert "USING INDEX ix_leadevent_breach" in " ".join(str(row[-1]) for row in plan)

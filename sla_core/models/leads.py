@@ -134,7 +134,17 @@ class HandoffRules(SQLModel, table=True):
 class LeadEvent(SQLModel, table=True):
     """Append-only: assignments, touches, stage changes and dispositions."""
 
-    __table_args__ = (Index("ix_leadevent_lead_at", "lead_id", "at"),)
+    __table_args__ = (
+        Index("ix_leadevent_lead_at", "lead_id", "at"),
+        # the breaches reassignments left with their owners (`sla.reassign.kept_breaches`):
+        # a handful among a million events, found without reading the others
+        Index(
+            "ix_leadevent_breach",
+            "lead_id",
+            sqlite_where=text(f"kind = '{EventKind.BREACH.value}'"),
+            postgresql_where=text(f"kind = '{EventKind.BREACH.value}'"),
+        ),
+    )
 
     id: int | None = Field(
         default=None, sa_column=Column(BIG_ID, primary_key=True, autoincrement=True)
