@@ -52,14 +52,16 @@ def test_a_run_hands_memory_back_once_per_interval(monkeypatch: pytest.MonkeyPat
         done.set()
 
     monkeypatch.setattr(process, "give_back_memory", give_back)
-    monkeypatch.setattr(process, "_last_given", [0.0, None])
+    monkeypatch.setattr(process, "_last_given", [0.0, 0.0, None])
     process.give_back_soon()
     assert done.wait(5)
     for _ in range(50):  # the runs right after it ask again: within the interval, nothing
         process.give_back_soon()
     time.sleep(0.2)
     assert given == ["leadpact-give-back"]  # once, on a thread of its own
-    monkeypatch.setattr(process, "_last_given", [time.monotonic() - process.GIVE_BACK_EVERY, None])
+    monkeypatch.setattr(
+        process, "_last_given", [time.monotonic() - process.GIVE_BACK_EVERY, 0.0, None]
+    )
     done.clear()
     process.give_back_soon()
     assert done.wait(5) and len(given) == 2  # the interval over: again
@@ -83,7 +85,7 @@ def test_a_page_runs_namespace_left_in_a_cycle_is_freed_after_the_run(
     exec(script, page.__dict__)  # noqa: S102 - as Streamlit runs a page
     held = weakref.ref(page.__dict__["snap"])
     del page
-    monkeypatch.setattr(process, "_last_given", [0.0, None])
+    monkeypatch.setattr(process, "_last_given", [0.0, 0.0, None])
     gc.disable()  # the collector's own walks would blur what the hand-back does
     try:
         assert held() is not None  # the run is over, its namespace is not freed
@@ -97,12 +99,13 @@ def test_a_page_runs_namespace_left_in_a_cycle_is_freed_after_the_run(
         gc.enable()
 
 
-def test_a_run_on_a_new_revision_collects_at_once_and_hands_back_once_per_interval(
+def test_a_run_on_a_new_revision_collects_sooner_and_hands_back_once_per_interval(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Within the interval, a run on a revision the last hand-back did not follow collects
-    what the runs before it left (the old revision) at once; what that freed goes back to
-    the system when the interval is over, as after any run."""
+    """Within the hand-back interval, a run on a revision the last walk did not follow
+    collects what the runs before it left (the old revision) at once, unless a walk ended
+    less than `COLLECT_EVERY` ago; what that freed goes back to the system when the
+    hand-back interval is over, as after any run."""
     import types
 
     def settled() -> None:
@@ -115,10 +118,11 @@ def test_a_run_on_a_new_revision_collects_at_once_and_hands_back_once_per_interv
     settled()
     given: list[int] = []
     monkeypatch.setattr(process, "give_back_memory", lambda: given.append(1))
-    # just given back, and the interval long: in a large process the collector's walk alone
-    # can outlast a second
+    # the intervals long: in a large process the collector's walk alone can outlast a second
     monkeypatch.setattr(process, "GIVE_BACK_EVERY", 3600.0)
-    monkeypatch.setattr(process, "_last_given", [time.monotonic(), "r1"])
+    monkeypatch.setattr(process, "COLLECT_EVERY", 60.0)
+    now = time.monotonic()
+    monkeypatch.setattr(process, "_last_given", [now, now - 120.0, "r1"])  # given back just now
 
     class Snapshot:
         pass
@@ -138,10 +142,15 @@ def test_a_run_on_a_new_revision_collects_at_once_and_hands_back_once_per_interv
         process.give_back_soon("r2")  # a write since: the leftovers are collected now
         settled()
         assert same() is None and given == []  # ... and handed back with the next interval
+        assert process._last_given[2] == "r2"  # noqa: SLF001
         newer = left_over()
-        process.give_back_soon("r2")
+        process.give_back_soon("r3")  # another write at once: not within a minute's walk
         settled()
-        assert newer() is not None and process._last_given[1] == "r2"  # noqa: SLF001
+        assert newer() is not None
+        process._last_given[1] -= 120.0  # noqa: SLF001 - the walk long over
+        process.give_back_soon("r3")
+        settled()
+        assert newer() is None and given == []
     finally:
         gc.enable()
 

@@ -84,8 +84,12 @@ def release_file_pages() -> None:
 # At most one hand-back at a time, and at most one per this many seconds: it takes 50-70 ms
 # at a million leads, mostly the collector's walk (on a thread of its own).
 GIVE_BACK_EVERY = 1.0
+# A run on a new data revision collects sooner, but not within this many seconds of the last
+# walk: each walk holds the interpreter 25-60 ms, which a rerun beside it waits for.
+COLLECT_EVERY = 0.5
 _giving = threading.Lock()
-_last_given: list[Any] = [0.0, None]  # when the last hand-back ended, the revision collected
+# when the last hand-back ended, when the last walk ended, the revision it followed
+_last_given: list[Any] = [0.0, 0.0, None]
 
 
 def give_back_soon(revision: Hashable = None) -> None:
@@ -97,17 +101,22 @@ def give_back_soon(revision: Hashable = None) -> None:
     defines refer back to it) holding what the page held, its revision's snapshot included,
     until Python's collector walks its oldest objects. At a million leads it did so after
     about seven runs with writes between them: ~23 MiB of refreshed columns and figures
-    per revision were left over meanwhile (160 MiB before the walk). The walk takes 25-35
-    ms there (the imports' objects are out of its sight: `freeze_imports`).
+    per revision were left over meanwhile (160 MiB before the walk). The walk takes 25-60
+    ms there (the imports' objects are out of its sight: `freeze_imports`; what pages import
+    later is not).
 
-    A run on a new revision collects at once, whenever the last hand-back was: the revision
-    before it is what is left over. Held back by the second, runs right after writes (a rep
-    logging calls, sessions rerunning on each other's writes) piled up two or three
-    revisions' leftovers, and the server's peak varied by 150 MiB from one run of the
-    benchmark to the next. What was freed goes back to the system at most once a second still
-    (memory handed back is memory the next run takes from the system again)."""
-    due = time.monotonic() - _last_given[0] >= GIVE_BACK_EVERY
-    if not (due or revision != _last_given[1]) or not _giving.acquire(blocking=False):
+    A run on a new revision collects sooner: `COLLECT_EVERY` seconds after the last walk,
+    not `GIVE_BACK_EVERY` after the last hand-back; the revision before it is what is left
+    over. Held back by the second, runs right after writes (a rep logging calls, sessions
+    rerunning on each other's writes) piled up two or three revisions' leftovers, and the
+    server's peak varied by 150 MiB from one run of the benchmark to the next. What was freed
+    goes back to the system at most once a second still (memory handed back is memory the
+    next run takes from the system again)."""
+    given_at, collected_at, followed = _last_given
+    at = time.monotonic()
+    due = at - given_at >= GIVE_BACK_EVERY
+    sooner = revision != followed and at - collected_at >= COLLECT_EVERY
+    if not (due or sooner) or not _giving.acquire(blocking=False):
         return
 
     def work() -> None:
@@ -116,9 +125,8 @@ def give_back_soon(revision: Hashable = None) -> None:
             if due:
                 give_back_memory()
         finally:
-            if due:
-                _last_given[0] = time.monotonic()
-            _last_given[1] = revision
+            ended = time.monotonic()
+            _last_given[:] = [ended if due else given_at, ended, revision]
             _giving.release()
 
     threading.Thread(target=work, name="leadpact-give-back", daemon=True).start()
