@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlmodel import Session
 
 from sla_core import leads
 from sla_core.models import Lead, Role, User
-from sla_core.store import bulk, snapshot
+from sla_core.store import bulk, pg_reader, snapshot
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -61,10 +62,11 @@ def test_page_snapshot_reads_page_columns_with_categories(world) -> None:  # typ
     assert (frame["stage"] == "won").tolist() == [False, False, True]
 
 
-def test_a_read_in_two_id_halves_equals_the_read_in_one(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A large table is read as two id ranges side by side (SQLite in its reader's threads,
-    PostgreSQL on two connections): the same frame, in id order, also when a text column is
-    NULL in every row of one half (that half's type guess)."""
+def test_a_large_read_in_two_parts_equals_the_read_in_one(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A large table is read in two parts side by side (SQLite: two id ranges in its reader's
+    threads; PostgreSQL: two sets of columns on two connections, each column in one chunk):
+    the same frame, in id order, also when a text column is NULL in every row of one half
+    (that half's type guess)."""
     engine, rep, _ = world
     whole = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
     mine = snapshot.read_leads(engine, owner_id=rep.id)
@@ -72,19 +74,58 @@ def test_a_read_in_two_id_halves_equals_the_read_in_one(world, monkeypatch) -> N
     monkeypatch.setattr(snapshot, "HALVES_FROM", 2)
     assert snapshot._middle_id(engine) == int(whole["id"].iloc[1])  # noqa: SLF001
     queries: list[str] = []
-    read = snapshot.read_arrow
+    read_part = pg_reader._read_part  # noqa: SLF001
 
-    def counted(engine: Engine, sql: str, params: object = None) -> pa.Table:
+    def counted(conn: object, sql: str) -> pa.Table:
         queries.append(sql)
-        return read(engine, sql, params)  # type: ignore[arg-type]
+        return read_part(conn, sql)
 
-    monkeypatch.setattr(snapshot, "read_arrow", counted)
+    monkeypatch.setattr(pg_reader, "_read_part", counted)
+    table = snapshot.read_table(engine, snapshot.SNAPSHOT_COLUMNS, owner_id=None, halves=True)
+    assert table.column_names == list(snapshot.SNAPSHOT_COLUMNS)
     halved = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
     if engine.url.get_backend_name() != "sqlite":  # SQLite's reader reads them on its own
-        assert len(queries) == 2 and "id <" in queries[0] and "id >=" in queries[1]
+        assert len(queries) == 4 and all(q.endswith("ORDER BY id") for q in queries)
+        assert '"email"' in queries[1] and '"email"' not in queries[0] and '"id"' in queries[0]
+        assert all(table.column(c).num_chunks == 1 for c in table.column_names)
     pd.testing.assert_frame_equal(halved, whole)
     assert halved["email"].isna().tolist() == [False, True, True]
     pd.testing.assert_frame_equal(snapshot.read_leads(engine, owner_id=rep.id), mine)
+
+
+@pytest.mark.postgres
+def test_the_column_sets_are_read_in_one_snapshot(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL: the two sets of columns are the same rows, also when leads are added and
+    changed while they are read: both parts read the database as it was when the first part's
+    snapshot was taken (here the writes commit before either part's query runs)."""
+    engine, rep, other = world
+    if engine.url.get_backend_name() == "sqlite":
+        pytest.skip("two sets of columns are read on PostgreSQL only")
+    before = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    monkeypatch.setattr(snapshot, "HALVES_FROM", 2)
+    read_part = pg_reader._read_part  # noqa: SLF001
+    written = threading.Event()
+    first = threading.Lock()
+
+    def after_a_write(conn: object, sql: str) -> pa.Table:
+        if first.acquire(blocking=False):
+            with Session(engine) as session:
+                session.add(Lead(lead_key="l4", created_at=T0, stage="mql", email="new@x.io"))
+                lead = session.get(Lead, int(before["id"].iloc[0]))
+                assert lead is not None
+                lead.email, lead.owner_id = "moved@x.io", other.id  # one text, one number
+                session.commit()
+            written.set()
+        assert written.wait(30)
+        return read_part(conn, sql)
+
+    monkeypatch.setattr(pg_reader, "_read_part", after_a_write)
+    during = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    pd.testing.assert_frame_equal(during, before)  # neither the new lead nor the change
+    monkeypatch.setattr(pg_reader, "_read_part", read_part)
+    after = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    assert len(after) == 4
+    assert after[["email", "owner_id"]].iloc[0].tolist() == ["moved@x.io", other.id]
 
 
 def test_empty_table_reads_with_its_columns(engine: Engine) -> None:

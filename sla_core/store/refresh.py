@@ -209,8 +209,7 @@ def refresh(engine: Engine, before: Shared, mark: Mark, ids: Sequence[int]) -> S
         return None
     if len(ids) > max(MOST_CHANGED_SHARE * len(old), 1_000):
         return None
-    select_sql = "SELECT " + ", ".join(f'"{c}"' for c in SNAPSHOT_COLUMNS) + " FROM lead"
-    rows = _read_ids(engine, select_sql, ids)
+    rows = _read_ids(engine, ids)
     have = old["id"].to_numpy()
     got = rows["id"].to_numpy()
     at, inside = _found(have, got)
@@ -250,9 +249,9 @@ def _found(have: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return at, (at < len(have)) & (have[np.minimum(at, len(have) - 1)] == wanted)
 
 
-def _read_ids(engine: Engine, select_sql: str, ids: Sequence[int]) -> pd.DataFrame:
+def _read_ids(engine: Engine, ids: Sequence[int]) -> pd.DataFrame:
     listed = ", ".join(str(int(i)) for i in ids) or "NULL"
-    table = read_table(engine, f"{select_sql} WHERE id IN ({listed})", owner_id=None)
+    table = read_table(engine, SNAPSHOT_COLUMNS, owner_id=None, where=f"id IN ({listed})")
     return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
