@@ -128,6 +128,36 @@ def test_the_column_sets_are_read_in_one_snapshot(world, monkeypatch) -> None:  
     assert after[["email", "owner_id"]].iloc[0].tolist() == ["moved@x.io", other.id]
 
 
+@pytest.mark.postgres
+def test_a_server_that_shares_no_snapshot_is_read_in_one_query(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL: when the second connection cannot adopt the first one's snapshot (here a
+    snapshot the server does not know), every column is read in one query: the same frame."""
+    engine, _, _ = world
+    if engine.url.get_backend_name() == "sqlite":
+        pytest.skip("two sets of columns are read on PostgreSQL only")
+    whole = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
+    monkeypatch.setattr(snapshot, "HALVES_FROM", 2)
+
+    def refused(conns: list[object]) -> None:
+        with conns[-1].cursor() as cur:  # type: ignore[attr-defined]
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cur.execute("SET TRANSACTION SNAPSHOT '00000000-00000000-1'")
+
+    monkeypatch.setattr(pg_reader, "_share_snapshot", refused)
+    queries: list[str] = []
+    read_part = pg_reader._read_part  # noqa: SLF001
+
+    def counted(conn: object, sql: str) -> pa.Table:
+        queries.append(sql)
+        return read_part(conn, sql)
+
+    monkeypatch.setattr(pg_reader, "_read_part", counted)
+    pd.testing.assert_frame_equal(
+        snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS), whole
+    )
+    assert len(queries) == 1 and '"email"' in queries[0] and '"owner_id"' in queries[0]
+
+
 def test_empty_table_reads_with_its_columns(engine: Engine) -> None:
     frame = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
     assert frame.empty and list(frame.columns) == list(snapshot.SNAPSHOT_COLUMNS)

@@ -10,14 +10,15 @@ of columns, with 0.65 s less CPU.
 
 The parts must be the same rows in the same order: the first connection exports its snapshot
 of the database and the other adopts it (`SET TRANSACTION SNAPSHOT`), so a lead written
-while they read is in neither part or in both, as it was when the export was taken.
+while they read is in neither part or in both, as it was when the export was taken. A
+server that refuses to share its snapshot is read in one query on one connection.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
 import pyarrow as pa
@@ -50,27 +51,46 @@ def read_side_by_side(
     """Every row of `table` (PostgreSQL), its `columns` in that order, by id: each set of
     `parts_of` read on a connection of its own at the same time, all in one snapshot, and
     `finish`ed (typed) in its reading thread, beside the other part still being read."""
+    import adbc_driver_manager
+
     parts = parts_of(columns, schema)
-    conns = [adbc_connect(engine) for _ in parts]
-    try:
-        _share_snapshot(conns)
-        queries = [
-            "SELECT " + ", ".join(f'"{c}"' for c in part) + f' FROM "{table}" ORDER BY id'
-            for part in parts
-        ]
-        with ThreadPoolExecutor(len(parts), thread_name_prefix="leadpact-read") as pool:
-            read = list(pool.map(lambda conn, sql: finish(_read_part(conn, sql)), conns, queries))
-    finally:
-        for conn in conns:
+    with ThreadPoolExecutor(len(parts), thread_name_prefix="leadpact-read") as pool:
+        conns = _opened(engine, pool, len(parts))  # at once: ~35 ms each
+        try:
+            queries = [_select(table, part) for part in parts]
             try:
-                conn.close()  # ends the read's transaction with it
-            except Exception:  # noqa: BLE001, S110 - the read itself says what went wrong
-                pass
+                _share_snapshot(conns)
+            except adbc_driver_manager.Error:  # a server that shares none: one query
+                conns[0].rollback()
+                return finish(_read_part(conns[0], _select(table, columns)))
+            read = list(pool.map(lambda conn, sql: finish(_read_part(conn, sql)), conns, queries))
+        finally:
+            _close(conns)  # ends each read's transaction with it
     rows = {part.num_rows for part in read}
     if len(rows) > 1:  # one snapshot: cannot happen unless the server ignored it
         raise RuntimeError(f"the parts of one read of {table} have {sorted(rows)} rows")
     found = {name: part.column(name) for part in read for name in part.column_names}
     return pa.table([found[c] for c in columns], names=list(columns))
+
+
+def _opened(engine: Engine, pool: ThreadPoolExecutor, count: int) -> list[Any]:
+    """`count` new ADBC connections to `engine`, opened side by side; none is left open
+    when one fails."""
+    opening = [pool.submit(adbc_connect, engine) for _ in range(count)]
+    wait(opening)
+    failed = [f.exception() for f in opening if f.exception() is not None]
+    if failed:
+        _close([f.result() for f in opening if f.exception() is None])
+        raise failed[0]  # type: ignore[misc]
+    return [f.result() for f in opening]
+
+
+def _close(conns: Sequence[Any]) -> None:
+    for conn in conns:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001, S110 - the read itself says what went wrong
+            pass
 
 
 def _share_snapshot(conns: Sequence[Any]) -> None:
@@ -86,6 +106,10 @@ def _share_snapshot(conns: Sequence[Any]) -> None:
                     raise RuntimeError(f"unexpected snapshot name from the server: {name!r}")
             else:
                 cur.execute(f"SET TRANSACTION SNAPSHOT '{name}'")
+
+
+def _select(table: str, columns: Sequence[str]) -> str:
+    return "SELECT " + ", ".join(f'"{c}"' for c in columns) + f' FROM "{table}" ORDER BY id'
 
 
 def _read_part(conn: Any, sql: str) -> pa.Table:
