@@ -299,7 +299,7 @@ def show_trends(view: SlaView, within: scoped.InScope) -> None:
             # built (altair, ~0.1 s) once per figures: a write seldom moves them
             spec=memo_chart(
                 view.shared.memo,
-                ("sla_trend_spec", name, data.to_json(date_unit="us")),
+                ("sla_trend_spec", name, data.to_json(date_format="iso", date_unit="us")),
                 lines,
                 reads=(),
             ),

@@ -172,7 +172,7 @@ with shown:
                 st.vega_lite_chart(
                     spec=memo_chart(
                         current_snapshot().memo,
-                        ("criteria_months", months.to_json()),
+                        ("criteria_months", months.to_json(date_format="iso")),
                         lambda: marketing_charts.preview_months(months, _),
                     ),
                     key="criteria_months",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from datetime import timedelta
 
 import pyarrow as pa
 import pytest
+from pandas.errors import Pandas4Warning
 from sqlmodel import select
 
 from sla_core import leads
@@ -265,6 +267,17 @@ def test_compliance_shows_a_gauge_per_service_level(url: str) -> None:
     # two MQLs assigned a day ago (48 h window): neither due yet; three MQLs this month
     assert gauges["Dispositioned within the window"] == "—"
     assert gauges["MQL volume"] == "3"
+
+
+def test_compliance_runs_without_pandas_deprecation_warnings(url: str) -> None:
+    """A page runs as `__main__`, where Python shows deprecation warnings: the server's log
+    had one from pandas on every rerun (a frame's instants turned into a memo key's JSON)."""
+    at = sign_in("salesmanager")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", Pandas4Warning)
+        at.switch_page(COMPLIANCE).run()
+    assert not at.exception
+    assert [str(w.message) for w in caught if issubclass(w.category, Pandas4Warning)] == []
 
 
 def test_compliance_moves_when_a_rep_dispositions_a_lead(url: str) -> None:

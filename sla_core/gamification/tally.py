@@ -222,7 +222,9 @@ class BoardTally:
             found.update(np.ascontiguousarray(part).tobytes())
             found.update(repr(part.shape).encode())
         if self.kept is not None and len(self.kept):
-            found.update(self.kept.to_json(orient="split", date_unit="us").encode())
+            found.update(
+                self.kept.to_json(orient="split", date_format="iso", date_unit="us").encode()
+            )
         return found.hexdigest()
 
     def same_span(self, other: BoardTally, position: int) -> bool:

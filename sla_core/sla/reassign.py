@@ -74,7 +74,7 @@ KEPT_READS: tuple[str, ...] = ("owner_id", "assigned_at")
 
 def kept_key(kept: pd.DataFrame | None) -> str:
     """The kept breaches as part of a memo key: figures counted with them change with them."""
-    return "" if kept is None else kept.to_json(date_unit="us")
+    return "" if kept is None else kept.to_json(date_format="iso", date_unit="us")
 
 
 def kept_breaches(*, session: Session, lead_ids: Sequence[int] | None = None) -> pd.DataFrame:

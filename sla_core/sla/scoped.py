@@ -249,7 +249,12 @@ def trend(
         update=recount if fresh is not None else None,
     )
     return memo(  # the rows, once per figures (a write seldom moves them)
-        ("sla_trend_rows", name, *within.key, counted.table.to_json()),
+        (
+            "sla_trend_rows",
+            name,
+            *within.key,
+            counted.table.to_json(date_format="iso", date_unit="us"),
+        ),
         partial(views.tally_trend, counted, within.content),
         reads=(),
     )
