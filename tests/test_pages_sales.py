@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import warnings
 from datetime import timedelta
@@ -21,7 +22,7 @@ from sla_core.people import users
 from sla_core.sla import views
 from tests.slaframes import QUALIFYING
 from tests.support.apptest import app_url, button, sign_in, template_db  # noqa: F401 (fixtures)
-from ui.data import engine_for
+from ui.data import engine_for, warm_up
 from ui.widgets import plain
 
 QUEUE = "pages/queue.py"
@@ -278,6 +279,24 @@ def test_compliance_runs_without_pandas_deprecation_warnings(url: str) -> None:
         at.switch_page(COMPLIANCE).run()
     assert not at.exception
     assert [str(w.message) for w in caught if issubclass(w.category, Pandas4Warning)] == []
+
+
+def test_the_warm_up_loads_the_leads_without_a_warning_in_the_log(url: str) -> None:
+    """The background load at a server's start runs outside any page: it shows no spinner
+    (Streamlit logged "missing ScriptRunContext" at every start); a page waiting for the
+    load says so itself, in the reader's language (`ui.data.current_snapshot`)."""
+    logged: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: logged.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    logger.addHandler(handler)
+    try:
+        at = sign_in("salesmanager")
+        warm_up(url).join()
+    finally:
+        logger.removeHandler(handler)
+    assert not at.exception and at.metric
+    assert [m for m in logged if "leadpact-warm-up" in m] == []
 
 
 def test_compliance_moves_when_a_rep_dispositions_a_lead(url: str) -> None:

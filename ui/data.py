@@ -81,7 +81,7 @@ def _latest(url: str) -> dict[str, snapshot.Shared]:
     return {}
 
 
-@st.cache_resource(max_entries=2, show_spinner="Loading leads…")
+@st.cache_resource(max_entries=2, show_spinner=False)
 def shared_snapshot(url: str, revision: str, _mark: refresh.Mark) -> snapshot.Shared:
     """The lead snapshot of one data revision, one object for every session of the server.
 
@@ -152,11 +152,20 @@ def warm_up(url: str) -> threading.Thread:
 
 
 def current_snapshot() -> snapshot.Shared:
-    """The shared snapshot of the data as it is now (one cheap revision query per call)."""
+    """The shared snapshot of the data as it is now (one cheap revision query per call).
+
+    While a revision not loaded yet is read, the page says so in the reader's language (from
+    half a second on): not the cache's own spinner, whose words are fixed when the module
+    loads, and which the warm-up's thread, outside any page, could not show (Streamlit
+    logged a warning at every server start)."""
     url = db.database_url()
     with db.session_scope(engine_for(url)) as session:
         mark = _watch(url).probe(session=session)
-    return shared_snapshot(url, mark.revision, mark)
+    newest = _latest(url).get("shared")
+    if newest is not None and newest.revision == mark.revision:
+        return shared_snapshot(url, mark.revision, mark)  # loaded: nothing to wait for
+    with st.spinner(_("Loading leads…")):
+        return shared_snapshot(url, mark.revision, mark)
 
 
 def newest_revision() -> str | None:
