@@ -299,6 +299,26 @@ def test_unknown_user_gets_the_same_message(app_url: str) -> None:
     assert [e.value for e in at.error] == ["Username or password is incorrect."]
 
 
+def test_the_page_keeps_its_place_between_the_sign_in_run_and_the_next(app_url: str) -> None:
+    """The run that signs someone in draws the page at the same places as the next run (the
+    one the sign-in cookie's component asks for in a browser). Otherwise the browser keeps
+    the first run's elements beside the second's while the second waits (at a million leads,
+    the first load): the Overview's period and team controls showed twice."""
+
+    def title_at(at: AppTest) -> int:
+        return next(
+            i
+            for i, node in at.main.children.items()
+            if node.type == "title" and node.value == "Overview"  # type: ignore[attr-defined]
+        )
+
+    at = apptest.sign_in(login_name(Role.SALES_MANAGER))
+    assert not at.exception
+    signed_in_run = title_at(at)
+    at.run()
+    assert not at.exception and title_at(at) == signed_in_run
+
+
 def test_sign_out_shows_the_sign_in_form(app_url: str) -> None:
     at = sign_in("viewer")
     at = rerun_frame(at.button(key="sidebar_logout").click().run())

@@ -184,17 +184,24 @@ def sign_in(engine: Engine) -> tuple[stauth.Authenticate, dict[str, Any] | None]
     authenticator = _authenticator(engine)
     if st.session_state.pop("app_logout_requested", False):
         _end_session(engine, authenticator)
+    # The form's place, in every run: the page drawn below it keeps its place whether or not
+    # the form showed. Without it, the run that signs someone in drew the page one place
+    # lower than the next run (the one the sign-in cookie's component asks for), and while
+    # the first load of the leads ran, the page's controls showed twice.
+    slot = st.empty()
     if not st.session_state.get("authentication_status"):
-        _show_form(authenticator)
+        with slot.container():
+            _show_form(authenticator)
     if not st.session_state.get("authentication_status"):
         return authenticator, None
     user = _live(engine)
     if user is None:
         _end_session(engine, authenticator)
-        st.error(
-            _("You were signed out (your password changed, or your account or session ended).")
-        )
-        _show_form(authenticator)
+        with slot.container():
+            st.error(
+                _("You were signed out (your password changed, or your account or session ended).")
+            )
+            _show_form(authenticator)
         return authenticator, None
     st.session_state["user"] = user
     return authenticator, user
