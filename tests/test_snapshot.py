@@ -73,14 +73,7 @@ def test_a_large_read_in_two_parts_equals_the_read_in_one(world, monkeypatch) ->
     assert snapshot._middle_id(engine) is None  # noqa: SLF001 - 3 leads: one query
     monkeypatch.setattr(snapshot, "HALVES_FROM", 2)
     assert snapshot._middle_id(engine) == int(whole["id"].iloc[1])  # noqa: SLF001
-    queries: list[str] = []
-    read_part = pg_reader._read_part  # noqa: SLF001
-
-    def counted(conn: object, sql: str) -> pa.Table:
-        queries.append(sql)
-        return read_part(conn, sql)
-
-    monkeypatch.setattr(pg_reader, "_read_part", counted)
+    queries = _recorded_parts(monkeypatch)
     table = snapshot.read_table(engine, snapshot.SNAPSHOT_COLUMNS, owner_id=None, halves=True)
     assert table.column_names == list(snapshot.SNAPSHOT_COLUMNS)
     halved = snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS)
@@ -144,6 +137,15 @@ def test_a_server_that_shares_no_snapshot_is_read_in_one_query(world, monkeypatc
             cur.execute("SET TRANSACTION SNAPSHOT '00000000-00000000-1'")
 
     monkeypatch.setattr(pg_reader, "_share_snapshot", refused)
+    queries = _recorded_parts(monkeypatch)
+    pd.testing.assert_frame_equal(
+        snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS), whole
+    )
+    assert len(queries) == 1 and '"email"' in queries[0] and '"owner_id"' in queries[0]
+
+
+def _recorded_parts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL of every part `pg_reader` reads from now on, in order."""
     queries: list[str] = []
     read_part = pg_reader._read_part  # noqa: SLF001
 
@@ -152,10 +154,7 @@ def test_a_server_that_shares_no_snapshot_is_read_in_one_query(world, monkeypatc
         return read_part(conn, sql)
 
     monkeypatch.setattr(pg_reader, "_read_part", counted)
-    pd.testing.assert_frame_equal(
-        snapshot.read_leads(engine, columns=snapshot.SNAPSHOT_COLUMNS), whole
-    )
-    assert len(queries) == 1 and '"email"' in queries[0] and '"owner_id"' in queries[0]
+    return queries
 
 
 def test_empty_table_reads_with_its_columns(engine: Engine) -> None:

@@ -70,11 +70,12 @@ _IDLE_LOCK = threading.Lock()
 _MOST_IDLE = 4
 
 
-def _close(conns: Sequence[Any]) -> None:
+def close_all(conns: Sequence[Any]) -> None:
+    """Close every connection of `conns`; one that fails to close has nothing left to tell."""
     for conn in conns:
         try:
             conn.close()
-        except Exception:  # noqa: BLE001, S110 - an idle connection: nothing left to tell
+        except Exception:  # noqa: BLE001, S110 - idle or done: nothing left to tell
             pass
 
 
@@ -83,7 +84,7 @@ def close_idle() -> None:
     with _IDLE_LOCK:
         idle = [conn for _url, conn in _IDLE]
         _IDLE.clear()
-    _close(idle)
+    close_all(idle)
 
 
 def idle_count() -> int:
@@ -110,7 +111,7 @@ def _give_back(url: str, conn: Any) -> None:
         _IDLE.append((url, conn))
         surplus = [old for _u, old in _IDLE[: max(0, len(_IDLE) - _MOST_IDLE)]]
         del _IDLE[: len(surplus)]
-    _close(surplus)
+    close_all(surplus)
 
 
 def _pooled_read(engine: Engine, sql: str, params: Sequence[Any] | None) -> pa.Table:

@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy.engine import Engine
 
-from sla_core.store.bulk import adbc_connect
+from sla_core.store.bulk import adbc_connect, close_all
 
 # ADBC cuts a result into batches of about this many bytes (16 MiB by default): one batch
 # (at a million leads the first sign-in's peak: 926-949 MiB, 928-929 with 16 MiB batches)
@@ -46,7 +46,7 @@ def read_side_by_side(
     table: str,
     columns: Sequence[str],
     schema: pa.Schema,
-    finish: Callable[[pa.Table], pa.Table] = lambda part: part,
+    finish: Callable[[pa.Table], pa.Table],
 ) -> pa.Table:
     """Every row of `table` (PostgreSQL), its `columns` in that order, by id: each set of
     `parts_of` read on a connection of its own at the same time, all in one snapshot, and
@@ -65,7 +65,7 @@ def read_side_by_side(
                 return finish(_read_part(conns[0], _select(table, columns)))
             read = list(pool.map(lambda conn, sql: finish(_read_part(conn, sql)), conns, queries))
         finally:
-            _close(conns)  # ends each read's transaction with it
+            close_all(conns)  # ends each read's transaction with it
     rows = {part.num_rows for part in read}
     if len(rows) > 1:  # one snapshot: cannot happen unless the server ignored it
         raise RuntimeError(f"the parts of one read of {table} have {sorted(rows)} rows")
@@ -80,17 +80,9 @@ def _opened(engine: Engine, pool: ThreadPoolExecutor, count: int) -> list[Any]:
     wait(opening)
     failed = [f.exception() for f in opening if f.exception() is not None]
     if failed:
-        _close([f.result() for f in opening if f.exception() is None])
+        close_all([f.result() for f in opening if f.exception() is None])
         raise failed[0]  # type: ignore[misc]
     return [f.result() for f in opening]
-
-
-def _close(conns: Sequence[Any]) -> None:
-    for conn in conns:
-        try:
-            conn.close()
-        except Exception:  # noqa: BLE001, S110 - the read itself says what went wrong
-            pass
 
 
 def _share_snapshot(conns: Sequence[Any]) -> None:
